@@ -1,0 +1,1 @@
+"""Answering: retrieval, ranking, answer composition, inquiry log and reports."""

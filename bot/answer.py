@@ -1,0 +1,102 @@
+"""The core answering types every channel speaks: Hit, Source, Contact, Answer."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from indexing.entries import Entry
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry: Entry
+    score: float
+    dense: float = 0.0
+    lexical: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"id": self.entry.id, "score": round(float(self.score), 4), "kind": self.entry.kind,
+                "title": self.entry.citation() if self.entry.kind != "faq" else self.entry.title}
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    url: str = ""
+    section: str = ""
+    kind: str = ""
+    score: float = 0.0
+    page: int | None = None
+
+    @classmethod
+    def from_hit(cls, hit: Hit) -> "Source":
+        e = hit.entry
+        return cls(id=e.id, title=e.title, url=e.url, section=e.section, kind=e.kind,
+                   score=round(float(hit.score), 4), page=e.page)
+
+    def label(self) -> str:
+        """'那覇市DX推進計画 No.15 ...' or 'FAQ KF0001 母子手帳を...' for display."""
+        if self.kind == "faq":
+            return f"よくある質問「{self.title}」"
+        parts = [f"「{self.title}」", self.section]
+        if self.page:
+            parts.append(f"({self.page}ページ)")
+        return " ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class Contact:
+    department: str
+    phone: str = ""
+    hours: str = ""
+    email: str = ""
+    url: str = ""
+
+    def text(self) -> str:
+        details = "、".join(p for p in (self.phone and f"電話 {self.phone}", self.hours,
+                                          self.email and f"メール {self.email}") if p)
+        return f"{self.department}" + (f"（{details}）" if details else "")
+
+
+@dataclass(frozen=True)
+class Related:
+    id: str
+    question: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the bot says to one question, rendered by every channel the same way."""
+
+    question: str
+    text: str
+    abstained: bool
+    confidence: float
+    audience: str
+    sources: tuple[Source, ...] = ()
+    related: tuple[Related, ...] = ()
+    contact: Contact | None = None
+    category: str = ""
+    department: str = ""
+    kind: str = "answer"  # answer | abstain | name_check | folder | empty
+    latency_ms: float = 0.0
+    inquiry_id: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "answer": self.text,
+            "abstained": self.abstained,
+            "confidence": round(float(self.confidence), 4),
+            "sources": [{"id": s.id, "title": s.title, "url": s.url, "section": s.section, "kind": s.kind,
+                         "page": s.page} for s in self.sources],
+            "related": [asdict(r) for r in self.related],
+            "contact": asdict(self.contact) if self.contact else None,
+            "category": self.category,
+            "department": self.department,
+            "kind": self.kind,
+            "audience": self.audience,
+            "latency_ms": round(float(self.latency_ms), 1),
+            "inquiry_id": self.inquiry_id,
+            **({"extra": self.extra} if self.extra else {}),
+        }

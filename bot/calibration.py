@@ -1,0 +1,55 @@
+"""Fusion weights and the abstention model, fitted on the labelled dev set.
+
+``benchmarks/calibrate.py`` fits them and writes ``bot/calibration.json`` (one block
+per embedder, since cosine scales differ between models). The abstention model is a
+logistic regression over features of the ranking (fused score of the best hit, its
+dense and lexical parts, and its margin over the runner-up) that estimates the
+probability that the best hit answers the question; the bot abstains below a
+threshold chosen on the dev set.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+FEATURES = ("fused", "dense", "lexical", "margin")
+
+
+@dataclass(frozen=True)
+class Calibration:
+    # Fusion: fused = dense_weight * dense + terms_weight * terms + grams_weight * grams
+    dense_weight: float = 0.6
+    terms_weight: float = 0.3
+    grams_weight: float = 0.1
+    # Abstention: P(correct) = sigmoid(bias + sum(w_i * feature_i)); abstain below threshold.
+    coefficients: dict = field(default_factory=lambda: {"fused": 12.0, "dense": 4.0, "lexical": 2.0, "margin": 6.0})
+    bias: float = -10.0
+    threshold: float = 0.5
+
+    def confidence(self, features: dict) -> float:
+        z = self.bias + sum(self.coefficients.get(name, 0.0) * float(features.get(name, 0.0)) for name in FEATURES)
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def to_dict(self) -> dict:
+        return {"dense_weight": self.dense_weight, "terms_weight": self.terms_weight,
+                "grams_weight": self.grams_weight, "coefficients": self.coefficients, "bias": self.bias,
+                "threshold": self.threshold}
+
+
+def load_calibration(embedder_name: str, path: Path = CALIBRATION_FILE) -> Calibration:
+    """The calibration fitted for this embedder; a conservative default if none was fitted."""
+    if path.exists():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        block = data.get(embedder_name)
+        if block:
+            return Calibration(**block)
+    return Calibration()
+
+
+def save_calibration(embedder_name: str, calibration: Calibration, path: Path = CALIBRATION_FILE):
+    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data[embedder_name] = calibration.to_dict()
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")

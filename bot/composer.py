@@ -1,0 +1,82 @@
+"""Turns ranked hits into the Answer shown to the user: the FAQ answer or the best passage
+with its document and section, related questions, or an honest abstention with the
+owning department's contact."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from bot import messages
+from bot.answer import Answer, Contact, Hit, Related, Source
+
+RELATED_COUNT = 3
+RELATED_MIN_RATIO = 0.6  # a related question scores at least this share of the best hit
+PASSAGE_CHARS = 400
+
+
+def find_contact(departments: list[dict], names: list[str]) -> Contact | None:
+    """The first known department among ``names``, else the general desk."""
+    by_name = {d["name"]: d for d in departments}
+    for name in names:
+        for candidate in (name, name.split()[-1] if name else ""):
+            if candidate in by_name:
+                return _contact(by_name[candidate])
+    default = next((d for d in departments if d.get("default")), None)
+    if default:
+        return _contact(default)
+    named = next((n for n in names if n), "")
+    return Contact(department=named) if named else None
+
+
+def _contact(department: dict) -> Contact:
+    name = department["name"]
+    if department.get("division") and department["division"] not in name:
+        name = f"{department['division']} {name}"
+    return Contact(department=name, phone=department.get("phone", ""), hours=department.get("hours", ""),
+                   email=department.get("email", ""), url=department.get("url", ""))
+
+
+def _passage_text(hit: Hit) -> str:
+    body = re.sub(r"\n{2,}", "\n", hit.entry.body).strip()
+    if len(body) > PASSAGE_CHARS:
+        cut = body.rfind("。", 0, PASSAGE_CHARS)
+        body = body[: cut + 1 if cut > PASSAGE_CHARS // 2 else PASSAGE_CHARS] + "…"
+    source = Source.from_hit(hit).label()
+    return messages.PASSAGE_INTRO.format(source=source) + "\n" + body
+
+
+def compose_answer(question: str, hits: list[Hit], confidence: float, threshold: float, audience: str,
+                   departments: list[dict]) -> Answer:
+    if not hits or confidence < threshold:
+        # The department of the closest entries is still the best guess of whom to call.
+        names = [h.entry.department for h in hits[:3] if h.entry.department]
+        majority = [name for name, _ in Counter(names).most_common()]
+        contact = find_contact(departments, majority)
+        text = messages.ABSTAIN + "\n" + (messages.ABSTAIN_CONTACT.format(contact=contact.text())
+                                          if contact else messages.ABSTAIN_NO_CONTACT)
+        related = tuple(Related(h.entry.id, _question_of(h)) for h in hits[:RELATED_COUNT]
+                        if h.score >= threshold_score(hits))
+        return Answer(question=question, text=text, abstained=True, confidence=confidence, audience=audience,
+                      related=related, contact=contact, category=hits[0].entry.category if hits else "",
+                      department=contact.department if contact else "", kind="abstain")
+    best = hits[0]
+    text = best.entry.body.strip() if best.entry.kind == "faq" else _passage_text(best)
+    related = tuple(Related(h.entry.id, _question_of(h)) for h in hits[1:1 + RELATED_COUNT * 2]
+                    if h.score >= best.score * RELATED_MIN_RATIO and _question_of(h) != _question_of(best)
+                    )[:RELATED_COUNT]
+    contact = find_contact(departments, [best.entry.department]) if best.entry.department else None
+    return Answer(question=question, text=text, abstained=False, confidence=confidence, audience=audience,
+                  sources=(Source.from_hit(best),), related=related, contact=contact,
+                  category=best.entry.category, department=best.entry.department, kind="answer")
+
+
+def threshold_score(hits: list[Hit]) -> float:
+    """When abstaining, only offer 'did you mean' questions that are reasonably close."""
+    return hits[0].score * 0.9 if hits else 0.0
+
+
+def _question_of(hit: Hit) -> str:
+    entry = hit.entry
+    if entry.kind == "faq":
+        return entry.title
+    return f"{entry.title} {entry.section}".strip()

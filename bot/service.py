@@ -1,0 +1,58 @@
+"""The one call every channel makes: ``Bot.ask(question, audience, channel, user_id)``."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from bot import messages
+from bot.answer import Answer, Hit
+from bot.composer import compose_answer
+from bot.retrieval import Retriever
+
+MAX_QUESTION_CHARS = 1000
+
+
+class Bot:
+    """Loads the indexes once; answers questions in milliseconds; logs every inquiry."""
+
+    def __init__(self, data_dir: str | Path, embedder_spec: str = "", inquiry_log=None):
+        self.data_dir = Path(data_dir)
+        self.retriever = Retriever(data_dir, embedder_spec)
+        self.inquiry_log = inquiry_log
+
+    def search(self, query: str, audience: str = "citizen", top: int = 10) -> list[Hit]:
+        return self.retriever.search(query, audience, top)
+
+    def answer(self, question: str, audience: str = "citizen") -> Answer:
+        """Answer without logging (used by ask, tests and benchmarks)."""
+        started = time.perf_counter()
+        question = (question or "").strip()
+        if not question:
+            answer = Answer(question="", text=messages.EMPTY_QUESTION, abstained=True, confidence=0.0,
+                            audience=audience, kind="empty")
+        elif len(question) > MAX_QUESTION_CHARS:
+            answer = Answer(question=question, text=messages.TOO_LONG.format(limit=MAX_QUESTION_CHARS),
+                            abstained=True, confidence=0.0, audience=audience, kind="too_long")
+        else:
+            hits = self.retriever.search(question, audience, top=10)
+            confidence = self.retriever.confidence(hits)
+            answer = compose_answer(question, hits, confidence, self.retriever.calibration.threshold, audience,
+                                    self.retriever.departments)
+        return _with_latency(answer, started)
+
+    def ask(self, question: str, audience: str = "citizen", channel: str = "cli", user_id: str | None = None,
+            log: bool = True) -> Answer:
+        answer = self.answer(question, audience)
+        if log and self.inquiry_log is not None:
+            inquiry_id = self.inquiry_log.record(answer, channel=channel, user_id=user_id)
+            answer = _replace(answer, inquiry_id=inquiry_id)
+        return answer
+
+
+def _replace(answer: Answer, **changes) -> Answer:
+    from dataclasses import replace
+    return replace(answer, **changes)
+
+
+def _with_latency(answer: Answer, started: float) -> Answer:
+    return _replace(answer, latency_ms=(time.perf_counter() - started) * 1000)

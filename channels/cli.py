@@ -1,0 +1,179 @@
+"""``madoguchi`` command line: a thin layer over the bot and indexing functions.
+
+Contract (other tools drive it; keep it stable)::
+
+    madoguchi [--data-dir DIR] COMMAND
+      import PATH... [--audience citizen|staff|all]
+      ask "質問" [--audience citizen|staff] [--json] [--no-log]
+      search [--audience citizen|staff] [--top K] [--json] (QUERY | --batch FILE.jsonl)
+
+Exit status 0 on success, 2 with a one-line error on bad input.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bot.settings import Settings
+
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        print(f"madoguchi: error: {message}", file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="madoguchi", description="Japanese-first city hall chat assistant.")
+    parser.add_argument("--data-dir", help="data directory (default: $MADOGUCHI_DATA_DIR, else ./var)")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = commands.add_parser("import", help="import knowledge files or folders (.csv .xlsx .md .txt .pdf)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--audience", choices=("citizen", "staff", "all"),
+                   help="audience of every imported entry (default: what each file declares)")
+    p.add_argument("--quiet", action="store_true", help="print only the summary")
+    p.add_argument("--strict", action="store_true", help="fail on any bad row instead of skipping it")
+    p.set_defaults(handler=command_import)
+
+    p = commands.add_parser("ask", help="answer one question")
+    p.add_argument("question")
+    p.add_argument("--audience", choices=("citizen", "staff"), default="citizen")
+    p.add_argument("--json", action="store_true", help="print the answer object as JSON")
+    p.add_argument("--no-log", action="store_true", help="do not record this question in the inquiry log")
+    p.set_defaults(handler=command_ask)
+
+    p = commands.add_parser("search", help="ranked entries for a query or a batch of queries")
+    p.add_argument("query", nargs="?")
+    p.add_argument("--batch", metavar="FILE.jsonl", help='JSON lines {"id": ..., "text": ...}')
+    p.add_argument("--audience", choices=("citizen", "staff"), default="citizen")
+    p.add_argument("--top", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=command_search)
+
+    from channels.commands import register_all
+    register_all(commands)
+    return parser
+
+
+def settings_from_args(args) -> Settings:
+    return Settings.from_env(data_dir=args.data_dir)
+
+
+def bot_from_args(args, with_log: bool = False):
+    from bot.service import Bot
+
+    settings = settings_from_args(args)
+    if not (settings.data_dir / "madoguchi.db").exists():
+        raise UsageError(f"no knowledge in {settings.data_dir}: run 'madoguchi import PATH' first")
+    inquiry_log = None
+    if with_log:
+        from bot.inquiry_log import InquiryLog
+        inquiry_log = InquiryLog(settings.data_dir, user_key_secret=settings.user_key_secret)
+    return Bot(settings.data_dir, settings.embedder, inquiry_log=inquiry_log)
+
+
+def command_import(args) -> int:
+    from indexing.importer import import_paths
+
+    settings = settings_from_args(args)
+    say = (lambda m: None) if args.quiet else (lambda m: print(m, file=sys.stderr))
+    report = import_paths(args.paths, settings.data_dir, audience=args.audience or "",
+                          embedder_spec=settings.embedder, progress=say, strict=args.strict)
+    for problem in report.problems:
+        print(f"madoguchi: warning: skipped {problem}", file=sys.stderr)
+    print(f"imported into {settings.data_dir}: {report.summary()}")
+    return 0
+
+
+def command_ask(args) -> int:
+    bot = bot_from_args(args, with_log=not args.no_log)
+    answer = bot.ask(args.question, audience=args.audience, channel="cli", log=not args.no_log)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(answer.text)
+    for source in answer.sources:
+        print(f"\n出典: {source.label()}" + (f"\n      {source.url}" if source.url else ""))
+    if answer.related:
+        print("\n関連する質問:")
+        for related in answer.related:
+            print(f"  - {related.question}")
+    print(f"\n(信頼度 {answer.confidence:.2f}, {answer.latency_ms:.0f} ms)")
+    return 0
+
+
+def _read_batch(path: str) -> list[tuple[object, str]]:
+    file = Path(path)
+    if not file.exists():
+        raise UsageError(f"{path}: file not found")
+    queries = []
+    for number, line in enumerate(file.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"{path}:{number}: invalid JSON: {exc.msg}") from exc
+        if not isinstance(item, dict):
+            raise UsageError(f"{path}:{number}: expected an object with \"id\" and \"text\"")
+        text = item.get("text", item.get("query", item.get("question")))
+        if not isinstance(text, str):
+            raise UsageError(f"{path}:{number}: missing \"text\" string")
+        queries.append((item.get("id"), text))
+    return queries
+
+
+def command_search(args) -> int:
+    if bool(args.query) == bool(args.batch):
+        raise UsageError("give either a QUERY or --batch FILE.jsonl")
+    if args.top < 1:
+        raise UsageError("--top must be at least 1")
+    queries = _read_batch(args.batch) if args.batch else None
+    bot = bot_from_args(args)
+    if queries is None:
+        hits = bot.search(args.query, audience=args.audience, top=args.top)
+        if args.json:
+            print(json.dumps({"id": None, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False))
+        else:
+            for rank, hit in enumerate(hits, start=1):
+                d = hit.to_dict()
+                print(f"{rank:2d}. {d['score']:.3f}  [{d['kind']}] {d['id']}  {d['title']}")
+        return 0
+    out = sys.stdout
+    for query_id, text in queries:
+        hits = bot.search(text, audience=args.audience, top=args.top)
+        out.write(json.dumps({"id": query_id, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False) + "\n")
+    out.flush()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from indexing.loaders import KnowledgeFileError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args) or 0
+    except (UsageError, KnowledgeFileError) as exc:
+        message = str(exc).replace("\n", " ")
+        extra = getattr(exc, "problems", None)
+        if extra:
+            message += f" (+{len(extra)} more: " + "; ".join(f"line {l}: {m}" for l, m in extra[:5]) + ")"
+        print(f"madoguchi: error: {message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Loading knowledge files, Japanese analysis, embeddings and the indexes the bot searches."""

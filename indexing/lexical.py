@@ -1,0 +1,51 @@
+"""Okapi BM25 over analyzed tokens, with scores scaled to [0, 1].
+
+The raw BM25 score is divided by the score the query's own terms could reach at
+most (every term matched at saturation), so the result reads as "how much of the
+question's weighted vocabulary the entry covers" and is comparable across queries —
+needed for fusion with cosine similarity and for abstention.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+
+import numpy as np
+
+
+class BM25Index:
+    def __init__(self, documents: list[list[str]], k1: float = 1.2, b: float = 0.75):
+        self.k1, self.b = k1, b
+        self.size = len(documents)
+        lengths = np.array([len(d) for d in documents], dtype=np.float32)
+        self.average_length = float(lengths.mean()) if self.size else 0.0
+        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for doc_id, tokens in enumerate(documents):
+            for term, count in Counter(tokens).items():
+                postings[term].append((doc_id, count))
+        self.idf: dict[str, float] = {}
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        norm = k1 * (1 - b + b * lengths / max(self.average_length, 1e-9)) if self.size else lengths
+        for term, items in postings.items():
+            df = len(items)
+            self.idf[term] = math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+            ids = np.fromiter((i for i, _ in items), dtype=np.int32, count=df)
+            tf = np.fromiter((c for _, c in items), dtype=np.float32, count=df)
+            self._postings[term] = (ids, tf * (k1 + 1) / (tf + norm[ids]))
+
+    def scores(self, query_tokens: list[str]) -> np.ndarray:
+        """Scaled BM25 score of every document for the query (0 where nothing matches)."""
+        scores = np.zeros(self.size, dtype=np.float32)
+        ceiling = 0.0
+        for term, weight in Counter(query_tokens).items():
+            idf = self.idf.get(term)
+            if idf is None:
+                # An unknown term still counts in the ceiling: the entry does not cover it.
+                ceiling += math.log(1 + (self.size + 0.5) / 0.5) * (self.k1 + 1) * weight if self.size else 0
+                continue
+            ids, contribution = self._postings[term]
+            scores[ids] += idf * contribution * weight
+            ceiling += idf * (self.k1 + 1) * weight
+        if ceiling > 0:
+            scores /= ceiling
+        return scores

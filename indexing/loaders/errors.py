@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class KnowledgeFileError(ValueError):
+    """A knowledge file that cannot be imported, with the line (or row) at fault."""
+
+    def __init__(self, path: Path | str, line: int | None, message: str, problems=()):
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        # Further (line, message) pairs when a file has several bad rows.
+        self.problems = list(problems)
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {message}")
+
+    def all_problems(self) -> list[tuple[int | None, str]]:
+        return [(self.line, self.message), *self.problems]
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A row that was skipped, with where and why."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+
+
+@dataclass
+class LoadedFile:
+    entries: list
+    problems: list[RowProblem] = field(default_factory=list)

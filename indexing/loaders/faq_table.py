@@ -1,0 +1,192 @@
+"""FAQ tables: CSV (UTF-8 with/without BOM, Shift_JIS/CP932) and Excel (.xlsx).
+
+Accepts the municipal FAQ open-data columns ``ID, 問い合わせ文, 応答文, カテゴリ``
+(optionally preceded by ``全国地方公共団体コード, 地方公共団体名``) and common aliases.
+The ``ID`` column is kept as the entry id. A file that cannot be read (encoding, broken
+quoting, no header) is an error; a bad row (empty question or answer, duplicate ID) is
+reported with its line number and skipped, so one bad row does not hold back a city's
+whole FAQ (``import --strict`` makes row problems fatal).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+from indexing.entries import Entry
+from indexing.loaders.errors import KnowledgeFileError, LoadedFile, RowProblem
+from indexing.loaders.source_metadata import SourceMetadata
+
+# Normalized header → field. Headers are compared after NFKC, lower-casing and
+# removing spaces, brackets and punctuation.
+COLUMN_ALIASES = {
+    "id": ("id", "no", "番号", "faqid", "faq番号", "管理番号", "通し番号", "質問id"),
+    "question": ("問い合わせ文", "問合せ文", "問い合せ文", "問い合わせ", "問合せ", "問い合わせ内容", "質問",
+                 "質問文", "質問内容", "よくある質問", "question", "q", "faq"),
+    "answer": ("応答文", "回答", "回答文", "回答内容", "答え", "応答", "answer", "a"),
+    "category": ("カテゴリ", "カテゴリー", "カテゴリ1", "大分類", "分類", "category", "category1"),
+    "subcategory": ("サブカテゴリ", "サブカテゴリー", "カテゴリ2", "中分類", "小分類", "subcategory", "category2"),
+    "department": ("所管課", "担当課", "担当部署", "所管部署", "担当", "問い合わせ先", "問合せ先", "department"),
+    "url": ("url", "参照url", "関連url", "詳細url", "リンク", "関連ページ", "link"),
+    "updated": ("更新日", "最終更新日", "更新年月日", "updated"),
+    "review_by": ("見直し期限", "レビュー期限", "次回見直し日", "reviewby", "review_by"),
+    "audience": ("対象", "公開対象", "audience"),
+    "alternates": ("別の聞き方", "類似質問", "言い換え", "alternates"),
+}
+_HEADER_NOISE = re.compile(r"[\s_\-・()（）\[\]［］【】「」:：]")
+
+
+def _normalize_header(value) -> str:
+    text = unicodedata.normalize("NFKC", str(value or "")).lower()
+    return _HEADER_NOISE.sub("", text)
+
+
+_ALIAS_TO_FIELD = {_normalize_header(a): f for f, aliases in COLUMN_ALIASES.items() for a in aliases}
+
+
+def map_columns(header: list) -> dict[str, int]:
+    """Field name → column index for a header row (first matching column wins)."""
+    columns: dict[str, int] = {}
+    for index, value in enumerate(header):
+        field = _ALIAS_TO_FIELD.get(_normalize_header(value))
+        if field and field not in columns:
+            columns[field] = index
+    return columns
+
+
+def decode_table_bytes(raw: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM) first, then CP932 (a superset of Shift_JIS)."""
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    # Report the line of the first undecodable byte under UTF-8.
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise KnowledgeFileError(path, line, "文字コードを判別できません (UTF-8 / Shift_JIS ではありません)") from exc
+    raise KnowledgeFileError(path, None, "文字コードを判別できません")
+
+
+def load_faq_csv(path: Path, metadata: SourceMetadata) -> LoadedFile:
+    text = decode_table_bytes(Path(path).read_bytes(), path)
+    sample = text[:4096]
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows = []
+    try:
+        start = 1
+        for row in reader:
+            rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise KnowledgeFileError(path, reader.line_num, f"CSV の形式が正しくありません: {exc}") from exc
+    return faq_entries_from_rows(rows, path, metadata)
+
+
+def load_faq_xlsx(path: Path, metadata: SourceMetadata) -> LoadedFile:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise KnowledgeFileError(path, None, f"Excel ファイルを読めません: {exc}") from exc
+    try:
+        problems = []
+        for sheet in workbook.worksheets:
+            rows = [(number, ["" if v is None else _cell_text(v) for v in row])
+                    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+            try:
+                return faq_entries_from_rows(rows, path, metadata)
+            except KnowledgeFileError as exc:
+                if exc.line is None:  # no header on this sheet: try the next one
+                    problems.append(exc)
+                    continue
+                raise
+        raise problems[0] if problems else KnowledgeFileError(path, None, "シートがありません")
+    finally:
+        workbook.close()
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "date") and hasattr(value, "isoformat"):
+        return value.date().isoformat() if hasattr(value, "hour") else value.isoformat()
+    return str(value)
+
+
+def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: SourceMetadata) -> LoadedFile:
+    """Turn (line number, cells) rows into entries; the header is the first row naming Q and A columns."""
+    header_at = None
+    columns: dict[str, int] = {}
+    for position, (_, row) in enumerate(rows[:20]):
+        columns = map_columns(row)
+        if "question" in columns and "answer" in columns:
+            header_at = position
+            break
+    if header_at is None:
+        raise KnowledgeFileError(
+            path, None, "質問と回答の列が見つかりません (見出し行に ID, 問い合わせ文, 応答文, カテゴリ が必要です)")
+
+    def cell(row, field):
+        index = columns.get(field)
+        if index is None or index >= len(row):
+            return ""
+        return str(row[index]).strip()
+
+    entries: list[Entry] = []
+    problems: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
+    stem = Path(path).stem
+    for line, row in rows[header_at + 1:]:
+        if not any(str(v).strip() for v in row):
+            continue
+        question, answer = cell(row, "question"), cell(row, "answer")
+        entry_id = cell(row, "id") if "id" in columns else f"{stem}-{line}"
+        if not question:
+            problems.append((line, "問い合わせ文（質問）が空です"))
+            continue
+        if not answer:
+            problems.append((line, "応答文（回答）が空です"))
+            continue
+        if not entry_id:
+            problems.append((line, "ID が空です"))
+            continue
+        if entry_id in seen:
+            problems.append((line, f"ID {entry_id} が重複しています ({seen[entry_id]} 行目と同じ)"))
+            continue
+        seen[entry_id] = line
+        try:
+            audience = metadata.audience_or(_audience_cell(cell(row, "audience")), "citizen")
+        except ValueError as exc:
+            problems.append((line, str(exc)))
+            continue
+        alternates = tuple(a.strip() for a in re.split(r"[\n|｜]", cell(row, "alternates")) if a.strip())
+        category = cell(row, "category") or metadata.category
+        entries.append(Entry(
+            id=entry_id, kind="faq", title=question, body=answer, source=str(path),
+            section=cell(row, "subcategory"), url=cell(row, "url") or metadata.url, audience=audience,
+            category=category, department=cell(row, "department") or metadata.department,
+            updated=cell(row, "updated") or metadata.updated, review_by=cell(row, "review_by") or metadata.review_by,
+            alternates=alternates, line=line,
+        ))
+    if not entries and problems:
+        (line, message), *rest = problems
+        raise KnowledgeFileError(path, line, message, problems=rest)
+    return LoadedFile(entries, [RowProblem(str(path), line, message) for line, message in problems])
+
+
+_AUDIENCE_WORDS = {"市民": "citizen", "住民": "citizen", "citizen": "citizen", "職員": "staff", "庁内": "staff",
+                   "staff": "staff", "全員": "all", "共通": "all", "all": "all"}
+
+
+def _audience_cell(value: str) -> str:
+    value = value.strip().lower()
+    if not value:
+        return ""
+    return _AUDIENCE_WORDS.get(value, value)

@@ -1,0 +1,42 @@
+"""Shared fixtures: a small knowledge base imported once per test session."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def knowledge_dir(tmp_path_factory) -> Path:
+    """A private copy of the fixture knowledge base (tests may edit it)."""
+    target = tmp_path_factory.mktemp("knowledge") / "knowledge"
+    shutil.copytree(FIXTURES / "knowledge", target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory, knowledge_dir) -> Path:
+    """A data dir with the fixture knowledge imported (read-only for tests)."""
+    from indexing.importer import import_paths
+
+    target = tmp_path_factory.mktemp("data")
+    import_paths([knowledge_dir], target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def bot(data_dir):
+    from bot.service import Bot
+
+    return Bot(data_dir)
+
+
+@pytest.fixture
+def fresh_data_dir(tmp_path, data_dir) -> Path:
+    """A writable copy of the imported data dir, for tests that change knowledge or the log."""
+    target = tmp_path / "data"
+    shutil.copytree(data_dir, target)
+    return target

@@ -1,0 +1,39 @@
+import pytest
+
+from indexing.japanese import JapaneseAnalyzer, SynonymTable, normalize_text
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return JapaneseAnalyzer(SynonymTable.parse("粗大ごみ,粗大ゴミ,大型ごみ\nマイナンバーカード,マイナカード\n"))
+
+
+def test_normalize_width_case_and_dashes():
+    assert normalize_text("ＡＢＣ１２３　ｶﾀｶﾅ") == "abc123 カタカナ"
+    assert normalize_text("9時〜17時") == normalize_text("9時～17時")
+
+
+def test_particles_and_symbols_are_dropped(analyzer):
+    assert analyzer.terms("転入届に必要なものは？") == ["転入", "届け", "必要"]
+
+
+def test_kana_and_width_variants_meet(analyzer):
+    assert analyzer.terms("ゴミ") == analyzer.terms("ごみ")
+    assert analyzer.terms("ｺﾝﾋﾞﾆ") == analyzer.terms("コンビニ")
+    assert analyzer.terms("シュミレーション") == analyzer.terms("シミュレーション")
+
+
+def test_synonyms_map_to_the_canonical_term(analyzer):
+    assert analyzer.terms("大型ごみを出したい") == analyzer.terms("粗大ごみを出したい")
+    assert "まいなんばー" in analyzer.terms("マイナカードの更新")
+
+
+def test_reading_grams_match_kana_typed_questions(analyzer):
+    kanji = set(analyzer.analyze("粗大ごみ").reading_grams)
+    kana = set(analyzer.analyze("そだいごみ").reading_grams)
+    assert kanji == kana
+
+
+def test_synonym_file_errors_name_the_line():
+    with pytest.raises(ValueError, match=":2:"):
+        SynonymTable.parse("a,b\nlonely\n")

@@ -1,0 +1,136 @@
+from pathlib import Path
+
+import pytest
+
+from indexing.loaders import KnowledgeFileError, SourceMetadata, load_knowledge_file
+from indexing.loaders.plan_documents import plan_passages
+
+META = SourceMetadata()
+HEADER = "ID,問い合わせ文,応答文,カテゴリ\n"
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_open_data_columns_keep_their_ids(tmp_path):
+    path = write(tmp_path, "faq.csv", (HEADER + "A-7,ごみの日は？,月曜です。,ごみ\n0012,税は？,5月です。,税金\n").encode())
+    entries = load_knowledge_file(path, META).entries
+    assert [e.id for e in entries] == ["A-7", "0012"]
+    assert entries[0].title == "ごみの日は？" and entries[0].body == "月曜です。" and entries[0].category == "ごみ"
+    assert entries[0].kind == "faq" and entries[0].audience == "citizen"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932", "shift_jis"])
+def test_csv_encodings(tmp_path, encoding):
+    text = "全国地方公共団体コード,ID,地方公共団体名,問い合わせ文,応答文,カテゴリ\n" \
+           "999999,1,テスト市,住民票の写しの取り方は？,窓口かコンビニで取れます。,住民票\n"
+    path = write(tmp_path, "faq.csv", text.encode(encoding))
+    [entry] = load_knowledge_file(path, META).entries
+    assert entry.id == "1" and entry.title == "住民票の写しの取り方は？"
+
+
+def test_aliases_and_multiline_answers(tmp_path):
+    text = '番号,質問,回答,分類,URL\n5,"引っ越しの手続きは？","転入届を出してください。\n14日以内です。",住民,https://x.example/5\n'
+    [entry] = load_knowledge_file(write(tmp_path, "q.csv", text.encode()), META).entries
+    assert entry.id == "5" and entry.body == "転入届を出してください。\n14日以内です。"
+    assert entry.url == "https://x.example/5" and entry.category == "住民"
+
+
+def test_english_headers_and_generated_ids_without_id_column(tmp_path):
+    text = "question,answer,category\nWhere is city hall?,At 1-1 Chuo.,info\n"
+    [entry] = load_knowledge_file(write(tmp_path, "en.csv", text.encode()), META).entries
+    assert entry.id == "en-2"
+
+
+def test_bad_rows_are_reported_with_line_numbers_and_skipped(tmp_path):
+    text = HEADER + '1,ごみの日は？,月曜です。,ごみ\n2,"改行のある\n質問",,ごみ\n3,税は？,5月です。,税金\n3,重複,重複です。,税金\n'
+    loaded = load_knowledge_file(write(tmp_path, "bad.csv", text.encode()), META)
+    assert [e.id for e in loaded.entries] == ["1", "3"]
+    assert [(p.line, "空" in p.message or "重複" in p.message) for p in loaded.problems] == [(3, True), (6, True)]
+
+
+def test_unreadable_files_are_errors_with_a_line(tmp_path):
+    with pytest.raises(KnowledgeFileError) as info:
+        load_knowledge_file(write(tmp_path, "x.csv", b"ID,foo,bar\n1,2,3\n"), META)
+    assert "問い合わせ文" in str(info.value)
+    broken = (HEADER + '1,"ok",fine,c\n2,"unclosed,answer,c\n').encode()
+    with pytest.raises(KnowledgeFileError) as info:
+        load_knowledge_file(write(tmp_path, "q.csv", broken), META)
+    assert info.value.line is not None
+    with pytest.raises(KnowledgeFileError) as info:
+        load_knowledge_file(write(tmp_path, "e.csv", HEADER.encode() + b"1,\xff\xfe\x80\x81,x,y\n"), META)
+    assert info.value.line == 2
+
+
+def test_xlsx(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["FAQ一覧"])
+    sheet.append(["ID", "問い合わせ文", "応答文", "カテゴリ"])
+    sheet.append([42, "図書館の休館日は？", "毎週月曜日です。", "施設"])
+    sheet.append([None, None, None, None])
+    sheet.append([43, "駐車場はありますか？", None, "施設"])
+    path = tmp_path / "faq.xlsx"
+    workbook.save(path)
+    loaded = load_knowledge_file(path, META)
+    assert [e.id for e in loaded.entries] == ["42"]
+    assert [p.line for p in loaded.problems] == [5]
+
+
+def test_markdown_guide_sections_and_front_matter(knowledge_dir):
+    entries = load_knowledge_file(knowledge_dir / "guides" / "overtime.md", META).entries
+    assert [e.section for e in entries] == ["時間外勤務５原則", "申請の期限"]
+    assert all(e.audience == "staff" and e.department == "職員課" and e.kind == "guide" for e in entries)
+    assert entries[0].id == "overtime#時間外勤務５原則"
+    assert "サンプル" not in entries[0].body
+
+
+def test_markdown_bad_front_matter(tmp_path):
+    path = write(tmp_path, "g.md", "---\ntitle: x\nnonsense line\n---\n## a\nbody\n".encode())
+    with pytest.raises(KnowledgeFileError) as info:
+        load_knowledge_file(path, META)
+    assert info.value.line == 3
+
+
+def test_forced_audience_overrides_the_file(knowledge_dir):
+    entries = load_knowledge_file(knowledge_dir / "guides" / "overtime.md",
+                                  SourceMetadata(forced_audience="citizen")).entries
+    assert {e.audience for e in entries} == {"citizen"}
+
+
+def test_plan_text_structure_and_line_joining(knowledge_dir):
+    entries = load_knowledge_file(knowledge_dir / "plans" / "sample-plan.txt", META).entries
+    sections = [e.section for e in entries]
+    assert sections == ["第1章 はじめに 1.1. 計画の目的", "No.1 チャットボットによる問い合わせ対応"]
+    assert "向上と職員の業務効率化を図るために策定する" in entries[0].body  # broken line joined
+    assert entries[1].id == "sample-plan#No.1 チャットボットによる問い合わせ対応"
+    assert all(e.audience == "all" and e.kind == "plan" for e in entries)
+
+
+def test_plan_furniture_is_dropped_and_items_are_titled():
+    text = ("第2章 方針\n\n2.1.基本方針\n\n本\n文\n\n12\n\n職員が安心して取り組める環境を整えます。\n"
+            " 時代の変化\n現　状\nファイル名のルールがありません。\n管理番号　： 222040\n実施計画名 共有フォルダの管理ルールの徹底\n")
+    passages = plan_passages(text, "計画")
+    labels = [label for label, _, _ in passages]
+    assert labels == ["第2章 方針 2.1. 基本方針", "管理番号 222040 共有フォルダの管理ルールの徹底"]
+    assert "本\n文" not in passages[0][2] and "12" not in passages[0][2]
+    assert passages[1][1] == 2  # second page
+
+
+def test_corpus_plans_follow_their_structure():
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    if not corpus.exists():
+        pytest.skip("shared corpus not present")
+    naha = load_knowledge_file(corpus / "naha-dx-promotion-plan.txt", META).entries
+    sections = {e.section for e in naha}
+    assert "No.15 コミュニケーションのオンライン化" in sections
+    assert any(s.startswith("No.14 オンライン相談体制") for s in sections)  # heading lost in extraction
+    assert any(s.startswith("第7章 セキュリティ対策") for s in sections)
+    tottori = load_knowledge_file(corpus / "tottori-admin-reform-plan-ict-items.txt", META).entries
+    assert any(s == "管理番号 221040 ICTを活用した職員の早期帰宅勧奨" for s in {e.section for e in tottori})
+    assert any("時間外勤務5原則" in e.body for e in tottori)  # NFKC-normalized text
