@@ -106,7 +106,9 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import SentenceTransformer
 
         self._model = SentenceTransformer(model, device=device)
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
         self.name = f"sentence-transformers:{model}"
         lowered = model.lower()
         default_q, default_p = next(((q, p) for key, q, p in _PREFIXES if key in lowered), ("", ""))

