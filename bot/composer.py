@@ -8,14 +8,20 @@ from collections import Counter
 
 from bot import messages
 from bot.answer import Answer, Contact, Hit, Related, Source
+from indexing.entries import visible_audiences
 
 RELATED_COUNT = 3
 RELATED_MIN_RATIO = 0.6  # a related question scores at least this share of the best hit
 PASSAGE_CHARS = 400
 
 
-def find_contact(departments: list[dict], names: list[str]) -> Contact | None:
-    """The first known department among ``names``, else the general desk."""
+def find_contact(departments: list[dict], names: list[str], audience: str = "citizen") -> Contact | None:
+    """The first known department among ``names``, else the general desk.
+
+    A department marked ``audience = "staff"`` (an internal extension) is never given to a citizen.
+    """
+    allowed = set(visible_audiences(audience))
+    departments = [d for d in departments if d.get("audience", "all") in allowed]
     by_name = {d["name"]: d for d in departments}
     for name in names:
         for candidate in (name, name.split()[-1] if name else ""):
@@ -51,7 +57,7 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
         # The department of the closest entries is still the best guess of whom to call.
         names = [h.entry.department for h in hits[:3] if h.entry.department]
         majority = [name for name, _ in Counter(names).most_common()]
-        contact = find_contact(departments, majority)
+        contact = find_contact(departments, majority, audience)
         text = messages.ABSTAIN + "\n" + (messages.ABSTAIN_CONTACT.format(contact=contact.text())
                                           if contact else messages.ABSTAIN_NO_CONTACT)
         related = tuple(Related(h.entry.id, _question_of(h)) for h in hits[:RELATED_COUNT]
@@ -64,7 +70,7 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
     related = tuple(Related(h.entry.id, _question_of(h)) for h in hits[1:1 + RELATED_COUNT * 2]
                     if h.score >= best.score * RELATED_MIN_RATIO and _question_of(h) != _question_of(best)
                     )[:RELATED_COUNT]
-    contact = find_contact(departments, [best.entry.department]) if best.entry.department else None
+    contact = find_contact(departments, [best.entry.department], audience) if best.entry.department else None
     return Answer(question=question, text=text, abstained=False, confidence=confidence, audience=audience,
                   sources=(Source.from_hit(best),), related=related, contact=contact,
                   category=best.entry.category, department=best.entry.department, kind="answer")
