@@ -885,7 +885,7 @@ def check_file_name(name: str, rules: NamingRules, *, today: date | None = None,
     >>> check_file_name("20240401_予算要求_資料_v1.xlsx", rules).valid
     True
     >>> check_file_name("令和6年4月1日 予算要求資料.xlsx", rules).suggestion
-    '20240401_予算要求_資料_v1.xlsx'
+    '20240401_予算要求資料_v1.xlsx'
     """
     return _check(name, rules, today or date.today(), folder, verify=True)
 

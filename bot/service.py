@@ -8,6 +8,7 @@ from bot import messages
 from bot.answer import Answer, Hit
 from bot.composer import compose_answer
 from bot.retrieval import Retriever
+from bot.staff_rules import answer_staff_rule_question, naming_rules_from_store
 
 MAX_QUESTION_CHARS = 1000
 
@@ -19,6 +20,14 @@ class Bot:
         self.data_dir = Path(data_dir)
         self.retriever = Retriever(data_dir, embedder_spec)
         self.inquiry_log = inquiry_log
+
+    def naming_rules(self):
+        """Shared-folder rules, re-read when the knowledge version changes (an import)."""
+        version = self.retriever.store.knowledge_version()
+        if getattr(self, "_rules_version", None) != version:
+            self._rules = naming_rules_from_store(self.retriever.store)
+            self._rules_version = version
+        return self._rules
 
     def search(self, query: str, audience: str = "citizen", top: int = 10) -> list[Hit]:
         return self.retriever.search(query, audience, top)
@@ -33,6 +42,8 @@ class Bot:
         elif len(question) > MAX_QUESTION_CHARS:
             answer = Answer(question=question, text=messages.TOO_LONG.format(limit=MAX_QUESTION_CHARS),
                             abstained=True, confidence=0.0, audience=audience, kind="too_long")
+        elif audience == "staff" and (rule_answer := answer_staff_rule_question(question, self.naming_rules())):
+            answer = rule_answer
         else:
             hits = self.retriever.search(question, audience, top=10)
             confidence = self.retriever.confidence(hits)
