@@ -17,7 +17,7 @@ import numpy as np
 from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, ensure_sample_data
 from bot.calibration import FEATURES, Calibration, save_calibration
 from bot.evaluation import load_devset
-from bot.retrieval import DENSE_CANDIDATES, Retriever
+from bot.retrieval import Retriever, entry_scores, ranking_signals
 
 MAX_ANSWERABLE_ABSTAIN = 0.05
 
@@ -28,28 +28,17 @@ def score_arrays(retriever: Retriever, questions):
     for question in questions:
         index = retriever.index(question.audience)
         analysis = retriever.analyzer.analyze(question.text)
-        terms = index.terms.scores(list(analysis.terms))
-        grams = index.grams.scores(list(analysis.reading_grams))
-        dense = index.dense_scores(retriever.embedder.embed_queries([question.text])[0], DENSE_CANDIDATES)
+        dense, terms, grams = entry_scores(index, analysis, retriever.embedder.embed_queries([question.text])[0])
         relevant = {i for i, e in enumerate(index.entries) if e.id in set(question.relevant)}
         if question.relevant and not relevant:
             raise SystemExit(f"dev set question {question.id}: none of {question.relevant} is in the index")
-        rows.append((relevant, dense, terms, grams))
+        rows.append((relevant, dense, terms, grams, index, analysis))
     return rows
-
-
-def features(fused: np.ndarray, dense, terms, grams, weights) -> tuple[dict, int]:
-    order = np.argsort(-fused)
-    best, second = order[0], order[1] if len(order) > 1 else order[0]
-    lexical_weight = weights[1] + weights[2]
-    lexical = (weights[1] * terms[best] + weights[2] * grams[best]) / max(lexical_weight, 1e-9)
-    return {"fused": float(fused[best]), "dense": float(dense[best]), "lexical": float(lexical),
-            "margin": float(fused[best] - fused[second])}, int(best)
 
 
 def ranking_quality(rows, weights) -> float:
     total = 0.0
-    for relevant, dense, terms, grams in rows:
+    for relevant, dense, terms, grams, _, _ in rows:
         if not relevant:
             continue
         fused = weights[0] * dense + weights[1] * terms + weights[2] * grams
@@ -75,13 +64,21 @@ def fit_fusion(rows) -> tuple[float, float, float]:
 
 def labelled_features(rows, weights):
     X, y, answerable = [], [], []
-    for relevant, dense, terms, grams in rows:
+    for relevant, dense, terms, grams, index, analysis in rows:
         fused = weights[0] * dense + weights[1] * terms + weights[2] * grams
-        feats, best = features(fused, dense, terms, grams, weights)
+        feats = ranking_signals(index, analysis, fused, dense, terms, grams, weights)
+        best = int(np.argmax(fused))
         X.append([feats[name] for name in FEATURES])
         y.append(1.0 if best in relevant else 0.0)
         answerable.append(bool(relevant))
     return np.array(X), np.array(y), np.array(answerable)
+
+
+def abstention_labels(y, answerable):
+    """The abstention model separates in-scope questions from out-of-scope ones: the
+    constraint (at most 5% of answerable questions abstained) and the goal (abstain on
+    out-of-scope ones) are both about scope, so scope is the label it learns."""
+    return answerable.astype(float)
 
 
 def fit_logistic(X, y, l2=0.01, steps=6000, rate=0.5):
@@ -135,7 +132,7 @@ def main(argv=None):
     rows = score_arrays(retriever, questions)
     weights = fit_fusion(rows)
     X, y, answerable = labelled_features(rows, weights)
-    coefficients, bias = fit_logistic(X, y)
+    coefficients, bias = fit_logistic(X, abstention_labels(y, answerable))
     probabilities = 1 / (1 + np.exp(-(X @ coefficients + bias)))
     threshold = choose_threshold(probabilities, answerable, y)
     calibration = Calibration(dense_weight=weights[0], terms_weight=weights[1], grams_weight=weights[2],
@@ -157,7 +154,7 @@ def main(argv=None):
         train = [i for i in order if i not in set(fold)]
         w = fit_fusion([rows[i] for i in train])
         Xt, yt, at = labelled_features([rows[i] for i in train], w)
-        c, b = fit_logistic(Xt, yt)
+        c, b = fit_logistic(Xt, abstention_labels(yt, at))
         t = choose_threshold(1 / (1 + np.exp(-(Xt @ c + b))), at, yt)
         Xh, yh, ah = labelled_features([rows[i] for i in fold], w)
         held_probabilities.append(1 / (1 + np.exp(-(Xh @ c + b))))
@@ -175,6 +172,10 @@ def main(argv=None):
         "answerable_abstained": round(float(abstain[a].mean()), 4),
         "answered_wrong": int(((~abstain) & a & (c == 0)).sum()),
     })
+    print("trade-off (cross-validated probabilities, one threshold over all folds):")
+    for target in (0.03, 0.05, 0.08, 0.10, 0.15):
+        cut = float(np.quantile(p[a], target))
+        print(f"  abstain on {target:.0%} of answerable -> {float((p[~a] < cut).mean()):.1%} of out-of-scope abstained")
     if args.write:
         save_calibration(retriever.embedder.name, calibration)
         print("written to bot/calibration.json")

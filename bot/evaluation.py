@@ -124,7 +124,7 @@ def evaluate(results: list[tuple[LabelledQuestion, list[str], bool]]) -> Evaluat
 def evaluate_bot(bot, questions: list[LabelledQuestion], top: int = 10) -> Evaluation:
     results = []
     for question in questions:
-        hits = bot.search(question.text, audience=question.audience, top=top)
-        abstained = bot.retriever.confidence(hits) < bot.retriever.calibration.threshold if hits else True
-        results.append((question, [h.entry.id for h in hits], abstained))
+        ranking = bot.retriever.rank(question.text, question.audience, top=top)
+        abstained = bot.retriever.confidence(ranking) < bot.retriever.calibration.threshold
+        results.append((question, [h.entry.id for h in ranking.hits], abstained))
     return evaluate(results)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import faiss
@@ -76,25 +77,60 @@ class Retriever:
         return self._indexes[audience]
 
     # --- search ---------------------------------------------------------------------------
-    def search(self, query: str, audience: str, top: int = 10) -> list[Hit]:
+    def rank(self, query: str, audience: str, top: int = 10) -> "Ranking":
+        """Ranked hits plus the signals the abstention model reads."""
         index = self.index(audience)
         if not index.entries or not query.strip():
-            return []
+            return Ranking([], {})
         analysis = self.analyzer.analyze(query)
-        terms = index.terms.scores(list(analysis.terms))
-        grams = index.grams.scores(list(analysis.reading_grams))
         query_vector = self.embedder.embed_queries([query])[0]
-        dense = index.dense_scores(query_vector, DENSE_CANDIDATES)
         c = self.calibration
+        dense, terms, grams = entry_scores(index, analysis, query_vector)
         fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
         order = np.argsort(-fused)[:top]
-        lexical = c.terms_weight * terms + c.grams_weight * grams
-        return [Hit(index.entries[i], float(fused[i]), float(dense[i]), float(lexical[i] / max(
-            c.terms_weight + c.grams_weight, 1e-9))) for i in order if fused[i] > 0]
+        lexical = (c.terms_weight * terms + c.grams_weight * grams) / max(c.terms_weight + c.grams_weight, 1e-9)
+        hits = [Hit(index.entries[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in order if fused[i] > 0]
+        signals = ranking_signals(index, analysis, fused, dense, terms, grams,
+                                  (c.dense_weight, c.terms_weight, c.grams_weight)) if hits else {}
+        return Ranking(hits, signals)
 
-    def confidence(self, hits: list[Hit]) -> float:
-        if not hits:
+    def search(self, query: str, audience: str, top: int = 10) -> list[Hit]:
+        return self.rank(query, audience, top).hits
+
+    def confidence(self, ranking: "Ranking") -> float:
+        """Calibrated probability that the best hit answers the question."""
+        if not ranking.hits:
             return 0.0
-        second = hits[1].score if len(hits) > 1 else 0.0
-        return self.calibration.confidence({"fused": hits[0].score, "dense": hits[0].dense,
-                                            "lexical": hits[0].lexical, "margin": hits[0].score - second})
+        return self.calibration.confidence(ranking.signals)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    hits: list[Hit]
+    signals: dict
+
+
+def entry_scores(index: AudienceIndex, analysis, query_vector: np.ndarray):
+    """(dense cosine, scaled BM25 on terms, scaled BM25 on reading bigrams) for every entry."""
+    terms = index.terms.scores(list(analysis.terms))
+    grams = index.grams.scores(list(analysis.reading_grams))
+    dense = index.dense_scores(query_vector, DENSE_CANDIDATES)
+    return dense, terms, grams
+
+
+def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, weights) -> dict:
+    """Features of a ranking that tell a real match from a near miss (see bot/calibration.py)."""
+    order = np.argsort(-fused)
+    best = int(order[0])
+    second = int(order[1]) if len(order) > 1 else best
+    dense_sorted = np.sort(dense)[::-1][:10]
+    lexical_weight = weights[1] + weights[2]
+    return {
+        "fused": float(fused[best]),
+        "dense": float(dense[best]),
+        "lexical": float((weights[1] * terms[best] + weights[2] * grams[best]) / max(lexical_weight, 1e-9)),
+        "margin": float(fused[best] - fused[second]),
+        "coverage": index.terms.coverage(list(analysis.terms), best),
+        "unknown": index.terms.unknown_share(list(analysis.terms)),
+        "dense_gap": float(dense[best] - dense_sorted.mean()) if len(dense_sorted) else 0.0,
+    }

@@ -45,9 +45,9 @@ class Bot:
         elif audience == "staff" and (rule_answer := answer_staff_rule_question(question, self.naming_rules())):
             answer = rule_answer
         else:
-            hits = self.retriever.search(question, audience, top=10)
-            confidence = self.retriever.confidence(hits)
-            answer = compose_answer(question, hits, confidence, self.retriever.calibration.threshold, audience,
+            ranking = self.retriever.rank(question, audience, top=10)
+            confidence = self.retriever.confidence(ranking)
+            answer = compose_answer(question, ranking.hits, confidence, self.retriever.calibration.threshold, audience,
                                     self.retriever.departments)
         return _with_latency(answer, started)
 

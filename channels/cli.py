@@ -176,4 +176,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as a module, this file is __main__: call the real module so its exception
+    # classes (UsageError) are the ones the subcommands raise.
+    from channels.cli import main as cli_main
+    sys.exit(cli_main())

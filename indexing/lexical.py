@@ -49,3 +49,25 @@ class BM25Index:
         if ceiling > 0:
             scores /= ceiling
         return scores
+
+    def coverage(self, query_tokens: list[str], document: int) -> float:
+        """IDF-weighted share of the distinct query terms that occur in one document."""
+        total = covered = 0.0
+        unknown_idf = math.log(1 + (self.size + 0.5) / 0.5) if self.size else 1.0
+        for term in set(query_tokens):
+            idf = self.idf.get(term)
+            if idf is None:
+                total += unknown_idf
+                continue
+            total += idf
+            ids, _ = self._postings[term]
+            if np.any(ids == document):
+                covered += idf
+        return covered / total if total else 0.0
+
+    def unknown_share(self, query_tokens: list[str]) -> float:
+        """Share of the distinct query terms that occur nowhere in the index (1.0 for no terms)."""
+        terms = set(query_tokens)
+        if not terms:
+            return 1.0
+        return sum(1 for t in terms if t not in self.idf) / len(terms)
