@@ -1,10 +1,41 @@
 """The inquiry log: one row per question on any channel, personal data masked before storage.
 
-Writing never fails an answer: if the database is busy or broken the record is spooled
-to ``<data dir>/spool/inquiries.jsonl`` and replayed on the next successful write.
+One row of the ``inquiries`` table per question::
+
+    asked_at        UTC, ISO 8601 to the second ('2026-10-01T00:15:00+00:00')
+    channel         line | web | slack | cli | ...
+    audience        citizen | staff
+    user_key        keyed HMAC-SHA256 of the platform user id (never the raw id)
+    question        the question with personal data masked (bot.masking)
+    answer          what the bot said (masked, first 2,000 characters)
+    answer_kind     answer | abstain | name_check | folder | empty | too_long
+    abstained       1 when the bot said it could not answer
+    confidence, entry_ids (JSON list), category, department (所管課), latency_ms
+    feedback        resolved (解決した) | unresolved (解決しない) | NULL
+    feedback_comment, feedback_at, escalated (1 when handed to a person)
+    record_key      unique id of the write, so that replaying a spooled row never duplicates it
+
+Writes never block for long or fail an answer:
+
+* the log's own connection waits at most ``busy_timeout_ms`` (default 500 ms) for a lock;
+* any failure (locked, broken or missing database, disk error, even a bug in masking) is
+  caught: the already-masked row is appended to ``<data dir>/spool/inquiries.jsonl`` and the
+  call returns ``None`` instead of an id;
+* the spool is replayed, in order, before the next successful write (and by
+  :meth:`InquiryLog.replay_spool`, which ``madoguchi report`` calls); replay is one
+  transaction and idempotent (``insert or ignore`` on ``record_key``), and appends and replays
+  are serialised with a file lock so that several workers sharing a data dir lose nothing.
+
+Feedback and escalation updates that cannot be written are spooled the same way.
+
+>>> log = InquiryLog("var", user_key_secret="s3cret")            # doctest: +SKIP
+>>> inquiry_id = log.record(answer, channel="line", user_id="U123")  # doctest: +SKIP
+>>> log.set_feedback(inquiry_id, "resolved")                      # doctest: +SKIP
+True
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -13,12 +44,18 @@ import os
 import secrets
 import sqlite3
 import threading
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
 from bot.answer import Answer
 from bot.masking import mask_personal_data
-from indexing.database import open_database
+from indexing.database import DATABASE_FILE, open_database
+
+try:  # POSIX; on other systems the thread lock alone serialises the spool
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None
 
 log = logging.getLogger(__name__)
 
@@ -27,108 +64,418 @@ INQUIRY_COLUMNS = {
     "id": int, "asked_at": str, "channel": str, "audience": str, "user_key": str, "question": str,
     "answer": str, "answer_kind": str, "abstained": int, "confidence": float, "entry_ids": str,
     "category": str, "department": str, "latency_ms": float, "feedback": str, "feedback_comment": str,
-    "feedback_at": str, "escalated": int,
+    "feedback_at": str, "escalated": int, "record_key": str,
 }
+_ROW_COLUMNS = tuple(c for c in INQUIRY_COLUMNS if c != "id")
+SPOOL_FILE = Path("spool") / "inquiries.jsonl"
+_SPOOL_OPS = ("insert", "feedback", "escalate")
+DEFAULT_BUSY_TIMEOUT_MS = 500
+MAX_QUESTION_CHARS = 2000
+MAX_ANSWER_CHARS = 2000
+MAX_COMMENT_CHARS = 1000
+# Stored instead of the text if masking itself fails: privacy first, never the raw text.
+MASKING_FAILED = "〔マスク処理エラーのため記録せず〕"
 
 
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def to_utc_iso(value: str | datetime | None) -> str:
+    """A timestamp as stored: UTC, ISO 8601 to the second. Naive values are taken as UTC.
+
+    >>> to_utc_iso("2026-10-01T09:15:00+09:00")
+    '2026-10-01T00:15:00+00:00'
+    """
+    if value is None or value == "":
+        return utc_now()
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _safe_mask(text: str | None, limit: int) -> str:
+    try:
+        return mask_personal_data(text or "")[:limit]
+    except Exception:  # a masking bug must not leak the raw text, nor fail the answer
+        log.exception("masking failed; text not stored")
+        return MASKING_FAILED
+
+
 class InquiryLog:
-    def __init__(self, data_dir: str | Path, user_key_secret: str = ""):
+    """Records inquiries and their feedback; reads them back for reports.
+
+    ``user_key_secret`` is ``MADOGUCHI_USER_KEY_SECRET``; without it a random per-installation
+    key is created in ``<data dir>/user-key.secret`` the first time a user key is needed.
+    """
+
+    def __init__(self, data_dir: str | Path, user_key_secret: str = "",
+                 busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS):
         self.data_dir = Path(data_dir)
-        self.db = open_database(self.data_dir)
-        self._lock = threading.Lock()
-        self._secret = (user_key_secret or self._local_secret()).encode("utf-8")
-        self._spool = self.data_dir / "spool" / "inquiries.jsonl"
-        self._ensure_schema()
+        self.busy_timeout_ms = int(busy_timeout_ms)
+        self._configured_secret = user_key_secret or ""
+        self._secret: bytes | None = None
+        self._lock = threading.RLock()
+        self._spool = self.data_dir / SPOOL_FILE
+        self._db = None
+        with self._lock, contextlib.suppress(Exception):
+            self._database()  # connect early; a broken database is retried on the next write
 
-    def _local_secret(self) -> str:
-        """A per-installation key when none is configured, kept beside the database (never logged)."""
-        path = self.data_dir / "user-key.secret"
-        if not path.exists():
-            path.write_text(secrets.token_hex(32))
-            os.chmod(path, 0o600)
-        return path.read_text().strip()
+    # --- connection ---------------------------------------------------------------------------
+    @property
+    def db(self):
+        """The sqlite-utils Database (connects on first use; raises if the database is unusable)."""
+        with self._lock:
+            return self._database()
 
-    def _ensure_schema(self):
-        if "inquiries" not in self.db.table_names():
-            self.db["inquiries"].create(INQUIRY_COLUMNS, pk="id", defaults={"escalated": 0, "abstained": 0})
-            self.db["inquiries"].create_index(["asked_at"])
-            self.db["inquiries"].create_index(["channel"])
-        if "channel_events" not in self.db.table_names():
-            self.db["channel_events"].create({"event_key": str, "received_at": str, "inquiry_id": int},
-                                             pk="event_key")
+    def _database(self):
+        if self._db is None:
+            db = open_database(self.data_dir)
+            try:
+                db.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms}")
+                self._ensure_schema(db)
+            except Exception:
+                db.conn.close()
+                raise
+            self._db = db
+        return self._db
 
+    def _drop_connection(self, exc: BaseException):
+        """Forget a connection that failed for any reason other than a busy lock."""
+        if isinstance(exc, sqlite3.OperationalError) and any(
+                word in str(exc).lower() for word in ("locked", "busy")):
+            return
+        if self._db is not None:
+            with contextlib.suppress(Exception):
+                self._db.conn.close()
+            self._db = None
+
+    @staticmethod
+    def _ensure_schema(db):
+        tables = set(db.table_names())
+        if "inquiries" not in tables:
+            db["inquiries"].create(INQUIRY_COLUMNS, pk="id", defaults={"escalated": 0, "abstained": 0},
+                                   if_not_exists=True)
+            db["inquiries"].create_index(["asked_at"], if_not_exists=True)
+            db["inquiries"].create_index(["channel"], if_not_exists=True)
+        else:
+            columns = db["inquiries"].columns_dict
+            for name, kind in INQUIRY_COLUMNS.items():
+                if name not in columns:  # logs written by an older version
+                    db["inquiries"].add_column(name, kind)
+        # Unique but NULL-tolerant: rows from before record_key existed keep NULL.
+        db.execute("create unique index if not exists idx_inquiries_record_key on inquiries (record_key)")
+        if "channel_events" not in tables:
+            db["channel_events"].create({"event_key": str, "received_at": str, "inquiry_id": int},
+                                        pk="event_key", if_not_exists=True)
+
+    # --- pseudonymous user keys ----------------------------------------------------------------
     def user_key(self, user_id: str | None) -> str:
         """Pseudonymous key of a platform user: keyed HMAC, never the raw id."""
         if not user_id:
             return ""
-        return hmac.new(self._secret, user_id.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+        return hmac.new(self._user_key_secret(), str(user_id).encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+    def _user_key_secret(self) -> bytes:
+        if self._secret is None:
+            self._secret = (self._configured_secret or self._local_secret()).encode("utf-8")
+        return self._secret
+
+    def _local_secret(self) -> str:
+        """A per-installation key kept beside the database (never logged).
+
+        Created atomically (write a temporary file, then hard-link it into place) so that two
+        workers starting together end up with the same key.
+        """
+        path = self.data_dir / "user-key.secret"
+        try:
+            if not path.exists():
+                self.data_dir.mkdir(parents=True, exist_ok=True)
+                temporary = path.with_name(f".user-key.{uuid.uuid4().hex}.tmp")
+                temporary.write_text(secrets.token_hex(32))
+                os.chmod(temporary, 0o600)
+                try:
+                    os.link(temporary, path)
+                except FileExistsError:
+                    pass
+                finally:
+                    temporary.unlink(missing_ok=True)
+            secret = path.read_text().strip()
+            if secret:
+                return secret
+        except OSError:
+            log.exception("user key secret file unusable")
+        # Keys then differ after a restart, but nothing is logged in the clear.
+        log.warning("MADOGUCHI_USER_KEY_SECRET not set and %s unusable: using a temporary key", path)
+        return secrets.token_hex(32)
 
     # --- dedupe of channel events -------------------------------------------------------------
     def claim_event(self, event_key: str) -> bool:
-        """True the first time an event key is seen (across workers); False for a redelivery."""
+        """True the first time an event key is seen (across workers); False for a redelivery.
+
+        If the database cannot be reached the event is processed (True): answering a
+        redelivered message twice is better than dropping a citizen's question.
+        """
         try:
-            self.db.execute("insert into channel_events (event_key, received_at) values (?, ?)",
-                            [event_key, utc_now()])
+            with self._lock:
+                self._database().execute("insert into channel_events (event_key, received_at) values (?, ?)",
+                                         [event_key, utc_now()])
             return True
         except sqlite3.IntegrityError:
             return False
+        except Exception as exc:
+            log.warning("event dedupe unavailable (%s); processing %s", type(exc).__name__, event_key[:40])
+            with self._lock:
+                self._drop_connection(exc)
+            return True
 
     # --- writing ------------------------------------------------------------------------------
-    def record(self, answer: Answer, channel: str, user_id: str | None = None, asked_at: str | None = None,
-               escalated: bool = False) -> int | None:
-        row = {
-            "asked_at": asked_at or utc_now(), "channel": channel, "audience": answer.audience,
-            "user_key": self.user_key(user_id), "question": mask_personal_data(answer.question),
-            "answer": mask_personal_data(answer.text)[:2000], "answer_kind": answer.kind,
-            "abstained": int(answer.abstained), "confidence": round(float(answer.confidence), 4),
-            "entry_ids": json.dumps([s.id for s in answer.sources], ensure_ascii=False),
-            "category": answer.category, "department": answer.department,
-            "latency_ms": round(float(answer.latency_ms), 1), "escalated": int(escalated),
-        }
+    def record(self, answer: Answer, channel: str, user_id: str | None = None,
+               asked_at: str | datetime | None = None, escalated: bool = False) -> int | None:
+        """Log one inquiry; returns its id, or None when the row had to be spooled.
+
+        Never raises: a failure to write must not fail the answer being sent.
+        """
+        try:
+            row = self._row(answer, channel, user_id, asked_at, escalated)
+        except Exception:
+            log.exception("inquiry could not be prepared for the log")
+            return None
         try:
             with self._lock:
-                self._replay_spool()
-                return self.db["inquiries"].insert(row).last_pk
-        except sqlite3.Error as exc:
-            log.warning("inquiry log write failed (%s); spooled", type(exc).__name__)
-            self._spool_row(row)
+                db = self._database()
+                self._replay_spool_quietly(db)
+                cursor = db.execute(
+                    f"insert into inquiries ({', '.join(_ROW_COLUMNS)}) values ({', '.join('?' * len(_ROW_COLUMNS))})",
+                    [row.get(c) for c in _ROW_COLUMNS])
+                return cursor.lastrowid
+        except Exception as exc:
+            log.warning("inquiry log write failed (%s: %s); spooled", type(exc).__name__, exc)
+            with self._lock:
+                self._drop_connection(exc)
+            self._spool_entry({"op": "insert", "row": row})
             return None
 
-    def _spool_row(self, row: dict):
+    def _row(self, answer: Answer, channel: str, user_id, asked_at, escalated) -> dict:
         try:
-            self._spool.parent.mkdir(parents=True, exist_ok=True)
-            with self._spool.open("a", encoding="utf-8") as spool:
-                spool.write(json.dumps(row, ensure_ascii=False) + "\n")
-        except OSError:
-            log.exception("inquiry could not be spooled")
+            when = to_utc_iso(asked_at)
+        except (TypeError, ValueError):
+            log.warning("unreadable asked_at %r; using the current time", asked_at)
+            when = utc_now()
+        return {
+            "asked_at": when, "channel": channel or "", "audience": answer.audience,
+            "user_key": self.user_key(user_id), "question": _safe_mask(answer.question, MAX_QUESTION_CHARS),
+            "answer": _safe_mask(answer.text, MAX_ANSWER_CHARS), "answer_kind": answer.kind,
+            "abstained": int(bool(answer.abstained)), "confidence": round(float(answer.confidence), 4),
+            "entry_ids": json.dumps([s.id for s in answer.sources], ensure_ascii=False),
+            "category": answer.category or "", "department": answer.department or "",
+            "latency_ms": round(float(answer.latency_ms), 1), "escalated": int(bool(escalated)),
+            "feedback": None, "feedback_comment": None, "feedback_at": None,
+            "record_key": uuid.uuid4().hex,
+        }
 
-    def _replay_spool(self):
-        if not self._spool.exists():
-            return
-        rows = [json.loads(line) for line in self._spool.read_text(encoding="utf-8").splitlines() if line.strip()]
-        if rows:
-            self.db["inquiries"].insert_all(rows)
-        self._spool.unlink()
+    def set_feedback(self, inquiry_id: int, feedback: str, comment: str = "",
+                     at: str | datetime | None = None) -> bool:
+        """Record 解決した (``resolved``) or 解決しない (``unresolved``) with an optional comment.
 
-    def set_feedback(self, inquiry_id: int, feedback: str, comment: str = "") -> bool:
+        Returns False when no such inquiry exists; True when it was updated or, the database
+        being unavailable, spooled for replay.
+        """
         if feedback not in FEEDBACK_VALUES:
             raise ValueError(f"feedback must be one of {FEEDBACK_VALUES}")
-        cursor = self.db.execute(
-            "update inquiries set feedback = ?, feedback_comment = ?, feedback_at = ? where id = ?",
-            [feedback, mask_personal_data(comment)[:1000], utc_now(), int(inquiry_id)])
-        return cursor.rowcount > 0
+        update = {"op": "feedback", "id": int(inquiry_id), "feedback": feedback,
+                  "comment": _safe_mask(comment, MAX_COMMENT_CHARS), "at": to_utc_iso(at)}
+        return self._update(update)
 
     def set_escalated(self, inquiry_id: int) -> bool:
-        cursor = self.db.execute("update inquiries set escalated = 1 where id = ?", [int(inquiry_id)])
-        return cursor.rowcount > 0
+        """Mark an inquiry as handed over to a person (same return values as set_feedback)."""
+        return self._update({"op": "escalate", "id": int(inquiry_id)})
 
+    def _update(self, update: dict) -> bool:
+        try:
+            with self._lock:
+                db = self._database()
+                self._replay_spool_quietly(db)
+                return _apply_update(db, update) > 0
+        except Exception as exc:
+            log.warning("inquiry %s update failed (%s); spooled", update["op"], type(exc).__name__)
+            with self._lock:
+                self._drop_connection(exc)
+            self._spool_entry(update)
+            return True
+
+    # --- the spool ----------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _spool_locked(self):
+        """Serialise spool appends and replays across threads and worker processes."""
+        with self._lock:
+            self._spool.parent.mkdir(parents=True, exist_ok=True)
+            if fcntl is None:  # pragma: no cover
+                yield
+                return
+            with open(self._spool.with_suffix(".lock"), "a") as lock_file:
+                fcntl.flock(lock_file, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+    def _spool_entry(self, entry: dict):
+        try:
+            with self._spool_locked(), self._spool.open("a", encoding="utf-8") as spool:
+                spool.write(json.dumps(entry, ensure_ascii=False) + "\n")
+                spool.flush()
+                os.fsync(spool.fileno())
+        except Exception:
+            log.exception("inquiry could not be spooled; it is lost")
+
+    def pending(self) -> int:
+        """How many spooled writes wait to be replayed."""
+        try:
+            return sum(1 for line in self._spool.read_text(encoding="utf-8").splitlines() if line.strip())
+        except FileNotFoundError:
+            return 0
+
+    def replay_spool(self) -> int:
+        """Write spooled rows and updates to the database now; returns how many were applied.
+
+        Raises sqlite3.Error if the database is still unavailable (the spool is kept).
+        """
+        with self._lock:
+            try:
+                return self._replay_spool(self._database())
+            except Exception as exc:
+                self._drop_connection(exc)
+                raise
+
+    def _replay_spool_quietly(self, db):
+        if not self._spool.exists():  # the common case: one stat, no lock
+            return
+        try:
+            self._replay_spool(db)
+        except Exception as exc:  # the new row is still attempted (and spooled after the old ones)
+            log.warning("spool replay failed (%s)", type(exc).__name__)
+
+    def _replay_spool(self, db) -> int:
+        if not self._spool.exists():
+            return 0
+        with self._spool_locked():
+            try:
+                lines = self._spool.read_text(encoding="utf-8").splitlines()
+            except FileNotFoundError:  # another worker replayed it meanwhile
+                return 0
+            entries, rejected = [], []
+            for line in lines:
+                if not line.strip():
+                    continue
+                try:
+                    entry = json.loads(line)
+                    if not isinstance(entry, dict):
+                        raise ValueError("not an object")
+                    entry = entry if "op" in entry else {"op": "insert", "row": entry}  # first spool format
+                    if entry["op"] not in _SPOOL_OPS or not isinstance(entry.get("row", {}), dict):
+                        raise ValueError("unknown operation")
+                    entries.append(entry)
+                except ValueError:
+                    rejected.append(line)  # a torn line from a crash mid-write
+            db.execute("begin immediate")
+            try:
+                for entry in entries:
+                    if entry["op"] == "insert":
+                        row = dict(entry["row"])
+                        row.setdefault("record_key", hashlib.sha256(
+                            json.dumps(row, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32])
+                        columns = [c for c in _ROW_COLUMNS if c in row]
+                        db.execute(f"insert or ignore into inquiries ({', '.join(columns)}) "
+                                   f"values ({', '.join('?' * len(columns))})", [row[c] for c in columns])
+                    else:
+                        _apply_update(db, entry)
+                db.execute("commit")
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    db.execute("rollback")
+                raise
+            if rejected:
+                with (self._spool.parent / "rejected.jsonl").open("a", encoding="utf-8") as bad:
+                    bad.write("\n".join(rejected) + "\n")
+            self._spool.unlink()  # after the commit; a crash in between only replays idempotently
+            if entries:
+                log.info("replayed %d spooled inquiry log writes", len(entries))
+            return len(entries)
+
+    # --- reading ------------------------------------------------------------------------------
     def get(self, inquiry_id: int) -> dict | None:
-        rows = list(self.db.query("select * from inquiries where id = ?", [int(inquiry_id)]))
+        """One inquiry as a dict, or None (also when the database is unavailable)."""
+        try:
+            with self._lock:
+                rows = list(self._database().query("select * from inquiries where id = ?", [int(inquiry_id)]))
+        except sqlite3.Error as exc:
+            log.warning("inquiry log read failed (%s)", type(exc).__name__)
+            with self._lock:
+                self._drop_connection(exc)
+            return None
         return rows[0] if rows else None
 
+    def inquiries(self, since: str | datetime | None = None, until: str | datetime | None = None) -> list[dict]:
+        """Inquiries with ``since <= asked_at < until`` (UTC strings or aware datetimes), oldest first."""
+        with self._lock:
+            return read_inquiries(self._database(), since, until)
+
+    def asked_at_bounds(self) -> tuple[str, str] | None:
+        """(first, last) ``asked_at`` in the log, or None when it is empty."""
+        with self._lock:
+            return asked_at_bounds(self._database())
+
     def count(self) -> int:
-        return self.db["inquiries"].count
+        with self._lock:
+            return self._database()["inquiries"].count
+
+    def close(self):
+        with self._lock:
+            if self._db is not None:
+                with contextlib.suppress(Exception):
+                    self._db.conn.close()
+                self._db = None
+
+
+def _apply_update(db, update: dict) -> int:
+    if update["op"] == "feedback":
+        cursor = db.execute(
+            "update inquiries set feedback = ?, feedback_comment = ?, feedback_at = ? where id = ?",
+            [update["feedback"], update.get("comment") or "", update.get("at") or utc_now(), int(update["id"])])
+    elif update["op"] == "escalate":
+        cursor = db.execute("update inquiries set escalated = 1 where id = ?", [int(update["id"])])
+    else:
+        raise ValueError(f"unknown spooled operation {update['op']!r}")
+    return cursor.rowcount
+
+
+def read_inquiries(db, since: str | datetime | None = None, until: str | datetime | None = None) -> list[dict]:
+    """Rows of ``inquiries`` in a sqlite-utils Database (none if the table does not exist)."""
+    if "inquiries" not in db.table_names():
+        return []
+    clauses, params = [], []
+    for bound, op in ((since, ">="), (until, "<")):
+        if bound is not None:
+            clauses.append(f"asked_at {op} ?")
+            params.append(to_utc_iso(bound))
+    where = f" where {' and '.join(clauses)}" if clauses else ""
+    return list(db.query(f"select * from inquiries{where} order by asked_at, id", params))
+
+
+def asked_at_bounds(db) -> tuple[str, str] | None:
+    if "inquiries" not in db.table_names():
+        return None
+    row = next(db.query("select min(asked_at) as first, max(asked_at) as last from inquiries"))
+    return (row["first"], row["last"]) if row["first"] else None
+
+
+def database_exists(data_dir: str | Path) -> bool:
+    """Whether a data dir has a database at all (reports do not create one)."""
+    return (Path(data_dir) / DATABASE_FILE).exists()
+
+
+def spool_path(data_dir: str | Path) -> Path:
+    return Path(data_dir) / SPOOL_FILE
+

@@ -1,0 +1,623 @@
+"""Inquiry and time-saved reports for managers: HTML (with charts), CSV and JSON.
+
+Stable API (the CLI ``madoguchi report`` and the admin UI's reports page call it)::
+
+    build_report(source, date_from=None, date_to=None, config=None) -> Report
+        source     a data dir (str or Path), an InquiryLog, or a sqlite_utils.Database
+        date_from  first day (date or "YYYY-MM-DD"), inclusive; default: day of the first inquiry
+        date_to    last day, inclusive; default: day of the last inquiry (today if the log is empty)
+        config     a bot.ledger.LedgerConfig; default: load_ledger_config(data dir)
+        Days are calendar days in the ledger's report.timezone (Asia/Tokyo by default).
+        Raises ReportError (a ValueError) for a bad date, from > to, or a missing data dir.
+        An empty period gives a valid Report whose total_inquiries is 0 (``report.empty``).
+
+    render_html(report, standalone=True) -> str   a printable page, charts as inline SVG
+    render_csv(report, bom=False) -> str          long format: section,key,metric,value
+    render_json(report) -> str                    report.to_dict() as JSON
+
+Definitions (printed in the HTML report too):
+
+    answered    the bot answered: not abstained (answer kinds answer, name_check, folder)
+    abstained   the bot said it could not answer (including empty and over-long questions)
+    resolved    the user pressed 解決した;  unresolved: the user pressed 解決しない
+    answer_rate       = answered / total_inquiries
+    abstain_rate      = abstained / total_inquiries
+    feedback_rate     = (resolved + unresolved) / total_inquiries
+    resolution_rate   = resolved / (resolved + unresolved)       (among inquiries with feedback)
+    unresolved_rate   = unresolved / (resolved + unresolved)
+    escalation_rate   = escalated / total_inquiries
+    A rate whose denominator is 0 is null (shown as "—").
+
+Minutes saved follow bot.ledger (the formula is in ``report.formula`` and in every output).
+The JSON's top-level keys include total_inquiries, by_channel, answered, abstained, resolved,
+unresolved, minutes_saved and formula; other tools read them.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import Counter, defaultdict
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from bot import report_charts as charts
+from bot.ledger import CHANNEL_NAMES, LedgerConfig, channel_order, compute_ledger, load_ledger_config
+from bot.masking import mask_personal_data
+
+TOP_GROUPS = 20            # question groups kept in the report (HTML shows the first 10)
+TOP_GROUPS_SHOWN = 10
+SIMILARITY_THRESHOLD = 0.6  # Jaccard of content words (or of reading bigrams) to join a group
+CHANNEL_COLORS = {"line": "#009E73", "web": "#0072B2", "slack": "#CC79A7", "cli": "#999999"}
+EXTRA_COLORS = ("#E69F00", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+COLOR_ANSWERED, COLOR_ABSTAINED = "#0072B2", "#D55E00"
+COLOR_RESOLVED, COLOR_NO_FEEDBACK, COLOR_UNRESOLVED, COLOR_ESCALATED = "#009E73", "#BDBDBD", "#D55E00", "#E69F00"
+WEEKDAYS = "月火水木金土日"
+UNCATEGORIZED = "（未分類）"
+NO_DEPARTMENT = "（所管課なし）"
+
+
+class ReportError(ValueError):
+    """Bad report input (dates, data dir); the message is one line."""
+
+
+@dataclass(frozen=True)
+class Report:
+    period: dict
+    generated_at: str
+    total_inquiries: int
+    by_channel: dict
+    answered: int
+    abstained: int
+    resolved: int
+    unresolved: int
+    no_feedback: int
+    escalated: int
+    rates: dict
+    channels: list
+    daily: list
+    weekly: list
+    monthly: list
+    categories: list
+    departments: list
+    unanswered_questions: list
+    unresolved_questions: list
+    minutes_saved: float
+    hours_saved: float
+    ledger: dict
+    formula: str
+    definitions: dict
+    notes: list = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return self.total_inquiries == 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+DEFINITIONS = {
+    "answered": "回答できた：ボットが回答した問い合わせ（「わかりません」と答えたものを除く）",
+    "abstained": "回答できなかった：ボットが「わかりません」と答え、担当課を案内した問い合わせ（空欄・長すぎる質問を含む）",
+    "resolved": "解決した：利用者が「解決した」を押した問い合わせ",
+    "unresolved": "解決しない：利用者が「解決しない」を押した問い合わせ",
+    "answer_rate": "回答率 ＝ 回答できた ÷ 問い合わせ件数",
+    "abstain_rate": "回答できなかった割合 ＝ 回答できなかった ÷ 問い合わせ件数",
+    "feedback_rate": "評価率 ＝（解決した＋解決しない）÷ 問い合わせ件数",
+    "resolution_rate": "解決率 ＝ 解決した ÷（解決した＋解決しない）※評価のあった問い合わせのうち",
+    "unresolved_rate": "未解決率 ＝ 解決しない ÷（解決した＋解決しない）",
+    "escalation_rate": "引き継ぎ率 ＝ 職員へ引き継いだ ÷ 問い合わせ件数",
+}
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+def parse_report_date(value: str | date | None, name: str = "date") -> date | None:
+    """A YYYY-MM-DD string (or a date) as a date; ReportError naming ``name`` otherwise."""
+    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ReportError(f"{name}: {text!r} is not a date in the form YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ReportError(f"{name}: {text!r} is not a valid date (YYYY-MM-DD)") from None
+
+
+def _local_day(asked_at: str, tz) -> date:
+    moment = datetime.fromisoformat(asked_at)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(tz).date()
+
+
+def _day_start_utc(day: date, tz) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=tz).astimezone(timezone.utc)
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+@contextmanager
+def _opened(source):
+    """(rows reader, bounds reader, data dir or None, pending spool count) for a report source."""
+    from bot.inquiry_log import InquiryLog, asked_at_bounds, database_exists, read_inquiries
+
+    owned = None
+    if isinstance(source, InquiryLog):
+        log = source
+    elif hasattr(source, "query") and hasattr(source, "table_names"):  # a sqlite_utils.Database
+        yield (lambda a, b: read_inquiries(source, a, b)), (lambda: asked_at_bounds(source)), None, 0
+        return
+    else:
+        data_dir = Path(source)
+        if not data_dir.is_dir():
+            raise ReportError(f"data dir {data_dir} not found")
+        if not database_exists(data_dir):  # nothing logged yet: an empty report, no database created
+            yield (lambda a, b: []), (lambda: None), data_dir, 0
+            return
+        log = owned = InquiryLog(data_dir)
+    try:
+        try:  # rows spooled while the database was busy belong in the report
+            log.replay_spool()
+        except Exception:
+            pass
+        yield log.inquiries, log.asked_at_bounds, log.data_dir, log.pending()
+    finally:
+        if owned is not None:
+            owned.close()
+
+
+def build_report(source, date_from: date | str | None = None, date_to: date | str | None = None,
+                 config: LedgerConfig | None = None, *, now: datetime | None = None) -> Report:
+    """Figures for the days ``date_from``..``date_to`` (inclusive); see the module docstring."""
+    date_from = parse_report_date(date_from, "--from")
+    date_to = parse_report_date(date_to, "--to")
+    if date_from and date_to and date_from > date_to:
+        raise ReportError(f"--from {date_from} is after --to {date_to}")
+    now = now or datetime.now(timezone.utc)
+    with _opened(source) as (read_rows, read_bounds, data_dir, pending):
+        if config is None:
+            config = load_ledger_config(data_dir)
+        tz = config.tz()
+        if date_from is None or date_to is None:
+            bounds = read_bounds()
+            today = now.astimezone(tz).date()
+            first, last = ((_local_day(bounds[0], tz), _local_day(bounds[1], tz)) if bounds else (today, today))
+            date_to = date_to or max(last, date_from or last)
+            date_from = date_from or min(first, date_to)
+        # Widen the query by a day each side and filter exactly on the local day, so that rows
+        # stored with an unusual offset are still placed on the right day.
+        since = _day_start_utc(date_from, tz) - timedelta(days=1)
+        until = _day_start_utc(date_to + timedelta(days=1), tz) + timedelta(days=1)
+        rows = []
+        for row in read_rows(since, until):
+            try:
+                day = _local_day(row["asked_at"], tz)
+            except (TypeError, ValueError):
+                continue
+            if date_from <= day <= date_to:
+                rows.append({**row, "_day": day})
+    notes = []
+    if pending:
+        notes.append(f"データベースに書き込めず一時保存されている問い合わせが {pending} 件あり、この集計には含まれていません。")
+    return _assemble(rows, date_from, date_to, config, now, notes)
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def _counts(rows: Iterable[Mapping]) -> dict:
+    total = answered = resolved = unresolved = escalated = no_feedback = 0
+    for row in rows:
+        total += 1
+        if not row.get("abstained"):
+            answered += 1
+            if not row.get("feedback"):
+                no_feedback += 1
+        resolved += row.get("feedback") == "resolved"
+        unresolved += row.get("feedback") == "unresolved"
+        escalated += bool(row.get("escalated"))
+    rated = resolved + unresolved
+    return {
+        "total": total, "answered": answered, "abstained": total - answered, "resolved": resolved,
+        "unresolved": unresolved, "no_feedback": no_feedback, "escalated": escalated,
+        "answer_rate": _rate(answered, total), "abstain_rate": _rate(total - answered, total),
+        "feedback_rate": _rate(rated, total), "resolution_rate": _rate(resolved, rated),
+        "unresolved_rate": _rate(unresolved, rated), "escalation_rate": _rate(escalated, total),
+    }
+
+
+def _assemble(rows: list[dict], date_from: date, date_to: date, config: LedgerConfig, now: datetime,
+              notes: list[str]) -> Report:
+    ledger = compute_ledger(rows, config, date_from, date_to)
+    totals = _counts(rows)
+    channel_names = sorted({r["channel"] or "" for r in rows}, key=channel_order)
+    by_channel_rows = defaultdict(list)
+    for row in rows:
+        by_channel_rows[row["channel"] or ""].append(row)
+    saved_by_channel = {c["channel"]: c["minutes_saved"] for c in ledger["by_channel"]}
+    channels = [{"channel": name, "label": CHANNEL_NAMES.get(name, name), **_counts(by_channel_rows[name]),
+                 "minutes_saved": saved_by_channel.get(name, 0.0),
+                 "excluded_from_savings": name in config.excluded_channels}
+                for name in channel_names]
+
+    days = [date_from + timedelta(days=i) for i in range((date_to - date_from).days + 1)]
+    per_day = defaultdict(list)
+    for row in rows:
+        per_day[row["_day"]].append(row)
+    daily = []
+    for day in days:
+        day_rows = per_day.get(day, [])
+        counts = Counter(r["channel"] or "" for r in day_rows)
+        daily.append({"date": day.isoformat(), "weekday": WEEKDAYS[day.weekday()], "total": len(day_rows),
+                      "by_channel": {c: counts.get(c, 0) for c in channel_names},
+                      "answered": sum(1 for r in day_rows if not r.get("abstained")),
+                      "abstained": sum(1 for r in day_rows if r.get("abstained"))})
+
+    weekly = []
+    week_start = date_from
+    while week_start <= date_to:
+        week_end = min(date_to, week_start + timedelta(days=6 - week_start.weekday()))  # weeks end on Sunday
+        week_rows = [r for d in range((week_end - week_start).days + 1)
+                     for r in per_day.get(week_start + timedelta(days=d), [])]
+        counts = _counts(week_rows)
+        by_ch = Counter(r["channel"] or "" for r in week_rows)
+        weekly.append({"week_start": week_start.isoformat(), "week_end": week_end.isoformat(),
+                       "days": (week_end - week_start).days + 1, **counts,
+                       "by_channel": {c: by_ch.get(c, 0) for c in channel_names},
+                       "minutes_saved": compute_ledger(week_rows, config, week_start, week_end)["minutes_saved"]})
+        week_start = week_end + timedelta(days=1)
+
+    monthly = []
+    month_start = date_from
+    while month_start <= date_to:
+        month_end = min(date_to, _month_end(month_start))
+        month_rows = [r for r in rows if month_start <= r["_day"] <= month_end]
+        counts = _counts(month_rows)
+        by_ch = Counter(r["channel"] or "" for r in month_rows)
+        monthly.append({"month": month_start.strftime("%Y-%m"), "from": month_start.isoformat(),
+                        "to": month_end.isoformat(), "days": (month_end - month_start).days + 1, **counts,
+                        "by_channel": {c: by_ch.get(c, 0) for c in channel_names},
+                        "minutes_saved": compute_ledger(month_rows, config, month_start, month_end)["minutes_saved"]})
+        month_start = month_end + timedelta(days=1)
+
+    categories = _breakdown(rows, "category", UNCATEGORIZED, ledger["by_category"])
+    departments = _breakdown(rows, "department", NO_DEPARTMENT, ledger["by_department"])
+    unanswered = group_similar_questions([r for r in rows if r.get("abstained")])
+    unresolved = group_similar_questions([r for r in rows if r.get("feedback") == "unresolved"], comments=True)
+
+    excluded = [c for c in channels if c["excluded_from_savings"] and c["total"]]
+    for c in excluded:
+        notes.append(f"{c['label']} の {c['total']} 件は職員による動作確認のため、削減時間には数えていません。")
+
+    return Report(
+        period={"from": date_from.isoformat(), "to": date_to.isoformat(), "days": len(days),
+                "timezone": config.timezone},
+        generated_at=now.astimezone(config.tz()).isoformat(timespec="seconds"),
+        total_inquiries=totals["total"],
+        by_channel={c["channel"]: c["total"] for c in channels},
+        answered=totals["answered"], abstained=totals["abstained"], resolved=totals["resolved"],
+        unresolved=totals["unresolved"], no_feedback=totals["no_feedback"], escalated=totals["escalated"],
+        rates={k: totals[k] for k in ("answer_rate", "abstain_rate", "feedback_rate", "resolution_rate",
+                                      "unresolved_rate", "escalation_rate")},
+        channels=channels, daily=daily, weekly=weekly, monthly=monthly, categories=categories, departments=departments,
+        unanswered_questions=unanswered[:TOP_GROUPS], unresolved_questions=unresolved[:TOP_GROUPS],
+        minutes_saved=ledger["minutes_saved"], hours_saved=ledger["hours_saved"],
+        ledger={k: v for k, v in ledger.items() if k not in ("by_category", "by_department")},
+        formula=ledger["formula"], definitions=DEFINITIONS, notes=notes,
+    )
+
+
+def _month_end(day: date) -> date:
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+def _breakdown(rows: list[dict], key: str, blank: str, minutes: Mapping[str, float]) -> list[dict]:
+    groups = defaultdict(list)
+    for row in rows:
+        groups[row.get(key) or ""].append(row)
+    result = [{"name": name or blank, key: name, **_counts(members), "minutes_saved": minutes.get(name, 0.0)}
+              for name, members in groups.items()]
+    result.sort(key=lambda g: (-g["total"], g["name"]))
+    return result
+
+
+# --- similar questions ---------------------------------------------------------------------------
+
+_TRAILING = re.compile(r"[\s。、．，,.!！?？…〜~ｗw]+$")
+_analyzer = None
+
+
+def _analysis(text: str):
+    """(content words, reading bigrams) of a question; character bigrams if Sudachi is unavailable."""
+    global _analyzer
+    try:
+        if _analyzer is None:
+            from indexing.japanese import JapaneseAnalyzer
+            _analyzer = JapaneseAnalyzer()
+        analysis = _analyzer.analyze(text)
+        return frozenset(analysis.terms), frozenset(analysis.reading_grams)
+    except Exception:
+        grams = frozenset(text[i:i + 2] for i in range(len(text) - 1)) or frozenset([text])
+        return grams, grams
+
+
+def _jaccard(a: frozenset, b: frozenset) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def question_similarity(a, b) -> float:
+    """Similarity of two analysed questions: the better of word and reading-bigram Jaccard."""
+    return max(_jaccard(a[0], b[0]), _jaccard(a[1], b[1]))
+
+
+def group_similar_questions(rows: list[Mapping], comments: bool = False,
+                            threshold: float = SIMILARITY_THRESHOLD) -> list[dict]:
+    """Questions grouped by similarity, most frequent group first (text masked again for safety).
+
+    Exact repeats (after NFKC, case and trailing punctuation) count together; other questions
+    join the first group whose leading questions share at least ``threshold`` of their content
+    words or reading bigrams.
+    """
+    from indexing.japanese import normalize_text
+
+    by_key: dict[str, list[Mapping]] = defaultdict(list)
+    for row in rows:
+        text = mask_personal_data(row.get("question") or "").strip()
+        key = _TRAILING.sub("", normalize_text(text))
+        if key:
+            by_key[key].append({**row, "question": text})
+    ordered = sorted(by_key.items(), key=lambda kv: (-len(kv[1]), kv[1][0].get("asked_at") or "", kv[0]))
+    analysed = [(key, members, _analysis(key)) for key, members in ordered]
+    # Prefix filtering keeps this near-linear on a year of questions: two sets with Jaccard
+    # >= t share at least one of the rarest floor((1 - t)|A|) + 1 tokens of A, so only
+    # groups holding one of those tokens need comparing.
+    frequency = Counter(token for _, _, (terms, grams) in analysed for token in terms | grams)
+    postings: dict[tuple[int, str], set[int]] = defaultdict(set)
+    groups: list[dict] = []
+
+    def prefix(tokens: frozenset) -> list[str]:
+        keep = int((1 - threshold) * len(tokens) + 1e-9) + 1
+        return sorted(tokens, key=lambda t: (frequency[t], t))[:keep]
+
+    for key, members, features in analysed:
+        candidates = set()
+        for side, tokens in enumerate(features):
+            for token in prefix(tokens):
+                candidates |= postings.get((side, token), set())
+        home = None
+        for index in sorted(candidates):  # the earliest (largest) group wins, as without the filter
+            if any(question_similarity(features, f) >= threshold for f in groups[index]["_features"]):
+                home = index
+                break
+        if home is None:
+            home = len(groups)
+            groups.append({"_features": [], "_members": [], "_texts": Counter()})
+        group = groups[home]
+        if len(group["_features"]) < 5:  # a group is compared through its five leading questions
+            group["_features"].append(features)
+            for side, tokens in enumerate(features):
+                for token in tokens:
+                    postings[(side, token)].add(home)
+        group["_members"].extend(members)
+        group["_texts"].update(m["question"] for m in members)
+    result = []
+    for group in groups:
+        members = group["_members"]
+        texts = []
+        for text, _ in group["_texts"].most_common(50):
+            # A variant that only adds to a shown one (…です。〔電話番号〕…) tells the reader nothing new.
+            stem = _TRAILING.sub("", text)
+            if not any(stem.startswith(_TRAILING.sub("", shown)) for shown in texts):
+                texts.append(text)
+        categories = Counter(m.get("category") or "" for m in members if m.get("category"))
+        departments = Counter(m.get("department") or "" for m in members if m.get("department"))
+        item = {
+            "question": texts[0], "count": len(members), "variants": texts[1:4],
+            "channels": dict(Counter(m.get("channel") or "" for m in members).most_common()),
+            "category": categories.most_common(1)[0][0] if categories else "",
+            "department": departments.most_common(1)[0][0] if departments else "",
+            "last_asked": max(str(m.get("_day") or m.get("asked_at") or "")[:10] for m in members),
+        }
+        if comments:
+            notes = [mask_personal_data(m.get("feedback_comment") or "").strip() for m in members]
+            item["comments"] = [c for c, _ in Counter(n for n in notes if n).most_common(3)]
+        result.append(item)
+    result.sort(key=lambda g: -g["count"])
+    return result
+
+
+# --- renderers -----------------------------------------------------------------------------------
+
+def render_json(report: Report) -> str:
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def render_csv(report: Report, bom: bool = False) -> str:
+    """One value per line: ``section,key,metric,value`` (opens in Excel with ``bom=True``)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["section", "key", "metric", "value"])
+    w = writer.writerow
+    w(["period", "", "from", report.period["from"]])
+    w(["period", "", "to", report.period["to"]])
+    w(["period", "", "days", report.period["days"]])
+    w(["period", "", "timezone", report.period["timezone"]])
+    for metric in ("total_inquiries", "answered", "abstained", "resolved", "unresolved", "no_feedback", "escalated",
+                   "minutes_saved", "hours_saved"):
+        w(["summary", "", metric, getattr(report, metric)])
+    w(["summary", "", "minutes_saved_lower", report.ledger["minutes_saved_lower"]])
+    w(["summary", "", "minutes_saved_upper", report.ledger["minutes_saved_upper"]])
+    for metric, value in report.rates.items():
+        w(["rate", "", metric, _csv_value(value)])
+    for channel, count in report.by_channel.items():
+        w(["by_channel", channel, "count", count])
+    stats = ("total", "answered", "abstained", "resolved", "unresolved", "no_feedback", "escalated",
+             "answer_rate", "resolution_rate", "minutes_saved")
+    for c in report.channels:
+        for metric in stats:
+            w(["channel", c["channel"], metric, _csv_value(c[metric])])
+    for d in report.daily:
+        for metric in ("total", "answered", "abstained"):
+            w(["daily", d["date"], metric, d[metric]])
+        for channel, count in d["by_channel"].items():
+            w(["daily", d["date"], f"channel:{channel}", count])
+    for wk in report.weekly:
+        w(["weekly", wk["week_start"], "week_end", wk["week_end"]])
+        for metric in ("total", "answered", "abstained", "resolved", "unresolved", "minutes_saved"):
+            w(["weekly", wk["week_start"], metric, wk[metric]])
+        for channel, count in wk["by_channel"].items():
+            w(["weekly", wk["week_start"], f"channel:{channel}", count])
+    for m in report.monthly:
+        for metric in ("from", "to", "total", "answered", "abstained", "resolved", "unresolved", "minutes_saved"):
+            w(["monthly", m["month"], metric, m[metric]])
+        for channel, count in m["by_channel"].items():
+            w(["monthly", m["month"], f"channel:{channel}", count])
+    for section, items in (("category", report.categories), ("department", report.departments)):
+        for item in items:
+            for metric in ("total", "answered", "abstained", "resolved", "unresolved", "minutes_saved"):
+                w([section, item["name"], metric, item[metric]])
+    for c in report.ledger["by_channel"]:
+        for metric in ("minutes_per_inquiry", "answered", "resolved", "no_feedback", "zero_weight",
+                       "weighted_inquiries", "minutes_saved"):
+            w(["ledger", c["channel"], metric, _csv_value(c[metric])])
+    baseline = report.ledger.get("baseline")
+    if baseline:
+        for metric in ("baseline_minutes", "minutes_saved", "reduction", "target_reduction"):
+            w(["baseline", "", metric, _csv_value(baseline[metric])])
+        for d in baseline["departments"]:
+            for metric in ("monthly_minutes", "baseline_minutes", "minutes_saved", "reduction"):
+                w(["baseline", d["department"], metric, _csv_value(d[metric])])
+    for section, groups in (("unanswered", report.unanswered_questions), ("unresolved", report.unresolved_questions)):
+        for g in groups:
+            w([section, g["question"], "count", g["count"]])
+    w(["formula", "", "text", report.formula])
+    for note in report.notes:
+        w(["note", "", "text", note])
+    text = out.getvalue()
+    return ("\ufeff" + text) if bom else text
+
+
+def _csv_value(value):
+    return "" if value is None else value
+
+
+# --- HTML ----------------------------------------------------------------------------------------
+
+def _channel_colors(channels: Iterable[str]) -> dict[str, str]:
+    colors, extra = {}, iter(EXTRA_COLORS * 4)
+    for channel in channels:
+        colors[channel] = CHANNEL_COLORS.get(channel) or next(extra)
+    return colors
+
+
+def _day_label(iso: str) -> str:
+    day = date.fromisoformat(iso)
+    return f"{day.month}/{day.day}"
+
+
+def _long_date(iso: str) -> str:
+    day = date.fromisoformat(iso)
+    return f"{day.year}年{day.month}月{day.day}日（{WEEKDAYS[day.weekday()]}）"
+
+
+def _charts(report: Report) -> dict[str, str]:
+    if report.empty:
+        return {}
+    names = list(report.by_channel)
+    colors = _channel_colors(names)
+    label = {c["channel"]: c["label"] for c in report.channels}
+    daily = report.daily
+    result = {}
+    if len(daily) <= 62:
+        labels = [_day_label(d["date"]) for d in daily]
+        every = 1 if len(daily) <= 16 else 2 if len(daily) <= 35 else 7
+        result["volume"] = charts.stacked_columns(
+            labels, [(label[c], colors[c], [d["by_channel"].get(c, 0) for d in daily]) for c in names],
+            title="日別の問い合わせ件数（チャネル別）", shaded=[d["weekday"] in "土日" for d in daily],
+            label_every=every)
+    else:
+        weekly = report.weekly
+        result["volume"] = charts.stacked_columns(
+            [_day_label(w["week_start"]) for w in weekly],
+            [(label[c], colors[c], [w["by_channel"].get(c, 0) for w in weekly]) for c in names],
+            title="週別の問い合わせ件数（チャネル別）", label_every=max(1, len(weekly) // 16))
+    rows = [("全体", [("回答できた", report.answered, COLOR_ANSWERED),
+                     ("回答できなかった", report.abstained, COLOR_ABSTAINED)])]
+    rows += [(c["label"], [("回答できた", c["answered"], COLOR_ANSWERED),
+                           ("回答できなかった", c["abstained"], COLOR_ABSTAINED)]) for c in report.channels]
+    result["answer_rates"] = charts.stacked_shares(rows, title="回答できた割合（チャネル別）")
+
+    ledger_rows = {c["channel"]: c for c in report.ledger["by_channel"]}
+    total_row = {"answered": sum(c["answered"] for c in ledger_rows.values()),
+                 "resolved": sum(c["resolved"] for c in ledger_rows.values()),
+                 "no_feedback": sum(c["no_feedback"] for c in ledger_rows.values()),
+                 "zero_weight": sum(c["zero_weight"] for c in ledger_rows.values())}
+    feedback_rows = [("全体", [("解決した", total_row["resolved"], COLOR_RESOLVED),
+                             ("評価なし", total_row["no_feedback"], COLOR_NO_FEEDBACK),
+                             ("解決しない・引き継ぎ", total_row["zero_weight"], COLOR_UNRESOLVED)])]
+    for c in report.channels:
+        lr = ledger_rows.get(c["channel"])
+        if lr and lr["answered"]:
+            feedback_rows.append((c["label"], [("解決した", lr["resolved"], COLOR_RESOLVED),
+                                               ("評価なし", lr["no_feedback"], COLOR_NO_FEEDBACK),
+                                               ("解決しない・引き継ぎ", lr["zero_weight"], COLOR_UNRESOLVED)]))
+    result["feedback"] = charts.stacked_shares(
+        feedback_rows, title="回答できた問い合わせの評価",
+        note="削減時間の重み：解決した＝1、評価なし＝" + f"{report.ledger['weights']['no_feedback']:g}" + "、解決しない・引き継ぎ＝0")
+    baseline = report.ledger.get("baseline")
+    if baseline:
+        rows = [("全体（基準値のある課）", baseline["reduction"], baseline["target_reduction"])]
+        rows += [(d["department"], d["reduction"], baseline["target_reduction"]) for d in baseline["departments"]]
+        result["target"] = charts.bullet_bars(rows, title="職員のコミュニケーション時間の削減率と目標")
+    weekly = report.weekly
+    result["weekly_saved"] = charts.stacked_columns(
+        [f"{_day_label(w['week_start'])}〜" for w in weekly],
+        [("削減時間（時間）", "#009E73", [round(w["minutes_saved"] / 60, 1) for w in weekly])],
+        title="週ごとの削減時間", unit="時間", height=240, show_totals=True, width=900, min_step=0.5)
+    top = report.categories[:10]
+    result["categories"] = charts.horizontal_bars(
+        [(c["name"], [("回答できた", c["answered"], COLOR_ANSWERED),
+                      ("回答できなかった", c["abstained"], COLOR_ABSTAINED)]) for c in top],
+        title="問い合わせの多いカテゴリ（上位10）")
+    return result
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _number(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}"
+    return f"{int(value):,}"
+
+
+def render_html(report: Report, standalone: bool = True) -> str:
+    """The report as a printable HTML page (``standalone=False``: a <section> to embed, with its style)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from markupsafe import Markup
+
+    env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
+                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    env.filters["percent"] = _percent
+    env.filters["number"] = _number
+    env.filters["long_date"] = _long_date
+    env.filters["day_label"] = _day_label
+    env.filters["basename"] = lambda path: Path(path).name
+    env.filters["month_label"] = lambda month: f"{int(month[:4])}年{int(month[5:7])}月"
+    env.filters["hours"] = lambda minutes: f"{(minutes or 0) / 60:,.1f}"
+    chart_svgs = {name: Markup(svg) for name, svg in _charts(report).items()}
+    template = env.get_template("report.html")
+    return template.render(r=report, charts=chart_svgs, standalone=standalone, channel_names=CHANNEL_NAMES,
+                           shown=TOP_GROUPS_SHOWN, channel_colors=_channel_colors(report.by_channel))

@@ -1,0 +1,84 @@
+"""``madoguchi report``: inquiry volume, answer and resolution rates, minutes saved.
+
+    madoguchi [--data-dir DIR] report [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+                                      [--format html|csv|json] [--out PATH]
+
+A thin layer over ``bot.report.build_report`` and its renderers. Without --format the
+format follows the --out suffix (.html, .csv, .json), else HTML. Without --out the report
+goes to stdout. The ledger configuration is $MADOGUCHI_LEDGER_CONFIG, else
+<data dir>/ledger.toml, over the defaults in bot/ledger_defaults.toml.
+Exit status 2 with one line for a bad date, a bad ledger config or a missing data dir; an
+empty period is not an error (the report says it is empty).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+FORMATS = ("html", "csv", "json")
+EXIT_BAD_INPUT = 2
+
+
+def register(commands) -> None:
+    p = commands.add_parser("report", help="inquiry and time-saved report (HTML, CSV or JSON)")
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
+                   help="first day, inclusive (default: day of the first logged inquiry)")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",
+                   help="last day, inclusive (default: day of the last logged inquiry)")
+    p.add_argument("--format", choices=FORMATS, help="output format (default: from --out's suffix, else html)")
+    p.add_argument("--out", metavar="PATH", help="write to this file instead of stdout")
+    p.set_defaults(handler=command_report)
+
+
+def _bad_input(message: str) -> int:
+    """One line on stderr and exit status 2, as the CLI contract says.
+
+    Printed here rather than raised as channels.cli.UsageError so that it also holds when
+    the CLI runs as ``python -m channels.cli`` (where that class is a different object).
+    """
+    print(f"madoguchi: error: {' '.join(message.split())}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _format(args) -> str:
+    if args.format:
+        return args.format
+    suffix = Path(args.out).suffix.lower().lstrip(".") if args.out else ""
+    return {"htm": "html"}.get(suffix, suffix) if suffix in FORMATS + ("htm",) else "html"
+
+
+def command_report(args) -> int:
+    from bot.ledger import LedgerConfigError, ledger_config_for
+    from bot.report import ReportError, build_report, parse_report_date, render_csv, render_html, render_json
+    from channels.cli import settings_from_args
+
+    settings = settings_from_args(args)
+    try:
+        date_from = parse_report_date(args.date_from, "--from")
+        date_to = parse_report_date(args.date_to, "--to")
+        if not settings.data_dir.is_dir():
+            raise ReportError(f"data dir {settings.data_dir} not found")
+        config = ledger_config_for(settings)
+        report = build_report(settings.data_dir, date_from, date_to, config)
+    except (ReportError, LedgerConfigError) as exc:
+        return _bad_input(str(exc))
+    fmt = _format(args)
+    if fmt == "html":
+        text = render_html(report)
+    elif fmt == "csv":
+        text = render_csv(report, bom=bool(args.out))  # the BOM lets Excel read Japanese; not on a pipe
+    else:
+        text = render_json(report)
+    if args.out:
+        out = Path(args.out)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            return _bad_input(f"{out}: cannot write ({exc.strerror or exc})")
+        print(f"report {report.period['from']}..{report.period['to']}: {report.total_inquiries} inquiries, "
+              f"{report.minutes_saved:g} minutes saved -> {out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    return 0
