@@ -1,0 +1,217 @@
+"""DX-office accounts, server-side sessions and login throttling, stored in the data dir's database.
+
+Passwords are hashed with scrypt (stdlib ``hashlib.scrypt``) and a per-user random salt,
+and compared in constant time. A session is a random token whose SHA-256 is stored
+server-side, so logging out (or removing a user) really ends it, and a copy of the
+database does not hold live session tokens. Each session carries its own CSRF token.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from indexing.database import open_database
+
+ROLES = ("editor", "viewer")
+MIN_PASSWORD_CHARS = 10
+MAX_PASSWORD_CHARS = 1024
+SESSION_IDLE = timedelta(hours=2)
+SESSION_MAX = timedelta(hours=12)
+# Login throttling: failures counted per account name and per client address.
+FAILURE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_NAME = 5
+MAX_FAILURES_PER_ADDRESS = 20
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@\-]{0,63}$")
+_SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
+
+
+class AccountError(ValueError):
+    """A bad user name, role or password (message is shown to the operator)."""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def hash_password(password: str) -> str:
+    """``scrypt$n$r$p$salt$hash`` with a fresh 16-byte salt."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, maxmem=64 * 1024 * 1024, **_SCRYPT)
+    b64 = lambda b: base64.b64encode(b).decode("ascii")  # noqa: E731
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${b64(salt)}${b64(digest)}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r),
+                                p=int(p), dklen=len(expected), maxmem=64 * 1024 * 1024)
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+# Compared against when the account does not exist, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = hash_password(secrets.token_hex(16))
+
+
+def check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise AccountError(f"password must be at least {MIN_PASSWORD_CHARS} characters")
+    if len(password) > MAX_PASSWORD_CHARS:
+        raise AccountError("password is too long")
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role == "editor"
+
+
+@dataclass(frozen=True)
+class Session:
+    user: User
+    csrf_token: str
+    expires_at: str
+
+
+class AccountStore:
+    def __init__(self, data_dir: str | Path):
+        self.db = open_database(data_dir)
+        self._lock = threading.Lock()
+        self._ensure_schema()
+
+    def _ensure_schema(self):
+        tables = set(self.db.table_names())
+        if "admin_users" not in tables:
+            self.db["admin_users"].create({"name": str, "role": str, "password_hash": str, "created_at": str,
+                                           "updated_at": str}, pk="name")
+        if "admin_sessions" not in tables:
+            self.db["admin_sessions"].create({"token_hash": str, "user": str, "csrf_token": str, "created_at": str,
+                                              "last_seen": str, "expires_at": str}, pk="token_hash")
+            self.db["admin_sessions"].create_index(["user"])
+        if "admin_login_failures" not in tables:
+            self.db["admin_login_failures"].create({"id": int, "key": str, "failed_at": str}, pk="id")
+            self.db["admin_login_failures"].create_index(["key", "failed_at"])
+
+    # --- users ----------------------------------------------------------------------------------
+    def create_user(self, name: str, password: str, role: str) -> User:
+        if not _NAME.match(name or ""):
+            raise AccountError("user name must be 1-64 characters: letters, digits, _ . @ -")
+        if role not in ROLES:
+            raise AccountError(f"role must be one of {', '.join(ROLES)}")
+        check_new_password(password)
+        with self._lock:
+            if self.user(name) is not None:
+                raise AccountError(f"user {name} already exists (use set-password to change the password)")
+            now = _iso(_now())
+            self.db["admin_users"].insert({"name": name, "role": role, "password_hash": hash_password(password),
+                                           "created_at": now, "updated_at": now})
+        return User(name, role)
+
+    def set_password(self, name: str, password: str) -> None:
+        check_new_password(password)
+        if self.user(name) is None:
+            raise AccountError(f"no user {name}")
+        self.db.execute("update admin_users set password_hash = ?, updated_at = ? where name = ?",
+                        [hash_password(password), _iso(_now()), name])
+        self.end_sessions_of(name)  # a password change logs the user out everywhere
+
+    def set_role(self, name: str, role: str) -> None:
+        if role not in ROLES:
+            raise AccountError(f"role must be one of {', '.join(ROLES)}")
+        if self.user(name) is None:
+            raise AccountError(f"no user {name}")
+        self.db.execute("update admin_users set role = ?, updated_at = ? where name = ?", [role, _iso(_now()), name])
+
+    def remove_user(self, name: str) -> bool:
+        self.end_sessions_of(name)
+        return self.db.execute("delete from admin_users where name = ?", [name]).rowcount > 0
+
+    def user(self, name: str) -> User | None:
+        rows = list(self.db.query("select name, role from admin_users where name = ?", [name]))
+        return User(rows[0]["name"], rows[0]["role"]) if rows else None
+
+    def users(self) -> list[User]:
+        return [User(r["name"], r["role"]) for r in self.db.query("select name, role from admin_users order by name")]
+
+    def authenticate(self, name: str, password: str) -> User | None:
+        rows = list(self.db.query("select name, role, password_hash from admin_users where name = ?", [name]))
+        stored = rows[0]["password_hash"] if rows else _DUMMY_HASH
+        ok = verify_password(password or "", stored)
+        return User(rows[0]["name"], rows[0]["role"]) if ok and rows else None
+
+    # --- sessions -------------------------------------------------------------------------------
+    @staticmethod
+    def _token_hash(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+    def start_session(self, user: User) -> str:
+        """A new session token for ``user`` (a fresh one at every login: no session fixation)."""
+        token = secrets.token_urlsafe(32)
+        now = _now()
+        self.db["admin_sessions"].insert({
+            "token_hash": self._token_hash(token), "user": user.name, "csrf_token": secrets.token_urlsafe(32),
+            "created_at": _iso(now), "last_seen": _iso(now), "expires_at": _iso(now + SESSION_MAX)})
+        self.db.execute("delete from admin_sessions where expires_at < ?", [_iso(now)])
+        return token
+
+    def session(self, token: str) -> Session | None:
+        """The live session of ``token`` (None when unknown, expired, idle too long or its user is gone)."""
+        if not token:
+            return None
+        key = self._token_hash(token)
+        rows = list(self.db.query(
+            "select s.*, u.role from admin_sessions s join admin_users u on u.name = s.user where s.token_hash = ?",
+            [key]))
+        if not rows:
+            return None
+        row, now = rows[0], _now()
+        if row["expires_at"] < _iso(now) or row["last_seen"] < _iso(now - SESSION_IDLE):
+            self.db.execute("delete from admin_sessions where token_hash = ?", [key])
+            return None
+        if row["last_seen"] < _iso(now - timedelta(minutes=1)):
+            self.db.execute("update admin_sessions set last_seen = ? where token_hash = ?", [_iso(now), key])
+        return Session(User(row["user"], row["role"]), row["csrf_token"], row["expires_at"])
+
+    def end_session(self, token: str) -> None:
+        if token:
+            self.db.execute("delete from admin_sessions where token_hash = ?", [self._token_hash(token)])
+
+    def end_sessions_of(self, name: str) -> None:
+        self.db.execute("delete from admin_sessions where user = ?", [name])
+
+    # --- login throttling -----------------------------------------------------------------------
+    def login_blocked(self, name: str, address: str) -> bool:
+        since = _iso(_now() - FAILURE_WINDOW)
+        count = lambda key: next(iter(self.db.query(  # noqa: E731
+            "select count(*) as n from admin_login_failures where key = ? and failed_at >= ?", [key, since])))["n"]
+        return count(f"name:{name.lower()}") >= MAX_FAILURES_PER_NAME or \
+            count(f"addr:{address}") >= MAX_FAILURES_PER_ADDRESS
+
+    def record_login_failure(self, name: str, address: str) -> None:
+        now = _now()
+        self.db["admin_login_failures"].insert_all([{"key": f"name:{name.lower()}", "failed_at": _iso(now)},
+                                                    {"key": f"addr:{address}", "failed_at": _iso(now)}])
+        self.db.execute("delete from admin_login_failures where failed_at < ?", [_iso(now - FAILURE_WINDOW)])
+
+    def clear_login_failures(self, name: str) -> None:
+        self.db.execute("delete from admin_login_failures where key = ?", [f"name:{name.lower()}"])

@@ -1,0 +1,113 @@
+"""Imports from the browser: upload → preview (added / changed / retired / bad rows) → apply."""
+from __future__ import annotations
+
+from datetime import date
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.routing import Route
+
+from channels.admin import messages
+from channels.admin.uploads import UploadError, UploadStore
+from channels.admin.web import UPLOAD_LIMIT_BYTES, AdminSite, Denied
+from indexing import curation
+from indexing.entries import AUDIENCES
+
+DEFAULT_FIELDS = ("department", "category", "url", "updated", "review_by")
+AUTO_SOURCE = ""          # replace the existing file of the same name, else add as new
+NEW_SOURCE = "__new__"
+
+
+def routes(site: AdminSite) -> list[Route]:
+    store = site.store
+    uploads = UploadStore(site.data_dir)
+
+    def _upload_or_404(token: str):
+        upload = uploads.get(token)
+        if upload is None:
+            raise Denied(404, messages.UPLOAD_NOT_FOUND)
+        return upload
+
+    def _import_args(upload) -> dict:
+        options = upload.options
+        source = options.get("source", AUTO_SOURCE)
+        if source == NEW_SOURCE:
+            source = upload.name
+        elif source == AUTO_SOURCE:
+            source = curation.known_source_for(store, upload.name)
+        return {"paths": [upload.path], "audience": options.get("audience", ""),
+                "source_keys": {upload.name: source}, "defaults": options.get("defaults", {})}
+
+    def _form_page(request, status=200, error="", values=None):
+        return site.render(request, "import_form.html", status=status, error=error, values=values or {
+            "updated": date.today().isoformat(), "review_by": curation.default_review_by()},
+            sources=curation.source_keys(store), audiences=AUDIENCES,
+            facets=curation.facet_values(store), replace=request.query_params.get("replace", ""))
+
+    @site.page(role="editor", uploads=True)
+    async def upload(request: Request, session):
+        if request.method == "GET":
+            return await run_in_threadpool(_form_page, request)
+        form = request.state.form
+        file = form.get("file")
+        values = {k: str(form.get(k, "")).strip() for k in (*DEFAULT_FIELDS, "audience", "source")}
+        if not isinstance(file, UploadFile) or not file.filename:
+            return await run_in_threadpool(lambda: _form_page(request, 400, messages.UPLOAD_NO_FILE, values))
+        data = await file.read(UPLOAD_LIMIT_BYTES + 1)
+        if len(data) > UPLOAD_LIMIT_BYTES:
+            raise Denied(413, messages.TOO_LARGE)
+        defaults = {k: values[k] for k in DEFAULT_FIELDS if values[k]}
+        for name in ("updated", "review_by"):
+            if name in defaults:
+                parsed = curation.parse_date(defaults[name])
+                defaults[name] = parsed.isoformat() if parsed else ""
+        options = {"audience": values["audience"] if values["audience"] in AUDIENCES else "",
+                   "source": values["source"], "defaults": {k: v for k, v in defaults.items() if v}}
+        try:
+            saved = await run_in_threadpool(uploads.save, file.filename, data, session.user.name, options)
+        except UploadError:
+            return await run_in_threadpool(lambda: _form_page(request, 400, messages.UPLOAD_BAD_TYPE, values))
+        replaced = str(form.get("replace", ""))
+        if replaced:
+            await run_in_threadpool(uploads.remove, replaced)
+        return site.redirect(request, f"/imports/{saved.token}")
+
+    @site.page(role="editor")
+    async def preview(request: Request, session):
+        upload = _upload_or_404(request.path_params["token"])
+        args = _import_args(upload)
+        plan = await run_in_threadpool(lambda: curation.preview_import(store, **args))
+        return site.render(request, "import_preview.html", upload=upload, plan=plan,
+                           source=args["source_keys"][upload.name])
+
+    @site.page(role="editor")
+    async def apply(request: Request, session):
+        upload = _upload_or_404(request.path_params["token"])
+        args = _import_args(upload)
+        plan = await run_in_threadpool(lambda: curation.preview_import(store, **args))
+        if plan.problems and request.state.form.get("skip_problems") != "1":
+            return site.render(request, "import_preview.html", status=400, upload=upload, plan=plan,
+                               source=args["source_keys"][upload.name], error=messages.UPLOAD_SKIP_REQUIRED)
+        try:
+            result = await run_in_threadpool(lambda: curation.apply_import(
+                store, changed_by=session.user.name, embedder_spec=site.settings.embedder, **args))
+        except curation.CurationError as exc:
+            return site.render(request, "import_preview.html", status=400, upload=upload, plan=plan,
+                               source=args["source_keys"][upload.name], error=str(exc))
+        await run_in_threadpool(uploads.remove, upload.token)
+        return site.render(request, "import_done.html", upload=upload, plan=result,
+                           source=args["source_keys"][upload.name])
+
+    @site.page(role="editor")
+    async def discard(request: Request, session):
+        upload = _upload_or_404(request.path_params["token"])
+        await run_in_threadpool(uploads.remove, upload.token)
+        return site.redirect(request, "/imports", notice="discarded")
+
+    return [
+        Route("/imports", upload, methods=["GET", "POST"], name="admin_imports"),
+        Route("/imports/{token}", preview, name="admin_import_preview"),
+        Route("/imports/{token}/apply", apply, methods=["POST"], name="admin_import_apply"),
+        Route("/imports/{token}/discard", discard, methods=["POST"], name="admin_import_discard"),
+    ]

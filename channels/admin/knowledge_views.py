@@ -1,0 +1,214 @@
+"""Knowledge pages: dashboard, entry list and search, view with history, create, edit, retire,
+restore, stale entries, a 'try the bot' page and the open-data FAQ download."""
+from __future__ import annotations
+
+from datetime import date
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from channels.admin import messages
+from channels.admin.web import AdminSite, Denied
+from indexing import curation
+from indexing.entries import AUDIENCES, KINDS
+
+PER_PAGE = 50
+FORM_FIELDS = ("title", "body", "alternates", "section", "url", "audience", "category", "department", "updated",
+               "review_by")
+
+
+def city_identity(settings) -> tuple[str, str]:
+    """(全国地方公共団体コード, 地方公共団体名) from MADOGUCHI_CITY_CODE / MADOGUCHI_CITY_NAME."""
+    import os
+
+    code = getattr(settings, "city_code", None)
+    name = getattr(settings, "city_name", None)
+    return (code if code is not None else os.environ.get("MADOGUCHI_CITY_CODE", "")).strip(), \
+        (name if name is not None else os.environ.get("MADOGUCHI_CITY_NAME", "")).strip()
+
+
+def _filters(request: Request) -> curation.EntryFilter:
+    q = request.query_params
+    status = q.get("status", "active")
+    return curation.EntryFilter(
+        query=q.get("q", "").strip()[:200], kind=q.get("kind", "") if q.get("kind") in KINDS else "",
+        audience=q.get("audience", "") if q.get("audience") in AUDIENCES else "",
+        category=q.get("category", "")[:100], department=q.get("department", "")[:100],
+        status=status if status in ("active", "retired") else "", stale=q.get("stale") == "1",
+        incomplete=q.get("incomplete") == "1")
+
+
+def _int(value, default: int = 1) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def entry_form_values(form) -> dict:
+    return {name: str(form.get(name, "")) for name in FORM_FIELDS if name in form}
+
+
+def routes(site: AdminSite) -> list[Route]:
+    store = site.store
+    embedder = site.settings.embedder
+
+    def _entry_or_404(entry_id: str):
+        entry = store.get(entry_id)
+        if entry is None:
+            raise Denied(404, messages.ENTRY_NOT_FOUND)
+        return entry
+
+    @site.page()
+    async def dashboard(request: Request, session):
+        if not session.user.can_edit:
+            return site.redirect(request, "/reports")
+
+        def _counts():
+            active = store.entries(status="active")
+            today = date.today()
+            return {
+                "by_kind": {k: sum(1 for e in active if e.kind == k) for k in KINDS},
+                "active": len(active),
+                "retired": len(store.entries(status="retired")),
+                "stale": sum(1 for e in active if curation.is_stale(e, today)),
+                "incomplete": sum(1 for e in active if curation.missing_metadata(e)),
+                "review": len(site.queue.open_items()),
+                "version": store.knowledge_version(),
+            }
+        return site.render(request, "dashboard.html", counts=await run_in_threadpool(_counts))
+
+    @site.page(role="editor")
+    async def entry_list(request: Request, session):
+        criteria = _filters(request)
+        page = await run_in_threadpool(curation.find_entries, store, criteria, _int(request.query_params.get("page")),
+                                       PER_PAGE)
+        facets = await run_in_threadpool(curation.facet_values, store)
+        params = {k: v for k, v in request.query_params.items() if k not in ("page", "notice")}
+        if "status" not in params:
+            params["status"] = "active"
+        return site.render(request, "entries.html", page=page, criteria=criteria, facets=facets, params=params,
+                           today=date.today(), is_stale=curation.is_stale)
+
+    def _form_context(request, entry=None, values=None, errors=None, **extra):
+        facets = curation.facet_values(store)
+        return dict(entry=entry, values=values or {}, errors=errors or {}, facets=facets,
+                    audiences=AUDIENCES, **extra)
+
+    @site.page(role="editor")
+    async def entry_new(request: Request, session):
+        review = None
+        if request.method == "GET":
+            values = {"audience": "citizen", "updated": date.today().isoformat(),
+                      "review_by": curation.default_review_by()}
+            key = _int(request.query_params.get("review"), 0)
+            if key:
+                review = await run_in_threadpool(site.queue.group, key)
+                if review is None:
+                    raise Denied(404, messages.REVIEW_NOT_FOUND)
+                values.update(title=review.question, audience=review.audience)
+            suggested = await run_in_threadpool(curation.next_entry_id, store)
+            return site.render(request, "entry_form.html", **_form_context(
+                request, values=values, suggested_id=suggested, review=review, creating=True))
+        form = request.state.form
+        values = entry_form_values(form)
+        entry_id = str(form.get("id", "")).strip()
+        review_ids = [_int(i, 0) for i in form.getlist("inquiry_id")]
+        try:
+            entry = await run_in_threadpool(lambda: curation.create_entry(
+                store, values, changed_by=session.user.name, embedder_spec=embedder, entry_id=entry_id))
+        except curation.CurationError as exc:
+            key = _int(form.get("review"), 0)
+            review = await run_in_threadpool(site.queue.group, key) if key else None
+            suggested = await run_in_threadpool(curation.next_entry_id, store)
+            return site.render(request, "entry_form.html", status=400, **_form_context(
+                request, values={**values, "id": entry_id}, errors=exc.errors, message=str(exc),
+                suggested_id=suggested, review=review, review_ids=review_ids, creating=True))
+        if review_ids:
+            await run_in_threadpool(site.queue.close, review_ids, "new_entry", session.user.name, entry.id)
+            return site.redirect(request, "/review", notice="answered")
+        return site.redirect(request, "/entries/" + _quote(entry.id), notice="created")
+
+    @site.page(role="editor")
+    async def entry_view(request: Request, session):
+        entry = _entry_or_404(request.path_params["entry_id"])
+        history = await run_in_threadpool(curation.entry_history, store, entry.id)
+        return site.render(request, "entry.html", entry=entry, history=history,
+                           stale=curation.is_stale(entry), missing=curation.missing_metadata(entry),
+                           from_file=entry.source not in ("", curation.ADMIN_SOURCE))
+
+    @site.page(role="editor")
+    async def entry_edit(request: Request, session):
+        entry = _entry_or_404(request.path_params["entry_id"])
+        if request.method == "GET":
+            values = {name: getattr(entry, name) for name in FORM_FIELDS if name != "alternates"}
+            values["alternates"] = "\n".join(entry.alternates)
+            # Entries imported without freshness data get sensible defaults to confirm.
+            values["updated"] = values["updated"] or date.today().isoformat()
+            values["review_by"] = values["review_by"] or curation.default_review_by()
+            return site.render(request, "entry_form.html", **_form_context(
+                request, entry=entry, values=values, from_file=entry.source not in ("", curation.ADMIN_SOURCE)))
+        values = entry_form_values(request.state.form)
+        try:
+            _, changed = await run_in_threadpool(lambda: curation.update_entry(
+                store, entry.id, values, changed_by=session.user.name, embedder_spec=embedder))
+        except curation.CurationError as exc:
+            return site.render(request, "entry_form.html", status=400, **_form_context(
+                request, entry=entry, values=values, errors=exc.errors, message=str(exc)))
+        return site.redirect(request, "/entries/" + _quote(entry.id), notice="saved" if changed else "unchanged")
+
+    @site.page(role="editor")
+    async def entry_retire(request: Request, session):
+        entry = _entry_or_404(request.path_params["entry_id"])
+        if request.method == "GET":
+            return site.render(request, "retire.html", entry=entry)
+        await run_in_threadpool(lambda: curation.retire_entry(store, entry.id, session.user.name, embedder))
+        return site.redirect(request, "/entries/" + _quote(entry.id), notice="retired")
+
+    @site.page(role="editor")
+    async def entry_restore(request: Request, session):
+        entry = _entry_or_404(request.path_params["entry_id"])
+        await run_in_threadpool(lambda: curation.restore_entry(store, entry.id, session.user.name, embedder))
+        return site.redirect(request, "/entries/" + _quote(entry.id), notice="restored")
+
+    @site.page(role="editor")
+    async def stale(request: Request, session):
+        digest = await run_in_threadpool(curation.freshness_digest, store)
+        return site.render(request, "stale.html", digest=digest)
+
+    @site.page(role="editor")
+    async def try_bot(request: Request, session):
+        question = request.query_params.get("q", "").strip()[:1000]
+        audience = request.query_params.get("audience", "citizen")
+        audience = audience if audience in ("citizen", "staff") else "citizen"
+        answer = await run_in_threadpool(site.bot.answer, question, audience) if question else None
+        return site.render(request, "try.html", question=question, audience=audience, answer=answer)
+
+    @site.page(role="editor")
+    async def export_faq(request: Request, session):
+        code, name = city_identity(site.settings)
+        data = await run_in_threadpool(curation.open_data_csv, store, code, name)
+        filename = f"faq-opendata-{date.today():%Y%m%d}.csv"
+        return Response(data, media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+    return [
+        Route("/", dashboard, name="admin_dashboard"),
+        Route("/entries", entry_list, name="admin_entries"),
+        Route("/entries/new", entry_new, methods=["GET", "POST"], name="admin_entry_new"),
+        Route("/entries/{entry_id:path}/edit", entry_edit, methods=["GET", "POST"], name="admin_entry_edit"),
+        Route("/entries/{entry_id:path}/retire", entry_retire, methods=["GET", "POST"], name="admin_entry_retire"),
+        Route("/entries/{entry_id:path}/restore", entry_restore, methods=["POST"], name="admin_entry_restore"),
+        Route("/entries/{entry_id:path}", entry_view, name="admin_entry"),
+        Route("/stale", stale, name="admin_stale"),
+        Route("/try", try_bot, name="admin_try"),
+        Route("/export/faq.csv", export_faq, name="admin_export_faq"),
+    ]
+
+
+def _quote(entry_id: str) -> str:
+    from urllib.parse import quote
+
+    return quote(entry_id, safe="")

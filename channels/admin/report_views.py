@@ -1,0 +1,102 @@
+"""The managers' report (bot.report) inside the admin UI, for editors and viewers alike.
+
+The report is embedded as rendered by ``bot.report.render_html(standalone=False)``; its
+own ``<style>`` block and ``style`` attributes are allowed by their hashes in this page's
+Content-Security-Policy, so the admin UI keeps running with no inline scripts or styles
+of unknown origin. CSV, JSON and a printable HTML file can be downloaded.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+from datetime import date, timedelta
+
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from channels.admin.web import AdminSite, Denied
+
+FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json", "html": "text/html; charset=utf-8"}
+_STYLE_BLOCK = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+_STYLE_ATTRIBUTE = re.compile(r"""\sstyle=(?:"([^"]*)"|'([^']*)')""")
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+def style_hashes(fragment: str) -> tuple[set[str], set[str]]:
+    """CSP hashes of the <style> blocks and of the style attributes in an HTML fragment."""
+    blocks = {_sha256(m.group(1)) for m in _STYLE_BLOCK.finditer(fragment)}
+    attributes = {_sha256(html.unescape(m.group(1) if m.group(1) is not None else m.group(2)))
+                  for m in _STYLE_ATTRIBUTE.finditer(fragment)}
+    return blocks, attributes
+
+
+def _month_ranges(today: date) -> list[tuple[str, date, date]]:
+    first = today.replace(day=1)
+    previous_last = first - timedelta(days=1)
+    return [("今月", first, today), ("先月", previous_last.replace(day=1), previous_last),
+            ("直近30日", today - timedelta(days=29), today)]
+
+
+def routes(site: AdminSite) -> list[Route]:
+    def _build(request: Request):
+        from bot.ledger import LedgerConfigError, ledger_config_for
+        from bot.report import ReportError, build_report, parse_report_date
+
+        date_from = request.query_params.get("from", "").strip() or None
+        date_to = request.query_params.get("to", "").strip() or None
+        try:
+            date_from = parse_report_date(date_from, "開始日")
+            date_to = parse_report_date(date_to, "終了日")
+            config = ledger_config_for(site.settings)
+            source = getattr(site.runtime, "inquiry_log", None) or site.data_dir
+            return build_report(source, date_from, date_to, config)
+        except (ReportError, LedgerConfigError) as exc:
+            raise Denied(400, f"レポートを作成できません: {exc}") from exc
+
+    @site.page()
+    async def reports(request: Request, session):
+        try:
+            from bot.report import render_html
+        except ImportError:
+            return site.render(request, "reports.html", available=False)
+        try:
+            report = await run_in_threadpool(_build, request)
+        except Denied as exc:
+            return site.render(request, "reports.html", status=exc.status, available=True, error=exc.message,
+                               ranges=_month_ranges(date.today()), query=request.query_params)
+        fragment = await run_in_threadpool(lambda: render_html(report, standalone=False))
+        response = site.render(request, "reports.html", available=True, report=report, fragment=Markup(fragment),
+                               ranges=_month_ranges(date.today()), query=request.query_params)
+        blocks, attributes = style_hashes(fragment)
+        policy = response.headers["Content-Security-Policy"]
+        extra = " ".join(sorted(blocks | attributes)) + (" 'unsafe-hashes'" if attributes else "")
+        response.headers["Content-Security-Policy"] = policy.replace("style-src ", f"style-src {extra} ", 1)
+        return response
+
+    @site.page()
+    async def export(request: Request, session):
+        from bot.report import render_csv, render_html, render_json
+
+        fmt = request.path_params["format"]
+        if fmt not in FORMATS:
+            raise Denied(404, "形式は csv、json、html のいずれかです。")
+        report = await run_in_threadpool(_build, request)
+        render = {"csv": lambda: render_csv(report, bom=True), "json": lambda: render_json(report),
+                  "html": lambda: render_html(report)}[fmt]
+        body = await run_in_threadpool(render)
+        name = f"report-{report.period['from']}-{report.period['to']}.{fmt}"
+        return Response(body.encode("utf-8"), media_type=FORMATS[fmt],
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    return [
+        Route("/reports", reports, name="admin_reports"),
+        Route("/reports/report.{format}", export, name="admin_report_export"),
+    ]

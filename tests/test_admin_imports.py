@@ -1,0 +1,63 @@
+"""Imports from the browser (without a browser): Excel and plan uploads, unreadable files, skipping bad rows."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from indexing.store import KnowledgeStore
+from test_admin_support import add_users, logged_in_client, make_app, make_runtime
+
+
+@pytest.fixture
+def client_and_store(fresh_data_dir):
+    add_users(fresh_data_dir)
+    client, token = logged_in_client(make_app(make_runtime(fresh_data_dir, with_log=False)))
+    return client, token, KnowledgeStore(fresh_data_dir)
+
+
+def _upload(client, token, name, data, **fields):
+    response = client.post("/admin/imports", data={"csrf_token": token, **fields}, files={"file": (name, data)},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return response.headers["location"]
+
+
+def test_excel_upload_replaces_the_file_of_the_same_name(client_and_store):
+    from openpyxl import Workbook
+
+    client, token, store = client_and_store
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["ID", "問い合わせ文", "応答文", "カテゴリ"])
+    sheet.append([101, "粗大ごみはどうやって出せばいいですか？", "電話で申し込んでください。", "ごみ・リサイクル"])
+    sheet.append([102, "燃えるごみの収集日はいつですか？", "", "ごみ・リサイクル"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    preview_url = _upload(client, token, "city-faq.xlsx", buffer.getvalue(), source="faq/city-faq.csv",
+                          department="総合案内", updated="2026-05-01", review_by="2027-05-01")
+    preview = client.get(preview_url)
+    assert "3 行目: 応答文（回答）が空です" in preview.text and "取り込み元「faq/city-faq.csv」" in preview.text
+    assert "廃止されるエントリ（9 件）" in preview.text  # 102 (bad row) and 103..110 are not in the file
+    apply_url = preview_url + "/apply"
+    refused = client.post(apply_url, data={"csrf_token": token})
+    assert refused.status_code == 400 and "チェックを入れてください" in refused.text
+    assert store.get("101").body != "電話で申し込んでください。"
+    done = client.post(apply_url, data={"csrf_token": token, "skip_problems": "1"})
+    assert done.status_code == 200 and "取り込みを反映しました" in done.text
+    assert store.get("101").body == "電話で申し込んでください。" and store.get("110").status == "retired"
+    assert client.get(preview_url).status_code == 404  # the upload is gone once applied
+
+
+def test_plan_text_upload_and_an_unreadable_file(client_and_store):
+    client, token, store = client_and_store
+    plan = "第1章 はじめに\n1.1. 目的\n本計画は窓口のオンライン化を進めるためのものです。\n".encode()
+    preview = client.get(_upload(client, token, "online-plan.txt", plan, audience="all", department="DX推進課",
+                                 updated="2026-04-01", review_by="2027-03-31"))
+    assert "追加されるエントリ" in preview.text and "online-plan#" in preview.text
+    broken_url = _upload(client, token, "broken.csv", '"ID,問い合わせ文\n1,"x\n'.encode())
+    broken = client.get(broken_url)
+    assert "ファイルを読み込めません" in broken.text and "反映する</button>" not in broken.text
+    assert client.post(broken_url + "/discard", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    assert client.get(broken_url).status_code == 404
+    assert not [e for e in store.entries() if e.id.startswith("online-plan")]  # nothing applied yet

@@ -1,0 +1,82 @@
+"""The review queue: grouping of unanswered questions and closing them from the admin UI."""
+from __future__ import annotations
+
+import pytest
+
+from channels.admin.review_queue import ReviewQueue
+from indexing.store import KnowledgeStore
+from test_admin_support import add_users, logged_in_client, make_app, make_runtime
+
+QUESTIONS = ["パスポートはどこで作れますか", "パスポートを作りたい", "パスポートを作りたい",
+             "美味しいラーメン屋さんを教えて", "おいしいラーメン屋はどこ？",
+             "ワンちゃんを家族に迎えたら役所に何か届けるの？"]
+
+
+@pytest.fixture
+def runtime(fresh_data_dir):
+    add_users(fresh_data_dir)
+    runtime = make_runtime(fresh_data_dir)
+    for question in QUESTIONS:
+        assert runtime.bot.ask(question, channel="web", user_id="u1").abstained, question
+    answered = runtime.bot.ask("粗大ごみの出し方を教えて 090-1234-5678", channel="line", user_id="u2")
+    runtime.inquiry_log.set_feedback(answered.inquiry_id, "unresolved")
+    runtime.bot.ask("   ", channel="web")  # an empty message is not a knowledge gap
+    return runtime
+
+
+def _group(groups, word):
+    return next(g for g in groups if word in g.question)
+
+
+def test_open_questions_are_grouped_by_similarity(runtime):
+    queue = ReviewQueue(runtime.settings.data_dir, embedder=runtime.bot.retriever.embedder,
+                        vector_cache=KnowledgeStore(runtime.settings.data_dir))
+    groups = queue.groups()
+    passport, ramen = _group(groups, "パスポート"), _group(groups, "ラーメン")
+    assert passport.count == 3 and passport.question == "パスポートを作りたい" and len(passport.wordings) == 2
+    assert ramen.count == 2 and passport is groups[0]
+    unresolved = _group(groups, "粗大ごみ")
+    assert unresolved.unresolved == 1 and "090-1234-5678" not in unresolved.question  # stored masked
+    assert sum(g.count for g in groups) == 7
+
+
+def test_resolving_queue_items_from_the_admin_ui(runtime):
+    client, token = logged_in_client(make_app(runtime))
+    page = client.get("/admin/review")
+    assert page.status_code == 200 and "パスポートを作りたい" in page.text and "3件" in page.text
+    queue = ReviewQueue(runtime.settings.data_dir, embedder=runtime.bot.retriever.embedder)
+    groups = queue.groups()
+
+    # 1. Answer the passport group with a new FAQ entry, pre-filled with the question.
+    passport = _group(groups, "パスポート")
+    form_page = client.get(f"/admin/entries/new?review={passport.key}")
+    assert 'value="パスポートを作りたい"' in form_page.text
+    created = client.post("/admin/entries/new", data={
+        "csrf_token": token, "review": str(passport.key), "inquiry_id": [str(i) for i in passport.inquiry_ids],
+        "id": "", "title": "パスポートはどこで申請できますか？", "body": "県の旅券センター（市役所1階）で申請できます。",
+        "alternates": "", "audience": "citizen", "category": "旅券", "department": "総合案内",
+        "updated": "2026-05-01", "review_by": "2027-05-01", "section": "", "url": ""}, follow_redirects=False)
+    assert created.status_code == 303 and created.headers["location"] == "/admin/review?notice=answered"
+    answer = runtime.bot.answer("パスポートを作りたい")
+    assert not answer.abstained and "旅券センター" in answer.text
+
+    # 2. Add the dog question as another phrasing of FAQ 109.
+    dog = _group(groups, "ワンちゃん")
+    added = client.post("/admin/review/alternate", data={
+        "csrf_token": token, "inquiry_id": [str(i) for i in dog.inquiry_ids], "entry_id": "109",
+        "phrasing": dog.question}, follow_redirects=False)
+    assert added.status_code == 303
+    assert dog.question in KnowledgeStore(runtime.settings.data_dir).get("109").alternates
+    assert runtime.bot.search(dog.question, top=1)[0].entry.id == "109"
+
+    # 3. Close the ramen group as needing no answer; a second click finds nothing to close.
+    ramen = _group(groups, "ラーメン")
+    data = {"csrf_token": token, "inquiry_id": [str(i) for i in ramen.inquiry_ids]}
+    assert client.post("/admin/review/dismiss", data=data, follow_redirects=False).status_code == 303
+    assert client.post("/admin/review/dismiss", data=data, follow_redirects=False).status_code == 409
+
+    remaining = queue.groups()
+    assert [g.question for g in remaining] == [_group(groups, "粗大ごみ").question]
+    closed = {row["inquiry_id"]: row for row in queue.recently_closed(50)}
+    assert {closed[i]["resolution"] for i in passport.inquiry_ids} == {"new_entry"}
+    assert closed[dog.key]["entry_id"] == "109" and closed[dog.key]["reviewed_by"] == "editor1"

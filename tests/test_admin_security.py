@@ -1,0 +1,189 @@
+"""Access control of the admin UI: login, sessions, CSRF, roles, throttling, cookies."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from starlette.testclient import TestClient
+
+from channels.admin import admin_routes
+from channels.admin.accounts import AccountStore, hash_password, verify_password
+from indexing.store import KnowledgeStore
+from test_admin_support import EDITOR, VIEWER, add_users, csrf_of, logged_in_client, login, make_app, make_runtime
+
+PUBLIC = {"/login"}
+SAMPLE_PARAMS = {"entry_id": "101", "token": "A" * 32, "format": "csv"}
+
+
+@pytest.fixture
+def runtime(fresh_data_dir):
+    add_users(fresh_data_dir)
+    return make_runtime(fresh_data_dir)
+
+
+@pytest.fixture
+def app(runtime):
+    return make_app(runtime)
+
+
+def _concrete(path: str) -> str:
+    return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: SAMPLE_PARAMS[m.group(1)], path)
+
+
+def test_every_admin_route_refuses_anonymous_requests(app, runtime):
+    client = TestClient(app)
+    routes = admin_routes(runtime)
+    checked = 0
+    for route in routes:
+        if route.path in PUBLIC:
+            continue
+        url = "/admin" + _concrete(route.path)
+        for method in sorted(route.methods - {"HEAD"}):
+            response = client.request(method, url, data={"csrf_token": "x"}, follow_redirects=False)
+            if method == "GET":
+                assert response.status_code == 303, (method, url)
+                assert response.headers["location"].startswith("/admin/login?next="), url
+            else:
+                assert response.status_code == 403, (method, url, response.status_code)
+            assert "粗大ごみ" not in response.text and "editor1" not in response.text
+            checked += 1
+    assert checked >= 20
+    # And nothing changed on the way.
+    assert KnowledgeStore(runtime.settings.data_dir).get("101").status == "active"
+
+
+def test_login_logout_and_the_session_cookie(app, runtime):
+    client = TestClient(app)
+    failed = login(client, EDITOR[0], "wrong password")
+    assert failed.status_code == 401 and "ユーザー名またはパスワードが違います" in failed.text
+    response = login(client, *EDITOR)
+    assert response.status_code == 303 and response.headers["location"] == "/admin/"
+    cookie = response.headers["set-cookie"]
+    assert "madoguchi_admin=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert "Path=/admin" in cookie and "Secure" not in cookie
+    page = client.get("/admin/entries")
+    assert page.status_code == 200 and "粗大ごみ" in page.text
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert page.headers["cache-control"] == "no-store"
+
+    stolen = dict(client.cookies)
+    client.post("/admin/logout", data={"csrf_token": csrf_of(page.text)}, follow_redirects=False)
+    # Logging out ends the session server-side: a copy of the old cookie is useless.
+    replay = TestClient(app, cookies=stolen)
+    assert replay.get("/admin/entries", follow_redirects=False).status_code == 303
+
+
+def test_secure_cookie_over_https(app):
+    client = TestClient(app, base_url="https://admin.example")
+    response = login(client, *EDITOR)
+    assert response.status_code == 303 and "Secure" in response.headers["set-cookie"]
+
+
+def test_tampered_or_forged_session_cookie_is_refused(app):
+    client, _ = logged_in_client(app)
+    value = client.cookies["madoguchi_admin"]
+    forged = TestClient(app, cookies={"madoguchi_admin": value[:-2] + ("AA" if not value.endswith("AA") else "BB")})
+    assert forged.get("/admin/entries", follow_redirects=False).status_code == 303
+
+
+def test_form_posts_need_the_sessions_csrf_token(app, runtime):
+    client, token = logged_in_client(app)
+    form = {"title": "改ざん", "body": "改ざん", "audience": "citizen", "department": "総合案内",
+            "updated": "2026-01-01", "review_by": "2027-01-01"}
+    for bad in ({}, {"csrf_token": ""}, {"csrf_token": "x" * 43}):
+        response = client.post("/admin/entries/101/edit", data={**form, **bad}, follow_redirects=False)
+        assert response.status_code == 403 and "不正な送信" in response.text
+    assert client.post("/admin/entries/101/retire", data={}, follow_redirects=False).status_code == 403
+    store = KnowledgeStore(runtime.settings.data_dir)
+    assert store.get("101").title != "改ざん" and store.get("101").status == "active"
+    # A cross-site form post with a valid token is refused too (Origin check).
+    hostile = client.post("/admin/entries/101/retire", data={"csrf_token": token},
+                          headers={"Origin": "https://evil.example"}, follow_redirects=False)
+    assert hostile.status_code == 403 and store.get("101").status == "active"
+    ok = client.post("/admin/entries/101/edit", data={**form, "csrf_token": token}, follow_redirects=False)
+    assert ok.status_code == 303 and store.get("101").title == "改ざん"
+    # The login form has its own token.
+    fresh = TestClient(app)
+    no_token = fresh.post("/admin/login", data={"name": EDITOR[0], "password": EDITOR[1]}, follow_redirects=False)
+    assert no_token.status_code == 403 and "madoguchi_admin=" not in no_token.headers.get("set-cookie", "")
+
+
+def test_viewer_sees_reports_but_cannot_edit(app, runtime):
+    runtime.bot.ask("パスポートを作りたい", channel="web", user_id="u1")
+    client, token = logged_in_client(app, VIEWER)
+    report = client.get("/admin/reports")
+    assert report.status_code == 200 and "問い合わせ対応レポート" in report.text
+    assert "'unsafe-hashes'" in report.headers["content-security-policy"]  # the report's own styles, by hash
+    download = client.get("/admin/reports/report.csv")
+    assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")
+    assert client.get("/admin/", follow_redirects=False).headers["location"] == "/admin/reports"
+    for url in ("/admin/entries", "/admin/entries/101", "/admin/entries/101/edit", "/admin/review",
+                "/admin/imports", "/admin/export/faq.csv", "/admin/stale"):
+        assert client.get(url).status_code == 403, url
+    edit = client.post("/admin/entries/101/edit", data={"csrf_token": token, "title": "viewer", "body": "x"},
+                       follow_redirects=False)
+    assert edit.status_code == 403 and "編集者の権限" in edit.text
+    assert client.post("/admin/entries/101/retire", data={"csrf_token": token}).status_code == 403
+    assert KnowledgeStore(runtime.settings.data_dir).get("101").status == "active"
+    # Navigation shows a viewer only what a viewer may open.
+    assert "/admin/entries" not in client.get("/admin/reports").text
+
+
+def test_login_is_rate_limited(app):
+    client = TestClient(app)
+    for _ in range(5):
+        assert login(client, EDITOR[0], "not the password").status_code == 401
+    blocked = login(client, *EDITOR)  # even the right password, for a while
+    assert blocked.status_code == 429 and "しばらくログインできません" in blocked.text
+    # Other accounts are not locked out by attempts on this one.
+    assert login(TestClient(app), *VIEWER).status_code == 303
+
+
+def test_no_open_redirect_after_login(app):
+    for target, expected in (("https://evil.example/", "/admin/"), ("//evil.example/", "/admin/"),
+                             ("/admin/stale", "/admin/stale")):
+        client = TestClient(app)
+        page = client.get("/admin/login")
+        response = client.post("/admin/login", data={"name": EDITOR[0], "password": EDITOR[1], "next": target,
+                                                     "csrf_token": csrf_of(page.text)}, follow_redirects=False)
+        assert response.headers["location"] == expected
+
+
+def test_passwords_are_salted_scrypt_hashes(fresh_data_dir):
+    accounts = AccountStore(fresh_data_dir)
+    accounts.create_user("hashcheck", "a long password!", "viewer")
+    stored = next(iter(accounts.db.query("select password_hash from admin_users where name = 'hashcheck'")))
+    assert stored["password_hash"].startswith("scrypt$") and "a long password!" not in stored["password_hash"]
+    assert hash_password("same password") != hash_password("same password")  # per-user salt
+    assert verify_password("a long password!", stored["password_hash"])
+    assert not verify_password("a long password?", stored["password_hash"])
+    assert accounts.authenticate("nobody", "a long password!") is None
+
+
+def test_uploaded_file_names_cannot_escape_the_upload_folder(app, runtime):
+    client, token = logged_in_client(app)
+    data = "ID,問い合わせ文,応答文,カテゴリ\n900,テスト？,テストです。,テスト\n".encode()
+    response = client.post("/admin/imports", data={"csrf_token": token},
+                           files={"file": ("../../../etc/evil.csv", data, "text/csv")}, follow_redirects=False)
+    assert response.status_code == 303
+    upload_root = runtime.settings.data_dir / "uploads"
+    [stored] = list(upload_root.rglob("*.csv"))
+    assert stored.name == "evil.csv" and upload_root in stored.parents
+    assert client.get("/admin/imports/" + "../" * 3 + "etc").status_code in (403, 404)
+    refused = client.post("/admin/imports", data={"csrf_token": token},
+                          files={"file": ("run.sh", b"echo hi", "text/plain")})
+    assert refused.status_code == 400 and "取り込めるのは" in refused.text
+
+
+def test_without_a_configured_secret_one_is_generated_once_and_kept_private(fresh_data_dir):
+    from dataclasses import replace
+
+    add_users(fresh_data_dir)
+    runtime = make_runtime(fresh_data_dir, with_log=False)
+    runtime.settings = replace(runtime.settings, admin_session_secret="")
+    client, _ = logged_in_client(make_app(runtime))
+    secret_file = fresh_data_dir / "admin-session.secret"
+    assert secret_file.stat().st_mode & 0o777 == 0o600
+    # A restarted server (a new app on the same data dir) accepts the existing session.
+    restarted = TestClient(make_app(runtime), cookies=dict(client.cookies))
+    assert restarted.get("/admin/entries", follow_redirects=False).status_code == 200
