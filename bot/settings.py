@@ -28,6 +28,8 @@ class Settings:
     admin_session_secret: str = field(default="", repr=False)
     ledger_config: str = ""
     public_base_url: str = ""
+    city_code: str = ""
+    city_name: str = ""
 
     @classmethod
     def from_env(cls, environ=None, data_dir: str | Path | None = None) -> "Settings":
@@ -48,4 +50,6 @@ class Settings:
             admin_session_secret=env.get("MADOGUCHI_SESSION_SECRET", ""),
             ledger_config=env.get("MADOGUCHI_LEDGER_CONFIG", ""),
             public_base_url=env.get("MADOGUCHI_PUBLIC_URL", ""),
+            city_code=env.get("MADOGUCHI_CITY_CODE", "").strip(),
+            city_name=env.get("MADOGUCHI_CITY_NAME", "").strip(),
         )

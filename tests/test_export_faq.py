@@ -66,9 +66,12 @@ def test_export_then_import_round_trips_every_citizen_entry(data_dir, tmp_path):
 def test_export_download_from_the_admin_ui(fresh_data_dir, monkeypatch):
     from test_admin_support import add_users, logged_in_client, make_app, make_runtime
 
-    monkeypatch.setenv("MADOGUCHI_CITY_CODE", "999999")
+    from dataclasses import replace
+
     add_users(fresh_data_dir)
-    client, _ = logged_in_client(make_app(make_runtime(fresh_data_dir, with_log=False)))
+    runtime = make_runtime(fresh_data_dir, with_log=False)
+    runtime.settings = replace(runtime.settings, city_code="999999")
+    client, _ = logged_in_client(make_app(runtime))
     response = client.get("/admin/export/faq.csv")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     assert "attachment" in response.headers["content-disposition"]

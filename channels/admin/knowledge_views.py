@@ -20,13 +20,8 @@ FORM_FIELDS = ("title", "body", "alternates", "section", "url", "audience", "cat
 
 
 def city_identity(settings) -> tuple[str, str]:
-    """(全国地方公共団体コード, 地方公共団体名) from MADOGUCHI_CITY_CODE / MADOGUCHI_CITY_NAME."""
-    import os
-
-    code = getattr(settings, "city_code", None)
-    name = getattr(settings, "city_name", None)
-    return (code if code is not None else os.environ.get("MADOGUCHI_CITY_CODE", "")).strip(), \
-        (name if name is not None else os.environ.get("MADOGUCHI_CITY_NAME", "")).strip()
+    """(全国地方公共団体コード, 地方公共団体名): MADOGUCHI_CITY_CODE / MADOGUCHI_CITY_NAME via Settings."""
+    return settings.city_code, settings.city_name
 
 
 def _filters(request: Request) -> curation.EntryFilter:
