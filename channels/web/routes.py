@@ -1,0 +1,171 @@
+"""The web chat: a small accessible page at ``/`` and its JSON API.
+
+``POST /api/ask {"question": ...}`` → the Answer dict (as ``madoguchi ask --json``, plus a
+display ``label`` per source and the contact's ``text``);
+``POST /api/feedback {"inquiry_id": ..., "feedback": "resolved"|"unresolved", "comment": ...}``.
+
+The user key is a random id in a cookie; the inquiry log stores only its keyed hash, and
+feedback is accepted only from the browser that asked the question.
+"""
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from bot.answer import Answer
+from bot.inquiry_log import FEEDBACK_VALUES
+from channels.runtime import FeedbackResult, Runtime
+from channels.web import messages
+
+CHANNEL = "web"
+COOKIE = "madoguchi_uid"
+COOKIE_MAX_AGE = 60 * 60 * 24 * 365
+MAX_BODY_BYTES = 16 * 1024
+MAX_COMMENT_CHARS = 1000
+STATIC_PATH = "/web/static"
+_COOKIE_VALUE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+_HERE = Path(__file__).parent
+_templates = Jinja2Templates(directory=str(_HERE / "templates"))
+
+# No inline script, nothing from other origins (there is no CDN on a closed network anyway).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str):
+        super().__init__(code)
+        self.status, self.code = status, code
+
+    def response(self) -> JSONResponse:
+        return JSONResponse({"error": self.code, "message": messages.API_ERRORS[self.code]},
+                            status_code=self.status)
+
+
+def answer_payload(answer: Answer) -> dict:
+    """The Answer dict every channel shares, plus the display strings the page shows."""
+    data = answer.to_dict()
+    for item, source in zip(data["sources"], answer.sources):
+        item["label"] = source.label()
+    if answer.contact is not None and data.get("contact") is not None:
+        data["contact"]["text"] = answer.contact.text()
+    return data
+
+
+class WebChat:
+    def __init__(self, runtime: Runtime):
+        self.runtime = runtime
+        self.audience = runtime.settings.web_audience
+
+    def routes(self) -> list:
+        return [
+            Route("/", self.page, methods=["GET"], name="web-chat"),
+            Route("/api/ask", self.api_ask, methods=["POST"]),
+            Route("/api/feedback", self.api_feedback, methods=["POST"]),
+            Mount(STATIC_PATH, app=StaticFiles(directory=str(_HERE / "static")), name="web-static"),
+        ]
+
+    # --- the page -----------------------------------------------------------------------------
+    async def page(self, request: Request) -> Response:
+        staff = self.audience == "staff"
+        ui = dict(messages.PAGE)
+        ui["title"] = ui["title_staff"] if staff else ui["title"]
+        ui["intro"] = ui["intro_staff"] if staff else ui["intro"]
+        # JSON inside <script type="application/json">: '<' escaped so no '</script>' can end it.
+        script_text = json.dumps(messages.SCRIPT, ensure_ascii=False).replace("<", "\\u003c")
+        response = _templates.TemplateResponse(request, "index.html", {
+            "ui": ui, "script_text": script_text, "static": STATIC_PATH, "audience": self.audience})
+        response.headers.update(SECURITY_HEADERS)
+        self._ensure_cookie(request, response)
+        return response
+
+    # --- the API ------------------------------------------------------------------------------
+    async def api_ask(self, request: Request) -> Response:
+        try:
+            data = await _json_body(request)
+            question = data.get("question")
+            if not isinstance(question, str):
+                raise ApiError(400, "question_required")
+        except ApiError as error:
+            return error.response()
+        uid = _cookie_uid(request) or _new_uid()
+        answer = await self.runtime.ask(question, self.audience, CHANNEL, f"{CHANNEL}:{uid}")
+        response = JSONResponse(answer_payload(answer))
+        self._set_cookie(request, response, uid)
+        return response
+
+    async def api_feedback(self, request: Request) -> Response:
+        try:
+            data = await _json_body(request)
+            inquiry_id, feedback = data.get("inquiry_id"), data.get("feedback")
+            comment = data.get("comment") or ""
+            if isinstance(inquiry_id, str) and inquiry_id.isdigit():
+                inquiry_id = int(inquiry_id)
+            if (not isinstance(inquiry_id, int) or isinstance(inquiry_id, bool) or feedback not in FEEDBACK_VALUES
+                    or not isinstance(comment, str)):
+                raise ApiError(400, "feedback_invalid")
+            uid = _cookie_uid(request)
+            if uid is None:
+                raise ApiError(403, "feedback_not_yours")
+            outcome = await self.runtime.set_feedback(inquiry_id, feedback, f"{CHANNEL}:{uid}",
+                                                      comment[:MAX_COMMENT_CHARS])
+            if outcome.result is FeedbackResult.NOT_FOUND:
+                raise ApiError(404, "feedback_not_found")
+            if outcome.result is FeedbackResult.NOT_YOURS:
+                raise ApiError(403, "feedback_not_yours")
+        except ApiError as error:
+            return error.response()
+        return JSONResponse({"ok": True, "inquiry_id": inquiry_id, "feedback": feedback})
+
+    # --- the cookie ---------------------------------------------------------------------------
+    def _ensure_cookie(self, request: Request, response: Response):
+        if _cookie_uid(request) is None:
+            self._set_cookie(request, response, _new_uid())
+
+    def _set_cookie(self, request: Request, response: Response, uid: str):
+        if _cookie_uid(request) == uid:
+            return
+        response.set_cookie(COOKIE, uid, max_age=COOKIE_MAX_AGE, httponly=True, samesite="lax",
+                            secure=request.url.scheme == "https", path="/")
+
+
+def _new_uid() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _cookie_uid(request: Request) -> str | None:
+    value = request.cookies.get(COOKIE, "")
+    return value if _COOKIE_VALUE.match(value) else None
+
+
+async def _json_body(request: Request) -> dict:
+    # Requiring JSON also keeps cross-site HTML forms out (they cannot send application/json).
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        raise ApiError(415, "json_required")
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise ApiError(413, "too_large")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise ApiError(413, "too_large")
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "bad_json") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "bad_json")
+    return data

@@ -1,0 +1,208 @@
+// madoguchi web chat: vanilla JS, no dependencies. Every visible word comes from the
+// JSON block #ui-text (channels/web/messages.py).
+(function () {
+  "use strict";
+
+  var T = JSON.parse(document.getElementById("ui-text").textContent);
+  var log = document.getElementById("log");
+  var form = document.getElementById("ask-form");
+  var input = document.getElementById("question");
+  var sendButton = document.getElementById("send-button");
+  var statusLine = document.getElementById("status");
+  var busy = false;
+  var counter = 0;
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (key) { node.setAttribute(key, attrs[key]); });
+    }
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
+  }
+
+  function announce(text) { statusLine.textContent = text; }
+
+  function postJSON(url, payload) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify(payload)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) { throw new Error(data.message || response.status); }
+        return data;
+      });
+    });
+  }
+
+  function addUserMessage(question) {
+    var item = el("div", { "class": "message user" });
+    item.appendChild(el("p", { "class": "who" }, T.you));
+    item.appendChild(el("p", { "class": "text" }, question));
+    log.appendChild(item);
+  }
+
+  function addBotText(text, extraClass) {
+    var item = el("article", { "class": "message bot " + (extraClass || "") });
+    item.appendChild(el("p", { "class": "who" }, T.bot));
+    item.appendChild(el("p", { "class": "text" }, text));
+    log.appendChild(item);
+    return item;
+  }
+
+  function isWebLink(url) { return /^https?:\/\//i.test(url || ""); }
+
+  function renderSources(item, answer) {
+    (answer.sources || []).forEach(function (source) {
+      var line = el("p", { "class": "meta source" });
+      line.appendChild(el("strong", null, T.source + ":"));
+      var label = source.label || source.title;
+      if (isWebLink(source.url)) {
+        var link = el("a", { href: source.url, target: "_blank", rel: "noopener noreferrer" }, label);
+        link.appendChild(el("span", { "class": "visually-hidden" }, T.opens_new_window));
+        line.appendChild(link);
+      } else {
+        line.appendChild(document.createTextNode(label));
+      }
+      item.appendChild(line);
+    });
+  }
+
+  function renderContact(item, answer) {
+    // An abstention already names whom to contact in its text.
+    if (!answer.contact || !answer.contact.text || answer.abstained) { return; }
+    var line = el("p", { "class": "meta contact" });
+    line.appendChild(el("strong", null, T.contact + ":"));
+    line.appendChild(document.createTextNode(answer.contact.text));
+    item.appendChild(line);
+  }
+
+  function renderRelated(item, answer) {
+    var related = (answer.related || []).filter(function (r) { return r.question; });
+    if (!related.length) { return; }
+    var id = "related-" + counter;
+    var group = el("div", { "class": "related", role: "group", "aria-labelledby": id });
+    group.appendChild(el("span", { "class": "group-label", id: id }, T.related));
+    var row = el("div", { "class": "button-row" });
+    related.forEach(function (r) {
+      var button = el("button", { type: "button", "class": "related-question" }, r.question);
+      button.addEventListener("click", function () { ask(r.question); });
+      row.appendChild(button);
+    });
+    group.appendChild(row);
+    item.appendChild(group);
+  }
+
+  function renderFeedback(item, answer) {
+    if (answer.inquiry_id === null || answer.inquiry_id === undefined) { return; }
+    if (answer.kind === "empty" || answer.kind === "too_long") { return; }
+    var id = "feedback-" + counter;
+    var group = el("div", { "class": "feedback", role: "group", "aria-labelledby": id });
+    group.appendChild(el("span", { "class": "group-label", id: id }, T.feedback_question));
+    var row = el("div", { "class": "button-row" });
+    var yes = el("button", { type: "button", "class": "primary", "data-feedback": "resolved" }, T.resolved);
+    var no = el("button", { type: "button", "data-feedback": "unresolved" }, T.unresolved);
+    [yes, no].forEach(function (button) {
+      button.addEventListener("click", function () {
+        sendFeedback(group, answer.inquiry_id, button.getAttribute("data-feedback"));
+      });
+      row.appendChild(button);
+    });
+    group.appendChild(row);
+    item.appendChild(group);
+  }
+
+  function sendFeedback(group, inquiryId, feedback) {
+    var buttons = group.querySelectorAll("button");
+    buttons.forEach(function (b) { b.disabled = true; });
+    postJSON("/api/feedback", { inquiry_id: inquiryId, feedback: feedback }).then(function () {
+      var thanks = feedback === "resolved" ? T.thanks_resolved : T.thanks_unresolved;
+      while (group.firstChild) { group.removeChild(group.firstChild); }
+      group.removeAttribute("aria-labelledby");
+      group.appendChild(el("p", { "class": "meta thanks" }, thanks));
+      announce(thanks);
+      if (feedback === "unresolved") { addCommentForm(group, inquiryId); }
+    }).catch(function () {
+      buttons.forEach(function (b) { b.disabled = false; });
+      announce(T.feedback_error);
+    });
+  }
+
+  function addCommentForm(group, inquiryId) {
+    var id = "comment-" + inquiryId;
+    var box = el("form", { "class": "comment", action: "#" });
+    box.appendChild(el("label", { "for": id }, T.comment_label));
+    var area = el("textarea", { id: id, rows: "2", maxlength: "1000" });
+    box.appendChild(area);
+    var submit = el("button", { type: "submit" }, T.comment_send);
+    box.appendChild(submit);
+    box.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var comment = area.value.trim();
+      if (!comment) { area.focus(); return; }
+      submit.disabled = true;
+      postJSON("/api/feedback", { inquiry_id: inquiryId, feedback: "unresolved", comment: comment })
+        .then(function () {
+          group.removeChild(box);
+          group.appendChild(el("p", { "class": "meta thanks" }, T.comment_thanks));
+          announce(T.comment_thanks);
+          input.focus();
+        })
+        .catch(function () { submit.disabled = false; announce(T.feedback_error); });
+    });
+    group.appendChild(box);
+  }
+
+  function renderAnswer(answer) {
+    counter += 1;
+    var item = addBotText(answer.answer, answer.abstained ? "abstained" : "answered");
+    item.setAttribute("data-inquiry-id", answer.inquiry_id === null ? "" : String(answer.inquiry_id));
+    renderSources(item, answer);
+    renderContact(item, answer);
+    renderRelated(item, answer);
+    renderFeedback(item, answer);
+    item.scrollIntoView({ block: "nearest" });
+  }
+
+  function setBusy(value) {
+    busy = value;
+    sendButton.disabled = value;
+    form.setAttribute("aria-busy", value ? "true" : "false");
+  }
+
+  function ask(question) {
+    question = (question || "").trim();
+    if (!question) { announce(T.empty); input.focus(); return; }
+    if (busy) { return; }
+    setBusy(true);
+    addUserMessage(question);
+    announce(T.thinking);
+    postJSON("/api/ask", { question: question }).then(function (answer) {
+      renderAnswer(answer);
+      announce(T.answered);
+    }).catch(function () {
+      addBotText(T.error, "error");
+      announce(T.error);
+    }).then(function () {
+      setBusy(false);
+      input.focus();
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var question = input.value;
+    if (question.trim() && !busy) { input.value = ""; }
+    ask(question);
+  });
+
+  input.addEventListener("keydown", function (event) {
+    // Enter sends; Shift+Enter is a new line; never send while an IME is converting kana.
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      event.preventDefault();
+      if (typeof form.requestSubmit === "function") { form.requestSubmit(); } else { form.dispatchEvent(new Event("submit", { cancelable: true })); }
+    }
+  });
+}());

@@ -1,0 +1,42 @@
+"""Run the real ASGI app under uvicorn on 127.0.0.1 port 0, in a thread (with its lifespan)."""
+from __future__ import annotations
+
+import threading
+import time
+
+import uvicorn
+
+
+class ServerThread:
+    def __init__(self, app, host: str = "127.0.0.1"):
+        self.server = uvicorn.Server(uvicorn.Config(app, host=host, port=0, log_level="warning", lifespan="on",
+                                                    access_log=False))
+        self.thread = threading.Thread(target=self.server.run, name="madoguchi-server", daemon=True)
+        self.port = 0
+
+    def start(self, timeout: float = 20.0) -> "ServerThread":
+        self.thread.start()
+        deadline = time.monotonic() + timeout
+        # uvicorn exposes no event for "listening"; poll its flag, bounded by the timeout.
+        while not self.server.started:
+            if not self.thread.is_alive():
+                raise RuntimeError("server thread exited during startup")
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start")
+            time.sleep(0.01)
+        self.port = self.server.servers[0].sockets[0].getsockname()[1]
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self, timeout: float = 20.0):
+        self.server.should_exit = True
+        self.thread.join(timeout)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()

@@ -1,0 +1,109 @@
+"""A fake Slack Web API (auth.test, chat.postMessage), response_url endpoints and a Socket
+Mode WebSocket server (apps.connections.open → ws://.../link).
+
+Point the real SDK at it with ``SLACK_API_BASE_URL=fake.api_url`` (trailing slash kept).
+"""
+from __future__ import annotations
+
+import itertools
+import json
+
+from aiohttp import WSMsgType, web
+
+from .base import FakeServer, Received
+
+BOT_USER_ID = "UBOT0001"
+BOT_ID = "BBOT0001"
+TEAM_ID = "T0001"
+
+
+class FakeSlackApi(FakeServer):
+    def __init__(self, bot_token: str = "xoxb-test-token", app_token: str = "xapp-test-token"):
+        super().__init__()
+        self.bot_token = bot_token
+        self.app_token = app_token
+        self.socket_acks: list[dict] = []
+        self._sockets: set[web.WebSocketResponse] = set()
+        self._ts = itertools.count(1)
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"{self.url}/response/{name}"
+
+    def routes(self, app: web.Application):
+        app.router.add_post("/api/{method}", self.api)
+        app.router.add_post("/response/{name}", self.response)
+        app.router.add_get("/link", self.link)
+
+    def _token(self, request: web.Request, item: Received) -> str:
+        header = request.headers.get("Authorization", "")
+        if header.startswith("Bearer "):
+            return header[len("Bearer "):]
+        return item.form.get("token", "") or ((item.json or {}).get("token", "") if isinstance(item.json, dict) else "")
+
+    async def api(self, request: web.Request) -> web.Response:
+        item = await self.record(request)
+        method = request.match_info["method"]
+        token = self._token(request, item)
+        if method == "apps.connections.open":
+            if token != self.app_token:
+                return web.json_response({"ok": False, "error": "invalid_auth"})
+            return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"})
+        if token != self.bot_token:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        if method == "auth.test":
+            return web.json_response({"ok": True, "url": "https://test.slack.example/", "team": "test",
+                                      "user": "madoguchi", "team_id": TEAM_ID, "user_id": BOT_USER_ID,
+                                      "bot_id": BOT_ID, "is_enterprise_install": False})
+        if method == "chat.postMessage":
+            payload = item.json if isinstance(item.json, dict) else item.form
+            return web.json_response({"ok": True, "channel": payload.get("channel"),
+                                      "ts": f"1700000000.{next(self._ts):06d}",
+                                      "message": {"text": payload.get("text", "")}})
+        return web.json_response({"ok": False, "error": "unknown_method"})
+
+    async def response(self, request: web.Request) -> web.Response:
+        await self.record(request)
+        return web.Response(text="ok")
+
+    # --- Socket Mode --------------------------------------------------------------------------
+    async def link(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        with self._condition:
+            self._sockets.add(socket)
+            self._condition.notify_all()
+        await socket.send_str(json.dumps({"type": "hello", "num_connections": 1}))
+        try:
+            async for message in socket:
+                if message.type == WSMsgType.TEXT:
+                    data = json.loads(message.data)
+                    with self._condition:
+                        self.socket_acks.append(data)
+                        self._condition.notify_all()
+        finally:
+            self._sockets.discard(socket)
+        return socket
+
+    @property
+    def socket_connected(self) -> bool:
+        return bool(self._sockets)
+
+    async def send_envelope(self, envelope: dict):
+        for socket in list(self._sockets):
+            await socket.send_str(json.dumps(envelope))
+
+    async def close_sockets(self):
+        for socket in list(self._sockets):
+            await socket.close()
+
+    # --- what the bot sent ----------------------------------------------------------------------
+    def posts(self) -> list[Received]:
+        return self.requests("/api/chat.postMessage")
+
+    def responses(self, name: str | None = None) -> list[Received]:
+        return [r for r in self.received if r.path.startswith("/response/")
+                and (name is None or r.path == f"/response/{name}")]

@@ -1,0 +1,340 @@
+"""LINE webhook against the real server and a fake LINE API, over real HTTP."""
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+
+import httpx
+import pytest
+
+from fakes.line_api import LOADING, PUSH, REPLY, FakeLineApi
+from fakes.server import ServerThread
+from fakes.webhooks import (
+    LINE_SECRET,
+    LINE_TOKEN,
+    line_body,
+    line_event,
+    line_follow_event,
+    line_headers,
+    line_message_event,
+    line_postback_event,
+    line_source,
+    line_text_event,
+    unique,
+)
+
+from bot.settings import Settings
+from channels.app import create_app
+
+USER = "U1234567890abcdef1234567890abcdef"
+
+
+@pytest.fixture(scope="module")
+def line_api():
+    with FakeLineApi(access_token=LINE_TOKEN) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def line_data_dir(tmp_path_factory, data_dir):
+    """A writable copy of the fixture data dir for this module's inquiry log."""
+    target = tmp_path_factory.mktemp("line") / "data"
+    shutil.copytree(data_dir, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def server(line_data_dir, line_api):
+    target = line_data_dir
+    settings = Settings(data_dir=target, line_channel_secret=LINE_SECRET, line_channel_access_token=LINE_TOKEN,
+                        line_api_base_url=line_api.url)
+    app = create_app(settings)
+    with ServerThread(app) as running:
+        running.runtime = app.state.runtime
+        yield running
+
+
+@pytest.fixture
+def client(server):
+    with httpx.Client(base_url=server.url, timeout=10) as http:
+        yield http
+
+
+def post_events(client, events, secret=LINE_SECRET, body: bytes | None = None, headers: dict | None = None):
+    body = body if body is not None else line_body(events)
+    return client.post("/callback/line", content=body, headers=headers or line_headers(body, secret))
+
+
+def reply_to(line_api, event, timeout=10):
+    token = event["replyToken"]
+    return line_api.wait_for(lambda f: f.replies(token), timeout, what=f"reply {token}")[0]
+
+
+def inquiries(server, where="1=1", params=()):
+    return list(server.runtime.inquiry_log.db.query(f"select * from inquiries where {where} order by id", params))
+
+
+def flush(client, line_api):
+    """Send a sentinel follow and wait for its reply: everything sent before it has been handled."""
+    sentinel = line_follow_event(user_id="Usentinel")
+    assert post_events(client, [sentinel]).status_code == 200
+    reply_to(line_api, sentinel)
+
+
+def flex_bubble(reply):
+    flex = [m for m in reply.json["messages"] if m["type"] == "flex"]
+    assert flex, reply.json
+    return flex[0]["contents"]
+
+
+def walk(node):
+    """Every dict inside a Flex tree."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from walk(item)
+
+
+def actions(node, kind):
+    return [n["action"] for n in walk(node) if isinstance(n.get("action"), dict) and n["action"]["type"] == kind]
+
+
+# --- the console's Verify button and signature checks --------------------------------------------
+def test_console_verify_request_is_answered_200(client, line_api):
+    body = json.dumps({"destination": "Uxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "events": []}).encode()
+    response = client.post("/callback/line", content=body, headers=line_headers(body))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("case", ["forged", "tampered", "missing", "malformed-signed"])
+def test_bad_requests_are_rejected_and_nothing_happens(client, line_api, server, case):
+    before_rows = len(inquiries(server))
+    before_requests = len(line_api.received)
+    event = line_text_event("粗大ごみの出し方は？", USER)
+    body = line_body([event])
+    if case == "forged":
+        response = post_events(client, None, body=body, headers=line_headers(body, secret="not-the-secret"))
+    elif case == "tampered":
+        headers = line_headers(body)
+        tampered = body.replace("粗大ごみ".encode(), "燃えるごみ".encode())
+        response = post_events(client, None, body=tampered, headers=headers)
+    elif case == "missing":
+        response = post_events(client, None, body=body, headers={"Content-Type": "application/json"})
+    else:
+        broken = b'{"destination": "U", "events": [' + b"not json"
+        response = post_events(client, None, body=broken, headers=line_headers(broken))
+    assert response.status_code == 400
+    flush(client, line_api)
+    assert not line_api.replies(event["replyToken"])
+    # Only the sentinel's reply went out, and no inquiry was logged.
+    assert len(line_api.received) == before_requests + 1
+    assert len(inquiries(server)) == before_rows
+
+
+# --- answering ---------------------------------------------------------------------------------
+def test_text_question_gets_answer_source_bubble_related_and_feedback(client, line_api, server):
+    event = line_text_event("粗大ごみはどうやって出せばいいですか？", USER)
+    assert post_events(client, [event]).status_code == 200
+    reply = reply_to(line_api, event)
+
+    assert reply.header("Authorization") == f"Bearer {LINE_TOKEN}"
+    messages = reply.json["messages"]
+    assert messages[0]["type"] == "text" and "粗大ごみ処理券" in messages[0]["text"]
+    bubble = flex_bubble(reply)
+    texts = [n["text"] for n in walk(bubble) if n.get("type") == "text"]
+    assert "出典" in texts and any("粗大ごみはどうやって出せばいいですか" in t for t in texts)
+    uris = actions(bubble, "uri")
+    assert uris and uris[0]["uri"] == "https://www.city.test.example.lg.jp/faq/"
+    feedback = {a["label"]: json.loads(a["data"]) for a in actions(bubble, "postback")}
+    assert set(feedback) == {"解決した", "解決しない"}
+
+    row = inquiries(server, "id = ?", [feedback["解決した"]["i"]])[0]
+    assert row["channel"] == "line" and row["audience"] == "citizen"
+    assert row["question"] == "粗大ごみはどうやって出せばいいですか？"
+    assert row["user_key"] and USER not in row["user_key"]
+
+    quick = messages[-1]["quickReply"]["items"]
+    assert quick and all(item["action"]["type"] == "postback" for item in quick)
+    assert all(len(item["action"]["label"]) <= 20 for item in quick)
+
+    loading = [r for r in line_api.requests(LOADING) if r.json["chatId"] == USER]
+    assert loading and loading[0].json["loadingSeconds"] == 5
+    assert loading[0].at <= reply.at  # the indicator starts before the answer arrives
+
+
+def test_staff_only_knowledge_never_reaches_line(client, line_api):
+    event = line_text_event("時間外勤務の申請はいつまでですか？", USER)
+    post_events(client, [event])
+    reply = reply_to(line_api, event)
+    everything = json.dumps(reply.json, ensure_ascii=False)
+    assert "勤怠システム" not in everything and "時間外勤務のルール" not in everything
+
+
+def test_redelivered_event_is_answered_once(client, line_api, server):
+    question = f"転入届に必要なものは何ですか？ {uuid.uuid4().hex[:6]}"
+    event = line_text_event(question, USER)
+    redelivery = dict(event, deliveryContext={"isRedelivery": True})
+    for payload in (event, redelivery, event):
+        assert post_events(client, [payload]).status_code == 200
+    reply_to(line_api, event)
+    flush(client, line_api)
+    assert len(line_api.replies(event["replyToken"])) == 1
+    assert len(inquiries(server, "question = ?", [question])) == 1
+
+
+@pytest.mark.parametrize("message, expected", [
+    ({"type": "sticker", "packageId": "446", "stickerId": "1988", "stickerResourceType": "STATIC",
+      "keywords": ["happy"], "quoteToken": "q1"}, "スタンプ"),
+    ({"type": "image", "contentProvider": {"type": "line"}, "quoteToken": "q2"}, "画像"),
+    ({"type": "video", "duration": 1000, "contentProvider": {"type": "line"}, "quoteToken": "q3"}, "動画"),
+    ({"type": "audio", "duration": 1000, "contentProvider": {"type": "line"}}, "音声"),
+    ({"type": "file", "fileName": "a.pdf", "fileSize": 100}, "ファイル"),
+    ({"type": "location", "title": "市役所", "address": "テスト市1-1", "latitude": 35.0, "longitude": 139.0},
+     "位置情報"),
+])
+def test_non_text_messages_get_a_polite_reply(client, line_api, server, message, expected):
+    before = len(inquiries(server))
+    event = line_message_event(message, USER)
+    assert post_events(client, [event]).status_code == 200
+    reply = reply_to(line_api, event)
+    [text] = reply.json["messages"]
+    assert expected in text["text"] and ("ください" in text["text"] or "ません" in text["text"])
+    assert len(inquiries(server)) == before  # not a question
+
+
+def test_follow_gets_a_welcome_saying_what_it_can_answer(client, line_api):
+    event = line_follow_event(USER)
+    post_events(client, [event])
+    text = reply_to(line_api, event).json["messages"][0]["text"]
+    assert "友だち追加ありがとうございます" in text
+    assert "ごみ・リサイクル" in text  # a category of the fixture knowledge
+
+
+def test_unfollow_and_unknown_events_are_silently_accepted(client, line_api):
+    unfollow = line_event("unfollow", line_source(USER), reply_token=None)
+    unknown = line_event("somethingNew", line_source(USER))
+    assert post_events(client, [unfollow, unknown]).status_code == 200
+    flush(client, line_api)
+    assert not line_api.replies(unknown["replyToken"])
+
+
+# --- push fallback -------------------------------------------------------------------------------
+def test_rejected_reply_token_falls_back_to_push_with_retry_key(client, line_api):
+    user = "Upushfallback000000000000000000001"
+    event = line_text_event("母子手帳はどこでもらえますか？", user)
+    line_api.reject_reply_tokens.add(event["replyToken"])
+    post_events(client, [event])
+    [push] = line_api.wait_for(lambda f: f.pushes(user), what="push")
+    assert push.json["to"] == user
+    assert uuid.UUID(push.header("X-Line-Retry-Key"))
+    assert "健康づくり課" in push.json["messages"][0]["text"]
+    assert any(m["type"] == "flex" for m in push.json["messages"])
+
+
+def test_failed_push_is_retried_with_the_same_retry_key(client, line_api):
+    user = "Upushretry00000000000000000000001"
+    event = line_text_event("犬の登録はどこでしますか？", user)
+    line_api.reject_reply_tokens.add(event["replyToken"])
+    line_api.fail_pushes = 1
+    post_events(client, [event])
+    pushes = line_api.wait_for(lambda f: (lambda p: p if len(p) >= 2 else None)(f.pushes(user)), what="2 pushes")
+    assert len({p.header("X-Line-Retry-Key") for p in pushes}) == 1
+    flush(client, line_api)
+    assert len(line_api.pushes(user)) == 2
+
+
+# --- postbacks -----------------------------------------------------------------------------------
+def test_feedback_postback_updates_the_right_inquiry(client, line_api, server):
+    ask = line_text_event("保育園の申し込みはいつからですか？", USER)
+    post_events(client, [ask])
+    bubble = flex_bubble(reply_to(line_api, ask))
+    data = {a["label"]: a["data"] for a in actions(bubble, "postback")}
+    inquiry_id = json.loads(data["解決しない"])["i"]
+
+    someone_else = line_postback_event(data["解決しない"], user_id="Usomeoneelse0000000000000000000001")
+    post_events(client, [someone_else])
+    assert "ご質問をされた方のみ" in reply_to(line_api, someone_else).json["messages"][0]["text"]
+    assert inquiries(server, "id = ?", [inquiry_id])[0]["feedback"] is None
+
+    postback = line_postback_event(data["解決しない"], user_id=USER)
+    post_events(client, [postback])
+    text = reply_to(line_api, postback).json["messages"][0]["text"]
+    assert "申し訳ありません" in text and "総合案内" in text
+    row = inquiries(server, "id = ?", [inquiry_id])[0]
+    assert row["feedback"] == "unresolved"
+
+    resolved = line_postback_event(data["解決した"], user_id=USER)
+    post_events(client, [resolved])
+    assert "ありがとうございます" in reply_to(line_api, resolved).json["messages"][0]["text"]
+    assert inquiries(server, "id = ?", [inquiry_id])[0]["feedback"] == "resolved"
+
+
+def test_related_question_tap_answers_that_question(client, line_api, server):
+    ask = line_text_event("粗大ごみの料金はいくらですか？", USER)
+    post_events(client, [ask])
+    quick = reply_to(line_api, ask).json["messages"][-1]["quickReply"]["items"]
+    tapped = quick[0]["action"]
+    question = json.loads(tapped["data"])["q"]
+
+    postback = line_postback_event(tapped["data"], user_id=USER)
+    post_events(client, [postback])
+    reply = reply_to(line_api, postback)
+    assert reply.json["messages"][0]["type"] == "text"
+    assert inquiries(server, "question = ?", [question])
+
+
+def test_unknown_postback_data_is_ignored(client, line_api):
+    event = line_postback_event("richmenu=1", user_id=USER)
+    post_events(client, [event])
+    flush(client, line_api)
+    assert not line_api.replies(event["replyToken"])
+
+
+# --- groups --------------------------------------------------------------------------------------
+def test_groups_are_answered_only_when_the_bot_is_mentioned(client, line_api, server):
+    group = "Cgroup000000000000000000000000001"
+    chatter = line_text_event("母子手帳はどこでもらえますか？", USER, group_id=group)
+    post_events(client, [chatter])
+    flush(client, line_api)
+    assert not line_api.replies(chatter["replyToken"])
+
+    question = "児童手当の申請方法を教えてください。"
+    mention = line_text_event(f"@まどぐち {question}", USER, group_id=group, mention_self_at=(0, 5))
+    loading_before = len(line_api.requests(LOADING))
+    post_events(client, [mention])
+    reply = reply_to(line_api, mention)
+    first = reply.json["messages"][0]
+    assert "こども家庭課" in first["text"]
+    assert first["quoteToken"] == mention["message"]["quoteToken"]
+    assert inquiries(server, "question = ?", [question])
+    assert len(line_api.requests(LOADING)) == loading_before  # 1:1 chats only
+
+    sticker = line_message_event({"type": "sticker", "packageId": "1", "stickerId": "1",
+                                  "stickerResourceType": "STATIC"}, USER)
+    sticker["source"] = line_source(USER, group_id=group)
+    post_events(client, [sticker])
+    flush(client, line_api)
+    assert not line_api.replies(sticker["replyToken"])
+
+
+def test_several_events_in_one_webhook_are_each_answered(client, line_api):
+    events = [line_text_event(q, USER) for q in ("燃えるごみの収集日はいつですか？", "市役所の開庁時間は？")]
+    post_events(client, events)
+    for event in events:
+        assert reply_to(line_api, event).json["messages"][0]["type"] == "text"
+    assert {REPLY, PUSH} >= {r.path for r in line_api.received if r.path != LOADING}
+
+
+def test_a_failing_bot_still_gets_a_polite_reply(client, line_api, server, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("index unavailable")
+
+    monkeypatch.setattr(server.runtime.bot, "ask", broken)
+    event = line_text_event("粗大ごみはどうやって出せばいいですか？", USER)
+    post_events(client, [event])
+    [message] = reply_to(line_api, event).json["messages"]
+    assert "申し訳ありません" in message["text"] and "もう一度" in message["text"]

@@ -1,0 +1,284 @@
+"""Slack (Bolt, HTTP mode and Socket Mode) against the real server and a fake Slack API."""
+from __future__ import annotations
+
+import json
+import shutil
+import time
+import uuid
+
+import httpx
+import pytest
+
+from fakes.server import ServerThread
+from fakes.slack_api import FakeSlackApi
+from fakes.webhooks import (
+    FORM,
+    JSON,
+    SLACK_APP_TOKEN,
+    SLACK_BOT_TOKEN,
+    SLACK_SECRET,
+    slack_action_body,
+    slack_command_body,
+    slack_dm_event,
+    slack_event_body,
+    slack_headers,
+    slack_mention_event,
+    unique,
+)
+
+from bot.settings import Settings
+from channels.app import create_app
+
+STAFF_QUESTION = "時間外勤務の申請はいつまでですか？"
+
+
+@pytest.fixture(scope="module")
+def slack_api():
+    with FakeSlackApi(bot_token=SLACK_BOT_TOKEN, app_token=SLACK_APP_TOKEN) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def slack_data_dir(tmp_path_factory, data_dir):
+    target = tmp_path_factory.mktemp("slack") / "data"
+    shutil.copytree(data_dir, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def server(slack_data_dir, slack_api):
+    settings = Settings(data_dir=slack_data_dir, slack_signing_secret=SLACK_SECRET,
+                        slack_bot_token=SLACK_BOT_TOKEN, slack_api_base_url=slack_api.api_url)
+    app = create_app(settings)
+    with ServerThread(app) as running:
+        running.runtime = app.state.runtime
+        yield running
+
+
+@pytest.fixture
+def client(server):
+    with httpx.Client(base_url=server.url, timeout=10) as http:
+        yield http
+
+
+def send_event(client, event, event_id=None, **header_options):
+    body = slack_event_body(event, event_id=event_id)
+    return client.post("/slack/events", content=body, headers=slack_headers(body, JSON, **header_options))
+
+
+def send_form(client, body, **header_options):
+    return client.post("/slack/events", content=body, headers=slack_headers(body, FORM, **header_options))
+
+
+def inquiries(server, where="1=1", params=()):
+    return list(server.runtime.inquiry_log.db.query(f"select * from inquiries where {where} order by id", params))
+
+
+def post_for(slack_api, channel, thread_ts=None, timeout=10):
+    def match(fake):
+        return [p for p in fake.posts() if p.json.get("channel") == channel
+                and (thread_ts is None or p.json.get("thread_ts") == thread_ts)]
+    return slack_api.wait_for(match, timeout, what=f"chat.postMessage to {channel}")[0]
+
+
+def flush(client, slack_api):
+    """A sentinel DM, answered after everything sent before it."""
+    channel = unique("DSENTINEL")
+    send_event(client, slack_dm_event("市役所の開庁時間は？", channel=channel))
+    post_for(slack_api, channel)
+
+
+def block_types(blocks):
+    return [b["type"] for b in blocks]
+
+
+def buttons(blocks):
+    return {e["action_id"]: e for b in blocks if b["type"] == "actions" for e in b["elements"]}
+
+
+# --- verification ----------------------------------------------------------------------------
+def test_url_verification_only_when_signed(client):
+    body = json.dumps({"token": "x", "challenge": "challenge-123", "type": "url_verification"}).encode()
+    ok = client.post("/slack/events", content=body, headers=slack_headers(body, JSON))
+    assert ok.status_code == 200 and "challenge-123" in ok.text
+    forged = client.post("/slack/events", content=body, headers=slack_headers(body, JSON, secret="wrong"))
+    assert forged.status_code == 401 and "challenge-123" not in forged.text
+
+
+@pytest.mark.parametrize("case", ["forged", "tampered", "stale", "missing"])
+def test_bad_requests_are_rejected_and_nothing_happens(client, slack_api, server, case):
+    before_rows = len(inquiries(server))
+    channel = unique("CREJECT")
+    body = slack_event_body(slack_mention_event(STAFF_QUESTION, channel=channel))
+    if case == "forged":
+        headers = slack_headers(body, JSON, secret="not-the-secret")
+    elif case == "tampered":
+        headers = slack_headers(body, JSON)
+        body = body.replace("時間外勤務".encode(), "有給休暇".encode())
+    elif case == "stale":
+        headers = slack_headers(body, JSON, timestamp=int(time.time()) - 600)
+    else:
+        headers = {"Content-Type": JSON}
+    response = client.post("/slack/events", content=body, headers=headers)
+    assert response.status_code == 401
+    flush(client, slack_api)
+    assert not [p for p in slack_api.posts() if p.json.get("channel") == channel]
+    assert len(inquiries(server)) == before_rows + 1  # the sentinel only
+
+
+# --- events ----------------------------------------------------------------------------------
+def test_app_mention_is_answered_in_thread_with_blocks(client, slack_api, server):
+    channel = unique("CMENTION")
+    event = slack_mention_event(STAFF_QUESTION, channel=channel)
+    response = send_event(client, event)
+    assert response.status_code == 200
+    post = post_for(slack_api, channel)
+    assert post.header("Authorization") == f"Bearer {SLACK_BOT_TOKEN}"
+    assert post.json["thread_ts"] == event["ts"]
+    blocks = post.json["blocks"]
+    assert blocks[0]["type"] == "section" and "勤怠システム" in blocks[0]["text"]["text"]
+    context = " ".join(e["text"] for b in blocks if b["type"] == "context" for e in b["elements"])
+    assert "出典" in context and "時間外勤務のルール" in context
+    found = buttons(blocks)
+    assert found["feedback_up"]["value"] == found["feedback_down"]["value"]
+    row = inquiries(server, "id = ?", [int(found["feedback_up"]["value"])])[0]
+    assert row["channel"] == "slack" and row["audience"] == "staff" and row["question"] == STAFF_QUESTION
+    assert "U0000STAFF1" not in row["user_key"]
+    assert "勤怠システム" in post.json["text"]  # notification / screen-reader fallback
+
+
+def test_mention_inside_a_thread_replies_in_that_thread(client, slack_api):
+    channel = unique("CTHREAD")
+    event = slack_mention_event("共有フォルダのファイル名のルールは？", channel=channel, thread_ts="1700000000.000001")
+    send_event(client, event)
+    assert post_for(slack_api, channel).json["thread_ts"] == "1700000000.000001"
+
+
+def test_direct_message_is_answered(client, slack_api):
+    channel = unique("DDIRECT")
+    send_event(client, slack_dm_event(STAFF_QUESTION, channel=channel))
+    post = post_for(slack_api, channel)
+    assert "thread_ts" not in post.json or post.json["thread_ts"] is None
+    assert "勤怠システム" in post.json["blocks"][0]["text"]["text"]
+
+
+def test_own_messages_edits_and_channel_chatter_are_ignored(client, slack_api):
+    channels = [unique("DBOT"), unique("DEDIT"), unique("CCHATTER")]
+    send_event(client, slack_dm_event("市役所の開庁時間は？", channel=channels[0], bot_id="BBOT0001"))
+    send_event(client, slack_dm_event("市役所の開庁時間は？", channel=channels[1], subtype="message_changed"))
+    chatter = slack_dm_event("市役所の開庁時間は？", channel=channels[2])
+    chatter["channel_type"] = "channel"
+    assert send_event(client, chatter).status_code == 200
+    flush(client, slack_api)
+    assert not [p for p in slack_api.posts() if p.json.get("channel") in channels]
+
+
+def test_retried_event_is_answered_once(client, slack_api, server):
+    channel = unique("CRETRY")
+    question = f"{STAFF_QUESTION} {uuid.uuid4().hex[:6]}"
+    event = slack_mention_event(question, channel=channel)
+    event_id = unique("EvRetry")
+    assert send_event(client, event, event_id=event_id).status_code == 200
+    assert send_event(client, event, event_id=event_id, retry_num=1).status_code == 200
+    assert send_event(client, event, event_id=event_id, retry_num=2).status_code == 200
+    post_for(slack_api, channel)
+    flush(client, slack_api)
+    assert len([p for p in slack_api.posts() if p.json.get("channel") == channel]) == 1
+    assert len(inquiries(server, "question = ?", [question])) == 1
+
+
+# --- slash command and buttons -----------------------------------------------------------------
+def test_slash_command_answers_ephemerally_on_response_url(client, slack_api):
+    name = unique("cmd")
+    started = time.monotonic()
+    response = send_form(client, slack_command_body(STAFF_QUESTION, slack_api.response_url(name)))
+    assert response.status_code == 200 and time.monotonic() - started < 3
+    [posted] = slack_api.wait_for(lambda f: f.responses(name), what="response_url post")
+    assert posted.json["response_type"] == "ephemeral"
+    assert "勤怠システム" in posted.json["blocks"][0]["text"]["text"]
+    assert {"feedback_up", "feedback_down"} <= set(buttons(posted.json["blocks"]))
+
+
+def test_slash_command_without_text_shows_usage(client, slack_api):
+    name = unique("cmdempty")
+    response = send_form(client, slack_command_body("  ", slack_api.response_url(name)))
+    assert response.status_code == 200
+    assert response.json()["response_type"] == "ephemeral" and "/madoguchi" in response.json()["text"]
+    flush(client, slack_api)
+    assert not slack_api.responses(name)
+
+
+def test_feedback_buttons_update_the_right_inquiry(client, slack_api, server):
+    channel = unique("CFEEDBACK")
+    send_event(client, slack_mention_event(STAFF_QUESTION, channel=channel))
+    found = buttons(post_for(slack_api, channel).json["blocks"])
+    inquiry_id = int(found["feedback_down"]["value"])
+
+    other = unique("fb-other")
+    send_form(client, slack_action_body("feedback_down", str(inquiry_id), slack_api.response_url(other),
+                                        user_id="U0000OTHER9"))
+    [note] = slack_api.wait_for(lambda f: f.responses(other), what="not-yours note")
+    assert "本人" in note.json["text"]
+    assert inquiries(server, "id = ?", [inquiry_id])[0]["feedback"] is None
+
+    mine = unique("fb-mine")
+    response = send_form(client, slack_action_body("feedback_down", str(inquiry_id), slack_api.response_url(mine)))
+    assert response.status_code == 200
+    [thanks] = slack_api.wait_for(lambda f: f.responses(mine), what="feedback thanks")
+    assert thanks.json["response_type"] == "ephemeral" and "職員課" in thanks.json["text"]
+    assert inquiries(server, "id = ?", [inquiry_id])[0]["feedback"] == "unresolved"
+
+    up = unique("fb-up")
+    send_form(client, slack_action_body("feedback_up", str(inquiry_id), slack_api.response_url(up)))
+    slack_api.wait_for(lambda f: f.responses(up), what="feedback thanks")
+    assert inquiries(server, "id = ?", [inquiry_id])[0]["feedback"] == "resolved"
+
+
+def test_related_question_button_answers_that_question(client, slack_api, server):
+    channel = unique("CRELATED")
+    send_event(client, slack_mention_event(STAFF_QUESTION, channel=channel))
+    related = [e for k, e in buttons(post_for(slack_api, channel).json["blocks"]).items()
+               if k.startswith("related_question_")]
+    assert related
+    name = unique("related")
+    send_form(client, slack_action_body(related[0]["action_id"], related[0]["value"], slack_api.response_url(name),
+                                        block_id="madoguchi_related"))
+    [answer] = slack_api.wait_for(lambda f: f.responses(name), what="related answer")
+    assert answer.json["response_type"] == "ephemeral" and answer.json["blocks"][0]["type"] == "section"
+    assert inquiries(server, "question = ?", [related[0]["value"]])
+
+
+# --- Socket Mode -------------------------------------------------------------------------------
+def test_socket_mode_answers_over_the_websocket(tmp_path, data_dir, slack_api):
+    target = tmp_path / "data"
+    shutil.copytree(data_dir, target)
+    settings = Settings(data_dir=target, slack_bot_token=SLACK_BOT_TOKEN, slack_app_token=SLACK_APP_TOKEN,
+                        slack_socket_mode=True, slack_api_base_url=slack_api.api_url)
+    app = create_app(settings)
+    with ServerThread(app) as running:
+        slack_api.wait_for(lambda f: f.socket_connected, what="socket mode connection")
+        refused = httpx.post(f"{running.url}/slack/events", content=b"{}")
+        assert refused.status_code == 503 and "SLACK_SIGNING_SECRET" in refused.json()["message"]
+
+        channel = unique("CSOCKET")
+        body = json.loads(slack_event_body(slack_mention_event(STAFF_QUESTION, channel=channel)))
+        envelope_id = str(uuid.uuid4())
+        slack_api.call(slack_api.send_envelope({"envelope_id": envelope_id, "type": "events_api", "payload": body,
+                                                "accepts_response_payload": False, "retry_attempt": 0,
+                                                "retry_reason": ""}))
+        slack_api.wait_for(lambda f: [a for a in f.socket_acks if a.get("envelope_id") == envelope_id],
+                           what="envelope ack")
+        post = post_for(slack_api, channel)
+        assert post.json["thread_ts"] == body["event"]["ts"]
+        assert "勤怠システム" in post.json["blocks"][0]["text"]["text"]
+
+
+def test_a_failing_bot_still_gets_an_apology(client, slack_api, server, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("index unavailable")
+
+    monkeypatch.setattr(server.runtime.bot, "ask", broken)
+    channel = unique("CBROKEN")
+    send_event(client, slack_mention_event(STAFF_QUESTION, channel=channel))
+    post = post_for(slack_api, channel)
+    assert "申し訳ありません" in post.json["text"] and not post.json.get("blocks")

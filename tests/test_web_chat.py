@@ -1,0 +1,201 @@
+"""The web chat page and its JSON API on the real server (and in real headless Chromium)."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+
+from fakes.server import ServerThread
+
+from bot.settings import Settings
+from channels.app import create_app
+from channels.runtime import ConfigurationError
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def web_data_dir(tmp_path_factory, data_dir):
+    target = tmp_path_factory.mktemp("web") / "data"
+    shutil.copytree(data_dir, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def server(web_data_dir):
+    app = create_app(Settings(data_dir=web_data_dir))
+    with ServerThread(app) as running:
+        running.runtime = app.state.runtime
+        yield running
+
+
+@pytest.fixture
+def client(server):
+    with httpx.Client(base_url=server.url, timeout=10) as http:
+        yield http
+
+
+def row(server, inquiry_id):
+    return server.runtime.inquiry_log.get(inquiry_id)
+
+
+# --- the page ----------------------------------------------------------------------------------
+def test_page_is_accessible_self_contained_and_sets_a_user_cookie(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.text
+    assert '<html lang="ja">' in html and 'name="viewport"' in html
+    assert 'role="log"' in html and 'aria-live="polite"' in html and 'role="status"' in html
+    assert re.search(r'<label for="question"[^>]*>', html) and 'id="question"' in html
+    assert not re.search(r'(src|href)="(https?:)?//', html)  # no CDN, nothing from elsewhere
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("madoguchi_uid=") and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    for asset in ("/web/static/chat.js", "/web/static/chat.css"):
+        assert client.get(asset).status_code == 200
+
+
+def test_every_visible_word_of_the_script_comes_from_messages():
+    script = (Path(__file__).parents[1] / "channels" / "web" / "static" / "chat.js").read_text(encoding="utf-8")
+    assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", script)
+
+
+# --- the API -----------------------------------------------------------------------------------
+def test_api_ask_returns_the_same_answer_as_the_bot(client, bot):
+    question = "住民票の写しはコンビニで取れますか？"
+    response = client.post("/api/ask", json={"question": question})
+    assert response.status_code == 200
+    data = response.json()
+    expected = bot.answer(question, "citizen").to_dict()
+    for key in ("answer", "abstained", "kind", "audience", "related", "category", "department"):
+        assert data[key] == expected[key], key
+    assert [s["id"] for s in data["sources"]] == [s["id"] for s in expected["sources"]]
+    assert data["sources"][0]["url"].startswith("https://") and data["sources"][0]["label"]
+    assert isinstance(data["inquiry_id"], int) and data["latency_ms"] >= 0
+    assert "madoguchi_uid=" in response.headers["set-cookie"]
+
+
+def test_api_ask_keeps_staff_knowledge_from_citizens(client):
+    data = client.post("/api/ask", json={"question": "時間外勤務の申請はいつまでですか？"}).json()
+    assert data["audience"] == "citizen" and "勤怠システム" not in str(data)
+
+
+@pytest.mark.parametrize("content, headers, status", [
+    (b'{"question": "x"}', {"Content-Type": "text/plain"}, 415),
+    (b'{"question": ', {"Content-Type": "application/json"}, 400),
+    (b'{"q": "x"}', {"Content-Type": "application/json"}, 400),
+    (b'["x"]', {"Content-Type": "application/json"}, 400),
+    (b'{"question": "' + b"a" * 20000 + b'"}', {"Content-Type": "application/json"}, 413),
+])
+def test_api_ask_rejects_bad_requests(client, server, content, headers, status):
+    before = server.runtime.inquiry_log.count()
+    response = client.post("/api/ask", content=content, headers=headers)
+    assert response.status_code == status and response.json()["message"]
+    assert server.runtime.inquiry_log.count() == before
+
+
+def test_empty_question_gets_a_polite_prompt(client):
+    data = client.post("/api/ask", json={"question": "   "}).json()
+    assert data["kind"] == "empty" and "入力してください" in data["answer"]
+
+
+def test_feedback_updates_the_askers_inquiry_only(client, server):
+    inquiry_id = client.post("/api/ask", json={"question": "犬の登録はどこでしますか？"}).json()["inquiry_id"]
+
+    with httpx.Client(base_url=server.url) as stranger:
+        stranger.get("/")
+        refused = stranger.post("/api/feedback", json={"inquiry_id": inquiry_id, "feedback": "resolved"})
+    assert refused.status_code == 403
+    no_cookie = httpx.post(f"{server.url}/api/feedback", json={"inquiry_id": inquiry_id, "feedback": "resolved"})
+    assert no_cookie.status_code == 403
+    assert row(server, inquiry_id)["feedback"] is None
+
+    response = client.post("/api/feedback", json={"inquiry_id": inquiry_id, "feedback": "unresolved",
+                                                  "comment": "窓口の場所も知りたい。電話 090-1234-5678"})
+    assert response.status_code == 200 and response.json()["ok"] is True
+    stored = row(server, inquiry_id)
+    assert stored["feedback"] == "unresolved"
+    assert "窓口の場所" in stored["feedback_comment"] and "090-1234-5678" not in stored["feedback_comment"]
+
+    assert client.post("/api/feedback", json={"inquiry_id": 10**9, "feedback": "resolved"}).status_code == 404
+    assert client.post("/api/feedback", json={"inquiry_id": inquiry_id, "feedback": "maybe"}).status_code == 400
+    assert client.post("/api/feedback", json={"inquiry_id": True, "feedback": "resolved"}).status_code == 400
+
+
+def test_healthz(client, bot):
+    data = client.get("/healthz").json()
+    ids = {e.id for a in ("citizen", "staff") for e in bot.retriever.index(a).entries}
+    assert data == {"ok": True, "entries": len(ids), "knowledge_version": bot.retriever.store.knowledge_version()}
+    assert data["entries"] > 0
+
+
+def test_web_audience_comes_from_configuration(web_data_dir):
+    app = create_app(Settings(data_dir=web_data_dir, web_audience="staff"))
+    with ServerThread(app) as running:
+        page = httpx.get(running.url + "/").text
+        data = httpx.post(running.url + "/api/ask", json={"question": "時間外勤務の申請はいつまでですか？"}).json()
+    assert "職員向け" in page
+    assert data["audience"] == "staff" and "勤怠システム" in data["answer"]
+    with pytest.raises(ConfigurationError):
+        create_app(Settings(data_dir=web_data_dir, web_audience="everyone"))
+
+
+# --- in a real browser -------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def test_chat_in_headless_chromium(browser, server):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="ja-JP")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(server.url + "/")
+
+    # Keyboard only: the labelled box, type, Enter.
+    box = page.get_by_label("ご質問")
+    box.focus()
+    page.keyboard.type("粗大ごみはどうやって出せばいいですか？")
+    page.keyboard.press("Enter")
+
+    answer = page.locator("#log article.message.bot").first
+    answer.wait_for(timeout=10_000)
+    assert "粗大ごみ処理券" in answer.inner_text()
+    link = answer.locator("p.source a")
+    assert link.get_attribute("href") == "https://www.city.test.example.lg.jp/faq/"
+    assert "粗大ごみはどうやって出せばいいですか" in link.inner_text()
+    assert page.locator("#status").inner_text() == "回答が届きました。"
+    assert page.evaluate("document.activeElement.id") == "question"  # focus stays for the next question
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+    inquiry_id = int(answer.get_attribute("data-inquiry-id"))
+    answer.get_by_role("button", name="解決しない").click()
+    answer.get_by_text("お役に立てず申し訳ありません").wait_for(timeout=5_000)
+    answer.get_by_label("よろしければ").fill("受付時間も知りたいです")
+    answer.get_by_role("button", name="意見を送る").click()
+    answer.get_by_text("ご意見ありがとうございました。").wait_for(timeout=5_000)
+    stored = row(server, inquiry_id)
+    assert stored["feedback"] == "unresolved" and stored["feedback_comment"] == "受付時間も知りたいです"
+    assert stored["channel"] == "web"
+
+    related = answer.locator(".related button").first
+    related_question = related.inner_text()
+    related.click()
+    page.locator("#log article.message.bot").nth(1).wait_for(timeout=10_000)
+    assert page.locator("#log .message.user").nth(1).inner_text().endswith(related_question)
+    assert not errors, errors
+    context.close()
