@@ -4,8 +4,8 @@ Starts everything itself on loopback and stops by itself:
 
 * a data dir with the test fixture knowledge (or ``--data-dir``),
 * the fake LINE and Slack APIs (tests/fakes, real HTTP on 127.0.0.1),
-* the real server as the Procfile runs it (``uvicorn channels.app:create_app --factory
-  --workers W``), pointed at the fakes through LINE_API_BASE_URL / SLACK_API_BASE_URL.
+* the real server, run with the Procfile's ``web:`` command (PORT and WEB_CONCURRENCY=W set),
+  pointed at the fakes through LINE_API_BASE_URL / SLACK_API_BASE_URL.
 
 Then ``--senders`` coroutines post the webhooks (one event each; a share of them delivered a
 second time, as LINE redeliveries and Slack retries) and the script reports:
@@ -15,7 +15,7 @@ second time, as LINE redeliveries and Slack retries) and the script reports:
 * that every event was answered exactly once (none lost, none duplicated).
 
     python benchmarks/webhook_load.py                      # 50 senders, 400 LINE + 400 Slack events
-    python benchmarks/webhook_load.py --workers 2 --json   # as on a 2-core host with WEB_CONCURRENCY=2
+    python benchmarks/webhook_load.py --workers 2 --json   # WEB_CONCURRENCY=2, as on a 2-core host
 
 Exit status 0 when every event was answered exactly once and p99 < --p99-target-ms.
 """
@@ -97,6 +97,13 @@ def prepare_data_dir(work: Path, data_dir: str | None) -> Path:
     return target
 
 
+def procfile_web_command() -> str:
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        if line.startswith("web:"):
+            return line[len("web:"):].strip()
+    raise SystemExit("Procfile has no web: line")
+
+
 class Server:
     def __init__(self, data_dir: Path, workers: int, line_url: str, slack_url: str, log_path: Path):
         self.port = free_port()
@@ -107,11 +114,15 @@ class Server:
             "LINE_CHANNEL_SECRET": LINE_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": LINE_TOKEN, "LINE_API_BASE_URL": line_url,
             "SLACK_SIGNING_SECRET": SLACK_SECRET, "SLACK_BOT_TOKEN": SLACK_BOT_TOKEN, "SLACK_API_BASE_URL": slack_url,
         })
+        env.update({"PORT": str(self.port), "WEB_CONCURRENCY": str(workers),
+                    "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"})
         self.log = log_path.open("w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "channels.app:create_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(self.port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        # The Procfile's web process, bound to loopback only instead of 0.0.0.0.
+        command = procfile_web_command().replace("--host 0.0.0.0", "--host 127.0.0.1")
+        if "--host 127.0.0.1" not in command:
+            raise SystemExit("cannot bind the Procfile's web command to loopback")
+        self.proc = subprocess.Popen(command, shell=True, cwd=ROOT, env=env, stdout=self.log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
         self.url = f"http://127.0.0.1:{self.port}"
 
     async def wait_ready(self, session: aiohttp.ClientSession, timeout: float = 60):
@@ -127,6 +138,19 @@ class Server:
                 pass
             await asyncio.sleep(0.1)
         raise RuntimeError("server did not become ready")
+
+    def worker_cpu_seconds(self) -> list[float]:
+        """CPU seconds used by each worker process (Linux /proc), to show how evenly work spread."""
+        def cpu(pid: int) -> float:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        try:
+            children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+            pids = [int(p) for p in children] or [self.proc.pid]
+            # uvicorn --workers also starts a resource tracker; workers are the busy ones.
+            return sorted((round(cpu(pid), 1) for pid in pids), reverse=True)
+        except (OSError, ValueError, IndexError):
+            return []
 
     def stop(self):
         if self.proc.poll() is None:
@@ -211,9 +235,10 @@ async def run(args) -> dict:
         async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as session:
             health = await server.wait_ready(session)
 
-            # Warm-up (not measured): every worker loads its indexes and the SDK clients connect.
-            warm, _ = build_deliveries(4 * args.workers, 4 * args.workers, 0.0, rng)
-            await send_all(session, server.url, warm, min(args.senders, len(warm)))
+            # Warm-up (not measured): all sender connections open and spread over the workers, every
+            # worker has answered both channels (Bolt's auth.test, SDK sessions, first bot calls).
+            warm, _ = build_deliveries(args.senders, args.senders, 0.0, rng)
+            await send_all(session, server.url, warm, args.senders)
             await wait_until(lambda: sum(sum(c.values()) for c in answered(line_api, slack_api)) >= len(warm), 30)
             line_api.clear()
             slack_api.clear()
@@ -228,6 +253,7 @@ async def run(args) -> dict:
             finished = time.monotonic()
             # Late duplicates would arrive just after the originals: give them a moment to show up.
             await asyncio.sleep(args.grace)
+            worker_cpu = server.worker_cpu_seconds()
     finally:
         if server is not None:
             server.stop()
@@ -242,7 +268,7 @@ async def run(args) -> dict:
         "load_average_before": [round(x, 2) for x in load_before],
         "events": {"line": len(expected["line"]), "slack": len(expected["slack"])},
         "deliveries": len(deliveries), "redeliveries": len(deliveries) - total_expected,
-        "knowledge_entries": health["entries"],
+        "knowledge_entries": health["entries"], "worker_cpu_seconds": worker_cpu,
         "http_status": dict(Counter(str(status) for _, _, status in results)),
         "webhook_ms": {channel: _summary([ms for c, ms, _ in results if channel in (c, "all")])
                        for channel in ("all", "line", "slack")},
@@ -301,6 +327,7 @@ def print_report(report: dict):
     a = report["answers"]
     print(f"answers: {a['delivered']} delivered, {a['lost']} lost, {a['duplicated']} duplicated, "
           f"{a['pushes']} by push; {a['per_second']} answers/s")
+    print(f"CPU seconds per server process: {report['worker_cpu_seconds']}")
     print(f"every event answered exactly once: {'yes' if report['exactly_once'] else 'NO'}; "
           f"p99 target met: {'yes' if report['p99_target_met'] else 'NO'}")
 

@@ -42,13 +42,37 @@ def _contact(department: dict) -> Contact:
                    email=department.get("email", ""), url=department.get("url", ""))
 
 
+_MARKDOWN = (
+    (re.compile(r"\*\*(.+?)\*\*|__(.+?)__"), lambda m: m.group(1) or m.group(2)),
+    (re.compile(r"`([^`]+)`"), lambda m: m.group(1)),
+    (re.compile(r"\[([^\]]+)\]\((https?://[^)]+)\)"), lambda m: f"{m.group(1)}（{m.group(2)}）"),
+    (re.compile(r"^#{1,6}\s+", re.MULTILINE), lambda m: ""),
+    (re.compile(r"^\s*[-*]\s+", re.MULTILINE), lambda m: "・"),
+    (re.compile(r"^>\s?", re.MULTILINE), lambda m: ""),
+)
+
+
+def plain_text(markdown: str) -> str:
+    """Guide text as chat text: LINE shows Markdown marks literally, so they are removed."""
+    text = markdown
+    for pattern, replacement in _MARKDOWN:
+        text = pattern.sub(replacement, text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _excerpt(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text.rfind("。", 0, limit)
+    return text[: cut + 1 if cut > limit // 2 else limit] + "…"
+
+
 def _passage_text(hit: Hit) -> str:
-    body = re.sub(r"\n{2,}", "\n", hit.entry.body).strip()
-    if len(body) > PASSAGE_CHARS:
-        cut = body.rfind("。", 0, PASSAGE_CHARS)
-        body = body[: cut + 1 if cut > PASSAGE_CHARS // 2 else PASSAGE_CHARS] + "…"
-    source = Source.from_hit(hit).label()
-    return messages.PASSAGE_INTRO.format(source=source) + "\n" + body
+    """A guide section is written to be an answer; a plan passage is quoted with its place."""
+    if hit.entry.kind == "guide":
+        return _excerpt(plain_text(hit.entry.body), PASSAGE_CHARS * 2)
+    body = _excerpt(re.sub(r"\n{2,}", "\n", hit.entry.body).strip(), PASSAGE_CHARS)
+    return messages.PASSAGE_INTRO.format(source=Source.from_hit(hit).label()) + "\n" + body
 
 
 def compose_answer(question: str, hits: list[Hit], confidence: float, threshold: float, audience: str,
@@ -83,6 +107,8 @@ def threshold_score(hits: list[Hit]) -> float:
 
 def _question_of(hit: Hit) -> str:
     entry = hit.entry
-    if entry.kind == "faq":
+    if entry.kind == "guide" and entry.section:
+        return entry.section
+    if entry.kind == "faq" or not entry.section:
         return entry.title
-    return f"{entry.title} {entry.section}".strip()
+    return f"{entry.title} {entry.section}"

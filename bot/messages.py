@@ -5,6 +5,6 @@ ABSTAIN_CONTACT = "お手数ですが、{contact}までお問い合わせくだ�
 ABSTAIN_NO_CONTACT = "お手数ですが、市役所の担当窓口までお問い合わせください。"
 EMPTY_QUESTION = "ご質問の内容を文章で入力してください。（例：「粗大ごみの出し方は？」）"
 TOO_LONG = "ご質問が長すぎるため、お答えできませんでした。{limit}文字以内で、知りたいことを短く入力してください。"
-PASSAGE_INTRO = "{source}に、次のように記載されています。"
+PASSAGE_INTRO = "{source}には、次のように書かれています。"
 RELATED_HEADER = "関連する質問"
 SOURCE_LABEL = "出典"

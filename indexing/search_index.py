@@ -36,6 +36,8 @@ def embedding_texts(entry: Entry) -> list[tuple[str, str]]:
     heading = f"{entry.title} {entry.section}".strip()
     texts = [("passage", f"{heading}\n{entry.body[:BODY_CHARS_EMBEDDED]}")]
     if entry.kind == "guide":
+        # A guide section's heading (with its title for context) is the question the section
+        # answers, so a user's question is also compared with it as a query.
         texts.append(("query", heading))
     return texts
 
@@ -45,12 +47,17 @@ def text_hash(role: str, text: str) -> str:
 
 
 def analyze_entry(analyzer: JapaneseAnalyzer, entry: Entry) -> tuple[list[str], list[str]]:
-    """(terms, reading bigrams) for the lexical index; headings and questions count double."""
+    """(terms, reading bigrams) for the lexical index; questions and section headings count double."""
     if entry.kind == "faq":
         head = " ".join([entry.title, *entry.alternates])
         tail = f"{entry.body} {entry.category} {entry.section}"
+    elif entry.section:
+        # The section heading distinguishes sections of one document; the shared title
+        # counts once, like body text.
+        head = entry.section
+        tail = f"{entry.title} {entry.body}"
     else:
-        head = f"{entry.title} {entry.section}"
+        head = entry.title
         tail = entry.body
     head_analysis = analyzer.analyze(head)
     terms = list(head_analysis.terms) * 2 + list(analyzer.analyze(tail).terms)

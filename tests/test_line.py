@@ -21,7 +21,6 @@ from fakes.webhooks import (
     line_postback_event,
     line_source,
     line_text_event,
-    unique,
 )
 
 from bot.settings import Settings

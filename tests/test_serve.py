@@ -159,7 +159,7 @@ def test_procfile_runs_several_workers_that_answer_each_line_event_once(serve_da
         env = clean_env(PORT=str(port), WEB_CONCURRENCY="2", MADOGUCHI_DATA_DIR=str(serve_data_dir),
                         LINE_CHANNEL_SECRET=LINE_SECRET, LINE_CHANNEL_ACCESS_TOKEN=LINE_TOKEN,
                         LINE_API_BASE_URL=line_api.url)
-        server = Process("exec " + procfile_web_command(), env, shell=True)
+        server = Process(procfile_web_command(), env, shell=True)
         try:
             url = f"http://127.0.0.1:{port}"
             # Each worker logs this once its lifespan (and LINE client) is up.
