@@ -34,6 +34,9 @@ _STOP_TERMS = {
 
 _WAVE_DASHES = str.maketrans({"〜": "～", "~": "～", "―": "ー", "‐": "-", "−": "-", "–": "-", "—": "ー"})
 _SPACES = re.compile(r"\s+")
+# Web and mail addresses in answers are links, not vocabulary: "www" or "city" in a URL must
+# not make an entry match a question.
+_ADDRESSES = re.compile(r"(?:https?://|www\.)[\w!#$%&'()*+,\-./:;=?@~]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
 _KATAKANA_START, _KATAKANA_END = ord("ァ"), ord("ヶ")
 
 
@@ -142,7 +145,7 @@ class JapaneseAnalyzer:
         return self.synonyms.apply(normalize_text(text))
 
     def analyze(self, text: str) -> Analysis:
-        prepared = self.prepare(text)
+        prepared = _ADDRESSES.sub(" ", self.prepare(text))
         terms: list[str] = []
         reading: list[str] = []
         # Sudachi's input limit is bytes-based; long passages are fed in chunks.

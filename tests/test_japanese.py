@@ -45,3 +45,12 @@ def test_canonical_terms_are_not_rewritten_through_shorter_variants():
     assert table.apply("転入した") == "転入届した"
     assert table.apply("hpv ワクチン") == "hpv ワクチン"
     assert table.apply("市の hp を見た") == "市の ホームページ を見た"
+
+
+def test_web_and_mail_addresses_are_not_vocabulary(analyzer):
+    text = "台風情報はこちら https://www.city.aoba.example.lg.jp/bousai/?id=1 をご覧ください。問い合わせ info@city.aoba.example.lg.jp"
+    terms = analyzer.terms(text)
+    assert "台風" in terms and "情報" in terms
+    assert not any(t.lower() in {"https", "www", "city", "aoba", "info", "lg", "jp", "bousai"} for t in terms)
+    # Bare "www" typed as laughter still becomes a term of the question (found in no entry).
+    assert analyzer.terms("ｗｗｗ") != []
