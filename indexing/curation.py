@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Iterable
 
 from indexing.entries import AUDIENCES, KINDS, Entry, visible_audiences
-from indexing.importer import collect_files, refresh_indexes
+from indexing.importer import claim_ids, collect_files, refresh_indexes
 from indexing.japanese import JapaneseAnalyzer
 from indexing.loaders import KnowledgeFileError, RowProblem, load_knowledge_file
 from indexing.loaders.source_metadata import SourceMetadata, metadata_for
@@ -626,8 +626,18 @@ def preview_import(store: KnowledgeStore, paths: list[str | Path], audience: str
     """
     if audience and audience not in AUDIENCES:
         raise CurationError(f"unknown audience {audience!r} (use citizen, staff or all)")
-    return ImportPlan([_plan_file(store, path, (names or {}).get(name, name), source, audience, defaults)
-                       for path, name, source in _file_list(store, paths, source_keys)])
+    plans = [_plan_file(store, path, (names or {}).get(name, name), source, audience, defaults)
+             for path, name, source in _file_list(store, paths, source_keys)]
+    claimed, duplicates = claim_ids([(plan.name, plan.entries) for plan in plans])
+    for plan, entries in zip(plans, claimed):
+        if len(entries) != len(plan.entries):
+            skipped = {id(e) for e in plan.entries} - {id(e) for e in entries}
+            plan.problems += [p for p in duplicates if p.path == plan.name]
+            plan.entries = entries
+            plan.added = [e for e in plan.added if id(e) not in skipped]
+            plan.changed = [c for c in plan.changed if id(c.after) not in skipped]
+            plan.unchanged = len(plan.entries) - len(plan.added) - len(plan.changed)
+    return ImportPlan(plans)
 
 
 def apply_import(store: KnowledgeStore, paths: list[str | Path], changed_by: str, audience: str = "",

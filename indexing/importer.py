@@ -15,7 +15,7 @@ from typing import Callable
 from indexing.embeddings import get_embedder
 from indexing.entries import Entry
 from indexing.japanese import JapaneseAnalyzer, SynonymTable
-from indexing.loaders import KNOWLEDGE_SUFFIXES, KnowledgeFileError, load_knowledge_file
+from indexing.loaders import KNOWLEDGE_SUFFIXES, KnowledgeFileError, RowProblem, load_knowledge_file
 from indexing.loaders.source_metadata import SOURCES_FILE, metadata_for
 from indexing.search_index import analyze_entry, build_audience_index, embedding_texts, save_dense_index, text_hash
 from indexing.store import KnowledgeStore
@@ -56,6 +56,30 @@ class ImportReport:
         return ", ".join(parts) + f" ({self.seconds:.1f} s)"
 
 
+def claim_ids(files: list[tuple[str, list[Entry]]]) -> tuple[list[list[Entry]], list[RowProblem]]:
+    """Each entry id belongs to the first file (in import order) that uses it.
+
+    Two files of one import that both use an ID (say two departments' FAQ sheets numbered
+    from 1) would otherwise overwrite each other silently; the later row is skipped and
+    reported with its line, like a duplicate ID inside one file.
+    """
+    owner: dict[str, tuple[str, int | None]] = {}
+    kept_lists, problems = [], []
+    for name, entries in files:
+        kept = []
+        for entry in entries:
+            first = owner.get(entry.id)
+            if first is not None and first[0] != name:
+                where = f"{first[0]}:{first[1]}" if first[1] else first[0]
+                problems.append(RowProblem(name, entry.line, f"ID {entry.id!r} は {where} でも使われています。"
+                                                             "ID はファイルをまたいで重複しないようにしてください"))
+                continue
+            owner.setdefault(entry.id, (name, entry.line))
+            kept.append(entry)
+        kept_lists.append(kept)
+    return kept_lists, problems
+
+
 def collect_files(paths: list[str | Path]) -> list[tuple[Path, str]]:
     """(file, source key) for knowledge files named directly or found in folders.
 
@@ -69,14 +93,27 @@ def collect_files(paths: list[str | Path]) -> list[tuple[Path, str]]:
         if not path.exists():
             raise KnowledgeFileError(path, None, "ファイルまたはフォルダがありません")
         if path.is_dir():
-            for found in sorted(path.rglob("*")):
-                if found.is_file() and found.suffix.lower() in KNOWLEDGE_SUFFIXES \
-                        and found.name.lower() not in _SKIPPED_NAMES \
-                        and not any(part.startswith(".") for part in found.relative_to(path).parts):
-                    files.append((found, found.relative_to(path).as_posix()))
+            found_here = [found for found in sorted(path.rglob("*"))
+                          if found.is_file() and found.suffix.lower() in KNOWLEDGE_SUFFIXES
+                          and found.name.lower() not in _SKIPPED_NAMES
+                          and not any(part.startswith(".") for part in found.relative_to(path).parts)]
+            if not found_here:
+                # Never "sync" an empty or wrongly mounted folder: that would retire everything.
+                raise KnowledgeFileError(path, None, "取り込めるファイル（.csv .xlsx .md .txt .pdf）がありません")
+            files += [(found, found.relative_to(path).as_posix()) for found in found_here]
         else:
             files.append((path, path.name))
     return files
+
+
+def _folder_roots(paths: list[str | Path], loaded) -> dict[str, str]:
+    """Source key → the imported folder it was found in ("" for a file named directly)."""
+    folders = [str(Path(p).resolve()) for p in paths if Path(p).is_dir()]
+    roots = {}
+    for path, source, _, _ in loaded:
+        resolved = str(Path(path).resolve())
+        roots[source] = next((f for f in folders if resolved.startswith(f.rstrip("/") + "/")), "")
+    return roots
 
 
 def _config_files(paths: list[str | Path]) -> tuple[list[Path], list[Path], list[Path]]:
@@ -132,8 +169,13 @@ def import_paths(paths: list[str | Path], data_dir: str | Path, audience: str = 
             first, *rest = result.problems
             raise KnowledgeFileError(path, first.line, first.message, problems=[(p.line, p.message) for p in rest])
         report.problems.extend(result.problems)
-        entries = result.entries
-        loaded.append((path, source, hashlib.sha256(raw + audience.encode()).hexdigest(), entries))
+        loaded.append((path, source, hashlib.sha256(raw + audience.encode()).hexdigest(), result.entries))
+    claimed, duplicates = claim_ids([(str(path), entries) for path, _, _, entries in loaded])
+    if strict and duplicates:
+        first, *rest = duplicates
+        raise KnowledgeFileError(first.path, first.line, first.message, problems=[(p.line, p.message) for p in rest])
+    report.problems.extend(duplicates)
+    loaded = [(path, source, digest, entries) for (path, source, digest, _), entries in zip(loaded, claimed)]
     report.files = len(loaded)
 
     if synonym_text is not None and synonym_text != store.synonyms_text():
@@ -149,6 +191,7 @@ def import_paths(paths: list[str | Path], data_dir: str | Path, audience: str = 
         store.set_setting(f"rules:{rule_file.stem}", rule_file.read_text(encoding="utf-8"))
         report.rules.append(rule_file.stem)
 
+    roots = _folder_roots(paths, loaded)
     analyzer = JapaneseAnalyzer(store.synonyms())
     for path, source, digest, entries in loaded:
         entries = [e.with_changes(source=source) for e in entries]
@@ -165,7 +208,17 @@ def import_paths(paths: list[str | Path], data_dir: str | Path, audience: str = 
         for gone in sorted(before - {e.id for e in entries}):
             if store.retire(gone):
                 report.retired.append(gone)
-        store.record_source(source, digest, len(entries))
+        store.record_source(source, digest, len(entries), root=roots.get(source))
+
+    # A file deleted from a folder that is imported again: its entries are retired.
+    found = {source for _, source, _, _ in loaded}
+    for root in sorted(set(roots.values()) - {""}):
+        for source in sorted(store.sources_under(root) - found):
+            say(f"{source}: no longer in {root}, its entries are retired")
+            for gone in sorted(store.ids_from_source(source)):
+                if store.retire(gone):
+                    report.retired.append(gone)
+            store.forget_source(source)
 
     if resynonymize:
         # The synonym list changed: every stored analysis is stale.

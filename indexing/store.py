@@ -49,7 +49,10 @@ class KnowledgeStore:
             if "vectors" not in db.table_names():
                 db["vectors"].create({"model": str, "text_hash": str, "vector": bytes}, pk=("model", "text_hash"))
             if "sources" not in db.table_names():
-                db["sources"].create({"path": str, "sha256": str, "imported_at": str, "entries": int}, pk="path")
+                db["sources"].create({"path": str, "sha256": str, "imported_at": str, "entries": int, "root": str},
+                                     pk="path")
+            elif "root" not in db["sources"].columns_dict:
+                db["sources"].add_column("root", str)
             if "settings" not in db.table_names():
                 db["settings"].create({"key": str, "value": str}, pk="key")
             if "departments" not in db.table_names():
@@ -157,9 +160,19 @@ class KnowledgeStore:
         rows = list(self.db.query("select sha256 from sources where path = ?", [path]))
         return rows[0]["sha256"] if rows else None
 
-    def record_source(self, path: str, sha256: str, count: int):
-        self.db["sources"].upsert({"path": path, "sha256": sha256, "imported_at": now_iso(), "entries": count},
-                                  pk="path")
+    def record_source(self, path: str, sha256: str, count: int, root: str | None = None):
+        """Remember an imported file; ``root`` is the folder it was found in (None keeps the old one)."""
+        record = {"path": path, "sha256": sha256, "imported_at": now_iso(), "entries": count}
+        if root is not None:
+            record["root"] = root
+        self.db["sources"].upsert(record, pk="path")
+
+    def sources_under(self, root: str) -> set[str]:
+        """Source keys last imported from the folder ``root``."""
+        return {r["path"] for r in self.db.query("select path from sources where root = ?", [root])}
+
+    def forget_source(self, path: str):
+        self.db.execute("delete from sources where path = ?", [path])
 
     # --- vectors ------------------------------------------------------------------------------
     def cached_vectors(self, model: str, text_hashes: list[str]) -> dict[str, np.ndarray]:

@@ -136,3 +136,16 @@ def test_preview_of_a_guide_upload(tmp_path, store):
 
 def test_next_entry_id_follows_the_numbering(store):
     assert curation.next_entry_id(store) == "111"
+
+
+def test_preview_reports_an_id_that_two_uploaded_files_share(tmp_path, store):
+    first, second = tmp_path / "kosodate.csv", tmp_path / "kurashi.csv"
+    first.write_text(CSV_HEADER + "301,保育園の見学はできますか？,できます。,子育て\n", encoding="utf-8")
+    second.write_text(CSV_HEADER + "302,犬の登録は？,生活環境課で受け付けます。,くらし\n"
+                                   "301,図書館の休館日は？,月曜日です。,施設\n", encoding="utf-8")
+    plan = curation.preview_import(store, [first, second])
+    assert sorted(e.id for e in plan.added) == ["301", "302"]
+    assert [e.title for e in plan.added if e.id == "301"] == ["保育園の見学はできますか？"]
+    assert [(p.path, p.line) for p in plan.problems] == [("kurashi.csv", 3)] and "kosodate.csv:2" in plan.problems[0].message
+    curation.apply_import(store, [first, second], changed_by="sato")
+    assert store.get("301").title == "保育園の見学はできますか？"

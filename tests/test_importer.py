@@ -2,6 +2,7 @@ import json
 import shutil
 
 from indexing.importer import import_paths
+from indexing.loaders import KnowledgeFileError
 from indexing.store import KnowledgeStore
 
 
@@ -33,3 +34,69 @@ def test_import_loads_synonyms_and_departments(data_dir):
     store = KnowledgeStore(data_dir)
     assert any(g[0] == "粗大ごみ" for g in store.synonyms().groups)
     assert {d["name"] for d in store.departments()} >= {"総合案内", "職員課"}
+
+
+FAQ_HEADER = "ID,問い合わせ文,応答文,カテゴリ\n"
+
+
+def _faq(folder, name, rows):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(FAQ_HEADER + "".join(f"{i},{q},{a},{c}\n" for i, q, a, c in rows), encoding="utf-8")
+
+
+def test_an_id_used_by_two_files_is_kept_by_the_first_and_reported_for_the_second(tmp_path):
+    folder = tmp_path / "k"
+    _faq(folder, "a.csv", [("1", "ごみの出し方を教えてください", "朝8時30分までに出してください", "ごみ")])
+    _faq(folder, "b.csv", [("2", "児童手当はいつ振り込まれますか", "6月・10月・2月です", "子育て"),
+                           ("1", "保育園の申し込み方法", "こども課で受け付けます", "子育て")])
+    data = tmp_path / "data"
+    report = import_paths([folder], data)
+    assert [(p.path, p.line) for p in report.problems] == [(str(folder / "b.csv"), 3)]
+    assert "a.csv:2" in report.problems[0].message
+    store = KnowledgeStore(data)
+    assert store.get("1").title == "ごみの出し方を教えてください"  # not silently overwritten
+    assert store.get("2").status == "active"
+    # Importing again changes nothing: the first file keeps the id.
+    again = import_paths([folder], data)
+    assert not again.changed and not again.retired and len(again.problems) == 1
+
+    try:
+        import_paths([folder], tmp_path / "strict", strict=True)
+    except KnowledgeFileError as exc:
+        assert exc.line == 3 and "b.csv" in exc.path
+    else:
+        raise AssertionError("--strict must refuse an ID used by two files")
+
+
+def test_a_file_deleted_from_a_reimported_folder_has_its_entries_retired(tmp_path):
+    folder = tmp_path / "k"
+    _faq(folder, "a.csv", [("1", "ごみの出し方を教えてください", "朝8時30分までに出してください", "ごみ")])
+    _faq(folder, "b.csv", [("2", "児童手当はいつ振り込まれますか", "6月・10月・2月です", "子育て")])
+    other = tmp_path / "other.csv"
+    other.write_text(FAQ_HEADER + "9,図書館の開館時間,9時から19時です,施設\n", encoding="utf-8")
+    data = tmp_path / "data"
+    import_paths([folder], data)
+    import_paths([other], data)
+    (folder / "b.csv").unlink()
+    report = import_paths([folder], data)
+    assert report.retired == ["2"]
+    store = KnowledgeStore(data)
+    assert store.get("2").status == "retired"
+    # Entries from elsewhere (a file imported on its own) are not touched.
+    assert store.get("1").status == "active" and store.get("9").status == "active"
+
+
+def test_a_folder_with_no_knowledge_files_is_an_error_not_a_mass_retirement(tmp_path):
+    folder = tmp_path / "k"
+    _faq(folder, "a.csv", [("1", "ごみの出し方を教えてください", "朝8時30分までに出してください", "ごみ")])
+    data = tmp_path / "data"
+    import_paths([folder], data)
+    (folder / "a.csv").unlink()
+    (folder / "notes.docx").write_bytes(b"x")
+    try:
+        import_paths([folder], data)
+    except KnowledgeFileError as exc:
+        assert "ありません" in exc.message
+    else:
+        raise AssertionError("an empty folder must be refused")
+    assert KnowledgeStore(data).get("1").status == "active"
