@@ -27,8 +27,9 @@ def score_arrays(retriever: Retriever, questions):
     rows = []
     for question in questions:
         index = retriever.index(question.audience)
-        analysis = retriever.analyzer.analyze(question.text)
-        dense, terms, grams = entry_scores(index, analysis, retriever.embedder.embed_queries([question.text])[0])
+        text = retriever.query_text(question.text, question.audience)
+        analysis = retriever.analyzer.analyze(text)
+        dense, terms, grams = entry_scores(index, analysis, retriever.embedder.embed_queries([text])[0])
         relevant = {i for i, e in enumerate(index.entries) if e.id in set(question.relevant)}
         if question.relevant and not relevant:
             raise SystemExit(f"dev set question {question.id}: none of {question.relevant} is in the index")

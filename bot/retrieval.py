@@ -16,7 +16,7 @@ from bot.calibration import Calibration, load_calibration
 from indexing.embeddings import get_embedder
 from indexing.entries import Entry, visible_audiences
 from indexing.importer import INDEX_DIR
-from indexing.japanese import JapaneseAnalyzer
+from indexing.japanese import JapaneseAnalyzer, KanaSpelling
 from indexing.search_index import AudienceIndex, build_audience_index, embedding_texts, text_hash
 from indexing.store import KnowledgeStore
 
@@ -31,6 +31,7 @@ class Retriever:
         self._lock = threading.Lock()
         self._version = -1
         self._indexes: dict[str, AudienceIndex] = {}
+        self._spellings: dict[str, KanaSpelling] = {}
         self.analyzer: JapaneseAnalyzer | None = None
         self.departments: list[dict] = []
         self._ensure_fresh()
@@ -53,6 +54,8 @@ class Retriever:
                     saved = build_audience_index(audience, rows, vectors, self.embedder.dim)
                 indexes[audience] = saved
             self._indexes = indexes
+            self._spellings = {audience: KanaSpelling(index.terms.vocabulary_by_frequency())
+                               for audience, index in indexes.items()}
             self.analyzer = JapaneseAnalyzer(self.store.synonyms())
             self.departments = self.store.departments()
             self._version = version
@@ -77,11 +80,17 @@ class Retriever:
         return self._indexes[audience]
 
     # --- search ---------------------------------------------------------------------------
+    def query_text(self, query: str, audience: str) -> str:
+        """The question as searched: words typed in hiragana respelled with the index's kanji."""
+        self._ensure_fresh()
+        return self._spellings[audience].respell(query)
+
     def rank(self, query: str, audience: str, top: int = 10) -> "Ranking":
         """Ranked hits plus the signals the abstention model reads."""
         index = self.index(audience)
         if not index.entries or not query.strip():
             return Ranking([], {})
+        query = self.query_text(query, audience)
         analysis = self.analyzer.analyze(query)
         query_vector = self.embedder.embed_queries([query])[0]
         c = self.calibration

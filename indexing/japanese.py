@@ -186,3 +186,56 @@ def _bigrams(reading: str) -> list[str]:
 def _chunks(text: str, size: int):
     for start in range(0, len(text), size):
         yield text[start:start + size]
+
+
+# A word typed wholly in hiragana: a token between spaces or punctuation (not okurigana).
+_HIRAGANA_WORD = re.compile(r"(?<![^\s、。,.!?！？「」()（）])[ぁ-ゖー]{3,}(?![^\s、。,.!?！？「」()（）])")
+_MIN_READING = 2
+_MIN_COVERED = 0.6
+
+
+class KanaSpelling:
+    """Kanji spellings for words typed in hiragana (そだいごみ → 粗大ごみ), taken from the
+    knowledge base's own vocabulary, so the dense model sees the words it was indexed with.
+
+    Only nouns with kanji are used. A word is split into known readings covering as much of
+    it as possible (then with the fewest pieces) and respelled only when most of it is covered.
+    """
+
+    def __init__(self, vocabulary):
+        tokenizer = self._tokenizer = Dictionary(dict="core").tokenizer(mode=SplitMode.C)
+        self._spelling: dict[str, str] = {}
+        for term in vocabulary:
+            if not any(_is_kanji(c) for c in term):
+                continue
+            morphemes = tokenizer.tokenize(term)
+            if not morphemes or any(m.part_of_speech()[0] != "名詞" for m in morphemes):
+                continue
+            reading = katakana_to_hiragana("".join(m.reading_form() for m in morphemes))
+            if len(reading) >= _MIN_READING and reading != term:
+                self._spelling.setdefault(reading, term)
+        self._longest = max(map(len, self._spelling), default=0)
+
+    def __len__(self) -> int:
+        return len(self._spelling)
+
+    def respell(self, text: str) -> str:
+        return _HIRAGANA_WORD.sub(lambda m: self._respell_word(m.group(0)), text)
+
+    def _respell_word(self, word: str) -> str:
+        morphemes = self._tokenizer.tokenize(word)
+        if len(morphemes) == 1 and not morphemes[0].is_oov():
+            return word  # a word of its own in hiragana (いくら, ください): leave it
+        # best[i] = (uncovered characters, pieces, text) for word[:i]
+        best: list[tuple[int, int, str]] = [(0, 0, "")] + [(len(word) + 1, 0, "")] * len(word)
+        for i in range(len(word)):
+            uncovered, pieces, text = best[i]
+            step = (uncovered + 1, pieces + 1, text + word[i])
+            if step[:2] < best[i + 1][:2]:
+                best[i + 1] = step
+            for size in range(_MIN_READING, min(self._longest, len(word) - i) + 1):
+                spelling = self._spelling.get(word[i:i + size])
+                if spelling and (uncovered, pieces + 1) < best[i + size][:2]:
+                    best[i + size] = (uncovered, pieces + 1, text + spelling)
+        uncovered, _, text = best[-1]
+        return text if len(word) - uncovered >= _MIN_COVERED * len(word) else word

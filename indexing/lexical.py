@@ -65,6 +65,10 @@ class BM25Index:
                 covered += idf
         return covered / total if total else 0.0
 
+    def vocabulary_by_frequency(self) -> list[str]:
+        """Every indexed term, the most widely used first."""
+        return sorted(self.idf, key=lambda term: self.idf[term])
+
     def unknown_share(self, query_tokens: list[str]) -> float:
         """Share of the distinct query terms that occur nowhere in the index (1.0 for no terms)."""
         terms = set(query_tokens)

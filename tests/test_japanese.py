@@ -54,3 +54,16 @@ def test_web_and_mail_addresses_are_not_vocabulary(analyzer):
     assert not any(t.lower() in {"https", "www", "city", "aoba", "info", "lg", "jp", "bousai"} for t in terms)
     # Bare "www" typed as laughter still becomes a term of the question (found in no entry).
     assert analyzer.terms("ｗｗｗ") != []
+
+
+def test_words_typed_in_hiragana_are_respelled_with_the_knowledge_base_vocabulary():
+    from indexing.japanese import KanaSpelling
+    spelling = KanaSpelling(["粗大", "ごみ", "母子", "手帳", "予防", "接種", "申し込み", "受ける", "幾ら"])
+    assert spelling.respell("そだいごみ 出し方") == "粗大ごみ 出し方"
+    assert spelling.respell("ぼしてちょう なくした") == "母子手帳 なくした"
+    assert spelling.respell("よぼうせっしゅ どこで うけられる") == "予防接種 どこで うけられる"
+    # Okurigana and particles inside ordinary text are never touched, nor words of their own.
+    assert spelling.respell("予防接種を受けたいです") == "予防接種を受けたいです"
+    assert spelling.respell("粗大ごみ いくら") == "粗大ごみ いくら"
+    # Mostly unknown readings: left as typed.
+    assert spelling.respell("ぷらねたりうむ") == "ぷらねたりうむ"
