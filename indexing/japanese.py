@@ -14,6 +14,7 @@ before tokenization, mapping every variant to its group's first term.
 """
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -126,13 +127,29 @@ class Analysis:
     reading_grams: tuple[str, ...]
 
 
+@functools.lru_cache(maxsize=1)
+def sudachi_dictionary() -> Dictionary:
+    """One Sudachi dictionary per process (it is large); tokenizers made from it are cheap."""
+    return Dictionary(dict="core")
+
+
+_LOCAL = threading.local()
+
+
+def _tokenizer_c():
+    tokenizer = getattr(_LOCAL, "tokenizer_c", None)
+    if tokenizer is None:
+        tokenizer = _LOCAL.tokenizer_c = sudachi_dictionary().tokenizer(mode=SplitMode.C)
+    return tokenizer
+
+
 class JapaneseAnalyzer:
     """Turns text into retrieval tokens. Safe to share between threads."""
 
     def __init__(self, synonyms: SynonymTable | None = None):
         self.synonyms = synonyms or SynonymTable()
         self._local = threading.local()
-        self._dictionary = Dictionary(dict="core")
+        self._dictionary = sudachi_dictionary()
 
     def _tokenizer(self):
         tokenizer = getattr(self._local, "tokenizer", None)
@@ -203,7 +220,7 @@ class KanaSpelling:
     """
 
     def __init__(self, vocabulary):
-        tokenizer = self._tokenizer = Dictionary(dict="core").tokenizer(mode=SplitMode.C)
+        tokenizer = _tokenizer_c()
         self._spelling: dict[str, str] = {}
         for term in vocabulary:
             if not any(_is_kanji(c) for c in term):
@@ -223,7 +240,7 @@ class KanaSpelling:
         return _HIRAGANA_WORD.sub(lambda m: self._respell_word(m.group(0)), text)
 
     def _respell_word(self, word: str) -> str:
-        morphemes = self._tokenizer.tokenize(word)
+        morphemes = _tokenizer_c().tokenize(word)
         if len(morphemes) == 1 and not morphemes[0].is_oov():
             return word  # a word of its own in hiragana (いくら, ください): leave it
         # best[i] = (uncovered characters, pieces, text) for word[:i]
