@@ -40,3 +40,20 @@ def fresh_data_dir(tmp_path, data_dir) -> Path:
     target = tmp_path / "data"
     shutil.copytree(data_dir, target)
     return target
+
+
+@pytest.fixture(scope="module")
+def module_data_dir(tmp_path_factory, data_dir) -> Path:
+    """A writable copy of the imported data dir shared by one test module (its server's log)."""
+    target = tmp_path_factory.mktemp("module") / "data"
+    shutil.copytree(data_dir, target)
+    return target
+
+
+@pytest.fixture
+def client(server):
+    """An HTTP client for the module's ``server`` fixture."""
+    import httpx
+
+    with httpx.Client(base_url=server.url, timeout=10) as http:
+        yield http

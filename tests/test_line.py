@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 import uuid
 
-import httpx
 import pytest
 
 from fakes.line_api import LOADING, PUSH, REPLY, FakeLineApi
-from fakes.server import ServerThread
+from fakes.server import serve_app
 from fakes.webhooks import (
     LINE_SECRET,
     LINE_TOKEN,
@@ -24,7 +22,6 @@ from fakes.webhooks import (
 )
 
 from bot.settings import Settings
-from channels.app import create_app
 
 USER = "U1234567890abcdef1234567890abcdef"
 
@@ -36,28 +33,11 @@ def line_api():
 
 
 @pytest.fixture(scope="module")
-def line_data_dir(tmp_path_factory, data_dir):
-    """A writable copy of the fixture data dir for this module's inquiry log."""
-    target = tmp_path_factory.mktemp("line") / "data"
-    shutil.copytree(data_dir, target)
-    return target
-
-
-@pytest.fixture(scope="module")
-def server(line_data_dir, line_api):
-    target = line_data_dir
-    settings = Settings(data_dir=target, line_channel_secret=LINE_SECRET, line_channel_access_token=LINE_TOKEN,
-                        line_api_base_url=line_api.url)
-    app = create_app(settings)
-    with ServerThread(app) as running:
-        running.runtime = app.state.runtime
+def server(module_data_dir, line_api):
+    settings = Settings(data_dir=module_data_dir, line_channel_secret=LINE_SECRET,
+                        line_channel_access_token=LINE_TOKEN, line_api_base_url=line_api.url)
+    with serve_app(settings) as running:
         yield running
-
-
-@pytest.fixture
-def client(server):
-    with httpx.Client(base_url=server.url, timeout=10) as http:
-        yield http
 
 
 def post_events(client, events, secret=LINE_SECRET, body: bytes | None = None, headers: dict | None = None):

@@ -9,7 +9,7 @@ import uuid
 import httpx
 import pytest
 
-from fakes.server import ServerThread
+from fakes.server import serve_app
 from fakes.slack_api import FakeSlackApi
 from fakes.webhooks import (
     FORM,
@@ -27,7 +27,6 @@ from fakes.webhooks import (
 )
 
 from bot.settings import Settings
-from channels.app import create_app
 
 STAFF_QUESTION = "時間外勤務の申請はいつまでですか？"
 
@@ -39,26 +38,11 @@ def slack_api():
 
 
 @pytest.fixture(scope="module")
-def slack_data_dir(tmp_path_factory, data_dir):
-    target = tmp_path_factory.mktemp("slack") / "data"
-    shutil.copytree(data_dir, target)
-    return target
-
-
-@pytest.fixture(scope="module")
-def server(slack_data_dir, slack_api):
-    settings = Settings(data_dir=slack_data_dir, slack_signing_secret=SLACK_SECRET,
+def server(module_data_dir, slack_api):
+    settings = Settings(data_dir=module_data_dir, slack_signing_secret=SLACK_SECRET,
                         slack_bot_token=SLACK_BOT_TOKEN, slack_api_base_url=slack_api.api_url)
-    app = create_app(settings)
-    with ServerThread(app) as running:
-        running.runtime = app.state.runtime
+    with serve_app(settings) as running:
         yield running
-
-
-@pytest.fixture
-def client(server):
-    with httpx.Client(base_url=server.url, timeout=10) as http:
-        yield http
 
 
 def send_event(client, event, event_id=None, **header_options):
@@ -254,8 +238,7 @@ def test_socket_mode_answers_over_the_websocket(tmp_path, data_dir, slack_api):
     shutil.copytree(data_dir, target)
     settings = Settings(data_dir=target, slack_bot_token=SLACK_BOT_TOKEN, slack_app_token=SLACK_APP_TOKEN,
                         slack_socket_mode=True, slack_api_base_url=slack_api.api_url)
-    app = create_app(settings)
-    with ServerThread(app) as running:
+    with serve_app(settings) as running:
         slack_api.wait_for(lambda f: f.socket_connected, what="socket mode connection")
         refused = httpx.post(f"{running.url}/slack/events", content=b"{}")
         assert refused.status_code == 503 and "SLACK_SIGNING_SECRET" in refused.json()["message"]

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import httpx
 import pytest
 
-from fakes.server import ServerThread
+from fakes.server import serve_app
 
 from bot.settings import Settings
 from channels.app import create_app
@@ -20,24 +19,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
 
 
 @pytest.fixture(scope="module")
-def web_data_dir(tmp_path_factory, data_dir):
-    target = tmp_path_factory.mktemp("web") / "data"
-    shutil.copytree(data_dir, target)
-    return target
-
-
-@pytest.fixture(scope="module")
-def server(web_data_dir):
-    app = create_app(Settings(data_dir=web_data_dir))
-    with ServerThread(app) as running:
-        running.runtime = app.state.runtime
+def server(module_data_dir):
+    with serve_app(Settings(data_dir=module_data_dir)) as running:
         yield running
-
-
-@pytest.fixture
-def client(server):
-    with httpx.Client(base_url=server.url, timeout=10) as http:
-        yield http
 
 
 def row(server, inquiry_id):
@@ -134,15 +118,14 @@ def test_healthz(client, bot):
     assert data["entries"] > 0
 
 
-def test_web_audience_comes_from_configuration(web_data_dir):
-    app = create_app(Settings(data_dir=web_data_dir, web_audience="staff"))
-    with ServerThread(app) as running:
+def test_web_audience_comes_from_configuration(module_data_dir):
+    with serve_app(Settings(data_dir=module_data_dir, web_audience="staff")) as running:
         page = httpx.get(running.url + "/").text
         data = httpx.post(running.url + "/api/ask", json={"question": "時間外勤務の申請はいつまでですか？"}).json()
     assert "職員向け" in page
     assert data["audience"] == "staff" and "勤怠システム" in data["answer"]
     with pytest.raises(ConfigurationError):
-        create_app(Settings(data_dir=web_data_dir, web_audience="everyone"))
+        create_app(Settings(data_dir=module_data_dir, web_audience="everyone"))
 
 
 # --- in a real browser -------------------------------------------------------------------------

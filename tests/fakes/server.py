@@ -40,3 +40,22 @@ class ServerThread:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class serve_app:
+    """``with serve_app(settings) as running``: the madoguchi app for ``settings`` served on
+    loopback, with ``running.runtime`` set so tests can reach its log and dedupe state."""
+
+    def __init__(self, settings):
+        from channels.app import create_app
+
+        self.app = create_app(settings)
+        self.thread = ServerThread(self.app)
+
+    def __enter__(self) -> ServerThread:
+        running = self.thread.start()
+        running.runtime = self.app.state.runtime
+        return running
+
+    def __exit__(self, *exc):
+        self.thread.stop()
