@@ -575,6 +575,7 @@ def _with_defaults(metadata: SourceMetadata, defaults: dict | None) -> SourceMet
 
 def _plan_file(store: KnowledgeStore, path: Path, name: str, source: str, audience: str,
                defaults: dict | None) -> FilePlan:
+    """A file's entries and bad rows (or why it cannot be read), not yet compared with the store."""
     plan = FilePlan(path=path, name=name, source=source)
     try:
         raw = path.read_bytes()
@@ -589,6 +590,12 @@ def _plan_file(store: KnowledgeStore, path: Path, name: str, source: str, audien
         return plan
     plan.problems = [RowProblem(name, p.line, p.message) for p in loaded.problems]
     plan.entries = [e.with_changes(source=source) for e in loaded.entries]
+    return plan
+
+
+def _classify(store: KnowledgeStore, plan: FilePlan) -> FilePlan:
+    """Sort a loaded file's entries into added, changed and unchanged; find what it retires."""
+    source = plan.source
     for entry in plan.entries:
         before = store.get(entry.id)
         if before is None:
@@ -630,13 +637,10 @@ def preview_import(store: KnowledgeStore, paths: list[str | Path], audience: str
              for path, name, source in _file_list(store, paths, source_keys)]
     claimed, duplicates = claim_ids([(plan.name, plan.entries) for plan in plans])
     for plan, entries in zip(plans, claimed):
-        if len(entries) != len(plan.entries):
-            skipped = {id(e) for e in plan.entries} - {id(e) for e in entries}
-            plan.problems += [p for p in duplicates if p.path == plan.name]
-            plan.entries = entries
-            plan.added = [e for e in plan.added if id(e) not in skipped]
-            plan.changed = [c for c in plan.changed if id(c.after) not in skipped]
-            plan.unchanged = len(plan.entries) - len(plan.added) - len(plan.changed)
+        plan.entries = entries
+        plan.problems += [p for p in duplicates if p.path == plan.name]
+        if not plan.errors:  # an unreadable file changes nothing, so it retires nothing
+            _classify(store, plan)
     return ImportPlan(plans)
 
 
