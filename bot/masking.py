@@ -8,11 +8,15 @@ still reads naturally:
 >>> mask_personal_data("あおば市の粗大ごみは何曜日？")
 'あおば市の粗大ごみは何曜日？'
 
-Matching runs on an NFKC-normalised copy (full-width digits, ＠, （）, ： become ASCII)
-in which every character remembers its position in the original; replacements are
-made on the original, so everything that is not masked is left exactly as written.
+Matching runs on a normalised copy in which every character remembers its position in the
+original (see ``_normalize_with_offsets``): NFKC (full-width digits, ＠, （）, ： become ASCII),
+invisible characters dropped (zero-width spaces, word joiner, BOM, soft hyphen), runs of kanji
+digits read as digits (〇九〇一二三四五六七八), digits spaced out one by one joined, and
+``.`` / ``/`` between long digit groups read as hyphens (090.1234.5678). Replacements are made
+on the original, so everything that is not masked is left exactly as written.
 
-Design choices (see ``tests/test_masking.py`` for the cases behind each of them):
+Design choices (see ``tests/test_masking.py`` and ``tests/fixtures/masking_cases.tsv`` for the
+cases behind each of them):
 
 * Privacy first where the two conflict: any 12-digit number (bare or grouped 4-4-4)
   is masked as a My Number without checking the check digit, because a false negative
@@ -20,6 +24,10 @@ Design choices (see ``tests/test_masking.py`` for the cases behind each of them)
 * Card numbers (13-16 digits) are masked when Luhn-valid, when grouped 4-4-4-4, or
   when a card word (カード, クレジット, ...) comes just before. Other long numbers, such
   as 13-digit corporate numbers (法人番号, public data), are left alone.
+* 基礎年金番号 and 保険証 numbers are masked after their label only: without it they
+  are indistinguishable from reference numbers.
+* E-mail addresses also in the forms people use to dodge scrapers: ``taro at example dot jp``,
+  ``taro(at)example.jp``, ``taro[at]…``, ``taroアットマークexample.jp``.
 * Postal codes are masked only with a 〒 / 郵便番号 label or when an address follows:
   a bare ``123-4567`` is as likely a document or reception number, and a postal code
   alone identifies thousands of households, not a person.
@@ -27,27 +35,37 @@ Design choices (see ``tests/test_masking.py`` for the cases behind each of them)
   so a town used as a topic (あおば市の粗大ごみ, 中央2丁目の公園) stays readable.
   Labels (住所は, 〒...) stay in place; the mask runs from the prefecture, town or
   city to the end of the building and room number.
-* Names are found only where the sentence says it is a name (私は…です, …と申します,
-  氏名：…, 名前は…です). A stop list keeps 私は学生です, 私は市民課です and the like.
+* Names are found two ways. Sentence shapes say a name follows (私は…です, …と申します,
+  氏名：…, 名前は…です; a stop list keeps 私は学生です and the like). And SudachiPy's
+  part-of-speech tags (名詞,固有名詞,人名,姓/名) find surnames and given names, masked
+  only with a cue: an honorific after (さん, 様, くん …), です / と申します, a label or a
+  relation before (氏名：, 母の, 担当の), or a surname followed by a given name. The
+  tags keep place names (品川, 中野区) and common words (大家さん) readable; a place
+  topic before the copula (実家は長野です) keeps a place that is also a surname.
 
-Known limits: names mentioned any other way (山田さんに聞いた, 母の花子が) are not found;
-a hyphenated street number with neither a 市/区/町/村 name nor a word like 住所 before
-it (神南1-2-3) is kept; a hiragana particle inside a city name (かすみがうら市) cuts the
-mask short, leaving the first part of the city name visible.
+Known limits: a name Sudachi does not tag as one (さくらちゃん, 森です) is missed unless a
+sentence shape catches it; a hyphenated street number with neither a 市/区/町/村 name nor
+a word like 住所 before it (神南1-2-3) is kept; a hiragana particle inside a city name
+(かすみがうら市) cuts the mask short, leaving the first part of the city name visible.
 """
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from typing import Iterator, NamedTuple
 
 # When two findings overlap, the one that starts first wins, then the earlier kind here.
-PERSONAL_DATA_KINDS = ("email", "card", "my_number", "phone", "postal_code", "address", "name")
+PERSONAL_DATA_KINDS = (
+    "email", "card", "my_number", "pension_number", "insurance_number", "phone", "postal_code", "address", "name",
+)
 
 PLACEHOLDERS = {
     "email": "〔メール〕",
     "card": "〔カード番号〕",
     "my_number": "〔マイナンバー〕",
+    "pension_number": "〔年金番号〕",
+    "insurance_number": "〔保険証番号〕",
     "phone": "〔電話番号〕",
     "postal_code": "〔郵便番号〕",
     "address": "〔住所〕",
@@ -110,18 +128,56 @@ def find_personal_data(text: str) -> list[PersonalDataSpan]:
 
 
 def _normalize_with_offsets(text: str) -> tuple[str, list[int]]:
-    """NFKC character by character, with the original index of every output character.
+    """The text matching runs on, with the original index of every character in it.
 
-    Normalising per character (not the whole string) keeps the mapping exact; the only
-    loss is that half-width kana with a separate voicing mark (ｶﾞ) are not composed.
+    Steps, each keeping the mapping exact:
+
+    1. NFKC character by character (full-width digits, ＠, （）, ： become ASCII); the only
+       loss is that half-width kana with a separate voicing mark (ｶﾞ) are not composed.
+    2. Invisible characters (zero-width spaces and joiners, word joiner, BOM, soft hyphen
+       ...) are dropped, so ``090\\u200b1234`` reads as ``0901234``.
+    3. Runs of at least two kanji digits (〇三, 一二三四) become ASCII digits; single
+       kanji numerals (一丁目, 第三章) are left alone.
+    4. Single digits spaced out one by one (``0 9 0 1 2 3 ...``) are joined.
+    5. Long digit groups separated by ``.``, ``/`` or ``・`` (090.1234.5678) get hyphens.
     """
     chars: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
+        if ch in _INVISIBLE or (ord(ch) > 0x7F and unicodedata.category(ch) == "Cf"):
+            continue
         folded = unicodedata.normalize("NFKC", ch) if ord(ch) > 0x7F else ch
         chars.append(folded)
         origin.extend([i] * len(folded))
-    return "".join(chars), origin
+    norm = "".join(chars)
+    norm = _KANJI_DIGIT_RUN.sub(lambda m: m.group().translate(_KANJI_DIGITS), norm)
+    keep = [True] * len(norm)
+    for m in _SPACED_DIGITS.finditer(norm):
+        for j in range(m.start(), m.end()):
+            if norm[j] in " \t":
+                keep[j] = False
+    if not all(keep):
+        norm = "".join(c for c, k in zip(norm, keep) if k)
+        origin = [o for o, k in zip(origin, keep) if k]
+    norm = _DOTTED_GROUPS.sub(_hyphenate_groups, norm)
+    return norm, origin
+
+
+_INVISIBLE = frozenset("\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
+                       "\u2060\u2061\u2062\u2063\u2064\u3164\ufeff\uffa0")
+_KANJI_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+# Two or more kanji digits in a row, possibly mixed with ASCII digits (〇九〇1234五六七八).
+_KANJI_DIGIT_RUN = re.compile(r"(?=[0-9〇零一二三四五六七八九]*[〇零一二三四五六七八九]{2})[0-9〇零一二三四五六七八九]{2,}")
+# At least five single digits separated by blanks: '0 9 0 1 2 3 4 5 6 7 8', '0 9 0 - 1 2 3 4 - ...'.
+_SPACED_DIGITS = re.compile(r"(?<![\d])\d(?:(?:[ \t]{1,3}|[ \t]*[\-‐‑‒–—―−ー─━][ \t]*)\d(?!\d)){4,}")
+_DOTTED_GROUPS = re.compile(r"(?<![\d.,/])\d{2,5}([./・])\d{2,6}(?:\1\d{2,6})+(?![\d]|[./・]\d)")
+
+
+def _hyphenate_groups(m: re.Match) -> str:
+    """'090.1234.5678' -> '090-1234-5678' when the groups hold at least ten digits."""
+    if len(_digits(m.group())) < 10:
+        return m.group()  # 2024/04/01, 1.2.3: dates and section numbers keep their dots
+    return m.group().replace(m.group(1), "-")
 
 
 # --- Shared character classes (on NFKC text) --------------------------------------------
@@ -146,10 +202,32 @@ _EMAIL = re.compile(
     r"(?<![A-Za-z0-9._+\-])[A-Za-z0-9][A-Za-z0-9._+\-]*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}(?![A-Za-z])"
 )
+# Addresses written to dodge scrapers: 'taro.yamada at example dot co dot jp',
+# 'taro(at)example.jp', 'taro[at]example.jp', 'taroアットマークexample.jp', 'hanako あっと example.jp'.
+_AT_WORD = r"(?:[ ]*(?:\(at\)|\[at\]|<at>|\{at\}|\(@\)|\[@\]|アットマーク|あっとまーく|アット|あっと)[ ]*|[ ]+at[ ]+)"
+_DOT_WORD = r"(?:[ ]*(?:\(dot\)|\[dot\]|<dot>|\{dot\}|\(\.\)|\[\.\]|ドット|どっと)[ ]*|[ ]+dot[ ]+|\.)"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+_OBFUSCATED_EMAIL = re.compile(
+    rf"(?<![A-Za-z0-9._+\-])(?P<local>[A-Za-z0-9][A-Za-z0-9._+\-]*?){_AT_WORD}"
+    rf"(?P<domain>{_LABEL}(?:{_DOT_WORD}{_LABEL})+)(?![A-Za-z0-9])",
+    re.I,
+)
+# With a plain English ' at ', only real top-level domains count ('meet at city hall dot com' is no address).
+_TLDS = frozenset("jp com net org info biz io me uk us edu gov ne co ac go lg or ed gr ad de fr cn kr tw".split())
 
 
 def _find_emails(norm: str) -> Iterator[tuple[str, int, int]]:
     for m in _EMAIL.finditer(norm):
+        yield "email", m.start(), m.end()
+    for m in _OBFUSCATED_EMAIL.finditer(norm):
+        tld = re.split(r"[^A-Za-z0-9\-]+", m.group("domain"))[-1].lower()
+        if not re.fullmatch(r"[a-z]{2,}", tld):
+            continue  # 'at 9.00' is a time
+        at_plain = not re.search(r"[(\[<{@アあ]", norm[m.end("local"):m.start("domain")])
+        # With a plain ' at ', the rest must look like an address too ('see you at example.com').
+        dot_word = re.search(r"dot|ドット|どっと|\(\.\)|\[\.\]", m.group("domain"), re.I)
+        if at_plain and (tld not in _TLDS or not (dot_word or re.search(r"[._+\-\d]", m.group("local")))):
+            continue
         yield "email", m.start(), m.end()
 
 
@@ -194,6 +272,31 @@ _MY_NUMBER = re.compile(rf"{_NUMBER_START}\d{{4}}(?P<sep>[ ]|{_D}|)\d{{4}}(?P=se
 def _find_my_numbers(norm: str) -> Iterator[tuple[str, int, int]]:
     for m in _MY_NUMBER.finditer(norm):
         yield "my_number", m.start(), m.end()
+
+
+# --- Pension and health-insurance numbers ----------------------------------------------------
+
+# 基礎年金番号 is 4+6 digits; only masked with its label, since ten digits alone are often a phone
+# number (masked anyway) or an ordinary reference number.
+_PENSION = re.compile(
+    rf"(?:基礎年金番号|年金番号|年金手帳の番号)[ ]*(?:は|が|:|=)?[ ]*(?P<number>\d{{4}}[ ]?{_D}?[ ]?\d{{6}}){_NUMBER_END}"
+)
+# 保険証 (被保険者証) 記号・番号: formats vary by insurer, so whatever code follows the label.
+_INSURANCE = re.compile(
+    r"(?:保険証|被保険者証|被保険者番号|保険者番号|資格確認書)(?:の)?(?:記号[・/]?番号|記号|番号)?"
+    rf"[ ]*(?:は|が|:|=)?[ ]*(?P<number>[A-Za-z0-9](?:[A-Za-z0-9]|[ ]?(?:{_D}|・|/)[ ]?|[ ]){{3,30}}[A-Za-z0-9])(?![A-Za-z0-9])"
+)
+
+
+def _find_pension_numbers(norm: str) -> Iterator[tuple[str, int, int]]:
+    for m in _PENSION.finditer(norm):
+        yield "pension_number", m.start("number"), m.end("number")
+
+
+def _find_insurance_numbers(norm: str) -> Iterator[tuple[str, int, int]]:
+    for m in _INSURANCE.finditer(norm):
+        if len(_digits(m.group("number"))) >= 4:
+            yield "insurance_number", m.start("number"), m.end("number")
 
 
 # --- Phone numbers -------------------------------------------------------------------------
@@ -248,7 +351,7 @@ _BUILDING_CHAR = rf"(?:{_KANJI}|[ァ-ヺー]|[A-Za-z○◯●△□◇・&'])"
 _BUILDING_NAME = rf"(?:[ ](?:{_BUILDING_CHAR}|{_HIRA}){{1,24}}?|(?:の|{_D})?{_BUILDING_CHAR}{{1,24}}?)"
 _ROOM = r"(?:[A-Za-z]?\d{1,4}(?:号室|号棟|号館|号|階|F|棟)?|[A-Za-z](?:棟|号棟|号館))"
 _STREET = re.compile(rf"""(?<![\d〇一二三四五六七八九十百千])(?:
-    {_NUM}丁目[ ]?(?:{_NUM}番地?(?:(?:の|{_D})?{_NUM}号?|[ ]?{_NUM}号)?|{_D}\d{{1,5}}(?:{_D}\d{{1,5}})?)  # 2丁目3番4号
+    {_NUM}丁目[ ]?(?:{_NUM}番地?(?:(?:の|{_D})?{_NUM}号?|[ ]?{_NUM}号)?|{_D}?\d{{1,5}}(?:{_D}\d{{1,5}}){{0,2}})  # 2丁目3番4号
   | {_NUM}番地(?:(?:の|{_D})?{_NUM}号?)?                                                     # 123番地の4
   | {_NUM}番[ ]?{_NUM}号                                                                    # 3番4号
   | (?P<hyphen>\d{{1,5}}{_D}\d{{1,5}}(?:{_D}\d{{1,5}})?)                                    # 1-2-3
@@ -446,7 +549,89 @@ def _find_names(norm: str) -> Iterator[tuple[str, int, int]]:
             yield "name", m.end(), m.end() + len(value)
 
 
+# --- Names found by part of speech -----------------------------------------------------------
+#
+# Sudachi tags surnames and given names (名詞,固有名詞,人名,姓 / 名 / 一般), so place names
+# (品川, 中野区) and ordinary words (大家さん, お医者さん) are told apart from people. A tag
+# alone is not enough (あおば市 starts with a given name, 千葉 is also a surname), so a run of
+# name tokens is masked only with a cue: an honorific after it (さん, 様, くん ...), a copula
+# or self-introduction (です, と申します), a label or a relation before it (氏名：, 母の, 私は),
+# or a surname followed by a given name (山田花子).
+
+_HONORIFICS = frozenset("さん 様 さま サマ くん 君 ちゃん 氏 殿 先生 宛 宛て あて".split())
+_NAME_END_CUE = re.compile(
+    r"(?:です|でございます|と申し|と申す|といいます|と言います|っていいます|って言います|と名乗|"
+    r"だ(?=[。、,.!?\n]|$)|(?=[ ]*(?:[。、,.!?\n」』)]|$)))"
+)
+_RELATIONS = (
+    "母 父 妻 夫 主人 家内 嫁 息子 娘 子 子供 子ども 長男 長女 次男 次女 三男 三女 兄 姉 弟 妹 "
+    "祖母 祖父 孫 義母 義父 叔母 叔父 伯母 伯父 親 両親 家族 友人 知人 隣人 同居人 世帯主 "
+    "担当 担当者 相手 代理人 保護者 配偶者 相談者 申請者"
+).split()
+_NAME_START_CUE = re.compile(
+    rf"(?:(?:氏名|お名前|名前|なまえ|フルネーム|名義|宛名)[ ]*(?:は|が|[:=])?[ ]*"
+    rf"|(?:私|わたし|わたくし|僕|ぼく|自分|俺)(?:は|の名前は)[ ]*"
+    rf"|(?:{'|'.join(sorted(_RELATIONS, key=len, reverse=True))})(?:の|は|が|である|、)[ ]*)$"
+)
+# 'X です' after a place topic is a place that happens to be a surname too (実家は長野です).
+_PLACE_TOPIC = re.compile(
+    r"(?:出身|出身地|実家|地元|最寄り|最寄駅|最寄りの駅|会場|場所|住まい|住所|在住|勤務地|勤め先|行き先|目的地|"
+    r"引っ越し先|引越し?先|転居先|転入先|転出先|本籍|本籍地|駅|市|町|村|区|県)(?:は|が|も)[ ]*$"
+)
+_SUDACHI_LOCAL = threading.local()
+_SUDACHI_CHUNK = 2000  # characters; Sudachi limits the input size in bytes
+
+
+def _sudachi():
+    tokenizer = getattr(_SUDACHI_LOCAL, "tokenizer", None)
+    if tokenizer is None:
+        from sudachipy import SplitMode
+
+        from indexing.japanese import sudachi_dictionary
+
+        tokenizer = _SUDACHI_LOCAL.tokenizer = sudachi_dictionary().tokenizer(mode=SplitMode.C)
+    return tokenizer
+
+
+def _name_runs(norm: str) -> Iterator[tuple[int, int, list[str]]]:
+    """Runs of person-name tokens: (start, end, name tags such as ['姓', '名'])."""
+    for offset in range(0, len(norm), _SUDACHI_CHUNK):
+        chunk = norm[offset:offset + _SUDACHI_CHUNK]
+        run: list = []
+        for m in list(_sudachi().tokenize(chunk)) + [None]:
+            pos = m.part_of_speech() if m is not None else ()
+            if pos[:3] == ("名詞", "固有名詞", "人名"):
+                run.append(m)
+                continue
+            if run and pos[:1] == ("空白",) and m.end() - m.begin() == 1:
+                continue  # 山田 太郎: one blank inside a name
+            if run:
+                yield offset + run[0].begin(), offset + run[-1].end(), [r.part_of_speech()[3] for r in run]
+                run = []
+
+
+def _find_tagged_names(norm: str) -> Iterator[tuple[str, int, int]]:
+    if not re.search(rf"{_KANJI}|{_KATA}|{_HIRA}", norm):
+        return
+    for start, end, tags in _name_runs(norm):
+        after = norm[end:end + 12]
+        honorific = next((h for h in _HONORIFICS if after.lstrip(" ").startswith(h)), None)
+        full_name = "姓" in tags and "名" in tags[tags.index("姓"):]
+        before = _NAME_START_CUE.search(norm, max(0, start - 12), start)
+        copula = _NAME_END_CUE.match(norm, end)
+        surface = norm[start:end]
+        # A lone hiragana given name (あおば, さくら, ひかり) is also a common word or place:
+        # only an honorific or a label makes it a name.
+        weak = re.fullmatch(rf"{_HIRA}+", surface) is not None
+        if weak and not (honorific or before):
+            continue
+        if honorific or full_name or before:
+            yield "name", start, end
+        elif copula and not _PLACE_TOPIC.search(norm, max(0, start - 12), start):
+            yield "name", start, end
+
+
 _DETECTORS = (
-    _find_emails, _find_cards, _find_my_numbers, _find_phones,
-    _find_postal_codes, _find_addresses, _find_names,
+    _find_emails, _find_cards, _find_my_numbers, _find_pension_numbers, _find_insurance_numbers, _find_phones,
+    _find_postal_codes, _find_addresses, _find_names, _find_tagged_names,
 )
