@@ -73,6 +73,11 @@ PLACEHOLDERS = {
 }
 
 
+def masked_kinds_text(separator: str = "・") -> str:
+    """What is masked, in Japanese, for a report's claim: 'メール・カード番号・…・氏名'."""
+    return separator.join(PLACEHOLDERS[kind].strip("〔〕") for kind in PERSONAL_DATA_KINDS)
+
+
 class PersonalDataSpan(NamedTuple):
     """One finding: ``text[start:end]`` is personal data of ``kind``."""
 

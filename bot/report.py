@@ -47,7 +47,7 @@ from typing import Iterable, Mapping
 
 from bot import report_charts as charts
 from bot.ledger import CHANNEL_NAMES, LedgerConfig, channel_order, compute_ledger, load_ledger_config
-from bot.masking import mask_personal_data
+from bot.masking import mask_personal_data, masked_kinds_text
 
 TOP_GROUPS = 20            # question groups kept in the report (HTML shows the first 10)
 TOP_GROUPS_SHOWN = 10
@@ -620,4 +620,5 @@ def render_html(report: Report, standalone: bool = True) -> str:
     chart_svgs = {name: Markup(svg) for name, svg in _charts(report).items()}
     template = env.get_template("report.html")
     return template.render(r=report, charts=chart_svgs, standalone=standalone, channel_names=CHANNEL_NAMES,
-                           shown=TOP_GROUPS_SHOWN, channel_colors=_channel_colors(report.by_channel))
+                           shown=TOP_GROUPS_SHOWN, channel_colors=_channel_colors(report.by_channel),
+                           masked_kinds=masked_kinds_text())

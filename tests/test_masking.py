@@ -321,3 +321,14 @@ def test_case_table(expect, text, secrets):
     for secret in secrets:
         assert _essence(secret) not in _essence(masked), (secret, masked)
     assert mask_personal_data(masked) == masked
+
+
+def test_the_report_claims_exactly_the_kinds_that_are_masked(tmp_path):
+    from bot.ledger import load_ledger_config
+    from bot.report import build_report, render_html
+
+    page = render_html(build_report(tmp_path, "2026-12-01", "2026-12-31", config=load_ledger_config(environ={})))
+    header = re.search(r"<header>.*?</header>", page, re.S).group()
+    claim = re.search(r"含まれる(.*?)は、自動で検出してマスクしています", header).group(1)
+    assert claim.split("・") == [PLACEHOLDERS[k].strip("〔〕") for k in PERSONAL_DATA_KINDS]
+    assert "個人情報はマスク済み" not in page
