@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Check the held-out query sets against the knowledge they were written for.
+
+- every line is a JSON object with ``id``, ``text``, ``audience`` (citizen|staff),
+  ``relevant`` (list of entry ids) and ``style``; ids are unique across all files;
+- ``*_oos.jsonl`` questions have ``relevant: []``; the other files have at least one id;
+- every relevant id exists: sample sets in a madoguchi data dir with the sample knowledge
+  imported (read only), kosodate sets in the FAQ JSON (string form of ``faq_id``);
+- every ``fact`` is an exact substring of the body of at least one relevant entry;
+- ``facts.jsonl`` is exactly the questions of ``sample.jsonl`` that carry a ``fact``.
+
+Usage::
+
+    python benchmarks/heldout/validate.py --data-dir /work/var-sample
+    python benchmarks/heldout/validate.py --data-dir var/bench --faq-json ../shared/data/kosodate-faq/faq.json
+
+Exits 1 and lists the problems when a check fails. Standard library only.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO_ROOT = HERE.parents[1]
+SAMPLE_FILES = ("sample.jsonl", "sample_oos.jsonl", "facts.jsonl")
+KOSODATE_FILES = ("kosodate.jsonl", "kosodate_oos.jsonl")
+AUDIENCES = {"citizen", "staff"}
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                items.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path.name}:{number}: {exc}") from exc
+    return items
+
+
+def sample_bodies(data_dir: Path) -> dict[str, str]:
+    """Entry id → body of the active entries in a data dir (opened read only)."""
+    database = data_dir / "madoguchi.db"
+    if not database.exists():
+        raise FileNotFoundError(f"{database} not found (import knowledge/ into that data dir first)")
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        return dict(connection.execute("SELECT id, body FROM entries WHERE status = 'active'").fetchall())
+    finally:
+        connection.close()
+
+
+def kosodate_bodies(faq_json: Path) -> dict[str, str]:
+    return {str(e["faq_id"]): e["answer"] for e in json.loads(faq_json.read_text(encoding="utf-8"))}
+
+
+def check_file(name: str, items: list[dict], bodies: dict[str, str] | None) -> list[str]:
+    problems = []
+    oos = name.endswith("_oos.jsonl")
+    for item in items:
+        where = f"{name}:{item.get('id', '?')}"
+        missing = [key for key in ("id", "text", "audience", "relevant", "style") if key not in item]
+        if missing:
+            problems.append(f"{where}: missing {', '.join(missing)}")
+            continue
+        if item["audience"] not in AUDIENCES:
+            problems.append(f"{where}: audience {item['audience']!r}")
+        if not str(item["text"]).strip():
+            problems.append(f"{where}: empty text")
+        relevant = item["relevant"]
+        if oos and relevant:
+            problems.append(f"{where}: out-of-scope question with relevant entries")
+        if not oos and not relevant:
+            problems.append(f"{where}: no relevant entry")
+        if bodies is None:
+            continue
+        unknown = [entry_id for entry_id in relevant if entry_id not in bodies]
+        if unknown:
+            problems.append(f"{where}: unknown entry ids {unknown}")
+        fact = item.get("fact")
+        if fact is not None and not any(fact in bodies.get(entry_id, "") for entry_id in relevant):
+            problems.append(f"{where}: fact {fact!r} is in no relevant entry")
+    return problems
+
+
+def validate(data_dir: Path | None, faq_json: Path | None, folder: Path = HERE) -> tuple[list[str], list[str]]:
+    """(problems, summary lines)."""
+    problems, summary = [], []
+    loaded = {name: read_jsonl(folder / name) for name in SAMPLE_FILES + KOSODATE_FILES if (folder / name).exists()}
+    for name in SAMPLE_FILES + KOSODATE_FILES:
+        if name not in loaded:
+            problems.append(f"{name}: missing")
+    ids = Counter(item.get("id") for name, items in loaded.items() if name != "facts.jsonl" for item in items)
+    problems += [f"duplicate id {i!r}" for i, count in ids.items() if count > 1]
+
+    sample = sample_bodies(data_dir) if data_dir else None
+    kosodate = kosodate_bodies(faq_json) if faq_json else None
+    for name, items in loaded.items():
+        bodies = sample if name in SAMPLE_FILES else kosodate
+        problems += check_file(name, items, bodies)
+        styles = Counter(item.get("style") for item in items)
+        summary.append(f"{name}: {len(items)} questions; " + ", ".join(f"{s} {n}" for s, n in sorted(styles.items())))
+    if "sample.jsonl" in loaded and "facts.jsonl" in loaded:
+        expected = [item for item in loaded["sample.jsonl"] if "fact" in item]
+        if loaded["facts.jsonl"] != expected:
+            problems.append("facts.jsonl is not the fact-carrying questions of sample.jsonl (regenerate it)")
+    if sample is None:
+        summary.append("sample ids and facts not checked (no --data-dir)")
+    if kosodate is None:
+        summary.append("kosodate ids and facts not checked (no --faq-json)")
+    return problems, summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data-dir", type=Path, help="data dir with knowledge/ imported (read only)")
+    parser.add_argument("--faq-json", type=Path, help="kosodate FAQ JSON")
+    parser.add_argument("--write-facts", action="store_true",
+                        help="rewrite facts.jsonl from sample.jsonl before checking")
+    args = parser.parse_args(argv)
+    if args.write_facts:
+        items = [item for item in read_jsonl(HERE / "sample.jsonl") if "fact" in item]
+        (HERE / "facts.jsonl").write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items),
+                                          encoding="utf-8")
+    try:
+        problems, summary = validate(args.data_dir, args.faq_json)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(summary))
+    if problems:
+        print(f"\n{len(problems)} problems:", *problems, sep="\n  ")
+        return 1
+    print("all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
