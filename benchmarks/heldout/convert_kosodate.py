@@ -9,8 +9,8 @@ ids are the string form of ``faq_id``) can be measured against it::
 
     python benchmarks/heldout/convert_kosodate.py /tmp/kosodate.csv
     madoguchi --data-dir /tmp/kosodate-var import /tmp/kosodate.csv
-    python benchmarks/retrieval_quality.py --data-dir /tmp/kosodate-var \
-        --devset benchmarks/heldout/kosodate.jsonl
+    madoguchi --data-dir /tmp/kosodate-var search --audience citizen --top 10 --json \
+        --batch benchmarks/heldout/kosodate.jsonl > /tmp/kosodate-ranked.jsonl
 
 The FAQ is CC BY 4.0: 出典：子育てオープンデータ協議会「汎用FAQ」.
 Standard library only.

@@ -4,17 +4,19 @@
 - every line is a JSON object with ``id``, ``text``, ``audience`` (citizen|staff),
   ``relevant`` (list of entry ids) and ``style``; ids are unique across all files;
 - ``*_oos.jsonl`` questions have ``relevant: []``; the other files have at least one id;
-- every relevant id exists: sample sets in a madoguchi data dir with the sample knowledge
-  imported (read only), kosodate sets in the FAQ JSON (string form of ``faq_id``);
+- every relevant id exists: sample sets in the knowledge folder (read with the importer's
+  loaders) or in a data dir with it imported (read only), kosodate sets in the FAQ JSON
+  (string form of ``faq_id``);
 - every ``fact`` is an exact substring of the body of at least one relevant entry;
 - ``facts.jsonl`` is exactly the questions of ``sample.jsonl`` that carry a ``fact``.
 
 Usage::
 
-    python benchmarks/heldout/validate.py --data-dir /work/var-sample
-    python benchmarks/heldout/validate.py --data-dir var/bench --faq-json ../shared/data/kosodate-faq/faq.json
+    python -m benchmarks.heldout.validate --knowledge knowledge --faq-json ../shared/data/kosodate-faq/faq.json
+    python -m benchmarks.heldout.validate --data-dir /work/var-sample
 
-Exits 1 and lists the problems when a check fails. Standard library only.
+Exits 1 and lists the problems when a check fails. ``--data-dir`` and ``--faq-json`` need only
+the standard library; ``--knowledge`` uses the importer's loaders.
 """
 from __future__ import annotations
 
@@ -55,6 +57,18 @@ def sample_bodies(data_dir: Path) -> dict[str, str]:
         connection.close()
 
 
+def knowledge_bodies(folder: Path) -> dict[str, str]:
+    """Entry id → body of every entry the importer would create from a knowledge folder."""
+    from indexing.importer import collect_files
+    from indexing.loaders import SourceMetadata, load_knowledge_file
+
+    bodies: dict[str, str] = {}
+    for path, _ in collect_files([folder]):
+        for entry in load_knowledge_file(path, SourceMetadata()).entries:
+            bodies.setdefault(entry.id, entry.body)
+    return bodies
+
+
 def kosodate_bodies(faq_json: Path) -> dict[str, str]:
     return {str(e["faq_id"]): e["answer"] for e in json.loads(faq_json.read_text(encoding="utf-8"))}
 
@@ -88,8 +102,9 @@ def check_file(name: str, items: list[dict], bodies: dict[str, str] | None) -> l
     return problems
 
 
-def validate(data_dir: Path | None, faq_json: Path | None, folder: Path = HERE) -> tuple[list[str], list[str]]:
-    """(problems, summary lines)."""
+def validate(sample: dict[str, str] | None, kosodate: dict[str, str] | None,
+             folder: Path = HERE) -> tuple[list[str], list[str]]:
+    """(problems, summary lines); ``sample`` / ``kosodate`` map entry id → body (None: ids not checked)."""
     problems, summary = [], []
     loaded = {name: read_jsonl(folder / name) for name in SAMPLE_FILES + KOSODATE_FILES if (folder / name).exists()}
     for name in SAMPLE_FILES + KOSODATE_FILES:
@@ -98,8 +113,6 @@ def validate(data_dir: Path | None, faq_json: Path | None, folder: Path = HERE) 
     ids = Counter(item.get("id") for name, items in loaded.items() if name != "facts.jsonl" for item in items)
     problems += [f"duplicate id {i!r}" for i, count in ids.items() if count > 1]
 
-    sample = sample_bodies(data_dir) if data_dir else None
-    kosodate = kosodate_bodies(faq_json) if faq_json else None
     for name, items in loaded.items():
         bodies = sample if name in SAMPLE_FILES else kosodate
         problems += check_file(name, items, bodies)
@@ -110,7 +123,7 @@ def validate(data_dir: Path | None, faq_json: Path | None, folder: Path = HERE) 
         if loaded["facts.jsonl"] != expected:
             problems.append("facts.jsonl is not the fact-carrying questions of sample.jsonl (regenerate it)")
     if sample is None:
-        summary.append("sample ids and facts not checked (no --data-dir)")
+        summary.append("sample ids and facts not checked (no --knowledge or --data-dir)")
     if kosodate is None:
         summary.append("kosodate ids and facts not checked (no --faq-json)")
     return problems, summary
@@ -118,6 +131,7 @@ def validate(data_dir: Path | None, faq_json: Path | None, folder: Path = HERE) 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--knowledge", type=Path, help="knowledge folder (default: knowledge/ unless --data-dir)")
     parser.add_argument("--data-dir", type=Path, help="data dir with knowledge/ imported (read only)")
     parser.add_argument("--faq-json", type=Path, help="kosodate FAQ JSON")
     parser.add_argument("--write-facts", action="store_true",
@@ -128,7 +142,12 @@ def main(argv: list[str] | None = None) -> int:
         (HERE / "facts.jsonl").write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items),
                                           encoding="utf-8")
     try:
-        problems, summary = validate(args.data_dir, args.faq_json)
+        if args.data_dir:
+            sample = sample_bodies(args.data_dir)
+        else:
+            sample = knowledge_bodies(args.knowledge or REPO_ROOT / "knowledge")
+        kosodate = kosodate_bodies(args.faq_json) if args.faq_json else None
+        problems, summary = validate(sample, kosodate)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
