@@ -8,7 +8,7 @@ LINE and Slack SDKs'):
   slack_sdk logs ``body_params`` / ``json_body`` at DEBUG). Everything after a ``body:``
   marker is replaced by 〔本文省略〕.
 * **Personal data** anywhere in the message, its arguments or a traceback: masked by
-  :func:`bot.masking.mask_personal_data`, with the same placeholders as the inquiry log.
+  :func:`bot.insights.masking.mask_personal_data`, with the same placeholders as the inquiry log.
 
 ``install_log_redaction()`` (called when the app is built, so at serve start under both
 ``madoguchi serve`` and the Procfile's plain uvicorn) wraps the log record factory, so
@@ -24,7 +24,7 @@ import logging
 import re
 import threading
 
-from bot.masking import mask_personal_data
+from bot.insights.masking import mask_personal_data
 
 BODY_WITHHELD = "〔本文省略〕"
 REDACTION_FAILED = "〔ログをマスクできないため本文省略〕"

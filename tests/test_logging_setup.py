@@ -31,7 +31,7 @@ from fakes.webhooks import (
     slack_headers,
 )
 
-from bot.settings import Settings
+from indexing.settings import Settings
 from channels.logging_setup import (
     BODY_WITHHELD,
     RedactingFilter,

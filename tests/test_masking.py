@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.masking import (
+from bot.insights.masking import (
     PERSONAL_DATA_KINDS, PLACEHOLDERS, PersonalDataSpan, find_personal_data, mask_personal_data,
 )
 
@@ -324,8 +324,8 @@ def test_case_table(expect, text, secrets):
 
 
 def test_the_report_claims_exactly_the_kinds_that_are_masked(tmp_path):
-    from bot.ledger import load_ledger_config
-    from bot.report import build_report, render_html
+    from bot.insights.ledger import load_ledger_config
+    from bot.insights.report import build_report, render_html
 
     page = render_html(build_report(tmp_path, "2026-12-01", "2026-12-31", config=load_ledger_config(environ={})))
     header = re.search(r"<header>.*?</header>", page, re.S).group()
