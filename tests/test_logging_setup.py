@@ -130,6 +130,8 @@ def test_filter_and_record_factory_redact_every_logger(everything_at_debug):
     install_log_redaction()
     install_log_redaction()  # idempotent: one wrapper, one filter per handler
     assert logging.getLogRecordFactory().madoguchi_redacting
+    handlers = logging.getLogger().handlers
+    assert handlers and all([type(f) for f in h.filters].count(RedactingFilter) == 1 for h in handlers)
     logging.getLogger("some.library").debug("payload: %s", {"phone": PHONE})
     logging.getLogger("bot.something").info("question from %s", f"{NAME}さん")
     assert len(everything_at_debug.records) == 2

@@ -332,3 +332,17 @@ def test_the_report_claims_exactly_the_kinds_that_are_masked(tmp_path):
     claim = re.search(r"含まれる(.*?)は、自動で検出してマスクしています", header).group(1)
     assert claim.split("・") == [PLACEHOLDERS[k].strip("〔〕") for k in PERSONAL_DATA_KINDS]
     assert "個人情報はマスク済み" not in page
+
+
+def test_random_text_never_breaks_masking():
+    """Fragments that exercise every detector, shuffled: masking must not raise, and must be stable."""
+    pieces = ["090", "1234", "5678", "〇九〇", "一二三四", "－", "-", ".", "/", " ", "\u200b", "\ufeff", "＠", "@",
+              " at ", " dot ", "(at)", "example", "jp", "山田", "花子", "さん", "です", "と申します", "母の", "氏名：",
+              "・", "マイク", "〒", "123-4567", "丁目", "番地", "号", "神南", "市", "1-2-3", "に住んでいます", "。",
+              "\n", "ﾔﾏﾀﾞ", "保険証", "基礎年金番号", "4111", "1111", "2024年", "、", "\ud7ff", "𠮷"]
+    rng = random.Random(7)
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 14)))
+        once = mask_personal_data(text)
+        assert isinstance(once, str)
+        assert mask_personal_data(once) == once, (text, once)

@@ -375,6 +375,17 @@ _ADDRESS_CONTEXT = re.compile(
     r"住所|所在地|住まい|在住|住んで|自宅|宛先|送付先|届け先|転居先|転入先|引っ越し先|引越し?先"
 )
 _MUNICIPALITY = re.compile(r".[都道府県市区町村郡]")  # a marker after at least one name character
+_RESIDENCE_AHEAD = re.compile(
+    r"[ ]?(?:に住|に在住|在住|に暮ら|に引っ?越|へ引っ?越|に転居|へ転居|に転入|から転入|から転居|から引っ?越)"
+)
+
+
+def _ends_with_place_name(region: str) -> bool:
+    """Whether Sudachi tags the last word of ``region`` as a place name (神南, 本町, 霞が関)."""
+    if not region:
+        return False
+    morphemes = _sudachi().tokenize(region[-_SUDACHI_CHUNK:])
+    return len(morphemes) > 0 and morphemes[len(morphemes) - 1].part_of_speech()[1:3] == ("固有名詞", "地名")
 _BLOCK_NUMBER = re.compile(r"\d{1,3}$")  # 北1条西2丁目, 5地割: digits inside the place name
 
 
@@ -427,9 +438,11 @@ def _address_span(norm: str, m: re.Match) -> tuple[int, int] | None:
         parts = re.split(_D, hyphen)
         if len(parts[0]) == 4 and parts[0][:2] in ("19", "20"):
             return None  # 2024-04-01
-        # '資料2-1-3' has a place-like word before it; an address needs 市/町/区... or
-        # context. 県道12-3号線 is a road, not an address.
-        if not (_MUNICIPALITY.search(region) or context):
+        # '資料2-1-3' has a place-like word before it; an address needs 市/町/区..., a
+        # word Sudachi tags as a place name (神南1-2-3), or context before or after
+        # (住所は…, …に住んでいます). 県道12-3号線 is a road, not an address.
+        lived_in = _RESIDENCE_AHEAD.match(norm, m.end())
+        if not (_MUNICIPALITY.search(region) or context or lived_in or _ends_with_place_name(region)):
             return None
         if re.search(r"[国都府県市区町村]道$", region):
             return None
@@ -583,6 +596,8 @@ _PLACE_TOPIC = re.compile(
     r"(?:出身|出身地|実家|地元|最寄り|最寄駅|最寄りの駅|会場|場所|住まい|住所|在住|勤務地|勤め先|行き先|目的地|"
     r"引っ越し先|引越し?先|転居先|転入先|転出先|本籍|本籍地|駅|市|町|村|区|県)(?:は|が|も)[ ]*$"
 )
+_NAME_JOINERS = frozenset("・=･")
+_URL = re.compile(r"(?i)\b(?:https?|ftp)://[^\s\u3000「」『』（）()<>\[\]]+")
 _SUDACHI_LOCAL = threading.local()
 _SUDACHI_CHUNK = 2000  # characters; Sudachi limits the input size in bytes
 
@@ -608,8 +623,9 @@ def _name_runs(norm: str) -> Iterator[tuple[int, int, list[str]]]:
             if pos[:3] == ("名詞", "固有名詞", "人名"):
                 run.append(m)
                 continue
-            if run and pos[:1] == ("空白",) and m.end() - m.begin() == 1:
-                continue  # 山田 太郎: one blank inside a name
+            if run and m is not None and (pos[:1] == ("空白",) or m.surface() in _NAME_JOINERS) \
+                    and m.end() - m.begin() == 1:
+                continue  # 山田 太郎, マイク・スミス: one blank or dot inside a name
             if run:
                 yield offset + run[0].begin(), offset + run[-1].end(), [r.part_of_speech()[3] for r in run]
                 run = []
@@ -618,6 +634,7 @@ def _name_runs(norm: str) -> Iterator[tuple[int, int, list[str]]]:
 def _find_tagged_names(norm: str) -> Iterator[tuple[str, int, int]]:
     if not re.search(rf"{_KANJI}|{_KATA}|{_HIRA}", norm):
         return
+    urls = list(_URL.finditer(norm))
     for start, end, tags in _name_runs(norm):
         after = norm[end:end + 12]
         honorific = next((h for h in _HONORIFICS if after.lstrip(" ").startswith(h)), None)
@@ -627,9 +644,13 @@ def _find_tagged_names(norm: str) -> Iterator[tuple[str, int, int]]:
         surface = norm[start:end]
         # A lone hiragana given name (あおば, さくら, ひかり) is also a common word or place:
         # only an honorific or a label makes it a name.
-        weak = re.fullmatch(rf"{_HIRA}+", surface) is not None
+        # Latin words are sometimes tagged as names too (page, Grace): only an honorific or
+        # a label makes them one.
+        weak = re.fullmatch(rf"{_HIRA}+|[A-Za-z .'=・･-]+", surface) is not None
         if weak and not (honorific or before):
             continue
+        if any(u.start() <= start < u.end() for u in urls):
+            continue  # a word inside a URL
         if honorific or full_name or before:
             yield "name", start, end
         elif copula and not _PLACE_TOPIC.search(norm, max(0, start - 12), start):
