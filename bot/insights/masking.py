@@ -39,7 +39,7 @@ cases behind each of them):
   氏名：…, 名前は…です; a stop list keeps 私は学生です and the like). And SudachiPy's
   part-of-speech tags (名詞,固有名詞,人名,姓/名) find surnames and given names, masked
   only with a cue: an honorific after (さん, 様, くん …), です / と申します, a label or a
-  relation before (氏名：, 母の, 担当の), or a surname followed by a given name. The
+  relation before (氏名：, 母の, 担当の), or a full kanji name (山田花子). The
   tags keep place names (品川, 中野区) and common words (大家さん) readable; a place
   topic before the copula (実家は長野です) keeps a place that is also a surname.
 
@@ -574,12 +574,12 @@ def _find_names(norm: str) -> Iterator[tuple[str, int, int]]:
 # alone is not enough (あおば市 starts with a given name, 千葉 is also a surname), so a run of
 # name tokens is masked only with a cue: an honorific after it (さん, 様, くん ...), a copula
 # or self-introduction (です, と申します), a label or a relation before it (氏名：, 母の, 私は),
-# or a surname followed by a given name (山田花子).
+# or a full name in kanji (山田花子; not glued into a longer word like 北保健相談所).
 
 _HONORIFICS = frozenset("さん 様 さま サマ くん 君 ちゃん 氏 殿 先生 宛 宛て あて".split())
 _NAME_END_CUE = re.compile(
     r"(?:です|でございます|と申し|と申す|といいます|と言います|っていいます|って言います|と名乗|"
-    r"だ(?=[。、,.!?\n]|$)|(?=[ ]*(?:[。、,.!?\n」』)]|$)))"
+    r"だ(?=[。、,.!?\n]|$)|(?=[ ]*$))"  # …です, …と申します, or a signature closing the text
 )
 _RELATIONS = (
     "母 父 妻 夫 主人 家内 嫁 息子 娘 子 子供 子ども 長男 長女 次男 次女 三男 三女 兄 姉 弟 妹 "
@@ -638,7 +638,13 @@ def _find_tagged_names(norm: str) -> Iterator[tuple[str, int, int]]:
     for start, end, tags in _name_runs(norm):
         after = norm[end:end + 12]
         honorific = next((h for h in _HONORIFICS if after.lstrip(" ").startswith(h)), None)
-        full_name = "姓" in tags and "名" in tags[tags.index("姓"):]
+        # 姓 then 名 in kanji (山田花子) needs no other cue, unless it is glued into a longer
+        # word (北保健相談所 reads as 北保 + 健) or only two characters, as often a typo Sudachi
+        # reads as a name (申清 for 申請).
+        full_name = ("姓" in tags and "名" in tags[tags.index("姓"):]
+                     and re.fullmatch(rf"(?:{_KANJI}|[ ]){{3,}}", norm[start:end]) is not None
+                     and not re.match(rf"{_KANJI}|{_KATA}", norm[end:end + 1])
+                     and not (start and re.match(rf"{_KANJI}|{_KATA}", norm[start - 1])))
         before = _NAME_START_CUE.search(norm, max(0, start - 12), start)
         copula = _NAME_END_CUE.match(norm, end)
         surface = norm[start:end]
