@@ -577,8 +577,9 @@ def _find_names(norm: str) -> Iterator[tuple[str, int, int]]:
 # or a full name in kanji (山田花子; not glued into a longer word like 北保健相談所).
 
 _HONORIFICS = frozenset("さん 様 さま サマ くん 君 ちゃん 氏 殿 先生 宛 宛て あて".split())
+# A parenthesis may come between the name and the copula: 加藤ゆかり（070-…）です.
 _NAME_END_CUE = re.compile(
-    r"(?:です|でございます|と申し|と申す|といいます|と言います|っていいます|って言います|と名乗|"
+    r"(?:[ ]*\([^()\n]{0,40}\)[ ]*)?(?:です|でございます|と申し|と申す|といいます|と言います|っていいます|って言います|と名乗|"
     r"だ(?=[。、,.!?\n]|$)|(?=[ ]*$))"  # …です, …と申します, or a signature closing the text
 )
 _RELATIONS = (
