@@ -649,10 +649,9 @@ def _find_tagged_names(norm: str) -> Iterator[tuple[str, int, int]]:
         before = _NAME_START_CUE.search(norm, max(0, start - 12), start)
         copula = _NAME_END_CUE.match(norm, end)
         surface = norm[start:end]
-        # A lone hiragana given name (あおば, さくら, ひかり) is also a common word or place:
-        # only an honorific or a label makes it a name.
-        # Latin words are sometimes tagged as names too (page, Grace): only an honorific or
-        # a label makes them one.
+        # A lone hiragana given name (あおば, さくら, ひかり) is also a common word or place,
+        # and Latin words are tagged as names too (page, Grace): only an honorific or a label
+        # before makes them names.
         weak = re.fullmatch(rf"{_HIRA}+|[A-Za-z .'=・･-]+", surface) is not None
         if weak and not (honorific or before):
             continue
