@@ -289,7 +289,8 @@ _PENSION = re.compile(
 # 保険証 (被保険者証) 記号・番号: formats vary by insurer, so whatever code follows the label.
 _INSURANCE = re.compile(
     r"(?:保険証|被保険者証|被保険者番号|保険者番号|資格確認書)(?:の)?(?:記号[・/]?番号|記号|番号)?"
-    rf"[ ]*(?:は|が|:|=)?[ ]*(?P<number>[A-Za-z0-9](?:[A-Za-z0-9]|[ ]?(?:{_D}|・|/)[ ]?|[ ]){{3,30}}[A-Za-z0-9])(?![A-Za-z0-9])"
+    r"[ ]*(?:は|が|:|=)?[ ]*"
+    rf"(?P<number>[A-Za-z0-9](?:[A-Za-z0-9]|[ ]?(?:{_D}|・|/)[ ]?|[ ]){{3,30}}[A-Za-z0-9])(?![A-Za-z0-9])"
 )
 
 
