@@ -9,19 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.staff.naming_rules import (
-    DEFAULT_RULES_PATH,
-    NamingRulesError,
-    check_file_name,
-    extract_file_name,
-    find_folder,
-    format_check_reply,
-    format_folder_reply,
-    load_naming_rules,
-    main,
-    parse_naming_rules,
-    render_guide_markdown,
-)
+from bot.staff.chat import extract_file_name, format_check_reply, format_folder_reply
+from bot.staff.file_names import check_file_name
+from bot.staff.folders import find_folder
+from bot.staff.guide import render_guide_markdown
+from bot.staff.naming_rules import main
+from bot.staff.rules import DEFAULT_RULES_PATH, NamingRulesError, load_naming_rules, parse_naming_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_PATH = ROOT / "knowledge" / "rules" / "shared-folder.toml"

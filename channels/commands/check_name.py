@@ -17,7 +17,8 @@ def register(commands):
 
 
 def command_check_name(args) -> int:
-    from bot.staff.naming_rules import check_file_name, format_check_reply
+    from bot.staff.chat import format_check_reply
+    from bot.staff.file_names import check_file_name
     from bot.staff.staff_rules import naming_rules_from_store
     from channels.cli import UsageError, settings_from_args
     from indexing.database import DATABASE_FILE
