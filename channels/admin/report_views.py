@@ -1,6 +1,6 @@
-"""The managers' report (bot.report) inside the admin UI, for editors and viewers alike.
+"""The managers' report (bot.insights.report) inside the admin UI, for editors and viewers alike.
 
-The report is embedded as rendered by ``bot.report.render_html(standalone=False)``; its
+The report is embedded as rendered by ``bot.insights.report_render.render_html(standalone=False)``; its
 own ``<style>`` block and ``style`` attributes are allowed by their hashes in this page's
 Content-Security-Policy, so the admin UI keeps running with no inline scripts or styles
 of unknown origin. CSV, JSON and a printable HTML file can be downloaded.
@@ -64,7 +64,7 @@ def routes(site: AdminSite) -> list[Route]:
     @site.page()
     async def reports(request: Request, session):
         try:
-            from bot.insights.report import render_html
+            from bot.insights.report_render import render_html
         except ImportError:
             return site.render(request, "reports.html", available=False)
         try:
@@ -83,7 +83,7 @@ def routes(site: AdminSite) -> list[Route]:
 
     @site.page()
     async def export(request: Request, session):
-        from bot.insights.report import render_csv, render_html, render_json
+        from bot.insights.report_render import render_csv, render_html, render_json
 
         fmt = request.path_params["format"]
         if fmt not in FORMATS:

@@ -49,7 +49,8 @@ def _format(args) -> str:
 
 def command_report(args) -> int:
     from bot.insights.ledger import LedgerConfigError, ledger_config_for
-    from bot.insights.report import ReportError, build_report, parse_report_date, render_csv, render_html, render_json
+    from bot.insights.report import ReportError, build_report, parse_report_date
+    from bot.insights.report_render import render_csv, render_html, render_json
     from channels.cli import settings_from_args
 
     settings = settings_from_args(args)
