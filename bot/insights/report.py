@@ -138,7 +138,8 @@ def _day_start_utc(day: date, tz) -> datetime:
 @contextmanager
 def _opened(source):
     """(rows reader, bounds reader, data dir or None, pending spool count) for a report source."""
-    from bot.insights.inquiry_log import InquiryLog, asked_at_bounds, database_exists, read_inquiries
+    from bot.insights.inquiry_log import InquiryLog, asked_at_bounds, read_inquiries
+    from indexing.database import database_exists
 
     owned = None
     if isinstance(source, InquiryLog):
