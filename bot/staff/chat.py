@@ -62,6 +62,18 @@ def _is_request(text: str, candidate: str, rules: NamingRules) -> bool:
     return any(cue in rest for cue in rules.check_cues)
 
 
+def _requested_name(text: str, start: int, end: int, rules: NamingRules) -> str | None:
+    """The name at ``text[start:end]`` if the message asks about it (None otherwise).
+
+    A space inside an unquoted name is accepted only after a leading date: ``令和6年4月1日 予算.xlsx``.
+    """
+    token = re.search(r"(\S+)[ \u3000]+$", text[:start])
+    if token and rules._patterns["date_mark"].fullmatch(_narrow(token.group(1))):
+        start = token.start(1)
+    candidate = _cut_at_date(text[start:end], rules)
+    return _basename(candidate) if _is_request(text, candidate, rules) else None
+
+
 def extract_file_name(text: str, rules: NamingRules | None = None) -> str | None:
     """The file name a chat message asks to check, or None for other messages.
 
@@ -103,30 +115,14 @@ def extract_file_name(text: str, rules: NamingRules | None = None) -> str | None
         stem = text[start:anchor.start()]
         if not stem or stem.endswith(("(", "（")):
             continue
-        # A space inside an unquoted name is accepted only after a leading date.
-        before = text[:start]
-        token = re.search(r"(\S+)[ \u3000]+$", before)
-        if token and date_token.fullmatch(_narrow(token.group(1))):
-            start = token.start(1)
-        candidate = _cut_at_date(text[start:anchor.end()], rules)
-        if _is_request(text, candidate, rules):
-            return _basename(candidate)
-        return None
+        return _requested_name(text, start, anchor.end(), rules)
 
     for m in re.finditer(r"[^\s「」『』\"“”`、。，,？！?!：:]+", text):
         token = m.group(0)
         narrow_token = _narrow(token)
         if ("_" in narrow_token and (date_token.search(narrow_token)
                                      or re.search(r"(?<![A-Za-z])v\d", narrow_token, re.IGNORECASE))):
-            start = m.start()
-            before = text[:start]
-            lead = re.search(r"(\S+)[ \u3000]+$", before)
-            if lead and date_token.fullmatch(_narrow(lead.group(1))):
-                start = lead.start(1)
-            candidate = _cut_at_date(text[start:m.end()], rules)
-            if _is_request(text, candidate, rules):
-                return _basename(candidate)
-            return None
+            return _requested_name(text, m.start(), m.end(), rules)
     return None
 
 

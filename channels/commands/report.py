@@ -3,7 +3,7 @@
     madoguchi [--data-dir DIR] report [--from YYYY-MM-DD] [--to YYYY-MM-DD]
                                       [--format html|csv|json] [--out PATH]
 
-A thin layer over ``bot.report.build_report`` and its renderers. Without --format the
+A thin layer over ``bot.insights.report.build_report`` and its renderers. Without --format the
 format follows the --out suffix (.html, .csv, .json), else HTML. Without --out the report
 goes to stdout. The ledger configuration is $MADOGUCHI_LEDGER_CONFIG, else
 <data dir>/ledger.toml, over the defaults in bot/insights/ledger_defaults.toml.

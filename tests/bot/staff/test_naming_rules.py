@@ -16,7 +16,7 @@ from bot.staff.guide import render_guide_markdown
 from bot.staff.naming_rules import main
 from bot.staff.rules import DEFAULT_RULES_PATH, NamingRulesError, load_naming_rules, parse_naming_rules
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 RULES_PATH = ROOT / "knowledge" / "rules" / "shared-folder.toml"
 GUIDE_PATH = ROOT / "knowledge" / "guides" / "staff" / "shared-folder-rules.md"
 # "Today" for suggestions of names without a usable date; fixed so results are reproducible.
