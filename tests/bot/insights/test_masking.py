@@ -268,7 +268,7 @@ def test_names_in_sentences(sentence, name):
 
 # --- The case table: tests/fixtures/masking_cases.tsv ------------------------------------------
 
-CASES_FILE = Path(__file__).parent / "fixtures" / "masking_cases.tsv"
+CASES_FILE = Path(__file__).parents[2] / "fixtures" / "masking_cases.tsv"
 _KANJI_DIGIT = str.maketrans("〇零一二三四五六七八九", "00123456789")
 
 
@@ -325,7 +325,8 @@ def test_case_table(expect, text, secrets):
 
 def test_the_report_claims_exactly_the_kinds_that_are_masked(tmp_path):
     from bot.insights.ledger import load_ledger_config
-    from bot.insights.report import build_report, render_html
+    from bot.insights.report import build_report
+    from bot.insights.report_render import render_html
 
     page = render_html(build_report(tmp_path, "2026-12-01", "2026-12-31", config=load_ledger_config(environ={})))
     header = re.search(r"<header>.*?</header>", page, re.S).group()
