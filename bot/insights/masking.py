@@ -15,7 +15,7 @@ digits read as digits (〇九〇一二三四五六七八), digits spaced out one
 ``.`` / ``/`` between long digit groups read as hyphens (090.1234.5678). Replacements are made
 on the original, so everything that is not masked is left exactly as written.
 
-Design choices (see ``tests/test_masking.py`` and ``tests/fixtures/masking_cases.tsv`` for the
+Design choices (see ``tests/bot/insights/test_masking.py`` and ``tests/fixtures/masking_cases.tsv`` for the
 cases behind each of them):
 
 * Privacy first where the two conflict: any 12-digit number (bare or grouped 4-4-4)
