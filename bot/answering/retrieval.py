@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.answer import Hit
-from bot.calibration import Calibration, load_calibration
+from bot.answering.answer import Hit
+from bot.answering.calibration import Calibration, load_calibration
 from indexing.embeddings import get_embedder
 from indexing.entries import visible_audiences
 from indexing.japanese import JapaneseAnalyzer, KanaSpelling
