@@ -158,7 +158,7 @@ def parse_departments(path: Path) -> list[dict]:
     return departments
 
 
-def _with_defaults(metadata: SourceMetadata, defaults: dict | None) -> SourceMetadata:
+def metadata_with_defaults(metadata: SourceMetadata, defaults: dict | None) -> SourceMetadata:
     """File metadata with ``defaults`` filling only what the file (and sources.toml) leave empty."""
     if not defaults:
         return metadata
@@ -203,7 +203,7 @@ def _load(paths, audience, strict, defaults, source_keys, names, report):
     for path, source in collect_files(paths):
         source = (source_keys or {}).get(path.name, source)
         raw = path.read_bytes()
-        metadata = _with_defaults(metadata_for(path, forced_audience=audience), defaults)
+        metadata = metadata_with_defaults(metadata_for(path, forced_audience=audience), defaults)
         result = load_knowledge_file(path, metadata)
         if strict and result.problems:
             first, *rest = result.problems
@@ -223,7 +223,8 @@ def _load(paths, audience, strict, defaults, source_keys, names, report):
 
 def plan_import(store: KnowledgeStore, paths: list[str | Path], audience: str = "", strict: bool = False,
                 changed_by: str = "import", defaults: dict | None = None, source_keys: dict[str, str] | None = None,
-                names: dict[str, str] | None = None, say: Callable[[str], None] = lambda m: None) -> ImportPlan:
+                names: dict[str, str] | None = None, say: Callable[[str], None] = lambda m: None,
+                folder_sync: bool = True) -> ImportPlan:
     """Load, validate and analyze everything, and compare it with the store; writes nothing.
 
     ``source_keys`` maps a file name to the source key its entries are recorded under,
@@ -255,7 +256,7 @@ def plan_import(store: KnowledgeStore, paths: list[str | Path], audience: str = 
         settings[f"rules:{rule_file.stem}"] = rule_file.read_text(encoding="utf-8")
         report.rules.append(rule_file.stem)
 
-    roots = _folder_roots(paths, loaded)
+    roots = _folder_roots(paths, loaded) if folder_sync else {}
     incoming = [entry for _, _, _, entries in loaded for entry in entries]
     before = store.rows_by_id(e.id for e in incoming)
     analyzer = JapaneseAnalyzer(synonyms)
@@ -372,13 +373,18 @@ def apply_plan(store: KnowledgeStore, plan: ImportPlan, embedder_spec: str = "")
 def import_paths(paths: list[str | Path], data_dir: str | Path, audience: str = "", embedder_spec: str = "",
                  progress: Callable[[str], None] | None = None, strict: bool = False, changed_by: str = "import",
                  defaults: dict | None = None, source_keys: dict[str, str] | None = None,
-                 names: dict[str, str] | None = None) -> ImportReport:
-    """Import files and folders into the data dir and rebuild its indexes (plan, embed, apply)."""
+                 names: dict[str, str] | None = None, folder_sync: bool = True) -> ImportReport:
+    """Import files and folders into the data dir and rebuild its indexes (plan, embed, apply).
+
+    ``folder_sync`` (the CLI) records which folder each file came from, so a file deleted from
+    a folder imported again has its entries retired; uploads (the admin UI) keep the folder
+    their source was first imported from."""
     started = time.perf_counter()
     say = progress or (lambda message: None)
     store = KnowledgeStore(data_dir)
     with knowledge_write_lock(store.data_dir):
-        plan = plan_import(store, paths, audience, strict, changed_by, defaults, source_keys, names, say)
+        plan = plan_import(store, paths, audience, strict, changed_by, defaults, source_keys, names, say,
+                           folder_sync)
         embed_plan(store, plan, embedder_spec, say)
         apply_plan(store, plan, embedder_spec)
     plan.report.seconds = time.perf_counter() - started
