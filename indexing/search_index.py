@@ -3,11 +3,17 @@
 An audience's index holds only the entries that audience may see (citizen: citizen +
 all; staff: staff + all), so staff knowledge is not even present in the index a
 citizen's question runs against.
+
+This module is the one place that builds, saves and loads those indexes: the importer
+saves them after each change (``save_indexes``), the retriever loads them
+(``load_indexes``), and either rebuilds from the store when the saved files do not
+match the current knowledge version.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,8 +115,87 @@ def build_audience_index(audience: str, rows: list[dict], vectors: dict[str, np.
     return AudienceIndex(audience, entries, terms, grams, index, np.array(owners, dtype=np.int64))
 
 
+INDEX_DIR = "index"
+AUDIENCES = ("citizen", "staff")
+
+
+def index_directory(data_dir: Path, embedder_name: str) -> Path:
+    return Path(data_dir) / INDEX_DIR / embedder_name
+
+
 def save_dense_index(index: AudienceIndex, directory: Path, version: int):
+    """Write an audience's FAISS file and its metadata so that a reader sees the old pair or
+    the new one, never a mix: the FAISS file is named after the version and the metadata
+    (which names it) replaces the old one in one ``os.replace``."""
     directory.mkdir(parents=True, exist_ok=True)
-    faiss.write_index(index.dense, str(directory / f"{index.audience}.faiss"))
-    (directory / f"{index.audience}.json").write_text(json.dumps(
-        {"version": version, "rows": index.dense_rows.tolist(), "ids": [e.id for e in index.entries]}))
+    faiss_name = f"{index.audience}-{version}.faiss"
+    temporary = directory / f".{faiss_name}.{os.getpid()}.tmp"
+    faiss.write_index(index.dense, str(temporary))
+    os.replace(temporary, directory / faiss_name)
+    meta = directory / f"{index.audience}.json"
+    temporary_meta = directory / f".{index.audience}.json.{os.getpid()}.tmp"
+    temporary_meta.write_text(json.dumps({"version": version, "faiss": faiss_name, "rows": index.dense_rows.tolist(),
+                                          "ids": [e.id for e in index.entries]}))
+    os.replace(temporary_meta, meta)
+    for old in directory.glob(f"{index.audience}-*.faiss"):
+        if old.name != faiss_name:
+            old.unlink(missing_ok=True)
+
+
+def _vectors_for(store, embedder_name: str, rows: list[dict]) -> dict[str, np.ndarray]:
+    hashes = [text_hash(role, text) for r in rows for role, text in embedding_texts(Entry.from_dict(r))]
+    return store.cached_vectors(embedder_name, hashes)
+
+
+def snapshot(store) -> tuple[int, list[dict]]:
+    """The knowledge version and its active rows, read in one transaction (never a mix)."""
+    with store.lock:
+        store.db.execute("BEGIN")
+        try:
+            version = store.knowledge_version()
+            rows = store.index_rows()
+        finally:
+            store.db.execute("COMMIT")
+    return version, rows
+
+
+def save_indexes(store, embedder_name: str, dim: int) -> int:
+    """Build every audience's index for the store's current knowledge and save it; the version."""
+    version, rows = snapshot(store)
+    vectors = _vectors_for(store, embedder_name, rows)
+    for audience in AUDIENCES:
+        index = build_audience_index(audience, rows, vectors, dim)
+        save_dense_index(index, index_directory(store.data_dir, embedder_name), version)
+    return version
+
+
+def _load_saved(directory: Path, audience: str, version: int, lexical: AudienceIndex) -> AudienceIndex | None:
+    """``lexical`` with the saved dense index, if the saved files match this knowledge version."""
+    meta_path = directory / f"{audience}.json"
+    try:
+        meta = json.loads(meta_path.read_text())
+        if meta.get("version") != version or meta.get("ids") != [e.id for e in lexical.entries]:
+            return None
+        dense = faiss.read_index(str(directory / meta.get("faiss", f"{audience}.faiss")))
+    except (OSError, ValueError, RuntimeError):
+        return None  # missing, half-written by an older version, or replaced meanwhile: rebuild
+    lexical.dense = dense
+    lexical.dense_rows = np.array(meta["rows"], dtype=np.int64)
+    return lexical
+
+
+def load_indexes(store, embedder_name: str, dim: int) -> tuple[int, dict[str, AudienceIndex]]:
+    """(knowledge version, audience → index): the saved dense files when they match the
+    current version, otherwise rebuilt from the store's rows and cached vectors."""
+    version, rows = snapshot(store)
+    directory = index_directory(store.data_dir, embedder_name)
+    indexes, vectors = {}, None
+    for audience in AUDIENCES:
+        lexical = build_audience_index(audience, rows, {}, dim)
+        index = _load_saved(directory, audience, version, lexical)
+        if index is None:
+            if vectors is None:
+                vectors = _vectors_for(store, embedder_name, rows)
+            index = build_audience_index(audience, rows, vectors, dim)
+        indexes[audience] = index
+    return version, indexes

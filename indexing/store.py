@@ -5,8 +5,12 @@ Every change bumps ``knowledge_version`` so running engines reload on the next q
 """
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,8 +26,62 @@ ENTRY_COLUMNS = {
 }
 
 
+LOCK_FILE = "knowledge.lock"
+# Compared to tell a changed entry from an unchanged one (analysis, bookkeeping and the
+# entry's place in its file do not count).
+_NOT_COMPARED = ("modified_at", "modified_by", "line", "source", "terms", "reading_grams")
+_HELD = threading.local()
+
+
+@contextmanager
+def knowledge_write_lock(data_dir: str | Path):
+    """One knowledge change at a time per data dir, across threads and processes.
+
+    An ``flock`` on ``knowledge.lock`` in the data dir (each acquisition opens its own file
+    description, so threads of one process exclude each other too); the kernel releases it
+    when a killed process dies. Re-entrant within a thread.
+    """
+    key = str(Path(data_dir).resolve())
+    held = getattr(_HELD, "paths", None)
+    if held is None:
+        held = _HELD.paths = {}
+    if held.get(key):
+        held[key] += 1
+        try:
+            yield
+        finally:
+            held[key] -= 1
+        return
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(os.path.join(key, LOCK_FILE), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        held[key] = 1
+        try:
+            yield
+        finally:
+            held[key] = 0
+    finally:
+        os.close(descriptor)  # closing the description releases the lock
+
+
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class KnowledgeChanges:
+    """Everything one import changes, applied by ``KnowledgeStore.apply_changes`` at once."""
+
+    changed_by: str
+    saves: list[tuple[dict, dict | None]] = field(default_factory=list)   # (new row, row before or None)
+    moved: list[tuple[str, str]] = field(default_factory=list)             # unchanged entry → new source
+    reanalyzed: dict[str, tuple[list, list]] = field(default_factory=dict)  # id → (terms, reading grams)
+    retired: list[dict] = field(default_factory=list)                      # rows before retirement
+    sources: list[dict] = field(default_factory=list)                      # path, sha256, entries, root
+    forgotten_sources: list[str] = field(default_factory=list)
+    settings: dict[str, str] = field(default_factory=dict)                 # synonyms, rules:*
+    departments: list[dict] | None = None
 
 
 class KnowledgeStore:
@@ -105,18 +163,39 @@ class KnowledgeStore:
         return {r["id"] for r in self.db.query("select id from entries where source = ? and status = 'active'",
                                                [source])}
 
+    def rows_by_id(self, ids) -> dict[str, dict]:
+        """Stored rows (any status) of the given entry ids."""
+        ids, found = list(ids), {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.query(f"select * from entries where id in ({marks})", chunk):
+                found[row["id"]] = row
+        return found
+
+    @staticmethod
+    def entry_record(entry: Entry, analysis: tuple[list, list], changed_by: str) -> dict:
+        """The row stored for an entry with its analysis."""
+        record = entry.to_dict()
+        record["alternates"] = json.dumps(list(entry.alternates), ensure_ascii=False)
+        record["content_hash"] = entry.content_hash()
+        record["terms"] = json.dumps(list(analysis[0]), ensure_ascii=False)
+        record["reading_grams"] = json.dumps(list(analysis[1]), ensure_ascii=False)
+        record["modified_at"] = now_iso()
+        record["modified_by"] = changed_by
+        return record
+
+    @staticmethod
+    def same_content(before: dict | None, record: dict) -> bool:
+        """True when a stored row already holds ``record`` (ignoring analysis and bookkeeping)."""
+        return before is not None and all(before.get(k) == v for k, v in record.items() if k not in _NOT_COMPARED)
+
     def save_entry(self, entry: Entry, analysis: tuple[list, list], changed_by: str = "import",
                    action: str | None = None) -> str:
         """Insert or update one entry; records history. Returns 'added', 'changed', 'unchanged'."""
         with self.lock:
             before = self.row(entry.id)
-            record = entry.to_dict()
-            record["alternates"] = json.dumps(list(entry.alternates), ensure_ascii=False)
-            record["content_hash"] = entry.content_hash()
-            record["terms"] = json.dumps(analysis[0], ensure_ascii=False)
-            record["reading_grams"] = json.dumps(analysis[1], ensure_ascii=False)
-            record["modified_at"] = now_iso()
-            record["modified_by"] = changed_by
+            record = self.entry_record(entry, analysis, changed_by)
             if before is not None:
                 comparable = {k: v for k, v in record.items()
                               if k not in ("modified_at", "modified_by", "line", "source")}
@@ -139,11 +218,85 @@ class KnowledgeStore:
             self._history(entry_id, changed_by, "retired", before, self.row(entry_id))
             return True
 
-    def _history(self, entry_id, changed_by, action, before, after):
+    @staticmethod
+    def _history_row(entry_id, changed_by, action, before, after) -> dict:
         strip = lambda r: None if r is None else json.dumps(  # noqa: E731
             {k: v for k, v in r.items() if k not in ("terms", "reading_grams")}, ensure_ascii=False)
-        self.db["entry_history"].insert({"entry_id": entry_id, "changed_at": now_iso(), "changed_by": changed_by,
-                                         "action": action, "before": strip(before), "after": strip(after)})
+        return {"entry_id": entry_id, "changed_at": now_iso(), "changed_by": changed_by,
+                "action": action, "before": strip(before), "after": strip(after)}
+
+    def _history(self, entry_id, changed_by, action, before, after):
+        self.db["entry_history"].insert(self._history_row(entry_id, changed_by, action, before, after))
+
+    # --- one import, applied at once -----------------------------------------------------------
+    @contextmanager
+    def transaction(self):
+        """One write transaction: everything inside commits together or not at all.
+
+        Only plain ``execute``/``executemany`` may run inside (sqlite_utils' table helpers
+        commit on their own)."""
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db.conn
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    def _ensure_entry_columns(self, columns):
+        existing = self.db["entries"].columns_dict
+        for column in columns:
+            if column not in existing:
+                self.db["entries"].add_column(column, str)
+
+    def apply_changes(self, changes: "KnowledgeChanges") -> int:
+        """Write an import's changes and bump the knowledge version in ONE transaction.
+
+        A process killed before the commit leaves the knowledge exactly as it was; after it,
+        exactly as the import meant. Returns the new knowledge version."""
+        columns = list(dict.fromkeys(k for record, _ in changes.saves for k in record))
+        self._ensure_entry_columns(columns)
+        upsert = (f"insert into entries ({', '.join(columns)}) values ({', '.join('?' * len(columns))}) "
+                  f"on conflict(id) do update set " + ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id"))
+        history = []
+        with self.transaction() as conn:
+            if changes.saves:
+                conn.executemany(upsert, [[record.get(c) for c in columns] for record, _ in changes.saves])
+            for record, before in changes.saves:
+                action = "added" if before is None else "changed"
+                history.append(self._history_row(record["id"], changes.changed_by, action, before, record))
+            if changes.moved:
+                conn.executemany("update entries set source = ? where id = ?",
+                                 [(source, entry_id) for entry_id, source in changes.moved])
+            if changes.reanalyzed:
+                conn.executemany("update entries set terms = ?, reading_grams = ? where id = ?",
+                                 [(json.dumps(list(t), ensure_ascii=False), json.dumps(list(g), ensure_ascii=False), i)
+                                  for i, (t, g) in changes.reanalyzed.items()])
+            stamp = now_iso()
+            for before in changes.retired:
+                after = {**before, "status": "retired", "modified_at": stamp, "modified_by": changes.changed_by}
+                conn.execute("update entries set status = 'retired', modified_at = ?, modified_by = ? where id = ?",
+                             [stamp, changes.changed_by, before["id"]])
+                history.append(self._history_row(before["id"], changes.changed_by, "retired", before, after))
+            conn.executemany("insert into entry_history (entry_id, changed_at, changed_by, action, before, after) "
+                             "values (:entry_id, :changed_at, :changed_by, :action, :before, :after)", history)
+            for source in changes.sources:
+                conn.execute("insert into sources (path, sha256, imported_at, entries, root) values (?, ?, ?, ?, ?) "
+                             "on conflict(path) do update set sha256 = excluded.sha256, imported_at = "
+                             "excluded.imported_at, entries = excluded.entries, root = coalesce(excluded.root, root)",
+                             [source["path"], source["sha256"], stamp, source["entries"], source.get("root")])
+            conn.executemany("delete from sources where path = ?", [(p,) for p in changes.forgotten_sources])
+            settings = dict(changes.settings)
+            if changes.departments is not None:
+                conn.execute("delete from departments")
+                conn.executemany("insert or replace into departments (name, data) values (?, ?)",
+                                 [(d["name"], json.dumps(d, ensure_ascii=False)) for d in changes.departments])
+            version = self.knowledge_version() + 1
+            settings["knowledge_version"] = str(version)
+            conn.executemany("insert into settings (key, value) values (?, ?) "
+                             "on conflict(key) do update set value = excluded.value", list(settings.items()))
+        return version
 
     def history(self, entry_id: str) -> list[dict]:
         return list(self.db.query("select * from entry_history where entry_id = ? order by id desc", [entry_id]))
@@ -184,10 +337,10 @@ class KnowledgeStore:
         return found
 
     def store_vectors(self, model: str, vectors: dict[str, np.ndarray]):
-        with self.lock:
-            self.db["vectors"].upsert_all(
-                [{"model": model, "text_hash": h, "vector": np.asarray(v, dtype=np.float32).tobytes()}
-                 for h, v in vectors.items()], pk=("model", "text_hash"))
+        """Cache vectors by content hash (harmless before an import commits: nothing refers to them)."""
+        with self.transaction() as conn:
+            conn.executemany("insert or replace into vectors (model, text_hash, vector) values (?, ?, ?)",
+                             [(model, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in vectors.items()])
 
     # --- synonyms and departments -------------------------------------------------------------
     def synonyms(self) -> SynonymTable:

@@ -3,21 +3,18 @@ fused with weights fitted on the dev set. Indexes load once per process and relo
 the knowledge version changes (an import or an admin edit)."""
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import faiss
 import numpy as np
 
 from bot.answering.answer import Hit
 from bot.answering.calibration import Calibration, load_calibration
 from indexing.embeddings import get_embedder
-from indexing.entries import Entry, visible_audiences
-from indexing.importer import INDEX_DIR
+from indexing.entries import visible_audiences
 from indexing.japanese import JapaneseAnalyzer, KanaSpelling
-from indexing.search_index import AudienceIndex, build_audience_index, embedding_texts, text_hash
+from indexing.search_index import AudienceIndex, load_indexes
 from indexing.store import KnowledgeStore
 
 DENSE_CANDIDATES = 100
@@ -44,35 +41,13 @@ class Retriever:
         with self._lock:
             if version == self._version:
                 return
-            rows = self.store.index_rows()
-            hashes = [text_hash(role, text) for r in rows for role, text in embedding_texts(Entry.from_dict(r))]
-            indexes = {}
-            for audience in ("citizen", "staff"):
-                saved = self._load_saved(audience, version, rows)
-                if saved is None:
-                    vectors = self.store.cached_vectors(self.embedder.name, hashes)
-                    saved = build_audience_index(audience, rows, vectors, self.embedder.dim)
-                indexes[audience] = saved
+            version, indexes = load_indexes(self.store, self.embedder.name, self.embedder.dim)
             self._indexes = indexes
             self._spellings = {audience: KanaSpelling(index.terms.vocabulary_by_frequency())
                                for audience, index in indexes.items()}
             self.analyzer = JapaneseAnalyzer(self.store.synonyms())
             self.departments = self.store.departments()
             self._version = version
-
-    def _load_saved(self, audience: str, version: int, rows: list[dict]) -> AudienceIndex | None:
-        """The FAISS file written by the last import, if it matches the current knowledge."""
-        directory = self.store.data_dir / INDEX_DIR / self.embedder.name
-        meta_path, faiss_path = directory / f"{audience}.json", directory / f"{audience}.faiss"
-        if not (meta_path.exists() and faiss_path.exists()):
-            return None
-        meta = json.loads(meta_path.read_text())
-        lexical_only = build_audience_index(audience, rows, {}, self.embedder.dim)
-        if meta.get("version") != version or meta.get("ids") != [e.id for e in lexical_only.entries]:
-            return None
-        lexical_only.dense = faiss.read_index(str(faiss_path))
-        lexical_only.dense_rows = np.array(meta["rows"], dtype=np.int64)
-        return lexical_only
 
     def index(self, audience: str) -> AudienceIndex:
         visible_audiences(audience)  # validates

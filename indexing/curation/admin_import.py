@@ -7,17 +7,15 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexing.curation.editing import WRITE_LOCK, analyzer_for
 from indexing.curation.validation import CurationError
 from indexing.entries import CONTENT_FIELDS, ENTRY_AUDIENCES, Entry
-from indexing.importer import claim_ids, collect_files, refresh_indexes
+from indexing.importer import claim_ids, collect_files, import_paths, metadata_with_defaults
 from indexing.loaders import KnowledgeFileError, RowProblem, load_knowledge_file
-from indexing.loaders.source_metadata import SourceMetadata, metadata_for
-from indexing.search_index import analyze_entry
-from indexing.store import KnowledgeStore
+from indexing.loaders.source_metadata import metadata_for
+from indexing.store import KnowledgeStore, knowledge_write_lock
 
 
 # --- import preview and apply ----------------------------------------------------------------------
@@ -86,15 +84,6 @@ def _differing_fields(before: Entry, after: Entry) -> list[str]:
     return [name for name in CONTENT_FIELDS if getattr(before, name) != getattr(after, name)]
 
 
-def _with_defaults(metadata: SourceMetadata, defaults: dict | None) -> SourceMetadata:
-    """File metadata with ``defaults`` filling only what the file (and sources.toml) leave empty."""
-    if not defaults:
-        return metadata
-    fill = {k: str(v) for k, v in defaults.items()
-            if v and k in SourceMetadata.__dataclass_fields__ and not getattr(metadata, k)}
-    return replace(metadata, **fill)
-
-
 def _plan_file(store: KnowledgeStore, path: Path, name: str, source: str, audience: str,
                defaults: dict | None) -> FilePlan:
     """A file's entries and bad rows (or why it cannot be read), not yet compared with the store."""
@@ -102,7 +91,7 @@ def _plan_file(store: KnowledgeStore, path: Path, name: str, source: str, audien
     try:
         raw = path.read_bytes()
         plan.digest = hashlib.sha256(raw + audience.encode()).hexdigest()
-        metadata = _with_defaults(metadata_for(path, forced_audience=audience), defaults)
+        metadata = metadata_with_defaults(metadata_for(path, forced_audience=audience), defaults)
         loaded = load_knowledge_file(path, metadata)
     except KnowledgeFileError as exc:
         plan.errors = exc.all_problems()
@@ -169,24 +158,24 @@ def preview_import(store: KnowledgeStore, paths: list[str | Path], audience: str
 def apply_import(store: KnowledgeStore, paths: list[str | Path], changed_by: str, audience: str = "",
                  source_keys: dict[str, str] | None = None, defaults: dict | None = None,
                  names: dict[str, str] | None = None, embedder_spec: str = "") -> ImportPlan:
-    """Apply what ``preview_import`` shows (recomputed now, so nothing stale is applied).
+    """Apply what ``preview_import`` shows, through the same pipeline as ``madoguchi import``
+    (one transaction, the data dir's knowledge lock, synonym and department files honoured).
 
     Bad rows are skipped as in ``madoguchi import``; a file that cannot be read at all
     stops the whole import before anything changes.
     """
-    with WRITE_LOCK:
+    with knowledge_write_lock(store.data_dir):
         plan = preview_import(store, paths, audience, source_keys, defaults, names)
         if plan.errors:
             name, line, message = plan.errors[0]
             raise CurationError(f"{name}:{line}: {message}" if line else f"{name}: {message}")
-        analyzer = analyzer_for(store)
-        for file in plan.files:
-            for entry in file.entries:
-                store.save_entry(entry, analyze_entry(analyzer, entry), changed_by=changed_by)
-            for gone in file.retired:
-                store.retire(gone.id, changed_by=changed_by)
-            store.record_source(file.source, file.digest, len(file.entries))
-        plan.embedded = refresh_indexes(store, embedder_spec)
+        try:
+            report = import_paths(paths, store.data_dir, audience=audience, embedder_spec=embedder_spec,
+                                  changed_by=changed_by, defaults=defaults, source_keys=source_keys, names=names,
+                                  folder_sync=False)
+        except KnowledgeFileError as exc:
+            raise CurationError(str(exc)) from exc
+        plan.embedded = report.embedded
         plan.applied = True
     return plan
 

@@ -23,7 +23,7 @@ from indexing.entries import EDITABLE_FIELDS, Entry
 from indexing.importer import refresh_indexes
 from indexing.japanese import JapaneseAnalyzer
 from indexing.search_index import analyze_entry
-from indexing.store import KnowledgeStore
+from indexing.store import KnowledgeStore, knowledge_write_lock
 
 # Source key of entries written in the admin UI rather than imported from a file:
 # a file import never retires them.
@@ -61,7 +61,7 @@ def create_entry(store: KnowledgeStore, values: dict, changed_by: str, embedder_
     values = {"audience": "citizen", **values}
     clean = validate_fields(values, kind="faq")
     entry_id = (entry_id or "").strip()
-    with WRITE_LOCK:
+    with WRITE_LOCK, knowledge_write_lock(store.data_dir):
         if not entry_id:
             entry_id = next_entry_id(store)
         elif not _ID_PATTERN.match(entry_id):
@@ -86,7 +86,7 @@ def update_entry(store: KnowledgeStore, entry_id: str, values: dict, changed_by:
                  embedder_spec: str = "") -> tuple[Entry, bool]:
     """Edit an entry's fields; returns (entry, changed). 更新日 moves to today when the text changes
     and the editor left the date as it was."""
-    with WRITE_LOCK:
+    with WRITE_LOCK, knowledge_write_lock(store.data_dir):
         before = get_entry(store, entry_id)
         values = {k: v for k, v in values.items() if k in EDITABLE_FIELDS}
         if before.kind != "faq":
@@ -102,7 +102,7 @@ def update_entry(store: KnowledgeStore, entry_id: str, values: dict, changed_by:
 
 def retire_entry(store: KnowledgeStore, entry_id: str, changed_by: str, embedder_spec: str = "") -> bool:
     """Take an entry out of the answers (never deleted). False when it was already retired."""
-    with WRITE_LOCK:
+    with WRITE_LOCK, knowledge_write_lock(store.data_dir):
         get_entry(store, entry_id)
         retired = store.retire(entry_id, changed_by=changed_by)
         if retired:
@@ -112,7 +112,7 @@ def retire_entry(store: KnowledgeStore, entry_id: str, changed_by: str, embedder
 
 def restore_entry(store: KnowledgeStore, entry_id: str, changed_by: str, embedder_spec: str = "") -> bool:
     """Put a retired entry back into the answers."""
-    with WRITE_LOCK:
+    with WRITE_LOCK, knowledge_write_lock(store.data_dir):
         entry = get_entry(store, entry_id)
         if entry.status == "active":
             return False
@@ -131,7 +131,7 @@ def add_alternate(store: KnowledgeStore, entry_id: str, phrasing: str, changed_b
         raise CurationError("追加する聞き方が空です。")
     if len(phrasing) > MAX_TITLE_CHARS:
         raise CurationError(f"聞き方は{MAX_TITLE_CHARS}文字以内にしてください。")
-    with WRITE_LOCK:
+    with WRITE_LOCK, knowledge_write_lock(store.data_dir):
         entry = get_entry(store, entry_id)
         if entry.kind != "faq":
             raise CurationError("別の聞き方を追加できるのは FAQ のエントリだけです。")

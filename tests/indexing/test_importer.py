@@ -100,3 +100,73 @@ def test_a_folder_with_no_knowledge_files_is_an_error_not_a_mass_retirement(tmp_
     else:
         raise AssertionError("an empty folder must be refused")
     assert KnowledgeStore(data).get("1").status == "active"
+
+
+def test_plan_writes_nothing_and_apply_changes_everything_in_one_version(tmp_path):
+    from indexing.importer import apply_plan, embed_plan, plan_import
+
+    folder = tmp_path / "k"
+    _faq(folder, "a.csv", [("1", "ごみの出し方を教えてください", "朝8時30分までに出してください", "ごみ"),
+                           ("2", "児童手当はいつ振り込まれますか", "6月・10月・2月です", "子育て")])
+    data = tmp_path / "data"
+    import_paths([folder], data)
+    store = KnowledgeStore(data)
+    version = store.knowledge_version()
+    _faq(folder, "a.csv", [("1", "ごみの出し方を教えてください", "朝8時までに出してください", "ごみ"),
+                           ("3", "保育園の申し込み方法", "こども課で受け付けます", "子育て")])
+    (folder / "synonyms.txt").write_text("ごみ,ゴミ\n", encoding="utf-8")
+    plan = plan_import(store, [folder])
+    assert (plan.report.added, plan.report.changed, plan.report.retired) == (["3"], ["1"], ["2"])
+    # Planning wrote nothing: same version, same entries, same synonyms.
+    assert store.knowledge_version() == version and store.get("3") is None
+    assert store.get("2").status == "active" and store.synonyms_text() == ""
+    assert embed_plan(store, plan) >= 2  # the new question and the changed answer
+    assert store.knowledge_version() == version and store.get("3") is None
+    assert apply_plan(store, plan) == version + 1
+    assert store.get("3").status == "active" and store.get("2").status == "retired"
+    assert "朝8時まで" in store.get("1").body and store.synonyms_text() == "ごみ,ゴミ\n"
+    assert [h["action"] for h in store.history("2")][:1] == ["retired"]
+
+
+def test_a_failing_apply_rolls_everything_back(tmp_path, monkeypatch):
+    import pytest
+
+    from indexing.importer import embed_plan, plan_import
+    from indexing.store import KnowledgeChanges
+
+    folder = tmp_path / "k"
+    _faq(folder, "a.csv", [("1", "ごみの出し方を教えてください", "朝8時30分までに出してください", "ごみ")])
+    data = tmp_path / "data"
+    import_paths([folder], data)
+    store = KnowledgeStore(data)
+    version = store.knowledge_version()
+    _faq(folder, "a.csv", [("2", "児童手当はいつ振り込まれますか", "6月・10月・2月です", "子育て")])
+    plan = plan_import(store, [folder])
+    embed_plan(store, plan)
+    # A departments list without a name breaks the last statements of the transaction.
+    broken = KnowledgeChanges(**{**plan.changes.__dict__, "departments": [{"phone": "0"}]})
+    with pytest.raises(KeyError):
+        store.apply_changes(broken)
+    assert store.knowledge_version() == version
+    assert store.get("1").status == "active" and store.get("2") is None
+    assert [h["action"] for h in store.history("1")] == ["added"]
+
+
+def test_imports_of_one_data_dir_are_serialized_across_processes(tmp_path):
+    import subprocess
+    import sys
+
+    from indexing.store import knowledge_write_lock
+
+    data = tmp_path / "data"
+    probe = ("import sys; from indexing.store import knowledge_write_lock\n"
+             "with knowledge_write_lock(sys.argv[1]): print('acquired', flush=True)\n")
+    with knowledge_write_lock(data):
+        child = subprocess.Popen([sys.executable, "-c", probe, str(data)], stdout=subprocess.PIPE, text=True)
+        try:
+            child.wait(timeout=1.5)
+            raise AssertionError("a second process took the knowledge lock while it was held")
+        except subprocess.TimeoutExpired:
+            pass
+    out, _ = child.communicate(timeout=60)
+    assert out.strip() == "acquired"

@@ -1,0 +1,128 @@
+"""Query latency and memory over synthetic knowledge of 10,000 and 50,000 entries.
+
+    python -m benchmarks.scale [--sizes 10000 50000] [--queries 300]
+
+How the knowledge is made: the sample knowledge's analyzed entries (knowledge/ imported
+into a temporary data dir, or --from DIR) are copied round-robin with distinct ids and
+titles; each copy keeps its original's analyzed terms plus a few terms drawn from the
+whole vocabulary, so BM25 postings grow like a real corpus's. Vectors are random
+unit-normal vectors (not an embedder's): the dense search costs the same per vector, and
+embedding 100,000+ texts would take hours. Everything is written through the store and
+saved/loaded through indexing.search_index like a real import, then questions from the
+dev set are ranked in process (Retriever.rank: query embedding with the real embedder,
+BM25 on terms and readings, FAISS, fusion, signals).
+
+Prints per size: entries, vectors, load seconds, rank p50/p95 ms (and without the
+query embedding), RSS after loading.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.common import DEVSET, percentile
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def synthesize(source_dir: Path, target: Path, size: int, embedder_name: str, dim: int, seed: int = 0) -> int:
+    from indexing.entries import Entry
+    from indexing.search_index import embedding_texts, save_indexes, text_hash
+    from indexing.store import KnowledgeChanges, KnowledgeStore
+
+    rng = random.Random(seed)
+    vectors_rng = np.random.default_rng(seed)
+    base = KnowledgeStore(source_dir).index_rows()
+    vocabulary = sorted({t for r in base for t in json.loads(r["terms"] or "[]")})
+    store = KnowledgeStore(target)
+    saves, texts = [], {}
+    for number in range(size):
+        row = dict(base[number % len(base)])
+        row["id"] = f"S{number:06d}"
+        row["title"] = f"{row['title']}（{number}）"
+        row["terms"] = json.dumps(json.loads(row["terms"] or "[]") + rng.sample(vocabulary, 5), ensure_ascii=False)
+        row["status"] = "active"
+        saves.append((row, None))
+        for role, text in embedding_texts(Entry.from_dict(row)):
+            texts[text_hash(role, text)] = None
+    hashes = list(texts)
+    for start in range(0, len(hashes), 20000):
+        chunk = hashes[start:start + 20000]
+        matrix = vectors_rng.standard_normal((len(chunk), dim)).astype(np.float32)
+        matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+        store.store_vectors(embedder_name, dict(zip(chunk, matrix)))
+    store.apply_changes(KnowledgeChanges(changed_by="benchmark", saves=saves))
+    save_indexes(store, embedder_name, dim)
+    return len(hashes)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 50000])
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--from", dest="source", type=Path, help="a data dir with imported knowledge to copy")
+    args = parser.parse_args(argv)
+
+    from bot.answering.evaluation import load_devset
+    from bot.answering.retrieval import Retriever, entry_scores
+    from indexing.embeddings import get_embedder
+
+    workdir = Path(tempfile.mkdtemp(prefix="madoguchi-scale-"))
+    try:
+        source = args.source
+        if source is None:
+            from benchmarks.common import ensure_sample_data
+            source = workdir / "sample"
+            ensure_sample_data(source)
+        embedder = get_embedder("")
+        questions = [(q.text, q.audience) for q in load_devset(DEVSET)]
+        print(f"embedder {embedder.name}; vectors random unit-normal; {len(questions)} dev-set questions")
+        for size in args.sizes:
+            target = workdir / f"scale-{size}"
+            started = time.perf_counter()
+            vectors = synthesize(source, target, size, embedder.name, embedder.dim)
+            built = time.perf_counter() - started
+            before = rss_mb()
+            started = time.perf_counter()
+            retriever = Retriever(target)
+            loaded = time.perf_counter() - started
+            after = rss_mb()
+            for text, audience in questions[:20]:
+                retriever.rank(text, audience)
+            rank_ms, search_ms = [], []
+            for i in range(args.queries):
+                text, audience = questions[i % len(questions)]
+                t0 = time.perf_counter()
+                retriever.rank(text, audience)
+                rank_ms.append((time.perf_counter() - t0) * 1000)
+                index = retriever.index(audience)
+                analysis = retriever.analyzer.analyze(text)
+                vector = embedder.embed_queries([text])[0]
+                t0 = time.perf_counter()
+                entry_scores(index, analysis, vector)
+                search_ms.append((time.perf_counter() - t0) * 1000)
+            print(f"{size:6d} entries, {vectors} vectors: built {built:.0f} s, loaded {loaded:.1f} s; "
+                  f"rank p50 {percentile(rank_ms, 50):.1f} ms p95 {percentile(rank_ms, 95):.1f} ms; "
+                  f"scoring only (BM25+FAISS) p50 {percentile(search_ms, 50):.1f} ms p95 {percentile(search_ms, 95):.1f} ms; "
+                  f"RSS {after:.0f} MB (+{after - before:.0f} MB for the indexes)", flush=True)
+            del retriever
+            shutil.rmtree(target, ignore_errors=True)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
