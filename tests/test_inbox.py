@@ -175,3 +175,11 @@ def test_the_worker_applies_each_outcome(tmp_path):
     assert seen == {"line:evt-1": 1, "line:evt-2": 1, "line:evt-3": 2, "line:evt-4": 2}
     assert "gave up after 2 attempts" in check.get("line:evt-3")["outcome"]
     check.close()
+
+
+def test_events_caught_mid_send_are_resumed_first(inbox):
+    inbox.add([event(1), event(2), event(3)])
+    inbox.claim("w1", limit=3)
+    inbox.mark_progress("line:evt-3", "reply")
+    inbox.release("w1")
+    assert [e.event_key for e in inbox.claim("w2", limit=3)] == ["line:evt-3", "line:evt-1", "line:evt-2"]

@@ -200,7 +200,9 @@ class Inbox:
                 "select event_key, channel, payload, state, attempts, lease_owner, lease_until, progress, "
                 "received_at, inquiry_id from channel_inbox "
                 f"where state in ('pending', 'answering') and not_before <= ?{where} "
-                "order by received_at, event_key limit ?", [now, *params, max(limit * 4, 32)]))
+                # Events an attempt had started sending first: whether the platform has the
+                # answer is easiest to tell soon (a LINE reply token is valid about a minute).
+                "order by progress = '', received_at, event_key limit ?", [now, *params, max(limit * 4, 32)]))
             claimed = []
             for row in rows:
                 if len(claimed) >= limit:
