@@ -265,3 +265,44 @@ def test_a_failing_bot_still_gets_an_apology(client, slack_api, server, monkeypa
     send_event(client, slack_mention_event(STAFF_QUESTION, channel=channel))
     post = post_for(slack_api, channel)
     assert "申し訳ありません" in post.json["text"] and not post.json.get("blocks")
+
+
+# --- the inbox ---------------------------------------------------------------------------------
+def wait_closed(server, event_id, timeout: float = 15.0) -> dict:
+    """The event's inbox row once it is done or failed (the post arrives before the row is closed)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        row = server.runtime.inbox.inbox.get(f"slack:{event_id}")
+        if row and row["state"] in ("done", "failed_permanent"):
+            return row
+        assert time.monotonic() < deadline, f"inbox row still {row and row['state']}"
+        time.sleep(0.02)  # the worker closes the row right after Slack's answer: poll, bounded
+
+
+def test_an_event_is_stored_before_the_200_and_logged_once_with_its_key(client, slack_api, server):
+    channel = unique("CSTORED")
+    event_id = unique("EvStored")
+    assert send_event(client, slack_mention_event(STAFF_QUESTION, channel=channel), event_id=event_id).status_code == 200
+    assert server.runtime.inbox.inbox.get(f"slack:{event_id}") is not None  # committed before the response
+    post_for(slack_api, channel)
+    row = wait_closed(server, event_id)
+    assert (row["state"], row["outcome"], row["payload"]) == ("done", "post", None)
+    [inquiry] = inquiries(server, "record_key = ?", [f"event:slack:{event_id}"])
+    assert row["inquiry_id"] == inquiry["id"]
+    # A retry after the answer inserts nothing and posts nothing.
+    assert send_event(client, slack_mention_event(STAFF_QUESTION, channel=channel), event_id=event_id,
+                      retry_num=3).status_code == 200
+    flush(client, slack_api)
+    assert len([p for p in slack_api.posts() if p.json.get("channel") == channel]) == 1
+
+
+def test_a_post_slack_refuses_is_a_permanent_failure_not_retried(client, slack_api, server):
+    channel = unique("CGONE")
+    slack_api.missing_channels.add(channel)
+    event_id = unique("EvGone")
+    assert send_event(client, slack_mention_event(STAFF_QUESTION, channel=channel), event_id=event_id).status_code == 200
+    row = wait_closed(server, event_id)
+    assert (row["state"], row["outcome"], row["payload"]) == ("failed_permanent", "post refused channel_not_found",
+                                                              None)
+    flush(client, slack_api)
+    assert len([p for p in slack_api.posts() if p.json.get("channel") == channel]) == 1

@@ -23,6 +23,7 @@ class FakeSlackApi(FakeServer):
         self.bot_token = bot_token
         self.app_token = app_token
         self.socket_acks: list[dict] = []
+        self.missing_channels: set[str] = set()  # chat.postMessage there: channel_not_found
         self._sockets: set[web.WebSocketResponse] = set()
         self._ts = itertools.count(1)
 
@@ -60,6 +61,8 @@ class FakeSlackApi(FakeServer):
                                       "bot_id": BOT_ID, "is_enterprise_install": False})
         if method == "chat.postMessage":
             payload = item.json if isinstance(item.json, dict) else item.form
+            if payload.get("channel") in self.missing_channels:
+                return web.json_response({"ok": False, "error": "channel_not_found"})
             return web.json_response({"ok": True, "channel": payload.get("channel"),
                                       "ts": f"1700000000.{next(self._ts):06d}",
                                       "message": {"text": payload.get("text", "")}})
