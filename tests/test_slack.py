@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import time
 import uuid
 
@@ -306,3 +307,50 @@ def test_a_post_slack_refuses_is_a_permanent_failure_not_retried(client, slack_a
                                                               None)
     flush(client, slack_api)
     assert len([p for p in slack_api.posts() if p.json.get("channel") == channel]) == 1
+
+
+def leave_unfinished_after_posting(server, event_id, channel, thread_ts, progress="post"):
+    """The inbox row a process killed right after Slack accepted its post leaves behind."""
+    db = sqlite3.connect(server.runtime.settings.data_dir / "madoguchi.db", isolation_level=None)
+    try:
+        payload = {"channel": channel, "thread_ts": thread_ts, "question": STAFF_QUESTION, "team_id": "T0001",
+                   "user": "U0000STAFF1"}
+        db.execute("update channel_inbox set state = 'pending', progress = ?, payload = ?, finished_at = null "
+                   "where event_key = ?", [progress, json.dumps(payload), f"slack:{event_id}"])
+    finally:
+        db.close()
+
+
+def test_a_resumed_event_whose_post_went_out_is_not_posted_again(client, slack_api, server):
+    channel, event_id = unique("CRESUMED"), unique("EvResumed")
+    mention = slack_mention_event(STAFF_QUESTION, channel=channel)
+    send_event(client, mention, event_id=event_id)
+    [post] = [post_for(slack_api, channel)]
+    assert post.json["metadata"]["event_payload"] == {"event_key": f"slack:{event_id}"}
+    wait_closed(server, event_id)
+    leave_unfinished_after_posting(server, event_id, channel, mention["ts"])
+    row = wait_closed(server, event_id)
+    assert (row["state"], row["outcome"]) == ("done", "post (found after a restart)")
+    assert len([p for p in slack_api.posts() if p.json.get("channel") == channel]) == 1
+
+
+def test_without_history_scope_a_resumed_event_is_posted_again_with_the_same_answer(client, slack_api, server):
+    channel, event_id = unique("CNOSCOPE"), unique("EvNoScope")
+    mention = slack_mention_event(STAFF_QUESTION, channel=channel)
+    send_event(client, mention, event_id=event_id)
+    first = post_for(slack_api, channel)
+    wait_closed(server, event_id)
+    slack_api.missing_scopes.add("conversations.replies")
+    try:
+        db = sqlite3.connect(server.runtime.settings.data_dir / "madoguchi.db", isolation_level=None)
+        db.execute("update channel_inbox set answer = ? where event_key = ?",
+                   [json.dumps({"text": first.json["text"], "blocks": first.json["blocks"]}), f"slack:{event_id}"])
+        db.close()
+        leave_unfinished_after_posting(server, event_id, channel, mention["ts"])
+        row = wait_closed(server, event_id)
+    finally:
+        slack_api.missing_scopes.discard("conversations.replies")
+    assert (row["state"], row["outcome"]) == ("done", "post")
+    posts = [p for p in slack_api.posts() if p.json.get("channel") == channel]
+    assert len(posts) == 2 and posts[1].json["blocks"] == first.json["blocks"]  # the stored answer, not a new one
+    assert len(inquiries(server, "record_key = ?", [f"event:slack:{event_id}"])) == 1

@@ -14,6 +14,8 @@ One row of ``channel_inbox`` per platform event, keyed by the platform's own id
     not_before     epoch seconds; retries wait for their backoff
     progress       how far the last attempt got before sending: '' | reply | push | post
                    (tells a resumed attempt whether the platform may already have the answer)
+    answer         the rendered answer being sent (JSON), so that a resumed attempt sends the
+                   very same messages without answering again; NULL once done (personal data)
     outcome        the last result, e.g. 'reply', 'push', 'push 409', 'refused 400' (no text, no ids)
     inquiry_id     the inquiry row written with the answer
     received_at, updated_at, finished_at   UTC ISO 8601
@@ -67,6 +69,7 @@ create table if not exists channel_inbox (
     lease_until real,
     not_before  real not null default 0,
     progress    text not null default '',
+    answer      text,
     outcome     text not null default '',
     inquiry_id  integer,
     received_at text not null,
@@ -75,6 +78,13 @@ create table if not exists channel_inbox (
 );
 create index if not exists idx_channel_inbox_todo on channel_inbox (state, not_before, received_at);
 """
+
+
+def _json(text: str | None, default):
+    try:
+        return json.loads(text) if text else default
+    except ValueError:
+        return default
 
 
 def utc_now() -> str:
@@ -114,6 +124,7 @@ class InboxEvent:
     progress: str            # what the previous attempt had started ('' on a first attempt)
     received_at: str
     inquiry_id: int | None = None
+    answer: object = None    # what the previous attempt was sending (JSON), if it got that far
 
 
 class Inbox:
@@ -198,7 +209,7 @@ class Inbox:
                 params = list(channels)
             rows = list(db.query(
                 "select event_key, channel, payload, state, attempts, lease_owner, lease_until, progress, "
-                "received_at, inquiry_id from channel_inbox "
+                "answer, received_at, inquiry_id from channel_inbox "
                 f"where state in ('pending', 'answering') and not_before <= ?{where} "
                 # Events an attempt had started sending first: whether the platform has the
                 # answer is easiest to tell soon (a LINE reply token is valid about a minute).
@@ -214,19 +225,19 @@ class Inbox:
                 db.execute("update channel_inbox set state = 'answering', attempts = ?, lease_owner = ?, "
                            "lease_until = ?, updated_at = ? where event_key = ?",
                            [attempts, owner, now + self.lease_seconds, utc_now(), row["event_key"]])
-                try:
-                    payload = json.loads(row["payload"] or "{}")
-                except ValueError:
-                    payload = {}
-                claimed.append(InboxEvent(row["event_key"], row["channel"], payload, attempts,
-                                          row["progress"] or "", row["received_at"], row["inquiry_id"]))
+                claimed.append(InboxEvent(row["event_key"], row["channel"], _json(row["payload"], {}), attempts,
+                                          row["progress"] or "", row["received_at"], row["inquiry_id"],
+                                          _json(row["answer"], None)))
         return claimed
 
-    def mark_progress(self, event_key: str, progress: str, inquiry_id: int | None = None):
-        """Record, before calling the platform, what this attempt is about to send."""
+    def mark_progress(self, event_key: str, progress: str, inquiry_id: int | None = None, answer=None):
+        """Record, before calling the platform, what this attempt is about to send (``answer``:
+        the rendered messages as JSON-able data; None keeps what is stored)."""
+        encoded = None if answer is None else json.dumps(answer, ensure_ascii=False)
         with self._transaction() as db:
             db.execute("update channel_inbox set progress = ?, inquiry_id = coalesce(?, inquiry_id), "
-                       "updated_at = ? where event_key = ?", [progress, inquiry_id, utc_now(), event_key])
+                       "answer = coalesce(?, answer), updated_at = ? where event_key = ?",
+                       [progress, inquiry_id, encoded, utc_now(), event_key])
 
     def finish(self, event_key: str, outcome: str, inquiry_id: int | None = None):
         """The platform accepted the answer: done, and the payload (personal data) is dropped."""
@@ -239,7 +250,7 @@ class Inbox:
     def _close(self, event_key: str, state: str, outcome: str, inquiry_id: int | None):
         now = utc_now()
         with self._transaction() as db:
-            db.execute("update channel_inbox set state = ?, payload = null, outcome = ?, "
+            db.execute("update channel_inbox set state = ?, payload = null, answer = null, outcome = ?, "
                        "inquiry_id = coalesce(?, inquiry_id), lease_owner = null, lease_until = null, "
                        "updated_at = ?, finished_at = ? where event_key = ?",
                        [state, outcome, inquiry_id, now, now, event_key])
@@ -256,8 +267,8 @@ class Inbox:
             if row is None:
                 return False
             if row["attempts"] >= self.max_attempts:
-                db.execute("update channel_inbox set state = 'failed_permanent', payload = null, outcome = ?, "
-                           "lease_owner = null, lease_until = null, updated_at = ?, finished_at = ? "
+                db.execute("update channel_inbox set state = 'failed_permanent', payload = null, answer = null, "
+                           "outcome = ?, lease_owner = null, lease_until = null, updated_at = ?, finished_at = ? "
                            "where event_key = ?", [f"{outcome}; gave up after {row['attempts']} attempts",
                                                    now, now, event_key])
                 return False

@@ -97,8 +97,8 @@ class InboxWorker:
             self.wake()
         return added
 
-    async def mark_progress(self, event_key: str, progress: str, inquiry_id: int | None = None):
-        await self._call(self.inbox.mark_progress, event_key, progress, inquiry_id)
+    async def mark_progress(self, event_key: str, progress: str, inquiry_id: int | None = None, answer=None):
+        await self._call(self.inbox.mark_progress, event_key, progress, inquiry_id, answer)
 
     def wake(self):
         if self._wake is not None:

@@ -195,6 +195,11 @@ class LineChannel:
             event = Event.from_dict(item.payload)
         except Exception:  # stored by another version, or damaged: retrying cannot help
             return Outcome.failed("unreadable payload")
+        if item.answer:  # an earlier attempt got as far as sending: the very same messages again
+            try:
+                return await self.deliver(item, event, [Message.from_dict(m) for m in item.answer], item.inquiry_id)
+            except (TypeError, ValueError):
+                log.warning("LINE stored answer unreadable; answering again")
         compose = self.plan(event)
         if compose is None:
             return Outcome.done("nothing to send")
@@ -258,8 +263,9 @@ class LineChannel:
     async def deliver(self, item: InboxEvent, event, messages_: list[Message], inquiry_id: int | None) -> Outcome:
         """Reply (free) with the event's token; if LINE refuses it, push (quota) with a retry key.
 
-        Each step is marked in the inbox before LINE is called, so that an attempt resumed after
-        a crash knows what may already have been sent:
+        Each step is marked in the inbox before LINE is called, with the messages, so that an
+        attempt resumed after a crash sends the very same messages (the inquiry was logged once,
+        with this answer) and knows what may already have been sent:
 
         * ``reply`` marked, and now the token is refused while it cannot have expired yet
           (``REPLY_TOKEN_TRUSTED_SECONDS``): the earlier attempt used it, the answer arrived;
@@ -267,10 +273,12 @@ class LineChannel:
           the event), and LINE accepts it at most once (409 for the repeats).
         """
         key = item.event_key
+        answer = None if item.answer else [m.to_dict() for m in messages_]  # stored with the first mark
         reply_token = getattr(event, "reply_token", None)
         if reply_token and item.progress != PUSH:
             replied_before = item.progress == REPLY
-            await self.runtime.inbox.mark_progress(key, REPLY, inquiry_id)
+            await self.runtime.inbox.mark_progress(key, REPLY, inquiry_id, answer)
+            answer = None
             try:
                 await self.api.reply_message(ReplyMessageRequest(reply_token=reply_token, messages=messages_),
                                              _request_timeout=API_TIMEOUT_SECONDS)
@@ -284,14 +292,14 @@ class LineChannel:
             except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
                 log.info("LINE reply not confirmed (%s); retrying", _describe(exc))
                 return Outcome.retry(f"reply {type(exc).__name__}")  # it may have arrived: progress stays
-        return await self.push(key, push_target(event.source), messages_, inquiry_id)
+        return await self.push(key, push_target(event.source), messages_, inquiry_id, answer)
 
     async def push(self, event_key: str, to: str | None, messages_: list[Message],
-                   inquiry_id: int | None = None) -> Outcome:
+                   inquiry_id: int | None = None, answer: list | None = None) -> Outcome:
         if not to:
             log.warning("LINE answer dropped: no reply token and no push target")
             return Outcome.failed("no push target", inquiry_id)
-        await self.runtime.inbox.mark_progress(event_key, PUSH, inquiry_id)
+        await self.runtime.inbox.mark_progress(event_key, PUSH, inquiry_id, answer)
         try:
             await self.api.push_message(PushMessageRequest(to=to, messages=messages_),
                                         x_line_retry_key=retry_key(event_key), _request_timeout=API_TIMEOUT_SECONDS)

@@ -37,6 +37,8 @@ COMMAND = "/madoguchi"
 MAX_BODY_BYTES = 1_000_000
 SOCKET_RETRY_SECONDS = 30
 POST = "post"  # inbox progress mark: the answer is being posted
+METADATA_EVENT_TYPE = "madoguchi_answer"  # message metadata of an answer: {"event_key": ...}
+LOOKUP_LIMIT = 200
 # Slack errors worth another attempt; any other error is a refusal (channel gone, no access, ...).
 TRANSIENT_ERRORS = ("internal_error", "fatal_error", "service_unavailable", "request_timeout")
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
@@ -142,21 +144,31 @@ class SlackChannel:
     async def handle(self, item: InboxEvent) -> Outcome:
         """Answer one stored event in its thread; done only when Slack accepted the post.
 
-        ``chat.postMessage`` has no idempotency key. The post is marked in the inbox before it
-        is sent and the event closed right after Slack accepts it; a crash between the two
-        (a few milliseconds) makes the resumed attempt post again: that window stays open.
+        ``chat.postMessage`` has no idempotency key. The post (with the event key in its
+        message metadata) is marked in the inbox before it is sent and the event closed right
+        after Slack accepts it. An attempt resumed after a crash between the two first looks
+        for that post in the thread or DM (``conversations.replies``/``.history``); only if it
+        cannot look (no ``channels:history``/``groups:history`` scope, Slack unreachable) does
+        it post again, which may show the answer twice.
         """
         payload = item.payload
         if not payload.get("channel"):
             return Outcome.failed("unreadable payload")
-        if item.progress == POST:
-            log.info("Slack event resumed after a crash while posting; posting again")
-        text, blocks, inquiry_id = await self._render(payload.get("question", ""), payload.get("team_id"),
-                                                      payload.get("user"), event_key=item.event_key)
-        await self.runtime.inbox.mark_progress(item.event_key, POST, inquiry_id)
+        if item.progress == POST and await self._already_posted(item):
+            return Outcome.done("post (found after a restart)", item.inquiry_id)
+        stored = item.answer if isinstance(item.answer, dict) and item.answer.get("text") else None
+        if stored is not None:  # an earlier attempt got as far as posting: the very same answer
+            text, blocks, inquiry_id = stored["text"], stored.get("blocks"), item.inquiry_id
+        else:
+            text, blocks, inquiry_id = await self._render(payload.get("question", ""), payload.get("team_id"),
+                                                          payload.get("user"), event_key=item.event_key)
+        await self.runtime.inbox.mark_progress(item.event_key, POST, inquiry_id,
+                                               None if stored else {"text": text, "blocks": blocks})
         try:
-            await self.app.client.chat_postMessage(channel=payload["channel"], thread_ts=payload.get("thread_ts"),
-                                                   text=text, blocks=blocks, unfurl_links=False)
+            await self.app.client.chat_postMessage(
+                channel=payload["channel"], thread_ts=payload.get("thread_ts"), text=text, blocks=blocks,
+                unfurl_links=False, metadata={"event_type": METADATA_EVENT_TYPE,
+                                              "event_payload": {"event_key": item.event_key}})
             return Outcome.done("post", inquiry_id)
         except SlackApiError as exc:
             error = exc.response.get("error", "error")
@@ -170,6 +182,30 @@ class SlackChannel:
             return Outcome.failed(f"post refused {error}", inquiry_id)
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             return Outcome.retry(f"post {type(exc).__name__}")
+
+    async def _already_posted(self, item: InboxEvent) -> bool:
+        """Whether the thread (or DM) holds our answer to this event, by its message metadata."""
+        payload, client = item.payload, self.app.client
+        try:
+            if payload.get("thread_ts"):
+                response = await client.conversations_replies(channel=payload["channel"], ts=payload["thread_ts"],
+                                                              include_all_metadata=True, limit=LOOKUP_LIMIT)
+            else:
+                response = await client.conversations_history(channel=payload["channel"], include_all_metadata=True,
+                                                              limit=LOOKUP_LIMIT)
+        except SlackApiError as exc:
+            log.info("Slack post of a resumed event not looked up (%s); posting again",
+                     exc.response.get("error", "error"))
+            return False
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            log.info("Slack post of a resumed event not looked up (%s); posting again", type(exc).__name__)
+            return False
+        for message in response.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == METADATA_EVENT_TYPE and \
+                    (metadata.get("event_payload") or {}).get("event_key") == item.event_key:
+                return True
+        return False
 
     async def on_command(self, ack, command: dict, respond):
         question = (command.get("text") or "").strip()
