@@ -183,3 +183,20 @@ def test_events_caught_mid_send_are_resumed_first(inbox):
     inbox.mark_progress("line:evt-3", "reply")
     inbox.release("w1")
     assert [e.event_key for e in inbox.claim("w2", limit=3)] == ["line:evt-3", "line:evt-1", "line:evt-2"]
+
+
+def test_a_table_made_by_an_earlier_version_gets_the_new_columns(tmp_path):
+    db = sqlite3.connect(tmp_path / "madoguchi.db")
+    db.execute("create table channel_inbox (event_key text primary key, channel text not null, payload text, "
+               "state text not null default 'pending', attempts integer not null default 0, lease_owner text, "
+               "lease_until real, not_before real not null default 0, progress text not null default '', "
+               "outcome text not null default '', inquiry_id integer, received_at text not null, "
+               "updated_at text not null, finished_at text)")
+    db.close()
+    inbox = Inbox(tmp_path)
+    inbox.add([event(1)])
+    [claimed] = inbox.claim("w1")
+    inbox.mark_progress(claimed.event_key, "reply", answer=[{"type": "text", "text": "回答"}])
+    inbox.release("w1")
+    assert inbox.claim("w1")[0].answer == [{"type": "text", "text": "回答"}]
+    inbox.close()

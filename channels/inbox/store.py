@@ -80,6 +80,10 @@ create index if not exists idx_channel_inbox_todo on channel_inbox (state, not_b
 """
 
 
+# Columns added after the table was first released, with their declarations.
+_ADDED_COLUMNS = {"answer": "text"}
+
+
 def _json(text: str | None, default):
     try:
         return json.loads(text) if text else default
@@ -144,6 +148,10 @@ class Inbox:
         if self._db is None:
             db = open_database(self.data_dir)
             db.conn.executescript(_SCHEMA)
+            columns = db["channel_inbox"].columns_dict
+            for name, declaration in _ADDED_COLUMNS.items():
+                if name not in columns:  # a table made by an earlier version
+                    db.execute(f"alter table channel_inbox add column {name} {declaration}")
             self._db = db
         return self._db
 

@@ -113,8 +113,10 @@ class InboxWorker:
                 try:
                     claimed = await self._call(self.inbox.claim, self.owner, free, tuple(self.handlers))
                 except sqlite3.Error as exc:
-                    log.warning("inbox claim failed (%s); retrying", type(exc).__name__)
-                    claimed = []
+                    log.warning("inbox claim failed (%s); retrying in %.0f s", type(exc).__name__,
+                                self.poll_seconds)
+                    await asyncio.sleep(self.poll_seconds)  # not woken by new events: they cannot be claimed
+                    continue
                 for event in claimed:
                     task = asyncio.ensure_future(self._handle(event))
                     task.set_name(f"inbox {event.channel}")
