@@ -22,8 +22,9 @@ def test_killed_servers_lose_nothing_and_answer_each_event_once(tmp_path, data_d
         assert figures.lost == 0, (name, figures)
         assert figures.answered == figures.accepted, (name, figures)
         assert figures.logged_once == figures.sent and figures.logged_twice == 0, (name, figures)
-    assert report.figures["line"].duplicated == 0
-    # chat.postMessage has no idempotency key: a kill between Slack accepting a post and the
-    # inbox recording it re-posts once (a window of milliseconds, documented in bolt_app).
-    assert report.figures["slack"].duplicated <= report.figures["slack"].resumed
+    # The one window left open (README, "Nothing lost"): a LINE reply accepted just before a kill,
+    # and the event resumed when its token could have expired: it is pushed, and seen twice.
+    assert report.figures["line"].duplicated <= report.figures["line"].late_pushes
+    # A Slack post interrupted by a kill is found by its metadata before posting again.
+    assert report.figures["slack"].duplicated == 0
     assert set(report.inbox_states) <= {"done"}

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
-from channels.inbox.store import Inbox, InboxEvent, worker_identity
+from channels.inbox.store import DEFAULT_KEEP_DAYS, Inbox, InboxEvent, worker_identity
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +106,12 @@ class InboxWorker:
 
     # --- the drain loop -----------------------------------------------------------------------
     async def _drain_forever(self):
+        try:
+            forgotten = await self._call(self.inbox.forget_finished)
+            if forgotten:
+                log.info("inbox: %d finished events older than %d days forgotten", forgotten, DEFAULT_KEEP_DAYS)
+        except sqlite3.Error as exc:
+            log.warning("inbox: old events not forgotten (%s)", type(exc).__name__)
         while not self._stopping:
             self._wake.clear()  # before claiming: a wake during the claim is not lost
             free = self.concurrency - len(self._inflight)
@@ -117,6 +123,9 @@ class InboxWorker:
                                 self.poll_seconds)
                     await asyncio.sleep(self.poll_seconds)  # not woken by new events: they cannot be claimed
                     continue
+                resumed = sum(1 for event in claimed if event.attempts > 1)
+                if resumed:
+                    log.info("inbox: %d events resumed (earlier attempts failed or were interrupted)", resumed)
                 for event in claimed:
                     task = asyncio.ensure_future(self._handle(event))
                     task.set_name(f"inbox {event.channel}")

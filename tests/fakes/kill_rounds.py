@@ -30,6 +30,7 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -83,12 +84,13 @@ class ChannelFigures:
     logged_once: int = 0     # events with exactly one inquiry row
     logged_twice: int = 0    # events with more than one inquiry row
     resumed: int = 0       # events that needed more than one attempt (a kill, a retry)
+    late_pushes: int = 0   # LINE: resumed and pushed after the reply token could have expired
 
     def line(self, name: str) -> str:
         return (f"{name:6s} sent {self.sent:4d}  posts {self.posts:4d}  accepted {self.accepted:4d}  "
                 f"answered {self.answered:4d}  duplicated {self.duplicated:3d}  lost {self.lost:3d}  "
                 f"logged once {self.logged_once:4d} (twice+ {self.logged_twice})  resumed "
-                f"{self.resumed:3d}")
+                f"{self.resumed:3d}  late pushes {self.late_pushes:3d}")
 
 
 @dataclass
@@ -105,6 +107,12 @@ class KillReport:
                 f"{'quiet' if self.quiet else 'NOT QUIET (events lost or stuck)'}",
                 *(figures.line(name) for name, figures in self.figures.items()),
                 f"inbox states {self.inbox_states}"]
+
+
+def _seconds_after(event_ms, finished_at: str | None) -> float:
+    if not event_ms or not finished_at:
+        return 0.0
+    return datetime.fromisoformat(finished_at).timestamp() - event_ms / 1000
 
 
 def free_port() -> int:
@@ -316,6 +324,8 @@ class KillRounds:
         return counts
 
     def _report(self, rounds: int, seconds: float) -> KillReport:
+        from channels.line.webhook import REPLY_TOKEN_TRUSTED_SECONDS
+
         answers = self._answers()
         with sqlite3.connect(self.data_dir / "madoguchi.db", timeout=30) as db:
             logged = Counter(dict(db.execute(
@@ -323,9 +333,10 @@ class KillRounds:
                 "group by record_key").fetchall()))
             try:
                 states = dict(db.execute("select state, count(*) from channel_inbox group by state").fetchall())
-                attempts = dict(db.execute("select event_key, attempts from channel_inbox").fetchall())
+                rows = {row[0]: row[1:] for row in db.execute(
+                    "select event_key, attempts, outcome, finished_at from channel_inbox").fetchall()}
             except sqlite3.OperationalError:  # a version without the inbox
-                states, attempts = {}, {}
+                states, rows = {}, {}
         report = KillReport(rounds, self.kills, {"line": ChannelFigures(), "slack": ChannelFigures()}, states,
                             seconds)
         for event in self.events.values():
@@ -340,5 +351,9 @@ class KillRounds:
             figures.duplicated += answered > 1
             figures.logged_once += logged[event.key] == 1
             figures.logged_twice += logged[event.key] > 1
-            figures.resumed += attempts.get(event.key, 0) > 1
+            attempts, outcome, finished_at = rows.get(event.key, (0, "", None))
+            figures.resumed += attempts > 1
+            figures.late_pushes += (event.channel == "line" and attempts > 1 and outcome.startswith("push")
+                                    and _seconds_after(event.payload.get("timestamp"), finished_at)
+                                    > REPLY_TOKEN_TRUSTED_SECONDS)
         return report
