@@ -25,8 +25,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from channels.feedback import feedback_reply
 from channels.inbox import InboxEvent, Outcome
-from channels.runtime import FeedbackResult, Runtime
+from channels.logging_setup import slack_app_logger
+from channels.runtime import Runtime
 from channels.slack import messages, render
 
 log = logging.getLogger(__name__)
@@ -71,7 +73,7 @@ class SlackChannel:
         app = AsyncApp(client=client, signing_secret=settings.slack_signing_secret,
                        request_verification_enabled=bool(settings.slack_signing_secret),
                        # Listeners run before the 200: an event is in the inbox when Slack hears back.
-                       process_before_response=True, name="madoguchi")
+                       process_before_response=True, name="madoguchi", logger=slack_app_logger())
         channel = cls(runtime, app)
         runtime.inbox.register(CHANNEL, channel.handle)  # also resumes events left unfinished
         if settings.slack_socket_mode and settings.slack_app_token:
@@ -240,14 +242,8 @@ class SlackChannel:
     async def _record_feedback(self, respond, inquiry_id: int, feedback: str, team_id: str | None,
                                user_id: str | None):
         outcome = await self.runtime.set_feedback(inquiry_id, feedback, user_id_of(team_id, user_id))
-        if outcome.result is FeedbackResult.OK:
-            text = messages.FEEDBACK_THANKS if feedback == "resolved" else messages.FEEDBACK_SORRY.format(
-                department=outcome.department or messages.FEEDBACK_SORRY_DEFAULT_DEPARTMENT)
-        elif outcome.result is FeedbackResult.NOT_YOURS:
-            text = messages.FEEDBACK_NOT_YOURS
-        else:
-            text = messages.FEEDBACK_NOT_FOUND
-        await respond(text=text, response_type="ephemeral", replace_original=False)
+        await respond(text=feedback_reply(outcome, feedback, messages), response_type="ephemeral",
+                      replace_original=False)
 
     async def _render(self, question: str, team_id: str | None, user_id: str | None,
                       event_key: str | None = None) -> tuple[str, list | None, int | None]:
