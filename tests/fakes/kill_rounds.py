@@ -1,6 +1,6 @@
 """Kill the real server (SIGKILL) during bursts of LINE and Slack events, restart it, and count.
 
-Used by the suite (tests/test_inbox_kill.py, a few rounds) and by benchmarks/inbox_kill.py
+Used by the suite (tests/channels/inbox/test_inbox_kill.py, a few rounds) and by benchmarks/inbox_kill.py
 (many rounds). Each round:
 
 1. start ``madoguchi serve`` as a subprocess on a copy of a data dir, pointed at the fake LINE
