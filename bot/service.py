@@ -80,10 +80,12 @@ class Bot:
         return _with_latency(answer, started)
 
     def ask(self, question: str, audience: Audience | str = Audience.CITIZEN, channel: str = "cli",
-            user_id: str | None = None, log: bool = True) -> Answer:
+            user_id: str | None = None, log: bool = True, event_key: str | None = None) -> Answer:
+        """Answer and log the inquiry; with ``event_key`` (a platform event answered again after
+        a crash) the event's first inquiry row is re-used, never logged twice."""
         answer = self.answer(question, audience)
         if log and self.inquiry_log is not None:
-            inquiry_id = self.inquiry_log.record(answer, channel=channel, user_id=user_id)
+            inquiry_id = self.inquiry_log.record(answer, channel=channel, user_id=user_id, event_key=event_key)
             answer = _replace(answer, inquiry_id=inquiry_id)
         return answer
 

@@ -21,6 +21,7 @@ from bot.insights.inquiry_log import FEEDBACK_VALUES, InquiryLog
 from bot.service import Bot
 from indexing.entries import QUESTION_AUDIENCES
 from indexing.settings import Settings
+from channels.inbox import Inbox, InboxWorker
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ class Runtime:
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=BOT_THREADS, thread_name_prefix="madoguchi-bot"))
     _tasks: set = field(default_factory=set)
+    _inbox: InboxWorker | None = None
 
     @classmethod
     def build(cls, settings: Settings | None = None) -> "Runtime":
@@ -68,14 +70,11 @@ class Runtime:
     async def _run(self, function, *args):
         return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
 
-    async def ask(self, question: str, audience: str, channel: str, user_id: str | None) -> Answer:
-        """The one Bot.ask call of every channel (logged as an inquiry)."""
+    async def ask(self, question: str, audience: str, channel: str, user_id: str | None,
+                  event_key: str | None = None) -> Answer:
+        """The one Bot.ask call of every channel (logged as an inquiry, once per ``event_key``)."""
         return await self._run(lambda: self.bot.ask(question, audience=audience, channel=channel,
-                                                    user_id=user_id))
-
-    async def claim_event(self, event_key: str) -> bool:
-        """True the first time a platform event is seen by any worker sharing the database."""
-        return await self._run(self.inquiry_log.claim_event, event_key)
+                                                    user_id=user_id, event_key=event_key))
 
     async def set_feedback(self, inquiry_id, feedback: str, user_id: str | None,
                            comment: str = "") -> FeedbackOutcome:
@@ -101,6 +100,14 @@ class Runtime:
     async def health(self) -> dict:
         return {"ok": True, **await self._run(self.bot.health)}
 
+    # --- the inbox of LINE and Slack events ----------------------------------------------------
+    @property
+    def inbox(self) -> InboxWorker:
+        """This process's inbox worker (created on first use, inside the event loop)."""
+        if self._inbox is None:
+            self._inbox = InboxWorker(Inbox(self.settings.data_dir))
+        return self._inbox
+
     # --- background work ------------------------------------------------------------------
     def spawn(self, work: Awaitable, name: str = "") -> asyncio.Task:
         """Run channel work after the webhook has been answered; kept until it finishes."""
@@ -124,6 +131,9 @@ class Runtime:
 
     async def drain(self, timeout: float = SHUTDOWN_GRACE_SECONDS):
         """Let answers still being computed reach their users before the process exits."""
+        if self._inbox is not None:
+            await self._inbox.stop(timeout)
+            self._inbox = None
         if self._tasks:
             _, late = await asyncio.wait(set(self._tasks), timeout=timeout)
             for task in late:

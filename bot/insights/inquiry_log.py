@@ -13,7 +13,8 @@ One row of the ``inquiries`` table per question::
     confidence, entry_ids (JSON list), category, department (所管課), latency_ms
     feedback        resolved (解決した) | unresolved (解決しない) | NULL
     feedback_comment, feedback_at, escalated (1 when handed to a person)
-    record_key      unique id of the write, so that replaying a spooled row never duplicates it
+    record_key      unique id of the write (``event:<event key>`` for a LINE or Slack event), so
+                    that replaying a spooled row or re-answering an event never duplicates it
 
 Writes never block for long or fail an answer:
 
@@ -166,9 +167,6 @@ class InquiryLog:
                     db["inquiries"].add_column(name, kind)
         # Unique but NULL-tolerant: rows from before record_key existed keep NULL.
         db.execute("create unique index if not exists idx_inquiries_record_key on inquiries (record_key)")
-        if "channel_events" not in tables:
-            db["channel_events"].create({"event_key": str, "received_at": str, "inquiry_id": int},
-                                        pk="event_key", if_not_exists=True)
 
     # --- pseudonymous user keys ----------------------------------------------------------------
     def user_key(self, user_id: str | None) -> str:
@@ -210,35 +208,20 @@ class InquiryLog:
         log.warning("MADOGUCHI_USER_KEY_SECRET not set and %s unusable: using a temporary key", path)
         return secrets.token_hex(32)
 
-    # --- dedupe of channel events -------------------------------------------------------------
-    def claim_event(self, event_key: str) -> bool:
-        """True the first time an event key is seen (across workers); False for a redelivery.
-
-        If the database cannot be reached the event is processed (True): answering a
-        redelivered message twice is better than dropping a citizen's question.
-        """
-        try:
-            with self._lock:
-                self._database().execute("insert into channel_events (event_key, received_at) values (?, ?)",
-                                         [event_key, utc_now()])
-            return True
-        except sqlite3.IntegrityError:
-            return False
-        except Exception as exc:
-            log.warning("event dedupe unavailable (%s); processing %s", type(exc).__name__, event_key[:40])
-            with self._lock:
-                self._drop_connection(exc)
-            return True
-
     # --- writing ------------------------------------------------------------------------------
     def record(self, answer: Answer, channel: str, user_id: str | None = None,
-               asked_at: str | datetime | None = None, escalated: bool = False) -> int | None:
+               asked_at: str | datetime | None = None, escalated: bool = False,
+               event_key: str | None = None) -> int | None:
         """Log one inquiry; returns its id, or None when the row had to be spooled.
 
+        ``event_key`` (``line:<webhookEventId>``, ``slack:<event_id>``) makes the write
+        idempotent: an event answered again after a crash re-uses its first row and id.
         Never raises: a failure to write must not fail the answer being sent.
         """
         try:
             row = self._row(answer, channel, user_id, asked_at, escalated)
+            if event_key:
+                row["record_key"] = f"event:{event_key}"
         except Exception:
             log.exception("inquiry could not be prepared for the log")
             return None
@@ -247,9 +230,13 @@ class InquiryLog:
                 db = self._database()
                 self._replay_spool_quietly(db)
                 cursor = db.execute(
-                    f"insert into inquiries ({', '.join(_ROW_COLUMNS)}) values ({', '.join('?' * len(_ROW_COLUMNS))})",
-                    [row.get(c) for c in _ROW_COLUMNS])
-                return cursor.lastrowid
+                    f"insert or ignore into inquiries ({', '.join(_ROW_COLUMNS)}) "
+                    f"values ({', '.join('?' * len(_ROW_COLUMNS))})", [row.get(c) for c in _ROW_COLUMNS])
+                if cursor.rowcount == 1:
+                    return cursor.lastrowid
+                # Only an event key can repeat (the others are random): the event's first row.
+                existing = next(db.query("select id from inquiries where record_key = ?", [row["record_key"]]))
+                return existing["id"]
         except Exception as exc:
             log.warning("inquiry log write failed (%s: %s); spooled", type(exc).__name__, exc)
             with self._lock:

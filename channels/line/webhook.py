@@ -1,14 +1,18 @@
-"""LINE Messaging API webhook: verify → parse → dedupe → ask → render → send.
+"""LINE Messaging API webhook: verify → parse → store in the inbox → 200; then ask → render → send.
 
 The webhook is answered 200 as soon as the signature is verified and the events are
-parsed; each event is then handled in the background (LINE gives us 2 seconds).
-Redeliveries are recognised by ``webhookEventId`` in the shared database, so an event is
-answered once even when several workers receive copies.
+stored (committed) in the inbox (LINE gives us 2 seconds, and never resends what got a
+200). The inbox worker answers them; an event is done only when LINE accepted the reply
+or the push. Redeliveries are recognised by ``webhookEventId`` (the inbox's key), so an
+event is answered once even when several workers receive copies or the server was killed
+in between. See ``LineChannel.deliver`` for how a resumed event avoids sending twice.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
+import time
 import uuid
 from typing import Awaitable, Callable
 
@@ -27,6 +31,7 @@ from linebot.v3.messaging import (
 from linebot.v3.webhook import WebhookParser
 from linebot.v3.webhooks import (
     AudioMessageContent,
+    Event,
     FileMessageContent,
     FollowEvent,
     GroupSource,
@@ -46,6 +51,7 @@ from starlette.responses import PlainTextResponse, Response
 
 from bot.insights.inquiry_log import FEEDBACK_VALUES
 from channels.feedback import feedback_reply
+from channels.inbox import InboxEvent, Outcome
 from channels.line import messages, render
 from channels.runtime import Runtime
 
@@ -57,10 +63,16 @@ MAX_BODY_BYTES = 1_000_000
 API_TIMEOUT_SECONDS = 10
 LOADING_SECONDS = 5          # 5..60 in steps of 5; the indicator stops when our reply arrives
 LOADING_WAIT_SECONDS = 1.0   # never hold an answer back longer than this for the indicator
-PUSH_ATTEMPTS = 3
-PUSH_BACKOFF_SECONDS = 0.5
+# A reply token works once, for about a minute. Within this many seconds of the event a
+# refused token that an earlier attempt had already sent was used by that attempt.
+REPLY_TOKEN_TRUSTED_SECONDS = 40
+RETRY_KEY_NAMESPACE = uuid.UUID("6f0d3c1e-2b7a-5c4e-9a51-6d61646f6775")  # fixed: keys survive restarts
+# Inbox progress marks (what an attempt started sending).
+REPLY = "reply"
+PUSH = "push"
 
-Work = Callable[[], Awaitable[None]]
+Composed = tuple  # (messages to send or None, inquiry id or None)
+Compose = Callable[[str], Awaitable[Composed]]
 
 
 def user_id_of(source) -> str | None:
@@ -107,7 +119,9 @@ class LineChannel:
         configuration = Configuration(access_token=settings.line_channel_access_token,
                                       host=settings.line_api_base_url.rstrip("/"))
         configuration.connection_pool_maxsize = 64
-        return cls(runtime, AsyncApiClient(configuration))
+        channel = cls(runtime, AsyncApiClient(configuration))
+        runtime.inbox.register(CHANNEL, channel.handle)  # also resumes events left unfinished
+        return channel
 
     async def close(self):
         await self.api_client.close()
@@ -127,41 +141,41 @@ class LineChannel:
             # Signed by LINE but not a payload we understand: nothing to retry.
             log.warning("LINE webhook with a malformed body ignored")
             return PlainTextResponse("malformed body", status_code=400)
-        for event in events:
-            work = self.plan(event)
-            if work is not None:
-                self.runtime.spawn(self._once(event.webhook_event_id, work), name=f"line {event.type}")
+        accepted = [(key_of(event), CHANNEL, event.to_dict()) for event in events
+                    if self.plan(event) is not None]
+        if accepted:
+            # Stored (and committed) before the 200: LINE never resends what got a 200.
+            try:
+                await self.runtime.inbox.add(accepted)
+            except sqlite3.Error as exc:
+                log.error("LINE events not stored (%s); answering 503", type(exc).__name__)
+                return PlainTextResponse("temporarily unavailable", status_code=503)
         return PlainTextResponse("OK")
 
-    async def _once(self, webhook_event_id: str, work: Work):
-        if not await self.runtime.claim_event(f"{CHANNEL}:{webhook_event_id}"):
-            log.info("LINE redelivery of an answered event skipped")
-            return
-        await work()
-
-    def plan(self, event) -> Work | None:
-        """What to do for one event, or None for events this bot stays silent on."""
+    def plan(self, event) -> Compose | None:
+        """What to send for one event, or None for events this bot stays silent on."""
         if not getattr(event, "webhook_event_id", None):
             return None
         if isinstance(event, MessageEvent):
             return self._plan_message(event)
         if isinstance(event, FollowEvent):
-            return lambda: self.welcome(event)
+            return lambda key: self.welcome(event)
         if isinstance(event, JoinEvent):
-            return lambda: self.send(event, render.text_messages(messages.JOIN_GROUP))
+            return lambda key: _fixed(messages.JOIN_GROUP)
         if isinstance(event, PostbackEvent):
-            return lambda: self.on_postback(event)
+            return lambda key: self.on_postback(event, key)
         return None  # unfollow, leave, member joined/left, unsend, ...: nothing to say
 
-    def _plan_message(self, event: MessageEvent) -> Work | None:
+    def _plan_message(self, event: MessageEvent) -> Compose | None:
         content = event.message
         direct = isinstance(event.source, UserSource)
         if isinstance(content, TextMessageContent):
             if direct:
-                return lambda: self.answer(event, content.text)
+                return lambda key: self.answer(event, content.text, event_key=key)
             if not mentions_me(content):
                 return None  # in groups and rooms, speak only when spoken to
-            return lambda: self.answer(event, strip_self_mentions(content), quote_token=content.quote_token)
+            return lambda key: self.answer(event, strip_self_mentions(content), quote_token=content.quote_token,
+                                           event_key=key)
         if not direct:
             return None
         if isinstance(content, StickerMessageContent):
@@ -173,15 +187,38 @@ class LineChannel:
             text = messages.LOCATION
         else:
             text = messages.UNSUPPORTED
-        return lambda: self.send(event, render.text_messages(text))
+        return lambda key: _fixed(text)
+
+    # --- draining the inbox -------------------------------------------------------------------
+    async def handle(self, item: InboxEvent) -> Outcome:
+        """Answer one stored event; done only when LINE accepted the reply or the push."""
+        try:
+            event = Event.from_dict(item.payload)
+        except Exception:  # stored by another version, or damaged: retrying cannot help
+            return Outcome.failed("unreadable payload")
+        if item.answer:  # an earlier attempt got as far as sending: the very same messages again
+            try:
+                return await self.deliver(item, event, [Message.from_dict(m) for m in item.answer], item.inquiry_id)
+            except (TypeError, ValueError):
+                log.warning("LINE stored answer unreadable; answering again")
+        compose = self.plan(event)
+        if compose is None:
+            return Outcome.done("nothing to send")
+        reply, inquiry_id = await compose(item.event_key)
+        if reply is None:
+            return Outcome.done("nothing to send", inquiry_id)
+        return await self.deliver(item, event, reply, inquiry_id)
 
     # --- handling ---------------------------------------------------------------------------
-    async def answer(self, event, question: str, quote_token: str | None = None):
+    async def answer(self, event, question: str, quote_token: str | None = None,
+                     event_key: str | None = None) -> Composed:
         loading = None
         if isinstance(event.source, UserSource) and event.source.user_id:
             loading = asyncio.ensure_future(self.show_loading(event.source.user_id))
+        inquiry_id = None
         try:
-            answer = await self.runtime.ask(question, AUDIENCE, CHANNEL, user_id_of(event.source))
+            answer = await self.runtime.ask(question, AUDIENCE, CHANNEL, user_id_of(event.source), event_key=event_key)
+            inquiry_id = answer.inquiry_id
             reply = render.answer_messages(answer, quote_token)
         except Exception:  # a bug or a broken index must not leave the citizen without a word
             log.exception("LINE answer failed")
@@ -189,24 +226,24 @@ class LineChannel:
         if loading is not None:
             # The indicator stops when a message arrives: make sure it was started before our reply.
             await asyncio.wait([loading], timeout=LOADING_WAIT_SECONDS)
-        await self.send(event, reply)
+        return reply, inquiry_id
 
-    async def welcome(self, event: FollowEvent):
+    async def welcome(self, event: FollowEvent) -> Composed:
         topics = await self.runtime.topics(AUDIENCE)
         text = messages.WELCOME.format(
             topics=messages.WELCOME_TOPICS.format(topics="、".join(topics)) if topics else "")
-        await self.send(event, render.text_messages(text))
+        return render.text_messages(text), None
 
-    async def on_postback(self, event: PostbackEvent):
+    async def on_postback(self, event: PostbackEvent, event_key: str | None = None) -> Composed:
         data = render.parse_postback(event.postback.data)
         action = data.get("a")
         if action == render.ASK and isinstance(data.get("q"), str):
-            await self.answer(event, data["q"])
-        elif action == render.FEEDBACK and data.get("v") in FEEDBACK_VALUES and isinstance(data.get("i"), int):
+            return await self.answer(event, data["q"], event_key=event_key)
+        if action == render.FEEDBACK and data.get("v") in FEEDBACK_VALUES and isinstance(data.get("i"), int):
             outcome = await self.runtime.set_feedback(data["i"], data["v"], user_id_of(event.source))
-            await self.send(event, render.text_messages(feedback_reply(outcome, data["v"], messages)))
-        else:
-            log.info("LINE postback with unknown data ignored")
+            return render.text_messages(feedback_reply(outcome, data["v"], messages)), None
+        log.info("LINE postback with unknown data ignored")
+        return None, None
 
     async def show_loading(self, user_id: str):
         try:
@@ -217,42 +254,83 @@ class LineChannel:
             log.info("LINE loading indicator not shown (%s)", _describe(exc))
 
     # --- sending ----------------------------------------------------------------------------
-    async def send(self, event, messages_: list[Message]) -> bool:
-        """Reply (free) with the event's token; if that fails, push (quota) with a retry key."""
+    async def deliver(self, item: InboxEvent, event, messages_: list[Message], inquiry_id: int | None) -> Outcome:
+        """Reply (free) with the event's token; if LINE refuses it, push (quota) with a retry key.
+
+        Each step is marked in the inbox before LINE is called, with the messages, so that an
+        attempt resumed after a crash sends the very same messages (the inquiry was logged once,
+        with this answer) and knows what may already have been sent:
+
+        * ``reply`` marked, and now the token is refused while it cannot have expired yet
+          (``REPLY_TOKEN_TRUSTED_SECONDS``): the earlier attempt used it, the answer arrived;
+        * ``push`` marked: the push is repeated with the same ``X-Line-Retry-Key`` (derived from
+          the event), and LINE accepts it at most once (409 for the repeats).
+        """
+        key = item.event_key
+        answer = None if item.answer else [m.to_dict() for m in messages_]  # stored with the first mark
         reply_token = getattr(event, "reply_token", None)
-        if reply_token:
+        if reply_token and item.progress != PUSH:
+            replied_before = item.progress == REPLY
+            await self.runtime.inbox.mark_progress(key, REPLY, inquiry_id, answer)
+            answer = None
             try:
                 await self.api.reply_message(ReplyMessageRequest(reply_token=reply_token, messages=messages_),
                                              _request_timeout=API_TIMEOUT_SECONDS)
-                return True
-            except (ApiException, aiohttp.ClientError, asyncio.TimeoutError) as exc:
-                log.info("LINE reply failed (%s); falling back to push", _describe(exc))
-        return await self.push(push_target(event.source), messages_)
+                return Outcome.done("reply", inquiry_id)
+            except ApiException as exc:
+                if exc.status == 429 or exc.status >= 500:  # not accepted; the token may still work
+                    return Outcome.retry(f"reply {exc.status}", progress="")
+                if replied_before and token_still_valid(event):
+                    return Outcome.done("reply (sent before a restart)", inquiry_id)
+                log.info("LINE reply refused (%s); falling back to push", _describe(exc))
+            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                log.info("LINE reply not confirmed (%s); retrying", _describe(exc))
+                return Outcome.retry(f"reply {type(exc).__name__}")  # it may have arrived: progress stays
+        return await self.push(key, push_target(event.source), messages_, inquiry_id, answer)
 
-    async def push(self, to: str | None, messages_: list[Message]) -> bool:
+    async def push(self, event_key: str, to: str | None, messages_: list[Message],
+                   inquiry_id: int | None = None, answer: list | None = None) -> Outcome:
         if not to:
             log.warning("LINE answer dropped: no reply token and no push target")
-            return False
-        # The same key on every attempt: LINE accepts a retried push only once (409 afterwards).
-        retry_key = str(uuid.uuid4())
-        request = PushMessageRequest(to=to, messages=messages_)
-        for attempt in range(1, PUSH_ATTEMPTS + 1):
-            try:
-                await self.api.push_message(request, x_line_retry_key=retry_key, _request_timeout=API_TIMEOUT_SECONDS)
-                return True
-            except ApiException as exc:
-                if exc.status == 409:
-                    return True  # an earlier attempt with this key was accepted
-                if exc.status < 500 and exc.status != 429:
-                    log.warning("LINE push refused (%s)", _describe(exc))
-                    return False
-                log.info("LINE push attempt %d failed (%s)", attempt, _describe(exc))
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-                log.info("LINE push attempt %d failed (%s)", attempt, _describe(exc))
-            if attempt < PUSH_ATTEMPTS:
-                await asyncio.sleep(PUSH_BACKOFF_SECONDS * attempt)
-        log.error("LINE answer lost after %d push attempts", PUSH_ATTEMPTS)
+            return Outcome.failed("no push target", inquiry_id)
+        await self.runtime.inbox.mark_progress(event_key, PUSH, inquiry_id, answer)
+        try:
+            await self.api.push_message(PushMessageRequest(to=to, messages=messages_),
+                                        x_line_retry_key=retry_key(event_key), _request_timeout=API_TIMEOUT_SECONDS)
+            return Outcome.done("push", inquiry_id)
+        except ApiException as exc:
+            if exc.status == 409:
+                return Outcome.done("push 409 (accepted earlier)", inquiry_id)
+            if exc.status < 500 and exc.status != 429:
+                log.warning("LINE push refused (%s)", _describe(exc))
+                return Outcome.failed(f"push refused {exc.status}", inquiry_id)
+            log.info("LINE push failed (%s); retrying", _describe(exc))
+            return Outcome.retry(f"push {exc.status}")
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            log.info("LINE push failed (%s); retrying", _describe(exc))
+            return Outcome.retry(f"push {type(exc).__name__}")
+
+
+async def _fixed(text: str) -> Composed:
+    return render.text_messages(text), None
+
+
+def key_of(event) -> str:
+    """The event's inbox key (LINE's webhookEventId is unique per event, kept on redelivery)."""
+    return f"{CHANNEL}:{event.webhook_event_id}"
+
+
+def retry_key(event_key: str) -> str:
+    """The push's ``X-Line-Retry-Key``: the same UUID for every attempt at one event."""
+    return str(uuid.uuid5(RETRY_KEY_NAMESPACE, event_key))
+
+
+def token_still_valid(event, now: float | None = None) -> bool:
+    """Whether the event's reply token cannot have expired yet (LINE's own timestamp)."""
+    sent_ms = getattr(event, "timestamp", None)
+    if not sent_ms:
         return False
+    return ((now if now is not None else time.time()) - sent_ms / 1000) < REPLY_TOKEN_TRUSTED_SECONDS
 
 
 def _describe(exc: Exception) -> str:

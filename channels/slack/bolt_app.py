@@ -2,9 +2,10 @@
 
 One HTTP route, ``POST /slack/events``, takes Events API callbacks (``app_mention`` in
 channels, ``message.im`` in direct messages), the ``/madoguchi`` slash command and the
-interactive buttons. Bolt verifies the signature and timestamp and acks at once; the
-answer is computed in the background. Slack retries events it thinks were missed, so an
-``event_id`` is claimed in the shared database before answering.
+interactive buttons. Bolt verifies the signature and timestamp; an event is then stored in
+the inbox (keyed by ``event_id``, so Slack's retries insert nothing) before the 200, and
+the inbox worker answers it in its thread. Slash commands and buttons are acked at once
+and answered in the background on their ``response_url``.
 
 Servers that cannot receive webhooks (a closed government network) use Socket Mode
 instead: ``SLACK_APP_TOKEN`` + ``MADOGUCHI_SLACK_SOCKET_MODE=1``.
@@ -15,6 +16,8 @@ import asyncio
 import logging
 import re
 
+import aiohttp
+
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -23,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from channels.feedback import feedback_reply
+from channels.inbox import InboxEvent, Outcome
 from channels.logging_setup import slack_app_logger
 from channels.runtime import Runtime
 from channels.slack import messages, render
@@ -34,6 +38,11 @@ CHANNEL = "slack"
 COMMAND = "/madoguchi"
 MAX_BODY_BYTES = 1_000_000
 SOCKET_RETRY_SECONDS = 30
+POST = "post"  # inbox progress mark: the answer is being posted
+METADATA_EVENT_TYPE = "madoguchi_answer"  # message metadata of an answer: {"event_key": ...}
+LOOKUP_LIMIT = 200
+# Slack errors worth another attempt; any other error is a refusal (channel gone, no access, ...).
+TRANSIENT_ERRORS = ("internal_error", "fatal_error", "service_unavailable", "request_timeout")
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 
@@ -63,8 +72,10 @@ class SlackChannel:
         client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_base_url)
         app = AsyncApp(client=client, signing_secret=settings.slack_signing_secret,
                        request_verification_enabled=bool(settings.slack_signing_secret),
-                       name="madoguchi", logger=slack_app_logger())
+                       # Listeners run before the 200: an event is in the inbox when Slack hears back.
+                       process_before_response=True, name="madoguchi", logger=slack_app_logger())
         channel = cls(runtime, app)
+        runtime.inbox.register(CHANNEL, channel.handle)  # also resumes events left unfinished
         if settings.slack_socket_mode and settings.slack_app_token:
             channel._socket_task = asyncio.ensure_future(channel._connect_socket_mode())
         return channel
@@ -110,34 +121,93 @@ class SlackChannel:
         app.action(render.FEEDBACK_DOWN)(self.on_feedback)
         app.action(re.compile(rf"^{render.RELATED_PREFIX}\d+$"))(self.on_related)
 
-    async def on_app_mention(self, body: dict, event: dict, client: AsyncWebClient):
-        thread_ts = event.get("thread_ts") or event.get("ts")
-        self._answer_event(body, event, client, thread_ts)
+    async def on_app_mention(self, body: dict, event: dict):
+        await self._store_event(body, event, event.get("thread_ts") or event.get("ts"))
 
-    async def on_message(self, body: dict, event: dict, client: AsyncWebClient):
+    async def on_message(self, body: dict, event: dict):
         # Only plain direct messages from people; edits, joins and bot posts are ignored.
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
-        self._answer_event(body, event, client, event.get("thread_ts"))
+        await self._store_event(body, event, event.get("thread_ts"))
 
-    def _answer_event(self, body: dict, event: dict, client: AsyncWebClient, thread_ts: str | None):
+    async def _store_event(self, body: dict, event: dict, thread_ts: str | None):
+        """Store the event in the inbox before Bolt answers 200 (``process_before_response``).
+
+        If it cannot be stored the listener raises, Bolt answers 500, and Slack retries.
+        Only what the answer needs is kept, and only until it is posted.
+        """
         event_id = body.get("event_id")
         if not event_id or not event.get("channel"):
             return
-        self.runtime.spawn(self._answer_event_once(event_id, body, event, client, thread_ts),
-                           name=f"slack {event.get('type')}")
+        payload = {"channel": event["channel"], "thread_ts": thread_ts, "question": question_of(event.get("text", "")),
+                   "team_id": body.get("team_id"), "user": event.get("user")}
+        await self.runtime.inbox.add([(f"{CHANNEL}:{event_id}", CHANNEL, payload)])
 
-    async def _answer_event_once(self, event_id: str, body: dict, event: dict, client: AsyncWebClient,
-                                 thread_ts: str | None):
-        if not await self.runtime.claim_event(f"{CHANNEL}:{event_id}"):
-            log.info("Slack retry of an answered event skipped")
-            return
-        text, blocks = await self._render(question_of(event.get("text", "")), body.get("team_id"), event.get("user"))
+    async def handle(self, item: InboxEvent) -> Outcome:
+        """Answer one stored event in its thread; done only when Slack accepted the post.
+
+        ``chat.postMessage`` has no idempotency key. The post (with the event key in its
+        message metadata) is marked in the inbox before it is sent and the event closed right
+        after Slack accepts it. An attempt resumed after a crash between the two first looks
+        for that post in the thread or DM (``conversations.replies``/``.history``); only if it
+        cannot look (no ``channels:history``/``groups:history`` scope, Slack unreachable) does
+        it post again, which may show the answer twice.
+        """
+        payload = item.payload
+        if not payload.get("channel"):
+            return Outcome.failed("unreadable payload")
+        if item.progress == POST and await self._already_posted(item):
+            return Outcome.done("post (found after a restart)", item.inquiry_id)
+        stored = item.answer if isinstance(item.answer, dict) and item.answer.get("text") else None
+        if stored is not None:  # an earlier attempt got as far as posting: the very same answer
+            text, blocks, inquiry_id = stored["text"], stored.get("blocks"), item.inquiry_id
+        else:
+            text, blocks, inquiry_id = await self._render(payload.get("question", ""), payload.get("team_id"),
+                                                          payload.get("user"), event_key=item.event_key)
+        await self.runtime.inbox.mark_progress(item.event_key, POST, inquiry_id,
+                                               None if stored else {"text": text, "blocks": blocks})
         try:
-            await client.chat_postMessage(channel=event["channel"], thread_ts=thread_ts, text=text, blocks=blocks,
-                                          unfurl_links=False)
+            await self.app.client.chat_postMessage(
+                channel=payload["channel"], thread_ts=payload.get("thread_ts"), text=text, blocks=blocks,
+                unfurl_links=False, metadata={"event_type": METADATA_EVENT_TYPE,
+                                              "event_payload": {"event_key": item.event_key}})
+            return Outcome.done("post", inquiry_id)
         except SlackApiError as exc:
-            log.error("Slack answer not delivered (%s)", exc.response.get("error", "error"))
+            error = exc.response.get("error", "error")
+            status = exc.response.status_code
+            if status == 429 or error == "ratelimited":
+                retry_after = _number(exc.response.headers.get("Retry-After") if exc.response.headers else None)
+                return Outcome.retry("post ratelimited", retry_after=retry_after)
+            if status >= 500 or error in TRANSIENT_ERRORS:
+                return Outcome.retry(f"post {status} {error}")
+            log.error("Slack answer refused (%s)", error)
+            return Outcome.failed(f"post refused {error}", inquiry_id)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            return Outcome.retry(f"post {type(exc).__name__}")
+
+    async def _already_posted(self, item: InboxEvent) -> bool:
+        """Whether the thread (or DM) holds our answer to this event, by its message metadata."""
+        payload, client = item.payload, self.app.client
+        try:
+            if payload.get("thread_ts"):
+                response = await client.conversations_replies(channel=payload["channel"], ts=payload["thread_ts"],
+                                                              include_all_metadata=True, limit=LOOKUP_LIMIT)
+            else:
+                response = await client.conversations_history(channel=payload["channel"], include_all_metadata=True,
+                                                              limit=LOOKUP_LIMIT)
+        except SlackApiError as exc:
+            log.info("Slack post of a resumed event not looked up (%s); posting again",
+                     exc.response.get("error", "error"))
+            return False
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            log.info("Slack post of a resumed event not looked up (%s); posting again", type(exc).__name__)
+            return False
+        for message in response.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == METADATA_EVENT_TYPE and \
+                    (metadata.get("event_payload") or {}).get("event_key") == item.event_key:
+                return True
+        return False
 
     async def on_command(self, ack, command: dict, respond):
         question = (command.get("text") or "").strip()
@@ -155,7 +225,7 @@ class SlackChannel:
                            name="slack related")
 
     async def _respond_with_answer(self, respond, question: str, team_id: str | None, user_id: str | None):
-        text, blocks = await self._render(question, team_id, user_id)
+        text, blocks, _ = await self._render(question, team_id, user_id)
         await respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
 
     async def on_feedback(self, ack, body: dict, action: dict, respond):
@@ -166,18 +236,32 @@ class SlackChannel:
             inquiry_id = int(action.get("value", ""))
         except ValueError:
             return
+        self.runtime.spawn(self._record_feedback(respond, inquiry_id, feedback, team_id, user_id),
+                           name="slack feedback")
+
+    async def _record_feedback(self, respond, inquiry_id: int, feedback: str, team_id: str | None,
+                               user_id: str | None):
         outcome = await self.runtime.set_feedback(inquiry_id, feedback, user_id_of(team_id, user_id))
         await respond(text=feedback_reply(outcome, feedback, messages), response_type="ephemeral",
                       replace_original=False)
 
-    async def _render(self, question: str, team_id: str | None, user_id: str | None) -> tuple[str, list | None]:
-        """(fallback text, blocks) of the answer; an apology if answering failed."""
+    async def _render(self, question: str, team_id: str | None, user_id: str | None,
+                      event_key: str | None = None) -> tuple[str, list | None, int | None]:
+        """(fallback text, blocks, inquiry id) of the answer; an apology if answering failed."""
         try:
-            answer = await self.runtime.ask(question, AUDIENCE, CHANNEL, user_id_of(team_id, user_id))
+            answer = await self.runtime.ask(question, AUDIENCE, CHANNEL, user_id_of(team_id, user_id),
+                                            event_key=event_key)
         except Exception:  # a bug or a broken index must not leave the question unanswered
             log.exception("Slack answer failed")
-            return messages.ERROR, None
-        return render.escape(render.fallback_text(answer)), render.answer_blocks(answer)
+            return messages.ERROR, None, None
+        return render.escape(render.fallback_text(answer)), render.answer_blocks(answer), answer.inquiry_id
+
+
+def _number(value) -> float | None:
+    try:
+        return max(0.0, float(value))
+    except (TypeError, ValueError):
+        return None
 
 
 def _clicker(body: dict) -> tuple[str | None, str | None]:

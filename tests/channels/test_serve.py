@@ -189,9 +189,9 @@ def test_procfile_runs_several_workers_that_answer_each_line_event_once(serve_da
 
     with sqlite3.connect(serve_data_dir / "madoguchi.db") as db:
         rows = db.execute("select count(*) from inquiries where question = ?", [question]).fetchone()[0]
-        claims = db.execute("select count(*) from channel_events where event_key = ?",
-                            [f"line:{event['webhookEventId']}"]).fetchone()[0]
-    assert rows == 1 and claims == 1
+        stored = db.execute("select state from channel_inbox where event_key = ?",
+                            [f"line:{event['webhookEventId']}"]).fetchall()
+    assert rows == 1 and stored == [("done",)]
 
 
 def test_serve_rejects_a_bad_port_in_the_environment_or_audience(serve_data_dir):

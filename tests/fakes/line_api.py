@@ -2,8 +2,9 @@
 
 Point the real SDK at it with ``LINE_API_BASE_URL=fake.url``. Knobs for failure paths:
 ``reject_reply_tokens`` (a reply with one of these tokens gets 400 "Invalid reply token",
-as an expired token does) and ``fail_pushes`` (the next N pushes get 500 and are not
-accepted). A push whose retry key was already accepted gets 409, like the real API.
+as an expired token does), ``fail_pushes`` (the next N pushes get 500 and are not
+accepted) and ``refuse_push_targets`` (pushes to these ids get 400, as for a user who
+blocked the account). A push whose retry key was already accepted gets 409, like the real API.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class FakeLineApi(FakeServer):
         self.access_token = access_token
         self.reject_reply_tokens: set[str] = set()
         self.fail_pushes = 0
+        self.refuse_push_targets: set[str] = set()
         self._used_reply_tokens: set[str] = set()
         self._accepted_retry_keys: set[str] = set()
         self._ids = itertools.count(1)
@@ -56,6 +58,8 @@ class FakeLineApi(FakeServer):
         if self.fail_pushes > 0:
             self.fail_pushes -= 1
             return web.json_response({"message": "Internal server error"}, status=500)
+        if (item.json or {}).get("to") in self.refuse_push_targets:
+            return web.json_response({"message": "Failed to send messages"}, status=400)
         retry_key = request.headers.get("X-Line-Retry-Key")
         if retry_key and retry_key in self._accepted_retry_keys:
             return web.json_response({"message": "The retry key is already accepted"}, status=409,

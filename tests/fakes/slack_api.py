@@ -1,5 +1,6 @@
-"""A fake Slack Web API (auth.test, chat.postMessage), response_url endpoints and a Socket
-Mode WebSocket server (apps.connections.open → ws://.../link).
+"""A fake Slack Web API (auth.test, chat.postMessage, conversations.replies/history of the
+bot's own posts, with their metadata), response_url endpoints and a Socket Mode WebSocket
+server (apps.connections.open → ws://.../link).
 
 Point the real SDK at it with ``SLACK_API_BASE_URL=fake.api_url`` (trailing slash kept).
 """
@@ -23,6 +24,9 @@ class FakeSlackApi(FakeServer):
         self.bot_token = bot_token
         self.app_token = app_token
         self.socket_acks: list[dict] = []
+        self.missing_channels: set[str] = set()  # chat.postMessage there: channel_not_found
+        self.missing_scopes: set[str] = set()    # methods answered missing_scope
+        self.messages: dict[str, list[dict]] = {}  # posted messages by channel
         self._sockets: set[web.WebSocketResponse] = set()
         self._ts = itertools.count(1)
 
@@ -35,6 +39,7 @@ class FakeSlackApi(FakeServer):
 
     def routes(self, app: web.Application):
         app.router.add_post("/api/{method}", self.api)
+        app.router.add_get("/api/{method}", self.api)
         app.router.add_post("/response/{name}", self.response)
         app.router.add_get("/link", self.link)
 
@@ -60,10 +65,33 @@ class FakeSlackApi(FakeServer):
                                       "bot_id": BOT_ID, "is_enterprise_install": False})
         if method == "chat.postMessage":
             payload = item.json if isinstance(item.json, dict) else item.form
-            return web.json_response({"ok": True, "channel": payload.get("channel"),
-                                      "ts": f"1700000000.{next(self._ts):06d}",
-                                      "message": {"text": payload.get("text", "")}})
+            if payload.get("channel") in self.missing_channels:
+                return web.json_response({"ok": False, "error": "channel_not_found"})
+            message = {"ts": f"1700000000.{next(self._ts):06d}", "text": payload.get("text", ""),
+                       "thread_ts": payload.get("thread_ts"), "metadata": _metadata(payload.get("metadata"))}
+            with self._condition:
+                self.messages.setdefault(payload.get("channel"), []).append(message)
+            return web.json_response({"ok": True, "channel": payload.get("channel"), "ts": message["ts"],
+                                      "message": {"text": message["text"]}})
+        if method in ("conversations.replies", "conversations.history"):
+            return self._conversation(method, {**dict(request.query), **item.form})
         return web.json_response({"ok": False, "error": "unknown_method"})
+
+    def _conversation(self, method: str, params: dict) -> web.Response:
+        """The bot's own posts in a channel (history) or a thread (replies), newest first."""
+        if method in self.missing_scopes:
+            return web.json_response({"ok": False, "error": "missing_scope"})
+        with self._condition:
+            posted = list(self.messages.get(params.get("channel"), []))
+        if method == "conversations.replies":
+            posted = [m for m in posted if m["thread_ts"] == params.get("ts")]
+        else:
+            posted = [m for m in posted if not m["thread_ts"]]
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        messages = [{"type": "message", "ts": m["ts"], "text": m["text"], "bot_id": BOT_ID,
+                     **({"metadata": m["metadata"]} if with_metadata and m["metadata"] else {})}
+                    for m in reversed(posted)]
+        return web.json_response({"ok": True, "messages": messages, "has_more": False})
 
     async def response(self, request: web.Request) -> web.Response:
         await self.record(request)
@@ -107,3 +135,13 @@ class FakeSlackApi(FakeServer):
     def responses(self, name: str | None = None) -> list[Received]:
         return [r for r in self.received if r.path.startswith("/response/")
                 and (name is None or r.path == f"/response/{name}")]
+
+
+def _metadata(value) -> dict | None:
+    """Message metadata as sent (a JSON body carries a dict, a form a JSON string)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, dict) else None

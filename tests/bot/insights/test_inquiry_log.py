@@ -160,7 +160,6 @@ def test_broken_database_file_spools_until_it_is_repaired(tmp_path):
     log = InquiryLog(tmp_path, user_key_secret=SECRET)  # must not raise
     assert log.record(make_answer("壊れている間の質問"), channel="slack") is None
     assert log.get(1) is None  # reads degrade to "not found"
-    assert log.claim_event("evt-1") is True  # better to answer twice than to drop a question
     assert log.pending() == 1
 
     (tmp_path / "madoguchi.db").unlink()  # the operator restores the database
@@ -257,12 +256,26 @@ def test_an_older_log_table_is_upgraded(tmp_path):
     assert rows(tmp_path)[1]["record_key"]
 
 
-# --- channel event dedupe --------------------------------------------------------------------
+# --- one row per channel event ----------------------------------------------------------------
 
-def test_claim_event_is_true_once(log, tmp_path):
-    assert log.claim_event("line:evt-1") is True
-    assert log.claim_event("line:evt-1") is False
-    assert InquiryLog(tmp_path, user_key_secret=SECRET).claim_event("line:evt-1") is False  # another worker
+def test_an_event_answered_again_reuses_its_inquiry_row(log, tmp_path):
+    first = log.record(make_answer("粗大ごみの出し方"), channel="line", event_key="line:evt-1")
+    again = log.record(make_answer("粗大ごみの出し方"), channel="line", event_key="line:evt-1")
+    other_worker = InquiryLog(tmp_path, user_key_secret=SECRET).record(
+        make_answer("粗大ごみの出し方"), channel="line", event_key="line:evt-1")
+    assert first is not None and first == again == other_worker
+    assert log.record(make_answer("粗大ごみの出し方"), channel="line", event_key="line:evt-2") != first
+    assert log.record(make_answer("粗大ごみの出し方"), channel="line") != first  # no key: a new row
+    assert [r["record_key"] for r in rows(tmp_path)][:2] == ["event:line:evt-1", "event:line:evt-2"]
+
+
+def test_a_spooled_event_row_is_replayed_once(log, tmp_path):
+    blocker = sqlite3.connect(tmp_path / "madoguchi.db", isolation_level=None)
+    blocker.execute("begin exclusive")
+    assert log.record(make_answer("ロック中"), channel="slack", event_key="slack:Ev1") is None
+    blocker.execute("rollback")
+    assert log.record(make_answer("ロック中"), channel="slack", event_key="slack:Ev1") is not None
+    assert [r["question"] for r in rows(tmp_path)] == ["ロック中"]
 
 
 # --- personal data never reaches the disk -----------------------------------------------------

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 import uuid
+from datetime import datetime, timezone
 
 import pytest
 
@@ -22,6 +25,7 @@ from fakes.webhooks import (
 )
 
 from indexing.settings import Settings
+from channels.line.webhook import RETRY_KEY_NAMESPACE, retry_key
 
 USER = "U1234567890abcdef1234567890abcdef"
 
@@ -52,6 +56,21 @@ def reply_to(line_api, event, timeout=10):
 
 def inquiries(server, where="1=1", params=()):
     return list(server.runtime.inquiry_log.db.query(f"select * from inquiries where {where} order by id", params))
+
+
+def key_of(event: dict) -> str:
+    return f"line:{event['webhookEventId']}"
+
+
+def wait_closed(server, event, timeout: float = 15.0) -> dict:
+    """The event's inbox row once it is done or failed (answers arrive before the row is closed)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        row = server.runtime.inbox.inbox.get(key_of(event))
+        if row and row["state"] in ("done", "failed_permanent"):
+            return row
+        assert time.monotonic() < deadline, f"inbox row still {row and row['state']}"
+        time.sleep(0.02)  # the worker closes the row right after the platform's answer: poll, bounded
 
 
 def flush(client, line_api):
@@ -160,9 +179,23 @@ def test_redelivered_event_is_answered_once(client, line_api, server):
     for payload in (event, redelivery, event):
         assert post_events(client, [payload]).status_code == 200
     reply_to(line_api, event)
+    assert wait_closed(server, event)["outcome"] == "reply"
+    assert post_events(client, [redelivery]).status_code == 200  # after it was answered, too
     flush(client, line_api)
     assert len(line_api.replies(event["replyToken"])) == 1
-    assert len(inquiries(server, "question = ?", [question])) == 1
+    [row] = inquiries(server, "question = ?", [question])
+    assert row["record_key"] == f"event:{key_of(event)}"
+    assert server.runtime.inbox.inbox.get(key_of(event))["inquiry_id"] == row["id"]
+
+
+def test_an_event_is_stored_before_the_200_and_its_payload_dropped_when_done(client, line_api, server):
+    event = line_text_event("市役所の開庁時間は？", USER)
+    inbox = server.runtime.inbox.inbox
+    assert post_events(client, [event]).status_code == 200
+    assert inbox.get(key_of(event)) is not None  # committed before the response
+    reply_to(line_api, event)
+    row = wait_closed(server, event)
+    assert row["payload"] is None and row["lease_owner"] is None and row["finished_at"]
 
 
 @pytest.mark.parametrize("message, expected", [
@@ -202,19 +235,22 @@ def test_unfollow_and_unknown_events_are_silently_accepted(client, line_api):
 
 
 # --- push fallback -------------------------------------------------------------------------------
-def test_rejected_reply_token_falls_back_to_push_with_retry_key(client, line_api):
+def test_rejected_reply_token_falls_back_to_push_with_retry_key(client, line_api, server):
     user = "Upushfallback000000000000000000001"
     event = line_text_event("母子手帳はどこでもらえますか？", user)
     line_api.reject_reply_tokens.add(event["replyToken"])
     post_events(client, [event])
     [push] = line_api.wait_for(lambda f: f.pushes(user), what="push")
     assert push.json["to"] == user
-    assert uuid.UUID(push.header("X-Line-Retry-Key"))
+    # Derived from the event, so that a retry after a restart carries the same key.
+    assert push.header("X-Line-Retry-Key") == str(uuid.uuid5(RETRY_KEY_NAMESPACE, key_of(event)))
     assert "健康づくり課" in push.json["messages"][0]["text"]
     assert any(m["type"] == "flex" for m in push.json["messages"])
+    row = wait_closed(server, event)
+    assert (row["state"], row["outcome"], row["payload"], row["attempts"]) == ("done", "push", None, 1)
 
 
-def test_failed_push_is_retried_with_the_same_retry_key(client, line_api):
+def test_failed_push_is_retried_with_the_same_retry_key(client, line_api, server):
     user = "Upushretry00000000000000000000001"
     event = line_text_event("犬の登録はどこでしますか？", user)
     line_api.reject_reply_tokens.add(event["replyToken"])
@@ -222,8 +258,78 @@ def test_failed_push_is_retried_with_the_same_retry_key(client, line_api):
     post_events(client, [event])
     pushes = line_api.wait_for(lambda f: (lambda p: p if len(p) >= 2 else None)(f.pushes(user)), what="2 pushes")
     assert len({p.header("X-Line-Retry-Key") for p in pushes}) == 1
-    flush(client, line_api)
+    row = wait_closed(server, event)
+    assert (row["state"], row["outcome"], row["attempts"]) == ("done", "push", 2)
+    # The second attempt went straight to push: the refused reply token was not tried again.
+    assert len(line_api.replies(event["replyToken"])) == 1
     assert len(line_api.pushes(user)) == 2
+
+
+def test_a_refused_push_is_a_permanent_failure_not_retried(client, line_api, server):
+    user = "Ublockedtheaccount0000000000000001"
+    event = line_text_event("粗大ごみの料金はいくら？", user)
+    line_api.reject_reply_tokens.add(event["replyToken"])
+    line_api.refuse_push_targets.add(user)
+    post_events(client, [event])
+    row = wait_closed(server, event)
+    assert (row["state"], row["outcome"], row["payload"]) == ("failed_permanent", "push refused 400", None)
+    flush(client, line_api)
+    assert len(line_api.pushes(user)) == 1
+    assert len(inquiries(server, "record_key = ?", [f"event:{key_of(event)}"])) == 1
+
+
+# --- resuming after a crash ------------------------------------------------------------------------
+def leave_unfinished(server, event, progress: str):
+    """The inbox row a killed process leaves behind: stored, and ``progress`` started."""
+    db = sqlite3.connect(server.runtime.settings.data_dir / "madoguchi.db", isolation_level=None)
+    try:
+        now = datetime.now(timezone.utc).isoformat()
+        db.execute("insert into channel_inbox (event_key, channel, payload, state, attempts, progress, received_at, "
+                   "updated_at) values (?, 'line', ?, 'pending', 1, ?, ?, ?)",
+                   [key_of(event), json.dumps(event, ensure_ascii=False), progress, now, now])
+    finally:
+        db.close()
+
+
+def test_a_resumed_event_whose_reply_went_out_is_not_sent_again(client, line_api, server):
+    user = "Uresumedreply000000000000000000001"
+    event = line_text_event("燃えるごみの収集日はいつですか？", user)
+    line_api.reject_reply_tokens.add(event["replyToken"])  # LINE refuses the token: the crashed attempt used it
+    leave_unfinished(server, event, "reply")
+    row = wait_closed(server, event)
+    assert (row["state"], row["outcome"], row["attempts"]) == ("done", "reply (sent before a restart)", 2)
+    assert len(line_api.replies(event["replyToken"])) == 1 and not line_api.pushes(user)
+    assert len(inquiries(server, "record_key = ?", [f"event:{key_of(event)}"])) == 1
+
+
+def test_a_resumed_event_with_an_expired_token_is_pushed_once(client, line_api, server):
+    user = "Uresumedlate00000000000000000000001"
+    event = line_text_event("転入届に必要なものは何ですか？", user)
+    event["timestamp"] -= 120_000  # two minutes ago: the token may have expired unused
+    line_api.reject_reply_tokens.add(event["replyToken"])
+    leave_unfinished(server, event, "reply")
+    row = wait_closed(server, event)
+    assert (row["state"], row["outcome"]) == ("done", "push")
+    [push] = line_api.pushes(user)
+    assert push.header("X-Line-Retry-Key") == str(uuid.uuid5(RETRY_KEY_NAMESPACE, key_of(event)))
+
+
+def test_a_resumed_push_that_line_had_accepted_is_not_sent_twice(client, line_api, server):
+    user = "Uresumedpush000000000000000000001"
+    event = line_text_event("住民票の写しはコンビニで取れますか？", user)
+    line_api.reject_reply_tokens.add(event["replyToken"])
+    post_events(client, [event])
+    assert wait_closed(server, event)["outcome"] == "push"
+    # The same event left as a crash between LINE accepting the push and the inbox recording it.
+    db = sqlite3.connect(server.runtime.settings.data_dir / "madoguchi.db", isolation_level=None)
+    db.execute("delete from channel_inbox where event_key = ?", [key_of(event)])
+    db.close()
+    leave_unfinished(server, event, "push")
+    row = wait_closed(server, event)
+    assert (row["state"], row["outcome"]) == ("done", "push 409 (accepted earlier)")
+    assert [p.header("X-Line-Retry-Key") for p in line_api.pushes(user)] == [retry_key(key_of(event))] * 2
+    assert len(line_api.replies(event["replyToken"])) == 1  # the resumed attempt did not reply again
+    assert len(inquiries(server, "record_key = ?", [f"event:{key_of(event)}"])) == 1
 
 
 # --- postbacks -----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import time
 import uuid
 
@@ -265,3 +266,91 @@ def test_a_failing_bot_still_gets_an_apology(client, slack_api, server, monkeypa
     send_event(client, slack_mention_event(STAFF_QUESTION, channel=channel))
     post = post_for(slack_api, channel)
     assert "申し訳ありません" in post.json["text"] and not post.json.get("blocks")
+
+
+# --- the inbox ---------------------------------------------------------------------------------
+def wait_closed(server, event_id, timeout: float = 15.0) -> dict:
+    """The event's inbox row once it is done or failed (the post arrives before the row is closed)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        row = server.runtime.inbox.inbox.get(f"slack:{event_id}")
+        if row and row["state"] in ("done", "failed_permanent"):
+            return row
+        assert time.monotonic() < deadline, f"inbox row still {row and row['state']}"
+        time.sleep(0.02)  # the worker closes the row right after Slack's answer: poll, bounded
+
+
+def test_an_event_is_stored_before_the_200_and_logged_once_with_its_key(client, slack_api, server):
+    channel = unique("CSTORED")
+    event_id = unique("EvStored")
+    assert send_event(client, slack_mention_event(STAFF_QUESTION, channel=channel), event_id=event_id).status_code == 200
+    assert server.runtime.inbox.inbox.get(f"slack:{event_id}") is not None  # committed before the response
+    post_for(slack_api, channel)
+    row = wait_closed(server, event_id)
+    assert (row["state"], row["outcome"], row["payload"]) == ("done", "post", None)
+    [inquiry] = inquiries(server, "record_key = ?", [f"event:slack:{event_id}"])
+    assert row["inquiry_id"] == inquiry["id"]
+    # A retry after the answer inserts nothing and posts nothing.
+    assert send_event(client, slack_mention_event(STAFF_QUESTION, channel=channel), event_id=event_id,
+                      retry_num=3).status_code == 200
+    flush(client, slack_api)
+    assert len([p for p in slack_api.posts() if p.json.get("channel") == channel]) == 1
+
+
+def test_a_post_slack_refuses_is_a_permanent_failure_not_retried(client, slack_api, server):
+    channel = unique("CGONE")
+    slack_api.missing_channels.add(channel)
+    event_id = unique("EvGone")
+    assert send_event(client, slack_mention_event(STAFF_QUESTION, channel=channel), event_id=event_id).status_code == 200
+    row = wait_closed(server, event_id)
+    assert (row["state"], row["outcome"], row["payload"]) == ("failed_permanent", "post refused channel_not_found",
+                                                              None)
+    flush(client, slack_api)
+    assert len([p for p in slack_api.posts() if p.json.get("channel") == channel]) == 1
+
+
+def leave_unfinished_after_posting(server, event_id, channel, thread_ts, progress="post"):
+    """The inbox row a process killed right after Slack accepted its post leaves behind."""
+    db = sqlite3.connect(server.runtime.settings.data_dir / "madoguchi.db", isolation_level=None)
+    try:
+        payload = {"channel": channel, "thread_ts": thread_ts, "question": STAFF_QUESTION, "team_id": "T0001",
+                   "user": "U0000STAFF1"}
+        db.execute("update channel_inbox set state = 'pending', progress = ?, payload = ?, finished_at = null "
+                   "where event_key = ?", [progress, json.dumps(payload), f"slack:{event_id}"])
+    finally:
+        db.close()
+
+
+def test_a_resumed_event_whose_post_went_out_is_not_posted_again(client, slack_api, server):
+    channel, event_id = unique("CRESUMED"), unique("EvResumed")
+    mention = slack_mention_event(STAFF_QUESTION, channel=channel)
+    send_event(client, mention, event_id=event_id)
+    [post] = [post_for(slack_api, channel)]
+    assert post.json["metadata"]["event_payload"] == {"event_key": f"slack:{event_id}"}
+    wait_closed(server, event_id)
+    leave_unfinished_after_posting(server, event_id, channel, mention["ts"])
+    row = wait_closed(server, event_id)
+    assert (row["state"], row["outcome"]) == ("done", "post (found after a restart)")
+    assert len([p for p in slack_api.posts() if p.json.get("channel") == channel]) == 1
+
+
+def test_without_history_scope_a_resumed_event_is_posted_again_with_the_same_answer(client, slack_api, server):
+    channel, event_id = unique("CNOSCOPE"), unique("EvNoScope")
+    mention = slack_mention_event(STAFF_QUESTION, channel=channel)
+    send_event(client, mention, event_id=event_id)
+    first = post_for(slack_api, channel)
+    wait_closed(server, event_id)
+    slack_api.missing_scopes.add("conversations.replies")
+    try:
+        db = sqlite3.connect(server.runtime.settings.data_dir / "madoguchi.db", isolation_level=None)
+        db.execute("update channel_inbox set answer = ? where event_key = ?",
+                   [json.dumps({"text": first.json["text"], "blocks": first.json["blocks"]}), f"slack:{event_id}"])
+        db.close()
+        leave_unfinished_after_posting(server, event_id, channel, mention["ts"])
+        row = wait_closed(server, event_id)
+    finally:
+        slack_api.missing_scopes.discard("conversations.replies")
+    assert (row["state"], row["outcome"]) == ("done", "post")
+    posts = [p for p in slack_api.posts() if p.json.get("channel") == channel]
+    assert len(posts) == 2 and posts[1].json["blocks"] == first.json["blocks"]  # the stored answer, not a new one
+    assert len(inquiries(server, "record_key = ?", [f"event:slack:{event_id}"])) == 1

@@ -1,0 +1,324 @@
+"""The inbox of LINE and Slack events: stored before the webhook is answered, drained by workers.
+
+One row of ``channel_inbox`` per platform event, keyed by the platform's own id
+(``line:<webhookEventId>``, ``slack:<event_id>``), in the data dir's one SQLite database::
+
+    event_key      line:01H... | slack:Ev...  (primary key: a redelivery inserts nothing)
+    channel        line | slack
+    payload        the event JSON needed to answer (personal data: kept only here, and
+                   set to NULL as soon as the event is done or has failed for good)
+    state          pending → answering → done | failed_permanent
+    attempts       claims so far (an attempt that crashed counts too)
+    lease_owner    which worker holds the event while answering ("host:pid:random")
+    lease_until    epoch seconds; an ``answering`` row with an expired lease is claimed again
+    not_before     epoch seconds; retries wait for their backoff
+    progress       how far the last attempt got before sending: '' | reply | push | post
+                   (tells a resumed attempt whether the platform may already have the answer)
+    answer         the rendered answer being sent (JSON), so that a resumed attempt sends the
+                   very same messages without answering again; NULL once done (personal data)
+    outcome        the last result, e.g. 'reply', 'push', 'push 409', 'refused 400' (no text, no ids)
+    inquiry_id     the inquiry row written with the answer
+    received_at, updated_at, finished_at   UTC ISO 8601
+
+Every method is one short transaction. Claims use ``BEGIN IMMEDIATE`` so that the worker
+processes sharing the database never hand the same event to two workers while a lease is
+valid. A lease held by a process of this host that no longer exists (killed) is taken over
+at once; other leases wait for their expiry.
+
+>>> inbox = Inbox("var")                                              # doctest: +SKIP
+>>> inbox.add([("line:01H", "line", {"type": "follow", ...})])        # doctest: +SKIP
+[True]
+>>> [event] = inbox.claim("worker-1", limit=8)                        # doctest: +SKIP
+>>> inbox.finish(event.event_key, "reply")                            # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import sqlite3
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from indexing.database import open_database
+
+PENDING = "pending"
+ANSWERING = "answering"
+DONE = "done"
+FAILED = "failed_permanent"
+STATES = (PENDING, ANSWERING, DONE, FAILED)
+
+DEFAULT_LEASE_SECONDS = 120.0
+DEFAULT_MAX_ATTEMPTS = 8
+# Finished rows are kept this long so that late redeliveries are still recognised.
+DEFAULT_KEEP_DAYS = 7
+
+_SCHEMA = """
+create table if not exists channel_inbox (
+    event_key   text primary key,
+    channel     text not null,
+    payload     text,
+    state       text not null default 'pending',
+    attempts    integer not null default 0,
+    lease_owner text,
+    lease_until real,
+    not_before  real not null default 0,
+    progress    text not null default '',
+    answer      text,
+    outcome     text not null default '',
+    inquiry_id  integer,
+    received_at text not null,
+    updated_at  text not null,
+    finished_at text
+);
+create index if not exists idx_channel_inbox_todo on channel_inbox (state, not_before, received_at);
+"""
+
+
+# Columns added after the table was first released, with their declarations.
+_ADDED_COLUMNS = {"answer": "text"}
+
+
+def _json(text: str | None, default):
+    try:
+        return json.loads(text) if text else default
+    except ValueError:
+        return default
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def worker_identity() -> str:
+    """A lease owner name: this host, this process, and a random part (pids are reused)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _owner_is_dead(owner: str | None, host: str) -> bool:
+    """True only for an owner known to be gone: a process of this host that no longer runs."""
+    try:
+        owner_host, pid, _ = (owner or "").rsplit(":", 2)
+        pid = int(pid)
+    except ValueError:
+        return False
+    if owner_host != host or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # exists, owned by someone else
+        return False
+    return False
+
+
+@dataclass(frozen=True)
+class InboxEvent:
+    """One claimed event, as a worker sees it."""
+    event_key: str
+    channel: str
+    payload: dict
+    attempts: int            # including this one
+    progress: str            # what the previous attempt had started ('' on a first attempt)
+    received_at: str
+    inquiry_id: int | None = None
+    answer: object = None    # what the previous attempt was sending (JSON), if it got that far
+
+
+class Inbox:
+    """The one owner of the ``channel_inbox`` table."""
+
+    def __init__(self, data_dir: str | Path, lease_seconds: float = DEFAULT_LEASE_SECONDS,
+                 max_attempts: int = DEFAULT_MAX_ATTEMPTS):
+        self.data_dir = Path(data_dir)
+        self.lease_seconds = float(lease_seconds)
+        self.max_attempts = int(max_attempts)
+        self._host = socket.gethostname()
+        self._lock = threading.Lock()
+        self._db = None
+
+    # --- connection ---------------------------------------------------------------------------
+    def _database(self):
+        if self._db is None:
+            db = open_database(self.data_dir)
+            db.conn.executescript(_SCHEMA)
+            columns = db["channel_inbox"].columns_dict
+            for name, declaration in _ADDED_COLUMNS.items():
+                if name not in columns:  # a table made by an earlier version
+                    db.execute(f"alter table channel_inbox add column {name} {declaration}")
+            self._db = db
+        return self._db
+
+    @contextlib.contextmanager
+    def _transaction(self):
+        with self._lock:
+            db = self._database()
+            try:
+                db.execute("begin immediate")
+            except sqlite3.Error:
+                self._forget_connection()
+                raise
+            try:
+                yield db
+                db.execute("commit")
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    db.execute("rollback")
+                raise
+
+    def _forget_connection(self):
+        if self._db is not None:
+            with contextlib.suppress(Exception):
+                self._db.conn.close()
+            self._db = None
+
+    def close(self):
+        with self._lock:
+            self._forget_connection()
+
+    # --- the webhook side ---------------------------------------------------------------------
+    def add(self, events: list[tuple[str, str, dict]]) -> list[bool]:
+        """Store ``(event_key, channel, payload)`` events in one transaction.
+
+        Returns, per event, True when it is new and False for a redelivery of an event already
+        stored (pending, answering, done or failed): a redelivery inserts nothing. Raises
+        ``sqlite3.Error`` when nothing could be stored (the webhook must then not answer 200).
+        """
+        if not events:
+            return []
+        now = utc_now()
+        added = []
+        with self._transaction() as db:
+            for event_key, channel, payload in events:
+                cursor = db.execute(
+                    "insert or ignore into channel_inbox (event_key, channel, payload, received_at, updated_at) "
+                    "values (?, ?, ?, ?, ?)",
+                    [event_key, channel, json.dumps(payload, ensure_ascii=False), now, now])
+                added.append(cursor.rowcount == 1)
+        return added
+
+    # --- the worker side ----------------------------------------------------------------------
+    def claim(self, owner: str, limit: int = 8, channels: tuple[str, ...] | None = None) -> list[InboxEvent]:
+        """Lease up to ``limit`` events to ``owner``, oldest first: pending ones whose backoff is
+        over, and ``answering`` ones whose lease expired or whose owner process is gone."""
+        if limit <= 0:
+            return []
+        now = time.time()
+        with self._transaction() as db:
+            where, params = "", []
+            if channels:
+                where = f" and channel in ({', '.join('?' * len(channels))})"
+                params = list(channels)
+            rows = list(db.query(
+                "select event_key, channel, payload, state, attempts, lease_owner, lease_until, progress, "
+                "answer, received_at, inquiry_id from channel_inbox "
+                f"where state in ('pending', 'answering') and not_before <= ?{where} "
+                # Events an attempt had started sending first: whether the platform has the
+                # answer is easiest to tell soon (a LINE reply token is valid about a minute).
+                "order by progress = '', received_at, event_key limit ?", [now, *params, max(limit * 4, 32)]))
+            claimed = []
+            for row in rows:
+                if len(claimed) >= limit:
+                    break
+                if row["state"] == ANSWERING and (row["lease_until"] or 0) > now \
+                        and not _owner_is_dead(row["lease_owner"], self._host):
+                    continue  # someone is answering it right now
+                attempts = row["attempts"] + 1
+                db.execute("update channel_inbox set state = 'answering', attempts = ?, lease_owner = ?, "
+                           "lease_until = ?, updated_at = ? where event_key = ?",
+                           [attempts, owner, now + self.lease_seconds, utc_now(), row["event_key"]])
+                claimed.append(InboxEvent(row["event_key"], row["channel"], _json(row["payload"], {}), attempts,
+                                          row["progress"] or "", row["received_at"], row["inquiry_id"],
+                                          _json(row["answer"], None)))
+        return claimed
+
+    def mark_progress(self, event_key: str, progress: str, inquiry_id: int | None = None, answer=None):
+        """Record, before calling the platform, what this attempt is about to send (``answer``:
+        the rendered messages as JSON-able data; None keeps what is stored)."""
+        encoded = None if answer is None else json.dumps(answer, ensure_ascii=False)
+        with self._transaction() as db:
+            db.execute("update channel_inbox set progress = ?, inquiry_id = coalesce(?, inquiry_id), "
+                       "answer = coalesce(?, answer), updated_at = ? where event_key = ?",
+                       [progress, inquiry_id, encoded, utc_now(), event_key])
+
+    def finish(self, event_key: str, outcome: str, inquiry_id: int | None = None):
+        """The platform accepted the answer: done, and the payload (personal data) is dropped."""
+        self._close(event_key, DONE, outcome, inquiry_id)
+
+    def fail(self, event_key: str, outcome: str, inquiry_id: int | None = None):
+        """A permanent failure (the platform refused the request): recorded, never retried."""
+        self._close(event_key, FAILED, outcome, inquiry_id)
+
+    def _close(self, event_key: str, state: str, outcome: str, inquiry_id: int | None):
+        now = utc_now()
+        with self._transaction() as db:
+            db.execute("update channel_inbox set state = ?, payload = null, answer = null, outcome = ?, "
+                       "inquiry_id = coalesce(?, inquiry_id), lease_owner = null, lease_until = null, "
+                       "updated_at = ?, finished_at = ? where event_key = ?",
+                       [state, outcome, inquiry_id, now, now, event_key])
+
+    def retry(self, event_key: str, outcome: str, delay_seconds: float, progress: str | None = None) -> bool:
+        """Give the event back for another attempt after ``delay_seconds``.
+
+        Returns False when the event has had its ``max_attempts`` and was failed instead.
+        ``progress`` resets what the next attempt assumes was sent (None keeps it).
+        """
+        now = utc_now()
+        with self._transaction() as db:
+            row = next(db.query("select attempts from channel_inbox where event_key = ?", [event_key]), None)
+            if row is None:
+                return False
+            if row["attempts"] >= self.max_attempts:
+                db.execute("update channel_inbox set state = 'failed_permanent', payload = null, answer = null, "
+                           "outcome = ?, lease_owner = null, lease_until = null, updated_at = ?, finished_at = ? "
+                           "where event_key = ?", [f"{outcome}; gave up after {row['attempts']} attempts",
+                                                   now, now, event_key])
+                return False
+            db.execute("update channel_inbox set state = 'pending', outcome = ?, not_before = ?, "
+                       "progress = coalesce(?, progress), lease_owner = null, lease_until = null, updated_at = ? "
+                       "where event_key = ?", [outcome, time.time() + delay_seconds, progress, now, event_key])
+        return True
+
+    def release(self, owner: str):
+        """Hand back every event ``owner`` holds (a graceful shutdown), for the next worker."""
+        with self._transaction() as db:
+            db.execute("update channel_inbox set state = 'pending', lease_owner = null, lease_until = null, "
+                       "updated_at = ? where state = 'answering' and lease_owner = ?", [utc_now(), owner])
+
+    def forget_finished(self, keep_days: float = DEFAULT_KEEP_DAYS) -> int:
+        """Delete done and failed rows finished more than ``keep_days`` ago; returns how many."""
+        cutoff = datetime.fromtimestamp(time.time() - keep_days * 86400, timezone.utc).isoformat(
+            timespec="milliseconds")
+        with self._transaction() as db:
+            return db.execute("delete from channel_inbox where state in ('done', 'failed_permanent') "
+                              "and finished_at < ?", [cutoff]).rowcount
+
+    # --- reading ------------------------------------------------------------------------------
+    def get(self, event_key: str) -> dict | None:
+        with self._lock:
+            return next(self._database().query("select * from channel_inbox where event_key = ?", [event_key]), None)
+
+    def counts(self) -> dict[str, int]:
+        """Events per state (every state present, zero included)."""
+        with self._lock:
+            rows = self._database().query("select state, count(*) as n from channel_inbox group by state")
+            found = {row["state"]: row["n"] for row in rows}
+        return {state: found.get(state, 0) for state in STATES}
+
+    def unfinished(self) -> int:
+        counts = self.counts()
+        return counts[PENDING] + counts[ANSWERING]
+
+    def next_due(self) -> float | None:
+        """Epoch seconds when the earliest waiting event becomes claimable, or None."""
+        with self._lock:
+            row = next(self._database().query(
+                "select min(coalesce(case when state = 'answering' then lease_until end, not_before)) as due "
+                "from channel_inbox where state in ('pending', 'answering')"), None)
+        return row["due"] if row and row["due"] is not None else None
