@@ -23,7 +23,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, ROOT, ensure_sample_data
-from bot.evaluation import LabelledQuestion, cross_validated, load_devset, run_bot, summarize
+from bot.answering.evaluation import LabelledQuestion, cross_validated, load_devset, run_bot, summarize
 
 # ../shared/data/kosodate-faq beside the checkout (a worktree may sit one level deeper).
 KOSODATE = next((p / "shared" / "data" / "kosodate-faq" for p in (ROOT.parent, ROOT.parent.parent)

@@ -13,10 +13,10 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from bot.answer import Hit
-from bot.calibration import Calibration, load_calibration
-from bot.question_kinds import asked_kinds, holds_fact
-from bot.scope import other_place
+from bot.answering.answer import Hit
+from bot.answering.calibration import Calibration, load_calibration
+from bot.answering.question_kinds import asked_kinds, holds_fact
+from bot.answering.scope import other_place
 from indexing.embeddings import get_embedder
 from indexing.entries import Entry, visible_audiences
 from indexing.importer import INDEX_DIR
