@@ -129,6 +129,8 @@ def main(argv=None):
     sets = {"devset": DEVSET, "facts": ROOT / "benchmarks" / "facts.jsonl",
             "kosodate-dev": KOSODATE / "development.json"}
     for path in sorted(HELDOUT.glob("*.jsonl")) if HELDOUT.exists() else []:
+        if path.stem == "facts":
+            continue  # a view of sample.jsonl
         sets[f"heldout/{path.stem}"] = path
     if args.sets:
         sets = {k: v for k, v in sets.items() if k in args.sets or k.split("/")[-1] in args.sets}
