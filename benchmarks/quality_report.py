@@ -122,6 +122,7 @@ def main(argv=None):
     parser.add_argument("--kosodate-dir", type=Path, default=DEFAULT_DATA_DIR.parent / "bench-kosodate")
     parser.add_argument("--embedder", default="")
     parser.add_argument("--sets", nargs="*", help="only these sets (devset, kosodate-dev, heldout file stems)")
+    parser.add_argument("--no-import", action="store_true", help="use the data dirs as they are")
     parser.add_argument("--failures", action="store_true", help="list wrong answers and wrong declines")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
@@ -137,20 +138,24 @@ def main(argv=None):
 
     from bot.service import Bot
 
-    bots, caches = {}, []
+    bots, caches, all_outcomes = {}, [], {}
     print(HEADER)
     figures = {}
     for name, path in sets.items():
         kind = "kosodate" if path.name.startswith(("kosodate", "development")) else "sample"
         if kind not in bots:
             if kind == "sample":
-                ensure_sample_data(args.sample_dir, args.embedder)
+                if not args.no_import:
+                    ensure_sample_data(args.sample_dir, args.embedder)
                 bots[kind] = Bot(args.sample_dir, args.embedder)
             else:
-                bots[kind] = Bot(ensure_kosodate_data(args.kosodate_dir, args.embedder), args.embedder)
+                if not args.no_import:
+                    ensure_kosodate_data(args.kosodate_dir, args.embedder)
+                bots[kind] = Bot(args.kosodate_dir, args.embedder)
             caches.append(QueryVectorCache(bots[kind].retriever.embedder,
                                            args.sample_dir.parent / f"query-vectors-{kind}.npz"))
         outcomes = run_bot(bots[kind], load_set(path))
+        all_outcomes[name] = outcomes
         for line in report_rows(name, outcomes):
             print(line, flush=True)
         figures[name] = {"all": summarize(outcomes), "cv": cross_validated(outcomes)}
@@ -162,6 +167,14 @@ def main(argv=None):
                           f"want {list(o.question.relevant)[:2]} top {list(o.ranked[:3])}")
                 elif o.question.fact and not o.fact_shown:
                     print(f"   ✗fact {o.question.id} {o.question.text[:60]} want {o.question.fact!r}")
+    # Held-out answerable and out-of-scope questions are kept in separate files; declines are
+    # measured on the two together.
+    for name in list(all_outcomes):
+        if name.endswith("_oos") and name[:-4] in all_outcomes:
+            joined = all_outcomes[name[:-4]] + all_outcomes[name]
+            for line in report_rows(f"{name[:-4]}+oos", joined)[:1]:
+                print(line, flush=True)
+            figures[f"{name[:-4]}+oos"] = {"all": summarize(joined), "cv": cross_validated(joined)}
     for cache in caches:
         cache.save()
     if args.json:

@@ -38,6 +38,8 @@ class Calibration:
     # A citizen question whose best staff-only match beats the best citizen match by this much is a
     # staff topic: declined with a contact, never answered with a look-alike.
     staff_topic_margin: float = 0.05
+    # A long story is also searched by its asking sentence alone (dense part; see retrieval.need_of).
+    story_need: bool = True
 
     def confidence(self, features: dict) -> float:
         z = self.bias + sum(self.coefficients.get(name, 0.0) * float(features.get(name, 0.0)) for name in FEATURES)
@@ -48,7 +50,7 @@ class Calibration:
                 "grams_weight": self.grams_weight, "coefficients": self.coefficients, "bias": self.bias,
                 "threshold": self.threshold, "fact_window": self.fact_window, "fact_bonus": self.fact_bonus,
                 "citizen_plan_factor": self.citizen_plan_factor, "plan_threshold": self.plan_threshold,
-                "staff_topic_margin": self.staff_topic_margin}
+                "staff_topic_margin": self.staff_topic_margin, "story_need": self.story_need}
 
 
 def load_calibration(embedder_name: str, path: Path = CALIBRATION_FILE) -> Calibration:

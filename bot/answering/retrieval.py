@@ -111,7 +111,7 @@ class Retriever:
         analysis = self.analyzer.analyze(query)
         query_vector = self._query_vector(query)
         c = self.calibration
-        dense, terms, grams = entry_scores(index, analysis, query_vector)
+        dense, terms, grams = self.scores(index, query, analysis, query_vector)
         fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
         fused = rerank(index, fused, query, audience, c)
         order = np.argsort(-fused)[:top]
@@ -129,6 +129,15 @@ class Retriever:
             if department is not None:
                 return Ranking(hits, signals, audience, decline="staff_topic", detail=department)
         return Ranking(hits, signals, audience)
+
+    def scores(self, index: AudienceIndex, query: str, analysis, query_vector: np.ndarray):
+        """(dense, terms, grams) for every entry of ``index``; ``query`` as returned by query_text."""
+        dense, terms, grams = entry_scores(index, analysis, query_vector)
+        need = need_of(query) if self.calibration.story_need else ""
+        if need:
+            # A story's need, embedded on its own, is compared too; an entry keeps its better cosine.
+            dense = np.maximum(dense, index.dense_scores(self._query_vector(need), DENSE_CANDIDATES))
+        return dense, terms, grams
 
     def _staff_topic(self, analysis, query_vector, citizen_best: float) -> str | None:
         """The department of the staff-only entry that matches a citizen's question much better
@@ -165,6 +174,25 @@ class Retriever:
     @property
     def own_places(self) -> set[str]:
         return {self.city_name} if self.city_name else set()
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！？!?\n])")
+_ASKING = re.compile(r"[?？]|か[。．]?$|たい|教えて|ください|下さい|どう|いつ|どこ|なに|何|いくら|誰|だれ|ますか|でしょうか|の[?？。]?$")
+STORY_CHARS = 60
+
+
+def need_of(question: str) -> str:
+    """The sentence of a long story that asks the question (the last one with a question marker),
+    or '' when the question is short or is that one sentence."""
+    text = question.strip()
+    if len(text) < STORY_CHARS:
+        return ""
+    sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    if len(sentences) < 2:
+        return ""
+    asking = [s for s in sentences if _ASKING.search(s)]
+    need = (asking or sentences)[-1]
+    return need if len(need) < len(text) * 0.7 else ""
 
 
 PLACEHOLDER = re.compile(r"〔[^〔〕\s]{1,12}〕")
