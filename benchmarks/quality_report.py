@@ -86,6 +86,10 @@ class QueryVectorCache:
         return self._np.vstack([self.vectors[self.key(t)] for t in texts])
 
     def save(self):
+        """Write the vectors, keeping those another run saved meanwhile."""
+        if self.path.exists():
+            for key, vector in dict(self._np.load(self.path, allow_pickle=False)).items():
+                self.vectors.setdefault(key, vector)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("wb") as out:
             self._np.savez(out, **self.vectors)
