@@ -17,32 +17,49 @@ import numpy as np
 from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, ensure_sample_data
 from bot.answering.calibration import FEATURES, Calibration, save_calibration
 from bot.answering.evaluation import load_devset
-from bot.answering.retrieval import Retriever, entry_scores, ranking_signals
+from bot.answering.retrieval import Retriever, ranking_signals, rerank
 
 MAX_ANSWERABLE_ABSTAIN = 0.05
 
 
+class Row:
+    """One labelled question's scores over its audience's entries, and whether a rule declines it."""
+
+    def __init__(self, relevant, dense, terms, grams, index, analysis, text, audience, forced):
+        self.relevant, self.dense, self.terms, self.grams = relevant, dense, terms, grams
+        self.index, self.analysis, self.text, self.audience, self.forced = index, analysis, text, audience, forced
+
+    def __iter__(self):  # (relevant, dense, terms, grams, index, analysis), as before
+        return iter((self.relevant, self.dense, self.terms, self.grams, self.index, self.analysis))
+
+    def fused(self, weights, settings: Calibration = Calibration()):
+        fused = weights[0] * self.dense + weights[1] * self.terms + weights[2] * self.grams
+        return rerank(self.index, fused, self.text, self.audience, settings)
+
+
 def score_arrays(retriever: Retriever, questions):
-    """Per question: (relevant positions, dense, terms, grams) over its audience's entries."""
+    """Per question: a Row of (relevant positions, dense, terms, grams, ...) over its audience's entries."""
     rows = []
     for question in questions:
         index = retriever.index(question.audience)
         text = retriever.query_text(question.text, question.audience)
         analysis = retriever.analyzer.analyze(text)
-        dense, terms, grams = entry_scores(index, analysis, retriever.embedder.embed_queries([text])[0])
+        dense, terms, grams = retriever.scores(index, text, analysis, retriever._query_vector(text))
         relevant = {i for i, e in enumerate(index.entries) if e.id in set(question.relevant)}
         if question.relevant and not relevant:
             raise SystemExit(f"dev set question {question.id}: none of {question.relevant} is in the index")
-        rows.append((relevant, dense, terms, grams, index, analysis))
+        forced = bool(retriever.rank(question.text, question.audience).decline)
+        rows.append(Row(relevant, dense, terms, grams, index, analysis, text, question.audience, forced))
     return rows
 
 
 def ranking_quality(rows, weights) -> float:
     total = 0.0
-    for relevant, dense, terms, grams, _, _ in rows:
+    for row in rows:
+        relevant = row.relevant
         if not relevant:
             continue
-        fused = weights[0] * dense + weights[1] * terms + weights[2] * grams
+        fused = row.fused(weights)
         order = np.argsort(-fused)[:10]
         for rank, position in enumerate(order):
             if position in relevant:
@@ -65,8 +82,9 @@ def fit_fusion(rows) -> tuple[float, float, float]:
 
 def labelled_features(rows, weights):
     X, y, answerable = [], [], []
-    for relevant, dense, terms, grams, index, analysis in rows:
-        fused = weights[0] * dense + weights[1] * terms + weights[2] * grams
+    for row in rows:
+        relevant, dense, terms, grams, index, analysis = row
+        fused = row.fused(weights)
         feats = ranking_signals(index, analysis, fused, dense, terms, grams, weights)
         best = int(np.argmax(fused))
         X.append([feats[name] for name in FEATURES])
@@ -75,11 +93,15 @@ def labelled_features(rows, weights):
     return np.array(X), np.array(y), np.array(answerable)
 
 
+LABEL = "scope"
+
+
 def abstention_labels(y, answerable):
-    """The abstention model separates in-scope questions from out-of-scope ones: the
-    constraint (at most 5% of answerable questions abstained) and the goal (abstain on
-    out-of-scope ones) are both about scope, so scope is the label it learns."""
-    return answerable.astype(float)
+    """What the abstention model learns. ``scope`` (default): in-scope against out-of-scope, since
+    the constraint (at most 5% of answerable questions abstained) and the goal (abstain on
+    out-of-scope ones) are both about scope. ``correct``: the best hit is relevant (wrong answers
+    and out-of-scope questions are the negatives), which trades answered share for right answers."""
+    return y.astype(float) if LABEL == "correct" else answerable.astype(float)
 
 
 def fit_logistic(X, y, l2=0.01, steps=6000, rate=0.5):
@@ -125,16 +147,26 @@ def main(argv=None):
     parser.add_argument("--embedder", default="")
     parser.add_argument("--devset", type=Path, default=DEVSET)
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--no-import", action="store_true", help="use the data dir as it is")
+    parser.add_argument("--label", choices=("scope", "correct"), default="scope",
+                        help="what the abstention model learns (see abstention_labels)")
     args = parser.parse_args(argv)
+    global LABEL
+    LABEL = args.label
 
-    ensure_sample_data(args.data_dir, args.embedder)
+    if not args.no_import:
+        ensure_sample_data(args.data_dir, args.embedder)
     retriever = Retriever(args.data_dir, args.embedder, calibration=Calibration())
+    from benchmarks.quality_report import QueryVectorCache
+    cache = QueryVectorCache(retriever.embedder, args.data_dir.parent / "query-vectors-sample.npz")
     questions = load_devset(args.devset)
     rows = score_arrays(retriever, questions)
+    cache.save()
     weights = fit_fusion(rows)
     X, y, answerable = labelled_features(rows, weights)
-    coefficients, bias = fit_logistic(X, abstention_labels(y, answerable))
-    probabilities = 1 / (1 + np.exp(-(X @ coefficients + bias)))
+    forced = np.array([row.forced for row in rows])
+    coefficients, bias = fit_logistic(X[~forced], abstention_labels(y[~forced], answerable[~forced]))
+    probabilities = np.where(forced, 0.0, 1 / (1 + np.exp(-(X @ coefficients + bias))))
     threshold = choose_threshold(probabilities, answerable, y)
     calibration = Calibration(dense_weight=weights[0], terms_weight=weights[1], grams_weight=weights[2],
                               coefficients={n: round(float(c), 4) for n, c in zip(FEATURES, coefficients)},
@@ -155,10 +187,12 @@ def main(argv=None):
         train = [i for i in order if i not in set(fold)]
         w = fit_fusion([rows[i] for i in train])
         Xt, yt, at = labelled_features([rows[i] for i in train], w)
-        c, b = fit_logistic(Xt, abstention_labels(yt, at))
-        t = choose_threshold(1 / (1 + np.exp(-(Xt @ c + b))), at, yt)
+        ft = np.array([rows[i].forced for i in train])
+        c, b = fit_logistic(Xt[~ft], abstention_labels(yt[~ft], at[~ft]))
+        t = choose_threshold(np.where(ft, 0.0, 1 / (1 + np.exp(-(Xt @ c + b)))), at, yt)
         Xh, yh, ah = labelled_features([rows[i] for i in fold], w)
-        held_probabilities.append(1 / (1 + np.exp(-(Xh @ c + b))))
+        fh = np.array([rows[i].forced for i in fold])
+        held_probabilities.append(np.where(fh, 0.0, 1 / (1 + np.exp(-(Xh @ c + b)))))
         held_correct.append(yh)
         held_answerable.append(ah)
         held_thresholds.append(np.full(len(fold), t))
@@ -172,6 +206,8 @@ def main(argv=None):
         "oos_abstained": round(float(abstain[~a].mean()), 4),
         "answerable_abstained": round(float(abstain[a].mean()), 4),
         "answered_wrong": int(((~abstain) & a & (c == 0)).sum()),
+        "answered": round(float((~abstain)[a].mean()), 4),
+        "right_when_answered": round(float(c[(~abstain) & a].mean()), 4) if ((~abstain) & a).any() else 0.0,
     })
     print("trade-off (cross-validated probabilities, one threshold over all folds):")
     for target in (0.03, 0.05, 0.08, 0.10, 0.15):

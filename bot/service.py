@@ -76,7 +76,7 @@ class Bot:
             ranking = self.retriever.rank(question, audience, top=10)
             confidence = self.retriever.confidence(ranking)
             answer = compose_answer(question, ranking.hits, confidence, self.retriever.calibration.threshold, audience,
-                                    self.retriever.departments)
+                                    self.retriever.departments, decline=ranking.decline, detail=ranking.detail)
         return _with_latency(answer, started)
 
     def ask(self, question: str, audience: Audience | str = Audience.CITIZEN, channel: str = "cli",

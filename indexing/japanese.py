@@ -129,6 +129,8 @@ class SynonymTable:
 class Analysis:
     terms: tuple[str, ...]
     reading_grams: tuple[str, ...]
+    # The terms that are nouns (common or proper): the things a question is about.
+    nouns: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=1)
@@ -168,6 +170,7 @@ class JapaneseAnalyzer:
     def analyze(self, text: str) -> Analysis:
         prepared = _ADDRESSES.sub(" ", self.prepare(text))
         terms: list[str] = []
+        nouns: list[str] = []
         reading: list[str] = []
         # Sudachi's input limit is bytes-based; long passages are fed in chunks.
         for chunk in _chunks(prepared, 4000):
@@ -185,7 +188,9 @@ class JapaneseAnalyzer:
                 if len(term) == 1 and pos not in ("名詞",) and not _is_kanji(term):
                     continue
                 terms.append(term)
-        return Analysis(tuple(terms), tuple(_bigrams("".join(reading))))
+                if pos == "名詞" and m.part_of_speech()[1] in ("普通名詞", "固有名詞"):
+                    nouns.append(term)
+        return Analysis(tuple(terms), tuple(_bigrams("".join(reading))), tuple(nouns))
 
     def terms(self, text: str) -> list[str]:
         return list(self.analyze(text).terms)
@@ -209,18 +214,26 @@ def _chunks(text: str, size: int):
         yield text[start:start + size]
 
 
-# A word typed wholly in hiragana: a token between spaces or punctuation (not okurigana).
-_HIRAGANA_WORD = re.compile(r"(?<![^\s、。,.!?！？「」()（）])[ぁ-ゖー]{3,}(?![^\s、。,.!?！？「」()（）])")
+# A word typed wholly in hiragana: a run that starts after a space, punctuation or the start of
+# the text (a run right after kanji is okurigana: 受けたい). It may run on into particles
+# (じゅうみんひょうのうつしを取りたい): the pieces that are not known readings stay as typed.
+_HIRAGANA_WORD = re.compile(r"(?<![^\s、。,.!?！？「」()（）])[ぁ-ゖー]{3,}")
+# A word typed in katakana (ジュウミンヒョウ): respelled like hiragana unless it is a known
+# katakana word of its own (パスポート, テレワーク).
+_KATAKANA_WORD = re.compile(r"[ァ-ヶー]{3,}")
 _MIN_READING = 2
 _MIN_COVERED = 0.6
+# Inside a run that is mostly not known readings, only pieces this long are respelled on their own.
+_ANCHOR_READING = 3
 
 
 class KanaSpelling:
-    """Kanji spellings for words typed in hiragana (そだいごみ → 粗大ごみ), taken from the
-    knowledge base's own vocabulary, so the dense model sees the words it was indexed with.
+    """Kanji spellings for words typed in kana (そだいごみ, ジュウミンヒョウ → 粗大ごみ, 住民票), taken
+    from the knowledge base's own vocabulary, so the dense model sees the words it was indexed with.
 
     Only nouns with kanji are used. A word is split into known readings covering as much of
-    it as possible (then with the fewest pieces) and respelled only when most of it is covered.
+    it as possible (then with the fewest pieces) and respelled when most of it is covered;
+    in a longer run (a whole phrase typed in hiragana) only the long readings are respelled.
     """
 
     def __init__(self, vocabulary):
@@ -241,12 +254,28 @@ class KanaSpelling:
         return len(self._spelling)
 
     def respell(self, text: str) -> str:
+        text = _KATAKANA_WORD.sub(lambda m: self._respell_katakana(m.group(0)), text)
         return _HIRAGANA_WORD.sub(lambda m: self._respell_word(m.group(0)), text)
+
+    def _respell_katakana(self, word: str) -> str:
+        morphemes = _tokenizer_c().tokenize(word)
+        if len(morphemes) == 1 and not morphemes[0].is_oov():
+            return word
+        respelled = self._respell_word(katakana_to_hiragana(word))
+        return respelled if any(_is_kanji(c) for c in respelled) else word
 
     def _respell_word(self, word: str) -> str:
         morphemes = _tokenizer_c().tokenize(word)
         if len(morphemes) == 1 and not morphemes[0].is_oov():
             return word  # a word of its own in hiragana (いくら, ください): leave it
+        uncovered, text = self._cover(word, _MIN_READING)
+        if len(word) - uncovered >= _MIN_COVERED * len(word):
+            return text
+        uncovered, text = self._cover(word, _ANCHOR_READING)
+        return text if uncovered < len(word) else word
+
+    def _cover(self, word: str, min_reading: int) -> tuple[int, str]:
+        """(characters not covered, respelled text) of the best split into known readings."""
         # best[i] = (uncovered characters, pieces, text) for word[:i]
         best: list[tuple[int, int, str]] = [(0, 0, "")] + [(len(word) + 1, 0, "")] * len(word)
         for i in range(len(word)):
@@ -254,9 +283,8 @@ class KanaSpelling:
             step = (uncovered + 1, pieces + 1, text + word[i])
             if step[:2] < best[i + 1][:2]:
                 best[i + 1] = step
-            for size in range(_MIN_READING, min(self._longest, len(word) - i) + 1):
+            for size in range(min_reading, min(self._longest, len(word) - i) + 1):
                 spelling = self._spelling.get(word[i:i + size])
                 if spelling and (uncovered, pieces + 1) < best[i + size][:2]:
                     best[i + size] = (uncovered, pieces + 1, text + spelling)
-        uncovered, _, text = best[-1]
-        return text if len(word) - uncovered >= _MIN_COVERED * len(word) else word
+        return best[-1][0], best[-1][2]

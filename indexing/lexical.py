@@ -65,6 +65,15 @@ class BM25Index:
                 covered += idf
         return covered / total if total else 0.0
 
+    def document_frequency(self, term: str) -> int:
+        """In how many documents the term occurs."""
+        postings = self._postings.get(term)
+        return len(postings[0]) if postings else 0
+
+    def contains(self, term: str, document: int) -> bool:
+        postings = self._postings.get(term)
+        return bool(postings) and bool(np.any(postings[0] == document))
+
     def vocabulary_by_frequency(self) -> list[str]:
         """Every indexed term, the most widely used first."""
         return sorted(self.idf, key=lambda term: self.idf[term])

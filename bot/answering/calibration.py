@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
-FEATURES = ("fused", "dense", "lexical", "margin", "coverage", "unknown", "dense_gap")
+FEATURES = ("fused", "dense", "lexical", "margin", "coverage", "unknown", "dense_gap", "missing")
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,18 @@ class Calibration:
     coefficients: dict = field(default_factory=lambda: {"fused": 12.0, "dense": 4.0, "lexical": 2.0, "margin": 6.0})
     bias: float = -10.0
     threshold: float = 0.5
+    # Reranking: among candidates within ``fact_window`` of the best score, an entry holding the kind
+    # of fact asked for (deadline, fee, place ...) gains ``fact_bonus``; plan passages score
+    # ``citizen_plan_factor`` times less for citizens and are shown to them only at ``plan_threshold``.
+    fact_window: float = 0.1
+    fact_bonus: float = 0.03
+    citizen_plan_factor: float = 0.95
+    plan_threshold: float = 0.9
+    # A citizen question whose best staff-only match beats the best citizen match by this much is a
+    # staff topic: declined with a contact, never answered with a look-alike.
+    staff_topic_margin: float = 0.05
+    # A long story is also searched by its asking sentence alone (dense part; see retrieval.need_of).
+    story_need: bool = True
 
     def confidence(self, features: dict) -> float:
         z = self.bias + sum(self.coefficients.get(name, 0.0) * float(features.get(name, 0.0)) for name in FEATURES)
@@ -36,7 +48,9 @@ class Calibration:
     def to_dict(self) -> dict:
         return {"dense_weight": self.dense_weight, "terms_weight": self.terms_weight,
                 "grams_weight": self.grams_weight, "coefficients": self.coefficients, "bias": self.bias,
-                "threshold": self.threshold}
+                "threshold": self.threshold, "fact_window": self.fact_window, "fact_bonus": self.fact_bonus,
+                "citizen_plan_factor": self.citizen_plan_factor, "plan_threshold": self.plan_threshold,
+                "staff_topic_margin": self.staff_topic_margin, "story_need": self.story_need}
 
 
 def load_calibration(embedder_name: str, path: Path = CALIBRATION_FILE) -> Calibration:

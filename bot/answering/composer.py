@@ -76,7 +76,19 @@ def _passage_text(hit: Hit) -> str:
 
 
 def compose_answer(question: str, hits: list[Hit], confidence: float, threshold: float, audience: str,
-                   departments: list[dict]) -> Answer:
+                   departments: list[dict], decline: str = "", detail: str = "") -> Answer:
+    """``decline`` (from the ranking) forces a decline: ``other_city`` (``detail`` is the place named)
+    or ``staff_topic`` (``detail`` is the owning department; the citizen gets a contact they may use
+    and nothing of the staff entry)."""
+    if decline == "other_city":
+        return Answer(question=question, text=messages.OTHER_CITY.format(place=detail), abstained=True,
+                      confidence=0.0, audience=audience, kind="abstain")
+    if decline == "staff_topic":
+        contact = find_contact(departments, [detail] if detail else [], audience)
+        text = messages.STAFF_TOPIC + "\n" + (messages.ABSTAIN_CONTACT.format(contact=contact.text())
+                                               if contact else messages.ABSTAIN_NO_CONTACT)
+        return Answer(question=question, text=text, abstained=True, confidence=0.0, audience=audience,
+                      contact=contact, department=contact.department if contact else "", kind="abstain")
     if not hits or confidence < threshold:
         # The department of the closest entries is still the best guess of whom to call.
         names = [h.entry.department for h in hits[:3] if h.entry.department]

@@ -1,7 +1,9 @@
 """Retrieval and abstention metrics, shared by tests and benchmarks.
 
-A labelled question is ``{"id", "text", "audience", "relevant": [entry ids]}``;
-an empty ``relevant`` list marks an out-of-scope question the bot must abstain on.
+A labelled question is ``{"id", "text", "audience", "relevant": [entry ids], "style", "fact"}``;
+an empty ``relevant`` list marks an out-of-scope question the bot must abstain on, and
+``fact`` (optional) is a substring the composed answer must contain (the deadline, place,
+fee ... the question asks for).
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ class LabelledQuestion:
     relevant: tuple[str, ...]
     audience: str = "citizen"
     style: str = ""
+    fact: str = ""
 
     @property
     def answerable(self) -> bool:
@@ -32,7 +35,8 @@ def load_devset(path: str | Path) -> list[LabelledQuestion]:
         try:
             item = json.loads(line)
             questions.append(LabelledQuestion(str(item["id"]), item["text"], tuple(item.get("relevant", [])),
-                                              item.get("audience", "citizen"), item.get("style", "")))
+                                              item.get("audience", "citizen"), item.get("style", ""),
+                                              item.get("fact", "")))
         except (json.JSONDecodeError, KeyError) as exc:
             raise ValueError(f"{path}:{number}: {exc}") from exc
     return questions
@@ -128,3 +132,119 @@ def evaluate_bot(bot, questions: list[LabelledQuestion], top: int = 10) -> Evalu
         abstained = bot.retriever.confidence(ranking) < bot.retriever.calibration.threshold
         results.append((question, [h.entry.id for h in ranking.hits], abstained))
     return evaluate(results)
+
+
+# ------------------------------------------------------------------ answers as the user sees them
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the bot did with one labelled question: its ranking and the answer it composed."""
+
+    question: LabelledQuestion
+    ranked: tuple[str, ...]
+    confidence: float
+    abstained: bool
+    answer_text: str = ""
+    first_source: str = ""
+
+    @property
+    def right(self) -> bool:
+        """Answered, and the first source cited is a relevant entry."""
+        return not self.abstained and self.first_source in self.question.relevant
+
+    @property
+    def fact_shown(self) -> bool:
+        return bool(self.question.fact) and not self.abstained and \
+            _fold_fact(self.question.fact) in _fold_fact(self.answer_text)
+
+
+def _fold_fact(text: str) -> str:
+    import unicodedata
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def run_bot(bot, questions: list[LabelledQuestion], top: int = 10) -> list[Outcome]:
+    """Ask every question through ``bot.answer`` (the whole pipeline a channel uses)."""
+    outcomes = []
+    for question in questions:
+        ranking = bot.retriever.rank(question.text, question.audience, top=top)
+        answer = bot.answer(question.text, question.audience)
+        outcomes.append(Outcome(question, tuple(h.entry.id for h in ranking.hits), float(answer.confidence),
+                                answer.abstained, answer.text,
+                                answer.sources[0].id if answer.sources else (ranking.hits[0].entry.id
+                                                                             if ranking.hits else "")))
+    return outcomes
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def summarize(outcomes: list[Outcome], threshold: float | None = None) -> dict:
+    """Ranking, answering and decline figures for a list of outcomes.
+
+    With ``threshold`` the decision is re-taken as ``confidence < threshold`` (rule declines
+    carry confidence 0, so they stay declined); without it the bot's own decision counts.
+    """
+    answerable = [o for o in outcomes if o.question.answerable]
+    out_of_scope = [o for o in outcomes if not o.question.answerable]
+
+    def declined(o: Outcome) -> bool:
+        return o.abstained if threshold is None else (o.confidence < threshold or (o.abstained and o.confidence == 0))
+
+    answered = [o for o in answerable if not declined(o)]
+    right = [o for o in answered if o.first_source in o.question.relevant]
+    with_fact = [o for o in answerable if o.question.fact]
+    n = len(answerable)
+    return {
+        "n": len(outcomes), "answerable": n, "out_of_scope": len(out_of_scope),
+        "hit@1": _share(sum(hit_at_k(list(o.ranked), set(o.question.relevant), 1) for o in answerable), n),
+        "ndcg@10": _share(sum(ndcg_at_k(list(o.ranked), set(o.question.relevant)) for o in answerable), n),
+        "mrr@10": _share(sum(reciprocal_rank(list(o.ranked), set(o.question.relevant)) for o in answerable), n),
+        "answered": _share(len(answered), n),
+        "right_when_answered": _share(len(right), len(answered)),
+        "oos_declined": _share(sum(declined(o) for o in out_of_scope), len(out_of_scope)),
+        "answerable_declined": _share(n - len(answered), n),
+        "fact_questions": len(with_fact),
+        "fact_in_answer": _share(sum(1 for o in with_fact if not declined(o) and
+                                     _fold_fact(o.question.fact) in _fold_fact(o.answer_text)), len(with_fact)),
+    }
+
+
+def choose_threshold(confidences, answerable, max_answerable_declined: float = 0.05) -> float:
+    """The highest threshold that declines at most ``max_answerable_declined`` of answerable questions."""
+    scores = sorted(c for c, a in zip(confidences, answerable) if a)
+    if not scores:
+        return 0.5
+    allowed = int(max_answerable_declined * len(scores))
+    return float(scores[allowed]) if allowed < len(scores) else float(scores[-1])
+
+
+def cross_validated(outcomes: list[Outcome], folds: int = 5, max_answerable_declined: float = 0.05,
+                    seed: int = 7) -> dict:
+    """Decline figures with the threshold chosen on the other folds for each fold.
+
+    A threshold is the highest that keeps declines of answerable questions at or under the
+    target on the training folds; the figures are pooled over the held-out folds.
+    """
+    import random
+    order = list(range(len(outcomes)))
+    random.Random(seed).shuffle(order)
+    held: list[tuple[Outcome, float]] = []
+    for k in range(folds):
+        test = set(order[k::folds])
+        train = [outcomes[i] for i in order if i not in test]
+        t = choose_threshold([o.confidence for o in train], [o.question.answerable for o in train],
+                             max_answerable_declined)
+        held += [(outcomes[i], t) for i in sorted(test)]
+    answerable = [(o, t) for o, t in held if o.question.answerable]
+    oos = [(o, t) for o, t in held if not o.question.answerable]
+    answered = [o for o, t in answerable if o.confidence >= t and not (o.abstained and o.confidence == 0)]
+    return {
+        "cv_oos_declined": _share(sum(o.confidence < t or o.abstained and o.confidence == 0 for o, t in oos),
+                                  len(oos)),
+        "cv_answerable_declined": _share(len(answerable) - len(answered), len(answerable)),
+        "cv_answered": _share(len(answered), len(answerable)),
+        "cv_right_when_answered": _share(sum(o.first_source in o.question.relevant for o in answered),
+                                         len(answered)),
+    }

@@ -3,7 +3,9 @@ fused with weights fitted on the dev set. Indexes load once per process and relo
 the knowledge version changes (an import or an admin edit)."""
 from __future__ import annotations
 
+import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +13,8 @@ import numpy as np
 
 from bot.answering.answer import Hit
 from bot.answering.calibration import Calibration, load_calibration
+from bot.answering.question_kinds import asked_kinds, holds_fact
+from bot.answering.scope import other_place
 from indexing.embeddings import get_embedder
 from indexing.entries import visible_audiences
 from indexing.japanese import JapaneseAnalyzer, KanaSpelling
@@ -21,7 +25,9 @@ DENSE_CANDIDATES = 100
 
 
 class Retriever:
-    def __init__(self, data_dir: str | Path, embedder_spec: str = "", calibration: Calibration | None = None):
+    def __init__(self, data_dir: str | Path, embedder_spec: str = "", calibration: Calibration | None = None,
+                 city_name: str = ""):
+        self.city_name = city_name
         self.store = KnowledgeStore(data_dir)
         self.embedder = get_embedder(embedder_spec)
         self.calibration = calibration or load_calibration(self.embedder.name)
@@ -56,42 +62,153 @@ class Retriever:
 
     # --- search ---------------------------------------------------------------------------
     def query_text(self, query: str, audience: str) -> str:
-        """The question as searched: words typed in hiragana respelled with the index's kanji."""
+        """The question as searched: masking placeholders (〔電話番号〕) removed, words typed in
+        kana respelled with the index's kanji."""
         self._ensure_fresh()
-        return self._spellings[audience].respell(query)
+        return self._spellings[audience].respell(strip_placeholders(query))
+
+    def _query_vector(self, text: str) -> np.ndarray:
+        cache = self.__dict__.setdefault("_vectors", OrderedDict())
+        vector = cache.get(text)
+        if vector is None:
+            vector = cache[text] = self.embedder.embed_queries([text])[0]
+            while len(cache) > QUERY_VECTOR_CACHE:
+                cache.popitem(last=False)
+        return vector
 
     def rank(self, query: str, audience: str, top: int = 10) -> "Ranking":
-        """Ranked hits plus the signals the abstention model reads."""
+        """Ranked hits plus the signals the abstention model reads, and a reason to decline
+        whatever the scores say (another city named; a staff topic asked by a citizen)."""
         index = self.index(audience)
         if not index.entries or not query.strip():
             return Ranking([], {})
         query = self.query_text(query, audience)
         analysis = self.analyzer.analyze(query)
-        query_vector = self.embedder.embed_queries([query])[0]
+        query_vector = self._query_vector(query)
         c = self.calibration
-        dense, terms, grams = entry_scores(index, analysis, query_vector)
+        dense, terms, grams = self.scores(index, query, analysis, query_vector)
         fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
+        fused = rerank(index, fused, query, audience, c)
         order = np.argsort(-fused)[:top]
         lexical = (c.terms_weight * terms + c.grams_weight * grams) / max(c.terms_weight + c.grams_weight, 1e-9)
         hits = [Hit(index.entries[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in order if fused[i] > 0]
+        if not hits:
+            return Ranking([], {})
         signals = ranking_signals(index, analysis, fused, dense, terms, grams,
-                                  (c.dense_weight, c.terms_weight, c.grams_weight)) if hits else {}
-        return Ranking(hits, signals)
+                                  (c.dense_weight, c.terms_weight, c.grams_weight))
+        place = other_place(query, self.own_places, index.terms.document_frequency)
+        if place:
+            return Ranking(hits, signals, audience, decline="other_city", detail=place)
+        if audience == "citizen":
+            department = self._staff_topic(analysis, query_vector, hits[0].score)
+            if department is not None:
+                return Ranking(hits, signals, audience, decline="staff_topic", detail=department)
+        return Ranking(hits, signals, audience)
+
+    def scores(self, index: AudienceIndex, query: str, analysis, query_vector: np.ndarray):
+        """(dense, terms, grams) for every entry of ``index``; ``query`` as returned by query_text."""
+        dense, terms, grams = entry_scores(index, analysis, query_vector)
+        need = need_of(query) if self.calibration.story_need else ""
+        if need:
+            # A story's need, embedded on its own, is compared too; an entry keeps its better cosine.
+            dense = np.maximum(dense, index.dense_scores(self._query_vector(need), DENSE_CANDIDATES))
+        return dense, terms, grams
+
+    def _staff_topic(self, analysis, query_vector, citizen_best: float) -> str | None:
+        """The department of the staff-only entry that matches a citizen's question much better
+        than anything citizens may see, or None. Nothing of that entry is shown."""
+        staff = self.index("staff")
+        if not staff.entries:
+            return None
+        c = self.calibration
+        dense, terms, grams = entry_scores(staff, analysis, query_vector)
+        fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
+        only_staff = np.array([e.audience == "staff" for e in staff.entries])
+        if not only_staff.any():
+            return None
+        fused = np.where(only_staff, fused, 0.0)
+        best = int(np.argmax(fused))
+        if fused[best] - citizen_best < c.staff_topic_margin:
+            return None
+        return staff.entries[best].department
 
     def search(self, query: str, audience: str, top: int = 10) -> list[Hit]:
         return self.rank(query, audience, top).hits
 
     def confidence(self, ranking: "Ranking") -> float:
-        """Calibrated probability that the best hit answers the question."""
-        if not ranking.hits:
+        """Calibrated probability that the best hit answers the question (0 for a forced decline;
+        a plan passage is shown to citizens only at high confidence: plans are internal)."""
+        if not ranking.hits or ranking.decline:
             return 0.0
-        return self.calibration.confidence(ranking.signals)
+        confidence = self.calibration.confidence(ranking.signals)
+        best = ranking.hits[0].entry
+        if best.kind == "plan" and ranking.audience == "citizen" and confidence < self.calibration.plan_threshold:
+            return 0.0
+        return confidence
+
+    @property
+    def own_places(self) -> set[str]:
+        return {self.city_name} if self.city_name else set()
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！？!?\n])")
+_ASKING = re.compile(r"[?？]|か[。．]?$|たい|教えて|ください|下さい|どう|いつ|どこ|なに|何|いくら|誰|だれ|ますか|でしょうか|の[?？。]?$")
+STORY_CHARS = 60
+
+
+def need_of(question: str) -> str:
+    """The sentence of a long story that asks the question (the last one with a question marker),
+    or '' when the question is short or is that one sentence."""
+    text = question.strip()
+    if len(text) < STORY_CHARS:
+        return ""
+    sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    if len(sentences) < 2:
+        return ""
+    asking = [s for s in sentences if _ASKING.search(s)]
+    need = (asking or sentences)[-1]
+    return need if len(need) < len(text) * 0.7 else ""
+
+
+PLACEHOLDER = re.compile(r"〔[^〔〕\s]{1,12}〕")
+QUERY_VECTOR_CACHE = 512
+
+
+def strip_placeholders(text: str) -> str:
+    """Masked personal data (〔電話番号〕, 〔氏名〕 ...) says nothing about the question."""
+    return PLACEHOLDER.sub(" ", text)
+
+
+def rerank(index: AudienceIndex, fused: np.ndarray, query: str, audience: str, c: Calibration) -> np.ndarray:
+    """Adjust fused scores of the leading candidates with features of the question and the entry:
+    the entry that holds the kind of fact asked (いつまで → a deadline) is preferred among near-equal
+    candidates; plan passages are damped for citizens (they are internal plans)."""
+    fused = fused.copy()
+    if audience == "citizen" and c.citizen_plan_factor != 1.0:
+        plans = np.fromiter((e.kind == "plan" for e in index.entries), dtype=bool, count=len(index.entries))
+        fused[plans] *= c.citizen_plan_factor
+    kinds = asked_kinds(query)
+    if kinds and c.fact_bonus and len(fused):
+        best = float(fused.max())
+        for i in np.flatnonzero(fused >= best * (1 - c.fact_window)):
+            entry = index.entries[int(i)]
+            fused[i] += c.fact_bonus * holds_fact(kinds, entry.body[:ANSWER_CHARS_SHOWN])
+    return fused
+
+
+# A guide section is shown up to this many characters (see bot/composer.py).
+ANSWER_CHARS_SHOWN = 800
 
 
 @dataclass(frozen=True)
 class Ranking:
     hits: list[Hit]
     signals: dict
+    audience: str = ""
+    # Why the bot must decline whatever the scores say: "other_city" or "staff_topic" ('' = none),
+    # and the other city's name or the department to refer the citizen to.
+    decline: str = ""
+    detail: str = ""
 
 
 def entry_scores(index: AudienceIndex, analysis, query_vector: np.ndarray):
@@ -117,4 +234,21 @@ def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, 
         "coverage": index.terms.coverage(list(analysis.terms), best),
         "unknown": index.terms.unknown_share(list(analysis.terms)),
         "dense_gap": float(dense[best] - dense_sorted.mean()) if len(dense_sorted) else 0.0,
+        "missing": missing_noun(index, analysis, best),
     }
+
+
+def missing_noun(index: AudienceIndex, analysis, document: int) -> float:
+    """How salient the most salient noun of the question is that the entry lacks (0..1): IDF over the
+    highest IDF possible, 1.0 for a noun the index has never seen (パスポート against a card entry)."""
+    terms = index.terms
+    if not terms.size:
+        return 0.0
+    ceiling = float(np.log(1 + (terms.size + 0.5) / 0.5))
+    worst = 0.0
+    for noun in set(analysis.nouns):
+        if terms.contains(noun, document):
+            continue
+        idf = terms.idf.get(noun)
+        worst = max(worst, 1.0 if idf is None else idf / ceiling)
+    return worst

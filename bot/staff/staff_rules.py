@@ -6,6 +6,9 @@ Only the staff audience reaches this desk.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from bot.answering.answer import Answer, Source
 from bot.staff.chat import extract_file_name, format_check_reply, format_folder_reply
 from bot.staff.file_names import check_file_name
@@ -25,10 +28,36 @@ def _guide_source(rules: NamingRules, section_title: str) -> Source:
     return Source(id=rules.citation_id(section_title), title=rules.title, section=section_title, kind="guide")
 
 
+# The question is about a name when it says so or the name is shaped like a file name; a word in
+# quotes alone (「第2版」でいい？ asks how to write a version) is not a name to check.
+_NAME_WORDS = ("ファイル名", "名前", "命名", "なまえ", "ネーミング", "付け方", "つけ方", "ファイル")
+_COMMAND = re.compile(r"^\s*(?:/?check|チェック|確認|ファイル名チェック)\s*[:：]?\s+", re.IGNORECASE)
+_FILE_SHAPED = re.compile(r"\.[a-z][a-z0-9]{0,9}$|[_＿]|\d{6,8}|(?<![a-z])v\d", re.IGNORECASE)
+# The question is about where to save when it names saving or a place for a document; a meeting
+# or budget word with どこ alone (会議はどこのアカウントで？) is not.
+_SAVE_WORDS = ("保存", "保管", "格納", "置き", "置く", "置け", "置いて", "入れ", "しまう", "しまえ", "フォルダ",
+               "ふぉるだ", "保存先", "置き場")
+_DOCUMENT_WORDS = ("資料", "ファイル", "データ", "文書", "書類", "議事録", "記録", "写真")
+
+
+def asks_name_check(question: str, name: str) -> bool:
+    """Whether a message that contains ``name`` asks to check it as a file name."""
+    text = unicodedata.normalize("NFKC", question)
+    return bool(_COMMAND.match(text) or _FILE_SHAPED.search(unicodedata.normalize("NFKC", name))
+                or any(word in text for word in _NAME_WORDS))
+
+
+def asks_where_to_save(question: str) -> bool:
+    """Whether a question asks where a document is saved (not merely where something happens)."""
+    text = unicodedata.normalize("NFKC", question)
+    return any(word in text for word in _SAVE_WORDS) or \
+        (("どこ" in text or "どちら" in text) and any(word in text for word in _DOCUMENT_WORDS))
+
+
 def answer_staff_rule_question(question: str, rules: NamingRules) -> Answer | None:
     """A name-check or folder answer when the question is one, else None."""
     name = extract_file_name(question, rules)
-    if name:
+    if name and asks_name_check(question, name):
         check = check_file_name(name, rules)
         sections = [rules.section("naming").title] if check.valid else \
             list(dict.fromkeys(rules.section_title(v.rule) for v in check.violations))
@@ -36,7 +65,7 @@ def answer_staff_rule_question(question: str, rules: NamingRules) -> Answer | No
                       audience="staff", sources=tuple(_guide_source(rules, s) for s in sections),
                       category="共有フォルダ", department=rules.meta.get("department", ""), kind="name_check",
                       extra={"name_check": check.to_dict()})
-    folder = find_folder(question, rules)
+    folder = find_folder(question, rules) if asks_where_to_save(question) else None
     if folder:
         return Answer(question=question, text=format_folder_reply(folder, rules), abstained=False, confidence=1.0,
                       audience="staff", sources=(_guide_source(rules, folder.section),), category="共有フォルダ",

@@ -67,3 +67,20 @@ def test_words_typed_in_hiragana_are_respelled_with_the_knowledge_base_vocabular
     assert spelling.respell("粗大ごみ いくら") == "粗大ごみ いくら"
     # Mostly unknown readings: left as typed.
     assert spelling.respell("ぷらねたりうむ") == "ぷらねたりうむ"
+
+
+def test_compounds_and_katakana_typed_words_are_respelled():
+    from indexing.japanese import KanaSpelling
+    spelling = KanaSpelling(["住民票", "写し", "粗大", "ごみ", "児童", "手当"])
+    assert spelling.respell("じゅうみんひょうのうつしを取りたい") == "住民票の写しを取りたい"
+    assert spelling.respell("ジュウミンヒョウ ほしい") == "住民票 ほしい"
+    assert spelling.respell("じどうてあてはいつもらえますか") .startswith("児童手当")
+    # Known katakana words and okurigana stay as typed.
+    assert spelling.respell("パスポートとテレワーク") == "パスポートとテレワーク"
+    assert spelling.respell("写しを取りたいです") == "写しを取りたいです"
+
+
+def test_nouns_are_reported_apart_from_other_terms(analyzer):
+    analysis = analyzer.analyze("パスポートを申請したい")
+    assert "パスポート" in analysis.nouns or "ぱすぽーと" in analysis.nouns
+    assert all(term in analysis.terms for term in analysis.nouns)

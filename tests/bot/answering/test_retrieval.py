@@ -50,3 +50,68 @@ def test_empty_and_huge_questions_are_answered_politely(bot):
 def test_unknown_audience_is_rejected(bot):
     with pytest.raises(ValueError):
         bot.search("ごみ", audience="everyone")
+
+
+def test_another_city_named_is_declined_politely_without_this_citys_answer(bot):
+    answer = bot.answer("横浜市の粗大ごみはいくらですか？", audience="citizen")
+    assert answer.abstained and "横浜市" in answer.text
+    assert not answer.sources and not answer.related and "処理券" not in answer.text
+
+
+def test_places_the_knowledge_talks_about_or_the_configured_city_are_not_other_cities():
+    from bot.answering.scope import other_place
+
+    frequency = {"あおば": 40, "那覇": 1}.get
+    assert other_place("あおば市の粗大ごみ", set(), lambda t: frequency(t) or 0) == ""
+    assert other_place("那覇市の粗大ごみ", set(), lambda t: frequency(t) or 0) == "那覇市"
+    assert other_place("那覇市の粗大ごみ", {"那覇市"}, lambda t: 0) == ""
+    assert other_place("世田谷区に住んでいます", set(), lambda t: 0) == "世田谷区"
+    assert other_place("町内会の回覧板", set(), lambda t: 0) == ""
+    assert other_place("隣の市の図書館", set(), lambda t: 0) == ""
+
+
+def test_a_staff_topic_asked_by_a_citizen_is_declined_with_a_public_contact(bot):
+    question = "時間外勤務の申請の期限は？"
+    assert not bot.answer(question, audience="staff").abstained
+    answer = bot.answer(question, audience="citizen")
+    assert answer.abstained and not answer.sources and not answer.related
+    assert answer.contact is not None and answer.contact.department == "総合案内"  # 職員課 is staff-only
+    assert "午後5時" not in answer.text and "勤怠システム" not in answer.text
+
+
+def test_masked_personal_data_does_not_change_the_answer(bot):
+    plain = bot.answer("粗大ごみの出し方を教えて", audience="citizen")
+    masked = bot.answer("〔氏名〕と申します。電話は〔電話番号〕です。粗大ごみの出し方を教えて", audience="citizen")
+    assert not masked.abstained and masked.sources[0].id == plain.sources[0].id == "101"
+    assert masked.confidence == pytest.approx(plain.confidence, abs=0.05)
+
+
+def test_a_noun_the_entry_lacks_counts_against_it(bot):
+    near_miss = bot.retriever.rank("パスポートの申請", "citizen")
+    match = bot.retriever.rank("児童手当の申請", "citizen")
+    assert near_miss.signals["missing"] == 1.0 and match.signals["missing"] < 0.5
+    assert bot.answer("パスポートの申請", audience="citizen").abstained
+
+
+def test_plan_passages_reach_citizens_only_at_high_confidence(data_dir):
+    from bot.answering.calibration import Calibration
+    from bot.answering.retrieval import Retriever
+
+    question = "チャットボットで職員のコミュニケーション時間を削減"
+    lenient = Retriever(data_dir, calibration=Calibration(plan_threshold=0.0))
+    strict = Retriever(data_dir, calibration=Calibration(plan_threshold=1.01))
+    ranking = strict.rank(question, "citizen")
+    assert ranking.hits[0].entry.kind == "plan"
+    assert strict.confidence(ranking) == 0.0 and lenient.confidence(lenient.rank(question, "citizen")) > 0
+    staff = strict.rank(question, "staff")
+    assert staff.hits[0].entry.kind == "plan" and strict.confidence(staff) > 0
+
+
+def test_the_entry_holding_the_asked_fact_is_preferred_among_close_candidates(data_dir):
+    from bot.answering.calibration import Calibration
+    from bot.answering.retrieval import Retriever
+
+    question = "粗大ごみはいくらかかる？"
+    with_fact = Retriever(data_dir, calibration=Calibration(fact_bonus=0.2, fact_window=0.5))
+    top = with_fact.rank(question, "citizen").hits[0].entry
+    assert "円" in top.body

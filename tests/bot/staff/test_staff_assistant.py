@@ -48,3 +48,19 @@ def test_staff_rule_answers_are_logged_as_staff_inquiries(fresh_data_dir):
     answer = Bot(fresh_data_dir, inquiry_log=log).ask("20240401_予算_資料_v1.xlsx", audience="staff", channel="slack")
     row = log.get(answer.inquiry_id)
     assert row["audience"] == "staff" and row["answer_kind"] == "name_check" and row["abstained"] == 0
+
+
+def test_rule_checks_answer_only_questions_about_a_name_or_where_to_save():
+    from bot.staff.naming_rules import load_naming_rules
+    from bot.staff.staff_rules import answer_staff_rule_question
+
+    rules = load_naming_rules()
+    kinds = {q: (a.kind if (a := answer_staff_rule_question(q, rules)) else None) for q in (
+        "20240401_予算要求資料_v2.xlsx って大丈夫？", "「議事録」って名前で大丈夫？", "check 予算.xlsx",
+        "議会答弁の資料はどこに保存する?", "電子会議の録画データはどこに置けばいい？",
+        "版数は「第2版」でいい？", "外部の方との会議はどこのアカウントでやればいい？", "会議室の予約はどこでする？")}
+    assert kinds == {
+        "20240401_予算要求資料_v2.xlsx って大丈夫？": "name_check", "「議事録」って名前で大丈夫？": "name_check",
+        "check 予算.xlsx": "name_check", "議会答弁の資料はどこに保存する?": "folder",
+        "電子会議の録画データはどこに置けばいい？": "folder", "版数は「第2版」でいい？": None,
+        "外部の方との会議はどこのアカウントでやればいい？": None, "会議室の予約はどこでする？": None}

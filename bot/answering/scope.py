@@ -1,0 +1,41 @@
+"""Questions outside what this city's knowledge base can answer, recognised before ranking:
+another municipality named in the question (「横浜市では…」).
+
+A place is "ours" when it is the configured city name or when the knowledge base itself talks
+about it (its name is a term of several entries), so no list of cities is kept anywhere.
+"""
+from __future__ import annotations
+
+from indexing.japanese import normalize_text, sudachi_dictionary
+
+MUNICIPALITY_SUFFIXES = ("市", "区", "町", "村")
+# A place named in this many entries (or this share of them) is one the knowledge base is about.
+OWN_PLACE_MIN_ENTRIES = 3
+
+
+def named_places(text: str) -> list[tuple[str, str]]:
+    """(name, name + suffix) for each municipality named in ``text``: a proper noun followed by 市/区/町/村."""
+    from sudachipy import SplitMode
+
+    tokenizer = sudachi_dictionary().tokenizer(mode=SplitMode.A)
+    morphemes = list(tokenizer.tokenize(normalize_text(text)))
+    places = []
+    for current, following in zip(morphemes, morphemes[1:]):
+        pos = current.part_of_speech()
+        if following.surface() in MUNICIPALITY_SUFFIXES and (pos[1] == "固有名詞" or current.is_oov()):
+            places.append((current.surface(), current.surface() + following.surface()))
+    return places
+
+
+def other_place(text: str, own_names: set[str], term_frequency) -> str:
+    """The first municipality named in ``text`` that is not this city, or ''.
+
+    ``term_frequency(term)`` tells in how many entries a term occurs.
+    """
+    for name, full in named_places(text):
+        if name in own_names or full in own_names:
+            continue
+        if term_frequency(name) >= OWN_PLACE_MIN_ENTRIES:
+            continue
+        return full
+    return ""
