@@ -21,14 +21,18 @@ import logging
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route, Router
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from bot.settings import Settings
 from channels import line as line_channel
 from channels import slack as slack_channel
 from channels.admin import admin_routes
+from channels.admin.web import UPLOAD_LIMIT_BYTES
+from channels.body_limit import DEFAULT_LIMIT_BYTES, BodyLimit
 from channels.runtime import Runtime
 from channels.web.routes import WebChat
 
@@ -59,7 +63,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             missing = line_channel.missing_variables(settings)
             return _unavailable("LINE", missing or list(line_channel.REQUIRED_VARIABLES),
                                 "" if missing else "LINE is starting; try again.")
-        return await channel.callback(request)
+        try:
+            return await channel.callback(request)
+        except RecursionError:  # signed, but JSON nested deeper than any real payload
+            return PlainTextResponse("malformed body", status_code=400)
 
     async def slack_events(request: Request) -> Response:
         channel = request.app.state.slack
@@ -72,7 +79,17 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                 detail = (f"Slack runs in Socket Mode on this server; to receive HTTP events also set "
                           f"{' and '.join(missing)}.")
             return _unavailable("Slack", missing, detail)
-        return await channel.events(request)
+        if not _slack_signature_headers(request):
+            # Refused before Bolt parses anything: its verifier assumes both headers are there.
+            return PlainTextResponse("invalid request", status_code=401)
+        try:
+            return await channel.events(request)
+        except RecursionError:
+            return PlainTextResponse("malformed body", status_code=400)
+
+    async def admin_home(request: Request) -> Response:
+        # A path, never an absolute URL built from the Host header (which the client chooses).
+        return RedirectResponse(request.scope.get("root_path", "").rstrip("/") + "/admin/", status_code=307)
 
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
@@ -82,7 +99,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     ]
 
     # The DX office's admin UI shares this process's runtime (edits reach the bot at once).
-    routes.append(Mount("/admin", routes=admin_routes(runtime)))
+    # No automatic trailing-slash redirects: Starlette builds them from the Host header.
+    routes.append(Route("/admin", admin_home, methods=["GET", "HEAD"]))
+    routes.append(Mount("/admin", app=Router(routes=admin_routes(runtime), redirect_slashes=False)))
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
@@ -108,11 +127,23 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             if owns_runtime:
                 runtime.close()
 
-    app = Starlette(routes=routes, lifespan=lifespan)
+    middleware = [Middleware(BodyLimit, limit=DEFAULT_LIMIT_BYTES, limits={"/admin": UPLOAD_LIMIT_BYTES + 64 * 1024})]
+    if settings.trusted_proxies:
+        # The client address and scheme come from X-Forwarded-For/-Proto only when the peer is a
+        # configured proxy (uvicorn itself runs with proxy headers off: Procfile, `madoguchi serve`).
+        middleware.append(Middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies)))
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    app.router.redirect_slashes = False
     app.state.runtime = runtime
     app.state.line = None
     app.state.slack = None
     return app
+
+
+def _slack_signature_headers(request: Request) -> bool:
+    timestamp = request.headers.get("x-slack-request-timestamp", "")
+    return (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12
+            and bool(request.headers.get("x-slack-signature")))
 
 
 def _default_logging():
