@@ -27,7 +27,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route, Router
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from bot.settings import Settings
+from indexing.settings import Settings
 from channels import line as line_channel
 from channels import slack as slack_channel
 from channels.admin import admin_routes
