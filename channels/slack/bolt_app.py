@@ -131,6 +131,8 @@ class SlackChannel:
             log.info("Slack retry of an answered event skipped")
             return
         text, blocks = await self._render(question_of(event.get("text", "")), body.get("team_id"), event.get("user"))
+        if text is None:
+            return  # rate-limited, and already told
         try:
             await client.chat_postMessage(channel=event["channel"], thread_ts=thread_ts, text=text, blocks=blocks,
                                           unfurl_links=False)
@@ -154,6 +156,8 @@ class SlackChannel:
 
     async def _respond_with_answer(self, respond, question: str, team_id: str | None, user_id: str | None):
         text, blocks = await self._render(question, team_id, user_id)
+        if text is None:
+            return  # rate-limited, and already told
         await respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
 
     async def on_feedback(self, ack, body: dict, action: dict, respond):
@@ -175,7 +179,11 @@ class SlackChannel:
         await respond(text=text, response_type="ephemeral", replace_original=False)
 
     async def _render(self, question: str, team_id: str | None, user_id: str | None) -> tuple[str, list | None]:
-        """(fallback text, blocks) of the answer; an apology if answering failed."""
+        """(fallback text, blocks) of the answer; an apology if answering failed; (None, None) when the
+        user is rate-limited and was already told so (a refused question is neither answered nor logged)."""
+        admission = self.runtime.admit(user_id_of(team_id, user_id))
+        if not admission.allowed:
+            return (messages.RATE_LIMITED if admission.notify else None), None
         try:
             answer = await self.runtime.ask(question, AUDIENCE, CHANNEL, user_id_of(team_id, user_id))
         except Exception:  # a bug or a broken index must not leave the question unanswered
