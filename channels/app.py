@@ -82,10 +82,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         if not _slack_signature_headers(request):
             # Refused before Bolt parses anything: its verifier assumes both headers are there.
             return PlainTextResponse("invalid request", status_code=401)
-        try:
-            return await channel.events(request)
-        except RecursionError:
+        if not _slack_body_shape_ok(await request.body(), request.headers.get("content-type", "")):
+            # Bolt's middleware assumes Slack's shapes (an "event" object ...) and answers 500 otherwise.
             return PlainTextResponse("malformed body", status_code=400)
+        return await channel.events(request)
 
     async def admin_home(request: Request) -> Response:
         # A path, never an absolute URL built from the Host header (which the client chooses).
@@ -144,6 +144,24 @@ def _slack_signature_headers(request: Request) -> bool:
     timestamp = request.headers.get("x-slack-request-timestamp", "")
     return (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12
             and bool(request.headers.get("x-slack-signature")))
+
+
+def _slack_body_shape_ok(body: bytes, content_type: str) -> bool:
+    """A JSON body (or a form's ``payload``) must be an object whose ``event``, when present, is one too."""
+    import json
+    from urllib.parse import parse_qs
+
+    try:
+        if content_type.split(";")[0].strip().lower() == "application/json":
+            data = json.loads(body)
+        else:
+            payload = parse_qs(body.decode("utf-8")).get("payload")
+            if not payload:
+                return True  # slash commands: flat form fields
+            data = json.loads(payload[0])
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return False
+    return isinstance(data, dict) and isinstance(data.get("event", {}), dict)
 
 
 def _default_logging():
