@@ -5,7 +5,8 @@ Starts a real ``madoguchi serve`` on 127.0.0.1 (a private copy of the data dir),
 * ``--long-clients`` clients (default 10) each send 1,000-character questions to ``/api/ask``
   back to back (a 429 or 503 is honoured by waiting its ``Retry-After``, capped at 1 s, as a
   polite client would; a hostile one gets the same answers sooner);
-* one client asks ``--samples`` normal questions one after another and records each latency.
+* normal questions (``--samples``, each from its own address) are asked one after another and
+  each latency recorded.
 
 Each client has its own address: the server is told to trust loopback as a proxy
 (``MADOGUCHI_TRUSTED_PROXIES=127.0.0.1``) and every client sends its own ``X-Forwarded-For``,
@@ -161,8 +162,9 @@ def run(args) -> dict:
                     break
                 question = NORMAL_QUESTIONS[i % len(NORMAL_QUESTIONS)]
                 started = time.perf_counter()
+                # Each normal question from its own citizen (one person does not ask 40 questions a minute).
                 response = http.post("/api/ask", json={"question": question},
-                                     headers={"X-Forwarded-For": "10.0.0.1"})
+                                     headers={"X-Forwarded-For": f"10.2.{i // 250}.{i % 250 + 1}"})
                 latencies.append((time.perf_counter() - started) * 1000)
                 normal_statuses[response.status_code] += 1
                 stop.wait(args.pause_seconds)
