@@ -118,3 +118,33 @@ def test_line_user_past_the_limit_is_told_once_and_not_logged(module_data_dir):
             assert len(replies) == 3  # two answers, one notice, then silence
             assert texts.count(line_messages.RATE_LIMITED) == 1
             assert _inquiry_count(server) == before + 2
+
+
+def test_slack_user_past_the_limit_is_told_once_and_not_logged(module_data_dir):
+    from fakes.slack_api import FakeSlackApi
+    from fakes.webhooks import SLACK_APP_TOKEN, SLACK_BOT_TOKEN, SLACK_SECRET, slack_command_body, slack_headers, unique
+
+    from channels.slack import messages as slack_messages
+
+    with FakeSlackApi(bot_token=SLACK_BOT_TOKEN, app_token=SLACK_APP_TOKEN) as slack_api:
+        settings = Settings(data_dir=module_data_dir, slack_signing_secret=SLACK_SECRET,
+                            slack_bot_token=SLACK_BOT_TOKEN, slack_api_base_url=slack_api.api_url,
+                            rate_limit_per_minute=1, rate_limit_burst=2)
+        with serve_app(settings) as server, httpx.Client(base_url=server.url, timeout=30) as client:
+            before = _inquiry_count(server)
+            names = [unique("limited") for _ in range(4)]
+            for name in names:  # one after another: each answered (or refused) before the next is sent
+                body = slack_command_body("時間外勤務の申請はいつまで？", slack_api.response_url(name),
+                                          user_id="U0000LIMITED")
+                assert client.post("/slack/events", content=body,
+                                   headers=slack_headers(body, "application/x-www-form-urlencoded")).status_code == 200
+                if name != names[-1]:
+                    slack_api.wait_for(lambda f, n=name: f.responses(n), what=f"response {name}")
+            # The last one gets no response at all; a command from another user shows the queue is drained.
+            other = unique("other")
+            body = slack_command_body("時間外勤務の申請はいつまで？", slack_api.response_url(other), user_id="U0000OTHER")
+            client.post("/slack/events", content=body, headers=slack_headers(body, "application/x-www-form-urlencoded"))
+            slack_api.wait_for(lambda f: f.responses(other), what="other user's answer")
+            texts = [r.json.get("text") for name in names for r in slack_api.responses(name)]
+            assert len(texts) == 3 and texts[2] == slack_messages.RATE_LIMITED
+            assert _inquiry_count(server) == before + 3  # two answers of the limited user and one of the other
