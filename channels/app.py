@@ -152,10 +152,12 @@ def _slack_body_shape_ok(body: bytes, content_type: str) -> bool:
     from urllib.parse import parse_qs
 
     try:
-        if content_type.split(";")[0].strip().lower() == "application/json":
-            data = json.loads(body)
+        text = body.decode("utf-8")
+        # As Bolt reads it: JSON when declared so or when the body starts with "{", else a form.
+        if content_type.split(";")[0].strip().lower() == "application/json" or text.startswith("{"):
+            data = json.loads(text)
         else:
-            payload = parse_qs(body.decode("utf-8")).get("payload")
+            payload = parse_qs(text).get("payload")
             if not payload:
                 return True  # slash commands: flat form fields
             data = json.loads(payload[0])

@@ -73,6 +73,17 @@ def test_slack_without_signature_headers_is_refused_before_parsing(server):
         assert client.post("/slack/events", content=b"{}", headers=bad).status_code == 401
 
 
+@pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded"])
+def test_signed_slack_body_of_an_unexpected_shape_is_a_400(server, content_type):
+    from fakes.webhooks import slack_headers
+
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        for body in (b'{"type": "event_callback", "event": []}', b'{"type": "event_callback", "event": "x"}',
+                     b"payload=%5B%5D"):
+            assert client.post("/slack/events", content=body,
+                               headers=slack_headers(body, content_type)).status_code == 400, body
+
+
 def test_signed_line_body_nested_too_deeply_is_a_400(server):
     from fakes.webhooks import line_headers
 
