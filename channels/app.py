@@ -12,6 +12,10 @@
 ``/admin``             the DX office's admin UI (login required)
 =====================  ==========================================================
 
+Every request body is capped (1 MB; admin uploads 20 MB) and answered 413 beyond; the web chat
+API is rate-limited per client (429) and answers 503/504 when the answering lanes are full or
+slow; X-Forwarded-* headers count only from MADOGUCHI_TRUSTED_PROXIES.
+
 Without LINE or Slack credentials the server still starts and the web chat works; the
 channel routes then answer 503 naming the variables to set.
 """
@@ -34,6 +38,7 @@ from channels.admin import admin_routes
 from channels.admin.web import UPLOAD_LIMIT_BYTES
 from channels.body_limit import DEFAULT_LIMIT_BYTES, BodyLimit
 from channels.runtime import Runtime
+from channels.slack.request_checks import body_shape_ok, signature_headers_present
 from channels.web.routes import WebChat
 
 log = logging.getLogger(__name__)
@@ -79,10 +84,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                 detail = (f"Slack runs in Socket Mode on this server; to receive HTTP events also set "
                           f"{' and '.join(missing)}.")
             return _unavailable("Slack", missing, detail)
-        if not _slack_signature_headers(request):
+        if not signature_headers_present(request.headers):
             # Refused before Bolt parses anything: its verifier assumes both headers are there.
             return PlainTextResponse("invalid request", status_code=401)
-        if not _slack_body_shape_ok(await request.body(), request.headers.get("content-type", "")):
+        if not body_shape_ok(await request.body(), request.headers.get("content-type", "")):
             # Bolt's middleware assumes Slack's shapes (an "event" object ...) and answers 500 otherwise.
             return PlainTextResponse("malformed body", status_code=400)
         return await channel.events(request)
@@ -138,32 +143,6 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.line = None
     app.state.slack = None
     return app
-
-
-def _slack_signature_headers(request: Request) -> bool:
-    timestamp = request.headers.get("x-slack-request-timestamp", "")
-    return (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12
-            and bool(request.headers.get("x-slack-signature")))
-
-
-def _slack_body_shape_ok(body: bytes, content_type: str) -> bool:
-    """A JSON body (or a form's ``payload``) must be an object whose ``event``, when present, is one too."""
-    import json
-    from urllib.parse import parse_qs
-
-    try:
-        text = body.decode("utf-8")
-        # As Bolt reads it: JSON when declared so or when the body starts with "{", else a form.
-        if content_type.split(";")[0].strip().lower() == "application/json" or text.startswith("{"):
-            data = json.loads(text)
-        else:
-            payload = parse_qs(text).get("payload")
-            if not payload:
-                return True  # slash commands: flat form fields
-            data = json.loads(payload[0])
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return False
-    return isinstance(data, dict) and isinstance(data.get("event", {}), dict)
 
 
 def _default_logging():
