@@ -4,7 +4,7 @@ Slack configured against the fake APIs on loopback), counting 5xx answers by kin
     python benchmarks/fuzz_routes.py --data-dir /work/var-sample --cases 3000 --seed 7
 
 Exit status 0 when no request got a 5xx and the server is still healthy. The short form runs in
-the suite (tests/test_fuzz_routes.py).
+the suite (tests/channels/test_fuzz_routes.py).
 """
 from __future__ import annotations
 

@@ -36,6 +36,11 @@ class Settings:
     rate_limit_burst: int = 10
     answer_timeout_seconds: float = 15.0
 
+    @property
+    def city_identity(self) -> tuple[str, str]:
+        """(全国地方公共団体コード, 地方公共団体名) written in the open-data FAQ export."""
+        return self.city_code, self.city_name
+
     @classmethod
     def from_env(cls, environ=None, data_dir: str | Path | None = None) -> "Settings":
         env = os.environ if environ is None else environ

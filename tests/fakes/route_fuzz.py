@@ -1,4 +1,4 @@
-"""Malformed requests for every public route (shared by tests/test_fuzz_routes.py and
+"""Malformed requests for every public route (shared by tests/channels/test_fuzz_routes.py and
 benchmarks/fuzz_routes.py): random bytes, deeply nested JSON, lone surrogates, huge numbers,
 wrong types, missing or broken headers, oversized bodies, CR/LF and hostile Host headers.
 

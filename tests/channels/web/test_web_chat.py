@@ -20,7 +20,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
 
 @pytest.fixture(scope="module")
 def server(module_data_dir):
-    # Every test client is 127.0.0.1: rate limits are tested on their own in test_rate_limit.py.
+    # Every test client is 127.0.0.1: rate limits are tested on their own in tests/channels/test_rate_limit.py.
     with serve_app(Settings(data_dir=module_data_dir, rate_limit_per_minute=0)) as running:
         yield running
 
@@ -46,7 +46,7 @@ def test_page_is_accessible_self_contained_and_sets_a_user_cookie(client):
 
 
 def test_every_visible_word_of_the_script_comes_from_messages():
-    script = (Path(__file__).parents[1] / "channels" / "web" / "static" / "chat.js").read_text(encoding="utf-8")
+    script = (Path(__file__).parents[3] / "channels" / "web" / "static" / "chat.js").read_text(encoding="utf-8")
     assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", script)
 
 
