@@ -183,6 +183,9 @@ def send(client, case: Case) -> int:
     try:
         response = client.request(case.method, case.path, content=case.body or None, headers=case.headers,
                                   params=case.params or None)
-    except httpx.RemoteProtocolError:
-        return 400  # the server closed a request it would not read (e.g. a lying Content-Length)
+    except httpx.TransportError:
+        return DROPPED  # the server answered (413) and closed before the client finished sending
     return response.status_code
+
+
+DROPPED = 0
