@@ -138,7 +138,8 @@ def run(args) -> dict:
                 while not stop.is_set():
                     round_ += 1
                     try:
-                        response = http.post("/api/ask", json={"question": long_question(number, round_)},
+                        response = http.post("/api/ask", json={"question": long_question(number, round_,
+                                                                                          args.long_chars)},
                                              headers=headers)
                     except httpx.HTTPError:
                         with lock:
@@ -188,6 +189,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", default=str(ROOT / "var"), help="imported data dir (copied, never written)")
     parser.add_argument("--long-clients", type=int, default=10)
+    parser.add_argument("--long-chars", type=int, default=1000, help="length of the other clients' questions")
     parser.add_argument("--samples", type=int, default=30)
     parser.add_argument("--pause-seconds", type=float, default=0.2, help="between two normal questions")
     parser.add_argument("--ramp-seconds", type=float, default=3.0)
@@ -200,7 +202,7 @@ def main() -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"normal question while {result['long_clients']} clients send 1,000-character questions "
+        print(f"normal question while {result['long_clients']} clients send {args.long_chars:,}-character questions "
               f"(rate limit {result['rate_limit']}): p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
               f"max {result['max_ms']} ms over {result['samples']} questions")
         print(f"normal statuses {result['normal_statuses']}; long-question statuses {result['long_statuses']}")
