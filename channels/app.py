@@ -37,6 +37,7 @@ from channels import slack as slack_channel
 from channels.admin import admin_routes
 from channels.admin.web import UPLOAD_LIMIT_BYTES
 from channels.body_limit import DEFAULT_LIMIT_BYTES, BodyLimit
+from channels.logging_setup import install_log_redaction
 from channels.runtime import Runtime
 from channels.slack.request_checks import body_shape_ok, signature_headers_present
 from channels.web.routes import WebChat
@@ -53,6 +54,7 @@ def _unavailable(channel: str, variables: list[str], detail: str = "") -> JSONRe
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> Starlette:
     """Build the app. ``runtime`` lets tests share one already-built Bot; it is then not closed."""
     _default_logging()
+    install_log_redaction()  # no request body, no personal data in any log line
     owns_runtime = runtime is None
     if runtime is None:
         runtime = Runtime.build(settings or Settings.from_env())
