@@ -12,6 +12,10 @@
 ``/admin``             the DX office's admin UI (login required)
 =====================  ==========================================================
 
+Every request body is capped (1 MB; admin uploads 20 MB) and answered 413 beyond; the web chat
+API is rate-limited per client (429) and answers 503/504 when the answering lanes are full or
+slow; X-Forwarded-* headers count only from MADOGUCHI_TRUSTED_PROXIES.
+
 Without LINE or Slack credentials the server still starts and the web chat works; the
 channel routes then answer 503 naming the variables to set.
 """
@@ -21,16 +25,21 @@ import logging
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route, Router
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from indexing.settings import Settings
 from channels import line as line_channel
 from channels import slack as slack_channel
 from channels.admin import admin_routes
+from channels.admin.web import UPLOAD_LIMIT_BYTES
+from channels.body_limit import DEFAULT_LIMIT_BYTES, BodyLimit
 from channels.logging_setup import install_log_redaction
 from channels.runtime import Runtime
+from channels.slack.request_checks import body_shape_ok, signature_headers_present
 from channels.web.routes import WebChat
 
 log = logging.getLogger(__name__)
@@ -61,7 +70,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             missing = line_channel.missing_variables(settings)
             return _unavailable("LINE", missing or list(line_channel.REQUIRED_VARIABLES),
                                 "" if missing else "LINE is starting; try again.")
-        return await channel.callback(request)
+        try:
+            return await channel.callback(request)
+        except RecursionError:  # signed, but JSON nested deeper than any real payload
+            return PlainTextResponse("malformed body", status_code=400)
 
     async def slack_events(request: Request) -> Response:
         channel = request.app.state.slack
@@ -74,7 +86,17 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                 detail = (f"Slack runs in Socket Mode on this server; to receive HTTP events also set "
                           f"{' and '.join(missing)}.")
             return _unavailable("Slack", missing, detail)
+        if not signature_headers_present(request.headers):
+            # Refused before Bolt parses anything: its verifier assumes both headers are there.
+            return PlainTextResponse("invalid request", status_code=401)
+        if not body_shape_ok(await request.body(), request.headers.get("content-type", "")):
+            # Bolt's middleware assumes Slack's shapes (an "event" object ...) and answers 500 otherwise.
+            return PlainTextResponse("malformed body", status_code=400)
         return await channel.events(request)
+
+    async def admin_home(request: Request) -> Response:
+        # A path, never an absolute URL built from the Host header (which the client chooses).
+        return RedirectResponse(request.scope.get("root_path", "").rstrip("/") + "/admin/", status_code=307)
 
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
@@ -84,7 +106,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     ]
 
     # The DX office's admin UI shares this process's runtime (edits reach the bot at once).
-    routes.append(Mount("/admin", routes=admin_routes(runtime)))
+    # No automatic trailing-slash redirects: Starlette builds them from the Host header.
+    routes.append(Route("/admin", admin_home, methods=["GET", "HEAD"]))
+    routes.append(Mount("/admin", app=Router(routes=admin_routes(runtime), redirect_slashes=False)))
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
@@ -110,7 +134,13 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             if owns_runtime:
                 runtime.close()
 
-    app = Starlette(routes=routes, lifespan=lifespan)
+    middleware = [Middleware(BodyLimit, limit=DEFAULT_LIMIT_BYTES, limits={"/admin": UPLOAD_LIMIT_BYTES + 64 * 1024})]
+    if settings.trusted_proxies:
+        # The client address and scheme come from X-Forwarded-For/-Proto only when the peer is a
+        # configured proxy (uvicorn itself runs with proxy headers off: Procfile, `madoguchi serve`).
+        middleware.append(Middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies)))
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    app.router.redirect_slashes = False
     app.state.runtime = runtime
     app.state.line = None
     app.state.slack = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import Enum
@@ -21,7 +22,9 @@ from bot.insights.inquiry_log import FEEDBACK_VALUES, InquiryLog
 from bot.service import Bot
 from indexing.entries import QUESTION_AUDIENCES
 from indexing.settings import Settings
+from channels.answering_lanes import AnsweringLanes
 from channels.inbox import Inbox, InboxWorker
+from channels.rate_limit import ALLOWED, Decision, RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,8 @@ log = logging.getLogger(__name__)
 # event loop wait longer for it. Two keep one answer computing while another logs.
 BOT_THREADS = 2
 SHUTDOWN_GRACE_SECONDS = 10.0
+MAX_ROW_ID = 2 ** 63 - 1
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ConfigurationError(Exception):
@@ -54,6 +59,8 @@ class Runtime:
     inquiry_log: InquiryLog
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=BOT_THREADS, thread_name_prefix="madoguchi-bot"))
+    lanes: AnsweringLanes = field(default_factory=AnsweringLanes)
+    rate_limiter: RateLimiter | None = None
     _tasks: set = field(default_factory=set)
     _inbox: InboxWorker | None = None
 
@@ -63,27 +70,58 @@ class Runtime:
         if settings.web_audience not in QUESTION_AUDIENCES:
             raise ConfigurationError(
                 f"MADOGUCHI_WEB_AUDIENCE must be citizen or staff, not {settings.web_audience!r}")
+        check_trusted_proxies(settings.trusted_proxies)
         bot = Bot.from_settings(settings)
         return cls(settings=settings, bot=bot, inquiry_log=bot.inquiry_log)
+
+    def __post_init__(self):
+        if self.rate_limiter is None:
+            self.rate_limiter = RateLimiter(self.settings.rate_limit_per_minute, self.settings.rate_limit_burst)
 
     # --- off-loop calls ---------------------------------------------------------------------
     async def _run(self, function, *args):
         return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
 
     async def ask(self, question: str, audience: str, channel: str, user_id: str | None,
-                  event_key: str | None = None) -> Answer:
-        """The one Bot.ask call of every channel (logged as an inquiry, once per ``event_key``)."""
-        return await self._run(lambda: self.bot.ask(question, audience=audience, channel=channel,
-                                                    user_id=user_id, event_key=event_key))
+                  event_key: str | None = None, timeout: float | None = None) -> Answer:
+        """The one Bot.ask call of every channel (logged as an inquiry, once per ``event_key``).
+
+        Runs in the question's lane (see channels/answering_lanes.py). With ``timeout`` the call
+        raises ``LaneBusy`` when the lane is full and ``DeadlineExceeded`` when it takes longer.
+        """
+        question = without_lone_surrogates(question)
+        return await self.lanes.run(self.lanes.lane_for(question),
+                                    lambda: self.bot.ask(question, audience=audience, channel=channel,
+                                                         user_id=user_id, event_key=event_key),
+                                    timeout)
+
+    # --- rate limits ------------------------------------------------------------------------
+    def admit(self, user_id: str) -> Decision:
+        """May this LINE/Slack user (``line:U…``, ``slack:T…:U…``) ask now? Keyed by the user's hash.
+
+        When refused, ``decision.notify`` is true only for the first refused message of a streak:
+        tell the user politely once, then stay silent until they are allowed again. A refused
+        message must not be answered, logged as an inquiry or counted in the ledger.
+        """
+        if not user_id:
+            return ALLOWED
+        return self.rate_limiter.take("user:" + self.inquiry_log.user_key(user_id))
+
+    def admit_client(self, address: str) -> Decision:
+        """May this web client (its address, after trusted-proxy resolution) ask now?"""
+        return self.rate_limiter.take("address:" + address)
 
     async def set_feedback(self, inquiry_id, feedback: str, user_id: str | None,
                            comment: str = "") -> FeedbackOutcome:
         """Record 解決した/解決しない on an inquiry, only from the user who asked it."""
         if feedback not in FEEDBACK_VALUES:
             raise ValueError(f"feedback must be one of {FEEDBACK_VALUES}")
-        return await self._run(self._set_feedback, int(inquiry_id), feedback, user_id, comment or "")
+        return await self._run(self._set_feedback, int(inquiry_id), feedback, user_id,
+                               without_lone_surrogates(comment or ""))
 
     def _set_feedback(self, inquiry_id: int, feedback: str, user_id: str | None, comment: str) -> FeedbackOutcome:
+        if not 0 < inquiry_id <= MAX_ROW_ID:
+            return FeedbackOutcome(FeedbackResult.NOT_FOUND)  # no row can have it (SQLite ids are int64)
         row = self.inquiry_log.get(inquiry_id)
         if row is None:
             return FeedbackOutcome(FeedbackResult.NOT_FOUND)
@@ -143,4 +181,23 @@ class Runtime:
 
     def close(self):
         self.executor.shutdown(wait=True, cancel_futures=False)
+        self.lanes.shutdown()
         self.inquiry_log.close()
+
+
+def check_trusted_proxies(entries) -> None:
+    """Every MADOGUCHI_TRUSTED_PROXIES entry must be an IP address or a network (CIDR)."""
+    import ipaddress
+
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ConfigurationError(
+                f"MADOGUCHI_TRUSTED_PROXIES must list IP addresses or networks (CIDR), not {entry!r}") from None
+
+
+def without_lone_surrogates(text: str) -> str:
+    """JSON may carry a lone UTF-16 surrogate (``"\\ud800"``), which no UTF-8 store or tokenizer
+    accepts: it becomes U+FFFD. (Valid pairs were already joined into one character by the parser.)"""
+    return _LONE_SURROGATE.sub("\ufffd", text)

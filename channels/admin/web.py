@@ -272,7 +272,8 @@ def _local_next(request: Request) -> str:
 
 def safe_next(base: str, value: str) -> str:
     """Only a path inside the admin site may be a post-login destination (no open redirect)."""
+    # Printable ASCII only: CR/LF would split the Location header, other text cannot be sent in it.
     if value and value.startswith(base + "/") and not value.startswith("//") and "\\" not in value \
-            and "://" not in value:
+            and "://" not in value and all("!" <= c <= "~" for c in value):
         return value
     return base + "/"

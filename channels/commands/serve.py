@@ -49,10 +49,10 @@ def command_serve(args) -> int:
         logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger().level))
     try:
         app = create_app(Settings.from_env(data_dir=args.data_dir))
-    except ConfigurationError as exc:
+    except (ConfigurationError, ValueError) as exc:  # ValueError: a malformed number in a setting
         return _bad_input(str(exc))
     uvicorn.run(app, host=args.host or DEFAULT_HOST, port=port, log_level=args.log_level,
-                proxy_headers=True, server_header=False)
+                proxy_headers=False, server_header=False)  # the app trusts MADOGUCHI_TRUSTED_PROXIES only
     return 0
 
 

@@ -212,6 +212,11 @@ class LineChannel:
     # --- handling ---------------------------------------------------------------------------
     async def answer(self, event, question: str, quote_token: str | None = None,
                      event_key: str | None = None) -> Composed:
+        admission = self.runtime.admit(user_id_of(event.source))  # per-user rate limit: not answered, not logged
+        if not admission.allowed:
+            if admission.notify:  # told once per refused streak, not per message
+                return render.text_messages(messages.RATE_LIMITED, quote_token), None
+            return None, None
         loading = None
         if isinstance(event.source, UserSource) and event.source.user_id:
             loading = asyncio.ensure_future(self.show_loading(event.source.user_id))

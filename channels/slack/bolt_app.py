@@ -164,6 +164,8 @@ class SlackChannel:
         else:
             text, blocks, inquiry_id = await self._render(payload.get("question", ""), payload.get("team_id"),
                                                           payload.get("user"), event_key=item.event_key)
+            if text is None:
+                return Outcome.done("rate-limited, already told")
         await self.runtime.inbox.mark_progress(item.event_key, POST, inquiry_id,
                                                None if stored else {"text": text, "blocks": blocks})
         try:
@@ -226,6 +228,8 @@ class SlackChannel:
 
     async def _respond_with_answer(self, respond, question: str, team_id: str | None, user_id: str | None):
         text, blocks, _ = await self._render(question, team_id, user_id)
+        if text is None:
+            return  # rate-limited, and already told
         await respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
 
     async def on_feedback(self, ack, body: dict, action: dict, respond):
@@ -246,8 +250,13 @@ class SlackChannel:
                       replace_original=False)
 
     async def _render(self, question: str, team_id: str | None, user_id: str | None,
-                      event_key: str | None = None) -> tuple[str, list | None, int | None]:
-        """(fallback text, blocks, inquiry id) of the answer; an apology if answering failed."""
+                      event_key: str | None = None) -> tuple[str | None, list | None, int | None]:
+        """(fallback text, blocks, inquiry id) of the answer; an apology if answering failed;
+        (None, None, None) when the user is rate-limited and was already told so (a refused question
+        is neither answered nor logged)."""
+        admission = self.runtime.admit(user_id_of(team_id, user_id))
+        if not admission.allowed:
+            return (messages.RATE_LIMITED if admission.notify else None), None, None
         try:
             answer = await self.runtime.ask(question, AUDIENCE, CHANNEL, user_id_of(team_id, user_id),
                                             event_key=event_key)

@@ -49,4 +49,7 @@ API_ERRORS = {
     "feedback_invalid": "\"inquiry_id\"（整数）と \"feedback\"（resolved または unresolved）を指定してください。",
     "feedback_not_found": "対象の質問が見つかりませんでした。",
     "feedback_not_yours": "評価は、ご質問をされた方のみ送ることができます。",
+    "rate_limited": "短い時間にたくさんのご質問をいただいたため、少し時間をおいてからお試しください。",
+    "busy": "ただいま混み合っています。少し時間をおいてから、もう一度お試しください。",
+    "timeout": "回答の準備に時間がかかっています。申し訳ありませんが、少し時間をおいてから、もう一度お試しください。",
 }

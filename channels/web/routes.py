@@ -22,6 +22,7 @@ from starlette.templating import Jinja2Templates
 
 from bot.answering.answer import Answer
 from bot.insights.inquiry_log import FEEDBACK_VALUES
+from channels.answering_lanes import DeadlineExceeded, LaneBusy
 from channels.runtime import FeedbackResult, Runtime
 from channels.web import messages
 
@@ -45,13 +46,14 @@ SECURITY_HEADERS = {
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str):
+    def __init__(self, status: int, code: str, retry_after: int | None = None):
         super().__init__(code)
-        self.status, self.code = status, code
+        self.status, self.code, self.retry_after = status, code, retry_after
 
     def response(self) -> JSONResponse:
+        headers = {"Retry-After": str(self.retry_after)} if self.retry_after is not None else None
         return JSONResponse({"error": self.code, "message": messages.API_ERRORS[self.code]},
-                            status_code=self.status)
+                            status_code=self.status, headers=headers)
 
 
 def answer_payload(answer: Answer) -> dict:
@@ -94,24 +96,32 @@ class WebChat:
     # --- the API ------------------------------------------------------------------------------
     async def api_ask(self, request: Request) -> Response:
         try:
+            self._admit(request)
             data = await _json_body(request)
             question = data.get("question")
             if not isinstance(question, str):
                 raise ApiError(400, "question_required")
+            uid = _cookie_uid(request) or _new_uid()
+            try:
+                answer = await self.runtime.ask(question, self.audience, CHANNEL, f"{CHANNEL}:{uid}",
+                                                timeout=self.runtime.settings.answer_timeout_seconds)
+            except LaneBusy as busy:
+                raise ApiError(503, "busy", retry_after=busy.retry_after) from None
+            except DeadlineExceeded as late:
+                raise ApiError(504, "timeout", retry_after=late.retry_after) from None
         except ApiError as error:
             return error.response()
-        uid = _cookie_uid(request) or _new_uid()
-        answer = await self.runtime.ask(question, self.audience, CHANNEL, f"{CHANNEL}:{uid}")
         response = JSONResponse(answer_payload(answer))
         self._set_cookie(request, response, uid)
         return response
 
     async def api_feedback(self, request: Request) -> Response:
         try:
+            self._admit(request)
             data = await _json_body(request)
             inquiry_id, feedback = data.get("inquiry_id"), data.get("feedback")
             comment = data.get("comment") or ""
-            if isinstance(inquiry_id, str) and inquiry_id.isdigit():
+            if isinstance(inquiry_id, str) and inquiry_id.isascii() and inquiry_id.isdigit() and len(inquiry_id) <= 19:
                 inquiry_id = int(inquiry_id)
             if (not isinstance(inquiry_id, int) or isinstance(inquiry_id, bool) or feedback not in FEEDBACK_VALUES
                     or not isinstance(comment, str)):
@@ -128,6 +138,12 @@ class WebChat:
         except ApiError as error:
             return error.response()
         return JSONResponse({"ok": True, "inquiry_id": inquiry_id, "feedback": feedback})
+
+    def _admit(self, request: Request):
+        """The client's rate limit (its address, resolved through trusted proxies by the app)."""
+        decision = self.runtime.admit_client(request.client.host if request.client else "")
+        if not decision.allowed:
+            raise ApiError(429, "rate_limited", retry_after=decision.retry_after)
 
     # --- the cookie ---------------------------------------------------------------------------
     def _ensure_cookie(self, request: Request, response: Response):
@@ -164,7 +180,7 @@ async def _json_body(request: Request) -> dict:
             raise ApiError(413, "too_large")
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deeply
         raise ApiError(400, "bad_json") from None
     if not isinstance(data, dict):
         raise ApiError(400, "bad_json")

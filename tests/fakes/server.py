@@ -10,7 +10,8 @@ import uvicorn
 class ServerThread:
     def __init__(self, app, host: str = "127.0.0.1"):
         self.server = uvicorn.Server(uvicorn.Config(app, host=host, port=0, log_level="warning", lifespan="on",
-                                                    access_log=False))
+                                                    access_log=False, proxy_headers=False))
+        # proxy_headers=False as `madoguchi serve` and the Procfile: the app trusts MADOGUCHI_TRUSTED_PROXIES only.
         self.thread = threading.Thread(target=self.server.run, name="madoguchi-server", daemon=True)
         self.port = 0
 

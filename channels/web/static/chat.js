@@ -31,7 +31,12 @@
       body: JSON.stringify(payload)
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) { throw new Error(data.message || response.status); }
+        if (!response.ok) {
+          var error = new Error(data.message || response.status);
+          // Busy, too many questions, too slow: the server's own polite words say when to try again.
+          error.polite = [429, 503, 504].indexOf(response.status) >= 0 ? data.message : "";
+          throw error;
+        }
         return data;
       });
     });
@@ -182,9 +187,10 @@
     postJSON("/api/ask", { question: question }).then(function (answer) {
       renderAnswer(answer);
       announce(T.answered);
-    }).catch(function () {
-      addBotText(T.error, "error");
-      announce(T.error);
+    }).catch(function (error) {
+      var text = (error && error.polite) || T.error;
+      addBotText(text, "error");
+      announce(text);
     }).then(function () {
       setBusy(false);
       input.focus();

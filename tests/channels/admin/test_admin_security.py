@@ -129,14 +129,75 @@ def test_viewer_sees_reports_but_cannot_edit(app, runtime):
     assert "/admin/entries" not in client.get("/admin/reports").text
 
 
-def test_login_is_rate_limited(app):
-    client = TestClient(app)
-    for _ in range(5):
-        assert login(client, EDITOR[0], "not the password").status_code == 401
-    blocked = login(client, *EDITOR)  # even the right password, for a while
-    assert blocked.status_code == 429 and "しばらくログインできません" in blocked.text
-    # Other accounts are not locked out by attempts on this one.
-    assert login(TestClient(app), *VIEWER).status_code == 303
+@pytest.fixture
+def clock(monkeypatch):
+    """The accounts module's clock, moved by the test (no sleeping through throttling delays)."""
+    from datetime import datetime, timedelta, timezone
+
+    from channels.admin import accounts
+
+    state = {"now": datetime(2026, 4, 1, 9, 0, tzinfo=timezone.utc)}
+    monkeypatch.setattr(accounts, "_now", lambda: state["now"])
+
+    def advance(seconds: float):
+        state["now"] += timedelta(seconds=seconds)
+    return advance
+
+
+def test_login_throttling_slows_a_guesser_without_locking_the_owner_out(app, runtime, clock):
+    from channels.admin.accounts import FREE_FAILURES
+
+    guesser = TestClient(app, client=("203.0.113.9", 50000))
+    for _ in range(FREE_FAILURES):
+        assert login(guesser, EDITOR[0], "not the password").status_code == 401
+    slowed = login(guesser, *EDITOR)  # even the right password, from this client, for a moment
+    assert slowed.status_code == 429 and slowed.headers["retry-after"] == "2" and "2秒ほど" in slowed.text
+    # The owner's browser has not failed: it logs in at once.
+    owner = TestClient(app, client=("198.51.100.4", 50000))
+    assert login(owner, *EDITOR).status_code == 303
+    # The guesser's delays grow: 2 s, then 4 s, then 8 s ... (and each wait ends).
+    clock(2)
+    assert login(guesser, EDITOR[0], "still not it").status_code == 401
+    assert login(guesser, EDITOR[0], "again").headers["retry-after"] == "4"
+    clock(4)
+    assert login(guesser, *EDITOR).status_code == 303  # a correct password once the wait is over
+    # Other accounts are not slowed by attempts on this one.
+    assert login(TestClient(app, client=("203.0.113.9", 50001)), *VIEWER).status_code == 303
+
+
+def test_every_login_attempt_is_audited_without_the_password(app, runtime, clock):
+    accounts = AccountStore(runtime.settings.data_dir)
+    client = TestClient(app, client=("203.0.113.9", 50000))
+    login(client, EDITOR[0], "wrong password 1")
+    login(client, "correct horse battery", "typed into the name field")  # not an account: not stored
+    login(client, *EDITOR)
+    rows = accounts.login_audit()
+    assert [r["outcome"] for r in rows] == ["ok", "failed", "failed"]
+    assert [r["account"] for r in rows] == [EDITOR[0], "(unknown)", EDITOR[0]]
+    assert {r["client"] for r in rows} == {"203.0.113.x"}
+    dump = repr(list(accounts.db.query("select * from admin_login_audit"))) + \
+        repr(list(accounts.db.query("select * from admin_login_failures")))
+    assert "wrong password" not in dump and "battery" not in dump and "203.0.113.9" not in repr(rows)
+
+
+def test_a_distributed_attack_stops_failed_clients_but_not_fresh_ones(fresh_data_dir, clock):
+    from channels.admin.accounts import ACCOUNT_CEILING
+
+    accounts = add_users(fresh_data_dir)
+    for n in range(ACCOUNT_CEILING):
+        accounts.record_login_failure(EDITOR[0], f"10.0.{n // 250}.{n % 250}")
+    clock(60)  # every per-client delay has passed; the account ceiling still holds
+    assert accounts.login_wait(EDITOR[0], "10.0.0.1") > 0
+    assert accounts.login_wait(EDITOR[0], "192.0.2.1") == 0
+    assert accounts.login_wait(VIEWER[0], "10.0.0.1") == 0
+
+
+def test_masked_addresses():
+    from channels.admin.accounts import masked_address
+
+    assert masked_address("203.0.113.77") == "203.0.113.x"
+    assert masked_address("2001:db8:1234:5678::1") == "2001:db8:1234::x"
+    assert masked_address("testclient") == "unknown"
 
 
 def test_no_open_redirect_after_login(app):
@@ -187,3 +248,12 @@ def test_without_a_configured_secret_one_is_generated_once_and_kept_private(fres
     # A restarted server (a new app on the same data dir) accepts the existing session.
     restarted = TestClient(make_app(runtime), cookies=dict(client.cookies))
     assert restarted.get("/admin/entries", follow_redirects=False).status_code == 200
+
+
+def test_a_next_with_cr_lf_or_non_ascii_goes_to_the_admin_home(app):
+    for target in ("/admin/\r\nSet-Cookie: x=1", "/admin/\nLocation: https://evil.example/", "/admin/ページ"):
+        client = TestClient(app)
+        page = client.get("/admin/login")
+        response = client.post("/admin/login", data={"name": EDITOR[0], "password": EDITOR[1], "next": target,
+                                                     "csrf_token": csrf_of(page.text)}, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/admin/"

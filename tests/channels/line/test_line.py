@@ -39,7 +39,8 @@ def line_api():
 @pytest.fixture(scope="module")
 def server(module_data_dir, line_api):
     settings = Settings(data_dir=module_data_dir, line_channel_secret=LINE_SECRET,
-                        line_channel_access_token=LINE_TOKEN, line_api_base_url=line_api.url)
+                        line_channel_access_token=LINE_TOKEN, line_api_base_url=line_api.url,
+                        rate_limit_per_minute=0)  # one test user asks many times; limits: tests/channels/test_rate_limit.py
     with serve_app(settings) as running:
         yield running
 

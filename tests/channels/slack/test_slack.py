@@ -41,7 +41,8 @@ def slack_api():
 @pytest.fixture(scope="module")
 def server(module_data_dir, slack_api):
     settings = Settings(data_dir=module_data_dir, slack_signing_secret=SLACK_SECRET,
-                        slack_bot_token=SLACK_BOT_TOKEN, slack_api_base_url=slack_api.api_url)
+                        slack_bot_token=SLACK_BOT_TOKEN, slack_api_base_url=slack_api.api_url,
+                        rate_limit_per_minute=0)  # one test user asks many times; limits: tests/channels/test_rate_limit.py
     with serve_app(settings) as running:
         yield running
 

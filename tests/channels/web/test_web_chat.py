@@ -20,7 +20,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
 
 @pytest.fixture(scope="module")
 def server(module_data_dir):
-    with serve_app(Settings(data_dir=module_data_dir)) as running:
+    # Every test client is 127.0.0.1: rate limits are tested on their own in tests/channels/test_rate_limit.py.
+    with serve_app(Settings(data_dir=module_data_dir, rate_limit_per_minute=0)) as running:
         yield running
 
 

@@ -1,0 +1,86 @@
+"""A cap on request bodies for the whole app, before any handler reads them.
+
+``Content-Length`` over the cap is answered 413 at once; a body sent without one (chunked) is
+read up to the cap and then refused the same way, so no handler ever holds more than the cap
+in memory. The admin UI's uploads get their own, larger cap::
+
+    app = BodyLimit(app, limit=1_000_000, limits={"/admin": 21 * 1024 * 1024})
+"""
+from __future__ import annotations
+
+import json
+
+DEFAULT_LIMIT_BYTES = 1_000_000
+MESSAGE = "リクエストが大きすぎます。"
+
+
+class BodyLimit:
+    def __init__(self, app, limit: int = DEFAULT_LIMIT_BYTES, limits: dict[str, int] | None = None):
+        self.app = app
+        self.limit = limit
+        self.limits = sorted((limits or {}).items(), key=lambda item: -len(item[0]))
+
+    def limit_for(self, path: str) -> int:
+        for prefix, limit in self.limits:
+            if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
+                return limit
+        return self.limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        limit = self.limit_for(scope.get("path", ""))
+        declared = _content_length(scope)
+        if declared is not None and declared > limit:
+            return await _too_large(send)
+        if declared is not None:
+            return await self.app(scope, _capped(receive, limit), send)
+        # No length declared (chunked): buffer up to the cap, then replay to the app.
+        messages, size = [], 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            size += len(message.get("body", b""))
+            if size > limit:
+                return await _too_large(send)
+            if not message.get("more_body", False):
+                break
+
+        async def replay():
+            return messages.pop(0) if messages else await receive()
+
+        return await self.app(scope, replay, send)
+
+
+def _content_length(scope) -> int | None:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            text = value.decode("latin-1").strip()
+            return int(text) if text.isdigit() and len(text) < 19 else 1 << 62
+    return None
+
+
+def _capped(receive, limit: int):
+    """The server already frames the body by Content-Length; this only guards the total."""
+    seen = 0
+
+    async def wrapped():
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                return {"type": "http.disconnect"}
+        return message
+
+    return wrapped
+
+
+async def _too_large(send):
+    body = json.dumps({"error": "too_large", "message": MESSAGE}, ensure_ascii=False).encode("utf-8")
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
