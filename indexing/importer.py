@@ -14,6 +14,7 @@ from typing import Callable
 
 from indexing.embeddings import get_embedder
 from indexing.entries import Entry
+from indexing.interests import load_interest_config, store_interests
 from indexing.japanese import JapaneseAnalyzer, SynonymTable
 from indexing.loaders import KNOWLEDGE_SUFFIXES, KnowledgeFileError, RowProblem, load_knowledge_file
 from indexing.loaders.source_metadata import SOURCES_FILE, metadata_for
@@ -160,6 +161,7 @@ def import_paths(paths: list[str | Path], data_dir: str | Path, audience: str = 
         except ValueError as exc:
             raise KnowledgeFileError(synonym_files[0], None, str(exc)) from exc
     departments = [d for p in department_files for d in parse_departments(p)] if department_files else None
+    interests = load_interest_config(paths)
     loaded: list[tuple[Path, str, str, list[Entry]]] = []
     for path, source in collect_files(paths):
         raw = path.read_bytes()
@@ -187,6 +189,7 @@ def import_paths(paths: list[str | Path], data_dir: str | Path, audience: str = 
     if departments is not None:
         store.set_departments(departments)
         report.departments = len(departments)
+    store_interests(store, interests)
     for rule_file in rule_files:
         store.set_setting(f"rules:{rule_file.stem}", rule_file.read_text(encoding="utf-8"))
         report.rules.append(rule_file.stem)
