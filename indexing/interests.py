@@ -22,7 +22,7 @@ from indexing.loaders import KnowledgeFileError
 INTERESTS_FILE = "interests.toml"
 SETTING_KEY = "interests"
 LABEL_LIMIT = 20          # LINE quick reply labels are at most 20 characters
-MAX_TOPICS = 12           # a quick reply holds 13 items; one is kept for the area choice
+MAX_TOPICS = 11           # a quick reply holds 13 items; two are kept for the area choice and 配信停止
 MAX_AREAS = 12
 _KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 

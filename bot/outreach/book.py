@@ -185,14 +185,14 @@ class OutreachBook:
                             [area, stamp, user_id])
 
     def stop_all(self, user_id: str, at: datetime | None = None) -> int:
-        """配信停止: drop every topic of the user; returns how many were dropped."""
-        return self._drop(user_id, "stop", at, keep_subscriber=True)
+        """配信停止: drop every topic (and the area) of the user; returns how many topics were dropped."""
+        return self._drop(user_id, "stop", at)
 
     def forget(self, user_id: str, at: datetime | None = None) -> int:
         """Unfollow (or blocked): remove every row that holds this user's id."""
-        return self._drop(user_id, "unfollow", at, keep_subscriber=False)
+        return self._drop(user_id, "unfollow", at)
 
-    def _drop(self, user_id: str, action: str, at, keep_subscriber: bool) -> int:
+    def _drop(self, user_id: str, action: str, at) -> int:
         stamp = _iso(at or now_utc())
         with self._transaction():
             topics = [r["topic"] for r in self.db.query("select topic from push_topics where user_id = ?", [user_id])]
@@ -200,8 +200,7 @@ class OutreachBook:
             for topic in topics:
                 self.db.execute("insert into push_consent_events (at, topic, action) values (?, ?, ?)",
                                 [stamp, topic, action])
-            if not keep_subscriber:
-                self.db.execute("delete from push_subscribers where user_id = ?", [user_id])
+            self.db.execute("delete from push_subscribers where user_id = ?", [user_id])
         return len(topics)
 
     def _audience_sql(self, topics, area: str | None) -> tuple[str, list]:

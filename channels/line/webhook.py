@@ -45,7 +45,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from bot.insights.inquiry_log import FEEDBACK_VALUES
-from channels.line import messages, render
+from channels.line import messages, preferences, render
 from channels.runtime import FeedbackResult, Runtime
 
 log = logging.getLogger(__name__)
@@ -142,6 +142,9 @@ class LineChannel:
         """What to do for one event, or None for events this bot stays silent on."""
         if not getattr(event, "webhook_event_id", None):
             return None
+        work = preferences.plan(self, event)  # 配信設定 / 配信停止 / topic postbacks / unfollow
+        if work is not None:
+            return work
         if isinstance(event, MessageEvent):
             return self._plan_message(event)
         if isinstance(event, FollowEvent):
@@ -194,7 +197,7 @@ class LineChannel:
         topics = await self.runtime.topics(AUDIENCE)
         text = messages.WELCOME.format(
             topics=messages.WELCOME_TOPICS.format(topics="、".join(topics)) if topics else "")
-        await self.send(event, render.text_messages(text))
+        await self.send(event, render.text_messages(text) + await preferences.welcome_choice(self.runtime))
 
     async def on_postback(self, event: PostbackEvent):
         data = render.parse_postback(event.postback.data)
