@@ -1,0 +1,216 @@
+"""``madoguchi push send|run|list``: deliver messages to LINE users by the topics they chose.
+
+    madoguchi push send --interest KEY [--interest KEY …] [--area AREA] --text TEXT [--url URL]
+                        [--at TIME] [--yes]
+    madoguchi push run      # deliver what is due (resumes an interrupted delivery)
+    madoguchi push list     # deliveries and their state
+
+``send`` prints the recipient count and a preview, then asks for confirmation on a
+terminal. Without a terminal it refuses (exit 2) unless ``--yes`` is given. A topic with
+``confirm_twice`` (防災) needs a second confirmation: on a terminal the operator types the
+topic's label; without one ``--yes`` must be given twice (``--yes --yes``), so a script
+written for ordinary topics cannot send a 防災 message by accident. Without ``--at`` the
+message is sent at once (after the month's quota is checked); with ``--at`` it is stored
+and sent by ``push run`` or the server. A time without an offset is Japan time (JST).
+"""
+from __future__ import annotations
+
+import getpass
+import sys
+from datetime import datetime, timedelta, timezone
+
+from channels.cli import UsageError, settings_from_args
+
+JST = timezone(timedelta(hours=9), "JST")
+PREVIEW_CHARS = 40
+
+
+def register(commands) -> None:
+    p = commands.add_parser("push", help="deliver messages to LINE users by the topics they chose")
+    actions = p.add_subparsers(dest="push_command", required=True, parser_class=type(p))
+
+    s = actions.add_parser("send", help="compose a delivery: send now or at a time")
+    s.add_argument("--interest", action="append", required=True, metavar="KEY",
+                   help="topic key from interests.toml (repeat for several topics)")
+    s.add_argument("--area", metavar="AREA", help="only citizens who chose this 地区")
+    s.add_argument("--text", required=True, help="the message text")
+    s.add_argument("--url", default="", help="a link added below the text")
+    s.add_argument("--at", metavar="TIME", help="send at this time (ISO 8601; JST when no offset), default now")
+    s.add_argument("--yes", action="count", default=0,
+                   help="do not ask; give it twice for topics that need a second confirmation (防災)")
+    s.set_defaults(handler=command_send)
+
+    r = actions.add_parser("run", help="deliver what is due (and resume interrupted deliveries)")
+    r.set_defaults(handler=command_run)
+
+    ls = actions.add_parser("list", help="deliveries and their state")
+    ls.add_argument("--limit", type=int, default=50)
+    ls.set_defaults(handler=command_list)
+
+
+def parse_when(text: str, now: datetime) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+    except ValueError as exc:
+        raise UsageError(f"--at must be a time like 2026-12-01T09:00 (JST) or with an offset, not {text!r}") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=JST)
+    if moment < now - timedelta(minutes=1):
+        raise UsageError(f"--at {text} is in the past")
+    return moment.astimezone(timezone.utc).replace(microsecond=0)
+
+
+def _stores(settings):
+    from bot.outreach.book import OutreachBook
+    from indexing.interests import stored_interests
+    from indexing.store import KnowledgeStore
+
+    if not (settings.data_dir / "madoguchi.db").exists():
+        raise UsageError(f"no knowledge in {settings.data_dir}: run 'madoguchi import PATH' first")
+    interests = stored_interests(KnowledgeStore(settings.data_dir))
+    if not interests.topics:
+        raise UsageError("no topics: add knowledge/interests.toml and run 'madoguchi import' first")
+    return OutreachBook(settings.data_dir), interests
+
+
+def _sender(settings):
+    from channels.line.multicast import LineMulticastSender
+
+    try:
+        return LineMulticastSender.from_settings(settings)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _confirm(prompt: str, expected: str) -> bool:
+    print(prompt, end="", file=sys.stderr, flush=True)
+    answer = sys.stdin.readline().strip()
+    return answer == expected or (expected == "y" and answer.lower() in ("y", "yes"))
+
+
+def command_send(args) -> int:
+    from bot.outreach.delivery import QuotaExceeded, check_quota
+    from channels.line.multicast import delivery_text
+
+    settings = settings_from_args(args)
+    book, interests = _stores(settings)
+    topics = []
+    for key in args.interest:
+        topic = interests.topic(key)
+        if topic is None:
+            raise UsageError(f"unknown interest {key!r}: choose from {', '.join(interests.keys())}")
+        if topic not in topics:
+            topics.append(topic)
+    if args.area and args.area not in interests.areas:
+        known = ", ".join(interests.areas) or "(none: interests.toml lists no areas)"
+        raise UsageError(f"unknown area {args.area!r}: choose from {known}")
+    text, url = args.text.strip(), args.url.strip()
+    if not text:
+        raise UsageError("--text is empty")
+    if url and not url.startswith(("https://", "http://")):
+        raise UsageError(f"--url must start with https:// (got {url!r})")
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    when = parse_when(args.at, now) if args.at else now
+    send_now = when <= now
+    keys = [t.key for t in topics]
+    recipients = book.count_recipients(keys, args.area)
+
+    labels = "、".join(t.label for t in topics)
+    print(f"配信先: {labels}" + (f"（{args.area}）" if args.area else ""))
+    print(f"送信対象: {recipients:,} 人")
+    print("送信日時: " + ("今すぐ" if send_now else when.astimezone(JST).strftime("%Y-%m-%d %H:%M JST")))
+    print("プレビュー:")
+    for line in delivery_text(text, url).splitlines() or [""]:
+        print(f"  │ {line}")
+    if send_now and recipients == 0:
+        raise UsageError("no subscribers for these topics: nothing to send")
+
+    sender = _sender(settings) if (send_now or settings.line_channel_access_token) else None
+    if sender is not None:
+        try:
+            quota = check_quota(sender, recipients)
+        except QuotaExceeded as exc:
+            if send_now:
+                raise UsageError(str(exc)) from exc
+            print(f"madoguchi: warning: {exc}（送信時にもう一度確認します）", file=sys.stderr)
+        else:
+            if quota.limit is not None:
+                print(f"今月の残り送信数: {quota.remaining:,} 通")
+
+    needed = 2 if any(t.confirm_twice for t in topics) else 1
+    if args.yes < needed:
+        if not sys.stdin.isatty():
+            if needed == 2:
+                raise UsageError(f"{labels}: this topic needs a second confirmation; not a terminal, so give "
+                                 "--yes twice (--yes --yes) to send")
+            raise UsageError("not a terminal: add --yes to send without asking")
+        if args.yes < 1 and not _confirm("送信しますか？ [y/N] ", "y"):
+            print("取り消しました。")
+            return 0
+        if needed == 2:
+            urgent = next(t for t in topics if t.confirm_twice)
+            if not _confirm(f"{urgent.label}のお知らせです。送信する場合は「{urgent.label}」と入力してください: ",
+                            urgent.label):
+                print("取り消しました。")
+                return 0
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        user = "unknown"
+    delivery = book.create_delivery(keys, args.area, text, url, when, created_by=f"cli:{user}")
+    if not send_now:
+        print(f"配信 #{delivery.id} を予約しました（{when.astimezone(JST):%Y-%m-%d %H:%M} JST）。"
+              "'madoguchi push run' またはサーバーが送信します。")
+        return 0
+    from channels.line.multicast import build_engine
+
+    engine = build_engine(settings)
+    try:
+        result = engine.run_one(delivery.id)
+    finally:
+        engine.sender.close()
+    print(f"配信 #{delivery.id}: {result.state}（{result.batches_sent} バッチ送信）" +
+          (f" {result.message}" if result.message else ""))
+    return 0 if result.state == "sent" else 1
+
+
+def command_run(args) -> int:
+    from channels.line.multicast import build_engine
+
+    settings = settings_from_args(args)
+    _stores(settings)
+    try:
+        engine = build_engine(settings)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    try:
+        results = engine.run_due()
+    finally:
+        engine.sender.close()
+    if not results:
+        print("nothing due")
+    for result in results:
+        print(f"delivery #{result.delivery_id}: {result.state}, {result.batches_sent} batches sent, "
+              f"{result.calls} calls" + (f" ({result.message})" if result.message else ""))
+    return 1 if any(r.state == "failed" for r in results) else 0
+
+
+def command_list(args) -> int:
+    settings = settings_from_args(args)
+    book, interests = _stores(settings)
+    deliveries = book.deliveries(limit=args.limit)
+    if not deliveries:
+        print("no deliveries")
+        return 0
+    for delivery in deliveries:
+        batches = book.batches(delivery.id)
+        sent = sum(1 for b in batches if b.state == "sent")
+        labels = "、".join(interests.labels(delivery.topics) or delivery.topics)
+        preview = delivery.text.replace("\n", " ")
+        preview = preview if len(preview) <= PREVIEW_CHARS else preview[:PREVIEW_CHARS - 1] + "…"
+        recipients = "-" if delivery.recipients is None else f"{delivery.recipients:,}"
+        print(f"#{delivery.id:<4} {delivery.state:<9} {delivery.scheduled_at.astimezone(JST):%Y-%m-%d %H:%M} JST  "
+              f"{labels}{'（' + delivery.area + '）' if delivery.area else ''}  recipients {recipients}  "
+              f"batches {sent}/{len(batches)}  {preview}" + (f"  [{delivery.note}]" if delivery.note else ""))
+    return 0
