@@ -228,3 +228,15 @@ def test_a_scheduled_delivery_is_sent_by_run_when_due(cli_env, line_api, capsys,
     settings = Settings(data_dir=fresh_data_dir, line_channel_access_token=LINE_TOKEN, line_api_base_url=line_api.url)
     results = build_engine(settings).run_due(now=now_utc() + timedelta(hours=3))
     assert [r.state for r in results] == ["sent"] and len(line_api.delivered) == 30
+
+
+def test_the_server_delivers_what_is_due(fresh_data_dir, line_api):
+    from fakes.server import serve_app
+
+    book = OutreachBook(fresh_data_dir)
+    book.subscribe_many([(u, ["event"], None) for u in users("srv", 7)])
+    book.create_delivery(["event"], None, "まつりのお知らせ", "", now_utc(), "test")
+    settings = Settings(data_dir=fresh_data_dir, line_channel_access_token=LINE_TOKEN, line_api_base_url=line_api.url)
+    with serve_app(settings):
+        line_api.wait_for(lambda f: len(f.delivered) == 7, 30, what="the due delivery")
+    assert book.deliveries()[0].state == "sent"

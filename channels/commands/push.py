@@ -179,7 +179,8 @@ def command_run(args) -> int:
     from channels.line.multicast import build_engine
 
     settings = settings_from_args(args)
-    _stores(settings)
+    if not (settings.data_dir / "madoguchi.db").exists():
+        raise UsageError(f"nothing to deliver: {settings.data_dir} has no database")
     try:
         engine = build_engine(settings)
     except ValueError as exc:
