@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from bot.outreach.book import (
-    BATCH_FAILED, BATCH_SENT, OPEN_BATCH_STATES, SCHEDULED, SKIPPED, Delivery, OutreachBook, MULTICAST_LIMIT,
+    BATCH_FAILED, BATCH_SENT, MULTICAST_LIMIT, OPEN_BATCH_STATES, SCHEDULED, SKIPPED, Delivery, OutreachBook,
 )
 
 log = logging.getLogger(__name__)

@@ -45,8 +45,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from bot.insights.inquiry_log import FEEDBACK_VALUES
+from channels.feedback import feedback_reply
 from channels.line import messages, preferences, render
-from channels.runtime import FeedbackResult, Runtime
+from channels.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -206,14 +207,7 @@ class LineChannel:
             await self.answer(event, data["q"])
         elif action == render.FEEDBACK and data.get("v") in FEEDBACK_VALUES and isinstance(data.get("i"), int):
             outcome = await self.runtime.set_feedback(data["i"], data["v"], user_id_of(event.source))
-            if outcome.result is FeedbackResult.OK:
-                text = messages.FEEDBACK_THANKS if data["v"] == "resolved" else messages.FEEDBACK_SORRY.format(
-                    department=outcome.department or messages.FEEDBACK_SORRY_DEFAULT_DEPARTMENT)
-            elif outcome.result is FeedbackResult.NOT_YOURS:
-                text = messages.FEEDBACK_NOT_YOURS
-            else:
-                text = messages.FEEDBACK_NOT_FOUND
-            await self.send(event, render.text_messages(text))
+            await self.send(event, render.text_messages(feedback_reply(outcome, data["v"], messages)))
         else:
             log.info("LINE postback with unknown data ignored")
 

@@ -11,7 +11,7 @@ from indexing.interests import parse_interests, stored_interests
 from indexing.loaders import KnowledgeFileError
 from indexing.store import KnowledgeStore
 
-REPO_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+REPO_KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 
 
 def test_the_sample_file_parses():
