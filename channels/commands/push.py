@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import getpass
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
+from bot.outreach.compose import JST, DraftError, make_draft
 from channels.cli import UsageError, settings_from_args
 
-JST = timezone(timedelta(hours=9), "JST")
 PREVIEW_CHARS = 40
 
 
@@ -46,18 +46,6 @@ def register(commands) -> None:
     ls = actions.add_parser("list", help="deliveries and their state")
     ls.add_argument("--limit", type=int, default=50)
     ls.set_defaults(handler=command_list)
-
-
-def parse_when(text: str, now: datetime) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text.strip().replace(" ", "T", 1))
-    except ValueError as exc:
-        raise UsageError(f"--at must be a time like 2026-12-01T09:00 (JST) or with an offset, not {text!r}") from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=JST)
-    if moment < now - timedelta(minutes=1):
-        raise UsageError(f"--at {text} is in the past")
-    return moment.astimezone(timezone.utc).replace(microsecond=0)
 
 
 def _stores(settings):
@@ -94,26 +82,14 @@ def command_send(args) -> int:
 
     settings = settings_from_args(args)
     book, interests = _stores(settings)
-    topics = []
-    for key in args.interest:
-        topic = interests.topic(key)
-        if topic is None:
-            raise UsageError(f"unknown interest {key!r}: choose from {', '.join(interests.keys())}")
-        if topic not in topics:
-            topics.append(topic)
-    if args.area and args.area not in interests.areas:
-        known = ", ".join(interests.areas) or "(none: interests.toml lists no areas)"
-        raise UsageError(f"unknown area {args.area!r}: choose from {known}")
-    text, url = args.text.strip(), args.url.strip()
-    if not text:
-        raise UsageError("--text is empty")
-    if url and not url.startswith(("https://", "http://")):
-        raise UsageError(f"--url must start with https:// (got {url!r})")
     now = datetime.now(timezone.utc).replace(microsecond=0)
-    when = parse_when(args.at, now) if args.at else now
-    send_now = when <= now
-    keys = [t.key for t in topics]
-    recipients = book.count_recipients(keys, args.area)
+    try:
+        draft = make_draft(interests, args.interest, args.area, args.text, args.url, args.at, now)
+    except DraftError as exc:
+        raise UsageError(str(exc)) from exc
+    topics, text, url, when, send_now = draft.topics, draft.text, draft.url, draft.scheduled_at, draft.send_now
+    keys = draft.keys
+    recipients = book.count_recipients(keys, draft.area)
 
     labels = "、".join(t.label for t in topics)
     print(f"配信先: {labels}" + (f"（{args.area}）" if args.area else ""))
@@ -137,7 +113,7 @@ def command_send(args) -> int:
             if quota.limit is not None:
                 print(f"今月の残り送信数: {quota.remaining:,} 通")
 
-    needed = 2 if any(t.confirm_twice for t in topics) else 1
+    needed = 2 if draft.confirm_twice else 1
     if args.yes < needed:
         if not sys.stdin.isatty():
             if needed == 2:
@@ -148,7 +124,7 @@ def command_send(args) -> int:
             print("取り消しました。")
             return 0
         if needed == 2:
-            urgent = next(t for t in topics if t.confirm_twice)
+            urgent = draft.confirm_twice[0]
             if not _confirm(f"{urgent.label}のお知らせです。送信する場合は「{urgent.label}」と入力してください: ",
                             urgent.label):
                 print("取り消しました。")
@@ -158,7 +134,7 @@ def command_send(args) -> int:
         user = getpass.getuser()
     except (KeyError, OSError):  # no login name in some containers
         user = "unknown"
-    delivery = book.create_delivery(keys, args.area, text, url, when, created_by=f"cli:{user}")
+    delivery = book.create_delivery(keys, draft.area, text, url, when, created_by=f"cli:{user}")
     if not send_now:
         print(f"配信 #{delivery.id} を予約しました（{when.astimezone(JST):%Y-%m-%d %H:%M} JST）。"
               "'madoguchi push run' またはサーバーが送信します。")
