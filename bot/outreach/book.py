@@ -348,22 +348,24 @@ class OutreachBook:
             return final
 
     # --- figures for the report ---------------------------------------------------------------
-    def monthly_figures(self, start: datetime, end: datetime) -> dict:
-        """Deliveries and recipients per topic and month, and opt-outs, between ``start`` and ``end``."""
-        per_topic: dict[tuple[str, str], dict] = {}
-        for row in self._rows("select topics, finished_at, recipients, id from push_deliveries where state = ? "
-                              "and finished_at >= ? and finished_at < ?", [SENT, _iso(start), _iso(end)]):
+    def finished_deliveries(self, start: datetime, end: datetime) -> list[dict]:
+        """Sent deliveries finished in [start, end): topics, finished_at and the recipients reached."""
+        rows = []
+        for row in self._rows("select id, topics, finished_at from push_deliveries where state = ? "
+                              "and finished_at >= ? and finished_at < ? order by finished_at",
+                              [SENT, _iso(start), _iso(end)]):
             reached = sum(len(json.loads(r["user_ids"])) for r in self._rows(
                 "select user_ids from push_batches where delivery_id = ? and state = ?", [row["id"], BATCH_SENT]))
-            for topic in json.loads(row["topics"]):
-                figure = per_topic.setdefault((row["finished_at"][:7], topic), {"deliveries": 0, "recipients": 0})
-                figure["deliveries"] += 1
-                figure["recipients"] += reached
-        consent: dict[tuple[str, str], dict] = {}
-        for row in self._rows("select substr(at, 1, 7) as month, topic, action, count(*) as n "
-                              "from push_consent_events where at >= ? and at < ? group by month, topic, action",
-                              [_iso(start), _iso(end)]):
-            figure = consent.setdefault((row["month"], row["topic"]), {"subscribed": 0, "opted_out": 0})
-            figure["subscribed" if row["action"] == "subscribe" else "opted_out"] += row["n"]
-        subscribers = self._rows("select count(distinct user_id) as n from push_topics")[0]["n"]
-        return {"per_topic": per_topic, "consent": consent, "subscribers_now": subscribers}
+            rows.append({"topics": json.loads(row["topics"]), "finished_at": parse_time(row["finished_at"]),
+                         "reached": reached})
+        return rows
+
+    def consent_counts(self, start: datetime, end: datetime) -> list[dict]:
+        """Subscribe / opt-out events per hour (UTC, so that any time zone can bucket them), topic
+        and action in [start, end)."""
+        return self._rows("select substr(at, 1, 13) as hour, topic, action, count(*) as n from push_consent_events "
+                          "where at >= ? and at < ? group by hour, topic, action", [_iso(start), _iso(end)])
+
+    def subscriber_counts(self) -> dict[str, int]:
+        """Citizens subscribed now, per topic."""
+        return {r["topic"]: r["n"] for r in self._rows("select topic, count(*) as n from push_topics group by topic")}

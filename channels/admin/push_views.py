@@ -26,6 +26,19 @@ log = logging.getLogger(__name__)
 FIELDS = ("text", "url", "area", "at")
 
 
+def delivery_figures_for(site: AdminSite, date_from: str, date_to: str):
+    """LINE delivery figures for the report page's period (None when no topics are set up)."""
+    from datetime import date
+
+    from bot.outreach.figures import delivery_figures
+
+    interests = stored_interests(site.store)
+    if not interests.topics:
+        return None
+    return delivery_figures(OutreachBook(site.data_dir), interests, date.fromisoformat(date_from),
+                            date.fromisoformat(date_to))
+
+
 def routes(site: AdminSite) -> list[Route]:
     book = OutreachBook(site.data_dir)
     running: set[asyncio.Task] = set()

@@ -20,7 +20,7 @@ import sys
 from datetime import datetime, timezone
 
 from bot.outreach.compose import JST, DraftError, make_draft
-from channels.cli import UsageError, settings_from_args
+from channels.commands.base import UsageError, settings_from_args
 
 PREVIEW_CHARS = 40
 

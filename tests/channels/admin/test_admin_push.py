@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import pytest
 
@@ -59,6 +60,14 @@ def test_bousai_needs_the_second_confirmation_then_reaches_only_subscribers(app_
     line_api.wait_for(lambda f: len(f.delivered) == 12, 30, what="the delivery")
     assert set(line_api.delivered) == {f"Uadmin{n:04d}" for n in range(12)}
     assert book.deliveries()[0].created_by == "admin:editor1"
+    # Marked sent right after LINE's answer, with no request to await: poll the database, bounded.
+    deadline = time.monotonic() + 10
+    while book.deliveries()[0].state != "sent":
+        assert time.monotonic() < deadline, book.deliveries()[0]
+        time.sleep(0.02)
+    report = client.get("/admin/reports")
+    assert report.status_code == 200 and "LINE配信" in report.text and "問い合わせ件数には含めていません" in report.text
+    assert "防災 12 人" in report.text
 
 
 def test_quota_refusal_and_scheduling_and_cancel(app_and_book, line_api):
