@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from bot.outreach.book import (
-    BATCH_FAILED, BATCH_SENT, MULTICAST_LIMIT, OPEN_BATCH_STATES, SCHEDULED, SKIPPED, Delivery, OutreachBook,
+    BATCH_FAILED, BATCH_SENT, MULTICAST_LIMIT, OPEN_BATCH_STATES, SCHEDULED, SENDING, SKIPPED, Delivery,
+    OutreachBook,
 )
 
 log = logging.getLogger(__name__)
@@ -160,8 +161,13 @@ class DeliveryEngine:
                 self.book.refuse(delivery_id, str(exc))
                 log.warning("push: delivery %d refused: quota", delivery_id)
                 return RunResult(delivery_id, "failed", message=str(exc))
+            except Exception as exc:  # LINE unreachable or refusing: never send without knowing the quota
+                log.warning("push: quota not readable (%s); delivery %d waits", type(exc).__name__, delivery_id)
+                return RunResult(delivery_id, SCHEDULED, message="the month's quota could not be read; run again later")
             self.book.plan(delivery_id, self.batch_size)
             delivery = self.book.delivery(delivery_id)
+        if delivery.state != SENDING:  # cancelled meanwhile, or already finished by another run
+            return RunResult(delivery_id, delivery.state)
         sent = calls = 0
         for batch in self.book.batches(delivery_id):
             if batch.state not in OPEN_BATCH_STATES:

@@ -148,7 +148,9 @@ def command_send(args) -> int:
         engine.sender.close()
     print(f"配信 #{delivery.id}: {result.state}（{result.batches_sent} バッチ送信）" +
           (f" {result.message}" if result.message else ""))
-    return 0 if result.state == "sent" else 1
+    if result.state in ("scheduled", "sending"):
+        print("残りは 'madoguchi push run' またはサーバーが、同じ再送キーで送信します。")
+    return 1 if result.state == "failed" else 0
 
 
 def command_run(args) -> int:

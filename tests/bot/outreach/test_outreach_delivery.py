@@ -176,3 +176,17 @@ def test_a_killed_run_resumes_without_sending_a_batch_twice(fresh_data_dir, line
     assert batches[1].http_status == 409 and batches[1].attempts == 2
     keys = [c.header("X-Line-Retry-Key") for c in line_api.multicasts()]
     assert keys == [batches[0].retry_key, batches[1].retry_key, batches[1].retry_key, batches[2].retry_key]
+
+
+def test_a_cancelled_delivery_is_not_sent_and_an_unreadable_quota_sends_nothing(book, line_api):
+    book.subscribe_many([(u, ["event"], None) for u in users("x", 3)])
+    cancelled = book.create_delivery(["event"], None, "中止", "", now_utc(), "test")
+    assert book.cancel(cancelled.id)
+    assert engine_for(book, line_api).run_due() == []
+    waiting = book.create_delivery(["event"], None, "まつり", "", now_utc(), "test")
+    broken = DeliveryEngine(book, LineMulticastSender("wrong-token", line_api.url))   # LINE answers 401
+    [result] = broken.run_due()
+    assert result.state == "scheduled" and "quota" in result.message
+    assert book.delivery(waiting.id).state == "scheduled" and line_api.multicasts() == []
+    assert [r.state for r in engine_for(book, line_api).run_due()] == ["sent"]
+    assert book.delivery(cancelled.id).state == "cancelled" and len(line_api.delivered) == 3
