@@ -83,3 +83,34 @@ def test_the_server_delivers_what_is_due(fresh_data_dir, line_api):
     with serve_app(settings):
         line_api.wait_for(lambda f: len(f.delivered) == 7, 30, what="the due delivery")
     assert book.deliveries()[0].state == "sent"
+
+
+def test_on_a_terminal_bousai_asks_twice_and_the_second_answer_must_be_the_label(cli_env, line_api, fresh_data_dir):
+    """The interactive path, through a real pseudo-terminal."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    command = [sys.executable, "-m", "channels.cli", "push", "send", "--interest", "bousai", "--text", "避難訓練"]
+
+    def run(answers: str) -> subprocess.CompletedProcess:
+        controller, terminal = pty.openpty()
+        try:
+            os.write(controller, answers.encode("utf-8"))
+            return subprocess.run(command, stdin=terminal, capture_output=True, text=True, env=env, cwd=repo,
+                                  timeout=120)
+        finally:
+            os.close(terminal)
+            os.close(controller)
+
+    declined = run("y\nはい\n")            # the second answer is not the label: nothing is sent
+    assert declined.returncode == 0 and "取り消しました" in declined.stdout
+    assert "「防災」と入力" in declined.stderr
+    assert cli_env.deliveries() == [] and line_api.multicasts() == []
+    confirmed = run("y\n防災\n")
+    assert confirmed.returncode == 0, confirmed.stderr
+    assert len(line_api.delivered) == 30 and cli_env.deliveries()[0].state == "sent"
