@@ -50,7 +50,7 @@ create index if not exists push_deliveries_by_state on push_deliveries (state, s
 create table if not exists push_batches (
     delivery_id integer not null, number integer not null, user_ids text not null, retry_key text not null,
     state text not null, attempts integer not null default 0, http_status integer, sent_at text,
-    primary key (delivery_id, number));
+    first_attempt_at text, primary key (delivery_id, number));
 """
 
 
@@ -100,11 +100,13 @@ class Batch:
     attempts: int
     http_status: int | None
     sent_at: str | None
+    first_attempt_at: datetime | None = None
 
     @classmethod
     def from_row(cls, row: dict) -> "Batch":
+        first = row.get("first_attempt_at")
         return cls(row["delivery_id"], row["number"], tuple(json.loads(row["user_ids"])), row["retry_key"],
-                   row["state"], row["attempts"], row["http_status"], row["sent_at"])
+                   row["state"], row["attempts"], row["http_status"], row["sent_at"], parse_time(first) if first else None)
 
 
 class OutreachBook:
@@ -316,11 +318,12 @@ class OutreachBook:
                                 [json.dumps(list(kept)), PLANNED if kept else SKIPPED, delivery.id, number])
             return kept
 
-    def record_attempt(self, delivery_id: int, number: int) -> int:
+    def record_attempt(self, delivery_id: int, number: int, at: datetime | None = None) -> int:
         """Count an attempt *before* calling the API (a crash after it means: resend, same key)."""
         with self.lock:
-            self.db.execute("update push_batches set attempts = attempts + 1, state = ? where delivery_id = ? "
-                            "and number = ?", [ATTEMPTING, delivery_id, number])
+            self.db.execute("update push_batches set attempts = attempts + 1, state = ?, "
+                            "first_attempt_at = coalesce(first_attempt_at, ?) where delivery_id = ? and number = ?",
+                            [ATTEMPTING, _iso(at or now_utc()), delivery_id, number])
             return self._rows("select attempts from push_batches where delivery_id = ? and number = ?",
                               [delivery_id, number])[0]["attempts"]
 

@@ -23,7 +23,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Protocol
 
@@ -39,6 +39,9 @@ MAX_ATTEMPTS = 15           # over all runs; then the batch is given up as faile
 BACKOFF_SECONDS = 0.5       # doubled each attempt
 BACKOFF_CAP_SECONDS = 30.0
 ACCEPTED = (200, 409)       # 409: this retry key was already accepted (a resend after a crash)
+# LINE remembers a retry key for 24 hours. A batch first attempted longer ago than this is
+# not resent: LINE could no longer tell a copy from a new request, so it may send twice.
+RETRY_KEY_LIFETIME = timedelta(hours=23)
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,11 @@ class DeliveryEngine:
         if not user_ids:
             return SKIPPED, 0
         batch = next(b for b in self.book.batches(delivery.id) if b.number == number)
+        if batch.first_attempt_at and datetime.now(timezone.utc) - batch.first_attempt_at > RETRY_KEY_LIFETIME:
+            log.warning("push: delivery %d batch %d not resent: its retry key has expired (check it by hand)",
+                        delivery.id, number)
+            self.book.record_outcome(delivery.id, number, BATCH_FAILED, batch.http_status)
+            return BATCH_FAILED, 0
         calls = 0
         for attempt_in_run in range(1, ATTEMPTS_PER_RUN + 1):
             attempts = self.book.record_attempt(delivery.id, number)

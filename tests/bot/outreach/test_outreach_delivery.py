@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,14 @@ def test_a_cancelled_delivery_is_not_sent_and_an_unreadable_quota_sends_nothing(
     assert book.delivery(waiting.id).state == "scheduled" and line_api.multicasts() == []
     assert [r.state for r in engine_for(book, line_api).run_due()] == ["sent"]
     assert book.delivery(cancelled.id).state == "cancelled" and len(line_api.delivered) == 3
+
+
+def test_a_batch_whose_retry_key_expired_is_not_resent(book, line_api):
+    """LINE keeps a retry key 24 hours: after that a resend could reach people twice, so it is not made."""
+    book.subscribe_many([(u, ["kenko"], None) for u in users("old", 3)])
+    delivery = book.create_delivery(["kenko"], None, "検診", "", now_utc(), "test")
+    book.plan(delivery.id)
+    book.record_attempt(delivery.id, 1, at=now_utc() - timedelta(hours=30))   # a crash, long ago
+    [result] = engine_for(book, line_api).run_due()
+    assert result.state == "failed" and line_api.multicasts() == []
+    assert book.batches(delivery.id)[0].state == "failed"
