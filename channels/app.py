@@ -21,6 +21,7 @@ channel routes then answer 503 naming the variables to set.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 
@@ -120,12 +121,21 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         if slack_channel.enabled(settings):
             from channels.slack.bolt_app import SlackChannel
             app.state.slack = SlackChannel.start(runtime)
+        stopping = asyncio.Event()
+        deliveries = None
+        if settings.line_channel_access_token:
+            # Scheduled LINE deliveries by interest (bot/outreach) are sent from here every 30 s.
+            from channels.line.multicast import run_deliveries_forever
+            deliveries = asyncio.create_task(run_deliveries_forever(settings, stopping), name="push deliveries")
         log.info("madoguchi ready: LINE %s, Slack %s, web chat for %s",
                  "on" if app.state.line else "off (set " + " and ".join(line_channel.missing_variables(settings)) + ")",
                  _slack_mode(settings), settings.web_audience)
         try:
             yield
         finally:
+            stopping.set()
+            if deliveries is not None:
+                await deliveries
             await runtime.drain()
             if app.state.line is not None:
                 await app.state.line.close()

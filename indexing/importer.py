@@ -31,6 +31,7 @@ from typing import Callable
 
 from indexing.embeddings import get_embedder
 from indexing.entries import Entry
+from indexing.interests import SETTING_KEY as INTERESTS_SETTING, load_interest_config
 from indexing.japanese import JapaneseAnalyzer, SynonymTable
 from indexing.loaders import KNOWLEDGE_SUFFIXES, KnowledgeFileError, RowProblem, load_knowledge_file
 from indexing.loaders.source_metadata import SOURCES_FILE, SourceMetadata, metadata_for
@@ -241,6 +242,7 @@ def plan_import(store: KnowledgeStore, paths: list[str | Path], audience: str = 
         except ValueError as exc:
             raise KnowledgeFileError(synonym_files[0], None, str(exc)) from exc
     departments = [d for p in department_files for d in parse_departments(p)] if department_files else None
+    interests = load_interest_config(paths)
     loaded = _load(paths, audience, strict, defaults, source_keys, names, report)
     report.files = len(loaded)
 
@@ -252,6 +254,8 @@ def plan_import(store: KnowledgeStore, paths: list[str | Path], audience: str = 
         report.synonyms = len(new_synonyms.groups)
     if departments is not None:
         report.departments = len(departments)
+    if interests is not None:  # applied with everything else, in the import's one transaction
+        settings[INTERESTS_SETTING] = interests.to_json()
     for rule_file in rule_files:
         settings[f"rules:{rule_file.stem}"] = rule_file.read_text(encoding="utf-8")
         report.rules.append(rule_file.stem)

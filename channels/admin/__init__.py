@@ -12,7 +12,7 @@ from starlette.routing import BaseRoute
 
 
 def admin_routes(runtime) -> list[BaseRoute]:
-    from channels.admin import auth_views, import_views, knowledge_views, report_views, review_views
+    from channels.admin import auth_views, import_views, knowledge_views, push_views, report_views, review_views
     from channels.admin.web import AdminSite
 
     site = AdminSite(runtime)
@@ -22,6 +22,7 @@ def admin_routes(runtime) -> list[BaseRoute]:
         *import_views.routes(site),
         *review_views.routes(site),
         *report_views.routes(site),
+        *push_views.routes(site),
     ]
 
 

@@ -16,6 +16,11 @@ UPLOAD_NO_FILE = "ファイルを選んでください。"
 UPLOAD_BAD_TYPE = "取り込めるのは CSV・Excel (.xlsx)・Markdown (.md)・テキスト (.txt)・PDF のファイルです。"
 UPLOAD_SKIP_REQUIRED = "エラーの行があります。該当行を飛ばして取り込む場合はチェックを入れてください。"
 REVIEW_NOT_FOUND = "このレビュー項目はすでに対応済みです。"
+PUSH_CONFIRM_TWICE = "{topic}のお知らせは、確認のチェックを入れてから送信してください。"
+PUSH_NO_LINE = "LINE_CHANNEL_ACCESS_TOKEN が設定されていないため送信できません。"
+PUSH_NOBODY = "この条件で配信を希望している人がいないため、送信しませんでした。"
+PUSH_QUOTA_UNKNOWN = "LINE の今月の送信可能数を確認できなかったため、送信しませんでした。しばらくしてから再度お試しください。"
+PUSH_NOT_CANCELLABLE = "この配信は送信が始まっているか、すでに終わっているため取り消せません。"
 REVIEW_ENTRY_REQUIRED = "追加先のエントリを選ぶか、ID を入力してください。"
 
 NOTICES = {
@@ -31,6 +36,9 @@ NOTICES = {
     "answered": "新しい FAQ を作成し、レビュー項目を完了にしました。",
     "dismissed": "レビュー項目を対応不要として閉じました。",
     "logged_out": "ログアウトしました。",
+    "push_started": "配信を開始しました。状態は下の一覧で確認できます。",
+    "push_scheduled": "配信を予約しました。",
+    "push_cancelled": "予約した配信を取り消しました。",
 }
 
 LABELS = {
@@ -45,5 +53,6 @@ LABELS = {
               "updated": "更新日", "review_by": "見直し期限", "alternates": "別の聞き方", "status": "状態",
               "kind": "種類", "page": "ページ"},
     "resolution": {"new_entry": "新しい FAQ を作成", "alternate": "別の聞き方に追加", "dismissed": "対応不要"},
+    "push_state": {"scheduled": "予約", "sending": "送信中", "sent": "送信済み", "failed": "失敗", "cancelled": "取り消し"},
     "channel": {"line": "LINE", "slack": "Slack", "web": "Web チャット", "cli": "CLI"},
 }

@@ -72,8 +72,10 @@ def routes(site: AdminSite) -> list[Route]:
             return site.render(request, "reports.html", status=exc.status, available=True, error=exc.message,
                                ranges=_month_ranges(date.today()), query=request.query_params)
         fragment = await run_in_threadpool(lambda: render_html(report, standalone=False))
+        from channels.admin.push_views import delivery_figures_for  # LINE deliveries, beside the inquiries
+        deliveries = await run_in_threadpool(delivery_figures_for, site, report.period["from"], report.period["to"])
         response = site.render(request, "reports.html", available=True, report=report, fragment=Markup(fragment),
-                               ranges=_month_ranges(date.today()), query=request.query_params)
+                               ranges=_month_ranges(date.today()), query=request.query_params, deliveries=deliveries)
         blocks, attributes = style_hashes(fragment)
         policy = response.headers["Content-Security-Policy"]
         extra = " ".join(sorted(blocks | attributes)) + (" 'unsafe-hashes'" if attributes else "")

@@ -45,3 +45,26 @@ FEEDBACK_SORRY = (
 FEEDBACK_SORRY_DEFAULT_DEPARTMENT = "市役所の担当窓口"
 FEEDBACK_NOT_FOUND = "申し訳ありません。対象のご質問が見つかりませんでした。"
 FEEDBACK_NOT_YOURS = "評価は、ご質問をされた方のみ送ることができます。"
+
+# --- deliveries by interest (配信設定 / 配信停止; channels/line/preferences.py) ---------------
+PUSH_SETTINGS_WORD = "配信設定"       # DESIGN.md: the chat-facing labels other systems rely on
+PUSH_STOP_WORD = "配信停止"
+PUSH_WELCOME = (
+    "市からのお知らせを、関心のある分野だけLINEでお届けします。下のボタンから分野を選んでください。\n"
+    "あとから「配信設定」と送れば、いつでも変更できます。「配信停止」と送ると、すべての配信を止めます。"
+)
+PUSH_MENU = "受け取りたいお知らせの分野を選んでください。選んだ分野をもう一度押すと、その分野の配信を止めます。\n{status}"
+PUSH_STATUS = "配信中: {topics}"
+PUSH_STATUS_AREA = "地区: {area}"
+PUSH_STATUS_NONE = "配信中の分野はありません。"
+PUSH_SUBSCRIBED = "「{topic}」のお知らせを配信します。\n{status}"
+PUSH_UNSUBSCRIBED = "「{topic}」のお知らせの配信を止めました。\n{status}"
+PUSH_STOPPED = "すべてのお知らせの配信を停止しました。再開するときは「配信設定」と送ってください。"
+PUSH_NOTHING_TO_STOP = "配信中のお知らせはありません。受け取るときは「配信設定」と送ってください。"
+PUSH_AREA_BUTTON = "地区を選ぶ"
+PUSH_AREA_NONE = "指定しない"
+PUSH_AREA_MENU = "お住まいの地区を選んでください。地区を選ぶと、その地区向けのお知らせも届きます。"
+PUSH_AREA_SET = "地区を「{area}」に設定しました。\n{status}"
+PUSH_AREA_CLEARED = "地区の指定を外しました。\n{status}"
+PUSH_UNAVAILABLE = "申し訳ありません。お知らせの配信は現在準備中です。"
+PUSH_UNKNOWN_TOPIC = "この分野のお知らせは終了しました。「配信設定」と送って選び直してください。"

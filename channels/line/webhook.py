@@ -52,7 +52,7 @@ from starlette.responses import PlainTextResponse, Response
 from bot.insights.inquiry_log import FEEDBACK_VALUES
 from channels.feedback import feedback_reply
 from channels.inbox import InboxEvent, Outcome
-from channels.line import messages, render
+from channels.line import messages, preferences, render
 from channels.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -156,6 +156,9 @@ class LineChannel:
         """What to send for one event, or None for events this bot stays silent on."""
         if not getattr(event, "webhook_event_id", None):
             return None
+        work = preferences.plan(self, event)  # 配信設定 / 配信停止 / topic postbacks / unfollow
+        if work is not None:
+            return work
         if isinstance(event, MessageEvent):
             return self._plan_message(event)
         if isinstance(event, FollowEvent):
@@ -237,7 +240,7 @@ class LineChannel:
         topics = await self.runtime.topics(AUDIENCE)
         text = messages.WELCOME.format(
             topics=messages.WELCOME_TOPICS.format(topics="、".join(topics)) if topics else "")
-        return render.text_messages(text), None
+        return render.text_messages(text) + await preferences.welcome_choice(self.runtime), None
 
     async def on_postback(self, event: PostbackEvent, event_key: str | None = None) -> Composed:
         data = render.parse_postback(event.postback.data)

@@ -1,14 +1,24 @@
-"""A fake LINE Messaging API: reply, push (with X-Line-Retry-Key semantics), loading indicator.
+"""A fake LINE Messaging API: reply, push and multicast (with X-Line-Retry-Key semantics),
+loading indicator, the month's message quota and its consumption.
 
 Point the real SDK at it with ``LINE_API_BASE_URL=fake.url``. Knobs for failure paths:
 ``reject_reply_tokens`` (a reply with one of these tokens gets 400 "Invalid reply token",
 as an expired token does), ``fail_pushes`` (the next N pushes get 500 and are not
 accepted) and ``refuse_push_targets`` (pushes to these ids get 400, as for a user who
 blocked the account). A push whose retry key was already accepted gets 409, like the real API.
+
+Multicast: ``fail_multicasts`` is a list of statuses (500, 429, ...) the next calls get
+before one is accepted; ``hold_multicast(n)`` makes the n-th multicast call wait until
+``release_multicast()`` (then it is accepted, as if LINE had taken it while the sender
+died); ``quota_limit`` (None: no limit) and ``quota_used`` answer the quota endpoints, and
+every accepted multicast adds its recipients to ``quota_used``. ``delivered`` counts the
+messages each user actually received, so a test sees any duplicate.
 """
 from __future__ import annotations
 
+import asyncio
 import itertools
+from collections import Counter
 
 from aiohttp import web
 
@@ -17,6 +27,10 @@ from .base import FakeServer
 REPLY = "/v2/bot/message/reply"
 PUSH = "/v2/bot/message/push"
 LOADING = "/v2/bot/chat/loading/start"
+MULTICAST = "/v2/bot/message/multicast"
+QUOTA = "/v2/bot/message/quota"
+CONSUMPTION = "/v2/bot/message/quota/consumption"
+MULTICAST_LIMIT = 500
 
 
 class FakeLineApi(FakeServer):
@@ -29,11 +43,22 @@ class FakeLineApi(FakeServer):
         self._used_reply_tokens: set[str] = set()
         self._accepted_retry_keys: set[str] = set()
         self._ids = itertools.count(1)
+        self.fail_multicasts: list[int] = []
+        self.quota_limit: int | None = None
+        self.quota_used = 0
+        self.delivered: Counter = Counter()
+        self.accepted_multicasts: list[dict] = []
+        self._multicast_calls = 0
+        self._hold_call: int | None = None
+        self._released: asyncio.Event | None = None
 
     def routes(self, app: web.Application):
         app.router.add_post(REPLY, self.reply)
         app.router.add_post(PUSH, self.push)
         app.router.add_post(LOADING, self.loading)
+        app.router.add_post(MULTICAST, self.multicast)
+        app.router.add_get(QUOTA, self.quota)
+        app.router.add_get(CONSUMPTION, self.consumption)
 
     def _authorized(self, request: web.Request) -> bool:
         return request.headers.get("Authorization") == f"Bearer {self.access_token}"
@@ -74,6 +99,59 @@ class FakeLineApi(FakeServer):
             return web.json_response({"message": "Authentication failed"}, status=401)
         return web.json_response({}, status=202)
 
+    async def multicast(self, request: web.Request) -> web.Response:
+        item = await self.record(request)
+        if not self._authorized(request):
+            return web.json_response({"message": "Authentication failed"}, status=401)
+        self._multicast_calls += 1
+        if self._hold_call == self._multicast_calls:
+            await self._released.wait()
+        if self.fail_multicasts:
+            status = self.fail_multicasts.pop(0)
+            headers = {"Retry-After": "0"} if status == 429 else {}
+            return web.json_response({"message": "failure injected by the fake"}, status=status, headers=headers)
+        to = (item.json or {}).get("to", [])
+        if not to or len(to) > MULTICAST_LIMIT or len(set(to)) != len(to):
+            return web.json_response({"message": "The request body has 1 error(s)"}, status=400)
+        retry_key = request.headers.get("X-Line-Retry-Key")
+        if retry_key and retry_key in self._accepted_retry_keys:
+            return web.json_response({"message": "The retry key is already accepted"}, status=409,
+                                     headers={"x-line-accepted-request-id": "accepted"})
+        if self.quota_limit is not None and self.quota_used + len(to) > self.quota_limit:
+            return web.json_response({"message": "You have reached your monthly limit."}, status=429)
+        if retry_key:
+            self._accepted_retry_keys.add(retry_key)
+        self.quota_used += len(to)
+        self.delivered.update(to)
+        self.accepted_multicasts.append({"to": to, "retry_key": retry_key, "messages": item.json.get("messages")})
+        return web.json_response({})
+
+    async def quota(self, request: web.Request) -> web.Response:
+        await self.record(request)
+        if not self._authorized(request):
+            return web.json_response({"message": "Authentication failed"}, status=401)
+        if self.quota_limit is None:
+            return web.json_response({"type": "none"})
+        return web.json_response({"type": "limited", "value": self.quota_limit})
+
+    async def consumption(self, request: web.Request) -> web.Response:
+        await self.record(request)
+        if not self._authorized(request):
+            return web.json_response({"message": "Authentication failed"}, status=401)
+        return web.json_response({"totalUsage": self.quota_used})
+
+    def hold_multicast(self, call_number: int):
+        """Make the ``call_number``-th multicast call (counted from now) wait for ``release_multicast``."""
+        self._hold_call = self._multicast_calls + call_number
+        self._released = self.call(_new_event())
+
+    def release_multicast(self):
+        if self._released is not None:
+            self._loop.call_soon_threadsafe(self._released.set)
+
+    def multicasts(self) -> list:
+        return self.requests(MULTICAST)
+
     # --- what the bot sent ----------------------------------------------------------------------
     def replies(self, reply_token: str | None = None) -> list:
         return [r for r in self.requests(REPLY) if reply_token is None or (r.json or {}).get("replyToken") == reply_token]
@@ -90,3 +168,8 @@ class FakeLineApi(FakeServer):
 
     def pushes(self, to: str | None = None) -> list:
         return [r for r in self.requests(PUSH) if to is None or (r.json or {}).get("to") == to]
+
+
+async def _new_event() -> asyncio.Event:
+    """An Event created on the fake's own loop."""
+    return asyncio.Event()

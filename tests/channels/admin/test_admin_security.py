@@ -12,7 +12,7 @@ from indexing.store import KnowledgeStore
 from admin_support import EDITOR, VIEWER, add_users, csrf_of, logged_in_client, login, make_app, make_runtime
 
 PUBLIC = {"/login"}
-SAMPLE_PARAMS = {"entry_id": "101", "token": "A" * 32, "format": "csv"}
+SAMPLE_PARAMS = {"entry_id": "101", "token": "A" * 32, "format": "csv", "delivery_id": "1"}
 
 
 @pytest.fixture

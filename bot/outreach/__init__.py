@@ -1,0 +1,1 @@
+"""Deliveries to citizens by the topics they chose (LINE): subscriptions, deliveries, the engine."""
