@@ -199,7 +199,7 @@ class Inbox:
                 cursor = db.execute(
                     "insert or ignore into channel_inbox (event_key, channel, payload, received_at, updated_at) "
                     "values (?, ?, ?, ?, ?)",
-                    [event_key, channel, json.dumps(payload, ensure_ascii=False), now, now])
+                    [event_key, channel, _encode(payload), now, now])
                 added.append(cursor.rowcount == 1)
         return added
 
@@ -241,7 +241,7 @@ class Inbox:
     def mark_progress(self, event_key: str, progress: str, inquiry_id: int | None = None, answer=None):
         """Record, before calling the platform, what this attempt is about to send (``answer``:
         the rendered messages as JSON-able data; None keeps what is stored)."""
-        encoded = None if answer is None else json.dumps(answer, ensure_ascii=False)
+        encoded = None if answer is None else _encode(answer)
         with self._transaction() as db:
             db.execute("update channel_inbox set progress = ?, inquiry_id = coalesce(?, inquiry_id), "
                        "answer = coalesce(?, answer), updated_at = ? where event_key = ?",
@@ -322,3 +322,9 @@ class Inbox:
                 "select min(coalesce(case when state = 'answering' then lease_until end, not_before)) as due "
                 "from channel_inbox where state in ('pending', 'answering')"), None)
         return row["due"] if row and row["due"] is not None else None
+
+
+def _encode(value) -> str:
+    """JSON for a payload column. ASCII escapes keep a lone surrogate (\\ud800, which a client may
+    send) storable: SQLite text must be valid UTF-8, and json.loads gives the same string back."""
+    return json.dumps(value, ensure_ascii=True)
