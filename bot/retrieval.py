@@ -85,7 +85,7 @@ class Retriever:
         self._ensure_fresh()
         return self._spellings[audience].respell(query)
 
-    def rank(self, query: str, audience: str, top: int = 10) -> "Ranking":
+    def rank(self, query: str, audience: str, top: int = 10, language: str = "ja") -> "Ranking":
         """Ranked hits plus the signals the abstention model reads."""
         index = self.index(audience)
         if not index.entries or not query.strip():
@@ -103,8 +103,8 @@ class Retriever:
                                   (c.dense_weight, c.terms_weight, c.grams_weight)) if hits else {}
         return Ranking(hits, signals)
 
-    def search(self, query: str, audience: str, top: int = 10) -> list[Hit]:
-        return self.rank(query, audience, top).hits
+    def search(self, query: str, audience: str, top: int = 10, language: str = "ja") -> list[Hit]:
+        return self.rank(query, audience, top, language).hits
 
     def confidence(self, ranking: "Ranking") -> float:
         """Calibrated probability that the best hit answers the question."""

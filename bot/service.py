@@ -9,6 +9,7 @@ from bot.answer import Answer, Hit
 from bot.composer import compose_answer
 from bot.retrieval import Retriever
 from bot.staff_rules import answer_staff_rule_question, naming_rules_from_store
+from indexing.language import resolve_language
 
 MAX_QUESTION_CHARS = 1000
 
@@ -30,12 +31,18 @@ class Bot:
         return self._rules
 
     def search(self, query: str, audience: str = "citizen", top: int = 10) -> list[Hit]:
-        return self.retriever.search(query, audience, top)
+        return self.retriever.search(query, audience, top, language=self.language_of(query))
 
-    def answer(self, question: str, audience: str = "citizen") -> Answer:
+    @staticmethod
+    def language_of(question: str, hint: str | None = None) -> str:
+        """BCP-47 code of the question's language; ``hint`` (a user's known language) when the text is unclear."""
+        return resolve_language(question, hint)
+
+    def answer(self, question: str, audience: str = "citizen", language_hint: str | None = None) -> Answer:
         """Answer without logging (used by ask, tests and benchmarks)."""
         started = time.perf_counter()
         question = (question or "").strip()
+        language = self.language_of(question, language_hint)
         if not question:
             answer = Answer(question="", text=messages.EMPTY_QUESTION, abstained=True, confidence=0.0,
                             audience=audience, kind="empty")
@@ -45,15 +52,15 @@ class Bot:
         elif audience == "staff" and (rule_answer := answer_staff_rule_question(question, self.naming_rules())):
             answer = rule_answer
         else:
-            ranking = self.retriever.rank(question, audience, top=10)
+            ranking = self.retriever.rank(question, audience, top=10, language=language)
             confidence = self.retriever.confidence(ranking)
             answer = compose_answer(question, ranking.hits, confidence, self.retriever.calibration.threshold, audience,
                                     self.retriever.departments)
-        return _with_latency(answer, started)
+        return _with_latency(_replace(answer, language=language), started)
 
     def ask(self, question: str, audience: str = "citizen", channel: str = "cli", user_id: str | None = None,
-            log: bool = True) -> Answer:
-        answer = self.answer(question, audience)
+            log: bool = True, language_hint: str | None = None) -> Answer:
+        answer = self.answer(question, audience, language_hint=language_hint)
         if log and self.inquiry_log is not None:
             inquiry_id = self.inquiry_log.record(answer, channel=channel, user_id=user_id)
             answer = _replace(answer, inquiry_id=inquiry_id)

@@ -70,10 +70,14 @@ class Runtime:
     async def _run(self, function, *args):
         return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
 
-    async def ask(self, question: str, audience: str, channel: str, user_id: str | None) -> Answer:
-        """The one Bot.ask call of every channel (logged as an inquiry)."""
+    async def ask(self, question: str, audience: str, channel: str, user_id: str | None,
+                  language_hint: str | None = None) -> Answer:
+        """The one Bot.ask call of every channel (logged as an inquiry).
+
+        ``language_hint`` is the user's known language (LINE profile, browser), used only when the
+        question itself does not tell (an emoji, a number, one short word)."""
         return await self._run(lambda: self.bot.ask(question, audience=audience, channel=channel,
-                                                    user_id=user_id))
+                                                    user_id=user_id, language_hint=language_hint))
 
     async def claim_event(self, event_key: str) -> bool:
         """True the first time a platform event is seen by any worker sharing the database."""
