@@ -13,6 +13,7 @@ import numpy as np
 
 from bot.answer import Hit
 from bot.calibration import Calibration, load_calibration
+from indexing.language import JAPANESE, UNDETERMINED
 from indexing.embeddings import get_embedder
 from indexing.entries import Entry, visible_audiences
 from indexing.importer import INDEX_DIR
@@ -21,13 +22,18 @@ from indexing.search_index import AudienceIndex, build_audience_index, embedding
 from indexing.store import KnowledgeStore
 
 DENSE_CANDIDATES = 100
+# Fusion weights and abstention model for questions not in Japanese (benchmarks/crosslang.py --fit).
+CROSSLANG_CALIBRATION_FILE = Path(__file__).with_name("calibration_crosslang.json")
 
 
 class Retriever:
-    def __init__(self, data_dir: str | Path, embedder_spec: str = "", calibration: Calibration | None = None):
+    def __init__(self, data_dir: str | Path, embedder_spec: str = "", calibration: Calibration | None = None,
+                 crosslang_calibration: Calibration | None = None):
         self.store = KnowledgeStore(data_dir)
         self.embedder = get_embedder(embedder_spec)
         self.calibration = calibration or load_calibration(self.embedder.name)
+        self.crosslang_calibration = crosslang_calibration or _crosslang_calibration(self.embedder.name,
+                                                                                    self.calibration)
         self._lock = threading.Lock()
         self._version = -1
         self._indexes: dict[str, AudienceIndex] = {}
@@ -79,6 +85,19 @@ class Retriever:
         self._ensure_fresh()
         return self._indexes[audience]
 
+    # --- the language branch ------------------------------------------------------------------
+    def calibration_for(self, language: str) -> Calibration:
+        """Japanese (or undetermined) questions use the dev-set calibration; others the cross-language one.
+
+        The lexical signals (BM25 on Japanese terms and readings) are ~0 for a question in another
+        language, so a model fitted on Japanese questions would decline nearly all of them; the
+        multilingual dense part is what finds their entry.
+        """
+        return self.calibration if language in (JAPANESE, UNDETERMINED, "") else self.crosslang_calibration
+
+    def threshold_for(self, language: str) -> float:
+        return self.calibration_for(language).threshold
+
     # --- search ---------------------------------------------------------------------------
     def query_text(self, query: str, audience: str) -> str:
         """The question as searched: words typed in hiragana respelled with the index's kanji."""
@@ -89,11 +108,11 @@ class Retriever:
         """Ranked hits plus the signals the abstention model reads."""
         index = self.index(audience)
         if not index.entries or not query.strip():
-            return Ranking([], {})
+            return Ranking([], {}, language)
         query = self.query_text(query, audience)
         analysis = self.analyzer.analyze(query)
         query_vector = self.embedder.embed_queries([query])[0]
-        c = self.calibration
+        c = self.calibration_for(language)
         dense, terms, grams = entry_scores(index, analysis, query_vector)
         fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
         order = np.argsort(-fused)[:top]
@@ -101,7 +120,7 @@ class Retriever:
         hits = [Hit(index.entries[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in order if fused[i] > 0]
         signals = ranking_signals(index, analysis, fused, dense, terms, grams,
                                   (c.dense_weight, c.terms_weight, c.grams_weight)) if hits else {}
-        return Ranking(hits, signals)
+        return Ranking(hits, signals, language)
 
     def search(self, query: str, audience: str, top: int = 10, language: str = "ja") -> list[Hit]:
         return self.rank(query, audience, top, language).hits
@@ -110,13 +129,23 @@ class Retriever:
         """Calibrated probability that the best hit answers the question."""
         if not ranking.hits:
             return 0.0
-        return self.calibration.confidence(ranking.signals)
+        return self.calibration_for(ranking.language).confidence(ranking.signals)
+
+
+def _crosslang_calibration(embedder_name: str, fallback: Calibration) -> Calibration:
+    """The cross-language block fitted for this embedder, else the Japanese one."""
+    if CROSSLANG_CALIBRATION_FILE.exists():
+        block = json.loads(CROSSLANG_CALIBRATION_FILE.read_text(encoding="utf-8")).get(embedder_name)
+        if block:
+            return Calibration(**block)
+    return fallback
 
 
 @dataclass(frozen=True)
 class Ranking:
     hits: list[Hit]
     signals: dict
+    language: str = JAPANESE
 
 
 def entry_scores(index: AudienceIndex, analysis, query_vector: np.ndarray):

@@ -54,7 +54,7 @@ class Bot:
         else:
             ranking = self.retriever.rank(question, audience, top=10, language=language)
             confidence = self.retriever.confidence(ranking)
-            answer = compose_answer(question, ranking.hits, confidence, self.retriever.calibration.threshold, audience,
+            answer = compose_answer(question, ranking.hits, confidence, self.retriever.threshold_for(language), audience,
                                     self.retriever.departments)
         return _with_latency(_replace(answer, language=language), started)
 
