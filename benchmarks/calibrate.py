@@ -3,7 +3,7 @@
     python -m benchmarks.calibrate [--data-dir DIR] [--embedder SPEC] [--write]
 
 Prints in-sample and 5-fold cross-validated figures; ``--write`` stores the fit in
-bot/calibration.json for the embedder used.
+bot/answering/calibration.json for the embedder used.
 """
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, ensure_sample_data
-from bot.calibration import FEATURES, Calibration, save_calibration
-from bot.evaluation import load_devset
-from bot.retrieval import Retriever, entry_scores, ranking_signals
+from bot.answering.calibration import FEATURES, Calibration, save_calibration
+from bot.answering.evaluation import load_devset
+from bot.answering.retrieval import Retriever, entry_scores, ranking_signals
 
 MAX_ANSWERABLE_ABSTAIN = 0.05
 
@@ -179,7 +179,7 @@ def main(argv=None):
         print(f"  abstain on {target:.0%} of answerable -> {float((p[~a] < cut).mean()):.1%} of out-of-scope abstained")
     if args.write:
         save_calibration(retriever.embedder.name, calibration)
-        print("written to bot/calibration.json")
+        print("written to bot/answering/calibration.json")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from benchmarks.common import DEFAULT_DATA_DIR, ROOT, ensure_sample_data
-from bot.evaluation import hit_at_k
+from bot.answering.evaluation import hit_at_k
 from indexing.language import detect_language
 
 CROSSLANG = ROOT / "benchmarks" / "crosslang.jsonl"

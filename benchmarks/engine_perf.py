@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, ROOT, ensure_sample_data, percentile
-from bot.evaluation import load_devset
+from bot.answering.evaluation import load_devset
 
 
 def main(argv=None):

@@ -12,7 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, ensure_sample_data
-from bot.evaluation import evaluate_bot, load_devset
+from bot.answering.evaluation import evaluate_bot, load_devset
 
 
 def main(argv=None):

@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
-from bot.answer import Answer, Source
+from bot.answering.answer import Answer, Source
 
 JST = timezone(timedelta(hours=9), "JST")
 
@@ -203,7 +203,7 @@ def daily_volume(day: date, channel: str, month_progress: float) -> float:
 def generate_month(data_dir: str | Path, year: int = 2026, month: int = 10, seed: int = 7,
                    user_key_secret: str = "synthetic-month", allow_existing: bool = False) -> GroundTruth:
     """Write one month of inquiries into ``data_dir`` and return what the report must show."""
-    from bot.inquiry_log import InquiryLog
+    from bot.insights.inquiry_log import InquiryLog
 
     rng = random.Random(seed)
     log = InquiryLog(data_dir, user_key_secret=user_key_secret)

@@ -1,1 +1,1 @@
-"""Answering: retrieval, ranking, answer composition, inquiry log and reports."""
+"""The bot: ``service.Bot`` over answering/ (retrieval, answers), staff/ (staff rules) and insights/ (log, reports)."""

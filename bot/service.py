@@ -4,11 +4,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bot import messages
-from bot.answer import Answer, Hit
-from bot.composer import compose_answer
-from bot.retrieval import Retriever
-from bot.staff_rules import answer_staff_rule_question, naming_rules_from_store
+from bot.answering import messages
+from bot.answering.answer import Answer, Hit
+from bot.answering.composer import compose_answer
+from bot.answering.retrieval import Retriever
+from bot.staff.staff_rules import answer_staff_rule_question, naming_rules_from_store
 from indexing.language import resolve_language
 
 MAX_QUESTION_CHARS = 1000

@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from bot.settings import Settings
+from indexing.settings import Settings
 from channels import line as line_channel
 from channels import slack as slack_channel
 from channels.admin import admin_routes

@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.settings import Settings
+from indexing.settings import Settings
 
 EXIT_BAD_INPUT = 2
 
@@ -77,7 +77,7 @@ def bot_from_args(args, with_log: bool = False):
         raise UsageError(f"no knowledge in {settings.data_dir}: run 'madoguchi import PATH' first")
     inquiry_log = None
     if with_log:
-        from bot.inquiry_log import InquiryLog
+        from bot.insights.inquiry_log import InquiryLog
         inquiry_log = InquiryLog(settings.data_dir, user_key_secret=settings.user_key_secret)
     return Bot(settings.data_dir, settings.embedder, inquiry_log=inquiry_log)
 

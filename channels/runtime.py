@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Awaitable
 
-from bot.answer import Answer
-from bot.inquiry_log import FEEDBACK_VALUES, InquiryLog
+from bot.answering.answer import Answer
+from bot.insights.inquiry_log import FEEDBACK_VALUES, InquiryLog
 from bot.service import Bot
-from bot.settings import Settings
+from indexing.settings import Settings
 
 log = logging.getLogger(__name__)
 

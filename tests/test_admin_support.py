@@ -18,11 +18,11 @@ VIEWER = ("viewer1", "viewer password 123")
 
 def make_runtime(data_dir: Path, with_log: bool = True):
     from bot.service import Bot
-    from bot.settings import Settings
+    from indexing.settings import Settings
 
     inquiry_log = None
     if with_log:
-        from bot.inquiry_log import InquiryLog
+        from bot.insights.inquiry_log import InquiryLog
         inquiry_log = InquiryLog(data_dir, user_key_secret="test")
     settings = Settings(data_dir=Path(data_dir), admin_session_secret="test-session-secret")
     return SimpleNamespace(settings=settings, bot=Bot(data_dir, inquiry_log=inquiry_log), inquiry_log=inquiry_log)

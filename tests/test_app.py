@@ -1,7 +1,7 @@
 """The one app mounts every channel and the admin UI."""
 from starlette.testclient import TestClient
 
-from bot.settings import Settings
+from indexing.settings import Settings
 from channels.app import create_app
 
 

@@ -1,7 +1,7 @@
 """Answer composition: how FAQ answers, guide sections and plan passages read in a chat."""
-from bot import messages
-from bot.answer import Hit
-from bot.composer import compose_answer, plain_text
+from bot.answering import messages
+from bot.answering.answer import Hit
+from bot.answering.composer import compose_answer, plain_text
 from indexing.entries import Entry
 
 DEPARTMENTS = [{"name": "ごみ減量推進課", "phone": "000-123-4171"},

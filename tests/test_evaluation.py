@@ -1,6 +1,6 @@
 import pytest
 
-from bot.evaluation import LabelledQuestion, evaluate, evaluate_bot, ndcg_at_k, reciprocal_rank
+from bot.answering.evaluation import LabelledQuestion, evaluate, evaluate_bot, ndcg_at_k, reciprocal_rank
 
 
 def test_metrics_on_a_hand_computed_example():

@@ -5,7 +5,7 @@ import csv
 import io
 
 from channels.cli import main
-from indexing import curation
+from indexing.curation import editing, open_data
 from indexing.importer import import_paths
 from indexing.store import KnowledgeStore
 
@@ -19,11 +19,11 @@ def _rows(data: bytes) -> list[list[str]]:
 
 def test_cli_export_uses_city_settings_and_only_citizen_faq(fresh_data_dir, tmp_path, monkeypatch, capsysbinary):
     store = KnowledgeStore(fresh_data_dir)
-    curation.create_entry(store, {"title": "職員向けの質問？", "body": "職員だけの回答。", "audience": "staff",
+    editing.create_entry(store, {"title": "職員向けの質問？", "body": "職員だけの回答。", "audience": "staff",
                                   "department": "職員課", "updated": "2026-04-01", "review_by": "2027-03-31"}, "t")
-    curation.create_entry(store, {"title": "共通の質問？", "body": "みんなの回答。", "audience": "all",
+    editing.create_entry(store, {"title": "共通の質問？", "body": "みんなの回答。", "audience": "all",
                                   "department": "総合案内", "updated": "2026-04-01", "review_by": "2027-03-31"}, "t")
-    curation.retire_entry(store, "110", "t")
+    editing.retire_entry(store, "110", "t")
     monkeypatch.setenv("MADOGUCHI_CITY_CODE", "999999")
     monkeypatch.setenv("MADOGUCHI_CITY_NAME", "テスト市")
     out = tmp_path / "faq.csv"
@@ -48,8 +48,8 @@ def test_export_then_import_round_trips_every_citizen_entry(data_dir, tmp_path):
     store = KnowledgeStore(data_dir)
     out = tmp_path / "export" / "faq.csv"
     out.parent.mkdir()
-    count = curation.export_faq(store, out, city_code="999999", city_name="テスト市")
-    original = {e.id: e for e in curation.citizen_faq_entries(store)}
+    count = open_data.export_faq(store, out, city_code="999999", city_name="テスト市")
+    original = {e.id: e for e in open_data.citizen_faq_entries(store)}
     assert count == len(original) == 10
 
     target = tmp_path / "reimported"

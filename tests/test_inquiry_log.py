@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import Answer, Source
-from bot.inquiry_log import InquiryLog, MASKING_FAILED, spool_path, to_utc_iso
+from bot.answering.answer import Answer, Source
+from bot.insights.inquiry_log import InquiryLog, MASKING_FAILED, spool_path, to_utc_iso
 
 SECRET = "test-secret"
 
@@ -220,7 +220,7 @@ def test_a_masking_bug_never_stores_the_raw_question(log, monkeypatch):
     def broken_mask(text):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("bot.inquiry_log.mask_personal_data", broken_mask)
+    monkeypatch.setattr("bot.insights.inquiry_log.mask_personal_data", broken_mask)
     row = log.get(log.record(make_answer("090-1234-5678に電話して"), channel="line"))
     assert row["question"] == MASKING_FAILED
 

@@ -3,11 +3,11 @@ from datetime import date
 
 import pytest
 
-from bot.ledger import (
+from bot.insights.ledger import (
     DEFAULTS_FILE, LedgerConfigError, compute_ledger, formula_text, ledger_config_for, load_ledger_config,
     months_in_period,
 )
-from bot.settings import Settings
+from indexing.settings import Settings
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from fakes.webhooks import (
     line_text_event,
 )
 
-from bot.settings import Settings
+from indexing.settings import Settings
 
 USER = "U1234567890abcdef1234567890abcdef"
 

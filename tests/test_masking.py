@@ -2,7 +2,7 @@ import random
 
 import pytest
 
-from bot.masking import (
+from bot.insights.masking import (
     PERSONAL_DATA_KINDS, PLACEHOLDERS, PersonalDataSpan, find_personal_data, mask_personal_data,
 )
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.naming_rules import (
+from bot.staff.naming_rules import (
     DEFAULT_RULES_PATH,
     NamingRulesError,
     check_file_name,
@@ -374,7 +374,7 @@ def test_committed_guide_is_generated_from_the_rules(rules):
     """The guide the bot cites and the checker it runs cannot disagree.
 
     If this fails after editing the rules, regenerate the guide:
-        python -m bot.naming_rules render > knowledge/guides/staff/shared-folder-rules.md
+        python -m bot.staff.naming_rules render > knowledge/guides/staff/shared-folder-rules.md
     """
     assert GUIDE_PATH.read_text(encoding="utf-8") == render_guide_markdown(rules)
 

@@ -11,10 +11,10 @@ from datetime import date, timedelta
 import pytest
 
 from benchmarks.synthetic_month import DEMO_BASELINE, generate_month, write_demo_ledger
-from bot.answer import Answer
-from bot.inquiry_log import InquiryLog
-from bot.ledger import load_ledger_config
-from bot.report import (
+from bot.answering.answer import Answer
+from bot.insights.inquiry_log import InquiryLog
+from bot.insights.ledger import load_ledger_config
+from bot.insights.report import (
     ReportError, build_report, group_similar_questions, render_csv, render_html, render_json,
 )
 from channels.cli import main

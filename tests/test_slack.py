@@ -26,7 +26,7 @@ from fakes.webhooks import (
     unique,
 )
 
-from bot.settings import Settings
+from indexing.settings import Settings
 
 STAFF_QUESTION = "時間外勤務の申請はいつまでですか？"
 

@@ -41,7 +41,7 @@ def test_citizens_never_get_staff_rule_answers(bot):
 
 
 def test_staff_rule_answers_are_logged_as_staff_inquiries(fresh_data_dir):
-    from bot.inquiry_log import InquiryLog
+    from bot.insights.inquiry_log import InquiryLog
     from bot.service import Bot
 
     log = InquiryLog(fresh_data_dir)

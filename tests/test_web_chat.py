@@ -9,7 +9,7 @@ import pytest
 
 from fakes.server import serve_app
 
-from bot.settings import Settings
+from indexing.settings import Settings
 from channels.app import create_app
 from channels.runtime import ConfigurationError
 

@@ -11,7 +11,7 @@ from starlette.routing import Route
 from channels.admin import messages
 from channels.admin.uploads import UploadError, UploadStore
 from channels.admin.web import UPLOAD_LIMIT_BYTES, AdminSite, Denied
-from indexing import curation
+from indexing.curation import admin_import, listing, validation
 from indexing.entries import AUDIENCES
 
 DEFAULT_FIELDS = ("department", "category", "url", "updated", "review_by")
@@ -35,15 +35,15 @@ def routes(site: AdminSite) -> list[Route]:
         if source == NEW_SOURCE:
             source = upload.name
         elif source == AUTO_SOURCE:
-            source = curation.known_source_for(store, upload.name)
+            source = admin_import.known_source_for(store, upload.name)
         return {"paths": [upload.path], "audience": options.get("audience", ""),
                 "source_keys": {upload.name: source}, "defaults": options.get("defaults", {})}
 
     def _form_page(request, status=200, error="", values=None):
         return site.render(request, "import_form.html", status=status, error=error, values=values or {
-            "updated": date.today().isoformat(), "review_by": curation.default_review_by()},
-            sources=curation.source_keys(store), audiences=AUDIENCES,
-            facets=curation.facet_values(store), replace=request.query_params.get("replace", ""))
+            "updated": date.today().isoformat(), "review_by": validation.default_review_by()},
+            sources=admin_import.source_keys(store), audiences=AUDIENCES,
+            facets=listing.facet_values(store), replace=request.query_params.get("replace", ""))
 
     @site.page(role="editor", uploads=True)
     async def upload(request: Request, session):
@@ -60,7 +60,7 @@ def routes(site: AdminSite) -> list[Route]:
         defaults = {k: values[k] for k in DEFAULT_FIELDS if values[k]}
         for name in ("updated", "review_by"):
             if name in defaults:
-                parsed = curation.parse_date(defaults[name])
+                parsed = validation.parse_date(defaults[name])
                 defaults[name] = parsed.isoformat() if parsed else ""
         options = {"audience": values["audience"] if values["audience"] in AUDIENCES else "",
                    "source": values["source"], "defaults": {k: v for k, v in defaults.items() if v}}
@@ -77,7 +77,7 @@ def routes(site: AdminSite) -> list[Route]:
     async def preview(request: Request, session):
         upload = _upload_or_404(request.path_params["token"])
         args = _import_args(upload)
-        plan = await run_in_threadpool(lambda: curation.preview_import(store, **args))
+        plan = await run_in_threadpool(lambda: admin_import.preview_import(store, **args))
         return site.render(request, "import_preview.html", upload=upload, plan=plan,
                            source=args["source_keys"][upload.name])
 
@@ -85,14 +85,14 @@ def routes(site: AdminSite) -> list[Route]:
     async def apply(request: Request, session):
         upload = _upload_or_404(request.path_params["token"])
         args = _import_args(upload)
-        plan = await run_in_threadpool(lambda: curation.preview_import(store, **args))
+        plan = await run_in_threadpool(lambda: admin_import.preview_import(store, **args))
         if plan.problems and request.state.form.get("skip_problems") != "1":
             return site.render(request, "import_preview.html", status=400, upload=upload, plan=plan,
                                source=args["source_keys"][upload.name], error=messages.UPLOAD_SKIP_REQUIRED)
         try:
-            result = await run_in_threadpool(lambda: curation.apply_import(
+            result = await run_in_threadpool(lambda: admin_import.apply_import(
                 store, changed_by=session.user.name, embedder_spec=site.settings.embedder, **args))
-        except curation.CurationError as exc:
+        except validation.CurationError as exc:
             return site.render(request, "import_preview.html", status=400, upload=upload, plan=plan,
                                source=args["source_keys"][upload.name], error=str(exc))
         await run_in_threadpool(uploads.remove, upload.token)

@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from channels.admin import messages
 from channels.admin.web import AdminSite, Denied
-from indexing import curation
+from indexing.curation import editing, listing, open_data, review_digest, validation
 from indexing.entries import AUDIENCES, KINDS
 
 PER_PAGE = 50
@@ -24,10 +24,10 @@ def city_identity(settings) -> tuple[str, str]:
     return settings.city_code, settings.city_name
 
 
-def _filters(request: Request) -> curation.EntryFilter:
+def _filters(request: Request) -> listing.EntryFilter:
     q = request.query_params
     status = q.get("status", "active")
-    return curation.EntryFilter(
+    return listing.EntryFilter(
         query=q.get("q", "").strip()[:200], kind=q.get("kind", "") if q.get("kind") in KINDS else "",
         audience=q.get("audience", "") if q.get("audience") in AUDIENCES else "",
         category=q.get("category", "")[:100], department=q.get("department", "")[:100],
@@ -68,8 +68,8 @@ def routes(site: AdminSite) -> list[Route]:
                 "by_kind": {k: sum(1 for e in active if e.kind == k) for k in KINDS},
                 "active": len(active),
                 "retired": len(store.entries(status="retired")),
-                "stale": sum(1 for e in active if curation.is_stale(e, today)),
-                "incomplete": sum(1 for e in active if curation.missing_metadata(e)),
+                "stale": sum(1 for e in active if validation.is_stale(e, today)),
+                "incomplete": sum(1 for e in active if validation.missing_metadata(e)),
                 "review": len(site.queue.open_items()),
                 "version": store.knowledge_version(),
             }
@@ -78,17 +78,17 @@ def routes(site: AdminSite) -> list[Route]:
     @site.page(role="editor")
     async def entry_list(request: Request, session):
         criteria = _filters(request)
-        page = await run_in_threadpool(curation.find_entries, store, criteria, _int(request.query_params.get("page")),
+        page = await run_in_threadpool(listing.find_entries, store, criteria, _int(request.query_params.get("page")),
                                        PER_PAGE)
-        facets = await run_in_threadpool(curation.facet_values, store)
+        facets = await run_in_threadpool(listing.facet_values, store)
         params = {k: v for k, v in request.query_params.items() if k not in ("page", "notice")}
         if "status" not in params:
             params["status"] = "active"
         return site.render(request, "entries.html", page=page, criteria=criteria, facets=facets, params=params,
-                           today=date.today(), is_stale=curation.is_stale)
+                           today=date.today(), is_stale=validation.is_stale)
 
     def _form_context(request, entry=None, values=None, errors=None, **extra):
-        facets = curation.facet_values(store)
+        facets = listing.facet_values(store)
         return dict(entry=entry, values=values or {}, errors=errors or {}, facets=facets,
                     audiences=AUDIENCES, **extra)
 
@@ -97,14 +97,14 @@ def routes(site: AdminSite) -> list[Route]:
         review = None
         if request.method == "GET":
             values = {"audience": "citizen", "updated": date.today().isoformat(),
-                      "review_by": curation.default_review_by()}
+                      "review_by": validation.default_review_by()}
             key = _int(request.query_params.get("review"), 0)
             if key:
                 review = await run_in_threadpool(site.queue.group, key)
                 if review is None:
                     raise Denied(404, messages.REVIEW_NOT_FOUND)
                 values.update(title=review.question, audience=review.audience)
-            suggested = await run_in_threadpool(curation.next_entry_id, store)
+            suggested = await run_in_threadpool(validation.next_entry_id, store)
             return site.render(request, "entry_form.html", **_form_context(
                 request, values=values, suggested_id=suggested, review=review, creating=True))
         form = request.state.form
@@ -112,12 +112,12 @@ def routes(site: AdminSite) -> list[Route]:
         entry_id = str(form.get("id", "")).strip()
         review_ids = [_int(i, 0) for i in form.getlist("inquiry_id")]
         try:
-            entry = await run_in_threadpool(lambda: curation.create_entry(
+            entry = await run_in_threadpool(lambda: editing.create_entry(
                 store, values, changed_by=session.user.name, embedder_spec=embedder, entry_id=entry_id))
-        except curation.CurationError as exc:
+        except validation.CurationError as exc:
             key = _int(form.get("review"), 0)
             review = await run_in_threadpool(site.queue.group, key) if key else None
-            suggested = await run_in_threadpool(curation.next_entry_id, store)
+            suggested = await run_in_threadpool(validation.next_entry_id, store)
             return site.render(request, "entry_form.html", status=400, **_form_context(
                 request, values={**values, "id": entry_id}, errors=exc.errors, message=str(exc),
                 suggested_id=suggested, review=review, review_ids=review_ids, creating=True))
@@ -129,10 +129,10 @@ def routes(site: AdminSite) -> list[Route]:
     @site.page(role="editor")
     async def entry_view(request: Request, session):
         entry = _entry_or_404(request.path_params["entry_id"])
-        history = await run_in_threadpool(curation.entry_history, store, entry.id)
+        history = await run_in_threadpool(editing.entry_history, store, entry.id)
         return site.render(request, "entry.html", entry=entry, history=history,
-                           stale=curation.is_stale(entry), missing=curation.missing_metadata(entry),
-                           from_file=entry.source not in ("", curation.ADMIN_SOURCE))
+                           stale=validation.is_stale(entry), missing=validation.missing_metadata(entry),
+                           from_file=entry.source not in ("", editing.ADMIN_SOURCE))
 
     @site.page(role="editor")
     async def entry_edit(request: Request, session):
@@ -142,14 +142,14 @@ def routes(site: AdminSite) -> list[Route]:
             values["alternates"] = "\n".join(entry.alternates)
             # Entries imported without freshness data get sensible defaults to confirm.
             values["updated"] = values["updated"] or date.today().isoformat()
-            values["review_by"] = values["review_by"] or curation.default_review_by()
+            values["review_by"] = values["review_by"] or validation.default_review_by()
             return site.render(request, "entry_form.html", **_form_context(
-                request, entry=entry, values=values, from_file=entry.source not in ("", curation.ADMIN_SOURCE)))
+                request, entry=entry, values=values, from_file=entry.source not in ("", editing.ADMIN_SOURCE)))
         values = entry_form_values(request.state.form)
         try:
-            _, changed = await run_in_threadpool(lambda: curation.update_entry(
+            _, changed = await run_in_threadpool(lambda: editing.update_entry(
                 store, entry.id, values, changed_by=session.user.name, embedder_spec=embedder))
-        except curation.CurationError as exc:
+        except validation.CurationError as exc:
             return site.render(request, "entry_form.html", status=400, **_form_context(
                 request, entry=entry, values=values, errors=exc.errors, message=str(exc)))
         return site.redirect(request, "/entries/" + _quote(entry.id), notice="saved" if changed else "unchanged")
@@ -159,18 +159,18 @@ def routes(site: AdminSite) -> list[Route]:
         entry = _entry_or_404(request.path_params["entry_id"])
         if request.method == "GET":
             return site.render(request, "retire.html", entry=entry)
-        await run_in_threadpool(lambda: curation.retire_entry(store, entry.id, session.user.name, embedder))
+        await run_in_threadpool(lambda: editing.retire_entry(store, entry.id, session.user.name, embedder))
         return site.redirect(request, "/entries/" + _quote(entry.id), notice="retired")
 
     @site.page(role="editor")
     async def entry_restore(request: Request, session):
         entry = _entry_or_404(request.path_params["entry_id"])
-        await run_in_threadpool(lambda: curation.restore_entry(store, entry.id, session.user.name, embedder))
+        await run_in_threadpool(lambda: editing.restore_entry(store, entry.id, session.user.name, embedder))
         return site.redirect(request, "/entries/" + _quote(entry.id), notice="restored")
 
     @site.page(role="editor")
     async def stale(request: Request, session):
-        digest = await run_in_threadpool(curation.freshness_digest, store)
+        digest = await run_in_threadpool(review_digest.freshness_digest, store)
         return site.render(request, "stale.html", digest=digest)
 
     @site.page(role="editor")
@@ -184,7 +184,7 @@ def routes(site: AdminSite) -> list[Route]:
     @site.page(role="editor")
     async def export_faq(request: Request, session):
         code, name = city_identity(site.settings)
-        data = await run_in_threadpool(curation.open_data_csv, store, code, name)
+        data = await run_in_threadpool(open_data.open_data_csv, store, code, name)
         filename = f"faq-opendata-{date.today():%Y%m%d}.csv"
         return Response(data, media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -47,8 +47,8 @@ def _month_ranges(today: date) -> list[tuple[str, date, date]]:
 
 def routes(site: AdminSite) -> list[Route]:
     def _build(request: Request):
-        from bot.ledger import LedgerConfigError, ledger_config_for
-        from bot.report import ReportError, build_report, parse_report_date
+        from bot.insights.ledger import LedgerConfigError, ledger_config_for
+        from bot.insights.report import ReportError, build_report, parse_report_date
 
         date_from = request.query_params.get("from", "").strip() or None
         date_to = request.query_params.get("to", "").strip() or None
@@ -64,7 +64,7 @@ def routes(site: AdminSite) -> list[Route]:
     @site.page()
     async def reports(request: Request, session):
         try:
-            from bot.report import render_html
+            from bot.insights.report import render_html
         except ImportError:
             return site.render(request, "reports.html", available=False)
         try:
@@ -83,7 +83,7 @@ def routes(site: AdminSite) -> list[Route]:
 
     @site.page()
     async def export(request: Request, session):
-        from bot.report import render_csv, render_html, render_json
+        from bot.insights.report import render_csv, render_html, render_json
 
         fmt = request.path_params["format"]
         if fmt not in FORMATS:

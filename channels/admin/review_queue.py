@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexing.curation import normalize_question
+from indexing.curation.validation import normalize_question
 from indexing.database import open_database
 from indexing.search_index import text_hash
 

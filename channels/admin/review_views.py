@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from channels.admin import messages
 from channels.admin.web import AdminSite, Denied
-from indexing import curation
+from indexing.curation import editing, validation
 
 MAX_GROUPS_SHOWN = 30
 CANDIDATES = 3
@@ -50,9 +50,9 @@ def routes(site: AdminSite) -> list[Route]:
         if not entry_id:
             raise Denied(400, messages.REVIEW_ENTRY_REQUIRED)
         try:
-            added = await run_in_threadpool(lambda: curation.add_alternate(
+            added = await run_in_threadpool(lambda: editing.add_alternate(
                 store, entry_id, phrasing, changed_by=session.user.name, embedder_spec=site.settings.embedder))
-        except curation.CurationError as exc:
+        except validation.CurationError as exc:
             raise Denied(400, str(exc)) from exc
         closed = await run_in_threadpool(queue.close, ids, "alternate", session.user.name, entry_id)
         if not closed:

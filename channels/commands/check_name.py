@@ -17,8 +17,8 @@ def register(commands):
 
 
 def command_check_name(args) -> int:
-    from bot.naming_rules import check_file_name, format_check_reply
-    from bot.staff_rules import naming_rules_from_store
+    from bot.staff.naming_rules import check_file_name, format_check_reply
+    from bot.staff.staff_rules import naming_rules_from_store
     from channels.cli import UsageError, settings_from_args
     from indexing.database import DATABASE_FILE
     from indexing.store import KnowledgeStore

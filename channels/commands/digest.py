@@ -50,7 +50,7 @@ def _escape(text: str) -> str:
 
 
 def command_digest(args) -> int:
-    from indexing.curation import format_digest, freshness_digest
+    from indexing.curation.review_digest import format_digest, freshness_digest
     from indexing.store import KnowledgeStore
 
     settings = settings_from_args(args)

@@ -6,7 +6,7 @@
 A thin layer over ``bot.report.build_report`` and its renderers. Without --format the
 format follows the --out suffix (.html, .csv, .json), else HTML. Without --out the report
 goes to stdout. The ledger configuration is $MADOGUCHI_LEDGER_CONFIG, else
-<data dir>/ledger.toml, over the defaults in bot/ledger_defaults.toml.
+<data dir>/ledger.toml, over the defaults in bot/insights/ledger_defaults.toml.
 Exit status 2 with one line for a bad date, a bad ledger config or a missing data dir; an
 empty period is not an error (the report says it is empty).
 """
@@ -48,8 +48,8 @@ def _format(args) -> str:
 
 
 def command_report(args) -> int:
-    from bot.ledger import LedgerConfigError, ledger_config_for
-    from bot.report import ReportError, build_report, parse_report_date, render_csv, render_html, render_json
+    from bot.insights.ledger import LedgerConfigError, ledger_config_for
+    from bot.insights.report import ReportError, build_report, parse_report_date, render_csv, render_html, render_json
     from channels.cli import settings_from_args
 
     settings = settings_from_args(args)

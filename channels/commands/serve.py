@@ -1,6 +1,6 @@
 """``madoguchi serve [--host H] [--port P]``: LINE, Slack, the web chat and /healthz in one server.
 
-Settings come from the environment (see bot/settings.py); ``--data-dir`` overrides
+Settings come from the environment (see indexing/settings.py); ``--data-dir`` overrides
 MADOGUCHI_DATA_DIR. For several worker processes use the Procfile's uvicorn line
 (``--workers $WEB_CONCURRENCY``); this command runs one.
 """
@@ -36,7 +36,7 @@ def register(commands) -> None:
 def command_serve(args) -> int:
     import uvicorn
 
-    from bot.settings import Settings
+    from indexing.settings import Settings
     from channels.app import create_app
     from channels.runtime import ConfigurationError
 

@@ -1,7 +1,7 @@
 """LINE for citizens: ``POST /callback/line`` (line-bot-sdk v3, async client)."""
 from __future__ import annotations
 
-from bot.settings import Settings
+from indexing.settings import Settings
 
 #: What the webhook needs, by environment variable (named in the 503 when missing).
 REQUIRED_VARIABLES = ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN")

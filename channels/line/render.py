@@ -25,7 +25,7 @@ from linebot.v3.messaging import (
     URIAction,
 )
 
-from bot.answer import Answer
+from bot.answering.answer import Answer
 from channels.line import messages
 
 # Limits of the Messaging API.

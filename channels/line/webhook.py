@@ -44,7 +44,7 @@ from linebot.v3.webhooks import (
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from bot.inquiry_log import FEEDBACK_VALUES
+from bot.insights.inquiry_log import FEEDBACK_VALUES
 from channels.line import messages, render
 from channels.runtime import FeedbackResult, Runtime
 

@@ -1,7 +1,7 @@
 """Slack for staff: ``POST /slack/events`` (HTTP mode) or Socket Mode (slack-bolt AsyncApp)."""
 from __future__ import annotations
 
-from bot.settings import Settings
+from indexing.settings import Settings
 
 #: HTTP mode needs both; Socket Mode needs SLACK_BOT_TOKEN, SLACK_APP_TOKEN and MADOGUCHI_SLACK_SOCKET_MODE=1.
 HTTP_VARIABLES = ("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN")

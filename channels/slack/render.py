@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from bot.answer import Answer, Source
+from bot.answering.answer import Answer, Source
 from channels.slack import messages
 
 FEEDBACK_UP = "feedback_up"

@@ -20,8 +20,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from bot.answer import Answer
-from bot.inquiry_log import FEEDBACK_VALUES
+from bot.answering.answer import Answer
+from bot.insights.inquiry_log import FEEDBACK_VALUES
 from channels.runtime import FeedbackResult, Runtime
 from channels.web import messages
 

@@ -50,8 +50,8 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bot.answer import Answer
-from bot.masking import mask_personal_data
+from bot.answering.answer import Answer
+from bot.insights.masking import mask_personal_data
 from indexing.database import DATABASE_FILE, open_database
 
 try:  # POSIX; on other systems the thread lock alone serialises the spool

@@ -1,6 +1,6 @@
 """The communication-time ledger: how much staff time the answered inquiries saved.
 
-Configuration is TOML: the shipped defaults (``bot/ledger_defaults.toml``, which documents
+Configuration is TOML: the shipped defaults (``bot/insights/ledger_defaults.toml``, which documents
 every key) overlaid with the DX office's file, ``$MADOGUCHI_LEDGER_CONFIG`` or else
 ``<data dir>/ledger.toml``::
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from bot import messages
-from bot.answer import Answer, Contact, Hit, Related, Source
+from bot.answering import messages
+from bot.answering.answer import Answer, Contact, Hit, Related, Source
 from indexing.entries import visible_audiences
 
 RELATED_COUNT = 3

@@ -11,8 +11,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from bot.answer import Hit
-from bot.calibration import Calibration, load_calibration
+from bot.answering.answer import Hit
+from bot.answering.calibration import Calibration, load_calibration
 from indexing.language import JAPANESE, UNDETERMINED
 from indexing.embeddings import get_embedder
 from indexing.entries import Entry, visible_audiences

@@ -6,8 +6,8 @@ Only the staff audience reaches this desk.
 """
 from __future__ import annotations
 
-from bot.answer import Answer, Source
-from bot.naming_rules import (DEFAULT_RULES_PATH, NamingRules, check_file_name, extract_file_name, find_folder,
+from bot.answering.answer import Answer, Source
+from bot.staff.naming_rules import (DEFAULT_RULES_PATH, NamingRules, check_file_name, extract_file_name, find_folder,
                               format_check_reply, format_folder_reply, load_naming_rules, parse_naming_rules)
 
 RULES_SETTING = "rules:shared-folder"

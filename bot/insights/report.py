@@ -45,9 +45,9 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from bot import report_charts as charts
-from bot.ledger import CHANNEL_NAMES, LedgerConfig, channel_order, compute_ledger, load_ledger_config
-from bot.masking import mask_personal_data
+from bot.insights import report_charts as charts
+from bot.insights.ledger import CHANNEL_NAMES, LedgerConfig, channel_order, compute_ledger, load_ledger_config
+from bot.insights.masking import mask_personal_data
 
 TOP_GROUPS = 20            # question groups kept in the report (HTML shows the first 10)
 TOP_GROUPS_SHOWN = 10
@@ -149,7 +149,7 @@ def _day_start_utc(day: date, tz) -> datetime:
 @contextmanager
 def _opened(source):
     """(rows reader, bounds reader, data dir or None, pending spool count) for a report source."""
-    from bot.inquiry_log import InquiryLog, asked_at_bounds, database_exists, read_inquiries
+    from bot.insights.inquiry_log import InquiryLog, asked_at_bounds, database_exists, read_inquiries
 
     owned = None
     if isinstance(source, InquiryLog):

@@ -13,9 +13,9 @@ them and answers the staff questions they cover, deterministically (no index, no
 
 Command line (the same functions)::
 
-    python -m bot.naming_rules render > knowledge/guides/staff/shared-folder-rules.md
-    python -m bot.naming_rules check "令和6年4月1日 予算資料.xlsx" --json
-    python -m bot.naming_rules where "議会答弁の資料はどこに保存する?"
+    python -m bot.staff.naming_rules render > knowledge/guides/staff/shared-folder-rules.md
+    python -m bot.staff.naming_rules check "令和6年4月1日 予算資料.xlsx" --json
+    python -m bot.staff.naming_rules where "議会答弁の資料はどこに保存する?"
 
 How a name is checked (each step records findings under one rule id):
 
@@ -43,7 +43,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-DEFAULT_RULES_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "rules" / "shared-folder.toml"
+DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "knowledge" / "rules" / "shared-folder.toml"
 
 __all__ = [
     "DEFAULT_RULES_PATH", "NamingRules", "NamingRulesError", "Rule", "Violation", "NameCheck", "FolderAnswer",
@@ -1366,7 +1366,7 @@ def _guide_examples(rules: NamingRules) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.naming_rules",
+    parser = argparse.ArgumentParser(prog="python -m bot.staff.naming_rules",
                                      description="Shared-folder rules: render the guide, check a name, find a folder.")
     sub = parser.add_subparsers(dest="command", required=True)
     render = sub.add_parser("render", help="print the staff guide (Markdown) generated from the rules")

@@ -1,0 +1,1 @@
+"""Answering a question: retrieval and fusion, calibrated abstention, answer composition, retrieval metrics."""

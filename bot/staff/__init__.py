@@ -1,0 +1,1 @@
+"""Staff rules: the shared-folder naming rules (file-name checker, folder finder) and their answers."""

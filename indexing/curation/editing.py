@@ -1,0 +1,171 @@
+"""Editing single entries: create, edit, retire, restore, add an alternate phrasing, history.
+
+Every change goes through ``KnowledgeStore`` (history with who and when) and then
+``refresh_indexes``, so a running ``Bot`` answers with the change on its next question::
+
+    >>> store = KnowledgeStore("var")
+    >>> entry = create_entry(store, {"title": "犬の登録は？", "body": "生活環境課で…",
+    ...                              "department": "生活環境課"}, changed_by="sato")
+    >>> add_alternate(store, entry.id, "犬を飼い始めたら何をする？", changed_by="sato")
+
+Entries are never deleted: ``retire_entry`` marks them retired, so ids in the inquiry
+log and in reports keep their meaning.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from datetime import date
+
+from indexing.curation.validation import (MAX_ALTERNATES, MAX_TITLE_CHARS, CurationError, next_entry_id,
+                                          normalize_question, validate_fields)
+from indexing.entries import Entry
+from indexing.importer import refresh_indexes
+from indexing.japanese import JapaneseAnalyzer
+from indexing.search_index import analyze_entry
+from indexing.store import KnowledgeStore
+
+# Source key of entries written in the admin UI rather than imported from a file:
+# a file import never retires them.
+ADMIN_SOURCE = "admin"
+_ID_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.\-]{0,63}$")
+# Fields an editor may change; id, kind, source and line are fixed.
+EDITABLE_FIELDS = ("title", "body", "section", "url", "audience", "category", "department", "updated",
+                   "review_by", "alternates")
+# One knowledge change at a time per process (edits re-embed and rewrite the FAISS files).
+WRITE_LOCK = threading.Lock()
+
+
+# --- single-entry operations ---------------------------------------------------------------------
+_ANALYZERS: dict[str, JapaneseAnalyzer] = {}
+
+
+def analyzer_for(store: KnowledgeStore) -> JapaneseAnalyzer:
+    """An analyzer for the store's current synonym list (building one loads the dictionary)."""
+    text = store.synonyms_text()
+    if text not in _ANALYZERS:
+        _ANALYZERS.clear()
+        _ANALYZERS[text] = JapaneseAnalyzer(store.synonyms())
+    return _ANALYZERS[text]
+
+
+def _save_and_refresh(store: KnowledgeStore, entry: Entry, changed_by: str, action: str,
+                      embedder_spec: str) -> str:
+    analyzer = analyzer_for(store)
+    outcome = store.save_entry(entry, analyze_entry(analyzer, entry), changed_by=changed_by, action=action)
+    if outcome != "unchanged":
+        refresh_indexes(store, embedder_spec)
+    return outcome
+
+
+def create_entry(store: KnowledgeStore, values: dict, changed_by: str, embedder_spec: str = "",
+                 entry_id: str = "") -> Entry:
+    """Add a new FAQ entry written in the admin UI (or promoted from the review queue)."""
+    values = {"audience": "citizen", **values}
+    clean = validate_fields(values, kind="faq")
+    entry_id = (entry_id or "").strip()
+    with WRITE_LOCK:
+        if not entry_id:
+            entry_id = next_entry_id(store)
+        elif not _ID_PATTERN.match(entry_id):
+            raise CurationError("入力内容を確認してください。",
+                                {"id": "ID は英数字と - _ . の64文字以内で入力してください。"})
+        elif store.row(entry_id) is not None:
+            # Ids are never reused, not even those of retired entries.
+            raise CurationError("入力内容を確認してください。", {"id": f"ID {entry_id} はすでに使われています。"})
+        entry = Entry(id=entry_id, kind="faq", source=ADMIN_SOURCE, **clean)
+        _save_and_refresh(store, entry, changed_by, "created", embedder_spec)
+    return store.get(entry_id)
+
+
+def get_entry(store: KnowledgeStore, entry_id: str) -> Entry:
+    entry = store.get(entry_id)
+    if entry is None:
+        raise CurationError(f"エントリ {entry_id} が見つかりません。")
+    return entry
+
+
+def update_entry(store: KnowledgeStore, entry_id: str, values: dict, changed_by: str,
+                 embedder_spec: str = "") -> tuple[Entry, bool]:
+    """Edit an entry's fields; returns (entry, changed). 更新日 moves to today when the text changes
+    and the editor left the date as it was."""
+    with WRITE_LOCK:
+        before = get_entry(store, entry_id)
+        values = {k: v for k, v in values.items() if k in EDITABLE_FIELDS}
+        if before.kind != "faq":
+            values.pop("alternates", None)  # only FAQ questions have alternate phrasings
+        clean = validate_fields(values, kind=before.kind)
+        after = before.with_changes(**clean)
+        text_changed = (after.title, after.body, after.alternates) != (before.title, before.body, before.alternates)
+        if text_changed and after.updated == before.updated:
+            after = after.with_changes(updated=date.today().isoformat())
+        outcome = _save_and_refresh(store, after, changed_by, "edited", embedder_spec)
+    return store.get(entry_id), outcome != "unchanged"
+
+
+def retire_entry(store: KnowledgeStore, entry_id: str, changed_by: str, embedder_spec: str = "") -> bool:
+    """Take an entry out of the answers (never deleted). False when it was already retired."""
+    with WRITE_LOCK:
+        get_entry(store, entry_id)
+        retired = store.retire(entry_id, changed_by=changed_by)
+        if retired:
+            refresh_indexes(store, embedder_spec)
+    return retired
+
+
+def restore_entry(store: KnowledgeStore, entry_id: str, changed_by: str, embedder_spec: str = "") -> bool:
+    """Put a retired entry back into the answers."""
+    with WRITE_LOCK:
+        entry = get_entry(store, entry_id)
+        if entry.status == "active":
+            return False
+        _save_and_refresh(store, entry.with_changes(status="active"), changed_by, "restored", embedder_spec)
+    return True
+
+
+def add_alternate(store: KnowledgeStore, entry_id: str, phrasing: str, changed_by: str,
+                  embedder_spec: str = "") -> bool:
+    """Add ``phrasing`` as another way of asking an FAQ entry's question (analyzed and embedded).
+
+    Returns False when the entry already has that phrasing (or it is the question itself).
+    """
+    phrasing = (phrasing or "").strip()
+    if not phrasing:
+        raise CurationError("追加する聞き方が空です。")
+    if len(phrasing) > MAX_TITLE_CHARS:
+        raise CurationError(f"聞き方は{MAX_TITLE_CHARS}文字以内にしてください。")
+    with WRITE_LOCK:
+        entry = get_entry(store, entry_id)
+        if entry.kind != "faq":
+            raise CurationError("別の聞き方を追加できるのは FAQ のエントリだけです。")
+        if entry.status != "active":
+            raise CurationError(f"エントリ {entry_id} は廃止されています。")
+        known = {normalize_question(q) for q in (entry.title, *entry.alternates)}
+        if normalize_question(phrasing) in known:
+            return False
+        if len(entry.alternates) >= MAX_ALTERNATES:
+            raise CurationError(f"別の聞き方は{MAX_ALTERNATES}件までです。")
+        updated = entry.with_changes(alternates=(*entry.alternates, phrasing))
+        _save_and_refresh(store, updated, changed_by, "alternate_added", embedder_spec)
+    return True
+
+
+def entry_history(store: KnowledgeStore, entry_id: str) -> list[dict]:
+    """History rows, newest first, each with ``changes``: [(field, before, after)] of what differed."""
+    import json
+
+    rows = []
+    for row in store.history(entry_id):
+        before = json.loads(row["before"]) if row["before"] else {}
+        after = json.loads(row["after"]) if row["after"] else {}
+        changes = []
+        for name in ("status", "title", "body", "alternates", "section", "audience", "category", "department",
+                     "url", "updated", "review_by"):
+            old, new = before.get(name), after.get(name)
+            if name == "alternates":
+                old = "\n".join(json.loads(old) if isinstance(old, str) and old else (old or []))
+                new = "\n".join(json.loads(new) if isinstance(new, str) and new else (new or []))
+            if (old or "") != (new or ""):
+                changes.append((name, old or "", new or ""))
+        rows.append({**row, "changes": changes})
+    return rows
