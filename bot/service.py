@@ -17,10 +17,12 @@ MAX_QUESTION_CHARS = 1000
 class Bot:
     """Loads the indexes once; answers questions in milliseconds; logs every inquiry."""
 
-    def __init__(self, data_dir: str | Path, embedder_spec: str = "", inquiry_log=None):
+    def __init__(self, data_dir: str | Path, embedder_spec: str = "", inquiry_log=None, easy_japanese: bool = False):
         self.data_dir = Path(data_dir)
         self.retriever = Retriever(data_dir, embedder_spec)
         self.inquiry_log = inquiry_log
+        # MADOGUCHI_EASY_JAPANESE: fixed texts in やさしい日本語, entries marked as such preferred.
+        self.easy_japanese = easy_japanese
 
     def naming_rules(self):
         """Shared-folder rules, re-read when the knowledge version changes (an import)."""
@@ -44,10 +46,12 @@ class Bot:
         question = (question or "").strip()
         language = self.language_of(question, language_hint)
         if not question:
-            answer = Answer(question="", text=messages.EMPTY_QUESTION, abstained=True, confidence=0.0,
+            answer = Answer(question="", text=messages.say("EMPTY_QUESTION", language, self.easy_japanese),
+                            abstained=True, confidence=0.0,
                             audience=audience, kind="empty")
         elif len(question) > MAX_QUESTION_CHARS:
-            answer = Answer(question=question, text=messages.TOO_LONG.format(limit=MAX_QUESTION_CHARS),
+            answer = Answer(question=question, text=messages.say("TOO_LONG", language, self.easy_japanese,
+                                                                 limit=MAX_QUESTION_CHARS),
                             abstained=True, confidence=0.0, audience=audience, kind="too_long")
         elif audience == "staff" and (rule_answer := answer_staff_rule_question(question, self.naming_rules())):
             answer = rule_answer
@@ -55,7 +59,9 @@ class Bot:
             ranking = self.retriever.rank(question, audience, top=10, language=language)
             confidence = self.retriever.confidence(ranking)
             answer = compose_answer(question, ranking.hits, confidence, self.retriever.threshold_for(language), audience,
-                                    self.retriever.departments)
+                                    self.retriever.departments, language=language, easy_japanese=self.easy_japanese)
+        if answer.kind in ("empty", "too_long") and messages.has_texts(language):
+            answer = _replace(answer, answer_language=language)
         return _with_latency(_replace(answer, language=language), started)
 
     def ask(self, question: str, audience: str = "citizen", channel: str = "cli", user_id: str | None = None,

@@ -79,7 +79,7 @@ def bot_from_args(args, with_log: bool = False):
     if with_log:
         from bot.insights.inquiry_log import InquiryLog
         inquiry_log = InquiryLog(settings.data_dir, user_key_secret=settings.user_key_secret)
-    return Bot(settings.data_dir, settings.embedder, inquiry_log=inquiry_log)
+    return Bot(settings.data_dir, settings.embedder, inquiry_log=inquiry_log, easy_japanese=settings.easy_japanese)
 
 
 def command_import(args) -> int:

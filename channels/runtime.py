@@ -63,7 +63,7 @@ class Runtime:
             raise ConfigurationError(
                 f"MADOGUCHI_WEB_AUDIENCE must be citizen or staff, not {settings.web_audience!r}")
         inquiry_log = InquiryLog(settings.data_dir, user_key_secret=settings.user_key_secret)
-        bot = Bot(settings.data_dir, settings.embedder, inquiry_log=inquiry_log)
+        bot = Bot(settings.data_dir, settings.embedder, inquiry_log=inquiry_log, easy_japanese=settings.easy_japanese)
         return cls(settings=settings, bot=bot, inquiry_log=inquiry_log)
 
     # --- off-loop calls ---------------------------------------------------------------------

@@ -36,6 +36,17 @@ class Entry:
     alternates: tuple[str, ...] = field(default_factory=tuple)
     # Where the entry came from in its file, for error messages and citations.
     line: int | None = None
+    # The city's own translations: (BCP-47 language, title/question, body/answer) triples.
+    translations: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
+    # Written in やさしい日本語 (easy Japanese); preferred when MADOGUCHI_EASY_JAPANESE is on.
+    easy_japanese: bool = False
+
+    def translation(self, language: str) -> tuple[str, str] | None:
+        """(title, body) in ``language`` if the city has translated this entry."""
+        for code, title, body in self.translations:
+            if code == language:
+                return title, body
+        return None
 
     @property
     def question(self) -> str:
@@ -60,6 +71,7 @@ class Entry:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["alternates"] = list(self.alternates)
+        data["translations"] = [list(t) for t in self.translations]
         return data
 
     @classmethod
@@ -69,6 +81,11 @@ class Entry:
         if isinstance(alternates, str):
             alternates = json.loads(alternates) if alternates else ()
         known["alternates"] = tuple(alternates)
+        translations = known.get("translations") or ()
+        if isinstance(translations, str):
+            translations = json.loads(translations) if translations else ()
+        known["translations"] = tuple(tuple(t) for t in translations)
+        known["easy_japanese"] = bool(known.get("easy_japanese"))
         return cls(**known)
 
 

@@ -257,3 +257,22 @@ def resolve_language(text: str, hint: str | None = None) -> str:
     if not guess.confident and hinted != UNDETERMINED:
         return hinted
     return guess.language
+
+
+# --- fixed texts in the resident's language -------------------------------------------------------
+# やさしい日本語 (easy Japanese with readings) is a variant of Japanese, not a language of its own:
+# catalogues keep it under this private-use tag.
+EASY_JAPANESE = "ja-x-easy"
+
+
+def localized(texts: dict, language: str, easy_japanese: bool = False) -> str:
+    """The text of a catalogue entry ``{"ja": ..., "en": ..., ...}`` for ``language``.
+
+    Falls back to Japanese, or to the easy-Japanese variant when the city turned it on
+    (a resident whose language has no text reads easy Japanese more easily too).
+    """
+    if language != JAPANESE and language in texts:
+        return texts[language]
+    if easy_japanese and EASY_JAPANESE in texts:
+        return texts[EASY_JAPANESE]
+    return texts[JAPANESE]

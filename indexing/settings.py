@@ -30,6 +30,7 @@ class Settings:
     public_base_url: str = ""
     city_code: str = ""
     city_name: str = ""
+    easy_japanese: bool = False
 
     @classmethod
     def from_env(cls, environ=None, data_dir: str | Path | None = None) -> "Settings":
@@ -52,4 +53,5 @@ class Settings:
             public_base_url=env.get("MADOGUCHI_PUBLIC_URL", ""),
             city_code=env.get("MADOGUCHI_CITY_CODE", "").strip(),
             city_name=env.get("MADOGUCHI_CITY_NAME", "").strip(),
+            easy_japanese=env.get("MADOGUCHI_EASY_JAPANESE", "").lower() in ("1", "true", "yes"),
         )

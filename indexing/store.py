@@ -20,7 +20,7 @@ ENTRY_COLUMNS = {
     "id": str, "kind": str, "title": str, "body": str, "source": str, "section": str, "url": str,
     "page": int, "audience": str, "category": str, "department": str, "updated": str, "review_by": str,
     "status": str, "alternates": str, "line": int, "content_hash": str, "terms": str, "reading_grams": str,
-    "modified_at": str, "modified_by": str,
+    "modified_at": str, "modified_by": str, "translations": str, "easy_japanese": int,
 }
 
 
@@ -114,6 +114,10 @@ class KnowledgeStore:
             before = self.row(entry.id)
             record = entry.to_dict()
             record["alternates"] = json.dumps(list(entry.alternates), ensure_ascii=False)
+            # NULL when absent, so that rows stored before these columns existed compare unchanged.
+            record["translations"] = json.dumps(record["translations"], ensure_ascii=False) \
+                if entry.translations else None
+            record["easy_japanese"] = 1 if entry.easy_japanese else None
             record["content_hash"] = entry.content_hash()
             record["terms"] = json.dumps(analysis[0], ensure_ascii=False)
             record["reading_grams"] = json.dumps(analysis[1], ensure_ascii=False)
