@@ -46,6 +46,8 @@ from starlette.responses import PlainTextResponse, Response
 
 from bot.insights.inquiry_log import FEEDBACK_VALUES
 from channels.line import messages, render
+from channels.line.profiles import ProfileLanguages
+from indexing.language import is_ambiguous
 from channels.runtime import FeedbackResult, Runtime
 
 log = logging.getLogger(__name__)
@@ -98,6 +100,8 @@ class LineChannel:
         self.parser = WebhookParser(settings.line_channel_secret)
         self.api_client = api_client
         self.api = AsyncMessagingApi(api_client)
+        self.profile_languages = ProfileLanguages(self.api)
+        self.easy_japanese = settings.easy_japanese
 
     @classmethod
     def start(cls, runtime: Runtime) -> "LineChannel":
@@ -147,7 +151,7 @@ class LineChannel:
         if isinstance(event, FollowEvent):
             return lambda: self.welcome(event)
         if isinstance(event, JoinEvent):
-            return lambda: self.send(event, render.text_messages(messages.JOIN_GROUP))
+            return lambda: self.send(event, render.text_messages(messages.say("JOIN_GROUP", "ja", self.easy_japanese)))
         if isinstance(event, PostbackEvent):
             return lambda: self.on_postback(event)
         return None  # unfollow, leave, member joined/left, unsend, ...: nothing to say
@@ -164,15 +168,15 @@ class LineChannel:
         if not direct:
             return None
         if isinstance(content, StickerMessageContent):
-            text = messages.STICKER
+            name = "STICKER"
         elif isinstance(content, (ImageMessageContent, VideoMessageContent, AudioMessageContent,
                                   FileMessageContent)):
-            text = messages.MEDIA
+            name = "MEDIA"
         elif isinstance(content, LocationMessageContent):
-            text = messages.LOCATION
+            name = "LOCATION"
         else:
-            text = messages.UNSUPPORTED
-        return lambda: self.send(event, render.text_messages(text))
+            name = "UNSUPPORTED"
+        return lambda: self.send_text(event, name)
 
     # --- handling ---------------------------------------------------------------------------
     async def answer(self, event, question: str, quote_token: str | None = None):
@@ -180,21 +184,36 @@ class LineChannel:
         if isinstance(event.source, UserSource) and event.source.user_id:
             loading = asyncio.ensure_future(self.show_loading(event.source.user_id))
         try:
-            answer = await self.runtime.ask(question, AUDIENCE, CHANNEL, user_id_of(event.source))
-            reply = render.answer_messages(answer, quote_token)
+            # The profile language only matters when the text does not tell ("👍", "ok", "123").
+            hint = await self.user_language(event) if is_ambiguous(question) else None
+            answer = await self.runtime.ask(question, AUDIENCE, CHANNEL, user_id_of(event.source), language_hint=hint)
+            reply = render.answer_messages(answer, quote_token, self.easy_japanese)
         except Exception:  # a bug or a broken index must not leave the citizen without a word
             log.exception("LINE answer failed")
-            reply = render.text_messages(messages.ERROR, quote_token)
+            reply = render.text_messages(messages.say("ERROR", await self.user_language(event), self.easy_japanese),
+                                         quote_token)
         if loading is not None:
             # The indicator stops when a message arrives: make sure it was started before our reply.
             await asyncio.wait([loading], timeout=LOADING_WAIT_SECONDS)
         await self.send(event, reply)
 
+    async def user_language(self, event) -> str:
+        """The language the user set in LINE (``und`` if unknown); 1:1 chats only."""
+        if not isinstance(event.source, UserSource):
+            return "und"
+        return await self.profile_languages.of(event.source.user_id)
+
+    async def send_text(self, event, name: str, language: str | None = None, **fields):
+        """One fixed text of channels/line/messages.py, in ``language`` or else the user's profile language."""
+        language = language or await self.user_language(event)
+        await self.send(event, render.text_messages(messages.say(name, language, self.easy_japanese, **fields)))
+
     async def welcome(self, event: FollowEvent):
         topics = await self.runtime.topics(AUDIENCE)
-        text = messages.WELCOME.format(
-            topics=messages.WELCOME_TOPICS.format(topics="、".join(topics)) if topics else "")
-        await self.send(event, render.text_messages(text))
+        language = await self.user_language(event)
+        separator = "、" if language in ("ja", "und", "zh-Hans", "zh-Hant") else ", "
+        await self.send_text(event, "WELCOME", language, topics=messages.say(
+            "WELCOME_TOPICS", language, self.easy_japanese, topics=separator.join(topics)) if topics else "")
 
     async def on_postback(self, event: PostbackEvent):
         data = render.parse_postback(event.postback.data)
@@ -203,14 +222,18 @@ class LineChannel:
             await self.answer(event, data["q"])
         elif action == render.FEEDBACK and data.get("v") in FEEDBACK_VALUES and isinstance(data.get("i"), int):
             outcome = await self.runtime.set_feedback(data["i"], data["v"], user_id_of(event.source))
-            if outcome.result is FeedbackResult.OK:
-                text = messages.FEEDBACK_THANKS if data["v"] == "resolved" else messages.FEEDBACK_SORRY.format(
-                    department=outcome.department or messages.FEEDBACK_SORRY_DEFAULT_DEPARTMENT)
+            # The language of the question rated (carried by the button), else the profile's.
+            language = data.get("l") if data.get("l") in messages.CATALOGUE["RESOLVED"] else \
+                await self.user_language(event)
+            if outcome.result is FeedbackResult.OK and data["v"] == "resolved":
+                await self.send_text(event, "FEEDBACK_THANKS", language)
+            elif outcome.result is FeedbackResult.OK:
+                await self.send_text(event, "FEEDBACK_SORRY", language, department=outcome.department or messages.say(
+                    "FEEDBACK_SORRY_DEFAULT_DEPARTMENT", language, self.easy_japanese))
             elif outcome.result is FeedbackResult.NOT_YOURS:
-                text = messages.FEEDBACK_NOT_YOURS
+                await self.send_text(event, "FEEDBACK_NOT_YOURS", language)
             else:
-                text = messages.FEEDBACK_NOT_FOUND
-            await self.send(event, render.text_messages(text))
+                await self.send_text(event, "FEEDBACK_NOT_FOUND", language)
         else:
             log.info("LINE postback with unknown data ignored")
 

@@ -1,4 +1,4 @@
-"""A fake LINE Messaging API: reply, push (with X-Line-Retry-Key semantics), loading indicator.
+"""A fake LINE Messaging API: reply, push (with X-Line-Retry-Key semantics), loading indicator, profiles.
 
 Point the real SDK at it with ``LINE_API_BASE_URL=fake.url``. Knobs for failure paths:
 ``reject_reply_tokens`` (a reply with one of these tokens gets 400 "Invalid reply token",
@@ -16,6 +16,7 @@ from .base import FakeServer
 REPLY = "/v2/bot/message/reply"
 PUSH = "/v2/bot/message/push"
 LOADING = "/v2/bot/chat/loading/start"
+PROFILE = "/v2/bot/profile/"
 
 
 class FakeLineApi(FakeServer):
@@ -27,11 +28,14 @@ class FakeLineApi(FakeServer):
         self._used_reply_tokens: set[str] = set()
         self._accepted_retry_keys: set[str] = set()
         self._ids = itertools.count(1)
+        # user id → the language set in the LINE app; users not listed get 404 (not a friend).
+        self.profile_languages: dict[str, str | None] = {}
 
     def routes(self, app: web.Application):
         app.router.add_post(REPLY, self.reply)
         app.router.add_post(PUSH, self.push)
         app.router.add_post(LOADING, self.loading)
+        app.router.add_get(PROFILE + "{user_id}", self.profile)
 
     def _authorized(self, request: web.Request) -> bool:
         return request.headers.get("Authorization") == f"Bearer {self.access_token}"
@@ -69,6 +73,18 @@ class FakeLineApi(FakeServer):
         if not self._authorized(request):
             return web.json_response({"message": "Authentication failed"}, status=401)
         return web.json_response({}, status=202)
+
+    async def profile(self, request: web.Request) -> web.Response:
+        await self.record(request)
+        if not self._authorized(request):
+            return web.json_response({"message": "Authentication failed"}, status=401)
+        user_id = request.match_info["user_id"]
+        if user_id not in self.profile_languages:
+            return web.json_response({"message": "Not found"}, status=404)
+        body = {"displayName": "テスト", "userId": user_id}
+        if self.profile_languages[user_id]:
+            body["language"] = self.profile_languages[user_id]
+        return web.json_response(body)
 
     # --- what the bot sent ----------------------------------------------------------------------
     def replies(self, reply_token: str | None = None) -> list:
