@@ -54,9 +54,11 @@ class ApiError(Exception):
                             status_code=self.status)
 
 
-def answer_payload(answer: Answer) -> dict:
-    """The Answer dict every channel shares, plus the display strings the page shows."""
+def answer_payload(answer: Answer, easy_japanese: bool = False) -> dict:
+    """The Answer dict every channel shares, plus the display strings the page shows (``ui``: labels
+    and buttons in the question's language)."""
     data = answer.to_dict()
+    data["ui"] = messages.answer_strings(answer.language, easy_japanese)
     for item, source in zip(data["sources"], answer.sources):
         item["label"] = source.label()
     if answer.contact is not None and data.get("contact") is not None:
@@ -102,7 +104,7 @@ class WebChat:
             return error.response()
         uid = _cookie_uid(request) or _new_uid()
         answer = await self.runtime.ask(question, self.audience, CHANNEL, f"{CHANNEL}:{uid}")
-        response = JSONResponse(answer_payload(answer))
+        response = JSONResponse(answer_payload(answer, self.runtime.settings.easy_japanese))
         self._set_cookie(request, response, uid)
         return response
 
