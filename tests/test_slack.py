@@ -265,3 +265,18 @@ def test_a_failing_bot_still_gets_an_apology(client, slack_api, server, monkeypa
     send_event(client, slack_mention_event(STAFF_QUESTION, channel=channel))
     post = post_for(slack_api, channel)
     assert "申し訳ありません" in post.json["text"] and not post.json.get("blocks")
+
+
+def test_answer_labels_follow_the_question_language():
+    from bot.answering.answer import Answer, Source
+    from channels.slack import messages
+    from channels.slack.render import answer_blocks
+
+    def labels(language):
+        answer = Answer(question="q", text="t", abstained=False, confidence=0.8, audience="staff", inquiry_id=1,
+                        sources=(Source(id="x", title="規程", kind="guide"),), language=language)
+        return str(answer_blocks(answer))
+
+    assert "Did this answer solve your problem?" in labels("en") and "'Solved'" in labels("en")
+    assert messages.FEEDBACK_LABEL in labels("ja") and messages.SOURCES_LABEL in labels("ja")
+    assert messages.FEEDBACK_LABEL in labels("es")  # no texts in that language: Japanese
