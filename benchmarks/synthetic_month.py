@@ -1,7 +1,7 @@
 """A realistic synthetic month of inquiries with known ground truth, written through the real log.
 
 The report must show exactly the numbers returned here, so this is how the report is
-checked (tests/test_report.py) and how a demo report is made::
+checked (tests/bot/insights/test_report.py) and how a demo report is made::
 
     python -m benchmarks.synthetic_month var/demo --month 2026-10 --seed 7 --with-baseline
     madoguchi --data-dir var/demo report --from 2026-10-01 --to 2026-10-31 --out demo.html

@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from pathlib import Path
 
 from bot.answering import messages
 from bot.answering.answer import Answer, Hit
 from bot.answering.composer import compose_answer
 from bot.answering.retrieval import Retriever
+from bot.insights.inquiry_log import InquiryLog
 from bot.staff.staff_rules import answer_staff_rule_question, naming_rules_from_store
+from indexing.entries import QUESTION_AUDIENCES, Audience
 from indexing.language import resolve_language
+from indexing.settings import Settings
 
 MAX_QUESTION_CHARS = 1000
 
@@ -24,6 +28,30 @@ class Bot:
         # MADOGUCHI_EASY_JAPANESE: fixed texts in やさしい日本語, entries marked as such preferred.
         self.easy_japanese = easy_japanese
 
+    @classmethod
+    def from_settings(cls, settings: Settings, log_inquiries: bool = True) -> "Bot":
+        """The Bot of a data dir as configured; the server and the CLI build it the same way."""
+        inquiry_log = (InquiryLog(settings.data_dir, user_key_secret=settings.user_key_secret)
+                       if log_inquiries else None)
+        return cls(settings.data_dir, settings.embedder, inquiry_log=inquiry_log,
+                   easy_japanese=settings.easy_japanese)
+
+    @property
+    def embedder(self):
+        """The embedder the indexes were built with (the review queue groups questions with it)."""
+        return self.retriever.embedder
+
+    def topics(self, audience: Audience | str, limit: int = 6) -> list[str]:
+        """The most common categories the knowledge base can answer for an audience."""
+        entries = self.retriever.index(Audience.for_question(audience)).entries
+        counts = Counter(e.category for e in entries if e.category)
+        return [name for name, _ in counts.most_common(limit)]
+
+    def health(self) -> dict:
+        """How many entries the bot can answer from, and the knowledge version it answers with."""
+        ids = {e.id for audience in QUESTION_AUDIENCES for e in self.retriever.index(audience).entries}
+        return {"entries": len(ids), "knowledge_version": self.retriever.store.knowledge_version()}
+
     def naming_rules(self):
         """Shared-folder rules, re-read when the knowledge version changes (an import)."""
         version = self.retriever.store.knowledge_version()
@@ -32,17 +60,19 @@ class Bot:
             self._rules_version = version
         return self._rules
 
-    def search(self, query: str, audience: str = "citizen", top: int = 10) -> list[Hit]:
-        return self.retriever.search(query, audience, top, language=self.language_of(query))
+    def search(self, query: str, audience: Audience | str = Audience.CITIZEN, top: int = 10) -> list[Hit]:
+        return self.retriever.search(query, Audience.for_question(audience), top, language=self.language_of(query))
 
     @staticmethod
     def language_of(question: str, hint: str | None = None) -> str:
         """BCP-47 code of the question's language; ``hint`` (a user's known language) when the text is unclear."""
         return resolve_language(question, hint)
 
-    def answer(self, question: str, audience: str = "citizen", language_hint: str | None = None) -> Answer:
+    def answer(self, question: str, audience: Audience | str = Audience.CITIZEN,
+               language_hint: str | None = None) -> Answer:
         """Answer without logging (used by ask, tests and benchmarks)."""
         started = time.perf_counter()
+        audience = Audience.for_question(audience)
         question = (question or "").strip()
         language = self.language_of(question, language_hint)
         if not question:
@@ -53,7 +83,7 @@ class Bot:
             answer = Answer(question=question, text=messages.say("TOO_LONG", language, self.easy_japanese,
                                                                  limit=MAX_QUESTION_CHARS),
                             abstained=True, confidence=0.0, audience=audience, kind="too_long")
-        elif audience == "staff" and (rule_answer := answer_staff_rule_question(question, self.naming_rules())):
+        elif audience is Audience.STAFF and (rule_answer := answer_staff_rule_question(question, self.naming_rules())):
             answer = rule_answer
         else:
             ranking = self.retriever.rank(question, audience, top=10, language=language)
@@ -64,8 +94,8 @@ class Bot:
             answer = _replace(answer, answer_language=language)
         return _with_latency(_replace(answer, language=language), started)
 
-    def ask(self, question: str, audience: str = "citizen", channel: str = "cli", user_id: str | None = None,
-            log: bool = True, language_hint: str | None = None) -> Answer:
+    def ask(self, question: str, audience: Audience | str = Audience.CITIZEN, channel: str = "cli",
+            user_id: str | None = None, log: bool = True, language_hint: str | None = None) -> Answer:
         answer = self.answer(question, audience, language_hint=language_hint)
         if log and self.inquiry_log is not None:
             inquiry_id = self.inquiry_log.record(answer, channel=channel, user_id=user_id)

@@ -16,13 +16,12 @@ import json
 import sys
 from pathlib import Path
 
-from indexing.settings import Settings
+from channels.commands.base import EXIT_BAD_INPUT, UsageError, bot_from_args, settings_from_args
+from indexing.entries import ENTRY_AUDIENCES, QUESTION_AUDIENCES
 
-EXIT_BAD_INPUT = 2
-
-
-class UsageError(Exception):
-    """Bad input from the user: printed as one line, exit status 2."""
+# Plain strings for argparse (its messages show the choices' repr).
+ENTRY_AUDIENCE_CHOICES = tuple(a.value for a in ENTRY_AUDIENCES)
+QUESTION_AUDIENCE_CHOICES = tuple(a.value for a in QUESTION_AUDIENCES)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("import", help="import knowledge files or folders (.csv .xlsx .md .txt .pdf)")
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--audience", choices=("citizen", "staff", "all"),
+    p.add_argument("--audience", choices=ENTRY_AUDIENCE_CHOICES,
                    help="audience of every imported entry (default: what each file declares)")
     p.add_argument("--quiet", action="store_true", help="print only the summary")
     p.add_argument("--strict", action="store_true", help="fail on any bad row instead of skipping it")
@@ -47,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("ask", help="answer one question")
     p.add_argument("question")
-    p.add_argument("--audience", choices=("citizen", "staff"), default="citizen")
+    p.add_argument("--audience", choices=QUESTION_AUDIENCE_CHOICES, default="citizen")
     p.add_argument("--json", action="store_true", help="print the answer object as JSON")
     p.add_argument("--no-log", action="store_true", help="do not record this question in the inquiry log")
     p.set_defaults(handler=command_ask)
@@ -55,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("search", help="ranked entries for a query or a batch of queries")
     p.add_argument("query", nargs="?")
     p.add_argument("--batch", metavar="FILE.jsonl", help='JSON lines {"id": ..., "text": ...}')
-    p.add_argument("--audience", choices=("citizen", "staff"), default="citizen")
+    p.add_argument("--audience", choices=QUESTION_AUDIENCE_CHOICES, default="citizen")
     p.add_argument("--top", type=int, default=10)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=command_search)
@@ -63,23 +62,6 @@ def build_parser() -> argparse.ArgumentParser:
     from channels.commands import register_all
     register_all(commands)
     return parser
-
-
-def settings_from_args(args) -> Settings:
-    return Settings.from_env(data_dir=args.data_dir)
-
-
-def bot_from_args(args, with_log: bool = False):
-    from bot.service import Bot
-
-    settings = settings_from_args(args)
-    if not (settings.data_dir / "madoguchi.db").exists():
-        raise UsageError(f"no knowledge in {settings.data_dir}: run 'madoguchi import PATH' first")
-    inquiry_log = None
-    if with_log:
-        from bot.insights.inquiry_log import InquiryLog
-        inquiry_log = InquiryLog(settings.data_dir, user_key_secret=settings.user_key_secret)
-    return Bot(settings.data_dir, settings.embedder, inquiry_log=inquiry_log, easy_japanese=settings.easy_japanese)
 
 
 def command_import(args) -> int:
@@ -178,7 +160,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # Run as a module, this file is __main__: call the real module so its exception
-    # classes (UsageError) are the ones the subcommands raise.
-    from channels.cli import main as cli_main
-    sys.exit(cli_main())
+    sys.exit(main())

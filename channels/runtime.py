@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import Enum
@@ -20,11 +19,11 @@ from typing import Awaitable
 from bot.answering.answer import Answer
 from bot.insights.inquiry_log import FEEDBACK_VALUES, InquiryLog
 from bot.service import Bot
+from indexing.entries import QUESTION_AUDIENCES
 from indexing.settings import Settings
 
 log = logging.getLogger(__name__)
 
-AUDIENCES = ("citizen", "staff")
 # Bot calls hold the GIL for most of their ~15-50 ms; more threads would only make the
 # event loop wait longer for it. Two keep one answer computing while another logs.
 BOT_THREADS = 2
@@ -59,12 +58,11 @@ class Runtime:
     @classmethod
     def build(cls, settings: Settings | None = None) -> "Runtime":
         settings = settings or Settings.from_env()
-        if settings.web_audience not in AUDIENCES:
+        if settings.web_audience not in QUESTION_AUDIENCES:
             raise ConfigurationError(
                 f"MADOGUCHI_WEB_AUDIENCE must be citizen or staff, not {settings.web_audience!r}")
-        inquiry_log = InquiryLog(settings.data_dir, user_key_secret=settings.user_key_secret)
-        bot = Bot(settings.data_dir, settings.embedder, inquiry_log=inquiry_log, easy_japanese=settings.easy_japanese)
-        return cls(settings=settings, bot=bot, inquiry_log=inquiry_log)
+        bot = Bot.from_settings(settings)
+        return cls(settings=settings, bot=bot, inquiry_log=bot.inquiry_log)
 
     # --- off-loop calls ---------------------------------------------------------------------
     async def _run(self, function, *args):
@@ -102,17 +100,10 @@ class Runtime:
 
     async def topics(self, audience: str, limit: int = 6) -> list[str]:
         """The most common categories the knowledge base can answer for an audience."""
-        def _topics():
-            counts = Counter(e.category for e in self.bot.retriever.index(audience).entries if e.category)
-            return [name for name, _ in counts.most_common(limit)]
-        return await self._run(_topics)
+        return await self._run(self.bot.topics, audience, limit)
 
     async def health(self) -> dict:
-        def _health():
-            ids = {e.id for audience in AUDIENCES for e in self.bot.retriever.index(audience).entries}
-            return {"ok": True, "entries": len(ids),
-                    "knowledge_version": self.bot.retriever.store.knowledge_version()}
-        return await self._run(_health)
+        return {"ok": True, **await self._run(self.bot.health)}
 
     # --- background work ------------------------------------------------------------------
     def spawn(self, work: Awaitable, name: str = "") -> asyncio.Task:

@@ -22,3 +22,8 @@ def open_database(data_dir: str | Path) -> sqlite_utils.Database:
     connection.execute("PRAGMA busy_timeout=30000")
     connection.execute("PRAGMA synchronous=NORMAL")
     return sqlite_utils.Database(connection)
+
+
+def database_exists(data_dir: str | Path) -> bool:
+    """Whether the data dir has its database yet (checking creates nothing)."""
+    return (Path(data_dir) / DATABASE_FILE).exists()

@@ -3,10 +3,44 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, replace
+import typing
+from dataclasses import asdict, dataclass, field, fields, replace
+from enum import StrEnum
 
 KINDS = ("faq", "guide", "plan")
-AUDIENCES = ("citizen", "staff", "all")
+
+
+class Audience(StrEnum):
+    """Who is asking, and whom an entry is for: the product's security boundary.
+
+    A question comes from ``CITIZEN`` or ``STAFF``; an entry is for ``CITIZEN``, ``STAFF`` or
+    ``ALL`` (both). Staff entries never reach citizens (``visible_audiences``). A member is a
+    str equal to its value, with the same hash, so JSON, SQLite, templates and dict lookups
+    see plain ``"citizen"``::
+
+        >>> Audience.for_question("staff") == "staff"
+        True
+        >>> visible_audiences("citizen")
+        (<Audience.CITIZEN: 'citizen'>, <Audience.ALL: 'all'>)
+    """
+
+    CITIZEN = "citizen"
+    STAFF = "staff"
+    ALL = "all"
+
+    __hash__ = str.__hash__  # Enum hashes the member name; a str-valued audience must hash as its value
+
+    @classmethod
+    def for_question(cls, value: str) -> "Audience":
+        """The audience of someone asking; ValueError for anything but citizen or staff."""
+        if value in QUESTION_AUDIENCES:
+            return cls(value)
+        raise ValueError(f"unknown audience: {value!r} (use citizen or staff)")
+
+
+# Whom an entry may be for, and who may ask.
+ENTRY_AUDIENCES: tuple[Audience, ...] = tuple(Audience)
+QUESTION_AUDIENCES: tuple[Audience, ...] = (Audience.CITIZEN, Audience.STAFF)
 
 
 @dataclass(frozen=True)
@@ -89,10 +123,25 @@ class Entry:
         return cls(**known)
 
 
-def visible_audiences(audience: str) -> tuple[str, ...]:
-    """Entry audiences a question from ``audience`` may see."""
-    if audience == "citizen":
-        return ("citizen", "all")
-    if audience == "staff":
-        return ("staff", "all")
-    raise ValueError(f"unknown audience: {audience!r} (use citizen or staff)")
+# The field list, declared once by the dataclass above; every other list of fields derives from it.
+ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Entry))
+# Fixed once an entry exists: which entry it is, where it came from, and its status (retire/restore).
+FIXED_FIELDS = ("id", "kind", "source", "page", "line", "status")
+# What an editor may change in the admin UI.
+EDITABLE_FIELDS: tuple[str, ...] = tuple(name for name in ENTRY_FIELDS if name not in FIXED_FIELDS)
+# What a knowledge file says about an entry: all but its id, source key and line (an import compares these).
+CONTENT_FIELDS: tuple[str, ...] = tuple(name for name in ENTRY_FIELDS if name not in ("id", "source", "line"))
+
+
+def _column_type(hint) -> type:
+    """SQLite column type of a field: int for ``int``/``int | None``, text otherwise (alternates as JSON)."""
+    return int if hint is int or int in typing.get_args(hint) else str
+
+
+# Column types of an entry's fields in the store.
+ENTRY_COLUMN_TYPES: dict[str, type] = {name: _column_type(hint) for name, hint in typing.get_type_hints(Entry).items()}
+
+
+def visible_audiences(audience: str) -> tuple[Audience, ...]:
+    """Entry audiences a question from ``audience`` may see (ValueError for an unknown audience)."""
+    return (Audience.for_question(audience), Audience.ALL)

@@ -32,6 +32,11 @@ class Settings:
     city_name: str = ""
     easy_japanese: bool = False
 
+    @property
+    def city_identity(self) -> tuple[str, str]:
+        """(全国地方公共団体コード, 地方公共団体名) written in the open-data FAQ export."""
+        return self.city_code, self.city_name
+
     @classmethod
     def from_env(cls, environ=None, data_dir: str | Path | None = None) -> "Settings":
         env = os.environ if environ is None else environ

@@ -13,14 +13,12 @@ from pathlib import Path
 import numpy as np
 
 from indexing.database import open_database
-from indexing.entries import Entry
+from indexing.entries import ENTRY_COLUMN_TYPES, Entry
 from indexing.japanese import SynonymTable
 
 ENTRY_COLUMNS = {
-    "id": str, "kind": str, "title": str, "body": str, "source": str, "section": str, "url": str,
-    "page": int, "audience": str, "category": str, "department": str, "updated": str, "review_by": str,
-    "status": str, "alternates": str, "line": int, "content_hash": str, "terms": str, "reading_grams": str,
-    "modified_at": str, "modified_by": str, "translations": str, "easy_japanese": int,
+    **ENTRY_COLUMN_TYPES, "content_hash": str, "terms": str, "reading_grams": str,
+    "modified_at": str, "modified_by": str,
 }
 
 

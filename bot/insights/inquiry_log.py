@@ -52,7 +52,7 @@ from pathlib import Path
 
 from bot.answering.answer import Answer
 from bot.insights.masking import mask_personal_data
-from indexing.database import DATABASE_FILE, open_database
+from indexing.database import open_database
 
 try:  # POSIX; on other systems the thread lock alone serialises the spool
     import fcntl
@@ -474,11 +474,6 @@ def asked_at_bounds(db) -> tuple[str, str] | None:
         return None
     row = next(db.query("select min(asked_at) as first, max(asked_at) as last from inquiries"))
     return (row["first"], row["last"]) if row["first"] else None
-
-
-def database_exists(data_dir: str | Path) -> bool:
-    """Whether a data dir has a database at all (reports do not create one)."""
-    return (Path(data_dir) / DATABASE_FILE).exists()
 
 
 def spool_path(data_dir: str | Path) -> Path:

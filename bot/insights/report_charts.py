@@ -127,6 +127,15 @@ def stacked_columns(labels: Sequence[str], series: Sequence[tuple[str, str, Sequ
     return _svg(width, height, title, body)
 
 
+def _segment_colors(rows) -> dict[str, str]:
+    """Segment name → colour, in first-seen order (the legend of a bar chart)."""
+    names: dict[str, str] = {}
+    for _, segments in rows:
+        for name, _, color in segments:
+            names.setdefault(name, color)
+    return names
+
+
 def stacked_shares(rows: Sequence[tuple[str, Sequence[tuple[str, float, str]]]], *, title: str,
                    width: int = 900, row_height: int = 30, label_width: int = 150, note: str = "") -> str:
     """Horizontal 100% bars: each row is (label, [(segment name, count, colour), ...]).
@@ -135,10 +144,7 @@ def stacked_shares(rows: Sequence[tuple[str, Sequence[tuple[str, float, str]]]],
     printed at the right.
     """
     right = 70
-    names: dict[str, str] = {}
-    for _, segments in rows:
-        for name, _, color in segments:
-            names.setdefault(name, color)
+    names = _segment_colors(rows)
     top = 30
     height = top + row_height * len(rows) + (22 if note else 8)
     plot_w = width - label_width - right
@@ -214,10 +220,7 @@ def horizontal_bars(rows: Sequence[tuple[str, Sequence[tuple[str, float, str]]]]
                     width: int = 900, row_height: int = 26, label_width: int = 190) -> str:
     """Stacked horizontal bars in absolute numbers: (label, [(segment, value, colour), ...])."""
     right = 70
-    names: dict[str, str] = {}
-    for _, segments in rows:
-        for name, _, color in segments:
-            names.setdefault(name, color)
+    names = _segment_colors(rows)
     top = 30
     height = top + row_height * len(rows) + 8
     plot_w = width - label_width - right

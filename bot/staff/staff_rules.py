@@ -7,8 +7,10 @@ Only the staff audience reaches this desk.
 from __future__ import annotations
 
 from bot.answering.answer import Answer, Source
-from bot.staff.naming_rules import (DEFAULT_RULES_PATH, NamingRules, check_file_name, extract_file_name, find_folder,
-                              format_check_reply, format_folder_reply, load_naming_rules, parse_naming_rules)
+from bot.staff.chat import extract_file_name, format_check_reply, format_folder_reply
+from bot.staff.file_names import check_file_name
+from bot.staff.folders import find_folder
+from bot.staff.rules import DEFAULT_RULES_PATH, NamingRules, load_naming_rules, parse_naming_rules
 
 RULES_SETTING = "rules:shared-folder"
 

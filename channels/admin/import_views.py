@@ -12,7 +12,7 @@ from channels.admin import messages
 from channels.admin.uploads import UploadError, UploadStore
 from channels.admin.web import UPLOAD_LIMIT_BYTES, AdminSite, Denied
 from indexing.curation import admin_import, listing, validation
-from indexing.entries import AUDIENCES
+from indexing.entries import ENTRY_AUDIENCES
 
 DEFAULT_FIELDS = ("department", "category", "url", "updated", "review_by")
 AUTO_SOURCE = ""          # replace the existing file of the same name, else add as new
@@ -42,7 +42,7 @@ def routes(site: AdminSite) -> list[Route]:
     def _form_page(request, status=200, error="", values=None):
         return site.render(request, "import_form.html", status=status, error=error, values=values or {
             "updated": date.today().isoformat(), "review_by": validation.default_review_by()},
-            sources=admin_import.source_keys(store), audiences=AUDIENCES,
+            sources=admin_import.source_keys(store), audiences=ENTRY_AUDIENCES,
             facets=listing.facet_values(store), replace=request.query_params.get("replace", ""))
 
     @site.page(role="editor", uploads=True)
@@ -62,7 +62,7 @@ def routes(site: AdminSite) -> list[Route]:
             if name in defaults:
                 parsed = validation.parse_date(defaults[name])
                 defaults[name] = parsed.isoformat() if parsed else ""
-        options = {"audience": values["audience"] if values["audience"] in AUDIENCES else "",
+        options = {"audience": values["audience"] if values["audience"] in ENTRY_AUDIENCES else "",
                    "source": values["source"], "defaults": {k: v for k, v in defaults.items() if v}}
         try:
             saved = await run_in_threadpool(uploads.save, file.filename, data, session.user.name, options)

@@ -12,16 +12,9 @@ from starlette.routing import Route
 from channels.admin import messages
 from channels.admin.web import AdminSite, Denied
 from indexing.curation import editing, listing, open_data, review_digest, validation
-from indexing.entries import AUDIENCES, KINDS
+from indexing.entries import EDITABLE_FIELDS, ENTRY_AUDIENCES, KINDS, QUESTION_AUDIENCES, Audience
 
 PER_PAGE = 50
-FORM_FIELDS = ("title", "body", "alternates", "section", "url", "audience", "category", "department", "updated",
-               "review_by")
-
-
-def city_identity(settings) -> tuple[str, str]:
-    """(全国地方公共団体コード, 地方公共団体名): MADOGUCHI_CITY_CODE / MADOGUCHI_CITY_NAME via Settings."""
-    return settings.city_code, settings.city_name
 
 
 def _filters(request: Request) -> listing.EntryFilter:
@@ -29,7 +22,7 @@ def _filters(request: Request) -> listing.EntryFilter:
     status = q.get("status", "active")
     return listing.EntryFilter(
         query=q.get("q", "").strip()[:200], kind=q.get("kind", "") if q.get("kind") in KINDS else "",
-        audience=q.get("audience", "") if q.get("audience") in AUDIENCES else "",
+        audience=q.get("audience", "") if q.get("audience") in ENTRY_AUDIENCES else "",
         category=q.get("category", "")[:100], department=q.get("department", "")[:100],
         status=status if status in ("active", "retired") else "", stale=q.get("stale") == "1",
         incomplete=q.get("incomplete") == "1")
@@ -43,7 +36,7 @@ def _int(value, default: int = 1) -> int:
 
 
 def entry_form_values(form) -> dict:
-    return {name: str(form.get(name, "")) for name in FORM_FIELDS if name in form}
+    return {name: str(form.get(name, "")) for name in EDITABLE_FIELDS if name in form}
 
 
 def routes(site: AdminSite) -> list[Route]:
@@ -90,7 +83,7 @@ def routes(site: AdminSite) -> list[Route]:
     def _form_context(request, entry=None, values=None, errors=None, **extra):
         facets = listing.facet_values(store)
         return dict(entry=entry, values=values or {}, errors=errors or {}, facets=facets,
-                    audiences=AUDIENCES, **extra)
+                    audiences=ENTRY_AUDIENCES, **extra)
 
     @site.page(role="editor")
     async def entry_new(request: Request, session):
@@ -138,7 +131,7 @@ def routes(site: AdminSite) -> list[Route]:
     async def entry_edit(request: Request, session):
         entry = _entry_or_404(request.path_params["entry_id"])
         if request.method == "GET":
-            values = {name: getattr(entry, name) for name in FORM_FIELDS if name != "alternates"}
+            values = {name: getattr(entry, name) for name in EDITABLE_FIELDS if name != "alternates"}
             values["alternates"] = "\n".join(entry.alternates)
             # Entries imported without freshness data get sensible defaults to confirm.
             values["updated"] = values["updated"] or date.today().isoformat()
@@ -177,13 +170,13 @@ def routes(site: AdminSite) -> list[Route]:
     async def try_bot(request: Request, session):
         question = request.query_params.get("q", "").strip()[:1000]
         audience = request.query_params.get("audience", "citizen")
-        audience = audience if audience in ("citizen", "staff") else "citizen"
+        audience = audience if audience in QUESTION_AUDIENCES else Audience.CITIZEN
         answer = await run_in_threadpool(site.bot.answer, question, audience) if question else None
         return site.render(request, "try.html", question=question, audience=audience, answer=answer)
 
     @site.page(role="editor")
     async def export_faq(request: Request, session):
-        code, name = city_identity(site.settings)
+        code, name = site.settings.city_identity
         data = await run_in_threadpool(open_data.open_data_csv, store, code, name)
         filename = f"faq-opendata-{date.today():%Y%m%d}.csv"
         return Response(data, media_type="text/csv; charset=utf-8",

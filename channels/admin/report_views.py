@@ -1,6 +1,6 @@
-"""The managers' report (bot.report) inside the admin UI, for editors and viewers alike.
+"""The managers' report (bot.insights.report) inside the admin UI, for editors and viewers alike.
 
-The report is embedded as rendered by ``bot.report.render_html(standalone=False)``; its
+The report is embedded as rendered by ``bot.insights.report_render.render_html(standalone=False)``; its
 own ``<style>`` block and ``style`` attributes are allowed by their hashes in this page's
 Content-Security-Policy, so the admin UI keeps running with no inline scripts or styles
 of unknown origin. CSV, JSON and a printable HTML file can be downloaded.
@@ -56,15 +56,14 @@ def routes(site: AdminSite) -> list[Route]:
             date_from = parse_report_date(date_from, "開始日")
             date_to = parse_report_date(date_to, "終了日")
             config = ledger_config_for(site.settings)
-            source = getattr(site.runtime, "inquiry_log", None) or site.data_dir
-            return build_report(source, date_from, date_to, config)
+            return build_report(site.runtime.inquiry_log or site.data_dir, date_from, date_to, config)
         except (ReportError, LedgerConfigError) as exc:
             raise Denied(400, f"レポートを作成できません: {exc}") from exc
 
     @site.page()
     async def reports(request: Request, session):
         try:
-            from bot.insights.report import render_html
+            from bot.insights.report_render import render_html
         except ImportError:
             return site.render(request, "reports.html", available=False)
         try:
@@ -83,7 +82,7 @@ def routes(site: AdminSite) -> list[Route]:
 
     @site.page()
     async def export(request: Request, session):
-        from bot.insights.report import render_csv, render_html, render_json
+        from bot.insights.report_render import render_csv, render_html, render_json
 
         fmt = request.path_params["format"]
         if fmt not in FORMATS:

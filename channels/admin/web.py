@@ -95,8 +95,7 @@ class AdminSite:
     @property
     def queue(self) -> ReviewQueue:
         if self._queue is None:
-            embedder = getattr(getattr(self.bot, "retriever", None), "embedder", None)
-            self._queue = ReviewQueue(self.data_dir, embedder=embedder, vector_cache=self.store)
+            self._queue = ReviewQueue(self.data_dir, embedder=self.bot.embedder, vector_cache=self.store)
         return self._queue
 
     # --- urls -------------------------------------------------------------------------------------

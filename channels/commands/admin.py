@@ -13,7 +13,7 @@ from __future__ import annotations
 import getpass
 import sys
 
-from channels.cli import UsageError, settings_from_args
+from channels.commands.base import UsageError, settings_from_args
 
 
 def register(commands) -> None:

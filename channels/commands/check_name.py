@@ -17,16 +17,17 @@ def register(commands):
 
 
 def command_check_name(args) -> int:
-    from bot.staff.naming_rules import check_file_name, format_check_reply
+    from bot.staff.chat import format_check_reply
+    from bot.staff.file_names import check_file_name
     from bot.staff.staff_rules import naming_rules_from_store
-    from channels.cli import UsageError, settings_from_args
-    from indexing.database import DATABASE_FILE
+    from channels.commands.base import UsageError, settings_from_args
+    from indexing.database import database_exists
     from indexing.store import KnowledgeStore
 
     if not args.name.strip():
         raise UsageError("file name is empty")
     settings = settings_from_args(args)
-    store = KnowledgeStore(settings.data_dir) if (settings.data_dir / DATABASE_FILE).exists() else None
+    store = KnowledgeStore(settings.data_dir) if database_exists(settings.data_dir) else None
     rules = naming_rules_from_store(store)
     check = check_file_name(args.name, rules, folder=args.folder)
     if args.json:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from channels.cli import UsageError, settings_from_args
+from channels.commands.base import UsageError, require_knowledge, settings_from_args
 
 SLACK_SECTION_CHARS = 2900   # Block Kit section text is limited to 3000 characters
 SLACK_MAX_SECTIONS = 45      # and a message to 50 blocks
@@ -61,8 +61,7 @@ def command_digest(args) -> int:
             raise UsageError(f"--today must be YYYY-MM-DD, not {args.today!r}") from exc
     else:
         today = date.today()
-    if not (settings.data_dir / "madoguchi.db").exists():
-        raise UsageError(f"no knowledge in {settings.data_dir}: run 'madoguchi import PATH' first")
+    require_knowledge(settings)
     digest = freshness_digest(KnowledgeStore(settings.data_dir), today)
     admin_url = f"{settings.public_base_url.rstrip('/')}/admin/stale" if settings.public_base_url else ""
     text = format_digest(digest, admin_url=admin_url)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from channels.cli import UsageError, settings_from_args
+from channels.commands.base import UsageError, require_knowledge, settings_from_args
 
 
 def register(commands) -> None:
@@ -19,15 +19,13 @@ def register(commands) -> None:
 
 
 def command_export_faq(args) -> int:
-    from channels.admin.knowledge_views import city_identity
     from indexing.curation.open_data import citizen_faq_entries, open_data_csv
     from indexing.store import KnowledgeStore
 
     settings = settings_from_args(args)
-    if not (settings.data_dir / "madoguchi.db").exists():
-        raise UsageError(f"no knowledge in {settings.data_dir}: run 'madoguchi import PATH' first")
+    require_knowledge(settings)
     store = KnowledgeStore(settings.data_dir)
-    code, name = city_identity(settings)
+    code, name = settings.city_identity
     data = open_data_csv(store, code, name)
     count = len(citizen_faq_entries(store))
     if args.out:

@@ -3,7 +3,7 @@
     madoguchi [--data-dir DIR] report [--from YYYY-MM-DD] [--to YYYY-MM-DD]
                                       [--format html|csv|json] [--out PATH]
 
-A thin layer over ``bot.report.build_report`` and its renderers. Without --format the
+A thin layer over ``bot.insights.report.build_report`` and its renderers. Without --format the
 format follows the --out suffix (.html, .csv, .json), else HTML. Without --out the report
 goes to stdout. The ledger configuration is $MADOGUCHI_LEDGER_CONFIG, else
 <data dir>/ledger.toml, over the defaults in bot/insights/ledger_defaults.toml.
@@ -15,8 +15,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from channels.commands.base import EXIT_BAD_INPUT
+
 FORMATS = ("html", "csv", "json")
-EXIT_BAD_INPUT = 2
 
 
 def register(commands) -> None:
@@ -33,8 +34,8 @@ def register(commands) -> None:
 def _bad_input(message: str) -> int:
     """One line on stderr and exit status 2, as the CLI contract says.
 
-    Printed here rather than raised as channels.cli.UsageError so that it also holds when
-    the CLI runs as ``python -m channels.cli`` (where that class is a different object).
+    Printed here rather than raised as UsageError: a report error may span lines (a ledger
+    file's TOML error), and the contract wants exactly one.
     """
     print(f"madoguchi: error: {' '.join(message.split())}", file=sys.stderr)
     return EXIT_BAD_INPUT
@@ -49,8 +50,9 @@ def _format(args) -> str:
 
 def command_report(args) -> int:
     from bot.insights.ledger import LedgerConfigError, ledger_config_for
-    from bot.insights.report import ReportError, build_report, parse_report_date, render_csv, render_html, render_json
-    from channels.cli import settings_from_args
+    from bot.insights.report import ReportError, build_report, parse_report_date
+    from bot.insights.report_render import render_csv, render_html, render_json
+    from channels.commands.base import settings_from_args
 
     settings = settings_from_args(args)
     try:

@@ -45,10 +45,11 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from bot.insights.inquiry_log import FEEDBACK_VALUES
+from channels.feedback import feedback_reply
 from channels.line import messages, render
 from channels.line.profiles import ProfileLanguages
+from channels.runtime import Runtime
 from indexing.language import is_ambiguous
-from channels.runtime import FeedbackResult, Runtime
 
 log = logging.getLogger(__name__)
 
@@ -225,15 +226,8 @@ class LineChannel:
             # The language of the question rated (carried by the button), else the profile's.
             language = data.get("l") if data.get("l") in messages.CATALOGUE["RESOLVED"] else \
                 await self.user_language(event)
-            if outcome.result is FeedbackResult.OK and data["v"] == "resolved":
-                await self.send_text(event, "FEEDBACK_THANKS", language)
-            elif outcome.result is FeedbackResult.OK:
-                await self.send_text(event, "FEEDBACK_SORRY", language, department=outcome.department or messages.say(
-                    "FEEDBACK_SORRY_DEFAULT_DEPARTMENT", language, self.easy_japanese))
-            elif outcome.result is FeedbackResult.NOT_YOURS:
-                await self.send_text(event, "FEEDBACK_NOT_YOURS", language)
-            else:
-                await self.send_text(event, "FEEDBACK_NOT_FOUND", language)
+            await self.send(event, render.text_messages(
+                feedback_reply(outcome, data["v"], messages, language, self.easy_japanese)))
         else:
             log.info("LINE postback with unknown data ignored")
 

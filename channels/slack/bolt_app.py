@@ -22,7 +22,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from channels.runtime import FeedbackResult, Runtime
+from channels.feedback import feedback_reply
+from channels.runtime import Runtime
 from channels.slack import messages, render
 
 log = logging.getLogger(__name__)
@@ -165,14 +166,8 @@ class SlackChannel:
         except ValueError:
             return
         outcome = await self.runtime.set_feedback(inquiry_id, feedback, user_id_of(team_id, user_id))
-        if outcome.result is FeedbackResult.OK:
-            text = messages.FEEDBACK_THANKS if feedback == "resolved" else messages.FEEDBACK_SORRY.format(
-                department=outcome.department or messages.FEEDBACK_SORRY_DEFAULT_DEPARTMENT)
-        elif outcome.result is FeedbackResult.NOT_YOURS:
-            text = messages.FEEDBACK_NOT_YOURS
-        else:
-            text = messages.FEEDBACK_NOT_FOUND
-        await respond(text=text, response_type="ephemeral", replace_original=False)
+        await respond(text=feedback_reply(outcome, feedback, messages), response_type="ephemeral",
+                      replace_original=False)
 
     async def _render(self, question: str, team_id: str | None, user_id: str | None) -> tuple[str, list | None]:
         """(fallback text, blocks) of the answer; an apology if answering failed."""

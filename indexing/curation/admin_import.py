@@ -12,7 +12,7 @@ from pathlib import Path
 
 from indexing.curation.editing import WRITE_LOCK, analyzer_for
 from indexing.curation.validation import CurationError
-from indexing.entries import AUDIENCES, Entry
+from indexing.entries import CONTENT_FIELDS, ENTRY_AUDIENCES, Entry
 from indexing.importer import claim_ids, collect_files, refresh_indexes
 from indexing.loaders import KnowledgeFileError, RowProblem, load_knowledge_file
 from indexing.loaders.source_metadata import SourceMetadata, metadata_for
@@ -82,12 +82,8 @@ class ImportPlan:
         return bool(self.files) and not self.errors
 
 
-_COMPARED_FIELDS = ("kind", "title", "body", "section", "url", "page", "audience", "category", "department",
-                    "updated", "review_by", "status", "alternates")
-
-
 def _differing_fields(before: Entry, after: Entry) -> list[str]:
-    return [name for name in _COMPARED_FIELDS if getattr(before, name) != getattr(after, name)]
+    return [name for name in CONTENT_FIELDS if getattr(before, name) != getattr(after, name)]
 
 
 def _with_defaults(metadata: SourceMetadata, defaults: dict | None) -> SourceMetadata:
@@ -157,7 +153,7 @@ def preview_import(store: KnowledgeStore, paths: list[str | Path], audience: str
     ``defaults`` fills metadata (department, updated, review_by, url, category, title) a file does
     not declare; ``names`` maps a file name to the name shown in messages.
     """
-    if audience and audience not in AUDIENCES:
+    if audience and audience not in ENTRY_AUDIENCES:
         raise CurationError(f"unknown audience {audience!r} (use citizen, staff or all)")
     plans = [_plan_file(store, path, (names or {}).get(name, name), source, audience, defaults)
              for path, name, source in _file_list(store, paths, source_keys)]

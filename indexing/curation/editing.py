@@ -19,7 +19,7 @@ from datetime import date
 
 from indexing.curation.validation import (MAX_ALTERNATES, MAX_TITLE_CHARS, CurationError, next_entry_id,
                                           normalize_question, validate_fields)
-from indexing.entries import Entry
+from indexing.entries import EDITABLE_FIELDS, Entry
 from indexing.importer import refresh_indexes
 from indexing.japanese import JapaneseAnalyzer
 from indexing.search_index import analyze_entry
@@ -29,9 +29,6 @@ from indexing.store import KnowledgeStore
 # a file import never retires them.
 ADMIN_SOURCE = "admin"
 _ID_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.\-]{0,63}$")
-# Fields an editor may change; id, kind, source and line are fixed.
-EDITABLE_FIELDS = ("title", "body", "section", "url", "audience", "category", "department", "updated",
-                   "review_by", "alternates")
 # One knowledge change at a time per process (edits re-embed and rewrite the FAISS files).
 WRITE_LOCK = threading.Lock()
 
@@ -159,8 +156,7 @@ def entry_history(store: KnowledgeStore, entry_id: str) -> list[dict]:
         before = json.loads(row["before"]) if row["before"] else {}
         after = json.loads(row["after"]) if row["after"] else {}
         changes = []
-        for name in ("status", "title", "body", "alternates", "section", "audience", "category", "department",
-                     "url", "updated", "review_by"):
+        for name in ("status", *EDITABLE_FIELDS):
             old, new = before.get(name), after.get(name)
             if name == "alternates":
                 old = "\n".join(json.loads(old) if isinstance(old, str) and old else (old or []))

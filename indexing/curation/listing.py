@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from indexing.curation.validation import is_stale, missing_metadata, normalize_question
-from indexing.entries import AUDIENCES, KINDS, Entry
+from indexing.entries import ENTRY_AUDIENCES, KINDS, Entry
 from indexing.store import KnowledgeStore
 
 
@@ -76,4 +76,4 @@ def facet_values(store: KnowledgeStore) -> dict[str, list[str]]:
         if entry.department:
             departments.add(entry.department)
     return {"category": sorted(categories), "department": sorted(departments), "kind": list(KINDS),
-            "audience": list(AUDIENCES)}
+            "audience": list(ENTRY_AUDIENCES)}

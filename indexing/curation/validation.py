@@ -17,7 +17,7 @@ import unicodedata
 from datetime import date, timedelta
 from typing import Iterable
 
-from indexing.entries import AUDIENCES, Entry
+from indexing.entries import ENTRY_AUDIENCES, Entry
 from indexing.store import KnowledgeStore
 
 DEFAULT_REVIEW_PERIOD = timedelta(days=365)
@@ -119,7 +119,7 @@ def validate_fields(values: dict, kind: str = "faq", today: date | None = None) 
         errors["body"] = f"{answer_word}を入力してください。"
     elif len(clean.get("body", "")) > MAX_BODY_CHARS:
         errors["body"] = f"{answer_word}は{MAX_BODY_CHARS}文字以内にしてください。"
-    if "audience" in clean and clean["audience"] not in AUDIENCES:
+    if "audience" in clean and clean["audience"] not in ENTRY_AUDIENCES:
         errors["audience"] = "対象を選んでください。"
     if "department" in clean and not clean["department"]:
         errors["department"] = "所管課を入力してください。"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from indexing.entries import Entry
 from indexing.loaders.errors import KnowledgeFileError, LoadedFile
+from indexing.loaders.packing import pack_pieces
 from indexing.loaders.source_metadata import SourceMetadata
 
 _FRONT_MATTER_KEYS = {"title", "audience", "department", "category", "updated", "review_by", "url",
@@ -179,12 +180,7 @@ def _split_long(content: str) -> list[str]:
     if len(content) <= MAX_SECTION_CHARS:
         return [content]
     blocks = re.split(r"\n(?=### )|\n\n", content)
-    chunks, current = [], ""
-    for block in blocks:
-        if current and len(current) + len(block) > MAX_SECTION_CHARS:
-            chunks.append(current.strip())
-            current = ""
-        current += block + "\n\n"
-    if current.strip():
-        chunks.append(current.strip())
+    chunks, rest = pack_pieces(blocks, MAX_SECTION_CHARS, separator="\n\n")
+    if rest.strip():
+        chunks.append(rest.strip())
     return chunks

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from indexing.entries import Entry
 from indexing.loaders.errors import KnowledgeFileError
+from indexing.loaders.packing import pack_pieces
 from indexing.loaders.source_metadata import SourceMetadata
 
 PASSAGE_CHARS = 500
@@ -195,12 +196,7 @@ def _chunk(text: str, size: int) -> list[str]:
     if len(text) <= size * 1.3:
         return [text]
     sentences = re.split(r"(?<=[。\n])", text)
-    chunks, current = [], ""
-    for sentence in sentences:
-        if current and len(current) + len(sentence) > size:
-            chunks.append(current.strip())
-            current = ""
-        current += sentence
+    chunks, current = pack_pieces(sentences, size)
     if current.strip():
         if chunks and len(current.strip()) < size // 4:
             chunks[-1] += current.rstrip()

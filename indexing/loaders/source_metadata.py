@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from indexing.entries import AUDIENCES
+from indexing.entries import ENTRY_AUDIENCES
 
 SOURCES_FILE = "sources.toml"
 _KEYS = ("title", "audience", "department", "category", "url", "updated", "review_by", "attribution")
@@ -32,7 +32,7 @@ class SourceMetadata:
 
     def audience_or(self, declared: str, default: str) -> str:
         audience = self.forced_audience or declared or self.audience or default
-        if audience not in AUDIENCES:
+        if audience not in ENTRY_AUDIENCES:
             raise ValueError(f"unknown audience {audience!r} (use citizen, staff or all)")
         return audience
 

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from indexing.store import KnowledgeStore
-from test_admin_support import add_users, logged_in_client, make_app, make_runtime
+from admin_support import add_users, logged_in_client, make_app, make_runtime
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import pytest
 from fakes.line_api import FakeLineApi
 from fakes.webhooks import LINE_SECRET, LINE_TOKEN, line_body, line_follow_event, line_headers, line_text_event
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 CHANNEL_VARIABLES = ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "LINE_API_BASE_URL", "SLACK_SIGNING_SECRET",
                      "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_API_BASE_URL", "MADOGUCHI_SLACK_SOCKET_MODE",

@@ -14,9 +14,8 @@ from benchmarks.synthetic_month import DEMO_BASELINE, generate_month, write_demo
 from bot.answering.answer import Answer
 from bot.insights.inquiry_log import InquiryLog
 from bot.insights.ledger import load_ledger_config
-from bot.insights.report import (
-    ReportError, build_report, group_similar_questions, render_csv, render_html, render_json,
-)
+from bot.insights.report import ReportError, build_report, group_similar_questions
+from bot.insights.report_render import render_csv, render_html, render_json
 from channels.cli import main
 
 # The shipped defaults, written out here so the test does not lean on the code under test.

@@ -64,7 +64,7 @@ def test_export_then_import_round_trips_every_citizen_entry(data_dir, tmp_path):
 
 
 def test_export_download_from_the_admin_ui(fresh_data_dir, monkeypatch):
-    from test_admin_support import add_users, logged_in_client, make_app, make_runtime
+    from admin_support import add_users, logged_in_client, make_app, make_runtime
 
     from dataclasses import replace
 

@@ -9,21 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.staff.naming_rules import (
-    DEFAULT_RULES_PATH,
-    NamingRulesError,
-    check_file_name,
-    extract_file_name,
-    find_folder,
-    format_check_reply,
-    format_folder_reply,
-    load_naming_rules,
-    main,
-    parse_naming_rules,
-    render_guide_markdown,
-)
+from bot.staff.chat import extract_file_name, format_check_reply, format_folder_reply
+from bot.staff.file_names import check_file_name
+from bot.staff.folders import find_folder
+from bot.staff.guide import render_guide_markdown
+from bot.staff.naming_rules import main
+from bot.staff.rules import DEFAULT_RULES_PATH, NamingRulesError, load_naming_rules, parse_naming_rules
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 RULES_PATH = ROOT / "knowledge" / "rules" / "shared-folder.toml"
 GUIDE_PATH = ROOT / "knowledge" / "guides" / "staff" / "shared-folder-rules.md"
 # "Today" for suggestions of names without a usable date; fixed so results are reproducible.

@@ -13,7 +13,7 @@ from indexing.language import (
 )
 
 TABLE = [json.loads(line) for line in
-         (Path(__file__).parent / "fixtures" / "language-detection.jsonl").read_text(encoding="utf-8").splitlines()
+         (Path(__file__).parents[1] / "fixtures" / "language-detection.jsonl").read_text(encoding="utf-8").splitlines()
          if line.strip()]
 
 

@@ -123,7 +123,7 @@ def test_plan_furniture_is_dropped_and_items_are_titled():
 
 
 def test_corpus_plans_follow_their_structure():
-    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    corpus = Path(__file__).resolve().parents[4] / "shared" / "corpus"
     if not corpus.exists():
         pytest.skip("shared corpus not present")
     naha = load_knowledge_file(corpus / "naha-dx-promotion-plan.txt", META).entries

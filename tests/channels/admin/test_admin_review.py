@@ -5,7 +5,7 @@ import pytest
 
 from channels.admin.review_queue import ReviewQueue
 from indexing.store import KnowledgeStore
-from test_admin_support import add_users, logged_in_client, make_app, make_runtime
+from admin_support import add_users, logged_in_client, make_app, make_runtime
 
 QUESTIONS = ["パスポートはどこで作れますか", "パスポートを作りたい", "パスポートを作りたい",
              "美味しいラーメン屋さんを教えて", "おいしいラーメン屋はどこ？",

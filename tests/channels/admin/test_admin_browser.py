@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from indexing.store import KnowledgeStore
-from test_admin_support import EDITOR, add_users, make_app, make_runtime
+from admin_support import EDITOR, add_users, make_app, make_runtime
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")

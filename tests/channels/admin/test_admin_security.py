@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 from channels.admin import admin_routes
 from channels.admin.accounts import AccountStore, hash_password, verify_password
 from indexing.store import KnowledgeStore
-from test_admin_support import EDITOR, VIEWER, add_users, csrf_of, logged_in_client, login, make_app, make_runtime
+from admin_support import EDITOR, VIEWER, add_users, csrf_of, logged_in_client, login, make_app, make_runtime
 
 PUBLIC = {"/login"}
 SAMPLE_PARAMS = {"entry_id": "101", "token": "A" * 32, "format": "csv"}
