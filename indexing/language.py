@@ -68,7 +68,8 @@ _TRADITIONAL_ONLY -= _SHARED_WITH_JAPANESE
 # Chinese function words; Japanese writes these with kana or not at all.
 _CHINESE_WORDS = ("什么", "什麼", "怎么", "怎麼", "怎样", "怎樣", "可以", "哪里", "哪裡", "哪儿", "哪兒",
                   "我的", "我们", "我們", "你们", "請問", "请问", "如何办", "吗", "嗎", "呢", "吧", "您", "你",
-                  "我", "的", "了", "在哪", "是不是", "多少钱", "多少錢", "需要什", "怎么办", "没有", "沒有")
+                  "我", "的", "了", "在哪", "是不是", "多少钱", "多少錢", "需要什", "怎么办", "没有", "沒有",
+                  "垃圾", "搬家", "大概")
 # Japanese compounds that contain those characters: not evidence of Chinese.
 _JAPANESE_COMPOUNDS = ("目的", "的確", "具体的", "一時的", "終了", "完了", "了承", "了解", "修了", "満了",
                        "自我")
@@ -81,7 +82,8 @@ _LATIN_PROFILES: dict[str, tuple[frozenset, str]] = {
         am be lost apply renew register much cost open hours office hall city thanks thank hello hi help
         card certificate tax garbage trash child children baby should must will would into about""".split()),
            ""),
-    "pt": (frozenset("""o os as um uma que é não como onde posso eu meu minha meus para do da dos das com em no
+    "pt": (frozenset("""o os as um uma que é não como onde posso eu meu minha meus para de do da dos das com em no
+        quero existe tem podemos antes bom quantos número contra
         na nos nas se preciso fazer tirar quando qual quanto custa obrigado olá ajuda lixo filho filha
         criança bebê cartão certidão imposto mudança pedir perdi renovar está estou tenho você pode""".split()),
            "ãõç"),
