@@ -127,8 +127,11 @@ class Entry:
 ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Entry))
 # Fixed once an entry exists: which entry it is, where it came from, and its status (retire/restore).
 FIXED_FIELDS = ("id", "kind", "source", "page", "line", "status")
+# Set by the knowledge files only (translations, the やさしい日本語 mark): the admin UI has no form for them yet.
+FILE_ONLY_FIELDS = ("translations", "easy_japanese")
 # What an editor may change in the admin UI.
-EDITABLE_FIELDS: tuple[str, ...] = tuple(name for name in ENTRY_FIELDS if name not in FIXED_FIELDS)
+EDITABLE_FIELDS: tuple[str, ...] = tuple(name for name in ENTRY_FIELDS
+                                         if name not in FIXED_FIELDS and name not in FILE_ONLY_FIELDS)
 # What a knowledge file says about an entry: all but its id, source key and line (an import compares these).
 CONTENT_FIELDS: tuple[str, ...] = tuple(name for name in ENTRY_FIELDS if name not in ("id", "source", "line"))
 
