@@ -29,6 +29,7 @@ from indexing.settings import Settings
 from channels import line as line_channel
 from channels import slack as slack_channel
 from channels.admin import admin_routes
+from channels.logging_setup import install_log_redaction
 from channels.runtime import Runtime
 from channels.web.routes import WebChat
 
@@ -44,6 +45,7 @@ def _unavailable(channel: str, variables: list[str], detail: str = "") -> JSONRe
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> Starlette:
     """Build the app. ``runtime`` lets tests share one already-built Bot; it is then not closed."""
     _default_logging()
+    install_log_redaction()  # no request body, no personal data in any log line
     owns_runtime = runtime is None
     if runtime is None:
         runtime = Runtime.build(settings or Settings.from_env())

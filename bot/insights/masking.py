@@ -8,11 +8,15 @@ still reads naturally:
 >>> mask_personal_data("あおば市の粗大ごみは何曜日？")
 'あおば市の粗大ごみは何曜日？'
 
-Matching runs on an NFKC-normalised copy (full-width digits, ＠, （）, ： become ASCII)
-in which every character remembers its position in the original; replacements are
-made on the original, so everything that is not masked is left exactly as written.
+Matching runs on a normalised copy in which every character remembers its position in the
+original (see ``_normalize_with_offsets``): NFKC (full-width digits, ＠, （）, ： become ASCII),
+invisible characters dropped (zero-width spaces, word joiner, BOM, soft hyphen), runs of kanji
+digits read as digits (〇九〇一二三四五六七八), digits spaced out one by one joined, and
+``.`` / ``/`` between long digit groups read as hyphens (090.1234.5678). Replacements are made
+on the original, so everything that is not masked is left exactly as written.
 
-Design choices (see ``tests/test_masking.py`` for the cases behind each of them):
+Design choices (see ``tests/bot/insights/test_masking.py`` and ``tests/fixtures/masking_cases.tsv`` for the
+cases behind each of them):
 
 * Privacy first where the two conflict: any 12-digit number (bare or grouped 4-4-4)
   is masked as a My Number without checking the check digit, because a false negative
@@ -20,6 +24,10 @@ Design choices (see ``tests/test_masking.py`` for the cases behind each of them)
 * Card numbers (13-16 digits) are masked when Luhn-valid, when grouped 4-4-4-4, or
   when a card word (カード, クレジット, ...) comes just before. Other long numbers, such
   as 13-digit corporate numbers (法人番号, public data), are left alone.
+* 基礎年金番号 and 保険証 numbers are masked after their label only: without it they
+  are indistinguishable from reference numbers.
+* E-mail addresses also in the forms people use to dodge scrapers: ``taro at example dot jp``,
+  ``taro(at)example.jp``, ``taro[at]…``, ``taroアットマークexample.jp``.
 * Postal codes are masked only with a 〒 / 郵便番号 label or when an address follows:
   a bare ``123-4567`` is as likely a document or reception number, and a postal code
   alone identifies thousands of households, not a person.
@@ -27,13 +35,18 @@ Design choices (see ``tests/test_masking.py`` for the cases behind each of them)
   so a town used as a topic (あおば市の粗大ごみ, 中央2丁目の公園) stays readable.
   Labels (住所は, 〒...) stay in place; the mask runs from the prefecture, town or
   city to the end of the building and room number.
-* Names are found only where the sentence says it is a name (私は…です, …と申します,
-  氏名：…, 名前は…です). A stop list keeps 私は学生です, 私は市民課です and the like.
+* Names are found two ways. Sentence shapes say a name follows (私は…です, …と申します,
+  氏名：…, 名前は…です; a stop list keeps 私は学生です and the like). And SudachiPy's
+  part-of-speech tags (名詞,固有名詞,人名,姓/名) find surnames and given names, masked
+  only with a cue: an honorific after (さん, 様, くん …), です / と申します, a label or a
+  relation before (氏名：, 母の, 担当の), or a full kanji name (山田花子). The
+  tags keep place names (品川, 中野区) and common words (大家さん) readable; a place
+  topic before the copula (実家は長野です) keeps a place that is also a surname.
 
-Known limits: names mentioned any other way (山田さんに聞いた, 母の花子が) are not found;
-a hyphenated street number with neither a 市/区/町/村 name nor a word like 住所 before
-it (神南1-2-3) is kept; a hiragana particle inside a city name (かすみがうら市) cuts the
-mask short, leaving the first part of the city name visible.
+Known limits: a name Sudachi does not tag as one (さくらちゃん, 森です) is missed unless a
+sentence shape catches it; a hyphenated street number with neither a 市/区/町/村 name nor
+a word like 住所 before it (神南1-2-3) is kept; a hiragana particle inside a city name
+(かすみがうら市) cuts the mask short, leaving the first part of the city name visible.
 """
 from __future__ import annotations
 
@@ -41,18 +54,31 @@ import re
 import unicodedata
 from typing import Iterator, NamedTuple
 
+from bot.insights.name_masking import (
+    HIRAGANA, KANJI, KATAKANA, SUDACHI_CHUNK, find_names, find_tagged_names, sudachi_tokenizer,
+)
+
 # When two findings overlap, the one that starts first wins, then the earlier kind here.
-PERSONAL_DATA_KINDS = ("email", "card", "my_number", "phone", "postal_code", "address", "name")
+PERSONAL_DATA_KINDS = (
+    "email", "card", "my_number", "pension_number", "insurance_number", "phone", "postal_code", "address", "name",
+)
 
 PLACEHOLDERS = {
     "email": "〔メール〕",
     "card": "〔カード番号〕",
     "my_number": "〔マイナンバー〕",
+    "pension_number": "〔年金番号〕",
+    "insurance_number": "〔保険証番号〕",
     "phone": "〔電話番号〕",
     "postal_code": "〔郵便番号〕",
     "address": "〔住所〕",
     "name": "〔氏名〕",
 }
+
+
+def masked_kinds_text(separator: str = "・") -> str:
+    """What is masked, in Japanese, for a report's claim: 'メール・カード番号・…・氏名'."""
+    return separator.join(PLACEHOLDERS[kind].strip("〔〕") for kind in PERSONAL_DATA_KINDS)
 
 
 class PersonalDataSpan(NamedTuple):
@@ -110,27 +136,63 @@ def find_personal_data(text: str) -> list[PersonalDataSpan]:
 
 
 def _normalize_with_offsets(text: str) -> tuple[str, list[int]]:
-    """NFKC character by character, with the original index of every output character.
+    """The text matching runs on, with the original index of every character in it.
 
-    Normalising per character (not the whole string) keeps the mapping exact; the only
-    loss is that half-width kana with a separate voicing mark (ｶﾞ) are not composed.
+    Steps, each keeping the mapping exact:
+
+    1. NFKC character by character (full-width digits, ＠, （）, ： become ASCII); the only
+       loss is that half-width kana with a separate voicing mark (ｶﾞ) are not composed.
+    2. Invisible characters (zero-width spaces and joiners, word joiner, BOM, soft hyphen
+       ...) are dropped, so ``090\\u200b1234`` reads as ``0901234``.
+    3. Runs of at least two kanji digits (〇三, 一二三四) become ASCII digits; single
+       kanji numerals (一丁目, 第三章) are left alone.
+    4. Single digits spaced out one by one (``0 9 0 1 2 3 ...``) are joined.
+    5. Long digit groups separated by ``.``, ``/`` or ``・`` (090.1234.5678) get hyphens.
     """
     chars: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
+        if ch in _INVISIBLE or (ord(ch) > 0x7F and unicodedata.category(ch) == "Cf"):
+            continue
         folded = unicodedata.normalize("NFKC", ch) if ord(ch) > 0x7F else ch
         chars.append(folded)
         origin.extend([i] * len(folded))
-    return "".join(chars), origin
+    norm = "".join(chars)
+    norm = _KANJI_DIGIT_RUN.sub(lambda m: m.group().translate(_KANJI_DIGITS), norm)
+    keep = [True] * len(norm)
+    for m in _SPACED_DIGITS.finditer(norm):
+        for j in range(m.start(), m.end()):
+            if norm[j] in " \t":
+                keep[j] = False
+    if not all(keep):
+        norm = "".join(c for c, k in zip(norm, keep) if k)
+        origin = [o for o, k in zip(origin, keep) if k]
+    norm = _DOTTED_GROUPS.sub(_hyphenate_groups, norm)
+    return norm, origin
+
+
+_INVISIBLE = frozenset("\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
+                       "\u2060\u2061\u2062\u2063\u2064\u3164\ufeff\uffa0")
+_KANJI_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+# Two or more kanji digits in a row, possibly mixed with ASCII digits (〇九〇1234五六七八).
+_KANJI_DIGIT_RUN = re.compile(r"(?=[0-9〇零一二三四五六七八九]*[〇零一二三四五六七八九]{2})[0-9〇零一二三四五六七八九]{2,}")
+# At least five single digits separated by blanks: '0 9 0 1 2 3 4 5 6 7 8', '0 9 0 - 1 2 3 4 - ...'.
+_SPACED_DIGITS = re.compile(r"(?<![\d])\d(?:(?:[ \t]{1,3}|[ \t]*[\-‐‑‒–—―−ー─━][ \t]*)\d(?!\d)){4,}")
+_DOTTED_GROUPS = re.compile(r"(?<![\d.,/])\d{2,5}([./・])\d{2,6}(?:\1\d{2,6})+(?![\d]|[./・]\d)")
+
+
+def _hyphenate_groups(m: re.Match) -> str:
+    """'090.1234.5678' -> '090-1234-5678' when the groups hold at least ten digits."""
+    if len(_digits(m.group())) < 10:
+        return m.group()  # 2024/04/01, 1.2.3: dates and section numbers keep their dots
+    return m.group().replace(m.group(1), "-")
 
 
 # --- Shared character classes (on NFKC text) --------------------------------------------
 
 # Hyphens, minus signs, long-vowel marks and box-drawing lines that people type between digits.
 _D = r"[\-‐‑‒–—―−ー─━]"
-_KANJI = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f々〆ヶ]"
-_HIRA = r"[ぁ-ゖゝゞ]"
-_KATA = r"[ァ-ヺー]"
+_KANJI, _HIRA, _KATA = KANJI, HIRAGANA, KATAKANA
 _PLACE_CHAR = re.compile(rf"{_KANJI}|{_HIRA}|{_KATA}")
 _NUMBER_START = rf"(?<!\d)(?<!\d{_D})"  # not the tail of a longer number such as 2024-0312345678
 _NUMBER_END = rf"(?!\d)(?!{_D}\d)"
@@ -146,10 +208,32 @@ _EMAIL = re.compile(
     r"(?<![A-Za-z0-9._+\-])[A-Za-z0-9][A-Za-z0-9._+\-]*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}(?![A-Za-z])"
 )
+# Addresses written to dodge scrapers: 'taro.yamada at example dot co dot jp',
+# 'taro(at)example.jp', 'taro[at]example.jp', 'taroアットマークexample.jp', 'hanako あっと example.jp'.
+_AT_WORD = r"(?:[ ]*(?:\(at\)|\[at\]|<at>|\{at\}|\(@\)|\[@\]|アットマーク|あっとまーく|アット|あっと)[ ]*|[ ]+at[ ]+)"
+_DOT_WORD = r"(?:[ ]*(?:\(dot\)|\[dot\]|<dot>|\{dot\}|\(\.\)|\[\.\]|ドット|どっと)[ ]*|[ ]+dot[ ]+|\.)"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+_OBFUSCATED_EMAIL = re.compile(
+    rf"(?<![A-Za-z0-9._+\-])(?P<local>[A-Za-z0-9][A-Za-z0-9._+\-]*?){_AT_WORD}"
+    rf"(?P<domain>{_LABEL}(?:{_DOT_WORD}{_LABEL})+)(?![A-Za-z0-9])",
+    re.I,
+)
+# With a plain English ' at ', only real top-level domains count ('meet at city hall dot com' is no address).
+_TLDS = frozenset("jp com net org info biz io me uk us edu gov ne co ac go lg or ed gr ad de fr cn kr tw".split())
 
 
 def _find_emails(norm: str) -> Iterator[tuple[str, int, int]]:
     for m in _EMAIL.finditer(norm):
+        yield "email", m.start(), m.end()
+    for m in _OBFUSCATED_EMAIL.finditer(norm):
+        tld = re.split(r"[^A-Za-z0-9\-]+", m.group("domain"))[-1].lower()
+        if not re.fullmatch(r"[a-z]{2,}", tld):
+            continue  # 'at 9.00' is a time
+        at_plain = not re.search(r"[(\[<{@アあ]", norm[m.end("local"):m.start("domain")])
+        # With a plain ' at ', the rest must look like an address too ('see you at example.com').
+        dot_word = re.search(r"dot|ドット|どっと|\(\.\)|\[\.\]", m.group("domain"), re.I)
+        if at_plain and (tld not in _TLDS or not (dot_word or re.search(r"[._+\-\d]", m.group("local")))):
+            continue
         yield "email", m.start(), m.end()
 
 
@@ -194,6 +278,32 @@ _MY_NUMBER = re.compile(rf"{_NUMBER_START}\d{{4}}(?P<sep>[ ]|{_D}|)\d{{4}}(?P=se
 def _find_my_numbers(norm: str) -> Iterator[tuple[str, int, int]]:
     for m in _MY_NUMBER.finditer(norm):
         yield "my_number", m.start(), m.end()
+
+
+# --- Pension and health-insurance numbers ----------------------------------------------------
+
+# 基礎年金番号 is 4+6 digits; only masked with its label, since ten digits alone are often a phone
+# number (masked anyway) or an ordinary reference number.
+_PENSION = re.compile(
+    rf"(?:基礎年金番号|年金番号|年金手帳の番号)[ ]*(?:は|が|:|=)?[ ]*(?P<number>\d{{4}}[ ]?{_D}?[ ]?\d{{6}}){_NUMBER_END}"
+)
+# 保険証 (被保険者証) 記号・番号: formats vary by insurer, so whatever code follows the label.
+_INSURANCE = re.compile(
+    r"(?:保険証|被保険者証|被保険者番号|保険者番号|資格確認書)(?:の)?(?:記号[・/]?番号|記号|番号)?"
+    r"[ ]*(?:は|が|:|=)?[ ]*"
+    rf"(?P<number>[A-Za-z0-9](?:[A-Za-z0-9]|[ ]?(?:{_D}|・|/)[ ]?|[ ]){{3,30}}[A-Za-z0-9])(?![A-Za-z0-9])"
+)
+
+
+def _find_pension_numbers(norm: str) -> Iterator[tuple[str, int, int]]:
+    for m in _PENSION.finditer(norm):
+        yield "pension_number", m.start("number"), m.end("number")
+
+
+def _find_insurance_numbers(norm: str) -> Iterator[tuple[str, int, int]]:
+    for m in _INSURANCE.finditer(norm):
+        if len(_digits(m.group("number"))) >= 4:
+            yield "insurance_number", m.start("number"), m.end("number")
 
 
 # --- Phone numbers -------------------------------------------------------------------------
@@ -248,7 +358,7 @@ _BUILDING_CHAR = rf"(?:{_KANJI}|[ァ-ヺー]|[A-Za-z○◯●△□◇・&'])"
 _BUILDING_NAME = rf"(?:[ ](?:{_BUILDING_CHAR}|{_HIRA}){{1,24}}?|(?:の|{_D})?{_BUILDING_CHAR}{{1,24}}?)"
 _ROOM = r"(?:[A-Za-z]?\d{1,4}(?:号室|号棟|号館|号|階|F|棟)?|[A-Za-z](?:棟|号棟|号館))"
 _STREET = re.compile(rf"""(?<![\d〇一二三四五六七八九十百千])(?:
-    {_NUM}丁目[ ]?(?:{_NUM}番地?(?:(?:の|{_D})?{_NUM}号?|[ ]?{_NUM}号)?|{_D}\d{{1,5}}(?:{_D}\d{{1,5}})?)  # 2丁目3番4号
+    {_NUM}丁目[ ]?(?:{_NUM}番地?(?:(?:の|{_D})?{_NUM}号?|[ ]?{_NUM}号)?|{_D}?\d{{1,5}}(?:{_D}\d{{1,5}}){{0,2}})  # 2丁目3番4号
   | {_NUM}番地(?:(?:の|{_D})?{_NUM}号?)?                                                     # 123番地の4
   | {_NUM}番[ ]?{_NUM}号                                                                    # 3番4号
   | (?P<hyphen>\d{{1,5}}{_D}\d{{1,5}}(?:{_D}\d{{1,5}})?)                                    # 1-2-3
@@ -267,6 +377,17 @@ _ADDRESS_CONTEXT = re.compile(
     r"住所|所在地|住まい|在住|住んで|自宅|宛先|送付先|届け先|転居先|転入先|引っ越し先|引越し?先"
 )
 _MUNICIPALITY = re.compile(r".[都道府県市区町村郡]")  # a marker after at least one name character
+_RESIDENCE_AHEAD = re.compile(
+    r"[ ]?(?:に住|に在住|在住|に暮ら|に引っ?越|へ引っ?越|に転居|へ転居|に転入|から転入|から転居|から引っ?越)"
+)
+
+
+def _ends_with_place_name(region: str) -> bool:
+    """Whether Sudachi tags the last word of ``region`` as a place name (神南, 本町, 霞が関)."""
+    if not region:
+        return False
+    morphemes = sudachi_tokenizer().tokenize(region[-SUDACHI_CHUNK:])
+    return len(morphemes) > 0 and morphemes[len(morphemes) - 1].part_of_speech()[1:3] == ("固有名詞", "地名")
 _BLOCK_NUMBER = re.compile(r"\d{1,3}$")  # 北1条西2丁目, 5地割: digits inside the place name
 
 
@@ -319,9 +440,11 @@ def _address_span(norm: str, m: re.Match) -> tuple[int, int] | None:
         parts = re.split(_D, hyphen)
         if len(parts[0]) == 4 and parts[0][:2] in ("19", "20"):
             return None  # 2024-04-01
-        # '資料2-1-3' has a place-like word before it; an address needs 市/町/区... or
-        # context. 県道12-3号線 is a road, not an address.
-        if not (_MUNICIPALITY.search(region) or context):
+        # '資料2-1-3' has a place-like word before it; an address needs 市/町/区..., a
+        # word Sudachi tags as a place name (神南1-2-3), or context before or after
+        # (住所は…, …に住んでいます). 県道12-3号線 is a road, not an address.
+        lived_in = _RESIDENCE_AHEAD.match(norm, m.end())
+        if not (_MUNICIPALITY.search(region) or context or lived_in or _ends_with_place_name(region)):
             return None
         if re.search(r"[国都府県市区町村]道$", region):
             return None
@@ -345,108 +468,7 @@ def _find_postal_codes(norm: str) -> Iterator[tuple[str, int, int]]:
             yield "postal_code", m.start(), m.end()
 
 
-# --- Names ---------------------------------------------------------------------------------
-
-_K, _H, _T = _KANJI, _HIRA, _KATA
-# A hiragana given name after a kanji surname must not be a copula or verb ending
-# (私は転入したいです, 氏名は必須ですか, 私は心配なんです).
-_NOT_GIVEN_NAME = r"(?!です|でし|でご|でき|だ|ます|ませ|した|して|しま|する|ない|なの|なん|っ)"
-# Shapes accepted after 私は ... です: 山田, 山田太郎, 山田 太郎, 山田さくら, グエン・ヴァン・アン.
-_NAME_WEAK = (
-    rf"(?:{_K}{{1,4}}[ ](?:{_K}{{1,4}}|{_H}{{2,4}}|{_T}{{2,6}})"
-    rf"|{_K}{{2,4}}{_NOT_GIVEN_NAME}{_H}{{2,4}}"
-    rf"|{_K}{{2,6}}"
-    rf"|{_T}{{2,10}}(?:[ ・=]{_T}{{1,10}}){{0,3}})"
-)
-# Stronger cues (と申します, 名前は) also accept 林みき, 山田ケン, やまだ and Latin names.
-_NAME_STRONG = (
-    rf"(?:{_NAME_WEAK}"
-    rf"|{_K}{{1,4}}(?:{_NOT_GIVEN_NAME}{_H}{{2,4}}|{_T}{{2,6}})"
-    rf"|{_H}{{2,6}}(?:[ ]{_H}{{1,6}})?"
-    r"|[A-Za-z]{2,20}(?:[ .][A-Za-z]{1,20}){0,3})"
-)
-_SELF = r"(?:私|わたし|わたくし|僕|ぼく|自分)は"
-_INTRO_END = r"(?:と申します|と申す|と申し|といいます|と言います|っていいます|って言います|と名乗)"
-# The name must not swallow the copula: '高橋 みきです' ends before です.
-_NOT_COPULA_BEHIND = r"(?<!です)(?<!でし)(?<!ます)"
-_COPULA_END = r"(?:です(?!か)|でございます|だ(?=[。、,.!?\n]|$)|(?=[。、,.!?\n」』)]|$))"
-_NAME_LABEL_WA = r"(?:氏名|お名前|名前|なまえ|フルネーム)(?:は|が)"
-_NAME_PATTERNS = (
-    # (pattern, needs the stop-list check)
-    (re.compile(rf"{_SELF}(?P<name>{_NAME_STRONG})(?={_INTRO_END})"), False),
-    # 山田太郎と申します without 私は: the name starts the kanji or katakana run.
-    (re.compile(rf"(?<!{_K})(?<!{_T})(?!{_SELF})(?P<name>(?={_K}|{_T}){_NAME_STRONG})(?={_INTRO_END})"),
-     False),
-    (re.compile(rf"{_SELF}(?P<name>{_NAME_WEAK}){_NOT_COPULA_BEHIND}(?={_COPULA_END})", re.M), True),
-    (re.compile(
-        rf"{_NAME_LABEL_WA}(?P<name>{_NAME_STRONG}){_NOT_COPULA_BEHIND}(?={_COPULA_END}|{_INTRO_END})", re.M),
-     True),
-)
-_NAME_LABEL_COLON = re.compile(
-    r"(?:申請者氏名|届出人氏名|保護者氏名|代表者氏名|担当者名|申請者名|申込者名|契約者名|世帯主名|"
-    r"保護者名|児童名|代表者名|届出人|氏名|お名前|名前|なまえ|フルネーム|フリガナ|ふりがな|"
-    r"(?<![A-Za-z])(?:full ?name|name))[ ]*[:=][ ]*",
-    re.I,
-)
-# Where a 氏名：… value ends: punctuation, a copula or honorific, the next 'label:', a number.
-_NAME_VALUE_END = re.compile(
-    r"[、。,!?()「」『』\[\]\n\t/;|〔〕<>]|です|でございます|と申します|といいます|と言います|さん|様|殿"
-)
-_NEXT_LABEL = re.compile(r"[ ]+\S+[ ]*[:=]|[ ]+\S*\d")
-# 'お名前：教えてください' is a request, not a name.
-_NOT_NAME_VALUE = re.compile(r"\d|ください|します|ます|たい|ない|か$")
-
-_NOT_NAMES = frozenset("""
-学生 大学生 高校生 中学生 小学生 留学生 実習生 研修生 浪人生 本人 代理人 代理 個人 法人 成人 未成年
-外国人 日本人 社会人 新社会人 後見人 管理人 保証人 相続人 単身 独身 既婚 未婚 親 母 父 母親 父親
-祖母 祖父 家族 夫 妻 息子 娘 長男 長女 次男 次女 三男 三女 子供 心配 不安 賛成 反対 大丈夫 対象 無理
-平気 元気 病気 健康 失業 高齢 障害 要介護 要支援 同居 別居 新人 担当 窓口 市役所 区役所 町役場
-村役場 役場 事務所 保健所 不明 未定 無関係 専業主婦 年金生活 生活保護 片親 母子家庭 父子家庭 転勤
-転入 転出 転居 移住 帰国 出産 入院 退院 通院 休職 求職 育休 産休 在宅 賃貸 初心者 総務部 福祉部
-市民部 健康福祉部 都市整備部 教育委員会 漢字 必須 必要 不要 任意 自署 記名 旧姓 通称 本名 省略 変更
-同じ 空欄 未記入 英語 英字 未成年者
-アルバイト パート パートタイマー フリーター サラリーマン シングルマザー シングルファーザー
-シングルファザー ボランティア オーナー ユーザー ママ パパ ニート フリーランス エンジニア ドライバー
-スタッフ メンバー ヘルパー ケアマネ ケアマネージャー カタカナ ひらがな ローマ字 フリガナ
-""".split())
-# Endings of status words: 会社員, 市民, 主婦, 自営業, 外国籍, 市外, 65歳, 市民課, 来月転入予定 ...
-# (not 中, 内, 部, 子, 夫, 人: 田中, 竹内, 阿部, 花子, 和夫, 直人 are names).
-_NOT_NAME_ENDINGS = (
-    "者", "員", "民", "婦", "業", "籍", "職", "外", "住", "歳", "齢", "児", "様", "長", "役", "的",
-    "課", "係", "局", "署", "班", "予定", "希望", "出身", "所属", "勤務", "世帯", "家庭", "在住",
-    "娠中", "職中", "院中", "養中", "休中", "居中", "請中", "業中", "討中", "療中", "活中", "学中",
-)
-
-
-def _could_be_name(name: str) -> bool:
-    name = name.strip()
-    kanji = re.match(rf"{_K}+", name)
-    if name in _NOT_NAMES or (kanji and kanji.group() in _NOT_NAMES):
-        return False  # 学生, or a status word before kana (心配なん…) rather than a surname
-    if kanji and kanji.group() == name and name.endswith(_NOT_NAME_ENDINGS):
-        return False
-    return True
-
-
-def _find_names(norm: str) -> Iterator[tuple[str, int, int]]:
-    for pattern, check in _NAME_PATTERNS:
-        for m in pattern.finditer(norm):
-            if not check or _could_be_name(m.group("name")):
-                yield "name", m.start("name"), m.end("name")
-    for m in _NAME_LABEL_COLON.finditer(norm):
-        line_end = norm.find("\n", m.end())
-        value = norm[m.end():line_end if line_end >= 0 else len(norm)]
-        for cut in (_NAME_VALUE_END, _NEXT_LABEL):
-            stop = cut.search(value)
-            if stop:
-                value = value[:stop.start()]
-        value = value.rstrip()
-        if (0 < len(value) <= 30 and not _NOT_NAME_VALUE.search(value) and _could_be_name(value)
-                and re.search(rf"{_K}|{_H}|{_T}|[A-Za-z]", value)):
-            yield "name", m.end(), m.end() + len(value)
-
-
 _DETECTORS = (
-    _find_emails, _find_cards, _find_my_numbers, _find_phones,
-    _find_postal_codes, _find_addresses, _find_names,
+    _find_emails, _find_cards, _find_my_numbers, _find_pension_numbers, _find_insurance_numbers, _find_phones,
+    _find_postal_codes, _find_addresses, find_names, find_tagged_names,
 )

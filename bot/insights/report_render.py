@@ -17,6 +17,7 @@ from typing import Iterable
 
 from bot.insights import report_charts as charts
 from bot.insights.ledger import CHANNEL_NAMES
+from bot.insights.masking import masked_kinds_text
 from bot.insights.report import WEEKDAYS, Report
 
 TOP_GROUPS_SHOWN = 10
@@ -214,4 +215,5 @@ def render_html(report: Report, standalone: bool = True) -> str:
     chart_svgs = {name: Markup(svg) for name, svg in _charts(report).items()}
     template = env.get_template("report.html")
     return template.render(r=report, charts=chart_svgs, standalone=standalone, channel_names=CHANNEL_NAMES,
-                           shown=TOP_GROUPS_SHOWN, channel_colors=_channel_colors(report.by_channel))
+                           shown=TOP_GROUPS_SHOWN, channel_colors=_channel_colors(report.by_channel),
+                           masked_kinds=masked_kinds_text())

@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from channels.feedback import feedback_reply
+from channels.logging_setup import slack_app_logger
 from channels.runtime import Runtime
 from channels.slack import messages, render
 
@@ -62,7 +63,7 @@ class SlackChannel:
         client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_base_url)
         app = AsyncApp(client=client, signing_secret=settings.slack_signing_secret,
                        request_verification_enabled=bool(settings.slack_signing_secret),
-                       name="madoguchi")
+                       name="madoguchi", logger=slack_app_logger())
         channel = cls(runtime, app)
         if settings.slack_socket_mode and settings.slack_app_token:
             channel._socket_task = asyncio.ensure_future(channel._connect_socket_mode())
