@@ -13,11 +13,11 @@ import numpy as np
 
 from bot.answering.answer import Hit
 from bot.answering.calibration import Calibration, load_calibration
-from indexing.language import JAPANESE, UNDETERMINED
 from indexing.embeddings import get_embedder
 from indexing.entries import Entry, visible_audiences
 from indexing.importer import INDEX_DIR
 from indexing.japanese import JapaneseAnalyzer, KanaSpelling
+from indexing.language import JAPANESE, UNDETERMINED
 from indexing.search_index import AudienceIndex, build_audience_index, embedding_texts, text_hash
 from indexing.store import KnowledgeStore
 
