@@ -12,6 +12,7 @@ from bot.answering.retrieval import Retriever
 from bot.insights.inquiry_log import InquiryLog
 from bot.staff.staff_rules import answer_staff_rule_question, naming_rules_from_store
 from indexing.entries import QUESTION_AUDIENCES, Audience
+from indexing.language import resolve_language
 from indexing.settings import Settings
 
 MAX_QUESTION_CHARS = 1000
@@ -20,17 +21,20 @@ MAX_QUESTION_CHARS = 1000
 class Bot:
     """Loads the indexes once; answers questions in milliseconds; logs every inquiry."""
 
-    def __init__(self, data_dir: str | Path, embedder_spec: str = "", inquiry_log=None):
+    def __init__(self, data_dir: str | Path, embedder_spec: str = "", inquiry_log=None, easy_japanese: bool = False):
         self.data_dir = Path(data_dir)
         self.retriever = Retriever(data_dir, embedder_spec)
         self.inquiry_log = inquiry_log
+        # MADOGUCHI_EASY_JAPANESE: fixed texts in やさしい日本語, entries marked as such preferred.
+        self.easy_japanese = easy_japanese
 
     @classmethod
     def from_settings(cls, settings: Settings, log_inquiries: bool = True) -> "Bot":
         """The Bot of a data dir as configured; the server and the CLI build it the same way."""
         inquiry_log = (InquiryLog(settings.data_dir, user_key_secret=settings.user_key_secret)
                        if log_inquiries else None)
-        return cls(settings.data_dir, settings.embedder, inquiry_log=inquiry_log)
+        return cls(settings.data_dir, settings.embedder, inquiry_log=inquiry_log,
+                   easy_japanese=settings.easy_japanese)
 
     @property
     def embedder(self):
@@ -57,33 +61,46 @@ class Bot:
         return self._rules
 
     def search(self, query: str, audience: Audience | str = Audience.CITIZEN, top: int = 10) -> list[Hit]:
-        return self.retriever.search(query, Audience.for_question(audience), top)
+        return self.retriever.search(query, Audience.for_question(audience), top, language=self.language_of(query))
 
-    def answer(self, question: str, audience: Audience | str = Audience.CITIZEN) -> Answer:
+    @staticmethod
+    def language_of(question: str, hint: str | None = None) -> str:
+        """BCP-47 code of the question's language; ``hint`` (a user's known language) when the text is unclear."""
+        return resolve_language(question, hint)
+
+    def answer(self, question: str, audience: Audience | str = Audience.CITIZEN,
+               language_hint: str | None = None) -> Answer:
         """Answer without logging (used by ask, tests and benchmarks)."""
         started = time.perf_counter()
         audience = Audience.for_question(audience)
         question = (question or "").strip()
+        language = self.language_of(question, language_hint)
         if not question:
-            answer = Answer(question="", text=messages.EMPTY_QUESTION, abstained=True, confidence=0.0,
+            answer = Answer(question="", text=messages.say("EMPTY_QUESTION", language, self.easy_japanese),
+                            abstained=True, confidence=0.0,
                             audience=audience, kind="empty")
         elif len(question) > MAX_QUESTION_CHARS:
-            answer = Answer(question=question, text=messages.TOO_LONG.format(limit=MAX_QUESTION_CHARS),
+            answer = Answer(question=question, text=messages.say("TOO_LONG", language, self.easy_japanese,
+                                                                 limit=MAX_QUESTION_CHARS),
                             abstained=True, confidence=0.0, audience=audience, kind="too_long")
         elif audience is Audience.STAFF and (rule_answer := answer_staff_rule_question(question, self.naming_rules())):
             answer = rule_answer
         else:
-            ranking = self.retriever.rank(question, audience, top=10)
+            ranking = self.retriever.rank(question, audience, top=10, language=language)
             confidence = self.retriever.confidence(ranking)
-            answer = compose_answer(question, ranking.hits, confidence, self.retriever.calibration.threshold, audience,
-                                    self.retriever.departments, decline=ranking.decline, detail=ranking.detail)
-        return _with_latency(answer, started)
+            answer = compose_answer(question, ranking.hits, confidence, self.retriever.threshold_for(language), audience,
+                                    self.retriever.departments, decline=ranking.decline, detail=ranking.detail,
+                                    language=language, easy_japanese=self.easy_japanese)
+        if answer.kind in ("empty", "too_long") and messages.has_texts(language):
+            answer = _replace(answer, answer_language=language)
+        return _with_latency(_replace(answer, language=language), started)
 
     def ask(self, question: str, audience: Audience | str = Audience.CITIZEN, channel: str = "cli",
-            user_id: str | None = None, log: bool = True, event_key: str | None = None) -> Answer:
+            user_id: str | None = None, log: bool = True, event_key: str | None = None,
+            language_hint: str | None = None) -> Answer:
         """Answer and log the inquiry; with ``event_key`` (a platform event answered again after
         a crash) the event's first inquiry row is re-used, never logged twice."""
-        answer = self.answer(question, audience)
+        answer = self.answer(question, audience, language_hint=language_hint)
         if log and self.inquiry_log is not None:
             inquiry_id = self.inquiry_log.record(answer, channel=channel, user_id=user_id, event_key=event_key)
             answer = _replace(answer, inquiry_id=inquiry_id)

@@ -125,7 +125,8 @@ def command_search(args) -> int:
     if queries is None:
         hits = bot.search(args.query, audience=args.audience, top=args.top)
         if args.json:
-            print(json.dumps({"id": None, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False))
+            print(json.dumps({"id": None, "hits": [h.to_dict() for h in hits], "language": bot.language_of(args.query)},
+                             ensure_ascii=False))
         else:
             for rank, hit in enumerate(hits, start=1):
                 d = hit.to_dict()
@@ -134,7 +135,8 @@ def command_search(args) -> int:
     out = sys.stdout
     for query_id, text in queries:
         hits = bot.search(text, audience=args.audience, top=args.top)
-        out.write(json.dumps({"id": query_id, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False) + "\n")
+        out.write(json.dumps({"id": query_id, "hits": [h.to_dict() for h in hits], "language": bot.language_of(text)},
+                             ensure_ascii=False) + "\n")
     out.flush()
     return 0
 

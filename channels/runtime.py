@@ -83,8 +83,12 @@ class Runtime:
         return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
 
     async def ask(self, question: str, audience: str, channel: str, user_id: str | None,
-                  event_key: str | None = None, timeout: float | None = None) -> Answer:
+                  event_key: str | None = None, timeout: float | None = None,
+                  language_hint: str | None = None) -> Answer:
         """The one Bot.ask call of every channel (logged as an inquiry, once per ``event_key``).
+
+        ``language_hint`` is the user's known language (LINE profile, browser), used only when the
+        question itself does not tell (an emoji, a number, one short word).
 
         Runs in the question's lane (see channels/answering_lanes.py). With ``timeout`` the call
         raises ``LaneBusy`` when the lane is full and ``DeadlineExceeded`` when it takes longer.
@@ -92,7 +96,8 @@ class Runtime:
         question = without_lone_surrogates(question)
         return await self.lanes.run(self.lanes.lane_for(question),
                                     lambda: self.bot.ask(question, audience=audience, channel=channel,
-                                                         user_id=user_id, event_key=event_key),
+                                                         user_id=user_id, event_key=event_key,
+                                                         language_hint=language_hint),
                                     timeout)
 
     # --- rate limits ------------------------------------------------------------------------

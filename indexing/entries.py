@@ -70,6 +70,17 @@ class Entry:
     alternates: tuple[str, ...] = field(default_factory=tuple)
     # Where the entry came from in its file, for error messages and citations.
     line: int | None = None
+    # The city's own translations: (BCP-47 language, title/question, body/answer) triples.
+    translations: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
+    # Written in やさしい日本語 (easy Japanese); preferred when MADOGUCHI_EASY_JAPANESE is on.
+    easy_japanese: bool = False
+
+    def translation(self, language: str) -> tuple[str, str] | None:
+        """(title, body) in ``language`` if the city has translated this entry."""
+        for code, title, body in self.translations:
+            if code == language:
+                return title, body
+        return None
 
     @property
     def question(self) -> str:
@@ -94,6 +105,7 @@ class Entry:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["alternates"] = list(self.alternates)
+        data["translations"] = [list(t) for t in self.translations]
         return data
 
     @classmethod
@@ -103,6 +115,11 @@ class Entry:
         if isinstance(alternates, str):
             alternates = json.loads(alternates) if alternates else ()
         known["alternates"] = tuple(alternates)
+        translations = known.get("translations") or ()
+        if isinstance(translations, str):
+            translations = json.loads(translations) if translations else ()
+        known["translations"] = tuple(tuple(t) for t in translations)
+        known["easy_japanese"] = bool(known.get("easy_japanese"))
         return cls(**known)
 
 
@@ -110,8 +127,11 @@ class Entry:
 ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Entry))
 # Fixed once an entry exists: which entry it is, where it came from, and its status (retire/restore).
 FIXED_FIELDS = ("id", "kind", "source", "page", "line", "status")
+# Set by the knowledge files only (translations, the やさしい日本語 mark): the admin UI has no form for them yet.
+FILE_ONLY_FIELDS = ("translations", "easy_japanese")
 # What an editor may change in the admin UI.
-EDITABLE_FIELDS: tuple[str, ...] = tuple(name for name in ENTRY_FIELDS if name not in FIXED_FIELDS)
+EDITABLE_FIELDS: tuple[str, ...] = tuple(name for name in ENTRY_FIELDS
+                                         if name not in FIXED_FIELDS and name not in FILE_ONLY_FIELDS)
 # What a knowledge file says about an entry: all but its id, source key and line (an import compares these).
 CONTENT_FIELDS: tuple[str, ...] = tuple(name for name in ENTRY_FIELDS if name not in ("id", "source", "line"))
 

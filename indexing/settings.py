@@ -35,6 +35,7 @@ class Settings:
     rate_limit_per_minute: float = 20.0
     rate_limit_burst: int = 10
     answer_timeout_seconds: float = 15.0
+    easy_japanese: bool = False
 
     @property
     def city_identity(self) -> tuple[str, str]:
@@ -66,6 +67,7 @@ class Settings:
             rate_limit_per_minute=_number(env, "MADOGUCHI_RATE_LIMIT_PER_MINUTE", 20.0),
             rate_limit_burst=int(_number(env, "MADOGUCHI_RATE_LIMIT_BURST", 10)),
             answer_timeout_seconds=_number(env, "MADOGUCHI_ANSWER_TIMEOUT_SECONDS", 15.0),
+            easy_japanese=env.get("MADOGUCHI_EASY_JAPANESE", "").lower() in ("1", "true", "yes"),
         )
 
 

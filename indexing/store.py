@@ -178,6 +178,10 @@ class KnowledgeStore:
         """The row stored for an entry with its analysis."""
         record = entry.to_dict()
         record["alternates"] = json.dumps(list(entry.alternates), ensure_ascii=False)
+        # NULL when absent, so that rows stored before these columns existed compare unchanged.
+        record["translations"] = json.dumps(record["translations"], ensure_ascii=False) \
+            if entry.translations else None
+        record["easy_japanese"] = 1 if entry.easy_japanese else None
         record["content_hash"] = entry.content_hash()
         record["terms"] = json.dumps(list(analysis[0]), ensure_ascii=False)
         record["reading_grams"] = json.dumps(list(analysis[1]), ensure_ascii=False)

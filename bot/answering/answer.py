@@ -82,6 +82,10 @@ class Answer:
     latency_ms: float = 0.0
     inquiry_id: int | None = None
     extra: dict = field(default_factory=dict)
+    # BCP-47 code of the question's language (indexing.language); 'und' when it could not be told.
+    language: str = "ja"
+    # Language of ``text`` itself: the question's where the city has a translation, else 'ja'.
+    answer_language: str = "ja"
 
     def to_dict(self) -> dict:
         return {
@@ -98,5 +102,7 @@ class Answer:
             "audience": self.audience,
             "latency_ms": round(float(self.latency_ms), 1),
             "inquiry_id": self.inquiry_id,
+            "language": self.language,
+            "answer_language": self.answer_language,
             **({"extra": self.extra} if self.extra else {}),
         }

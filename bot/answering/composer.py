@@ -75,11 +75,24 @@ def _passage_text(hit: Hit) -> str:
     return messages.PASSAGE_INTRO.format(source=Source.from_hit(hit).label()) + "\n" + body
 
 
+def contact_text(contact: Contact, language: str = "ja", easy_japanese: bool = False) -> str:
+    """The contact as one line in the resident's language (names and hours stay as the city wrote them)."""
+    if not messages.has_texts(language):
+        return contact.text()
+    details = ", ".join(p for p in (contact.phone and f"{messages.say('PHONE', language)} {contact.phone}",
+                                    contact.hours, contact.email) if p)
+    return contact.department + (f" ({details})" if details else "")
+
+
 def compose_answer(question: str, hits: list[Hit], confidence: float, threshold: float, audience: str,
-                   departments: list[dict], decline: str = "", detail: str = "") -> Answer:
+                   departments: list[dict], decline: str = "", detail: str = "",
+                   language: str = "ja", easy_japanese: bool = False) -> Answer:
     """``decline`` (from the ranking) forces a decline: ``other_city`` (``detail`` is the place named)
     or ``staff_topic`` (``detail`` is the owning department; the citizen gets a contact they may use
-    and nothing of the staff entry)."""
+    and nothing of the staff entry).
+
+    Otherwise the answer in ``language`` where the city has the texts: a translated entry, else the
+    Japanese entry after a short note in that language saying so and whom to ask."""
     if decline == "other_city":
         return Answer(question=question, text=messages.OTHER_CITY.format(place=detail), abstained=True,
                       confidence=0.0, audience=audience, kind="abstain")
@@ -94,22 +107,46 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
         names = [h.entry.department for h in hits[:3] if h.entry.department]
         majority = [name for name, _ in Counter(names).most_common()]
         contact = find_contact(departments, majority, audience)
-        text = messages.ABSTAIN + "\n" + (messages.ABSTAIN_CONTACT.format(contact=contact.text())
-                                          if contact else messages.ABSTAIN_NO_CONTACT)
+        text = messages.say("ABSTAIN", language, easy_japanese) + "\n" + (
+            messages.say("ABSTAIN_CONTACT", language, easy_japanese,
+                         contact=contact_text(contact, language, easy_japanese))
+            if contact else messages.say("ABSTAIN_NO_CONTACT", language, easy_japanese))
         related = tuple(Related(h.entry.id, _question_of(h)) for h in hits[:RELATED_COUNT]
                         if h.score >= threshold_score(hits))
         return Answer(question=question, text=text, abstained=True, confidence=confidence, audience=audience,
                       related=related, contact=contact, category=hits[0].entry.category if hits else "",
-                      department=contact.department if contact else "", kind="abstain")
+                      department=contact.department if contact else "", kind="abstain",
+                      answer_language=language if messages.has_texts(language) else "ja")
+    if easy_japanese and not messages.has_texts(language):
+        hits = prefer_easy_japanese(hits)
     best = hits[0]
-    text = best.entry.body.strip() if best.entry.kind == "faq" else _passage_text(best)
+    translated = best.entry.translation(language) if language != "ja" else None
+    if translated is not None:
+        text = translated[1].strip() if best.entry.kind == "faq" else _excerpt(plain_text(translated[1]),
+                                                                               PASSAGE_CHARS * 2)
+    else:
+        text = best.entry.body.strip() if best.entry.kind == "faq" else _passage_text(best)
     related = tuple(Related(h.entry.id, _question_of(h)) for h in hits[1:1 + RELATED_COUNT * 2]
                     if h.score >= best.score * RELATED_MIN_RATIO and _question_of(h) != _question_of(best)
                     )[:RELATED_COUNT]
     contact = find_contact(departments, [best.entry.department], audience) if best.entry.department else None
+    if translated is None and messages.has_texts(language):
+        note = (messages.say("JAPANESE_FOLLOWS", language, contact=contact_text(contact, language)) if contact
+                else messages.say("JAPANESE_FOLLOWS_NO_CONTACT", language))
+        text = note + "\n\n" + text
     return Answer(question=question, text=text, abstained=False, confidence=confidence, audience=audience,
                   sources=(Source.from_hit(best),), related=related, contact=contact,
-                  category=best.entry.category, department=best.entry.department, kind="answer")
+                  category=best.entry.category, department=best.entry.department, kind="answer",
+                  answer_language=language if translated is not None else "ja")
+
+
+EASY_MIN_RATIO = 0.9  # an easy-Japanese entry is preferred when it scores at least this share of the best
+
+
+def prefer_easy_japanese(hits: list[Hit]) -> list[Hit]:
+    """Hits with the best-scoring entry written in やさしい日本語 first, if one is nearly as good as the best."""
+    easy = next((h for h in hits if h.entry.easy_japanese and h.score >= hits[0].score * EASY_MIN_RATIO), None)
+    return [easy] + [h for h in hits if h is not easy] if easy is not None else hits
 
 
 def threshold_score(hits: list[Hit]) -> float:

@@ -1,4 +1,10 @@
-"""User-facing Japanese wording of the answers, in one place for the DX office to review."""
+"""User-facing wording of the answers, in one place for the DX office to review.
+
+The Japanese constants are the product's own voice. ``CATALOGUE`` holds the same texts in the
+other supported languages and in やさしい日本語 (``ja-x-easy``: short sentences, readings after
+kanji); :func:`say` picks one by the question's language, falling back to Japanese.
+"""
+from indexing.language import EASY_JAPANESE, localized
 
 ABSTAIN = "申し訳ありません。このご質問にお答えできる情報が見つかりませんでした。"
 ABSTAIN_CONTACT = "お手数ですが、{contact}までお問い合わせください。"
@@ -10,3 +16,101 @@ TOO_LONG = "ご質問が長すぎるため、お答えできませんでした�
 PASSAGE_INTRO = "{source}には、次のように書かれています。"
 RELATED_HEADER = "関連する質問"
 SOURCE_LABEL = "出典"
+# Before a Japanese answer given to a resident who asked in another language (never shown in Japanese).
+JAPANESE_FOLLOWS = ""
+JAPANESE_FOLLOWS_NO_CONTACT = ""
+PHONE = "電話"
+
+CATALOGUE = {
+    "ABSTAIN": {
+        "ja": ABSTAIN,
+        "en": "Sorry, we could not find information that answers your question.",
+        "zh-Hans": "非常抱歉，没有找到能回答您问题的信息。",
+        "zh-Hant": "非常抱歉，沒有找到能回答您問題的資訊。",
+        "ko": "죄송합니다. 질문에 답할 수 있는 정보를 찾지 못했습니다.",
+        "vi": "Xin lỗi, chúng tôi không tìm thấy thông tin để trả lời câu hỏi của bạn.",
+        "pt": "Desculpe, não encontramos informações para responder à sua pergunta.",
+        EASY_JAPANESE: "ごめんなさい。この 質問(しつもん)の 答(こた)えが 見(み)つかりませんでした。",
+    },
+    "ABSTAIN_CONTACT": {
+        "ja": ABSTAIN_CONTACT,
+        "en": "Please contact {contact}.",
+        "zh-Hans": "请咨询{contact}。",
+        "zh-Hant": "請洽詢{contact}。",
+        "ko": "{contact}에 문의해 주십시오.",
+        "vi": "Vui lòng liên hệ {contact}.",
+        "pt": "Por favor, entre em contato com {contact}.",
+        EASY_JAPANESE: "{contact}に 聞(き)いてください。",
+    },
+    "ABSTAIN_NO_CONTACT": {
+        "ja": ABSTAIN_NO_CONTACT,
+        "en": "Please contact the office in charge at City Hall.",
+        "zh-Hans": "请咨询市政府的相关窗口。",
+        "zh-Hant": "請洽詢市政府的相關窗口。",
+        "ko": "시청 담당 창구에 문의해 주십시오.",
+        "vi": "Vui lòng liên hệ quầy phụ trách tại tòa thị chính.",
+        "pt": "Por favor, procure o setor responsável na prefeitura.",
+        EASY_JAPANESE: "市役所(しやくしょ)の 窓口(まどぐち)に 聞(き)いてください。",
+    },
+    "EMPTY_QUESTION": {
+        "ja": EMPTY_QUESTION,
+        "en": "Please type your question as a sentence. (Example: \"How do I put out large garbage?\")",
+        "zh-Hans": "请用文字输入您的问题。（例：“大型垃圾怎么扔？”）",
+        "zh-Hant": "請用文字輸入您的問題。（例：「大型垃圾怎麼丟？」）",
+        "ko": "질문 내용을 문장으로 입력해 주세요. (예: \"대형 쓰레기는 어떻게 버리나요?\")",
+        "vi": "Vui lòng nhập câu hỏi của bạn. (Ví dụ: \"Rác cỡ lớn thì vứt như thế nào?\")",
+        "pt": "Digite sua pergunta em forma de frase. (Exemplo: \"Como jogo fora lixo grande?\")",
+        EASY_JAPANESE: "知(し)りたいことを 文(ぶん)で 書(か)いてください。（例(れい)：「粗大(そだい)ごみの 出(だ)し方(かた)は？」）",
+    },
+    "TOO_LONG": {
+        "ja": TOO_LONG,
+        "en": "Your question is too long to answer. Please ask briefly, in {limit} characters or fewer.",
+        "zh-Hans": "您的问题太长，无法回答。请在{limit}字以内简短输入。",
+        "zh-Hant": "您的問題太長，無法回答。請在{limit}字以內簡短輸入。",
+        "ko": "질문이 너무 길어 답변할 수 없습니다. {limit}자 이내로 짧게 입력해 주세요.",
+        "vi": "Câu hỏi quá dài nên chúng tôi không thể trả lời. Vui lòng nhập ngắn gọn trong vòng {limit} ký tự.",
+        "pt": "Sua pergunta é longa demais. Escreva de forma curta, com até {limit} caracteres.",
+        EASY_JAPANESE: "質問(しつもん)が 長(なが)すぎます。{limit}文字(もじ)より 短(みじか)く 書(か)いてください。",
+    },
+    "JAPANESE_FOLLOWS": {
+        "ja": JAPANESE_FOLLOWS,
+        "en": "The city's information on this is available only in Japanese, so the answer below is in Japanese. "
+              "For help, please contact {contact}.",
+        "zh-Hans": "关于这个问题，市里的信息只有日语版本，以下回答为日语。如需帮助，请联系{contact}。",
+        "zh-Hant": "關於這個問題，市府的資訊只有日文版本，以下回答為日文。如需協助，請聯絡{contact}。",
+        "ko": "이 내용에 관한 시의 안내는 일본어로만 제공되어 아래 답변은 일본어입니다. "
+              "도움이 필요하시면 {contact}에 문의해 주십시오.",
+        "vi": "Thông tin của thành phố về nội dung này chỉ có bằng tiếng Nhật, nên câu trả lời dưới đây bằng tiếng Nhật. "
+              "Nếu cần hỗ trợ, vui lòng liên hệ {contact}.",
+        "pt": "As informações da prefeitura sobre este assunto existem apenas em japonês, por isso a resposta abaixo "
+              "está em japonês. Para ajuda, entre em contato com {contact}.",
+    },
+    "JAPANESE_FOLLOWS_NO_CONTACT": {
+        "ja": JAPANESE_FOLLOWS_NO_CONTACT,
+        "en": "The city's information on this is available only in Japanese, so the answer below is in Japanese. "
+              "For help, please ask the office in charge at City Hall.",
+        "zh-Hans": "关于这个问题，市里的信息只有日语版本，以下回答为日语。如需帮助，请咨询市政府的相关窗口。",
+        "zh-Hant": "關於這個問題，市府的資訊只有日文版本，以下回答為日文。如需協助，請洽詢市政府的相關窗口。",
+        "ko": "이 내용에 관한 시의 안내는 일본어로만 제공되어 아래 답변은 일본어입니다. "
+              "도움이 필요하시면 시청 담당 창구에 문의해 주십시오.",
+        "vi": "Thông tin của thành phố về nội dung này chỉ có bằng tiếng Nhật, nên câu trả lời dưới đây bằng tiếng Nhật. "
+              "Nếu cần hỗ trợ, vui lòng hỏi quầy phụ trách tại tòa thị chính.",
+        "pt": "As informações da prefeitura sobre este assunto existem apenas em japonês, por isso a resposta abaixo "
+              "está em japonês. Para ajuda, procure o setor responsável na prefeitura.",
+    },
+    "PHONE": {
+        "ja": PHONE, "en": "phone", "zh-Hans": "电话", "zh-Hant": "電話", "ko": "전화", "vi": "điện thoại",
+        "pt": "telefone", EASY_JAPANESE: "電話(でんわ)",
+    },
+}
+
+
+def say(name: str, language: str = "ja", easy_japanese: bool = False, **fields) -> str:
+    """The catalogue text ``name`` in ``language`` (Japanese when there is none), with ``fields`` filled in."""
+    text = localized(CATALOGUE[name], language, easy_japanese)
+    return text.format(**fields) if fields else text
+
+
+def has_texts(language: str) -> bool:
+    """True when the catalogue speaks ``language`` (other than Japanese)."""
+    return language != "ja" and language in CATALOGUE["ABSTAIN"]

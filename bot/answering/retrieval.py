@@ -3,6 +3,7 @@ fused with weights fitted on the dev set. Indexes load once per process and relo
 the knowledge version changes (an import or an admin edit)."""
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections import OrderedDict
@@ -18,19 +19,24 @@ from bot.answering.scope import other_place
 from indexing.embeddings import get_embedder
 from indexing.entries import visible_audiences
 from indexing.japanese import JapaneseAnalyzer, KanaSpelling
+from indexing.language import JAPANESE, UNDETERMINED
 from indexing.search_index import AudienceIndex, load_indexes
 from indexing.store import KnowledgeStore
 
 DENSE_CANDIDATES = 100
+# Fusion weights and abstention model for questions not in Japanese (benchmarks/crosslang.py --fit).
+CROSSLANG_CALIBRATION_FILE = Path(__file__).with_name("calibration_crosslang.json")
 
 
 class Retriever:
     def __init__(self, data_dir: str | Path, embedder_spec: str = "", calibration: Calibration | None = None,
-                 city_name: str = ""):
+                 city_name: str = "", crosslang_calibration: Calibration | None = None):
         self.city_name = city_name
         self.store = KnowledgeStore(data_dir)
         self.embedder = get_embedder(embedder_spec)
         self.calibration = calibration or load_calibration(self.embedder.name)
+        self.crosslang_calibration = crosslang_calibration or _crosslang_calibration(self.embedder.name,
+                                                                                    self.calibration)
         self._lock = threading.Lock()
         self._version = -1
         self._indexes: dict[str, AudienceIndex] = {}
@@ -60,6 +66,19 @@ class Retriever:
         self._ensure_fresh()
         return self._indexes[audience]
 
+    # --- the language branch ------------------------------------------------------------------
+    def calibration_for(self, language: str) -> Calibration:
+        """Japanese (or undetermined) questions use the dev-set calibration; others the cross-language one.
+
+        The lexical signals (BM25 on Japanese terms and readings) are ~0 for a question in another
+        language, so a model fitted on Japanese questions would decline nearly all of them; the
+        multilingual dense part is what finds their entry.
+        """
+        return self.calibration if language in (JAPANESE, UNDETERMINED, "") else self.crosslang_calibration
+
+    def threshold_for(self, language: str) -> float:
+        return self.calibration_for(language).threshold
+
     # --- search ---------------------------------------------------------------------------
     def query_text(self, query: str, audience: str) -> str:
         """The question as searched: masking placeholders (〔電話番号〕) removed, words typed in
@@ -76,16 +95,17 @@ class Retriever:
                 cache.popitem(last=False)
         return vector
 
-    def rank(self, query: str, audience: str, top: int = 10) -> "Ranking":
+    def rank(self, query: str, audience: str, top: int = 10, language: str = "ja") -> "Ranking":
         """Ranked hits plus the signals the abstention model reads, and a reason to decline
-        whatever the scores say (another city named; a staff topic asked by a citizen)."""
+        whatever the scores say (another city named; a staff topic asked by a citizen; checked
+        for Japanese questions only)."""
         index = self.index(audience)
         if not index.entries or not query.strip():
-            return Ranking([], {})
+            return Ranking(hits=[], signals={}, audience=audience, language=language)
         query = self.query_text(query, audience)
         analysis = self.analyzer.analyze(query)
         query_vector = self._query_vector(query)
-        c = self.calibration
+        c = self.calibration_for(language)
         dense, terms, grams = self.scores(index, query, analysis, query_vector)
         fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
         fused = rerank(index, fused, query, audience, c)
@@ -93,17 +113,21 @@ class Retriever:
         lexical = (c.terms_weight * terms + c.grams_weight * grams) / max(c.terms_weight + c.grams_weight, 1e-9)
         hits = [Hit(index.entries[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in order if fused[i] > 0]
         if not hits:
-            return Ranking([], {})
+            return Ranking(hits=[], signals={}, audience=audience, language=language)
         signals = ranking_signals(index, analysis, fused, dense, terms, grams,
                                   (c.dense_weight, c.terms_weight, c.grams_weight))
+        if language not in (JAPANESE, UNDETERMINED):
+            return Ranking(hits=hits, signals=signals, audience=audience, language=language)
         place = other_place(query, self.own_places, index.terms.document_frequency)
         if place:
-            return Ranking(hits, signals, audience, decline="other_city", detail=place)
+            return Ranking(hits=hits, signals=signals, audience=audience, decline="other_city", detail=place,
+                           language=language)
         if audience == "citizen":
             department = self._staff_topic(analysis, query_vector, hits[0].score)
             if department is not None:
-                return Ranking(hits, signals, audience, decline="staff_topic", detail=department)
-        return Ranking(hits, signals, audience)
+                return Ranking(hits=hits, signals=signals, audience=audience, decline="staff_topic",
+                               detail=department, language=language)
+        return Ranking(hits=hits, signals=signals, audience=audience, language=language)
 
     def scores(self, index: AudienceIndex, query: str, analysis, query_vector: np.ndarray):
         """(dense, terms, grams) for every entry of ``index``; ``query`` as returned by query_text."""
@@ -132,17 +156,18 @@ class Retriever:
             return None
         return staff.entries[best].department
 
-    def search(self, query: str, audience: str, top: int = 10) -> list[Hit]:
-        return self.rank(query, audience, top).hits
+    def search(self, query: str, audience: str, top: int = 10, language: str = "ja") -> list[Hit]:
+        return self.rank(query, audience, top, language).hits
 
     def confidence(self, ranking: "Ranking") -> float:
         """Calibrated probability that the best hit answers the question (0 for a forced decline;
         a plan passage is shown to citizens only at high confidence: plans are internal)."""
         if not ranking.hits or ranking.decline:
             return 0.0
-        confidence = self.calibration.confidence(ranking.signals)
+        c = self.calibration_for(ranking.language)
+        confidence = c.confidence(ranking.signals)
         best = ranking.hits[0].entry
-        if best.kind == "plan" and ranking.audience == "citizen" and confidence < self.calibration.plan_threshold:
+        if best.kind == "plan" and ranking.audience == "citizen" and confidence < c.plan_threshold:
             return 0.0
         return confidence
 
@@ -196,6 +221,15 @@ def rerank(index: AudienceIndex, fused: np.ndarray, query: str, audience: str, c
     return fused
 
 
+def _crosslang_calibration(embedder_name: str, fallback: Calibration) -> Calibration:
+    """The cross-language block fitted for this embedder, else the Japanese one."""
+    if CROSSLANG_CALIBRATION_FILE.exists():
+        block = json.loads(CROSSLANG_CALIBRATION_FILE.read_text(encoding="utf-8")).get(embedder_name)
+        if block:
+            return Calibration(**block)
+    return fallback
+
+
 # A guide section is shown up to this many characters (see bot/composer.py).
 ANSWER_CHARS_SHOWN = 800
 
@@ -209,6 +243,7 @@ class Ranking:
     # and the other city's name or the department to refer the citizen to.
     decline: str = ""
     detail: str = ""
+    language: str = JAPANESE
 
 
 def entry_scores(index: AudienceIndex, analysis, query_vector: np.ndarray):

@@ -15,6 +15,8 @@ One row of the ``inquiries`` table per question::
     feedback_comment, feedback_at, escalated (1 when handed to a person)
     record_key      unique id of the write (``event:<event key>`` for a LINE or Slack event), so
                     that replaying a spooled row or re-answering an event never duplicates it
+    language        BCP-47 code of the question's language (ja, en, zh-Hans, ..., und); 'ja' for
+                    rows written before languages were detected
 
 Writes never block for long or fail an answer:
 
@@ -65,7 +67,7 @@ INQUIRY_COLUMNS = {
     "id": int, "asked_at": str, "channel": str, "audience": str, "user_key": str, "question": str,
     "answer": str, "answer_kind": str, "abstained": int, "confidence": float, "entry_ids": str,
     "category": str, "department": str, "latency_ms": float, "feedback": str, "feedback_comment": str,
-    "feedback_at": str, "escalated": int, "record_key": str,
+    "feedback_at": str, "escalated": int, "record_key": str, "language": str,
 }
 _ROW_COLUMNS = tuple(c for c in INQUIRY_COLUMNS if c != "id")
 SPOOL_FILE = Path("spool") / "inquiries.jsonl"
@@ -156,7 +158,8 @@ class InquiryLog:
     def _ensure_schema(db):
         tables = set(db.table_names())
         if "inquiries" not in tables:
-            db["inquiries"].create(INQUIRY_COLUMNS, pk="id", defaults={"escalated": 0, "abstained": 0},
+            db["inquiries"].create(INQUIRY_COLUMNS, pk="id",
+                                   defaults={"escalated": 0, "abstained": 0, "language": "ja"},
                                    if_not_exists=True)
             db["inquiries"].create_index(["asked_at"], if_not_exists=True)
             db["inquiries"].create_index(["channel"], if_not_exists=True)
@@ -165,6 +168,8 @@ class InquiryLog:
             for name, kind in INQUIRY_COLUMNS.items():
                 if name not in columns:  # logs written by an older version
                     db["inquiries"].add_column(name, kind)
+                    if name == "language":  # every question was Japanese before languages were told apart
+                        db.execute("update inquiries set language = 'ja' where language is null")
         # Unique but NULL-tolerant: rows from before record_key existed keep NULL.
         db.execute("create unique index if not exists idx_inquiries_record_key on inquiries (record_key)")
 
@@ -259,7 +264,7 @@ class InquiryLog:
             "category": answer.category or "", "department": answer.department or "",
             "latency_ms": round(float(answer.latency_ms), 1), "escalated": int(bool(escalated)),
             "feedback": None, "feedback_comment": None, "feedback_at": None,
-            "record_key": uuid.uuid4().hex,
+            "record_key": uuid.uuid4().hex, "language": answer.language or "ja",
         }
 
     def set_feedback(self, inquiry_id: int, feedback: str, comment: str = "",

@@ -84,6 +84,9 @@ class Report:
     formula: str
     definitions: dict
     notes: list = field(default_factory=list)
+    # Inquiries per question language (BCP-47 code → count), and their answer/resolution figures.
+    by_language: dict = field(default_factory=dict)
+    languages: list = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -281,6 +284,7 @@ def _assemble(rows: list[dict], date_from: date, date_to: date, config: LedgerCo
                         "minutes_saved": compute_ledger(month_rows, config, month_start, month_end)["minutes_saved"]})
         month_start = month_end + timedelta(days=1)
 
+    languages = _by_language(rows)
     categories = _breakdown(rows, "category", UNCATEGORIZED, ledger["by_category"])
     departments = _breakdown(rows, "department", NO_DEPARTMENT, ledger["by_department"])
     unanswered = group_similar_questions([r for r in rows if r.get("abstained")])
@@ -305,7 +309,24 @@ def _assemble(rows: list[dict], date_from: date, date_to: date, config: LedgerCo
         minutes_saved=ledger["minutes_saved"], hours_saved=ledger["hours_saved"],
         ledger={k: v for k, v in ledger.items() if k not in ("by_category", "by_department")},
         formula=ledger["formula"], definitions=DEFINITIONS, notes=notes,
+        by_language={item["language"]: item["total"] for item in languages}, languages=languages,
     )
+
+
+# Japanese names of the question languages, for the HTML report.
+LANGUAGE_NAMES = {"ja": "日本語", "en": "英語", "zh-Hans": "中国語（簡体字）", "zh-Hant": "中国語（繁体字）",
+                  "ko": "韓国語", "vi": "ベトナム語", "pt": "ポルトガル語", "es": "スペイン語", "fr": "フランス語",
+                  "tl": "タガログ語", "id": "インドネシア語", "th": "タイ語", "ne": "ネパール語", "und": "判定できず"}
+
+
+def _by_language(rows: list[dict]) -> list[dict]:
+    """Counts per question language, most asked first (rows logged before languages count as 'ja')."""
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[row.get("language") or "ja"].append(row)
+    ordered = sorted(grouped, key=lambda code: (-len(grouped[code]), code))
+    return [{"language": code, "label": LANGUAGE_NAMES.get(code, code), **_counts(grouped[code])}
+            for code in ordered]
 
 
 def _month_end(day: date) -> date:

@@ -52,6 +52,9 @@ def render_csv(report: Report, bom: bool = False) -> str:
         w(["rate", "", metric, _csv_value(value)])
     for channel, count in report.by_channel.items():
         w(["by_channel", channel, "count", count])
+    for item in report.languages:
+        for metric in ("total", "answered", "abstained", "resolved", "unresolved", "answer_rate"):
+            w(["by_language", item["language"], metric, _csv_value(item[metric])])
     stats = ("total", "answered", "abstained", "resolved", "unresolved", "no_feedback", "escalated",
              "answer_rate", "resolution_rate", "minutes_saved")
     for c in report.channels:

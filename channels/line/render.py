@@ -47,8 +47,9 @@ def cut(text: str, limit: int) -> str:
 
 
 # --- postback data (carried by buttons, parsed back by the webhook) ------------------------
-def feedback_data(inquiry_id: int, feedback: str) -> str:
-    return json.dumps({"a": FEEDBACK, "i": int(inquiry_id), "v": feedback}, separators=(",", ":"))
+def feedback_data(inquiry_id: int, feedback: str, language: str = "ja") -> str:
+    """Postback data of a feedback button; the question's language rides along for the thank-you."""
+    return json.dumps({"a": FEEDBACK, "i": int(inquiry_id), "v": feedback, "l": language}, separators=(",", ":"))
 
 
 def ask_data(question: str) -> str:
@@ -87,42 +88,47 @@ def _body_text(text: str) -> FlexText:
     return FlexText(text=text, size="sm", wrap=True, color="#111111")
 
 
-def answer_bubble(answer: Answer) -> FlexMessage | None:
-    """Source, contact and feedback of an answer as one Flex bubble (None when there is none)."""
+def answer_bubble(answer: Answer, easy_japanese: bool = False) -> FlexMessage | None:
+    """Source, contact and feedback of an answer as one Flex bubble (None when there is none).
+
+    Headers and buttons speak the question's language (``answer.language``)."""
+    def say(name, **fields):
+        return messages.say(name, answer.language, easy_japanese, **fields)
+
     body: list = []
     buttons: list = []
     alt: list[str] = []
     source = answer.sources[0] if answer.sources else None
     if source is not None:
-        body += [_caption(messages.SOURCE_HEADER), _body_text(source.label())]
-        alt.append(messages.ALT_TEXT.format(source=source.label()))
+        body += [_caption(say("SOURCE_HEADER")), _body_text(source.label())]
+        alt.append(say("ALT_TEXT", source=source.label()))
         if _web_url(source.url):
-            buttons.append(FlexButton(action=URIAction(label=messages.OPEN_SOURCE, uri=_web_url(source.url)),
+            buttons.append(FlexButton(action=URIAction(label=say("OPEN_SOURCE"), uri=_web_url(source.url)),
                                       style="link", height="sm"))
     contact = answer.contact
     if contact is not None:
-        body += [_caption(messages.CONTACT_HEADER), _body_text(contact.text())]
+        body += [_caption(say("CONTACT_HEADER")), _body_text(contact.text())]
         if answer.abstained or source is None:
-            alt.append(messages.ALT_TEXT_CONTACT.format(contact=contact.text()))
+            alt.append(say("ALT_TEXT_CONTACT", contact=contact.text()))
             if _tel_uri(contact.phone):
-                buttons.append(FlexButton(action=URIAction(label=messages.CALL, uri=_tel_uri(contact.phone)),
+                buttons.append(FlexButton(action=URIAction(label=say("CALL"), uri=_tel_uri(contact.phone)),
                                           style="link", height="sm"))
             if _web_url(contact.url):
-                buttons.append(FlexButton(action=URIAction(label=messages.OPEN_CONTACT, uri=_web_url(contact.url)),
+                buttons.append(FlexButton(action=URIAction(label=say("OPEN_CONTACT"), uri=_web_url(contact.url)),
                                           style="link", height="sm"))
     if answer.inquiry_id is not None and answer.kind not in ("empty", "too_long"):
         if body:
             body.append(FlexSeparator(margin="lg"))
-        body.append(FlexText(text=messages.FEEDBACK_QUESTION, size="sm", margin="lg", wrap=True))
-        alt.append(messages.ALT_TEXT_FEEDBACK)
+        body.append(FlexText(text=say("FEEDBACK_QUESTION"), size="sm", margin="lg", wrap=True))
+        alt.append(say("ALT_TEXT_FEEDBACK"))
         buttons.append(FlexBox(layout="horizontal", spacing="sm", contents=[
-            FlexButton(action=PostbackAction(label=messages.RESOLVED,
-                                             data=feedback_data(answer.inquiry_id, "resolved"),
-                                             display_text=messages.RESOLVED),
+            FlexButton(action=PostbackAction(label=say("RESOLVED"),
+                                             data=feedback_data(answer.inquiry_id, "resolved", answer.language),
+                                             display_text=say("RESOLVED")),
                        style="primary", height="sm"),
-            FlexButton(action=PostbackAction(label=messages.UNRESOLVED,
-                                             data=feedback_data(answer.inquiry_id, "unresolved"),
-                                             display_text=messages.UNRESOLVED),
+            FlexButton(action=PostbackAction(label=say("UNRESOLVED"),
+                                             data=feedback_data(answer.inquiry_id, "unresolved", answer.language),
+                                             display_text=say("UNRESOLVED")),
                        style="secondary", height="sm"),
         ]))
     if not body:
@@ -139,10 +145,10 @@ def related_quick_reply(answer: Answer) -> QuickReply | None:
     return QuickReply(items=items) if items else None
 
 
-def answer_messages(answer: Answer, quote_token: str | None = None) -> list[Message]:
+def answer_messages(answer: Answer, quote_token: str | None = None, easy_japanese: bool = False) -> list[Message]:
     """The messages of one reply: answer text, the source/feedback bubble, related quick replies."""
     result: list[Message] = [TextMessage(text=cut(answer.text, TEXT_LIMIT), quote_token=quote_token)]
-    bubble = answer_bubble(answer)
+    bubble = answer_bubble(answer, easy_japanese)
     if bubble is not None:
         result.append(bubble)
     quick_reply = related_quick_reply(answer)

@@ -53,7 +53,9 @@ from bot.insights.inquiry_log import FEEDBACK_VALUES
 from channels.feedback import feedback_reply
 from channels.inbox import InboxEvent, Outcome
 from channels.line import messages, preferences, render
+from channels.line.profiles import ProfileLanguages
 from channels.runtime import Runtime
+from indexing.language import is_ambiguous
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +113,8 @@ class LineChannel:
         self.parser = WebhookParser(settings.line_channel_secret)
         self.api_client = api_client
         self.api = AsyncMessagingApi(api_client)
+        self.profile_languages = ProfileLanguages(self.api)
+        self.easy_japanese = settings.easy_japanese
 
     @classmethod
     def start(cls, runtime: Runtime) -> "LineChannel":
@@ -164,7 +168,7 @@ class LineChannel:
         if isinstance(event, FollowEvent):
             return lambda key: self.welcome(event)
         if isinstance(event, JoinEvent):
-            return lambda key: _fixed(messages.JOIN_GROUP)
+            return lambda key: self.fixed_text(event, "JOIN_GROUP", "ja")
         if isinstance(event, PostbackEvent):
             return lambda key: self.on_postback(event, key)
         return None  # unfollow, leave, member joined/left, unsend, ...: nothing to say
@@ -182,15 +186,15 @@ class LineChannel:
         if not direct:
             return None
         if isinstance(content, StickerMessageContent):
-            text = messages.STICKER
+            name = "STICKER"
         elif isinstance(content, (ImageMessageContent, VideoMessageContent, AudioMessageContent,
                                   FileMessageContent)):
-            text = messages.MEDIA
+            name = "MEDIA"
         elif isinstance(content, LocationMessageContent):
-            text = messages.LOCATION
+            name = "LOCATION"
         else:
-            text = messages.UNSUPPORTED
-        return lambda key: _fixed(text)
+            name = "UNSUPPORTED"
+        return lambda key: self.fixed_text(event, name)
 
     # --- draining the inbox -------------------------------------------------------------------
     async def handle(self, item: InboxEvent) -> Outcome:
@@ -225,21 +229,38 @@ class LineChannel:
             loading = asyncio.ensure_future(self.show_loading(event.source.user_id))
         inquiry_id = None
         try:
-            answer = await self.runtime.ask(question, AUDIENCE, CHANNEL, user_id_of(event.source), event_key=event_key)
+            # The profile language only matters when the text does not tell ("👍", "ok", "123").
+            hint = await self.user_language(event) if is_ambiguous(question) else None
+            answer = await self.runtime.ask(question, AUDIENCE, CHANNEL, user_id_of(event.source), event_key=event_key,
+                                            language_hint=hint)
             inquiry_id = answer.inquiry_id
-            reply = render.answer_messages(answer, quote_token)
+            reply = render.answer_messages(answer, quote_token, self.easy_japanese)
         except Exception:  # a bug or a broken index must not leave the citizen without a word
             log.exception("LINE answer failed")
-            reply = render.text_messages(messages.ERROR, quote_token)
+            reply = render.text_messages(messages.say("ERROR", await self.user_language(event), self.easy_japanese),
+                                         quote_token)
         if loading is not None:
             # The indicator stops when a message arrives: make sure it was started before our reply.
             await asyncio.wait([loading], timeout=LOADING_WAIT_SECONDS)
         return reply, inquiry_id
 
+    async def user_language(self, event) -> str:
+        """The language the user set in LINE (``und`` if unknown); 1:1 chats only."""
+        if not isinstance(event.source, UserSource):
+            return "und"
+        return await self.profile_languages.of(event.source.user_id)
+
+    async def fixed_text(self, event, name: str, language: str | None = None, **fields) -> Composed:
+        """One fixed text of channels/line/messages.py, in ``language`` or else the user's profile language."""
+        language = language or await self.user_language(event)
+        return render.text_messages(messages.say(name, language, self.easy_japanese, **fields)), None
+
     async def welcome(self, event: FollowEvent) -> Composed:
         topics = await self.runtime.topics(AUDIENCE)
-        text = messages.WELCOME.format(
-            topics=messages.WELCOME_TOPICS.format(topics="、".join(topics)) if topics else "")
+        language = await self.user_language(event)
+        separator = "、" if language in ("ja", "und", "zh-Hans", "zh-Hant") else ", "
+        text = messages.say("WELCOME", language, self.easy_japanese, topics=messages.say(
+            "WELCOME_TOPICS", language, self.easy_japanese, topics=separator.join(topics)) if topics else "")
         return render.text_messages(text) + await preferences.welcome_choice(self.runtime), None
 
     async def on_postback(self, event: PostbackEvent, event_key: str | None = None) -> Composed:
@@ -249,7 +270,11 @@ class LineChannel:
             return await self.answer(event, data["q"], event_key=event_key)
         if action == render.FEEDBACK and data.get("v") in FEEDBACK_VALUES and isinstance(data.get("i"), int):
             outcome = await self.runtime.set_feedback(data["i"], data["v"], user_id_of(event.source))
-            return render.text_messages(feedback_reply(outcome, data["v"], messages)), None
+            # The language of the question rated (carried by the button), else the profile's.
+            language = data.get("l") if data.get("l") in messages.CATALOGUE["RESOLVED"] else \
+                await self.user_language(event)
+            return render.text_messages(
+                feedback_reply(outcome, data["v"], messages, language, self.easy_japanese)), None
         log.info("LINE postback with unknown data ignored")
         return None, None
 
@@ -317,10 +342,6 @@ class LineChannel:
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             log.info("LINE push failed (%s); retrying", _describe(exc))
             return Outcome.retry(f"push {type(exc).__name__}")
-
-
-async def _fixed(text: str) -> Composed:
-    return render.text_messages(text), None
 
 
 def key_of(event) -> str:

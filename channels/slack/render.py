@@ -44,18 +44,21 @@ def source_mrkdwn(source: Source) -> str:
 
 
 def answer_blocks(answer: Answer) -> list[dict]:
+    def say(name, **fields):  # labels in the question's language
+        return messages.say(name, answer.language, **fields)
+
     blocks: list[dict] = [{"type": "section", "text": {"type": "mrkdwn", "text": cut(escape(answer.text), SECTION_LIMIT)}}]
-    context = [f"{messages.SOURCES_LABEL}: {source_mrkdwn(s)}" for s in answer.sources]
+    context = [f"{say('SOURCES_LABEL')}: {source_mrkdwn(s)}" for s in answer.sources]
     if answer.contact is not None and not answer.abstained:
-        context.append(f"{messages.CONTACT_LABEL}: {escape(answer.contact.text())}")
+        context.append(f"{say('CONTACT_LABEL')}: {escape(answer.contact.text())}")
     if answer.kind in ("answer", "abstain"):
-        context.append(messages.CONFIDENCE.format(confidence=answer.confidence))
+        context.append(say("CONFIDENCE", confidence=answer.confidence))
     if context:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": cut(t, SECTION_LIMIT)}
                                                        for t in context[:CONTEXT_ELEMENTS_LIMIT]]})
     related = [r for r in answer.related if r.question.strip()]
     if related:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": messages.RELATED_LABEL}]})
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": say("RELATED_LABEL")}]})
         blocks.append({"type": "actions", "block_id": RELATED_BLOCK, "elements": [
             {"type": "button", "action_id": f"{RELATED_PREFIX}{i}",
              "text": {"type": "plain_text", "text": cut(r.question, BUTTON_TEXT_LIMIT)},
@@ -63,12 +66,12 @@ def answer_blocks(answer: Answer) -> list[dict]:
             for i, r in enumerate(related)]})
     if answer.inquiry_id is not None and answer.kind not in ("empty", "too_long"):
         value = str(answer.inquiry_id)
-        blocks.append({"type": "context", "elements": [{"type": "plain_text", "text": messages.FEEDBACK_LABEL}]})
+        blocks.append({"type": "context", "elements": [{"type": "plain_text", "text": say("FEEDBACK_LABEL")}]})
         blocks.append({"type": "actions", "block_id": FEEDBACK_BLOCK, "elements": [
             {"type": "button", "action_id": FEEDBACK_UP, "style": "primary", "value": value,
-             "text": {"type": "plain_text", "text": messages.RESOLVED}},
+             "text": {"type": "plain_text", "text": say("RESOLVED")}},
             {"type": "button", "action_id": FEEDBACK_DOWN, "value": value,
-             "text": {"type": "plain_text", "text": messages.UNRESOLVED}},
+             "text": {"type": "plain_text", "text": say("UNRESOLVED")}},
         ]})
     return blocks
 

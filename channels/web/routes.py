@@ -56,9 +56,11 @@ class ApiError(Exception):
                             status_code=self.status, headers=headers)
 
 
-def answer_payload(answer: Answer) -> dict:
-    """The Answer dict every channel shares, plus the display strings the page shows."""
+def answer_payload(answer: Answer, easy_japanese: bool = False) -> dict:
+    """The Answer dict every channel shares, plus the display strings the page shows (``ui``: labels
+    and buttons in the question's language)."""
     data = answer.to_dict()
+    data["ui"] = messages.answer_strings(answer.language, easy_japanese)
     for item, source in zip(data["sources"], answer.sources):
         item["label"] = source.label()
     if answer.contact is not None and data.get("contact") is not None:
@@ -111,7 +113,7 @@ class WebChat:
                 raise ApiError(504, "timeout", retry_after=late.retry_after) from None
         except ApiError as error:
             return error.response()
-        response = JSONResponse(answer_payload(answer))
+        response = JSONResponse(answer_payload(answer, self.runtime.settings.easy_japanese))
         self._set_cookie(request, response, uid)
         return response
 

@@ -6,6 +6,12 @@ The ``ID`` column is kept as the entry id. A file that cannot be read (encoding,
 quoting, no header) is an error; a bad row (empty question or answer, duplicate ID) is
 reported with its line number and skipped, so one bad row does not hold back a city's
 whole FAQ (``import --strict`` makes row problems fatal).
+
+Translations (see knowledge/README.md): columns ``問い合わせ文_<lang>`` / ``応答文_<lang>`` (also
+``質問_``/``回答_``/``question_``/``answer_``) with a BCP-47 code such as ``en`` or ``zh-Hans``, in the
+table itself or in a sidecar ``<stem>.translations.csv`` (``ID`` plus those columns) beside it, so
+that a city's open-data CSV stays as published. An ``やさしい日本語`` (``easy_japanese``) column marks
+entries written in easy Japanese.
 """
 from __future__ import annotations
 
@@ -34,7 +40,15 @@ COLUMN_ALIASES = {
     "review_by": ("見直し期限", "レビュー期限", "次回見直し日", "reviewby", "review_by"),
     "audience": ("対象", "公開対象", "audience"),
     "alternates": ("別の聞き方", "類似質問", "言い換え", "alternates"),
+    "easy_japanese": ("やさしい日本語", "easyjapanese", "easy_japanese"),
 }
+# Translation columns: '問い合わせ文_en', '応答文_zh-Hans', 'answer_pt', ...
+_TRANSLATION_COLUMN = re.compile(
+    r"^(?P<part>問い合わせ文|問合せ文|質問|question|応答文|回答|answer)\s*[_\-]\s*(?P<lang>[A-Za-z]{2,3}(?:-[A-Za-z]{2,4})?)$",
+    re.IGNORECASE)
+_QUESTION_PARTS = {"問い合わせ文", "問合せ文", "質問", "question"}
+TRANSLATIONS_SUFFIX = ".translations"
+_TRUE_WORDS = {"1", "yes", "true", "○", "〇", "はい", "やさしい日本語", "y"}
 _HEADER_NOISE = re.compile(r"[\s_\-・()（）\[\]［］【】「」:：]")
 
 
@@ -56,6 +70,55 @@ def map_columns(header: list) -> dict[str, int]:
     return columns
 
 
+def translation_columns(header: list) -> dict[str, tuple[int | None, int | None]]:
+    """Language → (question column, answer column) of the translation columns of a header row."""
+    from indexing.language import normalize_language_tag
+
+    found: dict[str, list] = {}
+    for index, value in enumerate(header):
+        match = _TRANSLATION_COLUMN.match(unicodedata.normalize("NFKC", str(value or "")).strip())
+        if not match:
+            continue
+        language = normalize_language_tag(match.group("lang"))
+        if language in ("und", "ja"):
+            continue
+        slot = 0 if match.group("part").lower() in _QUESTION_PARTS else 1
+        found.setdefault(language, [None, None])[slot] = index
+    return {language: (q, a) for language, (q, a) in found.items()}
+
+
+def is_translations_sidecar(path: Path) -> bool:
+    return Path(path).stem.endswith(TRANSLATIONS_SUFFIX)
+
+
+def _row_translations(row: list, columns: dict[str, tuple[int | None, int | None]]) -> tuple:
+    result = []
+    for language, (q, a) in sorted(columns.items()):
+        question = str(row[q]).strip() if q is not None and q < len(row) else ""
+        answer = str(row[a]).strip() if a is not None and a < len(row) else ""
+        if answer:  # a translated answer is what the resident reads; the question alone is not enough
+            result.append((language, question, answer))
+    return tuple(result)
+
+
+def _sidecar_translations(path: Path) -> dict[str, tuple]:
+    """ID → translations from ``<stem>.translations.csv`` beside ``path`` (empty if there is none)."""
+    sidecar = Path(path).with_name(Path(path).stem + TRANSLATIONS_SUFFIX + ".csv")
+    if not sidecar.exists():
+        return {}
+    text = decode_table_bytes(sidecar.read_bytes(), sidecar)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows:
+        return {}
+    header, *body = rows
+    columns = translation_columns(header)
+    id_column = map_columns(header).get("id")
+    if id_column is None or not columns:
+        raise KnowledgeFileError(sidecar, 1, "ID 列と翻訳列（例: 問い合わせ文_en, 応答文_en）が必要です")
+    return {row[id_column].strip(): _row_translations(row, columns) for row in body
+            if len(row) > id_column and row[id_column].strip()}
+
+
 def decode_table_bytes(raw: bytes, path: Path) -> str:
     """UTF-8 (with or without BOM) first, then CP932 (a superset of Shift_JIS)."""
     for encoding in ("utf-8-sig", "cp932"):
@@ -73,6 +136,8 @@ def decode_table_bytes(raw: bytes, path: Path) -> str:
 
 
 def load_faq_csv(path: Path, metadata: SourceMetadata) -> LoadedFile:
+    if is_translations_sidecar(path):
+        return LoadedFile([])  # read together with the table it translates
     text = decode_table_bytes(Path(path).read_bytes(), path)
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
@@ -143,6 +208,8 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
     problems: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
     stem = Path(path).stem
+    translated = translation_columns(rows[header_at][1])
+    sidecar = _sidecar_translations(path)
     for line, row in rows[header_at + 1:]:
         if not any(str(v).strip() for v in row):
             continue
@@ -174,6 +241,8 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
             category=category, department=cell(row, "department") or metadata.department,
             updated=cell(row, "updated") or metadata.updated, review_by=cell(row, "review_by") or metadata.review_by,
             alternates=alternates, line=line,
+            translations=_row_translations(row, translated) or sidecar.get(entry_id, ()),
+            easy_japanese=cell(row, "easy_japanese").lower() in _TRUE_WORDS,
         ))
     if not entries and problems:
         (line, message), *rest = problems

@@ -1,7 +1,13 @@
 """Procedure guides in Markdown, split into one entry per ``##`` section.
 
 Optional front matter between ``---`` lines holds ``key: value`` pairs
-(title, audience, department, category, updated, review_by, url).
+(title, audience, department, category, updated, review_by, url, easy_japanese).
+
+Translations (see knowledge/README.md) are files beside the guide, named ``<stem>.<lang>.md``
+(``resident-certificate.en.md``) or carrying ``lang: en`` and ``translation_of: <file>.md`` in
+their front matter. Their ``##`` sections translate the original's in order; a heading may name
+the original section explicitly with a ``{#原文の見出し}`` suffix. They are read with the guide they
+translate and never become entries of their own.
 """
 from __future__ import annotations
 
@@ -9,11 +15,13 @@ import re
 from pathlib import Path
 
 from indexing.entries import Entry
-from indexing.loaders.errors import KnowledgeFileError
+from indexing.loaders.errors import KnowledgeFileError, LoadedFile
 from indexing.loaders.packing import pack_pieces
 from indexing.loaders.source_metadata import SourceMetadata
 
-_FRONT_MATTER_KEYS = {"title", "audience", "department", "category", "updated", "review_by", "url"}
+_FRONT_MATTER_KEYS = {"title", "audience", "department", "category", "updated", "review_by", "url",
+                      "lang", "translation_of", "easy_japanese"}
+_EXPLICIT_SECTION = re.compile(r"\s*\{#(.+?)\}\s*$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 # Long sections are split further at ### headings or paragraphs near this size.
 MAX_SECTION_CHARS = 1200
@@ -39,13 +47,75 @@ def parse_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
     raise KnowledgeFileError(path, 1, "front matter が '---' で閉じられていません")
 
 
-def load_markdown_guide(path: Path, metadata: SourceMetadata) -> list[Entry]:
+def _read(path: Path) -> tuple[dict, str, int]:
     try:
         text = Path(path).read_text(encoding="utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
         raise KnowledgeFileError(path, None, "UTF-8 で読めません") from exc
-    front, body, offset = parse_front_matter(text, path)
-    meta = metadata.merged(**{k: v for k, v in front.items() if k != "audience"})
+    return parse_front_matter(text, path)
+
+
+def _language_suffix(path: Path) -> str:
+    """'en' for 'guide.en.md', '' for 'guide.md' (only codes we recognise count)."""
+    from indexing.language import RECOGNISED, normalize_language_tag
+
+    parts = Path(path).name.split(".")
+    if len(parts) < 3:
+        return ""
+    code = normalize_language_tag(parts[-2])
+    return code if code in RECOGNISED and code != "ja" else ""
+
+
+def _translations_of(path: Path) -> list[tuple[str, str, list[tuple[str, str, int]]]]:
+    """(language, title, sections) of every translation of the guide at ``path``."""
+    from indexing.language import normalize_language_tag
+
+    path = Path(path)
+    found = []
+    for candidate in sorted(path.parent.glob("*.md")):
+        if candidate == path:
+            continue
+        suffix = _language_suffix(candidate)
+        named = suffix and candidate.name.split(".")[0] == path.stem
+        if not named and "translation_of" not in candidate.read_text(encoding="utf-8-sig")[:2000]:
+            continue
+        front, body, offset = _read(candidate)
+        if not named and Path(front.get("translation_of", "")).name != path.name:
+            continue
+        language = normalize_language_tag(front.get("lang")) if front.get("lang") else suffix
+        if not language or language in ("und", "ja"):
+            raise KnowledgeFileError(candidate, 1, "翻訳の言語が分かりません (lang: en のように書いてください)")
+        title, sections = _split_sections(body, offset)
+        found.append((language, front.get("title") or title, sections))
+    return found
+
+
+def _attach_translations(entries: list[Entry], path: Path) -> list[Entry]:
+    """Entries with the translated title and body of their section, where a translation has it."""
+    translations = _translations_of(path)
+    if not translations:
+        return entries
+    first_parts = [e for e in entries if not re.search(r" \(\d+\)$", e.section)]
+    attached: dict[str, list] = {e.id: [] for e in entries}
+    for language, title, sections in translations:
+        sections = [(h, _clean_markdown(c), n) for h, c, n in sections if _clean_markdown(c)]
+        for position, (heading, content, _) in enumerate(sections):
+            explicit = _EXPLICIT_SECTION.search(heading)
+            if explicit:
+                target = next((e for e in first_parts if (e.section or "概要") == explicit.group(1)), None)
+            else:
+                target = first_parts[position] if position < len(first_parts) else None
+            if target is not None:
+                shown = _EXPLICIT_SECTION.sub("", heading) or title
+                attached[target.id].append((language, f"{title} {shown}".strip(), content))
+    return [e.with_changes(translations=tuple(attached[e.id])) if attached[e.id] else e for e in entries]
+
+
+def load_markdown_guide(path: Path, metadata: SourceMetadata) -> list[Entry]:
+    front, body, offset = _read(path)
+    if front.get("translation_of") or _language_suffix(path):
+        return LoadedFile([])  # a translation: read with the guide it translates
+    meta = metadata.merged(**{k: v for k, v in front.items() if k not in ("audience", "lang", "translation_of", "easy_japanese")})
     try:
         audience = meta.audience_or(front.get("audience", ""), "citizen")
     except ValueError as exc:
@@ -71,7 +141,9 @@ def load_markdown_guide(path: Path, metadata: SourceMetadata) -> list[Entry]:
             ))
     if not entries:
         raise KnowledgeFileError(path, None, "本文がありません")
-    return entries
+    if front.get("easy_japanese", "").lower() in ("1", "yes", "true", "はい"):
+        entries = [e.with_changes(easy_japanese=True) for e in entries]
+    return _attach_translations(entries, path)
 
 
 def _split_sections(body: str, offset: int) -> tuple[str, list[tuple[str, str, int]]]:

@@ -23,6 +23,19 @@ def test_search_json_single_query(capsys, data_dir):
                                  "title": "粗大ごみはどうやって出せばいいですか？"}
     scores = [h["score"] for h in result["hits"]]
     assert scores == sorted(scores, reverse=True)
+    assert result["language"] == "ja"
+
+
+def test_search_and_ask_json_report_the_question_language(capsys, data_dir, tmp_path):
+    _, out, _ = run(capsys, "--data-dir", data_dir, "search", "How do I put out large garbage?", "--json")
+    assert json.loads(out)["language"] == "en"
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"id": 1, "text": "大型垃圾怎么扔？"}\n{"id": 2, "text": "粗大ごみ"}\n', encoding="utf-8")
+    _, out, _ = run(capsys, "--data-dir", data_dir, "search", "--batch", batch, "--top", "1")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["language"] for line in lines] == ["zh-Hans", "ja"] and all(line["hits"] for line in lines)
+    _, out, _ = run(capsys, "--data-dir", data_dir, "ask", "Onde posso jogar o lixo grande?", "--json", "--no-log")
+    assert json.loads(out)["language"] == "pt"
 
 
 def test_search_batch_keeps_ids_and_order(capsys, data_dir, tmp_path):

@@ -1,5 +1,5 @@
 """A fake LINE Messaging API: reply, push and multicast (with X-Line-Retry-Key semantics),
-loading indicator, the month's message quota and its consumption.
+loading indicator, the month's message quota and its consumption, profiles.
 
 Point the real SDK at it with ``LINE_API_BASE_URL=fake.url``. Knobs for failure paths:
 ``reject_reply_tokens`` (a reply with one of these tokens gets 400 "Invalid reply token",
@@ -31,6 +31,7 @@ MULTICAST = "/v2/bot/message/multicast"
 QUOTA = "/v2/bot/message/quota"
 CONSUMPTION = "/v2/bot/message/quota/consumption"
 MULTICAST_LIMIT = 500
+PROFILE = "/v2/bot/profile/"
 
 
 class FakeLineApi(FakeServer):
@@ -51,6 +52,8 @@ class FakeLineApi(FakeServer):
         self._multicast_calls = 0
         self._hold_call: int | None = None
         self._released: asyncio.Event | None = None
+        # user id → the language set in the LINE app; users not listed get 404 (not a friend).
+        self.profile_languages: dict[str, str | None] = {}
 
     def routes(self, app: web.Application):
         app.router.add_post(REPLY, self.reply)
@@ -59,6 +62,7 @@ class FakeLineApi(FakeServer):
         app.router.add_post(MULTICAST, self.multicast)
         app.router.add_get(QUOTA, self.quota)
         app.router.add_get(CONSUMPTION, self.consumption)
+        app.router.add_get(PROFILE + "{user_id}", self.profile)
 
     def _authorized(self, request: web.Request) -> bool:
         return request.headers.get("Authorization") == f"Bearer {self.access_token}"
@@ -151,6 +155,18 @@ class FakeLineApi(FakeServer):
 
     def multicasts(self) -> list:
         return self.requests(MULTICAST)
+
+    async def profile(self, request: web.Request) -> web.Response:
+        await self.record(request)
+        if not self._authorized(request):
+            return web.json_response({"message": "Authentication failed"}, status=401)
+        user_id = request.match_info["user_id"]
+        if user_id not in self.profile_languages:
+            return web.json_response({"message": "Not found"}, status=404)
+        body = {"displayName": "テスト", "userId": user_id}
+        if self.profile_languages[user_id]:
+            body["language"] = self.profile_languages[user_id]
+        return web.json_response(body)
 
     # --- what the bot sent ----------------------------------------------------------------------
     def replies(self, reply_token: str | None = None) -> list:

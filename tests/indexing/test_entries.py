@@ -43,3 +43,14 @@ def test_field_lists_derive_from_the_dataclass():
     assert ENTRY_COLUMN_TYPES["page"] is int and ENTRY_COLUMN_TYPES["line"] is int
     assert ENTRY_COLUMN_TYPES["alternates"] is str and ENTRY_COLUMN_TYPES["title"] is str
     assert list(ENTRY_COLUMNS)[:len(ENTRY_FIELDS)] == list(ENTRY_FIELDS)
+
+
+def test_translations_survive_the_store(data_dir):
+    from indexing.store import KnowledgeStore
+
+    entry = Entry(id="x", kind="faq", title="ごみの日は？", body="月曜です。",
+                  translations=(("en", "When is garbage day?", "On Mondays."),), easy_japanese=True)
+    assert Entry.from_dict(entry.to_dict()) == entry
+    stored = KnowledgeStore(data_dir).get("101")  # the fixture's city-faq.translations.csv
+    assert stored.translation("en")[1].startswith("Apply in advance") and stored.translation("zh-Hans")
+    assert stored.translation("ko") is None and not stored.easy_japanese

@@ -57,16 +57,25 @@
     return item;
   }
 
+  // Labels in the question's language, sent with each answer ("ui"); the page's own otherwise.
+  function textsFor(answer) {
+    var texts = {};
+    Object.keys(T).forEach(function (key) { texts[key] = T[key]; });
+    Object.keys(answer.ui || {}).forEach(function (key) { texts[key] = answer.ui[key]; });
+    return texts;
+  }
+
   function isWebLink(url) { return /^https?:\/\//i.test(url || ""); }
 
   function renderSources(item, answer) {
+    var L = textsFor(answer);
     (answer.sources || []).forEach(function (source) {
       var line = el("p", { "class": "meta source" });
-      line.appendChild(el("strong", null, T.source + ":"));
+      line.appendChild(el("strong", null, L.source + ":"));
       var label = source.label || source.title;
       if (isWebLink(source.url)) {
         var link = el("a", { href: source.url, target: "_blank", rel: "noopener noreferrer" }, label);
-        link.appendChild(el("span", { "class": "visually-hidden" }, T.opens_new_window));
+        link.appendChild(el("span", { "class": "visually-hidden" }, L.opens_new_window));
         line.appendChild(link);
       } else {
         line.appendChild(document.createTextNode(label));
@@ -76,20 +85,22 @@
   }
 
   function renderContact(item, answer) {
+    var L = textsFor(answer);
     // An abstention already names whom to contact in its text.
     if (!answer.contact || !answer.contact.text || answer.abstained) { return; }
     var line = el("p", { "class": "meta contact" });
-    line.appendChild(el("strong", null, T.contact + ":"));
+    line.appendChild(el("strong", null, L.contact + ":"));
     line.appendChild(document.createTextNode(answer.contact.text));
     item.appendChild(line);
   }
 
   function renderRelated(item, answer) {
+    var L = textsFor(answer);
     var related = (answer.related || []).filter(function (r) { return r.question; });
     if (!related.length) { return; }
     var id = "related-" + counter;
     var group = el("div", { "class": "related", role: "group", "aria-labelledby": id });
-    group.appendChild(el("span", { "class": "group-label", id: id }, T.related));
+    group.appendChild(el("span", { "class": "group-label", id: id }, L.related));
     var row = el("div", { "class": "button-row" });
     related.forEach(function (r) {
       var button = el("button", { type: "button", "class": "related-question" }, r.question);
@@ -101,17 +112,18 @@
   }
 
   function renderFeedback(item, answer) {
+    var L = textsFor(answer);
     if (answer.inquiry_id === null || answer.inquiry_id === undefined) { return; }
     if (answer.kind === "empty" || answer.kind === "too_long") { return; }
     var id = "feedback-" + counter;
     var group = el("div", { "class": "feedback", role: "group", "aria-labelledby": id });
-    group.appendChild(el("span", { "class": "group-label", id: id }, T.feedback_question));
+    group.appendChild(el("span", { "class": "group-label", id: id }, L.feedback_question));
     var row = el("div", { "class": "button-row" });
-    var yes = el("button", { type: "button", "class": "primary", "data-feedback": "resolved" }, T.resolved);
-    var no = el("button", { type: "button", "data-feedback": "unresolved" }, T.unresolved);
+    var yes = el("button", { type: "button", "class": "primary", "data-feedback": "resolved" }, L.resolved);
+    var no = el("button", { type: "button", "data-feedback": "unresolved" }, L.unresolved);
     [yes, no].forEach(function (button) {
       button.addEventListener("click", function () {
-        sendFeedback(group, answer.inquiry_id, button.getAttribute("data-feedback"));
+        sendFeedback(group, answer.inquiry_id, button.getAttribute("data-feedback"), L);
       });
       row.appendChild(button);
     });
@@ -119,29 +131,29 @@
     item.appendChild(group);
   }
 
-  function sendFeedback(group, inquiryId, feedback) {
+  function sendFeedback(group, inquiryId, feedback, L) {
     var buttons = group.querySelectorAll("button");
     buttons.forEach(function (b) { b.disabled = true; });
     postJSON("/api/feedback", { inquiry_id: inquiryId, feedback: feedback }).then(function () {
-      var thanks = feedback === "resolved" ? T.thanks_resolved : T.thanks_unresolved;
+      var thanks = feedback === "resolved" ? L.thanks_resolved : L.thanks_unresolved;
       while (group.firstChild) { group.removeChild(group.firstChild); }
       group.removeAttribute("aria-labelledby");
       group.appendChild(el("p", { "class": "meta thanks" }, thanks));
       announce(thanks);
-      if (feedback === "unresolved") { addCommentForm(group, inquiryId); }
+      if (feedback === "unresolved") { addCommentForm(group, inquiryId, L); }
     }).catch(function () {
       buttons.forEach(function (b) { b.disabled = false; });
-      announce(T.feedback_error);
+      announce(L.feedback_error);
     });
   }
 
-  function addCommentForm(group, inquiryId) {
+  function addCommentForm(group, inquiryId, L) {
     var id = "comment-" + inquiryId;
     var box = el("form", { "class": "comment", action: "#" });
-    box.appendChild(el("label", { "for": id }, T.comment_label));
+    box.appendChild(el("label", { "for": id }, L.comment_label));
     var area = el("textarea", { id: id, rows: "2", maxlength: "1000" });
     box.appendChild(area);
-    var submit = el("button", { type: "submit" }, T.comment_send);
+    var submit = el("button", { type: "submit" }, L.comment_send);
     box.appendChild(submit);
     box.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -151,11 +163,11 @@
       postJSON("/api/feedback", { inquiry_id: inquiryId, feedback: "unresolved", comment: comment })
         .then(function () {
           group.removeChild(box);
-          group.appendChild(el("p", { "class": "meta thanks" }, T.comment_thanks));
-          announce(T.comment_thanks);
+          group.appendChild(el("p", { "class": "meta thanks" }, L.comment_thanks));
+          announce(L.comment_thanks);
           input.focus();
         })
-        .catch(function () { submit.disabled = false; announce(T.feedback_error); });
+        .catch(function () { submit.disabled = false; announce(L.feedback_error); });
     });
     group.appendChild(box);
   }
@@ -163,6 +175,7 @@
   function renderAnswer(answer) {
     counter += 1;
     var item = addBotText(answer.answer, answer.abstained ? "abstained" : "answered");
+    if (answer.answer_language && answer.answer_language !== "ja") { item.setAttribute("lang", answer.answer_language); }
     item.setAttribute("data-inquiry-id", answer.inquiry_id === null ? "" : String(answer.inquiry_id));
     renderSources(item, answer);
     renderContact(item, answer);

@@ -77,3 +77,59 @@ def test_low_confidence_abstains_with_the_closest_entries_department():
                             departments=DEPARTMENTS)
     assert result.abstained and result.kind == "abstain"
     assert "ごみ減量推進課" in result.text and "000-123-4171" in result.text
+
+
+# --- answers in the resident's language ------------------------------------------------------------
+
+def faq(translations=(), easy=False, entry_id="101", body="粗大ごみは事前に申し込んでください。") -> Entry:
+    return Entry(id=entry_id, kind="faq", title="粗大ごみの出し方は？", body=body, audience="citizen",
+                 department="ごみ減量推進課", translations=translations, easy_japanese=easy)
+
+
+def answer_in(language, *entries, confidence=0.9, easy_japanese=False, scores=(0.9, 0.85, 0.8)):
+    hits = [Hit(entry=e, score=s) for e, s in zip(entries, scores)]
+    return compose_answer("question", hits, confidence=confidence, threshold=0.5, audience="citizen",
+                          departments=DEPARTMENTS, language=language, easy_japanese=easy_japanese)
+
+
+def test_an_entry_translated_into_the_question_language_answers_in_it():
+    result = answer_in("en", faq(translations=(("en", "How do I put out large garbage?", "Apply in advance."),)))
+    assert result.text == "Apply in advance." and result.answer_language == "en"
+
+
+def test_without_a_translation_the_japanese_answer_follows_a_note_with_the_contact():
+    result = answer_in("en", faq(translations=(("zh-Hans", "大型垃圾怎么扔？", "请提前申请。"),)))
+    note, japanese = result.text.split("\n\n", 1)
+    assert japanese == "粗大ごみは事前に申し込んでください。" and result.answer_language == "ja"
+    assert "only in Japanese" in note and "ごみ減量推進課 (phone 000-123-4171)" in note
+    chinese = answer_in("zh-Hans", faq()).text
+    assert chinese.startswith("关于这个问题") and "ごみ減量推進課 (电话 000-123-4171)" in chinese
+
+
+def test_japanese_questions_get_no_note_and_languages_without_texts_get_japanese():
+    assert answer_in("ja", faq()).text == "粗大ごみは事前に申し込んでください。"
+    assert answer_in("es", faq()).text == "粗大ごみは事前に申し込んでください。"
+
+
+def test_declines_speak_the_question_language():
+    result = answer_in("ko", faq(), confidence=0.1)
+    assert result.abstained and result.text.startswith(messages.say("ABSTAIN", "ko"))
+    assert "ごみ減量推進課 (전화 000-123-4171)에 문의해 주십시오." in result.text
+    assert answer_in("ja", faq(), confidence=0.1).text.startswith(messages.ABSTAIN)  # Japanese as it always was
+
+
+def test_easy_japanese_prefers_an_entry_written_in_it_and_says_fixed_texts_with_readings():
+    plain, easy = faq(), faq(entry_id="102", easy=True, body="そだいごみは まえに もうしこんで ください。")
+    assert answer_in("ja", plain, easy, easy_japanese=True).sources[0].id == "102"
+    assert answer_in("ja", plain, easy, easy_japanese=False).sources[0].id == "101"
+    far = answer_in("ja", plain, easy, easy_japanese=True, scores=(0.9, 0.5))
+    assert far.sources[0].id == "101"  # a much weaker easy entry does not win
+    declined = answer_in("ja", plain, confidence=0.1, easy_japanese=True)
+    assert "質問(しつもん)" in declined.text
+
+
+def test_every_catalogue_text_exists_in_every_supported_language():
+    from indexing.language import SUPPORTED
+    for name, texts in messages.CATALOGUE.items():
+        for language in SUPPORTED:
+            assert texts.get(language) is not None, (name, language)

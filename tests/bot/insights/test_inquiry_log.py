@@ -254,6 +254,14 @@ def test_an_older_log_table_is_upgraded(tmp_path):
     log.record(make_answer("新しい行"), channel="web")
     assert [r["question"] for r in rows(tmp_path)] == ["古い行", "新しい行"]
     assert rows(tmp_path)[1]["record_key"]
+    # Every question before languages were told apart was Japanese.
+    assert [r["language"] for r in rows(tmp_path)] == ["ja", "ja"]
+
+
+def test_the_question_language_is_logged(log):
+    row = log.get(log.record(make_answer("How do I put out large garbage?", language="en"), channel="line"))
+    assert row["language"] == "en"
+    assert log.get(log.record(make_answer(), channel="web"))["language"] == "ja"
 
 
 # --- one row per channel event ----------------------------------------------------------------

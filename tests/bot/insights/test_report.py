@@ -186,6 +186,26 @@ def test_json_has_the_keys_other_tools_read(report, month):
     assert data["minutes_saved"] == report.minutes_saved
 
 
+def test_inquiries_by_language_in_json_csv_and_html(tmp_path):
+    log = InquiryLog(tmp_path, user_key_secret="s")
+    asked = [("粗大ごみの出し方は？", "ja", False), ("How do I put out large garbage?", "en", False),
+             ("Where is the tax office?", "en", True), ("大型垃圾怎么扔？", "zh-Hans", False)]
+    for question, language, abstained in asked:
+        log.record(Answer(question=question, text="…", abstained=abstained, confidence=0.5, audience="citizen",
+                          kind="abstain" if abstained else "answer", language=language),
+                   channel="line", asked_at="2026-10-05T10:00:00+09:00")
+    log.close()
+    report = build_report(tmp_path, "2026-10-01", "2026-10-31", config=load_ledger_config(environ={}))
+    assert json.loads(render_json(report))["by_language"] == {"en": 2, "ja": 1, "zh-Hans": 1}
+    english = next(item for item in report.languages if item["language"] == "en")
+    assert (english["answered"], english["abstained"]) == (1, 1)
+    table = list(csv.DictReader(io.StringIO(render_csv(report))))
+    assert {r["key"]: int(r["value"]) for r in table
+            if r["section"] == "by_language" and r["metric"] == "total"} == report.by_language
+    html = render_html(report)
+    assert "質問の言語" in html and "英語（en）" in html
+
+
 def test_csv_carries_the_same_numbers(report):
     table = list(csv.DictReader(io.StringIO(render_csv(report))))
     summary = {r["metric"]: r["value"] for r in table if r["section"] == "summary"}

@@ -355,3 +355,18 @@ def test_without_history_scope_a_resumed_event_is_posted_again_with_the_same_ans
     posts = [p for p in slack_api.posts() if p.json.get("channel") == channel]
     assert len(posts) == 2 and posts[1].json["blocks"] == first.json["blocks"]  # the stored answer, not a new one
     assert len(inquiries(server, "record_key = ?", [f"event:slack:{event_id}"])) == 1
+
+
+def test_answer_labels_follow_the_question_language():
+    from bot.answering.answer import Answer, Source
+    from channels.slack import messages
+    from channels.slack.render import answer_blocks
+
+    def labels(language):
+        answer = Answer(question="q", text="t", abstained=False, confidence=0.8, audience="staff", inquiry_id=1,
+                        sources=(Source(id="x", title="規程", kind="guide"),), language=language)
+        return str(answer_blocks(answer))
+
+    assert "Did this answer solve your problem?" in labels("en") and "'Solved'" in labels("en")
+    assert messages.FEEDBACK_LABEL in labels("ja") and messages.SOURCES_LABEL in labels("ja")
+    assert messages.FEEDBACK_LABEL in labels("es")  # no texts in that language: Japanese

@@ -183,3 +183,38 @@ def test_chat_in_headless_chromium(browser, server):
     assert page.locator("#log .message.user").nth(1).inner_text().endswith(related_question)
     assert not errors, errors
     context.close()
+
+
+# --- residents who do not read Japanese --------------------------------------------------------
+def test_an_english_question_gets_an_english_answer_and_english_labels(client, server):
+    data = client.post("/api/ask", json={"question": "How do I put out large garbage?"}).json()
+    assert data["language"] == "en" and data["answer_language"] == "en"
+    assert data["answer"].startswith("Apply in advance online or by phone")  # the city's translation of 101
+    assert data["ui"]["resolved"] == "Solved" and data["ui"]["source"] == "Source"
+    assert row(server, data["inquiry_id"])["language"] == "en"
+    feedback = client.post("/api/feedback", json={"inquiry_id": data["inquiry_id"], "feedback": "resolved"})
+    assert feedback.status_code == 200
+
+
+def test_a_question_in_a_language_the_city_has_not_translated_gets_a_note_before_the_japanese(client):
+    data = client.post("/api/ask", json={"question": "Tôi cần mang gì khi nộp thông báo chuyển đến?"}).json()
+    assert data["language"] == "vi" and data["answer_language"] == "ja" and not data["abstained"]
+    note, japanese = data["answer"].split("\n\n", 1)
+    assert "chỉ có bằng tiếng Nhật" in note and "liên hệ" in note
+    assert "転出証明書" in japanese
+    assert data["ui"]["feedback_question"].startswith("Câu trả lời")
+
+
+def test_japanese_answers_keep_their_japanese_labels(client):
+    data = client.post("/api/ask", json={"question": "住民票の写しはコンビニで取れますか？"}).json()
+    assert data["language"] == "ja" and data["ui"]["resolved"] == "解決した"
+
+
+def test_every_answer_string_exists_in_every_supported_language():
+    from channels.web import messages
+    from indexing.language import SUPPORTED
+    for language in SUPPORTED:
+        strings = messages.answer_strings(language)
+        assert set(strings) == set(messages.ANSWER_KEYS) and all(strings.values())
+        if language != "ja":
+            assert strings != messages.answer_strings("ja"), language

@@ -134,3 +134,44 @@ def test_corpus_plans_follow_their_structure():
     tottori = load_knowledge_file(corpus / "tottori-admin-reform-plan-ict-items.txt", META).entries
     assert any(s == "管理番号 221040 ICTを活用した職員の早期帰宅勧奨" for s in {e.section for e in tottori})
     assert any("時間外勤務5原則" in e.body for e in tottori)  # NFKC-normalized text
+
+
+# --- translations (knowledge/README.md) ----------------------------------------------------------
+
+def test_faq_translation_columns_in_the_table(tmp_path):
+    text = ("ID,問い合わせ文,応答文,問い合わせ文_en,応答文_en,応答文_zh-Hans,やさしい日本語\n"
+            "1,ごみの日は？,月曜です。,When is garbage day?,On Mondays.,星期一。,\n"
+            "2,税は？,5月です。,,,,はい\n")
+    first, second = load_knowledge_file(write(tmp_path, "faq.csv", text.encode()), META).entries
+    assert first.translation("en") == ("When is garbage day?", "On Mondays.")
+    assert first.translation("zh-Hans") == ("", "星期一。") and first.translation("ko") is None
+    assert first.body == "月曜です。" and not first.easy_japanese
+    assert second.translations == () and second.easy_japanese
+
+
+def test_faq_translations_in_a_sidecar_file_leave_the_open_data_table_as_it_is(tmp_path):
+    write(tmp_path, "faq.csv", (HEADER + "A-7,ごみの日は？,月曜です。,ごみ\n").encode("cp932"))
+    sidecar = write(tmp_path, "faq.translations.csv",
+                    "ID,問い合わせ文_en,応答文_en\nA-7,When is garbage day?,On Mondays.\n".encode())
+    [entry] = load_knowledge_file(tmp_path / "faq.csv", META).entries
+    assert entry.translation("en") == ("When is garbage day?", "On Mondays.")
+    assert load_knowledge_file(sidecar, META).entries == []  # read with its table, no entries of its own
+
+
+def test_guide_translations_attach_to_their_sections(knowledge_dir):
+    entries = {e.id: e for e in load_knowledge_file(knowledge_dir / "guides" / "large-garbage.md", META).entries}
+    assert entries["large-garbage#料金"].translation("en") == (
+        "Large garbage: items and fees Fees",
+        "One large-garbage ticket costs 300 yen. The number of tickets needed depends on the item.")
+    assert entries["large-garbage#粗大ごみとは"].translation("en")[1].startswith("Furniture")
+    assert load_knowledge_file(knowledge_dir / "guides" / "large-garbage.en.md", META).entries == []
+
+
+def test_guide_translation_by_file_name_matches_sections_in_order(tmp_path):
+    write(tmp_path, "g.md", "# 案内\n\n## 受付\n窓口で受け付けます。\n\n## 料金\n無料です。\n".encode())
+    write(tmp_path, "g.pt.md", "# Guia\n\n## Atendimento\nNo balcão.\n\n## Taxa\nGrátis.\n".encode())
+    write(tmp_path, "g.easy.md", "---\ntitle: やさしい\neasy_japanese: yes\n---\n## 受付\nまどぐちです。\n".encode())
+    entries = load_knowledge_file(tmp_path / "g.md", META).entries
+    assert [e.translation("pt") for e in entries] == [("Guia Atendimento", "No balcão."), ("Guia Taxa", "Grátis.")]
+    easy = load_knowledge_file(tmp_path / "g.easy.md", META).entries
+    assert easy and all(e.easy_japanese for e in easy)  # 'easy' is no language code: a guide of its own
