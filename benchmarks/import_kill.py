@@ -74,7 +74,7 @@ def run_import(data_dir: Path, knowledge: Path, env) -> float:
 def state(data_dir: Path, embedder: str) -> tuple:
     """What a reader sees: knowledge version, active entries with content, and search hits."""
     from bot.answering.retrieval import Retriever
-    from indexing.store import KnowledgeStore
+    from indexing.storage.knowledge import KnowledgeStore
 
     store = KnowledgeStore(data_dir)
     active = tuple(sorted((r["id"], r["content_hash"], r["terms"])

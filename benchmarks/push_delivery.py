@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from fakes.line_api import MULTICAST, FakeLineApi  # noqa: E402
 from fakes.webhooks import LINE_TOKEN  # noqa: E402
 
-from bot.outreach.book import OutreachBook, now_utc  # noqa: E402
+from indexing.storage.outreach import OutreachBook, now_utc  # noqa: E402
 from bot.outreach.delivery import DeliveryEngine  # noqa: E402
 from channels.line.multicast import LineMulticastSender  # noqa: E402
 

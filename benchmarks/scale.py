@@ -41,7 +41,7 @@ def rss_mb() -> float:
 def synthesize(source_dir: Path, target: Path, size: int, embedder_name: str, dim: int, seed: int = 0) -> int:
     from indexing.entries import Entry
     from indexing.search_index import embedding_texts, save_indexes, text_hash
-    from indexing.store import KnowledgeChanges, KnowledgeStore
+    from indexing.storage.knowledge import KnowledgeChanges, KnowledgeStore
 
     rng = random.Random(seed)
     vectors_rng = np.random.default_rng(seed)

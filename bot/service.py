@@ -14,6 +14,7 @@ from bot.staff.staff_rules import answer_staff_rule_question, naming_rules_from_
 from indexing.entries import QUESTION_AUDIENCES, Audience
 from indexing.language import resolve_language
 from indexing.settings import Settings
+from indexing.storage import use_settings
 
 MAX_QUESTION_CHARS = 1000
 
@@ -31,6 +32,7 @@ class Bot:
     @classmethod
     def from_settings(cls, settings: Settings, log_inquiries: bool = True) -> "Bot":
         """The Bot of a data dir as configured; the server and the CLI build it the same way."""
+        use_settings(settings)  # SQLite in the data dir, or the PostgreSQL database configured
         inquiry_log = (InquiryLog(settings.data_dir, user_key_secret=settings.user_key_secret)
                        if log_inquiries else None)
         return cls(settings.data_dir, settings.embedder, inquiry_log=inquiry_log,

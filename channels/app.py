@@ -33,6 +33,7 @@ from starlette.routing import Mount, Route, Router
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from indexing.settings import Settings
+from indexing.storage import use_settings
 from channels import line as line_channel
 from channels import slack as slack_channel
 from channels.admin import admin_routes
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     if runtime is None:
         runtime = Runtime.build(settings or Settings.from_env())
     settings = runtime.settings
+    use_settings(settings)
     web = WebChat(runtime)
 
     async def healthz(request: Request) -> Response:

@@ -36,7 +36,7 @@ from indexing.japanese import JapaneseAnalyzer, SynonymTable
 from indexing.loaders import KNOWLEDGE_SUFFIXES, KnowledgeFileError, RowProblem, load_knowledge_file
 from indexing.loaders.source_metadata import SOURCES_FILE, SourceMetadata, metadata_for
 from indexing.search_index import INDEX_DIR, analyze_entry, embedding_texts, save_indexes, text_hash
-from indexing.store import KnowledgeChanges, KnowledgeStore, knowledge_write_lock
+from indexing.storage.knowledge import KnowledgeChanges, KnowledgeStore, knowledge_write_lock
 
 SYNONYMS_FILE = "synonyms.txt"
 DEPARTMENTS_FILE = "departments.toml"

@@ -149,14 +149,7 @@ def _vectors_for(store, embedder_name: str, rows: list[dict]) -> dict[str, np.nd
 
 def snapshot(store) -> tuple[int, list[dict]]:
     """The knowledge version and its active rows, read in one transaction (never a mix)."""
-    with store.lock:
-        store.db.execute("BEGIN")
-        try:
-            version = store.knowledge_version()
-            rows = store.index_rows()
-        finally:
-            store.db.execute("COMMIT")
-    return version, rows
+    return store.snapshot()
 
 
 def save_indexes(store, embedder_name: str, dim: int) -> int:
@@ -197,5 +190,11 @@ def load_indexes(store, embedder_name: str, dim: int) -> tuple[int, dict[str, Au
             if vectors is None:
                 vectors = _vectors_for(store, embedder_name, rows)
             index = build_audience_index(audience, rows, vectors, dim)
+            # This host's cache of the knowledge held in the database (another host, or an
+            # admin edit, changed it): the next process here loads it instead of rebuilding.
+            try:
+                save_dense_index(index, directory, version)
+            except OSError:
+                pass
         indexes[audience] = index
     return version, indexes

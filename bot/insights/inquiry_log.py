@@ -45,7 +45,6 @@ import json
 import logging
 import os
 import secrets
-import sqlite3
 import threading
 import uuid
 from datetime import datetime, timezone
@@ -53,7 +52,9 @@ from pathlib import Path
 
 from bot.answering.answer import Answer
 from bot.insights.masking import mask_personal_data
-from indexing.database import open_database
+from indexing.storage import DATABASE_ERRORS, is_busy
+from indexing.storage.inquiries import INQUIRY_COLUMNS, ROW_COLUMNS as _ROW_COLUMNS, InquiryTables
+from indexing.storage.inquiries import asked_at_bounds, read_inquiries  # noqa: F401  (report reads these)
 
 try:  # POSIX; on other systems the thread lock alone serialises the spool
     import fcntl
@@ -63,13 +64,6 @@ except ImportError:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 FEEDBACK_VALUES = ("resolved", "unresolved")
-INQUIRY_COLUMNS = {
-    "id": int, "asked_at": str, "channel": str, "audience": str, "user_key": str, "question": str,
-    "answer": str, "answer_kind": str, "abstained": int, "confidence": float, "entry_ids": str,
-    "category": str, "department": str, "latency_ms": float, "feedback": str, "feedback_comment": str,
-    "feedback_at": str, "escalated": int, "record_key": str, "language": str,
-}
-_ROW_COLUMNS = tuple(c for c in INQUIRY_COLUMNS if c != "id")
 SPOOL_FILE = Path("spool") / "inquiries.jsonl"
 _SPOOL_OPS = ("insert", "feedback", "escalate")
 DEFAULT_BUSY_TIMEOUT_MS = 500
@@ -121,57 +115,30 @@ class InquiryLog:
         self._secret: bytes | None = None
         self._lock = threading.RLock()
         self._spool = self.data_dir / SPOOL_FILE
-        self._db = None
+        self._tables: InquiryTables | None = None
         with self._lock, contextlib.suppress(Exception):
             self._database()  # connect early; a broken database is retried on the next write
 
     # --- connection ---------------------------------------------------------------------------
     @property
     def db(self):
-        """The sqlite-utils Database (connects on first use; raises if the database is unusable)."""
+        """The storage ``Database`` (connects on first use; raises if the database is unusable)."""
         with self._lock:
-            return self._database()
+            return self._database().db
 
-    def _database(self):
-        if self._db is None:
-            db = open_database(self.data_dir)
-            try:
-                db.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms}")
-                self._ensure_schema(db)
-            except Exception:
-                db.conn.close()
-                raise
-            self._db = db
-        return self._db
+    def _database(self) -> InquiryTables:
+        if self._tables is None:
+            self._tables = InquiryTables(self.data_dir, busy_timeout_ms=self.busy_timeout_ms)
+        return self._tables
 
     def _drop_connection(self, exc: BaseException):
         """Forget a connection that failed for any reason other than a busy lock."""
-        if isinstance(exc, sqlite3.OperationalError) and any(
-                word in str(exc).lower() for word in ("locked", "busy")):
+        if is_busy(exc):
             return
-        if self._db is not None:
+        if self._tables is not None:
             with contextlib.suppress(Exception):
-                self._db.conn.close()
-            self._db = None
-
-    @staticmethod
-    def _ensure_schema(db):
-        tables = set(db.table_names())
-        if "inquiries" not in tables:
-            db["inquiries"].create(INQUIRY_COLUMNS, pk="id",
-                                   defaults={"escalated": 0, "abstained": 0, "language": "ja"},
-                                   if_not_exists=True)
-            db["inquiries"].create_index(["asked_at"], if_not_exists=True)
-            db["inquiries"].create_index(["channel"], if_not_exists=True)
-        else:
-            columns = db["inquiries"].columns_dict
-            for name, kind in INQUIRY_COLUMNS.items():
-                if name not in columns:  # logs written by an older version
-                    db["inquiries"].add_column(name, kind)
-                    if name == "language":  # every question was Japanese before languages were told apart
-                        db.execute("update inquiries set language = 'ja' where language is null")
-        # Unique but NULL-tolerant: rows from before record_key existed keep NULL.
-        db.execute("create unique index if not exists idx_inquiries_record_key on inquiries (record_key)")
+                self._tables.close()
+            self._tables = None
 
     # --- pseudonymous user keys ----------------------------------------------------------------
     def user_key(self, user_id: str | None) -> str:
@@ -232,16 +199,13 @@ class InquiryLog:
             return None
         try:
             with self._lock:
-                db = self._database()
-                self._replay_spool_quietly(db)
-                cursor = db.execute(
-                    f"insert or ignore into inquiries ({', '.join(_ROW_COLUMNS)}) "
-                    f"values ({', '.join('?' * len(_ROW_COLUMNS))})", [row.get(c) for c in _ROW_COLUMNS])
-                if cursor.rowcount == 1:
-                    return cursor.lastrowid
+                tables = self._database()
+                self._replay_spool_quietly(tables)
+                inserted = tables.insert({c: row.get(c) for c in _ROW_COLUMNS})
+                if inserted is not None:
+                    return inserted
                 # Only an event key can repeat (the others are random): the event's first row.
-                existing = next(db.query("select id from inquiries where record_key = ?", [row["record_key"]]))
-                return existing["id"]
+                return tables.id_of_record(row["record_key"])
         except Exception as exc:
             log.warning("inquiry log write failed (%s: %s); spooled", type(exc).__name__, exc)
             with self._lock:
@@ -287,9 +251,9 @@ class InquiryLog:
     def _update(self, update: dict) -> bool:
         try:
             with self._lock:
-                db = self._database()
-                self._replay_spool_quietly(db)
-                return _apply_update(db, update) > 0
+                tables = self._database()
+                self._replay_spool_quietly(tables)
+                return _apply_update(tables, update) > 0
         except Exception as exc:
             log.warning("inquiry %s update failed (%s); spooled", update["op"], type(exc).__name__)
             with self._lock:
@@ -332,7 +296,7 @@ class InquiryLog:
     def replay_spool(self) -> int:
         """Write spooled rows and updates to the database now; returns how many were applied.
 
-        Raises sqlite3.Error if the database is still unavailable (the spool is kept).
+        Raises a database error (``indexing.storage.DATABASE_ERRORS``) if the database is still unavailable (the spool is kept).
         """
         with self._lock:
             try:
@@ -371,23 +335,15 @@ class InquiryLog:
                     entries.append(entry)
                 except ValueError:
                     rejected.append(line)  # a torn line from a crash mid-write
-            db.execute("begin immediate")
-            try:
+            with db.transaction():
                 for entry in entries:
                     if entry["op"] == "insert":
                         row = dict(entry["row"])
                         row.setdefault("record_key", hashlib.sha256(
                             json.dumps(row, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32])
-                        columns = [c for c in _ROW_COLUMNS if c in row]
-                        db.execute(f"insert or ignore into inquiries ({', '.join(columns)}) "
-                                   f"values ({', '.join('?' * len(columns))})", [row[c] for c in columns])
+                        db.insert({c: row[c] for c in _ROW_COLUMNS if c in row})
                     else:
                         _apply_update(db, entry)
-                db.execute("commit")
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    db.execute("rollback")
-                raise
             if rejected:
                 with (self._spool.parent / "rejected.jsonl").open("a", encoding="utf-8") as bad:
                     bad.write("\n".join(rejected) + "\n")
@@ -401,66 +357,42 @@ class InquiryLog:
         """One inquiry as a dict, or None (also when the database is unavailable)."""
         try:
             with self._lock:
-                rows = list(self._database().query("select * from inquiries where id = ?", [int(inquiry_id)]))
-        except sqlite3.Error as exc:
+                return self._database().get(inquiry_id)
+        except DATABASE_ERRORS as exc:
             log.warning("inquiry log read failed (%s)", type(exc).__name__)
             with self._lock:
                 self._drop_connection(exc)
             return None
-        return rows[0] if rows else None
 
     def inquiries(self, since: str | datetime | None = None, until: str | datetime | None = None) -> list[dict]:
         """Inquiries with ``since <= asked_at < until`` (UTC strings or aware datetimes), oldest first."""
         with self._lock:
-            return read_inquiries(self._database(), since, until)
+            return self._database().read(since, until)
 
     def asked_at_bounds(self) -> tuple[str, str] | None:
         """(first, last) ``asked_at`` in the log, or None when it is empty."""
         with self._lock:
-            return asked_at_bounds(self._database())
+            return self._database().bounds()
 
     def count(self) -> int:
         with self._lock:
-            return self._database()["inquiries"].count
+            return self._database().count()
 
     def close(self):
         with self._lock:
-            if self._db is not None:
+            if self._tables is not None:
                 with contextlib.suppress(Exception):
-                    self._db.conn.close()
-                self._db = None
+                    self._tables.close()
+                self._tables = None
 
 
-def _apply_update(db, update: dict) -> int:
+def _apply_update(tables: InquiryTables, update: dict) -> int:
     if update["op"] == "feedback":
-        cursor = db.execute(
-            "update inquiries set feedback = ?, feedback_comment = ?, feedback_at = ? where id = ?",
-            [update["feedback"], update.get("comment") or "", update.get("at") or utc_now(), int(update["id"])])
-    elif update["op"] == "escalate":
-        cursor = db.execute("update inquiries set escalated = 1 where id = ?", [int(update["id"])])
-    else:
-        raise ValueError(f"unknown spooled operation {update['op']!r}")
-    return cursor.rowcount
-
-
-def read_inquiries(db, since: str | datetime | None = None, until: str | datetime | None = None) -> list[dict]:
-    """Rows of ``inquiries`` in a sqlite-utils Database (none if the table does not exist)."""
-    if "inquiries" not in db.table_names():
-        return []
-    clauses, params = [], []
-    for bound, op in ((since, ">="), (until, "<")):
-        if bound is not None:
-            clauses.append(f"asked_at {op} ?")
-            params.append(to_utc_iso(bound))
-    where = f" where {' and '.join(clauses)}" if clauses else ""
-    return list(db.query(f"select * from inquiries{where} order by asked_at, id", params))
-
-
-def asked_at_bounds(db) -> tuple[str, str] | None:
-    if "inquiries" not in db.table_names():
-        return None
-    row = next(db.query("select min(asked_at) as first, max(asked_at) as last from inquiries"))
-    return (row["first"], row["last"]) if row["first"] else None
+        return tables.set_feedback(update["id"], update["feedback"], update.get("comment") or "",
+                                   update.get("at") or utc_now())
+    if update["op"] == "escalate":
+        return tables.set_escalated(update["id"])
+    raise ValueError(f"unknown spooled operation {update['op']!r}")
 
 
 def spool_path(data_dir: str | Path) -> Path:

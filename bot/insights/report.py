@@ -142,7 +142,7 @@ def _day_start_utc(day: date, tz) -> datetime:
 def _opened(source):
     """(rows reader, bounds reader, data dir or None, pending spool count) for a report source."""
     from bot.insights.inquiry_log import InquiryLog, asked_at_bounds, read_inquiries
-    from indexing.database import database_exists
+    from indexing.storage import database_exists
 
     owned = None
     if isinstance(source, InquiryLog):

@@ -12,22 +12,20 @@ implements it with line-bot-sdk's ``MessagingApi.multicast``). Guarantees:
   against the current subscriptions right before its first attempt;
 - a delivery that would exceed the month's message quota is refused before anything is sent.
 
-    engine = DeliveryEngine(OutreachBook(data_dir), sender, lock_path=data_dir / "push.lock")
+    engine = DeliveryEngine(OutreachBook(data_dir), sender, exclusive=True)
     for result in engine.run_due():
         print(result.delivery_id, result.state)
 """
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Callable, Protocol
 
-from bot.outreach.book import (
+from indexing.storage.outreach import (
     BATCH_FAILED, BATCH_SENT, MULTICAST_LIMIT, OPEN_BATCH_STATES, SCHEDULED, SENDING, SKIPPED, Delivery,
     OutreachBook,
 )
@@ -100,59 +98,48 @@ class RunResult:
 
 
 class DeliveryEngine:
-    def __init__(self, book: OutreachBook, sender: Sender, *, lock_path: str | Path | None = None,
+    def __init__(self, book: OutreachBook, sender: Sender, *, exclusive: bool = False,
                  batch_size: int = MULTICAST_LIMIT, sleep: Callable[[float], None] = time.sleep,
                  should_stop: Callable[[], bool] = lambda: False, backoff_seconds: float = BACKOFF_SECONDS):
         self.book, self.sender = book, sender
-        self.lock_path = Path(lock_path) if lock_path else None
+        self.exclusive = exclusive
         self.batch_size = batch_size
         self.sleep = sleep
         self.should_stop = should_stop
         self.backoff_seconds = backoff_seconds
 
     # --- one process at a time ----------------------------------------------------------------
-    def _acquire(self):
-        """An exclusive lock on the data dir's push lock file (None if another process holds it).
+    @contextmanager
+    def _one_sender(self):
+        """Yields False when another process (on PostgreSQL: on any host) is delivering.
 
-        The kernel releases it when the holder dies, even by SIGKILL, so a crashed run never
-        blocks the next one. (With a shared PostgreSQL database this becomes an advisory lock.)
-        """
-        if self.lock_path is None:
-            return -1
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return None
-        return fd
+        ``OutreachBook.sending_lock``: a lock the holder's death releases (flock on SQLite, an
+        advisory lock on PostgreSQL), so a crashed run never blocks the next one."""
+        if not self.exclusive:
+            yield True
+            return
+        with self.book.sending_lock() as held:
+            yield held
 
     def run_due(self, now: datetime | None = None) -> list[RunResult]:
         """Deliver everything due (resuming interrupted deliveries first)."""
-        fd = self._acquire()
-        if fd is None:
-            log.info("push: another process is delivering; nothing done")
-            return []
-        try:
+        with self._one_sender() as held:
+            if not held:
+                log.info("push: another process is delivering; nothing done")
+                return []
             results = []
             for delivery_id in self.book.due(now):
                 if self.should_stop():
                     break
                 results.append(self._run(delivery_id))
             return results
-        finally:
-            if fd >= 0:
-                os.close(fd)
 
     def run_one(self, delivery_id: int) -> RunResult:
-        fd = self._acquire()
-        if fd is None:
-            return RunResult(delivery_id, self.book.delivery(delivery_id).state, message="another process is delivering")
-        try:
+        with self._one_sender() as held:
+            if not held:
+                return RunResult(delivery_id, self.book.delivery(delivery_id).state,
+                                 message="another process is delivering")
             return self._run(delivery_id)
-        finally:
-            if fd >= 0:
-                os.close(fd)
 
     # --- one delivery -------------------------------------------------------------------------
     def _run(self, delivery_id: int) -> RunResult:

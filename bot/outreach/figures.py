@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from bot.outreach.book import OutreachBook
+from indexing.storage.outreach import OutreachBook
 from bot.outreach.compose import JST
 from indexing.interests import Interests
 

@@ -1,4 +1,4 @@
-"""DX-office accounts, server-side sessions and login throttling, stored in the data dir's database.
+"""DX-office accounts, server-side sessions and login throttling (stored by ``indexing.storage.accounts``).
 
 Passwords are hashed with scrypt (stdlib ``hashlib.scrypt``) and a per-user random salt,
 and compared in constant time. A session is a random token whose SHA-256 is stored
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from indexing.database import open_database
+from indexing.storage.accounts import AccountTables
 
 log = logging.getLogger(__name__)
 
@@ -108,28 +108,13 @@ class Session:
 
 class AccountStore:
     def __init__(self, data_dir: str | Path):
-        self.db = open_database(data_dir)
+        self.tables = AccountTables(data_dir)
         self._lock = threading.Lock()
-        self._ensure_schema()
 
-    def _ensure_schema(self):
-        tables = set(self.db.table_names())
-        if "admin_users" not in tables:
-            self.db["admin_users"].create({"name": str, "role": str, "password_hash": str, "created_at": str,
-                                           "updated_at": str}, pk="name")
-        if "admin_sessions" not in tables:
-            self.db["admin_sessions"].create({"token_hash": str, "user": str, "csrf_token": str, "created_at": str,
-                                              "last_seen": str, "expires_at": str}, pk="token_hash")
-            self.db["admin_sessions"].create_index(["user"])
-        if "admin_login_failures" not in tables:
-            self.db["admin_login_failures"].create({"id": int, "key": str, "failed_at": str}, pk="id")
-            self.db["admin_login_failures"].create_index(["key", "failed_at"])
-        if "admin_login_audit" not in tables:
-            # One row per login attempt: the account (only when it exists: a typed name may be a
-            # mistyped password), the client with its last bits masked, the outcome. No password.
-            self.db["admin_login_audit"].create({"id": int, "at": str, "account": str, "client": str,
-                                                 "outcome": str}, pk="id")
-            self.db["admin_login_audit"].create_index(["at"])
+    @property
+    def db(self):
+        """The storage ``Database`` (for inspection in tests and tools)."""
+        return self.tables.db
 
     # --- users ----------------------------------------------------------------------------------
     def create_user(self, name: str, password: str, role: str) -> User:
@@ -139,19 +124,15 @@ class AccountStore:
             raise AccountError(f"role must be one of {', '.join(ROLES)}")
         check_new_password(password)
         with self._lock:
-            if self.user(name) is not None:
+            if not self.tables.insert_user(name, role, hash_password(password), _iso(_now())):
                 raise AccountError(f"user {name} already exists (use set-password to change the password)")
-            now = _iso(_now())
-            self.db["admin_users"].insert({"name": name, "role": role, "password_hash": hash_password(password),
-                                           "created_at": now, "updated_at": now})
         return User(name, role)
 
     def set_password(self, name: str, password: str) -> None:
         check_new_password(password)
         if self.user(name) is None:
             raise AccountError(f"no user {name}")
-        self.db.execute("update admin_users set password_hash = ?, updated_at = ? where name = ?",
-                        [hash_password(password), _iso(_now()), name])
+        self.tables.set_password_hash(name, hash_password(password), _iso(_now()))
         self.end_sessions_of(name)  # a password change logs the user out everywhere
 
     def set_role(self, name: str, role: str) -> None:
@@ -159,24 +140,24 @@ class AccountStore:
             raise AccountError(f"role must be one of {', '.join(ROLES)}")
         if self.user(name) is None:
             raise AccountError(f"no user {name}")
-        self.db.execute("update admin_users set role = ?, updated_at = ? where name = ?", [role, _iso(_now()), name])
+        self.tables.set_role(name, role, _iso(_now()))
 
     def remove_user(self, name: str) -> bool:
         self.end_sessions_of(name)
-        return self.db.execute("delete from admin_users where name = ?", [name]).rowcount > 0
+        return self.tables.delete_user(name)
 
     def user(self, name: str) -> User | None:
-        rows = list(self.db.query("select name, role from admin_users where name = ?", [name]))
-        return User(rows[0]["name"], rows[0]["role"]) if rows else None
+        row = self.tables.user(name)
+        return User(row["name"], row["role"]) if row else None
 
     def users(self) -> list[User]:
-        return [User(r["name"], r["role"]) for r in self.db.query("select name, role from admin_users order by name")]
+        return [User(r["name"], r["role"]) for r in self.tables.users()]
 
     def authenticate(self, name: str, password: str) -> User | None:
-        rows = list(self.db.query("select name, role, password_hash from admin_users where name = ?", [name]))
-        stored = rows[0]["password_hash"] if rows else _DUMMY_HASH
+        row = self.tables.user(name)
+        stored = row["password_hash"] if row else _DUMMY_HASH
         ok = verify_password(password or "", stored)
-        return User(rows[0]["name"], rows[0]["role"]) if ok and rows else None
+        return User(row["name"], row["role"]) if ok and row else None
 
     # --- sessions -------------------------------------------------------------------------------
     @staticmethod
@@ -187,10 +168,8 @@ class AccountStore:
         """A new session token for ``user`` (a fresh one at every login: no session fixation)."""
         token = secrets.token_urlsafe(32)
         now = _now()
-        self.db["admin_sessions"].insert({
-            "token_hash": self._token_hash(token), "user": user.name, "csrf_token": secrets.token_urlsafe(32),
-            "created_at": _iso(now), "last_seen": _iso(now), "expires_at": _iso(now + SESSION_MAX)})
-        self.db.execute("delete from admin_sessions where expires_at < ?", [_iso(now)])
+        self.tables.insert_session(self._token_hash(token), user.name, secrets.token_urlsafe(32), _iso(now),
+                                   _iso(now + SESSION_MAX))
         return token
 
     def session(self, token: str) -> Session | None:
@@ -198,25 +177,23 @@ class AccountStore:
         if not token:
             return None
         key = self._token_hash(token)
-        rows = list(self.db.query(
-            "select s.*, u.role from admin_sessions s join admin_users u on u.name = s.user where s.token_hash = ?",
-            [key]))
-        if not rows:
+        row = self.tables.session(key)
+        if row is None:
             return None
-        row, now = rows[0], _now()
+        now = _now()
         if row["expires_at"] < _iso(now) or row["last_seen"] < _iso(now - SESSION_IDLE):
-            self.db.execute("delete from admin_sessions where token_hash = ?", [key])
+            self.tables.delete_session(key)
             return None
         if row["last_seen"] < _iso(now - timedelta(minutes=1)):
-            self.db.execute("update admin_sessions set last_seen = ? where token_hash = ?", [_iso(now), key])
+            self.tables.touch_session(key, _iso(now))
         return Session(User(row["user"], row["role"]), row["csrf_token"], row["expires_at"])
 
     def end_session(self, token: str) -> None:
         if token:
-            self.db.execute("delete from admin_sessions where token_hash = ?", [self._token_hash(token)])
+            self.tables.delete_session(self._token_hash(token))
 
     def end_sessions_of(self, name: str) -> None:
-        self.db.execute("delete from admin_sessions where user = ?", [name])
+        self.tables.delete_sessions_of(name)
 
     # --- login throttling and audit -----------------------------------------------------------------
     def login_wait(self, name: str, address: str) -> int:
@@ -225,10 +202,8 @@ class AccountStore:
         since = _iso(now - FAILURE_WINDOW)
 
         def failures(key: str) -> tuple[int, datetime | None]:
-            row = next(iter(self.db.query(
-                "select count(*) as n, max(failed_at) as last from admin_login_failures "
-                "where key = ? and failed_at >= ?", [key, since])))
-            return row["n"], (datetime.fromisoformat(row["last"]) if row["last"] else None)
+            count, last = self.tables.failures(key, since)
+            return count, (datetime.fromisoformat(last) if last else None)
 
         def backoff(count: int, free: int, last: datetime | None) -> float:
             if count < free or last is None:
@@ -248,26 +223,24 @@ class AccountStore:
 
     def record_login_failure(self, name: str, address: str) -> None:
         now = _now()
-        self.db["admin_login_failures"].insert_all([{"key": key, "failed_at": _iso(now)} for key in (
-            f"name:{_name_token(name)}", f"addr:{address}", _pair_key(name, address))])
-        self.db.execute("delete from admin_login_failures where failed_at < ?", [_iso(now - FAILURE_WINDOW)])
+        self.tables.record_failures([f"name:{_name_token(name)}", f"addr:{address}", _pair_key(name, address)],
+                                    _iso(now), _iso(now - FAILURE_WINDOW))
 
     def clear_login_failures(self, name: str, address: str) -> None:
         """After a successful login: this client's failures on this account are forgiven."""
-        self.db.execute("delete from admin_login_failures where key = ?", [_pair_key(name, address)])
+        self.tables.clear_failures(_pair_key(name, address))
 
     def audit_login(self, name: str, address: str, outcome: str) -> dict:
         """Record one login attempt (``ok``, ``failed`` or ``throttled``) and return the row."""
         account = name if self.user(name) is not None else "(unknown)"
         row = {"at": _iso(_now()), "account": account, "client": masked_address(address), "outcome": outcome}
-        self.db["admin_login_audit"].insert(row)
+        self.tables.audit(row)
         log.log(logging.INFO if outcome == "ok" else logging.WARNING, "admin login %s: account %s from %s",
                 outcome, account, row["client"])
         return row
 
     def login_audit(self, limit: int = 100) -> list[dict]:
-        return list(self.db.query("select at, account, client, outcome from admin_login_audit "
-                                  "order by id desc limit ?", [limit]))
+        return self.tables.login_audit(limit)
 
 
 def _name_token(name: str) -> str:

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.routing import Route
 
-from bot.outreach.book import OutreachBook
+from indexing.storage.outreach import OutreachBook
 from bot.outreach.compose import JST, DraftError, make_draft
 from channels.admin import messages
 from channels.admin.web import AdminSite, Denied

@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from indexing.curation.validation import normalize_question
-from indexing.database import open_database
 from indexing.search_index import text_hash
+from indexing.storage.inquiries import InquiryTables
 
 RESOLUTIONS = ("new_entry", "alternate", "dismissed")
 # Cosine similarity above which two questions are treated as the same topic. Tuned on
@@ -57,28 +57,17 @@ class ReviewQueue:
 
     def __init__(self, data_dir: str | Path, embedder=None, vector_cache=None,
                  threshold: float = SIMILARITY_THRESHOLD):
-        self.db = open_database(data_dir)
+        self.tables = InquiryTables(data_dir)  # the inquiry log's owner: rows and review verdicts
         self.embedder = embedder
         # A KnowledgeStore: its vector cache spares re-embedding a question each time the page loads.
         self.vector_cache = vector_cache
         self.threshold = threshold
         self._lock = threading.Lock()
-        if "review_status" not in self.db.table_names():
-            self.db["review_status"].create({"inquiry_id": int, "resolution": str, "entry_id": str,
-                                             "reviewed_by": str, "reviewed_at": str}, pk="inquiry_id")
 
     def open_items(self) -> list[dict]:
         """Open inquiries (abstained, or marked unresolved), newest first."""
-        if "inquiries" not in self.db.table_names():
-            return []
-        marks = ",".join("?" * len(_NOT_GAPS))
-        return list(self.db.query(
-            f"""select i.id, i.asked_at, i.channel, i.audience, i.question, i.abstained, i.feedback
-                from inquiries i left join review_status r on r.inquiry_id = i.id
-                where r.inquiry_id is null and trim(coalesce(i.question, '')) != ''
-                  and ((i.abstained = 1 and coalesce(i.answer_kind, '') not in ({marks}))
-                       or i.feedback = 'unresolved')
-                order by i.id desc limit ?""", [*_NOT_GAPS, MAX_OPEN_ITEMS]))
+        with self._lock:
+            return self.tables.open_review_items(_NOT_GAPS, MAX_OPEN_ITEMS)
 
     def open_count(self) -> int:
         return len(self.open_items())
@@ -152,14 +141,9 @@ class ReviewQueue:
             return 0
         now = _now()
         with self._lock:
-            self.db["review_status"].insert_all(
-                [{"inquiry_id": i, "resolution": resolution, "entry_id": entry_id, "reviewed_by": reviewed_by,
-                  "reviewed_at": now} for i in wanted], pk="inquiry_id", ignore=True)
+            self.tables.close_reviews(wanted, resolution, entry_id, reviewed_by, now)
         return len(wanted)
 
     def recently_closed(self, limit: int = 20) -> list[dict]:
-        if "inquiries" not in self.db.table_names():
-            return []
-        return list(self.db.query(
-            """select r.*, i.question from review_status r left join inquiries i on i.id = r.inquiry_id
-               order by r.reviewed_at desc, r.inquiry_id desc limit ?""", [limit]))
+        with self._lock:
+            return self.tables.recently_closed(limit)

@@ -26,7 +26,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from channels.admin import messages
 from channels.admin.accounts import SESSION_MAX, AccountStore, Session
 from channels.admin.review_queue import ReviewQueue
-from indexing.store import KnowledgeStore
+from indexing.storage.knowledge import KnowledgeStore
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "madoguchi_admin"

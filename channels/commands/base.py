@@ -5,7 +5,7 @@ here, so no command module imports the CLI that discovers it.
 """
 from __future__ import annotations
 
-from indexing.database import database_exists
+from indexing.storage import database_exists, use_settings
 from indexing.settings import Settings
 
 EXIT_BAD_INPUT = 2
@@ -16,7 +16,12 @@ class UsageError(Exception):
 
 
 def settings_from_args(args) -> Settings:
-    return Settings.from_env(data_dir=args.data_dir)
+    try:
+        settings = Settings.from_env(data_dir=args.data_dir)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    use_settings(settings)  # this data dir's shared state lives where MADOGUCHI_DATABASE_URL says
+    return settings
 
 
 def require_knowledge(settings: Settings) -> None:

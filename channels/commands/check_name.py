@@ -21,8 +21,8 @@ def command_check_name(args) -> int:
     from bot.staff.file_names import check_file_name
     from bot.staff.staff_rules import naming_rules_from_store
     from channels.commands.base import UsageError, settings_from_args
-    from indexing.database import database_exists
-    from indexing.store import KnowledgeStore
+    from indexing.storage import database_exists
+    from indexing.storage.knowledge import KnowledgeStore
 
     if not args.name.strip():
         raise UsageError("file name is empty")

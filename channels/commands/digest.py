@@ -51,7 +51,7 @@ def _escape(text: str) -> str:
 
 def command_digest(args) -> int:
     from indexing.curation.review_digest import format_digest, freshness_digest
-    from indexing.store import KnowledgeStore
+    from indexing.storage.knowledge import KnowledgeStore
 
     settings = settings_from_args(args)
     if args.today:

@@ -20,7 +20,7 @@ def register(commands) -> None:
 
 def command_export_faq(args) -> int:
     from indexing.curation.open_data import citizen_faq_entries, open_data_csv
-    from indexing.store import KnowledgeStore
+    from indexing.storage.knowledge import KnowledgeStore
 
     settings = settings_from_args(args)
     require_knowledge(settings)

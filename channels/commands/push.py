@@ -20,7 +20,8 @@ import sys
 from datetime import datetime, timezone
 
 from bot.outreach.compose import JST, DraftError, make_draft
-from channels.commands.base import UsageError, settings_from_args
+from channels.commands.base import UsageError, require_knowledge, settings_from_args
+from indexing.storage import database_exists
 
 PREVIEW_CHARS = 40
 
@@ -49,12 +50,11 @@ def register(commands) -> None:
 
 
 def _stores(settings):
-    from bot.outreach.book import OutreachBook
+    from indexing.storage.outreach import OutreachBook
     from indexing.interests import stored_interests
-    from indexing.store import KnowledgeStore
+    from indexing.storage.knowledge import KnowledgeStore
 
-    if not (settings.data_dir / "madoguchi.db").exists():
-        raise UsageError(f"no knowledge in {settings.data_dir}: run 'madoguchi import PATH' first")
+    require_knowledge(settings)
     interests = stored_interests(KnowledgeStore(settings.data_dir))
     if not interests.topics:
         raise UsageError("no topics: add knowledge/interests.toml and run 'madoguchi import' first")
@@ -157,7 +157,7 @@ def command_run(args) -> int:
     from channels.line.multicast import build_engine
 
     settings = settings_from_args(args)
-    if not (settings.data_dir / "madoguchi.db").exists():
+    if not database_exists(settings.data_dir):
         raise UsageError(f"nothing to deliver: {settings.data_dir} has no database")
     try:
         engine = build_engine(settings)

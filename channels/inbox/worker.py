@@ -17,12 +17,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
-from channels.inbox.store import DEFAULT_KEEP_DAYS, Inbox, InboxEvent, worker_identity
+from indexing.storage.inbox import DEFAULT_KEEP_DAYS, Inbox, InboxEvent, worker_identity
+from indexing.storage import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ class InboxWorker:
             forgotten = await self._call(self.inbox.forget_finished)
             if forgotten:
                 log.info("inbox: %d finished events older than %d days forgotten", forgotten, DEFAULT_KEEP_DAYS)
-        except sqlite3.Error as exc:
+        except DATABASE_ERRORS as exc:
             log.warning("inbox: old events not forgotten (%s)", type(exc).__name__)
         while not self._stopping:
             self._wake.clear()  # before claiming: a wake during the claim is not lost
@@ -118,7 +118,7 @@ class InboxWorker:
             if free > 0:
                 try:
                     claimed = await self._call(self.inbox.claim, self.owner, free, tuple(self.handlers))
-                except sqlite3.Error as exc:
+                except DATABASE_ERRORS as exc:
                     log.warning("inbox claim failed (%s); retrying in %.0f s", type(exc).__name__,
                                 self.poll_seconds)
                     await asyncio.sleep(self.poll_seconds)  # not woken by new events: they cannot be claimed
@@ -162,7 +162,7 @@ class InboxWorker:
                 if not await self._call(self.inbox.retry, event.event_key, outcome.detail, delay, outcome.progress):
                     log.error("inbox %s event given up after %d attempts (%s)", event.channel, event.attempts,
                               outcome.detail)
-        except sqlite3.Error as exc:
+        except DATABASE_ERRORS as exc:
             # The lease runs out and the event is answered again: the platform's key (LINE) or
             # the progress mark keeps that from sending twice where it can.
             log.error("inbox outcome not recorded (%s)", type(exc).__name__)
@@ -186,7 +186,7 @@ class InboxWorker:
                 log.warning("%d inbox events handed back at shutdown", len(late))
         try:
             await self._call(self.inbox.release, self.owner)
-        except sqlite3.Error as exc:
+        except DATABASE_ERRORS as exc:
             log.warning("inbox leases not released (%s); they expire", type(exc).__name__)
         self._executor.shutdown(wait=True)
         self.inbox.close()

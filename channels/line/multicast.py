@@ -81,16 +81,15 @@ def _retry_after(exc: ApiException) -> float | None:
 
 # --- running deliveries (CLI `push run` and the server's background task) ---------------------
 RUN_INTERVAL_SECONDS = 30
-LOCK_FILE = "push.lock"
 
 
 def build_engine(settings: Settings, should_stop=lambda: False):
     """The delivery engine for a data dir, sending through LINE (raises ValueError without a token)."""
-    from bot.outreach.book import OutreachBook
+    from indexing.storage.outreach import OutreachBook
     from bot.outreach.delivery import DeliveryEngine
 
     sender = LineMulticastSender.from_settings(settings)
-    return DeliveryEngine(OutreachBook(settings.data_dir), sender, lock_path=settings.data_dir / LOCK_FILE,
+    return DeliveryEngine(OutreachBook(settings.data_dir), sender, exclusive=True,
                           should_stop=should_stop)
 
 

@@ -22,10 +22,10 @@ from pathlib import Path
 from linebot.v3.messaging import MessageAction, PostbackAction, QuickReply, QuickReplyItem, TextMessage
 from linebot.v3.webhooks import MessageEvent, PostbackEvent, TextMessageContent, UnfollowEvent, UserSource
 
-from bot.outreach.book import OutreachBook
+from indexing.storage.outreach import OutreachBook
 from channels.line import messages, render
 from indexing.interests import Interests, stored_interests
-from indexing.store import KnowledgeStore
+from indexing.storage.knowledge import KnowledgeStore
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import time
 import uuid
 from typing import Awaitable, Callable
@@ -56,6 +55,7 @@ from channels.line import messages, preferences, render
 from channels.line.profiles import ProfileLanguages
 from channels.runtime import Runtime
 from indexing.language import is_ambiguous
+from indexing.storage import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ class LineChannel:
             # Stored (and committed) before the 200: LINE never resends what got a 200.
             try:
                 await self.runtime.inbox.add(accepted)
-            except sqlite3.Error as exc:
+            except DATABASE_ERRORS as exc:
                 log.error("LINE events not stored (%s); answering 503", type(exc).__name__)
                 return PlainTextResponse("temporarily unavailable", status_code=503)
         return PlainTextResponse("OK")

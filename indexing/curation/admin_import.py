@@ -15,7 +15,7 @@ from indexing.entries import CONTENT_FIELDS, ENTRY_AUDIENCES, Entry
 from indexing.importer import claim_ids, collect_files, import_paths, metadata_with_defaults
 from indexing.loaders import KnowledgeFileError, RowProblem, load_knowledge_file
 from indexing.loaders.source_metadata import metadata_for
-from indexing.store import KnowledgeStore, knowledge_write_lock
+from indexing.storage.knowledge import KnowledgeStore, knowledge_write_lock
 
 
 # --- import preview and apply ----------------------------------------------------------------------
@@ -182,10 +182,9 @@ def apply_import(store: KnowledgeStore, paths: list[str | Path], changed_by: str
 
 def known_source_for(store: KnowledgeStore, file_name: str) -> str:
     """The existing source key an uploaded file most likely replaces (same file name), else the name."""
-    matches = sorted(r["path"] for r in store.db.query("select path from sources")
-                     if Path(r["path"]).name == file_name)
+    matches = sorted(path for path in store.source_paths() if Path(path).name == file_name)
     return matches[0] if len(matches) == 1 else file_name
 
 
 def source_keys(store: KnowledgeStore) -> list[str]:
-    return [r["path"] for r in store.db.query("select path from sources order by path")]
+    return store.source_paths()

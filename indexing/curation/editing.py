@@ -23,7 +23,7 @@ from indexing.entries import EDITABLE_FIELDS, Entry
 from indexing.importer import refresh_indexes
 from indexing.japanese import JapaneseAnalyzer
 from indexing.search_index import analyze_entry
-from indexing.store import KnowledgeStore, knowledge_write_lock
+from indexing.storage.knowledge import KnowledgeStore, knowledge_write_lock
 
 # Source key of entries written in the admin UI rather than imported from a file:
 # a file import never retires them.

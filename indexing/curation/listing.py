@@ -10,7 +10,7 @@ from datetime import date
 
 from indexing.curation.validation import is_stale, missing_metadata, normalize_question
 from indexing.entries import ENTRY_AUDIENCES, KINDS, Entry
-from indexing.store import KnowledgeStore
+from indexing.storage.knowledge import KnowledgeStore
 
 
 # --- listing ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import io
 from pathlib import Path
 
 from indexing.entries import Entry, visible_audiences
-from indexing.store import KnowledgeStore
+from indexing.storage.knowledge import KnowledgeStore
 
 OPEN_DATA_COLUMNS = ("全国地方公共団体コード", "ID", "地方公共団体名", "問い合わせ文", "応答文", "カテゴリ")
 OPEN_DATA_EXTRA_COLUMNS = ("所管課", "URL", "更新日")

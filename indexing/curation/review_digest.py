@@ -11,7 +11,7 @@ from datetime import date
 
 from indexing.curation.validation import is_stale, missing_metadata, parse_date
 from indexing.entries import Entry
-from indexing.store import KnowledgeStore
+from indexing.storage.knowledge import KnowledgeStore
 
 
 # --- freshness ------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from typing import Iterable
 
 from indexing.entries import ENTRY_AUDIENCES, Entry
-from indexing.store import KnowledgeStore
+from indexing.storage.knowledge import KnowledgeStore
 
 DEFAULT_REVIEW_PERIOD = timedelta(days=365)
 MAX_TITLE_CHARS = 500

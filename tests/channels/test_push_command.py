@@ -8,7 +8,7 @@ import pytest
 from fakes.line_api import FakeLineApi
 from fakes.webhooks import LINE_TOKEN
 
-from bot.outreach.book import OutreachBook, now_utc
+from indexing.storage.outreach import OutreachBook, now_utc
 from channels.cli import main
 from channels.line.multicast import build_engine
 from indexing.settings import Settings

@@ -9,7 +9,7 @@ import pytest
 
 from indexing.entries import (CONTENT_FIELDS, EDITABLE_FIELDS, ENTRY_AUDIENCES, ENTRY_COLUMN_TYPES, ENTRY_FIELDS,
                               QUESTION_AUDIENCES, Audience, Entry, visible_audiences)
-from indexing.store import ENTRY_COLUMNS
+from indexing.storage.knowledge import ENTRY_COLUMNS
 
 
 def test_audience_is_its_string_everywhere_it_travels():
@@ -46,7 +46,7 @@ def test_field_lists_derive_from_the_dataclass():
 
 
 def test_translations_survive_the_store(data_dir):
-    from indexing.store import KnowledgeStore
+    from indexing.storage.knowledge import KnowledgeStore
 
     entry = Entry(id="x", kind="faq", title="ごみの日は？", body="月曜です。",
                   translations=(("en", "When is garbage day?", "On Mondays."),), easy_japanese=True)

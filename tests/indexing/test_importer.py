@@ -3,7 +3,7 @@ import shutil
 
 from indexing.importer import import_paths
 from indexing.loaders import KnowledgeFileError
-from indexing.store import KnowledgeStore
+from indexing.storage.knowledge import KnowledgeStore
 
 
 def test_reimport_unchanged_embeds_nothing_and_changes_nothing(fresh_data_dir, knowledge_dir):
@@ -132,7 +132,7 @@ def test_a_failing_apply_rolls_everything_back(tmp_path, monkeypatch):
     import pytest
 
     from indexing.importer import embed_plan, plan_import
-    from indexing.store import KnowledgeChanges
+    from indexing.storage.knowledge import KnowledgeChanges
 
     folder = tmp_path / "k"
     _faq(folder, "a.csv", [("1", "ごみの出し方を教えてください", "朝8時30分までに出してください", "ごみ")])
@@ -156,10 +156,10 @@ def test_imports_of_one_data_dir_are_serialized_across_processes(tmp_path):
     import subprocess
     import sys
 
-    from indexing.store import knowledge_write_lock
+    from indexing.storage.knowledge import knowledge_write_lock
 
     data = tmp_path / "data"
-    probe = ("import sys; from indexing.store import knowledge_write_lock\n"
+    probe = ("import sys; from indexing.storage.knowledge import knowledge_write_lock\n"
              "with knowledge_write_lock(sys.argv[1]): print('acquired', flush=True)\n")
     with knowledge_write_lock(data):
         child = subprocess.Popen([sys.executable, "-c", probe, str(data)], stdout=subprocess.PIPE, text=True)

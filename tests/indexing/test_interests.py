@@ -9,7 +9,7 @@ import pytest
 from indexing.importer import import_paths
 from indexing.interests import parse_interests, stored_interests
 from indexing.loaders import KnowledgeFileError
-from indexing.store import KnowledgeStore
+from indexing.storage.knowledge import KnowledgeStore
 
 REPO_KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 

@@ -13,7 +13,7 @@ import pytest
 from fakes.line_api import MULTICAST, FakeLineApi
 from fakes.webhooks import LINE_TOKEN
 
-from bot.outreach.book import OutreachBook, now_utc
+from indexing.storage.outreach import OutreachBook, now_utc
 from bot.outreach.delivery import DeliveryEngine, QuotaExceeded, check_quota
 from channels.line.multicast import LineMulticastSender, build_engine
 from indexing.settings import Settings

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from bot.outreach.book import OutreachBook, SENT
+from indexing.storage.outreach import OutreachBook, SENT
 from bot.outreach.figures import delivery_figures
 from indexing.interests import Interests, Topic
 

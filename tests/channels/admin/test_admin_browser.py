@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from indexing.store import KnowledgeStore
+from indexing.storage.knowledge import KnowledgeStore
 from admin_support import EDITOR, add_users, make_app, make_runtime
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

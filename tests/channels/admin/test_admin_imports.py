@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from indexing.store import KnowledgeStore
+from indexing.storage.knowledge import KnowledgeStore
 from admin_support import add_users, logged_in_client, make_app, make_runtime
 
 

@@ -10,7 +10,7 @@ from fakes.line_api import FakeLineApi
 from fakes.webhooks import LINE_TOKEN
 
 from admin_support import VIEWER, add_users, logged_in_client, make_app, make_runtime
-from bot.outreach.book import OutreachBook
+from indexing.storage.outreach import OutreachBook
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from channels.admin.review_queue import ReviewQueue
-from indexing.store import KnowledgeStore
+from indexing.storage.knowledge import KnowledgeStore
 from admin_support import add_users, logged_in_client, make_app, make_runtime
 
 QUESTIONS = ["パスポートはどこで作れますか", "パスポートを作りたい", "パスポートを作りたい",

@@ -8,7 +8,7 @@ from starlette.testclient import TestClient
 
 from channels.admin import admin_routes
 from channels.admin.accounts import AccountStore, hash_password, verify_password
-from indexing.store import KnowledgeStore
+from indexing.storage.knowledge import KnowledgeStore
 from admin_support import EDITOR, VIEWER, add_users, csrf_of, logged_in_client, login, make_app, make_runtime
 
 PUBLIC = {"/login"}

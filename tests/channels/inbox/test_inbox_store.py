@@ -10,7 +10,7 @@ import time
 import pytest
 
 from channels.inbox import Inbox, InboxWorker, Outcome
-from channels.inbox.store import worker_identity
+from indexing.storage.inbox import worker_identity
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from fakes.webhooks import (
     line_source, line_text_event,
 )
 
-from bot.outreach.book import OutreachBook
+from indexing.storage.outreach import OutreachBook
 from channels.line.preferences import topic_data
 from indexing.settings import Settings
 

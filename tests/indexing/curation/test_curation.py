@@ -7,7 +7,7 @@ import pytest
 
 from bot.service import Bot
 from indexing.curation import admin_import, editing, listing, review_digest, validation
-from indexing.store import KnowledgeStore
+from indexing.storage.knowledge import KnowledgeStore
 
 FRESH = {"department": "総合案内", "updated": "2026-04-01", "review_by": "2027-03-31"}
 

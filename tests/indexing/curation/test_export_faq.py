@@ -7,7 +7,7 @@ import io
 from channels.cli import main
 from indexing.curation import editing, open_data
 from indexing.importer import import_paths
-from indexing.store import KnowledgeStore
+from indexing.storage.knowledge import KnowledgeStore
 
 HEADER = ["全国地方公共団体コード", "ID", "地方公共団体名", "問い合わせ文", "応答文", "カテゴリ", "所管課", "URL", "更新日"]
 

@@ -1,5 +1,8 @@
 """``OutreachBook``: the one owner of the LINE delivery tables (subscriptions, deliveries, batches).
 
+It lives in the storage layer because it is nothing but the
+statements on these tables; the delivery engine (``bot.outreach.delivery``) holds the policy.
+
 Why the raw LINE user id is stored here, when the inquiry log keeps only keyed hashes:
 sending a multicast needs the platform id itself, and a hash cannot be reversed. The
 ids are kept only while the citizen wants deliveries: 配信停止 removes the topics, an
@@ -22,7 +25,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from indexing.database import open_database
+from indexing.storage.factory import storage_for
+from indexing.storage.locks import named_lock
 
 # Delivery states. A delivery is "sending" from the moment its batches are planned until
 # every batch is sent, skipped or failed.
@@ -33,26 +37,6 @@ DELIVERY_STATES = (SCHEDULED, SENDING, SENT, FAILED, CANCELLED)
 PLANNED, ATTEMPTING, BATCH_SENT, SKIPPED, BATCH_FAILED = "planned", "attempting", "sent", "skipped", "failed"
 OPEN_BATCH_STATES = (PLANNED, ATTEMPTING)
 MULTICAST_LIMIT = 500   # user ids per LINE multicast call
-
-SCHEMA = """
-create table if not exists push_subscribers (
-    user_id text primary key, area text, created_at text not null, updated_at text not null);
-create table if not exists push_topics (
-    user_id text not null, topic text not null, consented_at text not null, primary key (user_id, topic));
-create index if not exists push_topics_by_topic on push_topics (topic, user_id);
-create table if not exists push_consent_events (
-    id integer primary key autoincrement, at text not null, topic text not null, action text not null);
-create table if not exists push_deliveries (
-    id integer primary key autoincrement, topics text not null, area text, text text not null,
-    url text not null default '', scheduled_at text not null, state text not null, created_by text not null,
-    created_at text not null, recipients integer, planned_at text, finished_at text, note text not null default '');
-create index if not exists push_deliveries_by_state on push_deliveries (state, scheduled_at);
-create table if not exists push_batches (
-    delivery_id integer not null, number integer not null, user_ids text not null, retry_key text not null,
-    state text not null, attempts integer not null default 0, http_status integer, sent_at text,
-    first_attempt_at text, primary key (delivery_id, number));
-"""
-
 
 def now_utc() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
@@ -111,25 +95,22 @@ class Batch:
 
 class OutreachBook:
     def __init__(self, data_dir: str | Path):
-        self.db = open_database(data_dir)
+        self.storage = storage_for(data_dir)
+        self.db = self.storage.connect()
         self.lock = threading.RLock()
-        with self.lock:
-            self.db.conn.executescript(SCHEMA)
 
     @contextmanager
     def _transaction(self):
-        with self.lock:
-            self.db.execute("begin immediate")
-            try:
-                yield
-            except BaseException:
-                self.db.execute("rollback")
-                raise
-            self.db.execute("commit")
+        with self.lock, self.db.transaction():
+            yield
+
+    def sending_lock(self):
+        """Held by the one process delivering (yields False when another one is)."""
+        return named_lock(self.storage, "push", wait=False)
 
     def _rows(self, sql: str, params=()) -> list[dict]:
         with self.lock:
-            return list(self.db.query(sql, params))
+            return self.db.execute(sql, params).rows
 
     # --- subscriptions ------------------------------------------------------------------------
     def subscription(self, user_id: str) -> tuple[set[str], str | None]:
@@ -139,8 +120,8 @@ class OutreachBook:
         return topics, (rows[0]["area"] if rows else None)
 
     def _ensure_subscriber(self, user_id: str, at: str):
-        self.db.execute("insert or ignore into push_subscribers (user_id, area, created_at, updated_at) "
-                        "values (?, null, ?, ?)", [user_id, at, at])
+        self.db.execute("insert into push_subscribers (user_id, area, created_at, updated_at) "
+                        "values (?, null, ?, ?) on conflict (user_id) do nothing", [user_id, at, at])
 
     def toggle_topic(self, user_id: str, topic: str, at: datetime | None = None) -> set[str]:
         """Subscribe to ``topic`` (recording the time of consent) or unsubscribe if already chosen."""
@@ -165,19 +146,21 @@ class OutreachBook:
             self.db.execute("update push_subscribers set area = ?, updated_at = ? where user_id = ?",
                             [area, stamp, user_id])
             for topic in topics:
-                self.db.execute("insert or ignore into push_topics (user_id, topic, consented_at) values (?, ?, ?)",
-                                [user_id, topic, stamp])
+                self.db.execute("insert into push_topics (user_id, topic, consented_at) values (?, ?, ?) "
+                                "on conflict (user_id, topic) do nothing", [user_id, topic, stamp])
 
     def subscribe_many(self, rows, at: datetime | None = None):
         """``rows`` of (user_id, topics, area) in one transaction (synthetic loads)."""
         stamp = _iso(at or now_utc())
         with self._transaction():
             for user_id, topics, area in rows:
-                self.db.execute("insert or replace into push_subscribers (user_id, area, created_at, updated_at) "
-                                "values (?, ?, ?, ?)", [user_id, area, stamp, stamp])
+                self.db.execute("insert into push_subscribers (user_id, area, created_at, updated_at) "
+                                "values (?, ?, ?, ?) on conflict (user_id) do update set area = excluded.area, "
+                                "created_at = excluded.created_at, updated_at = excluded.updated_at",
+                                [user_id, area, stamp, stamp])
                 for topic in topics:
-                    self.db.execute("insert or ignore into push_topics (user_id, topic, consented_at) "
-                                    "values (?, ?, ?)", [user_id, topic, stamp])
+                    self.db.execute("insert into push_topics (user_id, topic, consented_at) values (?, ?, ?) "
+                                    "on conflict (user_id, topic) do nothing", [user_id, topic, stamp])
 
     def set_area(self, user_id: str, area: str | None, at: datetime | None = None):
         stamp = _iso(at or now_utc())
@@ -197,7 +180,7 @@ class OutreachBook:
     def _drop(self, user_id: str, action: str, at) -> int:
         stamp = _iso(at or now_utc())
         with self._transaction():
-            topics = [r["topic"] for r in self.db.query("select topic from push_topics where user_id = ?", [user_id])]
+            topics = [r["topic"] for r in self._rows("select topic from push_topics where user_id = ?", [user_id])]
             self.db.execute("delete from push_topics where user_id = ?", [user_id])
             for topic in topics:
                 self.db.execute("insert into push_consent_events (at, topic, action) values (?, ?, ?)",
@@ -226,19 +209,19 @@ class OutreachBook:
         if not topics:
             return 0
         sql, params = self._audience_sql(topics, area)
-        return self._rows(f"select count(*) as n from ({sql})", params)[0]["n"]
+        return int(self._rows(f"select count(*) as n from ({sql}) as audience", params)[0]["n"])
 
     # --- deliveries ---------------------------------------------------------------------------
     def create_delivery(self, topics, area: str | None, text: str, url: str, scheduled_at: datetime,
                         created_by: str) -> Delivery:
         stamp = _iso(now_utc())
         with self.lock:
-            cursor = self.db.execute(
+            created = self.db.execute(
                 "insert into push_deliveries (topics, area, text, url, scheduled_at, state, created_by, created_at) "
-                "values (?, ?, ?, ?, ?, ?, ?, ?)",
+                "values (?, ?, ?, ?, ?, ?, ?, ?) returning id",
                 [json.dumps(list(topics)), area or None, text, url or "", _iso(scheduled_at), SCHEDULED, created_by,
-                 stamp])
-            return self.delivery(cursor.lastrowid)
+                 stamp]).first()
+            return self.delivery(created["id"])
 
     def delivery(self, delivery_id: int) -> Delivery | None:
         rows = self._rows("select * from push_deliveries where id = ?", [delivery_id])
@@ -276,13 +259,14 @@ class OutreachBook:
         if not 1 <= batch_size <= MULTICAST_LIMIT:
             raise ValueError(f"batch size must be 1..{MULTICAST_LIMIT}")
         with self._transaction():
-            row = next(iter(self.db.query("select * from push_deliveries where id = ?", [delivery_id])), None)
+            row = self.db.execute("select * from push_deliveries where id = ?" + self.db.dialect.for_update,
+                                  [delivery_id]).first()
             if row is None:
                 raise KeyError(delivery_id)
             if row["state"] == SCHEDULED:
                 delivery = Delivery.from_row(row)
                 sql, params = self._audience_sql(delivery.topics, delivery.area)
-                ids = [r["user_id"] for r in self.db.query(sql + " order by t.user_id", params)]
+                ids = [r["user_id"] for r in self._rows(sql + " order by t.user_id", params)]
                 for number, start in enumerate(range(0, len(ids), batch_size), start=1):
                     self.db.execute("insert into push_batches (delivery_id, number, user_ids, retry_key, state) "
                                     "values (?, ?, ?, ?, ?)",
@@ -303,15 +287,16 @@ class OutreachBook:
         (same ids, same key), or LINE could not recognise it as the same request.
         """
         with self._transaction():
-            row = next(iter(self.db.query("select * from push_batches where delivery_id = ? and number = ?",
-                                          [delivery.id, number])))
+            row = self.db.execute("select * from push_batches where delivery_id = ? and number = ?"
+                                  + self.db.dialect.for_update, [delivery.id, number]).first()
             batch = Batch.from_row(row)
             if batch.attempts or batch.state != PLANNED:
                 return batch.user_ids
             sql, params = self._audience_sql(delivery.topics, delivery.area)
             marks = ",".join("?" for _ in batch.user_ids)
-            still = {r["user_id"] for r in self.db.query(f"select user_id from ({sql}) where user_id in ({marks})",
-                                                         params + list(batch.user_ids))} if batch.user_ids else set()
+            still = {r["user_id"] for r in self._rows(
+                f"select user_id from ({sql}) as audience where user_id in ({marks})",
+                params + list(batch.user_ids))} if batch.user_ids else set()
             kept = tuple(u for u in batch.user_ids if u in still)
             if kept != batch.user_ids:
                 self.db.execute("update push_batches set user_ids = ?, state = ? where delivery_id = ? and number = ?",
@@ -337,12 +322,12 @@ class OutreachBook:
     def finish_if_done(self, delivery_id: int) -> str | None:
         """Close a delivery whose batches are all settled; its final state, or None if not done."""
         with self._transaction():
-            states = [r["state"] for r in self.db.query("select state from push_batches where delivery_id = ?",
-                                                        [delivery_id])]
+            states = [r["state"] for r in self._rows("select state from push_batches where delivery_id = ?"
+                                                     + self.db.dialect.for_update, [delivery_id])]
             if any(s in OPEN_BATCH_STATES for s in states):
                 return None
             final = FAILED if BATCH_FAILED in states else SENT
-            sent = sum(len(json.loads(r["user_ids"])) for r in self.db.query(
+            sent = sum(len(json.loads(r["user_ids"])) for r in self._rows(
                 "select user_ids from push_batches where delivery_id = ? and state = ?", [delivery_id, BATCH_SENT]))
             failed = states.count(BATCH_FAILED)
             note = f"{sent} recipients reached" + (f", {failed} batches failed" if failed else "")
@@ -372,3 +357,4 @@ class OutreachBook:
     def subscriber_counts(self) -> dict[str, int]:
         """Citizens subscribed now, per topic."""
         return {r["topic"]: r["n"] for r in self._rows("select topic, count(*) as n from push_topics group by topic")}
+

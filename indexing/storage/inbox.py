@@ -1,7 +1,7 @@
 """The inbox of LINE and Slack events: stored before the webhook is answered, drained by workers.
 
 One row of ``channel_inbox`` per platform event, keyed by the platform's own id
-(``line:<webhookEventId>``, ``slack:<event_id>``), in the data dir's one SQLite database::
+(``line:<webhookEventId>``, ``slack:<event_id>``), in the shared database (``indexing.storage``)::
 
     event_key      line:01H... | slack:Ev...  (primary key: a redelivery inserts nothing)
     channel        line | slack
@@ -20,10 +20,11 @@ One row of ``channel_inbox`` per platform event, keyed by the platform's own id
     inquiry_id     the inquiry row written with the answer
     received_at, updated_at, finished_at   UTC ISO 8601
 
-Every method is one short transaction. Claims use ``BEGIN IMMEDIATE`` so that the worker
-processes sharing the database never hand the same event to two workers while a lease is
-valid. A lease held by a process of this host that no longer exists (killed) is taken over
-at once; other leases wait for their expiry.
+Every method is one short transaction. Claims use ``BEGIN IMMEDIATE`` on SQLite (one writer
+at a time) and ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL (hosts claim side by side,
+never the same row), so the workers sharing the database never hand the same event to two
+workers while a lease is valid. A lease held by a process of this host that no longer exists
+(killed) is taken over at once; other leases (other hosts' included) wait for their expiry.
 
 >>> inbox = Inbox("var")                                              # doctest: +SKIP
 >>> inbox.add([("line:01H", "line", {"type": "follow", ...})])        # doctest: +SKIP
@@ -37,7 +38,6 @@ import contextlib
 import json
 import os
 import socket
-import sqlite3
 import threading
 import time
 import uuid
@@ -45,7 +45,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from indexing.database import open_database
+from indexing.storage.connection import DATABASE_ERRORS
+from indexing.storage.factory import storage_for
 
 PENDING = "pending"
 ANSWERING = "answering"
@@ -57,32 +58,6 @@ DEFAULT_LEASE_SECONDS = 120.0
 DEFAULT_MAX_ATTEMPTS = 8
 # Finished rows are kept this long so that late redeliveries are still recognised.
 DEFAULT_KEEP_DAYS = 7
-
-_SCHEMA = """
-create table if not exists channel_inbox (
-    event_key   text primary key,
-    channel     text not null,
-    payload     text,
-    state       text not null default 'pending',
-    attempts    integer not null default 0,
-    lease_owner text,
-    lease_until real,
-    not_before  real not null default 0,
-    progress    text not null default '',
-    answer      text,
-    outcome     text not null default '',
-    inquiry_id  integer,
-    received_at text not null,
-    updated_at  text not null,
-    finished_at text
-);
-create index if not exists idx_channel_inbox_todo on channel_inbox (state, not_before, received_at);
-"""
-
-
-# Columns added after the table was first released, with their declarations.
-_ADDED_COLUMNS = {"answer": "text"}
-
 
 def _json(text: str | None, default):
     try:
@@ -146,13 +121,7 @@ class Inbox:
     # --- connection ---------------------------------------------------------------------------
     def _database(self):
         if self._db is None:
-            db = open_database(self.data_dir)
-            db.conn.executescript(_SCHEMA)
-            columns = db["channel_inbox"].columns_dict
-            for name, declaration in _ADDED_COLUMNS.items():
-                if name not in columns:  # a table made by an earlier version
-                    db.execute(f"alter table channel_inbox add column {name} {declaration}")
-            self._db = db
+            self._db = storage_for(self.data_dir).connect()
         return self._db
 
     @contextlib.contextmanager
@@ -160,22 +129,16 @@ class Inbox:
         with self._lock:
             db = self._database()
             try:
-                db.execute("begin immediate")
-            except sqlite3.Error:
-                self._forget_connection()
-                raise
-            try:
-                yield db
-                db.execute("commit")
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    db.execute("rollback")
+                with db.transaction():
+                    yield db
+            except DATABASE_ERRORS:
+                self._forget_connection()  # reopened on the next call (a replaced or broken file)
                 raise
 
     def _forget_connection(self):
         if self._db is not None:
             with contextlib.suppress(Exception):
-                self._db.conn.close()
+                self._db.close()
             self._db = None
 
     def close(self):
@@ -188,7 +151,7 @@ class Inbox:
 
         Returns, per event, True when it is new and False for a redelivery of an event already
         stored (pending, answering, done or failed): a redelivery inserts nothing. Raises
-        ``sqlite3.Error`` when nothing could be stored (the webhook must then not answer 200).
+        a database error (``indexing.storage.DATABASE_ERRORS``) when nothing could be stored (the webhook must then not answer 200).
         """
         if not events:
             return []
@@ -196,11 +159,11 @@ class Inbox:
         added = []
         with self._transaction() as db:
             for event_key, channel, payload in events:
-                cursor = db.execute(
-                    "insert or ignore into channel_inbox (event_key, channel, payload, received_at, updated_at) "
-                    "values (?, ?, ?, ?, ?)",
+                result = db.execute(
+                    "insert into channel_inbox (event_key, channel, payload, received_at, updated_at) "
+                    "values (?, ?, ?, ?, ?) on conflict (event_key) do nothing",
                     [event_key, channel, _encode(payload), now, now])
-                added.append(cursor.rowcount == 1)
+                added.append(result.rowcount == 1)
         return added
 
     # --- the worker side ----------------------------------------------------------------------
@@ -215,13 +178,14 @@ class Inbox:
             if channels:
                 where = f" and channel in ({', '.join('?' * len(channels))})"
                 params = list(channels)
-            rows = list(db.query(
+            rows = db.execute(
                 "select event_key, channel, payload, state, attempts, lease_owner, lease_until, progress, "
                 "answer, received_at, inquiry_id from channel_inbox "
                 f"where state in ('pending', 'answering') and not_before <= ?{where} "
                 # Events an attempt had started sending first: whether the platform has the
                 # answer is easiest to tell soon (a LINE reply token is valid about a minute).
-                "order by progress = '', received_at, event_key limit ?", [now, *params, max(limit * 4, 32)]))
+                "order by progress = '', received_at, event_key limit ?" + db.dialect.skip_locked,
+                [now, *params, max(limit * 4, 32)]).rows
             claimed = []
             for row in rows:
                 if len(claimed) >= limit:
@@ -271,7 +235,8 @@ class Inbox:
         """
         now = utc_now()
         with self._transaction() as db:
-            row = next(db.query("select attempts from channel_inbox where event_key = ?", [event_key]), None)
+            row = db.execute("select attempts from channel_inbox where event_key = ?" + db.dialect.for_update,
+                             [event_key]).first()
             if row is None:
                 return False
             if row["attempts"] >= self.max_attempts:
@@ -302,12 +267,12 @@ class Inbox:
     # --- reading ------------------------------------------------------------------------------
     def get(self, event_key: str) -> dict | None:
         with self._lock:
-            return next(self._database().query("select * from channel_inbox where event_key = ?", [event_key]), None)
+            return self._database().execute("select * from channel_inbox where event_key = ?", [event_key]).first()
 
     def counts(self) -> dict[str, int]:
         """Events per state (every state present, zero included)."""
         with self._lock:
-            rows = self._database().query("select state, count(*) as n from channel_inbox group by state")
+            rows = self._database().execute("select state, count(*) as n from channel_inbox group by state").rows
             found = {row["state"]: row["n"] for row in rows}
         return {state: found.get(state, 0) for state in STATES}
 
@@ -318,9 +283,9 @@ class Inbox:
     def next_due(self) -> float | None:
         """Epoch seconds when the earliest waiting event becomes claimable, or None."""
         with self._lock:
-            row = next(self._database().query(
+            row = self._database().execute(
                 "select min(coalesce(case when state = 'answering' then lease_until end, not_before)) as due "
-                "from channel_inbox where state in ('pending', 'answering')"), None)
+                "from channel_inbox where state in ('pending', 'answering')").first()
         return row["due"] if row and row["due"] is not None else None
 
 
