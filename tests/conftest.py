@@ -1,4 +1,4 @@
-"""Shared fixtures: a small knowledge base imported once per test session."""
+"""Shared fixtures: a small knowledge base imported once per test session, and a throwaway PostgreSQL."""
 from __future__ import annotations
 
 import shutil
@@ -57,3 +57,42 @@ def client(server):
 
     with httpx.Client(base_url=server.url, timeout=10) as http:
         yield http
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+# One throwaway cluster per test session (tests/fakes/postgres.py), a fresh database per test.
+# Without PostgreSQL binaries (or psycopg) these tests skip with the reason; CI sets
+# MADOGUCHI_REQUIRE_POSTGRES=1 (.ci/run), which turns the skip into a failure.
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A running throwaway PostgreSQL cluster (Unix socket only), stopped at the end of the session."""
+    from fakes.postgres import PostgresCluster, skip_unless_available
+
+    skip_unless_available()
+    cluster = PostgresCluster().start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster):
+    """A ``postgresql://`` URL to an empty database of this test's own, emptied again afterwards and
+    recycled for a later test (see ``PostgresCluster.give_back``)."""
+    name, url = postgres_cluster.take_database()
+    try:
+        yield url
+    finally:
+        postgres_cluster.give_back(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request):
+    """Run a test on both backends: None (SQLite in the data dir, MADOGUCHI_DATABASE_URL unset), then a
+    fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield None
+    else:
+        yield request.getfixturevalue("postgres_url")
