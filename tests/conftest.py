@@ -64,11 +64,22 @@ def client(server):
 # Without PostgreSQL binaries (or psycopg) these tests skip with the reason; CI sets
 # MADOGUCHI_REQUIRE_POSTGRES=1 (.ci/run), which turns the skip into a failure.
 
+_POSTGRES_SKIPPED: list = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say once, at the end, why the PostgreSQL tests were skipped (pytest -q hides skip reasons)."""
+    reasons = [reason for reason in _POSTGRES_SKIPPED if reason]
+    if reasons and terminalreporter.stats.get("skipped"):
+        terminalreporter.write_line(f"PostgreSQL tests skipped: {reasons[0]}", yellow=True)
+
+
 @pytest.fixture(scope="session")
 def postgres_cluster():
     """A running throwaway PostgreSQL cluster (Unix socket only), stopped at the end of the session."""
-    from fakes.postgres import PostgresCluster, skip_unless_available
+    from fakes.postgres import PostgresCluster, missing, skip_unless_available
 
+    _POSTGRES_SKIPPED.append(missing())
     skip_unless_available()
     cluster = PostgresCluster().start()
     try:
