@@ -1,4 +1,4 @@
-"""Shared fixtures: a small knowledge base imported once per test session."""
+"""Shared fixtures: a small knowledge base imported once per test session, and a throwaway PostgreSQL."""
 from __future__ import annotations
 
 import shutil
@@ -57,3 +57,53 @@ def client(server):
 
     with httpx.Client(base_url=server.url, timeout=10) as http:
         yield http
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+# One throwaway cluster per test session (tests/fakes/postgres.py), a fresh database per test.
+# Without PostgreSQL binaries (or psycopg) these tests skip with the reason; CI sets
+# MADOGUCHI_REQUIRE_POSTGRES=1 (.ci/run), which turns the skip into a failure.
+
+_POSTGRES_SKIPPED: list = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say once, at the end, why the PostgreSQL tests were skipped (pytest -q hides skip reasons)."""
+    reasons = [reason for reason in _POSTGRES_SKIPPED if reason]
+    if reasons and terminalreporter.stats.get("skipped"):
+        terminalreporter.write_line(f"PostgreSQL tests skipped: {reasons[0]}", yellow=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A running throwaway PostgreSQL cluster (Unix socket only), stopped at the end of the session."""
+    from fakes.postgres import PostgresCluster, missing, skip_unless_available
+
+    _POSTGRES_SKIPPED.append(missing())
+    skip_unless_available()
+    cluster = PostgresCluster().start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster):
+    """A ``postgresql://`` URL to an empty database of this test's own, emptied again afterwards and
+    recycled for a later test (see ``PostgresCluster.give_back``)."""
+    name, url = postgres_cluster.take_database()
+    try:
+        yield url
+    finally:
+        postgres_cluster.give_back(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request):
+    """Run a test on both backends: None (SQLite in the data dir, MADOGUCHI_DATABASE_URL unset), then a
+    fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield None
+    else:
+        yield request.getfixturevalue("postgres_url")
