@@ -22,11 +22,6 @@ from fakes.two_hosts import AdminClient, Host, base_env, host_env, logged_per_ev
 from fakes.webhooks import (JSON, LINE_TOKEN, SLACK_BOT_TOKEN, line_body, line_headers, line_text_event,
                             slack_event_body, slack_headers, slack_mention_event, unique)
 
-# Until the storage layer lands (branch `storage`: `madoguchi migrate`, MADOGUCHI_DATABASE_URL), the
-# hosts cannot share a database: `prepare_database` fails on the unknown command.
-pytestmark = pytest.mark.xfail(reason="needs the PostgreSQL storage layer (madoguchi migrate, MADOGUCHI_DATABASE_URL)",
-                               raises=AssertionError, strict=True)
-
 EVENTS_PER_CHANNEL = 8
 EDITOR = ("editor1", "two hosts editor password")
 # The target is 2 s (benchmarks/two_hosts.py measures it); the bound here leaves room for a
