@@ -212,6 +212,9 @@ def postgres_pool(url: str):
     with _pools_lock:
         pool = _pools.get(url)
         if pool is None:
+            # One plain connection first: a server that cannot be reached fails here at once with
+            # libpq's own message, instead of the pool retrying in the background for 30 s.
+            psycopg.connect(url, connect_timeout=10).close()
             pool = ConnectionPool(url, min_size=1, max_size=POOL_MAX_SIZE, open=False, timeout=30,
                                   kwargs={"autocommit": True, "row_factory": dict_row})
             pool.open(wait=True, timeout=30)

@@ -123,3 +123,11 @@ def test_a_restored_database_file_is_migrated_again(tmp_path):
     _round_two_database(tmp_path / "madoguchi.db")
     db = storage.connect()
     assert schema_version(db) == LATEST and "language" in db.columns("inquiries")
+
+
+def test_an_unreachable_database_server_is_a_one_line_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MADOGUCHI_DATABASE_URL", f"postgresql://madoguchi:secret@/madoguchi?host={tmp_path}/nowhere")
+    assert main(["--data-dir", str(tmp_path), "migrate"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("madoguchi: error: database unavailable: ") and len(err.strip().splitlines()) == 1
+    assert "secret" not in err
