@@ -65,6 +65,11 @@ class Retriever:
             self.departments = self.store.departments()
             self._version = version
 
+    @property
+    def loaded_version(self) -> int:
+        """The knowledge version the loaded indexes were built for."""
+        return self._version
+
     def refresh(self):
         """Follow the stored knowledge version now (rebuilding from the database when it moved)."""
         self._ensure_fresh()
