@@ -122,7 +122,13 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             from channels.slack.bolt_app import SlackChannel
             app.state.slack = SlackChannel.start(runtime)
         stopping = asyncio.Event()
-        deliveries = None
+        deliveries = tickets = None
+        if app.state.slack is not None and settings.slack_bot_token:
+            # Tickets (handing questions to staff) need a Slack channel to be posted in.
+            from channels.handoff.relay import HandoffRelay
+            relay = HandoffRelay.start(runtime, app.state.slack.app.client,
+                                       app.state.line.api if app.state.line is not None else None)
+            tickets = asyncio.create_task(relay.run_forever(stopping), name="ticket housekeeping")
         if settings.line_channel_access_token:
             # Scheduled LINE deliveries by interest (bot/outreach) are sent from here every 30 s.
             from channels.line.multicast import run_deliveries_forever
@@ -136,6 +142,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             stopping.set()
             if deliveries is not None:
                 await deliveries
+            if tickets is not None:
+                await tickets
             await runtime.drain()
             if app.state.line is not None:
                 await app.state.line.close()
