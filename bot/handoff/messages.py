@@ -13,6 +13,8 @@ from indexing.language import EASY_JAPANESE, localized
 OFFER_LABEL = "職員に質問を送る"
 CONFIRM_LABEL = "送信する"
 
+ADDITION_LABEL = "補足（任意・1回だけ）"
+WAITING = "職員からの回答を待っています。このページを開いたままにしてください。"
 OFFER = "職員に直接質問することもできます。「職員に質問を送る」を押してください。"
 CONFIRM = (
     "次の内容を{department}の職員に送ります（個人情報は伏せ字にしています）。\n"
@@ -39,6 +41,20 @@ EXPIRED = (
 CATALOGUE = {
     "OFFER_LABEL": {},
     "CONFIRM_LABEL": {},
+    "ADDITION_LABEL": {
+        "en": "Additional details (optional, once)", "zh-Hans": "补充说明（可选，仅一次）",
+        "zh-Hant": "補充說明（可選，僅一次）", "ko": "보충 설명(선택, 한 번만)",
+        "vi": "Thông tin bổ sung (không bắt buộc, một lần)", "pt": "Detalhes adicionais (opcional, uma vez)",
+        EASY_JAPANESE: "ほかに 伝(つた)えたいこと（1回(かい)だけ）",
+    },
+    "WAITING": {
+        "en": "Waiting for the staff's answer. Please keep this page open.",
+        "zh-Hans": "正在等待工作人员的答复。请保持此页面打开。", "zh-Hant": "正在等待工作人員的答覆。請保持此頁面開啟。",
+        "ko": "직원의 답변을 기다리고 있습니다. 이 페이지를 열어 두세요.",
+        "vi": "Đang chờ câu trả lời của nhân viên. Vui lòng giữ trang này mở.",
+        "pt": "Aguardando a resposta da equipe. Mantenha esta página aberta.",
+        EASY_JAPANESE: "答(こた)えを 待(ま)っています。この ページを 開(ひら)いた ままに してください。",
+    },
     "OFFER": {
         "en": "You can also ask a staff member directly. Please press 「職員に質問を送る」 (send to staff).",
         "zh-Hans": "您也可以直接向工作人员提问。请点击「職員に質問を送る」（发送给工作人员）。",
