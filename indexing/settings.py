@@ -39,7 +39,6 @@ class Settings:
     # Handing questions to staff (bot/handoff, channels/handoff).
     handoff_slack_channel: str = ""
     handoff_reply_hours: float = 24.0
-    ticket_staff_minutes: float = 10.0
     ticket_expire_days: float = 14.0
     ticket_retention_days: float = 365.0
 
@@ -76,7 +75,6 @@ class Settings:
             easy_japanese=env.get("MADOGUCHI_EASY_JAPANESE", "").lower() in ("1", "true", "yes"),
             handoff_slack_channel=env.get("MADOGUCHI_HANDOFF_SLACK_CHANNEL", "").strip(),
             handoff_reply_hours=_number(env, "MADOGUCHI_HANDOFF_REPLY_HOURS", 24.0),
-            ticket_staff_minutes=_number(env, "MADOGUCHI_TICKET_STAFF_MINUTES", 10.0),
             ticket_expire_days=_number(env, "MADOGUCHI_TICKET_EXPIRE_DAYS", 14.0),
             ticket_retention_days=_number(env, "MADOGUCHI_TICKET_RETENTION_DAYS", 365.0),
         )

@@ -30,14 +30,13 @@ class HandoffPolicy:
 
     default_channel: str = ""        # MADOGUCHI_HANDOFF_SLACK_CHANNEL: the default desk's channel
     reply_hours: float = 24.0        # MADOGUCHI_HANDOFF_REPLY_HOURS: due time when a department sets none
-    ticket_minutes: float = 10.0     # MADOGUCHI_TICKET_STAFF_MINUTES: staff minutes per ticket (ledger)
     expire_days: float = 14.0        # MADOGUCHI_TICKET_EXPIRE_DAYS: open past due / answered unrated → final
     retention_days: float = 365.0    # MADOGUCHI_TICKET_RETENTION_DAYS: tickets deleted after this
 
     @classmethod
     def from_settings(cls, settings) -> "HandoffPolicy":
         return cls(default_channel=settings.handoff_slack_channel, reply_hours=settings.handoff_reply_hours,
-                   ticket_minutes=settings.ticket_staff_minutes, expire_days=settings.ticket_expire_days,
+                   expire_days=settings.ticket_expire_days,
                    retention_days=settings.ticket_retention_days)
 
 
@@ -77,11 +76,7 @@ class HandoffDesk:
     # --- routing --------------------------------------------------------------------------------
     def route(self, department: str) -> Route | None:
         return route_for(department, self.departments(), default_channel=self.policy.default_channel,
-                         default_hours=self.policy.reply_hours, default_minutes=self.policy.ticket_minutes)
-
-    def ticket_minutes(self, department: str) -> float:
-        route = self.route(department)
-        return route.ticket_minutes if route else self.policy.ticket_minutes
+                         default_hours=self.policy.reply_hours)
 
     # --- the citizen's side -----------------------------------------------------------------------
     def _own_inquiry(self, inquiry_id, user_id: str | None) -> dict | None:

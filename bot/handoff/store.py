@@ -209,6 +209,19 @@ class TicketStore:
             sql += f" limit {int(limit)}"
         return [_ticket(r) for r in self._rows(sql, params)]
 
+    def rows(self, since: str = "", until: str = "") -> list[dict]:
+        """Tickets created in [since, until) as plain dicts for the report (no ``reply_to``, no texts)."""
+        columns = ("id", "state", "channel", "category", "department", "bot_declined", "created_at", "due_at",
+                   "answered_at", "closed_at", "rating", "staff_minutes")
+        where, params = ["1 = 1"], []
+        if since:
+            where.append("created_at >= ?")
+            params.append(since)
+        if until:
+            where.append("created_at < ?")
+            params.append(until)
+        return self._rows(f"select {', '.join(columns)} from tickets where {' and '.join(where)} order by id", params)
+
     def departments(self) -> list[str]:
         return [r["department"] for r in self._rows("select distinct department from tickets order by department")]
 

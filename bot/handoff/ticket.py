@@ -13,11 +13,11 @@ follow-up); the other three are final, and a final ticket forgets whom to reply 
 Routing (``route_for``): the department of the inquiry (``knowledge/departments.toml``) when it
 has a ``slack_channel``; else the default desk (the department with ``default = true`` and a
 ``slack_channel``, else ``MADOGUCHI_HANDOFF_SLACK_CHANNEL``). A department may set its own
-``reply_hours`` (the due time after a ticket is opened) and ``ticket_minutes`` (staff minutes
-one ticket takes, for the ledger); the settings give the defaults.
+``reply_hours`` (the due time after a ticket is opened; default MADOGUCHI_HANDOFF_REPLY_HOURS).
+The staff minutes a ticket takes are a ledger setting (bot/insights/ledger_defaults.toml).
 
 >>> route = route_for("市民課", [{"name": "市民課", "slack_channel": "C1", "reply_hours": 48}],
-...                   default_channel="C0", default_hours=24, default_minutes=10)
+...                   default_channel="C0", default_hours=24)
 >>> (route.department, route.slack_channel, route.reply_hours)
 ('市民課', 'C1', 48.0)
 """
@@ -86,12 +86,11 @@ class Ticket:
 
 @dataclass(frozen=True)
 class Route:
-    """Where a ticket goes: the department, its Slack channel, its due time and staff minutes."""
+    """Where a ticket goes: the department, its Slack channel and its due time."""
 
     department: str
     slack_channel: str
     reply_hours: float
-    ticket_minutes: float
 
 
 @dataclass(frozen=True)
@@ -105,7 +104,7 @@ class Draft:
 
 
 def route_for(department: str, departments: list[dict], *, default_channel: str = "",
-              default_hours: float = 24.0, default_minutes: float = 10.0) -> Route | None:
+              default_hours: float = 24.0) -> Route | None:
     """The route of a ticket about ``department``; None when no Slack channel can take it."""
     by_name = {d.get("name"): d for d in departments}
     owner = by_name.get(department) if department else None
@@ -115,12 +114,10 @@ def route_for(department: str, departments: list[dict], *, default_channel: str 
             owner = desk
         elif default_channel:
             name = desk.get("name") if desk else (owner.get("name") if owner else department)
-            return Route(name or "", default_channel, _number(owner, "reply_hours", default_hours),
-                         _number(owner, "ticket_minutes", default_minutes))
+            return Route(name or "", default_channel, _number(owner, "reply_hours", default_hours))
         else:
             return None
-    return Route(owner["name"], owner["slack_channel"], _number(owner, "reply_hours", default_hours),
-                 _number(owner, "ticket_minutes", default_minutes))
+    return Route(owner["name"], owner["slack_channel"], _number(owner, "reply_hours", default_hours))
 
 
 def routable_departments(departments: list[dict], default_channel: str = "") -> list[str]:

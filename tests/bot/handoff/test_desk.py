@@ -13,7 +13,7 @@ from bot.insights.inquiry_log import InquiryLog
 
 DEPARTMENTS = [
     {"name": "総合案内", "default": True, "slack_channel": "C-DESK", "audience": "all"},
-    {"name": "市民課", "slack_channel": "C-SHIMIN", "reply_hours": 48, "ticket_minutes": 15, "audience": "citizen"},
+    {"name": "市民課", "slack_channel": "C-SHIMIN", "reply_hours": 48, "audience": "citizen"},
     {"name": "税務課", "audience": "citizen"},
 ]
 
@@ -22,8 +22,8 @@ DEPARTMENTS = [
 def desk(tmp_path):
     log = InquiryLog(tmp_path, user_key_secret="secret")
     store = TicketStore(tmp_path)
-    yield HandoffDesk(store, log, lambda: DEPARTMENTS, HandoffPolicy(reply_hours=24, ticket_minutes=10,
-                                                                     expire_days=14, retention_days=365))
+    yield HandoffDesk(store, log, lambda: DEPARTMENTS, HandoffPolicy(reply_hours=24, expire_days=14,
+                                                                     retention_days=365))
     store.close()
     log.close()
 
@@ -37,7 +37,7 @@ def ask(desk, user="line:U1", question="住民票の写しを郵送で 090-1234-
 def test_routing_by_department_with_defaults():
     assert route_for("市民課", DEPARTMENTS).slack_channel == "C-SHIMIN"
     assert route_for("市民課", DEPARTMENTS).reply_hours == 48
-    fallback = route_for("税務課", DEPARTMENTS, default_hours=24, default_minutes=10)
+    fallback = route_for("税務課", DEPARTMENTS, default_hours=24)
     assert (fallback.department, fallback.slack_channel, fallback.reply_hours) == ("総合案内", "C-DESK", 24)
     assert route_for("", DEPARTMENTS).department == "総合案内"
     assert route_for("税務課", [{"name": "税務課"}]) is None
