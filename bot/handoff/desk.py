@@ -21,7 +21,7 @@ from bot.handoff.ticket import Route, Ticket, TicketState, due_time, route_for, 
 from bot.insights.masking import mask_personal_data
 
 MAX_TEXT_CHARS = 2000
-DRAFT_MINUTES = 30  # an offer not confirmed within this time is forgotten
+DRAFT_MINUTES = 15  # an offer not confirmed within this time is forgotten (the next text is a question again)
 
 
 @dataclass(frozen=True)
@@ -173,12 +173,11 @@ class HandoffDesk:
         return self.store.get(ticket.id)
 
     def decline(self, ticket: Ticket, now: datetime | None = None) -> Ticket | None:
-        """対応不要: the ticket is declined (the citizen gets a polite message); None if already final."""
-        reply_to = ticket.reply_to
+        """対応不要: an open ticket is declined (tell the citizen first: it forgets whom to reply to);
+        None if it was not open."""
         if not self.store.finish(ticket.id, TicketState.DECLINED, now, from_states=("open",)):
             return None
-        from dataclasses import replace
-        return replace(self.store.get(ticket.id), reply_to=reply_to)  # whom to tell, this once
+        return self.store.get(ticket.id)
 
     def reroute(self, ticket: Ticket, department: str, now: datetime | None = None) -> Ticket | None:
         """担当課を変更: the ticket moves to ``department`` (its channel and due time)."""
@@ -191,16 +190,22 @@ class HandoffDesk:
         return self.store.get(ticket.id)
 
     # --- housekeeping -------------------------------------------------------------------------------
-    def expire(self, now: datetime | None = None) -> tuple[list[Ticket], list[Ticket]]:
-        """Open tickets long past due become expired, answered ones long unrated closed.
-        Returns (expired, closed), the expired ones still knowing whom to tell."""
-        from dataclasses import replace
-        now = now or utc_now()
-        stale_open, quiet = self.store.stale(now, timedelta(days=self.policy.expire_days))
-        expired = [replace(t, state=TicketState.EXPIRED) for t in stale_open
-                   if self.store.finish(t.id, TicketState.EXPIRED, now, from_states=("open",))]
-        closed = [t for t in quiet if self.store.finish(t.id, TicketState.CLOSED, now, from_states=("answered",))]
-        return expired, closed
+    def stale(self, now: datetime | None = None) -> tuple[list[Ticket], list[Ticket]]:
+        """(open tickets past due by the expiry time, answered tickets unrated that long): the
+        first are to be expired once their citizen was told, the second closed."""
+        return self.store.stale(now or utc_now(), timedelta(days=self.policy.expire_days))
+
+    def expire(self, ticket: Ticket, now: datetime | None = None) -> Ticket | None:
+        """An open ticket expires (tell the citizen first); None if it was not open any more."""
+        if not self.store.finish(ticket.id, TicketState.EXPIRED, now, from_states=("open",)):
+            return None
+        return self.store.get(ticket.id)
+
+    def close_quiet(self, ticket: Ticket, now: datetime | None = None) -> Ticket | None:
+        """An answered ticket the citizen never rated is closed."""
+        if not self.store.finish(ticket.id, TicketState.CLOSED, now, from_states=("answered",)):
+            return None
+        return self.store.get(ticket.id)
 
     def purge(self, now: datetime | None = None) -> int:
         return self.store.purge(self.policy.retention_days, now)

@@ -24,7 +24,7 @@ from indexing.database import open_database
 
 _SCHEMA = """
 create table if not exists tickets (
-    id            integer primary key,
+    id            integer primary key autoincrement,  -- never reused: retry keys derive from it
     state         text not null,
     channel       text not null,
     user_key      text not null,
@@ -167,6 +167,12 @@ class TicketStore:
 
     def mark_reminded(self, ticket_id: int, at: datetime | None = None) -> None:
         self._execute("update tickets set reminded_at = ? where id = ?", [to_iso(at or utc_now()), int(ticket_id)])
+
+    def claim_reminder(self, ticket_id: int, now: datetime, remind_every: timedelta) -> bool:
+        """Mark an overdue ticket reminded now, unless another worker did so within ``remind_every``."""
+        return self._execute(
+            "update tickets set reminded_at = ? where id = ? and state = 'open' and (reminded_at = '' or reminded_at <= ?)",
+            [to_iso(now), int(ticket_id), to_iso(now - remind_every)]) > 0
 
     def stale(self, now: datetime, expire_after: timedelta) -> tuple[list[Ticket], list[Ticket]]:
         """(open tickets past due by ``expire_after``, answered tickets unrated for ``expire_after``)."""

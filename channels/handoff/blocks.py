@@ -6,6 +6,7 @@ channels/slack/bolt_app.py listens to; each button's value is the ticket id.
 """
 from __future__ import annotations
 
+import re
 from datetime import timedelta, timezone
 
 from bot.handoff.ticket import Ticket, TicketState, parse_time
@@ -37,7 +38,8 @@ QUESTION_HEADER = "*質問*（個人情報は伏せ字）"
 BOT_DECLINED = "*ボットの対応*：回答できませんでした"
 BOT_UNRESOLVED = "*ボットの回答*（市民は「解決しない」と評価）"
 ANSWERED_NOTE = "回答済みです。追加の回答はこのスレッドに返信してください。"
-THREAD_HINT = "このスレッドに返信すると、その内容が市民に回答として届きます。"
+THREAD_HINT = ("このスレッドに返信すると、その内容が市民に回答として届きます。"
+               "メンション（@名前）を含む返信は職員間のやりとりとして扱い、市民には送りません。")
 ANSWER_BUTTON = "回答する"
 REROUTE_BUTTON = "担当課を変更"
 DECLINE_BUTTON = "対応不要"
@@ -62,6 +64,30 @@ NOTE_OVERDUE = "⏰ 回答期限（{due}）を過ぎています。回答する�
 NOTE_EXPIRED = "期限切れにしました。市民には窓口へ直接問い合わせるようお知らせしました。"
 NOTE_RATED = "市民の評価：{rating}"
 RATINGS = {"resolved": "解決した", "unresolved": "解決しない"}
+
+
+_SLACK_LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
+_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>|<!subteam\^[A-Z0-9]+(?:\|[^>]*)?>")
+
+
+def is_internal(slack_text: str) -> bool:
+    """A thread reply that mentions someone is staff talking to staff, not an answer to the citizen."""
+    return bool(_MENTION.search(slack_text or ""))
+
+
+def plain_text(slack_text: str) -> str:
+    """A staff reply as the citizen reads it: Slack's links and escapes turned into plain text."""
+    def link(match: re.Match) -> str:
+        target, label = match.group(1), match.group(2)
+        if target.startswith("!"):
+            return ""                                    # <!here>, <!channel>
+        if target.startswith("#"):
+            return "#" + (label or target[1:])           # a channel
+        if target.startswith("mailto:"):
+            return label or target[len("mailto:"):]
+        return f"{label}（{target}）" if label and label != target else target
+    text = _SLACK_LINK.sub(link, slack_text or "")
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
 
 
 def escape(text: str) -> str:

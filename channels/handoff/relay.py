@@ -206,10 +206,16 @@ class HandoffRelay:
         ticket = await self._ticket_of(payload)
         if ticket is None:
             return Outcome.done("no such ticket")
+        if ticket.state is not TicketState.OPEN:
+            return Outcome.done("not open")
+        # The citizen is told first (a final ticket forgets whom to reply to); a retry pushes with
+        # the same key, which LINE accepts once.
+        told = await self.tell(ticket, "DECLINED")
+        if told.kind == "retry":
+            return told
         declined = await self._run(self.desk.decline, ticket)
         if declined is None:
             return Outcome.done("not open")
-        told = await self.tell(declined, "DECLINED")  # once: the ticket is final from here on
         await self.refresh(declined)
         await self.note(declined, blocks.NOTE_DECLINED)
         return Outcome.done("declined" if told.kind == "done" else f"declined; citizen not told ({told.detail})")
@@ -252,20 +258,27 @@ class HandoffRelay:
                 posted += 1
         reminded = 0
         for ticket in await self._run(store.overdue, now, REMIND_EVERY):
-            await self.note(ticket, blocks.NOTE_OVERDUE.format(due=blocks.japan_time(ticket.due_at)))
-            await self._run(store.mark_reminded, ticket.id, now)
-            reminded += 1
-        expired, closed = await self._run(self.desk.expire, now)
-        for ticket in expired:
-            await self.tell(ticket, "EXPIRED")
-            final = await self._run(store.get, ticket.id)
-            await self.refresh(final)
-            await self.note(final, blocks.NOTE_EXPIRED)
-        for ticket in closed:
-            await self.refresh(await self._run(store.get, ticket.id))
+            # Claimed before it is posted: with several workers, one reminder per ticket and day.
+            if await self._run(store.claim_reminder, ticket.id, now, REMIND_EVERY):
+                await self.note(ticket, blocks.NOTE_OVERDUE.format(due=blocks.japan_time(ticket.due_at)))
+                reminded += 1
+        stale_open, quiet = await self._run(self.desk.stale, now)
+        expired = closed = 0
+        for ticket in stale_open:
+            if (await self.tell(ticket, "EXPIRED")).kind == "retry":
+                continue  # the next round tries again, with the same retry key
+            final = await self._run(self.desk.expire, ticket, now)
+            if final is not None:
+                expired += 1
+                await self.refresh(final)
+                await self.note(final, blocks.NOTE_EXPIRED)
+        for ticket in quiet:
+            final = await self._run(self.desk.close_quiet, ticket, now)
+            if final is not None:
+                closed += 1
+                await self.refresh(final)
         purged = await self._run(self.desk.purge, now)
-        return {"posted": posted, "reminded": reminded, "expired": len(expired), "closed": len(closed),
-                "purged": purged}
+        return {"posted": posted, "reminded": reminded, "expired": expired, "closed": closed, "purged": purged}
 
     async def run_forever(self, stopping: asyncio.Event, every: float = HOUSEKEEPING_SECONDS):
         while not stopping.is_set():

@@ -150,10 +150,13 @@ class SlackChannel:
         thread_ts, channel = event.get("thread_ts"), event.get("channel")
         if relay is None or not thread_ts or thread_ts == event.get("ts") or not body.get("event_id"):
             return
+        if ticket_blocks.is_internal(event.get("text", "")):
+            return  # staff talking to staff (a mention): never sent to the citizen
         if await self.runtime.run_blocking(relay.desk.store.by_thread, channel, thread_ts) is None:
             return
         await self.runtime.inbox.add([(f"{TICKET_INBOX}:slack:{body['event_id']}", TICKET_INBOX, {
-            "op": "answer", "channel": channel, "thread_ts": thread_ts, "text": event.get("text", ""),
+            "op": "answer", "channel": channel, "thread_ts": thread_ts,
+            "text": ticket_blocks.plain_text(event.get("text", "")),
             "source": f"{channel}:{event.get('ts')}"})])
 
     async def on_ticket_button(self, ack, body: dict, action: dict):

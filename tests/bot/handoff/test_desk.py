@@ -73,8 +73,7 @@ def test_answer_rate_and_final_states_forget_the_recipient(desk):
     assert desk.answer(closed, "もう一度") is None
     other, _ = desk.confirm(ask(desk), "line:U1", "line", "U1")
     declined = desk.decline(other)
-    assert declined.state is TicketState.DECLINED and declined.reply_to == "U1"  # told once
-    assert desk.store.get(other.id).reply_to == ""
+    assert declined.state is TicketState.DECLINED and declined.reply_to == ""
     assert desk.decline(other) is None
 
 
@@ -88,9 +87,10 @@ def test_reroute_overdue_expire_and_purge(desk):
     moved = desk.reroute(ticket, "総合案内", now=now)
     assert moved.slack_channel == "C-DESK" and moved.slack_ts == "" and not moved.overdue(now)
     assert desk.reroute(moved, "税務課") is None  # no channel of its own
-    expired, closed = desk.expire(now + timedelta(days=20))
-    assert [t.id for t in expired] == [ticket.id] and expired[0].reply_to == "U1"
-    assert desk.store.get(ticket.id).state is TicketState.EXPIRED
+    stale_open, quiet = desk.stale(now + timedelta(days=20))
+    assert [t.id for t in stale_open] == [ticket.id] and stale_open[0].reply_to == "U1" and quiet == []
+    assert desk.expire(stale_open[0]).state is TicketState.EXPIRED
+    assert desk.expire(stale_open[0]) is None
     assert desk.purge(now + timedelta(days=361)) == 0
     assert desk.purge(now + timedelta(days=363)) == 1
     assert desk.store.get(ticket.id) is None

@@ -310,3 +310,58 @@ def test_overdue_reminder_and_purge_from_the_cli(client, server, line_api, slack
     assert main(["--data-dir", data_dir, "tickets", "purge"]) == 0
     assert json.loads(capsys.readouterr().out)["purged"] == 1
     assert store.get(ticket.id) is None
+
+
+def test_unresolved_feedback_offers_the_handoff_on_line(client, server, line_api, slack_api):
+    asked = line_post(client, line_text_event("粗大ごみはどうやって出せばいいですか？", user_id=CITIZEN))
+    messages = reply_messages(line_api, asked)
+    assert not [a for a in postback_actions(messages) if a["label"] == "職員に質問を送る"]  # answered: no offer yet
+    unresolved = line_post(client, line_postback_event(action_labelled(messages, "解決しない")["data"], user_id=CITIZEN))
+    offer = action_labelled(reply_messages(line_api, unresolved), "職員に質問を送る")
+    tapped = line_post(client, line_postback_event(offer["data"], user_id=CITIZEN))
+    confirmation = reply_messages(line_api, tapped)
+    assert "粗大ごみ" in confirmation[0]["text"]
+    sent = line_post(client, line_postback_event(action_labelled(confirmation, "送信する")["data"], user_id=CITIZEN))
+    assert "受付番号" in reply_messages(line_api, sent)[0]["text"]
+    ticket = server.runtime.handoff_desk.store.by_inquiry(json.loads(offer["data"])["i"])
+    assert ticket is not None and not ticket.bot_declined
+    slack_api.wait_for(lambda f: ticket_posts(f, ticket.slack_channel, ticket.id), what="ticket post")
+    [post] = ticket_posts(slack_api, ticket.slack_channel, ticket.id)
+    assert "解決しない" in json.dumps(post["blocks"], ensure_ascii=False)
+
+
+def test_staff_talk_with_a_mention_stays_in_slack_and_links_become_plain_text(client, server, line_api, slack_api):
+    ticket, _ = hand_over(client, line_api, slack_api, server, question="海王星の住所を教えて")
+    pushes_before = len(line_api.pushes())
+    slack_event(client, slack_channel_message_event("<@U0000STAFF2> これ誰が担当？", ticket.slack_channel,
+                                                    thread_ts=ticket.slack_ts))
+    slack_event(client, slack_channel_message_event("<https://city.example/faq|市のFAQ> をご覧ください &amp; ご確認を",
+                                                    ticket.slack_channel, thread_ts=ticket.slack_ts))
+    [push] = line_api.wait_for(lambda f: f.pushes()[pushes_before:], what="answer pushed")
+    wait_ticket(server, ticket.id, lambda t: t.delivered_at)
+    assert len(line_api.pushes()) == pushes_before + 1
+    text = push.json["messages"][0]["text"]
+    assert "市のFAQ（https://city.example/faq） をご覧ください & ご確認を" in text and "誰が担当" not in text
+
+
+def test_a_ticket_long_past_due_expires_and_the_citizen_is_told_once(client, server, line_api, slack_api,
+                                                                      monkeypatch, capsys):
+    from channels.cli import main
+
+    ticket, _ = hand_over(client, line_api, slack_api, server, question="天王星で犬を飼う許可は要りますか")
+    store = server.runtime.handoff_desk.store
+    store.db.execute("update tickets set due_at = ? where id = ?", [to_iso(utc_now() - timedelta(days=20)), ticket.id])
+    for name, value in {"SLACK_BOT_TOKEN": SLACK_BOT_TOKEN, "SLACK_API_BASE_URL": slack_api.api_url,
+                        "LINE_CHANNEL_ACCESS_TOKEN": LINE_TOKEN, "LINE_API_BASE_URL": line_api.url}.items():
+        monkeypatch.setenv(name, value)
+    pushes_before = len(line_api.pushes())
+    data_dir = str(server.runtime.settings.data_dir)
+    assert main(["--data-dir", data_dir, "tickets", "remind"]) == 0
+    assert json.loads(capsys.readouterr().out)["expired"] >= 1
+    expired = store.get(ticket.id)
+    assert expired.state is TicketState.EXPIRED and expired.reply_to == ""
+    told = [p for p in line_api.pushes()[pushes_before:] if p.json["to"] == CITIZEN]
+    assert len(told) == 1 and "期限までにお答えできませんでした" in told[0].json["messages"][0]["text"]
+    assert told[0].header("X-Line-Retry-Key") == retry_key(ticket.id, "EXPIRED")
+    assert main(["--data-dir", data_dir, "tickets", "remind"]) == 0
+    assert len(line_api.pushes()) == pushes_before + 1
