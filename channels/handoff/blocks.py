@@ -18,6 +18,8 @@ ANSWER_MODAL = "ticket_answer_modal"
 REROUTE_MODAL = "ticket_reroute_modal"
 ANSWER_INPUT_BLOCK = "ticket_answer_block"
 ANSWER_INPUT = "ticket_answer_text"
+MINUTES_INPUT_BLOCK = "ticket_minutes_block"
+MINUTES_INPUT = "ticket_minutes"
 REROUTE_INPUT_BLOCK = "ticket_department_block"
 REROUTE_INPUT = "ticket_department"
 ACTIONS_BLOCK = "ticket_actions"
@@ -50,6 +52,8 @@ CANCEL = "キャンセル"
 ANSWER_MODAL_TITLE = "回答する"
 ANSWER_MODAL_SUBMIT = "送信"
 ANSWER_MODAL_LABEL = "市民への回答"
+MINUTES_LABEL = "対応にかかった時間（分・任意）"
+MINUTES_HINT = "レポートの「職員の対応時間」に使います。空欄なら課ごとの標準時間で数えます。"
 REROUTE_MODAL_TITLE = "担当課を変更"
 REROUTE_MODAL_SUBMIT = "変更"
 REROUTE_MODAL_LABEL = "新しい担当課"
@@ -169,6 +173,11 @@ def answer_modal(ticket: Ticket) -> dict:
             {"type": "input", "block_id": ANSWER_INPUT_BLOCK, "label": {"type": "plain_text", "text": ANSWER_MODAL_LABEL},
              "element": {"type": "plain_text_input", "action_id": ANSWER_INPUT, "multiline": True,
                          "max_length": 2000}},
+            {"type": "input", "block_id": MINUTES_INPUT_BLOCK, "optional": True,
+             "label": {"type": "plain_text", "text": MINUTES_LABEL},
+             "hint": {"type": "plain_text", "text": MINUTES_HINT},
+             "element": {"type": "number_input", "action_id": MINUTES_INPUT, "is_decimal_allowed": False,
+                         "min_value": "0", "max_value": "600"}},
         ],
     }
 

@@ -151,6 +151,9 @@ class HandoffRelay:
         answered = await self._run(self.desk.answer, ticket, text)
         if answered is None:
             return Outcome.done("ticket final")
+        minutes = _minutes(payload.get("minutes"))
+        if minutes is not None:  # recorded in the 回答する modal: the report counts it for this ticket
+            await self._run(self.desk.store.set_staff_minutes, ticket.id, minutes)
         source = payload.get("source") or item.event_key
         outcome = await self.deliver(answered, text, source)
         if outcome.kind != "done":
@@ -290,6 +293,14 @@ class HandoffRelay:
                 await asyncio.wait_for(stopping.wait(), timeout=every)
             except asyncio.TimeoutError:
                 pass
+
+
+def _minutes(value) -> float | None:
+    try:
+        minutes = float(value)
+    except (TypeError, ValueError):
+        return None
+    return minutes if 0 <= minutes <= 600 else None
 
 
 def _describe(exc: Exception) -> str:

@@ -188,7 +188,10 @@ class SlackChannel:
         if view.get("callback_id") == ticket_blocks.ANSWER_MODAL:
             text = ((values.get(ticket_blocks.ANSWER_INPUT_BLOCK) or {}).get(ticket_blocks.ANSWER_INPUT) or {}) \
                 .get("value") or ""
-            payload = {"op": "answer", "ticket": ticket_id, "text": text, "source": f"view:{view.get('id')}"}
+            minutes = ((values.get(ticket_blocks.MINUTES_INPUT_BLOCK) or {}).get(ticket_blocks.MINUTES_INPUT) or {}) \
+                .get("value")
+            payload = {"op": "answer", "ticket": ticket_id, "text": text, "source": f"view:{view.get('id')}",
+                       "minutes": minutes}
         else:
             selected = ((values.get(ticket_blocks.REROUTE_INPUT_BLOCK) or {}).get(ticket_blocks.REROUTE_INPUT) or {}) \
                 .get("selected_option") or {}

@@ -270,10 +270,12 @@ def test_reroute_and_answer_through_the_modals(client, server, line_api, slack_a
     slack_api.wait_for(lambda f: len(f.views) >= views_before + 2, what="answer modal")
     pushes_before = len(line_api.pushes())
     slack_form(client, slack_view_submission_body(blocks.ANSWER_MODAL, str(ticket.id), {
-        blocks.ANSWER_INPUT_BLOCK: {blocks.ANSWER_INPUT: {"type": "plain_text_input", "value": "補助金はありません。"}}}))
+        blocks.ANSWER_INPUT_BLOCK: {blocks.ANSWER_INPUT: {"type": "plain_text_input", "value": "補助金はありません。"}},
+        blocks.MINUTES_INPUT_BLOCK: {blocks.MINUTES_INPUT: {"type": "number_input", "value": "25"}}}))
     [push] = line_api.wait_for(lambda f: f.pushes()[pushes_before:], what="modal answer pushed")
     assert push.json["to"] == CITIZEN and "補助金はありません" in push.json["messages"][0]["text"]
     assert target in push.json["messages"][0]["text"]
+    assert wait_ticket(server, ticket.id, lambda t: t.delivered_at).staff_minutes == 25.0  # for the report
 
 
 def test_a_failed_push_is_retried_with_the_same_key_and_sent_once(client, server, line_api, slack_api):
