@@ -192,7 +192,7 @@ def test_reduction_against_the_target(tmp_path):
 
 def test_ticket_figures_count_staff_minutes_per_department_and_per_ticket():
     from bot.insights.ledger import compute_ticket_figures, parse_ledger_config
-    from bot.insights.ledger import DEFAULTS_FILE, _merge, _read_toml
+    from bot.insights.ledger import _merge, _read_toml
 
     config = parse_ledger_config(_merge(_read_toml(DEFAULTS_FILE), {"tickets": {"minutes": 10.0,
                                                                                 "department": {"市民課": 20.0}}}))
