@@ -101,6 +101,11 @@ class Runtime:
                                              HandoffPolicy.from_settings(self.settings))
         return self._handoff_desk
 
+    def handoff_available(self, department: str) -> bool:
+        """Whether a citizen's question about ``department`` can be handed to staff (Slack is
+        configured and some channel takes it): only then is 「職員に質問を送る」 offered."""
+        return self.handoff_relay is not None and self.handoff_desk.route(department or "") is not None
+
     async def ask(self, question: str, audience: str, channel: str, user_id: str | None,
                   event_key: str | None = None, timeout: float | None = None,
                   language_hint: str | None = None) -> Answer:

@@ -240,7 +240,7 @@ class LineChannel:
                                             language_hint=hint)
             inquiry_id = answer.inquiry_id
             # The handoff is offered in 1:1 chats only: the answer goes back to one citizen.
-            offer = self.runtime.handoff_relay is not None and isinstance(event.source, UserSource)
+            offer = isinstance(event.source, UserSource) and self.runtime.handoff_available(answer.department)
             reply = render.answer_messages(answer, quote_token, self.easy_japanese, offer_handoff=offer)
         except Exception:  # a bug or a broken index must not leave the citizen without a word
             log.exception("LINE answer failed")
@@ -286,7 +286,7 @@ class LineChannel:
                 await self.user_language(event)
             reply = render.text_messages(feedback_reply(outcome, data["v"], messages, language, self.easy_japanese))
             if data["v"] == "unresolved" and outcome.result is FeedbackResult.OK and \
-                    self.runtime.handoff_relay is not None and isinstance(event.source, UserSource):
+                    isinstance(event.source, UserSource) and self.runtime.handoff_available(outcome.department):
                 reply += handoff.offer_messages(data["i"], language, self.easy_japanese)  # 解決しない → a person
             return reply, None
         log.info("LINE postback with unknown data ignored")

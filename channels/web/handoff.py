@@ -27,14 +27,14 @@ RATINGS = ("resolved", "unresolved")
 
 def offer(answer: Answer, runtime) -> dict | None:
     """The ``handoff`` field of an answer: offered after a decline when tickets can be posted."""
-    if (runtime.handoff_relay is None or answer.audience != "citizen" or not answer.abstained
-            or answer.kind != "abstain" or answer.inquiry_id is None):
+    if (answer.audience != "citizen" or not answer.abstained or answer.kind != "abstain"
+            or answer.inquiry_id is None):
         return None
-    return offer_after_unresolved(answer.language, runtime, with_text=False)
+    return offer_after_unresolved(answer.language, runtime, answer.department, with_text=False)
 
 
-def offer_after_unresolved(language: str, runtime, with_text: bool = True) -> dict | None:
-    if runtime.handoff_relay is None:
+def offer_after_unresolved(language: str, runtime, department: str, with_text: bool = True) -> dict | None:
+    if not runtime.handoff_available(department):
         return None
     easy = runtime.settings.easy_japanese
     data = {"label": texts.OFFER_LABEL}

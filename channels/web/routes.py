@@ -147,7 +147,7 @@ class WebChat:
         if feedback == "unresolved" and not comment and self.audience == "citizen":
             inquiry = await self.runtime.run_blocking(self.runtime.inquiry_log.get, inquiry_id)
             language = (inquiry or {}).get("language") or "ja"
-            if (offer := handoff.offer_after_unresolved(language, self.runtime)) is not None:
+            if (offer := handoff.offer_after_unresolved(language, self.runtime, outcome.department)) is not None:
                 data["handoff"] = offer  # 解決しない → a person
         return JSONResponse(data)
 
