@@ -110,11 +110,15 @@ class HandoffDesk:
         since = (now or utc_now()) - timedelta(minutes=DRAFT_MINUTES)
         return self.store.draft(self.inquiry_log.user_key(user_id), newer_than=since)
 
-    def add_to_draft(self, user_id: str | None, text: str, now: datetime | None = None) -> Preview | None:
-        """Append the citizen's one extra message to their pending offer; None when there is no
-        pending offer still open for an addition (the message is then an ordinary question)."""
+    def add_to_draft(self, user_id: str | None, text: str, now: datetime | None = None,
+                     inquiry_id: int | None = None) -> Preview | None:
+        """Append the citizen's one extra message to their pending offer (of ``inquiry_id`` when
+        given); None when there is no such offer still open for an addition (on LINE the message
+        is then an ordinary question)."""
         draft = self.pending_draft(user_id, now)
         if draft is None or draft.addition or not (text or "").strip():
+            return None
+        if inquiry_id is not None and draft.inquiry_id != inquiry_id:
             return None
         inquiry = self._own_inquiry(draft.inquiry_id, user_id)
         route = self.route((inquiry or {}).get("department") or "")

@@ -116,7 +116,10 @@ class WebHandoff:
         if inquiry_id is None or not isinstance(addition, str):
             return self._refuse(400, "handoff_invalid")
         if addition.strip():
-            await self.runtime.run_blocking(self.desk.add_to_draft, user_id, addition)
+            # The page sends the addition with the confirmation; an offer left open too long is made again.
+            if await self.runtime.run_blocking(self.desk.add_to_draft, user_id, addition, None, inquiry_id) is None:
+                await self.runtime.run_blocking(self.desk.offer, inquiry_id, user_id)
+                await self.runtime.run_blocking(self.desk.add_to_draft, user_id, addition, None, inquiry_id)
         ticket, created = await self.runtime.run_blocking(self.desk.confirm, inquiry_id, user_id, CHANNEL,
                                                           user_id.split(":", 1)[1])
         if ticket is None:

@@ -94,3 +94,15 @@ def test_reroute_overdue_expire_and_purge(desk):
     assert desk.purge(now + timedelta(days=361)) == 0
     assert desk.purge(now + timedelta(days=363)) == 1
     assert desk.store.get(ticket.id) is None
+
+
+def test_an_addition_goes_to_the_offer_it_was_written_for(desk):
+    first, second = ask(desk, question="一つ目の質問"), ask(desk, question="二つ目の質問")
+    desk.offer(first, "line:U1")
+    desk.offer(second, "line:U1")  # a second offer replaces the first
+    assert desk.add_to_draft("line:U1", "一つ目への補足", inquiry_id=first) is None
+    assert desk.add_to_draft("line:U1", "二つ目への補足", inquiry_id=second).text.endswith("二つ目への補足")
+    ticket, _ = desk.confirm(second, "line:U1", "web", "session")
+    assert ticket.question.endswith("（補足）二つ目への補足")
+    other, _ = desk.confirm(first, "line:U1", "web", "session")
+    assert "補足" not in other.question
