@@ -6,6 +6,7 @@
 ``GET  /``             web chat page (audience: MADOGUCHI_WEB_AUDIENCE)
 ``POST /api/ask``      ``{"question": ...}`` → the Answer dict
 ``POST /api/feedback`` ``{"inquiry_id", "feedback": resolved|unresolved, "comment"}``
+``/api/handoff/…``     a question handed to staff from the web chat (channels/web/handoff.py)
 ``POST /callback/line`` LINE Messaging API webhook (citizens)
 ``POST /slack/events`` Slack events, /madoguchi, buttons (staff)
 ``GET  /healthz``      ``{"ok", "entries", "knowledge_version"}``

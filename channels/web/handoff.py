@@ -69,8 +69,10 @@ class WebHandoff:
         return JSONResponse({"error": code, "message": self._say("UNAVAILABLE", language)}, status_code=status)
 
     async def _user(self, request: Request) -> tuple[str | None, dict]:
-        self._admit(request)
-        data = await self._json_body(request) if request.method == "POST" else {}
+        data = {}
+        if request.method == "POST":  # the page's poll (a GET every 10 s) does not use up the question rate
+            self._admit(request)
+            data = await self._json_body(request)
         uid = self._uid_of(request)
         return (f"{CHANNEL}:{uid}" if uid else None), data
 
