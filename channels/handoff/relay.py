@@ -96,13 +96,13 @@ class HandoffRelay:
         except (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError) as exc:
             log.info("ticket %d message not updated (%s)", ticket.id, _describe(exc))
 
-    async def note(self, ticket: Ticket, text: str, channel: str = "", thread_ts: str = ""):
-        """A short note in the ticket's thread."""
-        channel, thread_ts = channel or ticket.slack_channel, thread_ts or ticket.slack_ts
-        if not thread_ts:
+    async def note(self, ticket: Ticket, text: str, broadcast: bool = False):
+        """A short note in the ticket's thread (``broadcast``: also shown in the channel)."""
+        if not ticket.slack_ts:
             return
         try:
-            await self.slack.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
+            await self.slack.chat_postMessage(channel=ticket.slack_channel, thread_ts=ticket.slack_ts, text=text,
+                                              reply_broadcast=broadcast)
         except (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError) as exc:
             log.info("ticket %d thread note not posted (%s)", ticket.id, _describe(exc))
 
@@ -263,7 +263,7 @@ class HandoffRelay:
         for ticket in await self._run(store.overdue, now, REMIND_EVERY):
             # Claimed before it is posted: with several workers, one reminder per ticket and day.
             if await self._run(store.claim_reminder, ticket.id, now, REMIND_EVERY):
-                await self.note(ticket, blocks.NOTE_OVERDUE.format(due=blocks.japan_time(ticket.due_at)))
+                await self.note(ticket, blocks.NOTE_OVERDUE.format(due=blocks.japan_time(ticket.due_at)), broadcast=True)
                 reminded += 1
         stale_open, quiet = await self._run(self.desk.stale, now)
         expired = closed = 0

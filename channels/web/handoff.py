@@ -153,8 +153,12 @@ class WebHandoff:
                 strings = web_messages.answer_strings(ticket.language, self.runtime.settings.easy_japanese)
                 body["rate"] = {"question": self._say("RATE_QUESTION", ticket.language),
                                 "resolved": strings["resolved"], "unresolved": strings["unresolved"]}
-            if not ticket.delivered_at:
+            if not ticket.delivered_at:  # the first poll that shows it: delivered, and the thread says so
                 await self.runtime.run_blocking(self.desk.store.mark_delivered, ticket.id)
+                from channels.handoff.blocks import NOTE_DELIVERED
+
+                self.runtime.spawn(self.runtime.handoff_relay.note(ticket, NOTE_DELIVERED.format(channel="Webチャット")),
+                                   name="ticket delivered")
         elif ticket.state in (TicketState.DECLINED, TicketState.EXPIRED):
             body["text"] = self._say("DECLINED" if ticket.state is TicketState.DECLINED else "EXPIRED",
                                      ticket.language, ticket=ticket.id, department=ticket.department)

@@ -70,7 +70,8 @@ class FakeSlackApi(FakeServer):
                 return web.json_response({"ok": False, "error": "channel_not_found"})
             message = {"ts": f"1700000000.{next(self._ts):06d}", "text": payload.get("text", ""),
                        "thread_ts": payload.get("thread_ts"), "metadata": _metadata(payload.get("metadata")),
-                       "blocks": _json_value(payload.get("blocks"))}
+                       "blocks": _json_value(payload.get("blocks")),
+                       "reply_broadcast": payload.get("reply_broadcast") in (True, "true", "1")}
             with self._condition:
                 self.messages.setdefault(payload.get("channel"), []).append(message)
             return web.json_response({"ok": True, "channel": payload.get("channel"), "ts": message["ts"],

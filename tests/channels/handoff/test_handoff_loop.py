@@ -300,7 +300,8 @@ def test_overdue_reminder_and_purge_from_the_cli(client, server, line_api, slack
     assert main(["--data-dir", data_dir, "tickets", "remind"]) == 0
     assert json.loads(capsys.readouterr().out)["reminded"] >= 1
     notes = [m["text"] for m in slack_api.thread(ticket.slack_channel, ticket.slack_ts)]
-    assert any("期限" in n and "過ぎています" in n for n in notes)
+    [reminder] = [m for m in slack_api.thread(ticket.slack_channel, ticket.slack_ts) if "過ぎています" in m["text"]]
+    assert reminder["reply_broadcast"]  # shown in the channel too, not only in the thread
     assert main(["--data-dir", data_dir, "tickets", "remind"]) == 0  # reminded once a day, not every run
     assert json.loads(capsys.readouterr().out)["reminded"] == 0
     assert [m["text"] for m in slack_api.thread(ticket.slack_channel, ticket.slack_ts)] == notes

@@ -85,9 +85,9 @@ def test_web_chat_handoff_from_decline_to_rating(server, slack_api):
         polled = citizen.get(f"/api/handoff/tickets/{ticket_id}").json()
         assert polled["state"] == "answered" and "移住の手続きはありません" in polled["text"]
         assert polled["rate"]["resolved"] == "解決した"
-        slack_api.wait_for(lambda f: any("Webチャット" in m["text"] for m in f.thread(ticket.slack_channel,
-                                                                                     ticket.slack_ts)),
-                           what="thread note")
+        slack_api.wait_for(lambda f: any("届けました（Webチャット）" in m["text"]
+                                         for m in f.thread(ticket.slack_channel, ticket.slack_ts)),
+                           what="delivered note")
         assert server.runtime.handoff_desk.store.get(ticket_id).delivered_at
         assert stranger.post("/api/handoff/rate", json={"ticket": ticket_id, "rating": "resolved"}).status_code == 404
         rated = citizen.post("/api/handoff/rate", json={"ticket": ticket_id, "rating": "unresolved"}).json()
