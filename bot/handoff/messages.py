@@ -20,8 +20,9 @@ CONFIRM = (
     "次の内容を{department}の職員に送ります（個人情報は伏せ字にしています）。\n"
     "――――\n{question}\n――――\n"
     "回答は{hours}時間以内を目安に、このチャットでお届けします。"
-    "補足があれば、送信の前に1回だけ送れます。よろしければ「送信する」を押してください。"
+    "{hint}よろしければ「送信する」を押してください。"
 )
+CONFIRM_HINT = "補足があれば、送信の前に1回だけ送れます。"
 SENT = "{department}に質問を送りました（受付番号 {ticket}）。回答は{hours}時間以内を目安にお届けします。"
 ALREADY_SENT = "このご質問は、すでに職員に送っています（受付番号 {ticket}）。回答をお待ちください。"
 UNAVAILABLE = "申し訳ありません。このご質問は職員に送ることができません。お手数ですが、市役所の担当窓口にお問い合わせください。"
@@ -67,26 +68,34 @@ CATALOGUE = {
     "CONFIRM": {
         "en": "We will send the following to the staff of {department} (personal data hidden).\n"
               "――――\n{question}\n――――\n"
-              "You will get the answer in this chat, usually within {hours} hours. You may send one more "
-              "message to add details before sending. If this is fine, press 「送信する」 (send).",
+              "You will get the answer in this chat, usually within {hours} hours. {hint}"
+              "If this is fine, press 「送信する」 (send).",
         "zh-Hans": "将把以下内容发送给{department}的工作人员（个人信息已隐藏）。\n――――\n{question}\n――――\n"
-                   "通常会在{hours}小时内在此对话中回复。发送前可以再补充一条消息。确认无误请点击「送信する」（发送）。",
+                   "通常会在{hours}小时内在此对话中回复。{hint}确认无误请点击「送信する」（发送）。",
         "zh-Hant": "將把以下內容傳送給{department}的工作人員（個人資料已隱藏）。\n――――\n{question}\n――――\n"
-                   "通常會在{hours}小時內於此對話中回覆。傳送前可以再補充一則訊息。確認無誤請點選「送信する」（傳送）。",
+                   "通常會在{hours}小時內於此對話中回覆。{hint}確認無誤請點選「送信する」（傳送）。",
         "ko": "다음 내용을 {department} 직원에게 보냅니다(개인정보는 가려져 있습니다).\n――――\n{question}\n――――\n"
-              "답변은 보통 {hours}시간 이내에 이 대화로 보내 드립니다. 보내기 전에 한 번 더 메시지로 보충할 수 있습니다. "
+              "답변은 보통 {hours}시간 이내에 이 대화로 보내 드립니다. {hint}"
               "괜찮으시면 「送信する」(보내기)를 눌러 주세요.",
         "vi": "Chúng tôi sẽ gửi nội dung sau cho nhân viên {department} (thông tin cá nhân đã được che).\n"
               "――――\n{question}\n――――\n"
-              "Câu trả lời thường đến trong cuộc trò chuyện này trong vòng {hours} giờ. Bạn có thể gửi thêm một tin "
-              "nhắn để bổ sung trước khi gửi. Nếu đồng ý, vui lòng nhấn 「送信する」 (gửi).",
+              "Câu trả lời thường đến trong cuộc trò chuyện này trong vòng {hours} giờ. {hint}"
+              "Nếu đồng ý, vui lòng nhấn 「送信する」 (gửi).",
         "pt": "Enviaremos o texto abaixo à equipe de {department} (dados pessoais ocultos).\n"
               "――――\n{question}\n――――\n"
-              "A resposta chega nesta conversa, normalmente em até {hours} horas. Você pode enviar mais uma "
-              "mensagem com detalhes antes de enviar. Se estiver certo, toque em 「送信する」 (enviar).",
+              "A resposta chega nesta conversa, normalmente em até {hours} horas. {hint}"
+              "Se estiver certo, toque em 「送信する」 (enviar).",
         EASY_JAPANESE: "つぎの 文(ぶん)を {department}の 人(ひと)に 送(おく)ります。\n――――\n{question}\n――――\n"
-                       "{hours}時間(じかん)ぐらいで ここに 答(こた)えが 来(き)ます。"
+                       "{hours}時間(じかん)ぐらいで ここに 答(こた)えが 来(き)ます。{hint}"
                        "よければ 「送信する」を 押(お)してください。",
+    },
+    "CONFIRM_HINT": {
+        "en": "You may add details once before sending. ",
+        "zh-Hans": "发送前可以补充一次说明。", "zh-Hant": "傳送前可以補充一次說明。",
+        "ko": "보내기 전에 한 번 보충할 수 있습니다. ",
+        "vi": "Bạn có thể bổ sung một lần trước khi gửi. ",
+        "pt": "Você pode acrescentar detalhes uma vez antes de enviar. ",
+        EASY_JAPANESE: "ほかに 伝(つた)えたいことが あれば、1回(かい)だけ 送(おく)れます。",
     },
     "SENT": {
         "en": "Your question was sent to {department} (reference no. {ticket}). You will usually get an answer "
@@ -186,6 +195,14 @@ def say(name: str, language: str = "ja", easy_japanese: bool = False, **fields) 
     """The text ``name`` in ``language`` (Japanese when there is none), with ``fields`` filled in."""
     text = localized(CATALOGUE[name], language, easy_japanese)
     return text.format(**fields) if fields else text
+
+
+def confirmation(preview, easy_japanese: bool = False) -> str:
+    """The 「送信する」 confirmation of a bot.handoff.desk.Preview (the addition hint until one was added)."""
+    language = preview.language
+    hint = "" if preview.addition else say("CONFIRM_HINT", language, easy_japanese)
+    return say("CONFIRM", language, easy_japanese, department=preview.department, question=preview.text,
+               hours=hours_text(preview.reply_hours), hint=hint)
 
 
 def hours_text(hours: float) -> str:

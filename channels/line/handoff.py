@@ -33,8 +33,7 @@ def offer_messages(inquiry_id: int, language: str, easy_japanese: bool = False) 
 
 
 def confirm_messages(preview, easy_japanese: bool = False) -> list[Message]:
-    text = texts.say("CONFIRM", preview.language, easy_japanese, department=preview.department,
-                     question=preview.text, hours=texts.hours_text(preview.reply_hours))
+    text = texts.confirmation(preview, easy_japanese)
     label = texts.CONFIRM_LABEL
     action = PostbackAction(label=label, data=_data(a=CONFIRM, i=preview.inquiry_id), display_text=label)
     return [TextMessage(text=render.cut(text, render.TEXT_LIMIT),

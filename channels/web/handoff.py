@@ -104,8 +104,7 @@ class WebHandoff:
         return JSONResponse({
             "inquiry_id": inquiry_id, "department": preview.department, "question": preview.text,
             "reply_hours": preview.reply_hours,
-            "text": self._say("CONFIRM", preview.language, department=preview.department, question=preview.text,
-                              hours=texts.hours_text(preview.reply_hours)),
+            "text": texts.confirmation(preview, self.runtime.settings.easy_japanese),
             "confirm_label": texts.CONFIRM_LABEL, "addition_label": self._say("ADDITION_LABEL", preview.language),
         })
 
