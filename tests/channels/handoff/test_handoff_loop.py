@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from fakes.line_api import PUSH, FakeLineApi
+from fakes.line_api import FakeLineApi
 from fakes.server import serve_app
 from fakes.slack_api import FakeSlackApi
 from fakes.webhooks import (
