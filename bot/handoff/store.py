@@ -4,6 +4,9 @@ Tables in the data dir's one database (``indexing.database.open_database``)::
 
     tickets        one row per ticket (the fields of bot.handoff.ticket.Ticket; texts masked)
     ticket_drafts  one row per citizen (user_key) with an offer not yet confirmed
+    ticket_outbox  a staff answer for a web chat citizen, in the staff's own words, kept only
+                   until the page fetches it once (or the ticket becomes final), like the inbox
+                   keeps a LINE event's payload only until it is answered
 
 ``create_ticket_tables(db)`` creates them (idempotent). Statements are short; a lock
 serialises this process's use of the connection, SQLite's busy timeout the other workers'.
@@ -51,6 +54,10 @@ create table if not exists tickets (
 create index if not exists idx_tickets_state_due on tickets (state, due_at);
 create index if not exists idx_tickets_thread on tickets (slack_channel, slack_ts);
 create index if not exists idx_tickets_created on tickets (created_at);
+create table if not exists ticket_outbox (
+    ticket_id   integer primary key,
+    text        text not null
+);
 create table if not exists ticket_drafts (
     user_key    text primary key,
     inquiry_id  integer not null,
@@ -144,15 +151,34 @@ class TicketStore:
         """Move a ticket to a final state (closed, declined, expired); it forgets whom to reply to."""
         assert not state.live
         marks = ", ".join("?" for _ in from_states)
-        return self._execute(
-            f"update tickets set state = ?, closed_at = ?, reply_to = '' where id = ? and state in ({marks})",
-            [str(state), to_iso(at or utc_now()), int(ticket_id), *from_states]) > 0
+        with self._lock:
+            changed = self.db.execute(
+                f"update tickets set state = ?, closed_at = ?, reply_to = '' where id = ? and state in ({marks})",
+                [str(state), to_iso(at or utc_now()), int(ticket_id), *from_states]).rowcount > 0
+            if changed:
+                self.db.execute("delete from ticket_outbox where ticket_id = ?", [int(ticket_id)])
+        return changed
 
     def rate(self, ticket_id: int, rating: str, at: datetime | None = None) -> bool:
         """The citizen's 解決した / 解決しない on an answered ticket, which closes it."""
-        return self._execute(
-            "update tickets set rating = ?, state = 'closed', closed_at = ?, reply_to = '' "
-            "where id = ? and state = 'answered'", [rating, to_iso(at or utc_now()), int(ticket_id)]) > 0
+        with self._lock:
+            changed = self.db.execute(
+                "update tickets set rating = ?, state = 'closed', closed_at = ?, reply_to = '' "
+                "where id = ? and state = 'answered'", [rating, to_iso(at or utc_now()), int(ticket_id)]).rowcount > 0
+            if changed:
+                self.db.execute("delete from ticket_outbox where ticket_id = ?", [int(ticket_id)])
+        return changed
+
+    def hold_answer(self, ticket_id: int, text: str) -> None:
+        """Keep a web chat ticket's answer as written until the page fetches it (``take_answer``)."""
+        self._execute("insert or replace into ticket_outbox (ticket_id, text) values (?, ?)", [int(ticket_id), text])
+
+    def take_answer(self, ticket_id: int) -> str | None:
+        """The held answer, removed as it is handed over (None when there is none)."""
+        with self._lock:
+            rows = list(self.db.query("select text from ticket_outbox where ticket_id = ?", [int(ticket_id)]))
+            self.db.execute("delete from ticket_outbox where ticket_id = ?", [int(ticket_id)])
+        return rows[0]["text"] if rows else None
 
     def set_staff_minutes(self, ticket_id: int, minutes: float | None) -> None:
         self._execute("update tickets set staff_minutes = ? where id = ?", [minutes, int(ticket_id)])
@@ -189,6 +215,7 @@ class TicketStore:
         with self._lock:
             removed = self.db.execute("delete from tickets where created_at < ?", [cutoff]).rowcount
             self.db.execute("delete from ticket_drafts where created_at < ?", [cutoff])
+            self.db.execute("delete from ticket_outbox where ticket_id not in (select id from tickets)")
         return removed
 
     def list(self, state: str = "", department: str = "", overdue: bool = False, now: datetime | None = None,

@@ -165,8 +165,10 @@ class HandoffRelay:
     async def deliver(self, ticket: Ticket, text: str, source: str) -> Outcome:
         """The staff answer to the ticket's citizen, on the ticket's own channel only."""
         if ticket.channel == "web":
+            # Held as written until the page fetches it (the ticket itself keeps the masked text).
+            await self._run(self.desk.store.hold_answer, ticket.id, text)
             await self.note(ticket, blocks.NOTE_WEB_STORED)  # the page fetches it (delivered_at then)
-            return Outcome.done("answer stored for the web chat")
+            return Outcome.done("answer held for the web chat")
         if ticket.channel != "line" or self.line_api is None or not ticket.reply_to:
             await self.note(ticket, blocks.NOTE_NOT_DELIVERED.format(reason="LINEが未設定です"))
             return Outcome.failed("no LINE channel")

@@ -144,8 +144,10 @@ class WebHandoff:
             return self._refuse(404, "not_found")
         body = {"ticket": ticket.id, "state": str(ticket.state)}
         if ticket.answer and ticket.state in (TicketState.ANSWERED, TicketState.CLOSED):
+            # The staff's own words the first time (held until now), the stored masked text after that.
+            held = await self.runtime.run_blocking(self.desk.store.take_answer, ticket.id)
             body["text"] = self._say("ANSWER", ticket.language, department=ticket.department, ticket=ticket.id,
-                                     answer=ticket.answer)
+                                     answer=held or ticket.answer)
             if ticket.state is TicketState.ANSWERED:
                 from channels.web import messages as web_messages
 

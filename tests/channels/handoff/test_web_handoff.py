@@ -77,13 +77,18 @@ def test_web_chat_handoff_from_decline_to_rating(server, slack_api):
         assert citizen.get(f"/api/handoff/tickets/{ticket_id}").json() == {"ticket": ticket_id, "state": "open"}
         assert stranger.get(f"/api/handoff/tickets/{ticket_id}").status_code == 404
 
-        body = slack_event_body(slack_channel_message_event("移住の手続きはありません。", ticket.slack_channel,
-                                                            thread_ts=ticket.slack_ts))
+        reply = slack_channel_message_event("移住の手続きはありません。総合案内 098-861-1234 へ", ticket.slack_channel,
+                                            thread_ts=ticket.slack_ts)
+        body = slack_event_body(reply)
         assert httpx.post(f"{server.url}/slack/events", content=body,
                                      headers=slack_headers(body, JSON)).status_code == 200
         wait_ticket(server, ticket_id, lambda t: t.state is TicketState.ANSWERED)
         polled = citizen.get(f"/api/handoff/tickets/{ticket_id}").json()
-        assert polled["state"] == "answered" and "移住の手続きはありません" in polled["text"]
+        assert polled["state"] == "answered" and "移住の手続きはありません。総合案内 098-861-1234 へ" in polled["text"]
+        # The staff's own words are handed over once; the ticket keeps only the masked text.
+        again = citizen.get(f"/api/handoff/tickets/{ticket_id}").json()
+        assert "098-861-1234" not in again["text"] and "移住の手続きはありません" in again["text"]
+        assert server.runtime.handoff_desk.store.take_answer(ticket_id) is None
         assert polled["rate"]["resolved"] == "解決した"
         slack_api.wait_for(lambda f: any("届けました（Webチャット）" in m["text"]
                                          for m in f.thread(ticket.slack_channel, ticket.slack_ts)),
