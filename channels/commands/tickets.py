@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from channels.commands.base import UsageError, settings_from_args
+from channels.commands.base import UsageError, require_knowledge, settings_from_args
 
 
 def register(commands) -> None:
@@ -42,6 +42,7 @@ def command_tickets(args) -> int:
     settings = settings_from_args(args)
     if args.state and args.state not in TICKET_STATES:
         raise UsageError(f"unknown ticket state {args.state!r} (one of {', '.join(TICKET_STATES)})")
+    require_knowledge(settings)
     desk = desk_from_settings(settings)
     try:
         if args.action == "purge":
