@@ -368,3 +368,21 @@ def test_a_ticket_long_past_due_expires_and_the_citizen_is_told_once(client, ser
     assert told[0].header("X-Line-Retry-Key") == retry_key(ticket.id, "EXPIRED")
     assert main(["--data-dir", data_dir, "tickets", "remind"]) == 0
     assert len(line_api.pushes()) == pushes_before + 1
+
+
+def test_a_follow_up_in_the_thread_reaches_the_citizen_too(client, server, line_api, slack_api):
+    ticket, _ = hand_over(client, line_api, slack_api, server, question="水星の気温は何度ですか")
+    pushes_before = len(line_api.pushes())
+    first = slack_channel_message_event("担当で確認中です。", ticket.slack_channel, thread_ts=ticket.slack_ts)
+    slack_event(client, first)
+    line_api.wait_for(lambda f: len(f.pushes()) > pushes_before, what="first answer")
+    wait_ticket(server, ticket.id, lambda t: t.delivered_at)
+    second = slack_channel_message_event("昼は約430度です。", ticket.slack_channel, thread_ts=ticket.slack_ts)
+    slack_event(client, second)
+    line_api.wait_for(lambda f: len(f.pushes()) > pushes_before + 1, what="follow-up")
+    pushed = line_api.pushes()[pushes_before:]
+    assert [p.json["to"] for p in pushed] == [CITIZEN, CITIZEN]
+    assert "昼は約430度です" in pushed[1].json["messages"][0]["text"]
+    assert len({p.header("X-Line-Retry-Key") for p in pushed}) == 2  # one key per staff message
+    answered = wait_ticket(server, ticket.id, lambda t: "430" in t.answer)
+    assert answered.state is TicketState.ANSWERED
