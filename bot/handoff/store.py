@@ -117,12 +117,19 @@ class TicketStore:
         """The ticket whose Slack message starts this thread (None for any other thread)."""
         if not slack_channel or not slack_ts:
             return None
-        rows = self._rows("select * from tickets where slack_channel = ? and slack_ts = ?", [slack_channel, slack_ts])
+        rows = self._rows("select * from tickets where slack_channel = ? and slack_ts = ? order by id desc limit 1",
+                          [slack_channel, slack_ts])
         return _ticket(rows[0]) if rows else None
 
     def set_posted(self, ticket_id: int, slack_channel: str, slack_ts: str) -> None:
         self._execute("update tickets set slack_channel = ?, slack_ts = ? where id = ?",
                       [slack_channel, slack_ts, int(ticket_id)])
+
+    def awaited_by(self, user_key: str, channel: str) -> list[int]:
+        """Ids of a citizen's tickets on ``channel`` still waiting for an answer or for its delivery."""
+        return [r["id"] for r in self._rows(
+            "select id from tickets where user_key = ? and channel = ? and "
+            "(state = 'open' or (state = 'answered' and delivered_at = '')) order by id", [user_key, channel])]
 
     def unposted(self, limit: int = 50) -> list[Ticket]:
         """Live tickets not yet in Slack (the post failed, or the process stopped before it)."""

@@ -6,7 +6,9 @@ sent, what happens next, the expected reply time, the 「送信する」 label);
 optional message appended to the question);
 ``GET /api/handoff/tickets/{id}`` → its state, and the staff answer once there is one (the page
 polls this; the answer shown is the stored one, masked);
-``POST /api/handoff/rate {"ticket", "rating": resolved|unresolved}``.
+``POST /api/handoff/rate {"ticket", "rating": resolved|unresolved}``;
+``GET /api/handoff/tickets`` → ``{"tickets": [id, ...]}``: this browser's tickets still awaited (the page
+polls them again after a reload).
 
 The browser is known by the web chat's cookie; a ticket is only ever shown to and rated by the
 browser that confirmed it (anything else is 404, not 403: ticket ids are not to be probed).
@@ -54,6 +56,7 @@ class WebHandoff:
         return [
             Route("/api/handoff/offer", self.api_offer, methods=["POST"]),
             Route("/api/handoff/confirm", self.api_confirm, methods=["POST"]),
+            Route("/api/handoff/tickets", self.api_awaited, methods=["GET"]),
             Route("/api/handoff/tickets/{ticket_id:int}", self.api_ticket, methods=["GET"]),
             Route("/api/handoff/rate", self.api_rate, methods=["POST"]),
         ]
@@ -134,6 +137,14 @@ class WebHandoff:
                              "text": self._say(name, ticket.language, department=ticket.department, ticket=ticket.id,
                                                hours=texts.hours_text(hours)),
                              "waiting": self._say("WAITING", ticket.language)})
+
+    async def api_awaited(self, request: Request) -> Response:
+        return await self._guarded(request, self._awaited)
+
+    async def _awaited(self, request, user_id, data) -> Response:
+        ids = await self.runtime.run_blocking(self.desk.store.awaited_by, self.runtime.inquiry_log.user_key(user_id),
+                                              CHANNEL)
+        return JSONResponse({"tickets": ids})
 
     async def api_ticket(self, request: Request) -> Response:
         return await self._guarded(request, self._ticket)

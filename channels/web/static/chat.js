@@ -265,6 +265,14 @@
     item.scrollIntoView({ block: "nearest" });
   }
 
+  // After a reload: keep waiting for the answers to this browser's tickets.
+  function resumeTickets() {
+    fetch("/api/handoff/tickets", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : { tickets: [] }; })
+      .then(function (data) { (data.tickets || []).forEach(function (id) { pollTicket(id, 0); }); })
+      .catch(function () {});
+  }
+
   function renderAnswer(answer) {
     counter += 1;
     var item = addBotText(answer.answer, answer.abstained ? "abstained" : "answered");
@@ -303,6 +311,8 @@
       input.focus();
     });
   }
+
+  resumeTickets();
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();

@@ -75,6 +75,8 @@ def test_web_chat_handoff_from_decline_to_rating(server, slack_api):
         ticket = wait_ticket(server, ticket_id, lambda t: t.slack_ts)
         assert ticket.channel == "web" and "急ぎです" in ticket.question and "080-1111-2222" not in ticket.question
         assert citizen.get(f"/api/handoff/tickets/{ticket_id}").json() == {"ticket": ticket_id, "state": "open"}
+        assert citizen.get("/api/handoff/tickets").json() == {"tickets": [ticket_id]}  # polled again after a reload
+        assert stranger.get("/api/handoff/tickets").json() == {"tickets": []}
         assert stranger.get(f"/api/handoff/tickets/{ticket_id}").status_code == 404
 
         reply = slack_channel_message_event("移住の手続きはありません。総合案内 098-861-1234 へ", ticket.slack_channel,
@@ -94,6 +96,7 @@ def test_web_chat_handoff_from_decline_to_rating(server, slack_api):
                                          for m in f.thread(ticket.slack_channel, ticket.slack_ts)),
                            what="delivered note")
         assert server.runtime.handoff_desk.store.get(ticket_id).delivered_at
+        assert citizen.get("/api/handoff/tickets").json() == {"tickets": []}
         assert stranger.post("/api/handoff/rate", json={"ticket": ticket_id, "rating": "resolved"}).status_code == 404
         rated = citizen.post("/api/handoff/rate", json={"ticket": ticket_id, "rating": "unresolved"}).json()
         assert rated["state"] == "closed" and "直接お問い合わせ" in rated["text"]
