@@ -139,6 +139,9 @@ class WebHandoff:
                              "waiting": self._say("WAITING", ticket.language)})
 
     async def api_awaited(self, request: Request) -> Response:
+        # Asked by every page load: nothing awaited (not an error) without Slack or a cookie.
+        if self.runtime.handoff_relay is None or self._uid_of(request) is None:
+            return JSONResponse({"tickets": []})
         return await self._guarded(request, self._awaited)
 
     async def _awaited(self, request, user_id, data) -> Response:
