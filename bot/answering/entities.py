@@ -25,6 +25,8 @@ ENTITY_HEADS = frozenset({
 })
 _PHRASE_POS = {"名詞", "接頭辞", "接尾辞"}
 ENTRY_CACHE = 4096
+# An entry is searched for named things in this many characters (an answer rarely shows more).
+ENTRY_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -66,40 +68,50 @@ def noun_phrases(text: str) -> list[Phrase]:
 
 
 class EntryTexts:
-    """An entry's text as searched for named things (folded surface and katakana reading), cached."""
+    """An entry's text as searched for named things: its folded surface (cheap) and its katakana
+    reading (a tokenization, done only when a named thing is not found as written), both cached."""
 
     def __init__(self, prepare):
         self._prepare = prepare
-        self._cache: OrderedDict = OrderedDict()
+        self._surfaces: OrderedDict = OrderedDict()
+        self._readings: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
-    def of(self, entry) -> tuple[str, str]:
-        key = (entry.id, entry.title, entry.body)
+    def _cached(self, cache: OrderedDict, key, make):
         with self._lock:
-            found = self._cache.get(key)
-        if found is not None:
-            return found
-        from sudachipy import SplitMode
-
-        text = " ".join([entry.title, *entry.alternates, entry.section, entry.category, entry.body])
-        prepared = self._prepare(text)
-        tokenizer = sudachi_dictionary().tokenizer(mode=SplitMode.A)
-        reading = []
-        for start in range(0, len(prepared), 4000):
-            reading += [hiragana_to_katakana(m.reading_form() or m.surface())
-                        for m in tokenizer.tokenize(prepared[start:start + 4000])]
-        found = (katakana_to_hiragana(prepared), "".join(reading))
-        with self._lock:
-            self._cache[key] = found
-            while len(self._cache) > ENTRY_CACHE:
-                self._cache.popitem(last=False)
+            found = cache.get(key)
+        if found is None:
+            found = make()
+            with self._lock:
+                cache[key] = found
+                while len(cache) > ENTRY_CACHE:
+                    cache.popitem(last=False)
         return found
 
+    def surface(self, entry) -> str:
+        text = " ".join([entry.title, *entry.alternates, entry.section, entry.category, entry.body])
+        return self._cached(self._surfaces, (entry.id, entry.title, entry.body),
+                            lambda: katakana_to_hiragana(self._prepare(text)[:ENTRY_CHARS]))
 
-def missing_entity(phrases: list[Phrase], entry_text: tuple[str, str]) -> float:
+    def reading(self, entry) -> str:
+        def make():
+            from sudachipy import SplitMode
+
+            tokenizer = sudachi_dictionary().tokenizer(mode=SplitMode.A)
+            text = self.surface(entry)
+            return "".join(hiragana_to_katakana(m.reading_form() or m.surface())
+                           for start in range(0, len(text), 4000)
+                           for m in tokenizer.tokenize(text[start:start + 4000]))
+        return self._cached(self._readings, (entry.id, entry.title, entry.body), make)
+
+
+def missing_entity(phrases: list[Phrase], entry, texts: EntryTexts) -> float:
     """1.0 when the question names a specific thing (a salient phrase) the entry lacks, else 0.0."""
-    surface, reading = entry_text
-    for phrase in phrases:
-        if phrase.salient and phrase.surface not in surface and phrase.reading not in reading:
+    salient = [p for p in phrases if p.salient]
+    if not salient:
+        return 0.0
+    surface = texts.surface(entry)
+    for phrase in salient:
+        if phrase.surface not in surface and phrase.reading not in texts.reading(entry):
             return 1.0
     return 0.0

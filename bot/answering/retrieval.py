@@ -144,7 +144,7 @@ class Retriever:
         """A function of an entry (position in an index → 1.0 when the question names a specific
         thing that entry lacks); a long story is judged by its asking sentence."""
         phrases = noun_phrases(self.analyzer.prepare(need_of(query) or query))
-        return lambda entry: missing_entity(phrases, self.entry_texts.of(entry))
+        return lambda entry: missing_entity(phrases, entry, self.entry_texts)
 
     def _staff_topic(self, analysis, query_vector, citizen_best: float) -> str | None:
         """The department of the staff-only entry that matches a citizen's question much better

@@ -9,7 +9,7 @@ CARD_ENTRY = Entry(id="2", kind="faq", title="マイナンバーカードの更�
 
 def lacks(question: str, entry: Entry) -> float:
     analyzer = JapaneseAnalyzer()
-    return missing_entity(noun_phrases(analyzer.prepare(question)), EntryTexts(analyzer.prepare).of(entry))
+    return missing_entity(noun_phrases(analyzer.prepare(question)), entry, EntryTexts(analyzer.prepare))
 
 
 def test_a_look_alike_of_the_same_kind_is_missing_from_the_entry():
