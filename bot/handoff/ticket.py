@@ -44,7 +44,6 @@ class TicketState(str, Enum):
 
 
 TICKET_STATES = tuple(s.value for s in TicketState)
-TICKET_CHANNELS = ("line", "web")
 
 
 @dataclass(frozen=True)
@@ -77,11 +76,6 @@ class Ticket:
 
     def overdue(self, now: datetime | None = None) -> bool:
         return self.state is TicketState.OPEN and parse_time(self.due_at) <= (now or utc_now())
-
-    def minutes_to_answer(self) -> float | None:
-        if not self.answered_at:
-            return None
-        return (parse_time(self.answered_at) - parse_time(self.created_at)).total_seconds() / 60
 
 
 @dataclass(frozen=True)
