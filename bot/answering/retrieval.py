@@ -215,7 +215,8 @@ def strip_placeholders(text: str) -> str:
 def rerank(index: AudienceIndex, fused: np.ndarray, query: str, audience: str, c: Calibration) -> np.ndarray:
     """Adjust fused scores of the leading candidates with features of the question and the entry:
     the entry that holds the kind of fact asked (いつまで → a deadline) is preferred among near-equal
-    candidates, a guide or plan section whose heading names that kind once more; plan passages are damped for citizens (they are internal plans)."""
+    candidates, a guide or plan section whose heading names that kind once more; plan passages are
+    damped for citizens (they are internal plans)."""
     fused = fused.copy()
     if audience == "citizen" and c.citizen_plan_factor != 1.0:
         plans = np.fromiter((e.kind == "plan" for e in index.entries), dtype=bool, count=len(index.entries))
