@@ -278,3 +278,8 @@ def localized(texts: dict, language: str, easy_japanese: bool = False) -> str:
     if easy_japanese and EASY_JAPANESE in texts:
         return texts[EASY_JAPANESE]
     return texts[JAPANESE]
+
+
+def list_separator(language: str) -> str:
+    """How items of a list are joined in ``language``: 、 in Japanese and Chinese, a comma elsewhere."""
+    return "、" if language in (JAPANESE, UNDETERMINED, EASY_JAPANESE, "zh-Hans", "zh-Hant") else ", "
