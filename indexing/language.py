@@ -252,6 +252,31 @@ def normalize_language_tag(tag: str | None) -> str:
     return base if base in RECOGNISED else UNDETERMINED
 
 
+def preferred_language(accept_language: str | None, offered: tuple[str, ...] = SUPPORTED) -> str:
+    """The first of ``offered`` in a browser's ``Accept-Language`` (highest q first), else Japanese.
+
+    >>> preferred_language("pt-BR,pt;q=0.9,en;q=0.8")
+    'pt'
+    >>> preferred_language("zh-TW,de;q=0.5")
+    'zh-Hant'
+    """
+    choices = []
+    for position, part in enumerate((accept_language or "").split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        language = normalize_language_tag(tag)
+        if quality > 0 and language in offered:
+            choices.append((-quality, position, language))
+    return min(choices)[2] if choices else JAPANESE
+
+
 def resolve_language(text: str, hint: str | None = None) -> str:
     """The text's language; where the text alone is not enough, the user's known language (``hint``)."""
     guess = guess_language(text)

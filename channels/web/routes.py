@@ -25,6 +25,7 @@ from bot.insights.inquiry_log import FEEDBACK_VALUES
 from channels.answering_lanes import DeadlineExceeded, LaneBusy
 from channels.runtime import FeedbackResult, Runtime
 from channels.web import messages
+from indexing.language import detect_language, is_ambiguous, preferred_language
 
 CHANNEL = "web"
 COOKIE = "madoguchi_uid"
@@ -50,9 +51,9 @@ class ApiError(Exception):
         super().__init__(code)
         self.status, self.code, self.retry_after = status, code, retry_after
 
-    def response(self) -> JSONResponse:
+    def response(self, language: str = "ja", easy_japanese: bool = False) -> JSONResponse:
         headers = {"Retry-After": str(self.retry_after)} if self.retry_after is not None else None
-        return JSONResponse({"error": self.code, "message": messages.API_ERRORS[self.code]},
+        return JSONResponse({"error": self.code, "message": messages.api_error(self.code, language, easy_japanese)},
                             status_code=self.status, headers=headers)
 
 
@@ -72,6 +73,7 @@ class WebChat:
     def __init__(self, runtime: Runtime):
         self.runtime = runtime
         self.audience = runtime.settings.web_audience
+        self.easy_japanese = runtime.settings.easy_japanese
 
     def routes(self) -> list:
         return [
@@ -84,25 +86,31 @@ class WebChat:
     # --- the page -----------------------------------------------------------------------------
     async def page(self, request: Request) -> Response:
         staff = self.audience == "staff"
-        ui = dict(messages.PAGE)
+        language = browser_language(request)  # an answer's own strings follow its question
+        ui = messages.page_strings(language, self.easy_japanese)
         ui["title"] = ui["title_staff"] if staff else ui["title"]
         ui["intro"] = ui["intro_staff"] if staff else ui["intro"]
         # JSON inside <script type="application/json">: '<' escaped so no '</script>' can end it.
-        script_text = json.dumps(messages.SCRIPT, ensure_ascii=False).replace("<", "\\u003c")
+        script_text = json.dumps(messages.script_strings(language, self.easy_japanese),
+                                 ensure_ascii=False).replace("<", "\\u003c")
         response = _templates.TemplateResponse(request, "index.html", {
-            "ui": ui, "script_text": script_text, "static": STATIC_PATH, "audience": self.audience})
+            "ui": ui, "script_text": script_text, "static": STATIC_PATH, "audience": self.audience,
+            "lang": language})
         response.headers.update(SECURITY_HEADERS)
         self._ensure_cookie(request, response)
         return response
 
     # --- the API ------------------------------------------------------------------------------
     async def api_ask(self, request: Request) -> Response:
+        language = browser_language(request)
         try:
             self._admit(request)
             data = await _json_body(request)
             question = data.get("question")
             if not isinstance(question, str):
                 raise ApiError(400, "question_required")
+            if not is_ambiguous(question):  # busy or too slow: said in the question's language
+                language = detect_language(question)
             uid = _cookie_uid(request) or _new_uid()
             try:
                 answer = await self.runtime.ask(question, self.audience, CHANNEL, f"{CHANNEL}:{uid}",
@@ -112,12 +120,13 @@ class WebChat:
             except DeadlineExceeded as late:
                 raise ApiError(504, "timeout", retry_after=late.retry_after) from None
         except ApiError as error:
-            return error.response()
-        response = JSONResponse(answer_payload(answer, self.runtime.settings.easy_japanese))
+            return error.response(language, self.easy_japanese)
+        response = JSONResponse(answer_payload(answer, self.easy_japanese))
         self._set_cookie(request, response, uid)
         return response
 
     async def api_feedback(self, request: Request) -> Response:
+        language = browser_language(request)
         try:
             self._admit(request)
             data = await _json_body(request)
@@ -138,7 +147,7 @@ class WebChat:
             if outcome.result is FeedbackResult.NOT_YOURS:
                 raise ApiError(403, "feedback_not_yours")
         except ApiError as error:
-            return error.response()
+            return error.response(language, self.easy_japanese)
         return JSONResponse({"ok": True, "inquiry_id": inquiry_id, "feedback": feedback})
 
     def _admit(self, request: Request):
@@ -157,6 +166,11 @@ class WebChat:
             return
         response.set_cookie(COOKIE, uid, max_age=COOKIE_MAX_AGE, httponly=True, samesite="lax",
                             secure=request.url.scheme == "https", path="/")
+
+
+def browser_language(request: Request) -> str:
+    """The supported language the browser asks for first (Accept-Language), else Japanese."""
+    return preferred_language(request.headers.get("accept-language"))
 
 
 def _new_uid() -> str:
