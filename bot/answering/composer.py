@@ -73,16 +73,12 @@ def _passage_text(hit: Hit, language: str = "ja", easy_japanese: bool = False) -
     if hit.entry.kind == "guide":
         return _excerpt(plain_text(hit.entry.body), PASSAGE_CHARS * 2)
     body = _excerpt(re.sub(r"\n{2,}", "\n", hit.entry.body).strip(), PASSAGE_CHARS)
-    return messages.say("PASSAGE_INTRO", language, easy_japanese, source=Source.from_hit(hit).label()) + "\n" + body
+    return messages.say("PASSAGE_INTRO", language, easy_japanese, source=Source.from_hit(hit).label(language)) + "\n" + body
 
 
 def contact_text(contact: Contact, language: str = "ja", easy_japanese: bool = False) -> str:
     """The contact as one line in the resident's language (names and hours stay as the city wrote them)."""
-    if not messages.has_texts(language):
-        return contact.text()
-    details = ", ".join(p for p in (contact.phone and f"{messages.say('PHONE', language)} {contact.phone}",
-                                    contact.hours, contact.email) if p)
-    return contact.department + (f" ({details})" if details else "")
+    return contact.text(language)
 
 
 def compose_answer(question: str, hits: list[Hit], confidence: float, threshold: float, audience: str,

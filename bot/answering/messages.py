@@ -20,6 +20,9 @@ SOURCE_LABEL = "出典"
 JAPANESE_FOLLOWS = ""
 JAPANESE_FOLLOWS_NO_CONTACT = ""
 PHONE = "電話"
+EMAIL = "メール"
+FAQ_SOURCE = "よくある質問「{title}」"
+PAGE_NUMBER = "({page}ページ)"
 
 CATALOGUE = {
     "ABSTAIN": {
@@ -139,6 +142,19 @@ CATALOGUE = {
               "Nếu cần hỗ trợ, vui lòng hỏi quầy phụ trách tại tòa thị chính.",
         "pt": "As informações da prefeitura sobre este assunto existem apenas em japonês, por isso a resposta abaixo "
               "está em japonês. Para ajuda, procure o setor responsável na prefeitura.",
+    },
+    "EMAIL": {
+        "ja": EMAIL, "en": "email", "zh-Hans": "电子邮件", "zh-Hant": "電子郵件", "ko": "이메일", "vi": "email",
+        "pt": "e-mail", EASY_JAPANESE: "メール",
+    },
+    "FAQ_SOURCE": {
+        "ja": FAQ_SOURCE, "en": "FAQ \"{title}\"", "zh-Hans": "常见问题“{title}”", "zh-Hant": "常見問題「{title}」",
+        "ko": "자주 묻는 질문 '{title}'", "vi": "Câu hỏi thường gặp \"{title}\"", "pt": "Pergunta frequente \"{title}\"",
+        EASY_JAPANESE: "よく ある 質問(しつもん)「{title}」",
+    },
+    "PAGE_NUMBER": {
+        "ja": PAGE_NUMBER, "en": "(page {page})", "zh-Hans": "（第{page}页）", "zh-Hant": "（第{page}頁）",
+        "ko": "({page}페이지)", "vi": "(trang {page})", "pt": "(página {page})", EASY_JAPANESE: "({page}ページ)",
     },
     "PHONE": {
         "ja": PHONE, "en": "phone", "zh-Hans": "电话", "zh-Hant": "電話", "ko": "전화", "vi": "điện thoại",

@@ -63,9 +63,9 @@ def answer_payload(answer: Answer, easy_japanese: bool = False) -> dict:
     data = answer.to_dict()
     data["ui"] = messages.answer_strings(answer.language, easy_japanese)
     for item, source in zip(data["sources"], answer.sources):
-        item["label"] = source.label()
+        item["label"] = source.label(answer.language)
     if answer.contact is not None and data.get("contact") is not None:
-        data["contact"]["text"] = answer.contact.text()
+        data["contact"]["text"] = answer.contact.text(answer.language)
     return data
 
 
