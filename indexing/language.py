@@ -292,6 +292,22 @@ def resolve_language(text: str, hint: str | None = None) -> str:
 EASY_JAPANESE = "ja-x-easy"
 
 
+_KANJI_RUN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf々〆]+")
+_READING = re.compile(r"\([ぁ-ゖー]+\)")
+
+
+def missing_readings(text: str) -> list[str]:
+    """The kanji of an easy-Japanese text written without their reading right after them.
+
+    The convention: every run of kanji is followed by its reading in hiragana in ASCII brackets,
+    「市役所(しやくしょ)に 聞(き)いてください」.
+
+    >>> missing_readings("市役所(しやくしょ)に 聞いてください")
+    ['聞']
+    """
+    return [m.group(0) for m in _KANJI_RUN.finditer(text) if not _READING.match(text, m.end())]
+
+
 def localized(texts: dict, language: str, easy_japanese: bool = False) -> str:
     """The text of a catalogue entry ``{"ja": ..., "en": ..., ...}`` for ``language``.
 

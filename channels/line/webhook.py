@@ -238,8 +238,8 @@ class LineChannel:
             reply = render.answer_messages(answer, quote_token, self.easy_japanese)
         except Exception:  # a bug or a broken index must not leave the citizen without a word
             log.exception("LINE answer failed")
-            reply = render.text_messages(messages.say("ERROR", await self.user_language(event), self.easy_japanese),
-                                         quote_token)
+            reply = render.text_messages(messages.say("ERROR", await self.question_language(event, question),
+                                                      self.easy_japanese), quote_token)
         if loading is not None:
             # The indicator stops when a message arrives: make sure it was started before our reply.
             await asyncio.wait([loading], timeout=LOADING_WAIT_SECONDS)
