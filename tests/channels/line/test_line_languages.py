@@ -97,3 +97,13 @@ def test_delivery_settings_speak_the_profile_language_and_keep_the_keywords(clie
     assert stop == [{"type": "message", "label": "Stop all", "text": messages.PUSH_STOP_WORD}]
     stopped = send(client, line_api, line_text_event(messages.PUSH_STOP_WORD, user))[-1]
     assert stopped["text"] == messages.say("PUSH_STOPPED", "en") and '"配信設定"' in stopped["text"]
+
+
+def test_a_failing_bot_apologises_in_the_question_language(client, line_api, server, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("index unavailable")
+
+    monkeypatch.setattr(server.runtime.bot, "ask", broken)
+    text = first_text(client, line_api, line_text_event("Como faço para jogar fora lixo grande?",
+                                                         "U1e000000000000000000000000000pt"))
+    assert text == messages.say("ERROR", "pt") != messages.ERROR
