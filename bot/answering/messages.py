@@ -81,7 +81,7 @@ CATALOGUE = {
         "zh-Hans": "非常抱歉，这里无法提供有关{place}的信息。请向{place}的窗口咨询，或查看其网站。",
         "zh-Hant": "非常抱歉，這裡無法提供有關{place}的資訊。請向{place}的窗口洽詢，或查看其網站。",
         "ko": "죄송합니다. {place}에 관한 내용은 여기에서 안내해 드릴 수 없습니다. {place}의 창구나 홈페이지에서 확인해 주십시오.",
-        "vi": "Xin lỗi, chúng tôi không thể hướng dẫn về {place} tại đây. Vui lòng hỏi quầy hoặc xem trang web của {place}.",
+        "vi": "Xin lỗi, chúng tôi không thể hướng dẫn về {place} tại đây. Vui lòng liên hệ quầy tiếp dân hoặc xem trang web của {place}.",
         "pt": "Desculpe, não podemos dar informações sobre {place} aqui. Consulte o atendimento ou o site de {place}.",
         EASY_JAPANESE: "ごめんなさい。{place}の ことは、ここでは 答(こた)えられません。"
                        "{place}の 窓口(まどぐち)か ホームページで 調(しら)べてください。",
