@@ -294,17 +294,24 @@ EASY_JAPANESE = "ja-x-easy"
 
 _KANJI_RUN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf々〆]+")
 _READING = re.compile(r"\([ぁ-ゖー]+\)")
+# A word the resident must send or tap exactly as written (「配信設定」) keeps its kanji and is read
+# after its closing bracket: 「配信設定」(はいしんせってい).
+_QUOTED_READ = re.compile(r"「[^「」]+」\([ぁ-ゖー ]+\)")
 
 
 def missing_readings(text: str) -> list[str]:
     """The kanji of an easy-Japanese text written without their reading right after them.
 
     The convention: every run of kanji is followed by its reading in hiragana in ASCII brackets,
-    「市役所(しやくしょ)に 聞(き)いてください」.
+    「市役所(しやくしょ)に 聞(き)いてください」; a quoted word to send or tap as it is, by its
+    reading after the quote, 「配信設定」(はいしんせってい).
 
     >>> missing_readings("市役所(しやくしょ)に 聞いてください")
     ['聞']
+    >>> missing_readings("「配信設定」(はいしんせってい)と 送(おく)ってください")
+    []
     """
+    text = _QUOTED_READ.sub("", text)
     return [m.group(0) for m in _KANJI_RUN.finditer(text) if not _READING.match(text, m.end())]
 
 

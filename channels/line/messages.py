@@ -265,8 +265,8 @@ CATALOGUE = {
         "pt": "Enviamos avisos da prefeitura pelo LINE, apenas dos temas que você escolher. Escolha os temas nos "
               "botões abaixo.\nPara mudar depois, envie \"配信設定\". Para parar todos os envios, envie \"配信停止\".",
         EASY_JAPANESE: "市(し)からの お知(し)らせを LINEで 送(おく)ります。下(した)の ボタンで 選(えら)んでください。\n"
-                       "あとで 変(か)える ときは 「配信設定(はいしんせってい)」と 送(おく)ってください。"
-                       "「配信停止(はいしんていし)」と 送(おく)ると、全部(ぜんぶ) 止(と)まります。"},
+                       "あとで 変(か)える ときは 「配信設定」(はいしんせってい)と 送(おく)ってください。"
+                       "「配信停止」(はいしんていし)と 送(おく)ると、全部(ぜんぶ) 止(と)まります。"},
     "PUSH_MENU": {
         "en": "Please choose the topics you want news about. Tap a chosen topic again to stop it.\n{status}",
         "zh-Hans": "请选择您想接收的通知领域。再次点击已选的领域，即可停止该领域的推送。\n{status}",
@@ -303,7 +303,7 @@ CATALOGUE = {
                      "vi": "Đã dừng gửi tất cả thông báo. Để nhận lại, vui lòng gửi \"配信設定\".",
                      "pt": "Todos os envios de avisos foram interrompidos. Para voltar a receber, envie \"配信設定\".",
                      EASY_JAPANESE: "お知(し)らせを 全部(ぜんぶ) 止(と)めました。また ほしい ときは "
-                                    "「配信設定(はいしんせってい)」と 送(おく)ってください。"},
+                                    "「配信設定」(はいしんせってい)と 送(おく)ってください。"},
     "PUSH_NOTHING_TO_STOP": {"en": "You are not receiving any news. To receive some, send \"配信設定\".",
                              "zh-Hans": "目前没有正在推送的通知。如需接收，请发送“配信設定”。",
                              "zh-Hant": "目前沒有正在推播的通知。如需接收，請傳送「配信設定」。",
@@ -311,7 +311,7 @@ CATALOGUE = {
                              "vi": "Bạn chưa nhận thông báo nào. Để nhận, vui lòng gửi \"配信設定\".",
                              "pt": "Você não recebe nenhum aviso. Para receber, envie \"配信設定\".",
                              EASY_JAPANESE: "今(いま)は お知(し)らせが 届(とど)きません。ほしい ときは "
-                                            "「配信設定(はいしんせってい)」と 送(おく)ってください。"},
+                                            "「配信設定」(はいしんせってい)と 送(おく)ってください。"},
     "PUSH_STOP_BUTTON": {"en": "Stop all", "zh-Hans": "全部停止", "zh-Hant": "全部停止", "ko": "모두 중지",
                          "vi": "Dừng tất cả", "pt": "Parar tudo", EASY_JAPANESE: "全部(ぜんぶ) 止(と)める"},
     "PUSH_AREA_BUTTON": {"en": "Choose area", "zh-Hans": "选择地区", "zh-Hant": "選擇地區", "ko": "지역 선택",
@@ -346,7 +346,7 @@ CATALOGUE = {
                            "ko": "이 분야의 소식은 종료되었습니다. \"配信設定\"이라고 보내서 다시 선택해 주세요.",
                            "vi": "Thông báo về lĩnh vực này đã kết thúc. Vui lòng gửi \"配信設定\" để chọn lại.",
                            "pt": "Os avisos deste tema foram encerrados. Envie \"配信設定\" e escolha novamente.",
-                           EASY_JAPANESE: "この お知(し)らせは 終(お)わりました。「配信設定(はいしんせってい)」と 送(おく)って、"
+                           EASY_JAPANESE: "この お知(し)らせは 終(お)わりました。「配信設定」(はいしんせってい)と 送(おく)って、"
                                           "もう一度(いちど) 選(えら)んでください。"},
 }
 CATALOGUE["ALT_TEXT_FEEDBACK"] = CATALOGUE["FEEDBACK_QUESTION"]
