@@ -1,8 +1,10 @@
 """Every fixed text the bot says exists in every supported language and in やさしい日本語.
 
 A text added in Japanese only fails here: each citizen-facing wording module (the bot's answers,
-LINE, the web chat) keeps its Japanese as module constants or dicts, and the translations in a
-catalogue beside them. Slack speaks to staff; its answer labels are checked the same way.
+the handoff to staff, LINE, the web chat) keeps its Japanese as module constants or dicts, and the
+translations in a catalogue beside them. Slack speaks to staff; its answer labels are checked the
+same way. A module's ``KEYWORDS`` are words residents send or tap exactly as written (DESIGN.md:
+「配信設定」, 「職員に質問を送る」 ...): Japanese in every language, quoted as they are.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import string
 import pytest
 
 from bot.answering import messages as bot_messages
+from bot.handoff import messages as handoff_messages
 from channels.line import messages as line_messages
 from channels.slack import messages as slack_messages
 from channels.web import messages as web_messages
@@ -20,8 +23,10 @@ from indexing.language import EASY_JAPANESE, SUPPORTED, missing_readings
 VARIANTS = SUPPORTED + (EASY_JAPANESE,)
 JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 LINE_LABEL_LIMIT = 20  # LINE's limit for button, quick-reply and postback labels
-LINE_LABELS = ("OPEN_SOURCE", "OPEN_CONTACT", "CALL", "RESOLVED", "UNRESOLVED", "PUSH_AREA_BUTTON", "PUSH_AREA_NONE",
-               "PUSH_STOP_BUTTON")
+LINE_LABELS = ((line_messages, ("OPEN_SOURCE", "OPEN_CONTACT", "CALL", "RESOLVED", "UNRESOLVED", "PUSH_AREA_BUTTON",
+                                 "PUSH_AREA_NONE", "PUSH_STOP_BUTTON")),
+               (handoff_messages, ("OFFER_LABEL", "CONFIRM_LABEL")))
+WORDING_MODULES = (bot_messages, handoff_messages, line_messages)
 
 
 WEB_BLOCKS = {"PAGE": "PAGE_TRANSLATIONS", "SCRIPT": "SCRIPT_TRANSLATIONS", "API_ERRORS": "API_ERROR_TRANSLATIONS"}
@@ -39,11 +44,17 @@ def _web_catalogue() -> dict:
 
 CATALOGUES = {
     "bot.answering.messages": bot_messages.CATALOGUE,
+    "bot.handoff.messages": handoff_messages.CATALOGUE,
     "channels.line.messages": line_messages.CATALOGUE,
     "channels.web.messages": _web_catalogue(),
     "channels.slack.messages": slack_messages.CATALOGUE,
 }
-TEXTS = [(module, name, texts) for module, catalogue in CATALOGUES.items() for name, texts in catalogue.items()]
+KEYWORDS = {f"{module.__name__}:{name}": getattr(module, name) for module in WORDING_MODULES
+            for name in getattr(module, "KEYWORDS", ())}
+TEXTS = [(module, name, texts) for module, catalogue in CATALOGUES.items() for name, texts in catalogue.items()
+         if f"{module}:{name}" not in KEYWORDS]
+# Japanese a translation may keep: the keywords, quoted, and the bot's name in an example (「@まどぐち ...」).
+QUOTED_KEYWORD = re.compile("[\"「“'](?:@?まどぐち|" + "|".join(map(re.escape, KEYWORDS.values())) + ")")
 
 
 def fields(text: str) -> set[str]:
@@ -62,7 +73,7 @@ def test_every_text_exists_in_every_language_with_the_same_fields(module, name, 
         assert fields(text) == fields(japanese or texts["en"]), (module, name, language)
         if language not in ("ja", EASY_JAPANESE, "zh-Hans", "zh-Hant"):
             # Japanese left in a translation is a keyword the resident sends (「配信設定」) or a name in an example.
-            left = JAPANESE_SCRIPT.findall(re.sub(r"[\"「“'](@?まどぐち|配信設定|配信停止)", "", text))
+            left = JAPANESE_SCRIPT.findall(QUOTED_KEYWORD.sub("", text))
             assert not left, (module, name, language, text)
 
 
@@ -74,7 +85,14 @@ def test_easy_japanese_gives_a_reading_after_every_kanji(module, name, texts):
     assert not missing_readings(easy), (module, name, easy)
 
 
-@pytest.mark.parametrize("module", [bot_messages, line_messages], ids=lambda m: m.__name__)
+def test_keywords_are_the_same_in_every_language():
+    for key, word in KEYWORDS.items():
+        module, name = key.split(":")
+        catalogue = CATALOGUES.get(module, {})
+        assert set(catalogue.get(name, {"ja": word})) == {"ja"}, key  # no translation to drift from the word
+
+
+@pytest.mark.parametrize("module", WORDING_MODULES, ids=lambda m: m.__name__)
 def test_every_japanese_constant_of_a_wording_module_is_in_its_catalogue(module):
     """A new fixed text written as a Japanese constant only (and said with ``.format``) fails here."""
     keywords = set(getattr(module, "KEYWORDS", ()))
@@ -94,10 +112,11 @@ def test_every_japanese_block_of_the_web_chat_has_its_translations():
 
 
 def test_line_labels_fit_in_every_language():
-    for name in LINE_LABELS:
-        for language in VARIANTS:
-            label = line_messages.say(name, language, easy_japanese=language == EASY_JAPANESE)
-            assert len(label) <= LINE_LABEL_LIMIT, (name, language, label)
+    for module, names in LINE_LABELS:
+        for name in names:
+            for language in VARIANTS:
+                label = module.say(name, language, easy_japanese=language == EASY_JAPANESE)
+                assert len(label) <= LINE_LABEL_LIMIT, (module.__name__, name, language, label)
 
 
 def test_a_language_without_texts_falls_back_to_japanese_or_easy_japanese():
