@@ -8,6 +8,7 @@ from collections import Counter
 
 from bot.answering import messages
 from bot.answering.answer import Answer, Contact, Hit, Related, Source
+from bot.answering.question_kinds import QuestionKind, asked_kinds, holds_fact
 from indexing.entries import visible_audiences
 
 RELATED_COUNT = 3
@@ -67,13 +68,34 @@ def _excerpt(text: str, limit: int) -> str:
     return text[: cut + 1 if cut > limit // 2 else limit] + "…"
 
 
-def _passage_text(hit: Hit, language: str = "ja", easy_japanese: bool = False) -> str:
+_SENTENCE = re.compile(r"[^。\n]+(?:。|\n|$)")
+
+
+def _excerpt_holding(text: str, limit: int, kinds: tuple[QuestionKind, ...] = ()) -> str:
+    """``text`` cut to about ``limit`` characters; when the cut loses the kind of fact the question
+    asks for (a deadline, a fee ...) that a later sentence holds, that sentence is shown after the
+    opening instead of the rest of the opening."""
+    head = _excerpt(text, limit)
+    if not kinds or len(text) <= limit or holds_fact(kinds, head) == 1.0:
+        return head
+    cut = len(head.rstrip("…"))
+    for match in _SENTENCE.finditer(text):
+        sentence = match.group().strip()
+        if match.start() >= cut and sentence and holds_fact(kinds, sentence) > holds_fact(kinds, head):
+            sentence = _excerpt(sentence, limit // 2)
+            return _excerpt(text, max(limit - len(sentence) - 2, limit // 2)) + "\n" + sentence
+    return head
+
+
+def _passage_text(hit: Hit, kinds: tuple[QuestionKind, ...] = (), language: str = "ja",
+                  easy_japanese: bool = False) -> str:
     """A guide section is written to be an answer; a plan passage is quoted with its place
     (introduced in the resident's language; the passage itself as the city wrote it)."""
     if hit.entry.kind == "guide":
-        return _excerpt(plain_text(hit.entry.body), PASSAGE_CHARS * 2)
-    body = _excerpt(re.sub(r"\n{2,}", "\n", hit.entry.body).strip(), PASSAGE_CHARS)
-    return messages.say("PASSAGE_INTRO", language, easy_japanese, source=Source.from_hit(hit).label(language)) + "\n" + body
+        return _excerpt_holding(plain_text(hit.entry.body), PASSAGE_CHARS * 2, kinds)
+    body = _excerpt_holding(re.sub(r"\n{2,}", "\n", hit.entry.body).strip(), PASSAGE_CHARS, kinds)
+    intro = messages.say("PASSAGE_INTRO", language, easy_japanese, source=Source.from_hit(hit).label(language))
+    return intro + "\n" + body
 
 
 def contact_text(contact: Contact, language: str = "ja", easy_japanese: bool = False) -> str:
@@ -126,7 +148,8 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
         text = translated[1].strip() if best.entry.kind == "faq" else _excerpt(plain_text(translated[1]),
                                                                                PASSAGE_CHARS * 2)
     else:
-        text = best.entry.body.strip() if best.entry.kind == "faq" else _passage_text(best, language, easy_japanese)
+        text = best.entry.body.strip() if best.entry.kind == "faq" else _passage_text(
+            best, asked_kinds(question), language, easy_japanese)
     related = tuple(Related(h.entry.id, _question_of(h)) for h in hits[1:1 + RELATED_COUNT * 2]
                     if h.score >= best.score * RELATED_MIN_RATIO and _question_of(h) != _question_of(best)
                     )[:RELATED_COUNT]

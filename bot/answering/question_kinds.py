@@ -1,7 +1,9 @@
 """What kind of fact a question asks for (a deadline, a fee, a place ...), and whether an entry holds one.
 
 Used as a rerank feature: among candidates of nearly the same score, the entry or guide section
-that contains the kind of fact asked for is preferred over an overview of the same topic.
+that contains the kind of fact asked for is preferred over an overview of the same topic, and a
+guide section whose heading names that kind (「手数料」, 「必要なもの」, 「期限」) more so: the sibling
+section of the same guide is the usual wrong answer to a question asking a specific fact.
 """
 from __future__ import annotations
 
@@ -15,27 +17,35 @@ class QuestionKind:
     name: str
     asks: re.Pattern    # matched against the question
     holds: re.Pattern   # matched against an entry's body
+    names: re.Pattern   # matched against an entry's heading (a guide section, a FAQ question)
 
 
-def _kind(name: str, asks: str, holds: str) -> QuestionKind:
-    return QuestionKind(name, re.compile(asks), re.compile(holds))
+def _kind(name: str, asks: str, holds: str, names: str) -> QuestionKind:
+    return QuestionKind(name, re.compile(asks), re.compile(holds), re.compile(names))
 
 
 KINDS = (
-    _kind("deadline", r"いつまで|期限|締め?切|何日前|何日以内|何日まで|いつから|何曜日まで",
-          r"\d+日(?:前|以内|後|まで)|\d+時まで|曜日まで|期限|までに"),
-    _kind("fee", r"いくら|料金|手数料|費用|値段|何円|お金|無料|有料|かかる",
-          r"\d[\d,]*円|無料"),
+    _kind("deadline", r"いつまで|期限|締め?切|何日前|何日以内|何日まで|いつから|何曜日まで|いつ(?:に)?(?:提出|出す|出せ|申請|届け)|(?:何年|何か月|何日|いつ)で?切れ",
+          r"\d+日(?:前|以内|後|まで)|\d+時まで|曜日まで|期限|までに|毎年\d+月", r"期限|いつまで|締め?切|日前|日以内|までに"),
+    _kind("fee", r"いくら|料金|手数料|費用|値段|何円|お金|無料|有料|かかる|払",
+          r"\d[\d,]*円|無料|定額小為替|支払", r"手数料|料金|費用|\d+円|支払|払い方"),
     _kind("place", r"どこ|場所|何階|窓口は|どの窓口",
-          r"窓口|\d+階|支所|センター|庁舎|取扱店|店舗"),
-    _kind("needs", r"必要なもの|何が必要|なにが必要|持ち物|持って(?:いく|行く|くる|来る)|何を持|なにを持|用意|何を出|なにを出",
-          r"必要です|必要なもの|お持ち|持参|本人確認書類|を添えて"),
+          r"窓口|\d+階|支所|センター|庁舎|取扱店|店舗", r"場所|窓口|どこ|店舗|取扱"),
+    _kind("needs", r"必要なもの|何が必要|なにが必要|持ち物|持って(?:いく|行く|くる|来る)|何を持|なにを持|用意|何を出|なにを出"
+                   r"|(?:何|なに)が?(?:いる|要る)|必要な?書類",
+          r"必要です|必要なもの|お持ち|持参|本人確認書類|を添えて", r"必要なもの|必要な書類|持ち物|用意するもの"),
+    _kind("write", r"(?:何|なに)を(?:書|記入)|書き方|記入(?:する|の仕方|方法)",
+          r"を書き|を書いて|記入し|記入します|記載し", r"書き方|記入|出し方"),
     _kind("who", r"誰が|だれが|誰に|だれに|どなた|誰の|だれの",
-          r"承認|担当者|課長|所属長|本人"),
-    _kind("hours", r"何時|営業時間|受付時間|開いて|あいて|土曜|日曜|休日|祝日",
-          r"\d+時(?:\d+分)?～|\d+時から|\d+時まで|土曜日|日曜日|祝日"),
-    _kind("duration", r"どれくらい|どのくらい|何日|何週間|何か月|何ヶ月|何時間|何分",
-          r"\d+(?:日|週間|か月|ヶ月|カ月|時間|分)"),
+          r"承認|担当者|課長|所属長|本人", r"承認|担当|決裁"),
+    _kind("contact", r"内線|電話番号|連絡先|問い?合わ?せ先|問合せ先",
+          r"内線\s*\d|\d{2,4}-\d{2,4}-\d{3,4}", r"問い?合わ?せ先|連絡先|ヘルプデスク|内線"),
+    _kind("count", r"何(?:点|回|枚|個|冊|件|台|人)|なん(?:かい|てん|まい|こ|にん)",
+          r"\d+(?:点|回|枚|個|冊|件|台|人)", r"何(?:点|回|枚|個)|回数|\d+(?:点|回|枚|個)"),
+    _kind("hours", r"何時|なんじ|営業時間|受付時間|開いて|あいて|土曜|日曜|休日|祝日",
+          r"\d+時(?:\d+分)?～|\d+時から|\d+時まで|土曜日|日曜日|祝日", r"時間|受付|開庁|何時"),
+    _kind("duration", r"どれくらい|どのくらい|何日|何週間|何か月|何ヶ月|何時間|何分|何年",
+          r"\d+(?:日|週間|か月|ヶ月|カ月|時間|分|年)", r"期間|までの日数|何日|\d+(?:日|週間|か月|年)"),
 )
 
 
@@ -47,6 +57,14 @@ def asked_kinds(question: str) -> tuple[QuestionKind, ...]:
     """The kinds of fact the question asks for (often none)."""
     text = _fold(question)
     return tuple(kind for kind in KINDS if kind.asks.search(text))
+
+
+def names_fact(kinds: tuple[QuestionKind, ...], heading: str) -> float:
+    """Share of the asked kinds that ``heading`` names (「手数料」, 「必要なもの」, 「期限」 ...)."""
+    if not kinds:
+        return 0.0
+    folded = _fold(heading)
+    return sum(1 for kind in kinds if kind.names.search(folded)) / len(kinds)
 
 
 def holds_fact(kinds: tuple[QuestionKind, ...], text: str) -> float:

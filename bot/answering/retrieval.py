@@ -15,7 +15,7 @@ import numpy as np
 from bot.answering.answer import Hit
 from bot.answering.calibration import Calibration, load_calibration
 from bot.answering.entities import EntryTexts, missing_entity, noun_phrases
-from bot.answering.question_kinds import asked_kinds, holds_fact
+from bot.answering.question_kinds import asked_kinds, holds_fact, names_fact
 from bot.answering.scope import other_place
 from indexing.embeddings import get_embedder
 from indexing.entries import visible_audiences
@@ -213,7 +213,8 @@ def strip_placeholders(text: str) -> str:
 def rerank(index: AudienceIndex, fused: np.ndarray, query: str, audience: str, c: Calibration) -> np.ndarray:
     """Adjust fused scores of the leading candidates with features of the question and the entry:
     the entry that holds the kind of fact asked (いつまで → a deadline) is preferred among near-equal
-    candidates; plan passages are damped for citizens (they are internal plans)."""
+    candidates, a guide or plan section whose heading names that kind once more; plan passages are
+    damped for citizens (they are internal plans)."""
     fused = fused.copy()
     if audience == "citizen" and c.citizen_plan_factor != 1.0:
         plans = np.fromiter((e.kind == "plan" for e in index.entries), dtype=bool, count=len(index.entries))
@@ -223,7 +224,8 @@ def rerank(index: AudienceIndex, fused: np.ndarray, query: str, audience: str, c
         best = float(fused.max())
         for i in np.flatnonzero(fused >= best * (1 - c.fact_window)):
             entry = index.entries[int(i)]
-            fused[i] += c.fact_bonus * holds_fact(kinds, entry.body[:ANSWER_CHARS_SHOWN])
+            fused[i] += c.fact_bonus * (holds_fact(kinds, entry.body[:ANSWER_CHARS_SHOWN])
+                                        + names_fact(kinds, entry.section))
     return fused
 
 

@@ -133,3 +133,24 @@ def test_every_catalogue_text_exists_in_every_supported_language():
     for name, texts in messages.CATALOGUE.items():
         for language in SUPPORTED:
             assert texts.get(language) is not None, (name, language)
+
+
+def test_a_long_passage_shows_the_sentence_holding_the_asked_fact_within_the_limit():
+    from bot.answering.composer import PASSAGE_CHARS
+
+    filler = "本計画は市民の利便性を高めるために策定したものです。" * 20
+    body = filler + "\n計画の施策は1年に1度評価して見直します。\n" + filler
+    entry = Entry(id="plan#5", kind="plan", title="DX推進計画", body=body, section="第5章 運用方法", page=19,
+                  audience="all")
+    hits = [Hit(entry=entry, score=0.9)]
+
+    def shown(question):
+        return compose_answer(question, hits, confidence=0.9, threshold=0.5, audience="staff",
+                              departments=DEPARTMENTS).text
+
+    asked = shown("施策の評価は何年に1度？")
+    assert "1年に1度評価" in asked and asked.count("本計画は") >= 1
+    body_shown = asked.split("\n", 1)[1]
+    assert len(body_shown) <= PASSAGE_CHARS + 2
+    # Without an asked kind, or when the opening already holds the fact, the opening is shown as before.
+    assert "1年に1度" not in shown("DX推進計画の運用方法")

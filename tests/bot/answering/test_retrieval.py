@@ -126,3 +126,17 @@ def test_the_entry_holding_the_asked_fact_is_preferred_among_close_candidates(da
     with_fact = Retriever(data_dir, calibration=Calibration(fact_bonus=0.2, fact_window=0.5))
     top = with_fact.rank(question, "citizen").hits[0].entry
     assert "円" in top.body
+
+
+def test_a_guide_section_whose_heading_names_the_asked_fact_is_preferred(data_dir):
+    from bot.answering.calibration import Calibration
+    from bot.answering.retrieval import Retriever
+
+    question = "時間外勤務の申請はいつまで？"
+    plain = Retriever(data_dir, calibration=Calibration(fact_bonus=0.0)).rank(question, "staff")
+    with_fact = Retriever(data_dir, calibration=Calibration(fact_bonus=0.2, fact_window=0.5)).rank(question, "staff")
+    top = with_fact.hits[0]
+    assert top.entry.section == "申請の期限"
+    before = next(h.score for h in plain.hits if h.entry.id == top.entry.id)
+    # The body holds a deadline (「までに」) and the heading names one (「期限」): two bonuses.
+    assert top.score - before == pytest.approx(0.4, abs=1e-6)
