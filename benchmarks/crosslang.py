@@ -2,6 +2,7 @@
 
     python -m benchmarks.crosslang [--data-dir DIR] [--embedder SPEC] [--failures] [--no-import]
     python -m benchmarks.crosslang --fit [--write]   # fit the cross-language calibration
+    python -m benchmarks.crosslang --variants        # ranking variants tried for foreign questions
 
 
 ``benchmarks/crosslang.jsonl`` holds our own translations (en, zh-Hans, ko, vi, pt) of citizen
@@ -17,11 +18,19 @@ declined; then the language detector's accuracy on the set and on the short/mixe
 set with the same procedure as ``benchmarks/calibrate.py``, and prints figures of a 5-fold
 cross-validation grouped by the Japanese original (a question's translations never sit on both
 sides of a fold). The figures of the plain run are in-sample for the translated languages.
+
+``--variants`` prints Hit@1 of the dense ranking (what ranks a foreign question) under query- and
+index-side changes that were tried to lift ko/vi/pt, so that the negative results can be rerun
+with another embedder: per-language mean-centring of the query vector (offsets from the fixed-text
+catalogues, parallel in every language), pseudo-relevance feedback, which of an entry's vectors
+count, lower-casing, the passage prefix, BM25 terms or reading bigrams mixed in, Latin loanwords
+that Sudachi reads in katakana added to the query, and the city's translations embedded.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -148,6 +157,151 @@ def _threshold(probabilities, answerable) -> float:
     return best
 
 
+def _catalogue_texts() -> dict[str, list[str]]:
+    """The fixed texts said in every supported language, as parallel lists per language."""
+    from bot.answering import messages as bot_messages
+    from channels.line import messages as line_messages
+    from channels.web import messages as web_messages
+    from indexing.language import SUPPORTED
+
+    catalogues = [bot_messages.CATALOGUE, line_messages.CATALOGUE]
+    for japanese, translations in ((web_messages.PAGE, web_messages.PAGE_TRANSLATIONS),
+                                   (web_messages.SCRIPT, web_messages.SCRIPT_TRANSLATIONS),
+                                   (web_messages.API_ERRORS, web_messages.API_ERROR_TRANSLATIONS)):
+        catalogues.append({k: {"ja": v, **{code: t[k] for code, t in translations.items()}} for k, v in japanese.items()})
+    parallel: dict[str, list[str]] = {language: [] for language in SUPPORTED}
+    for catalogue in catalogues:
+        for texts in catalogue.values():
+            if all(texts.get(language) for language in SUPPORTED):
+                for language in SUPPORTED:
+                    parallel[language].append(re.sub(r"[{}]", "", texts[language]))
+    return parallel
+
+
+def _loanwords(text: str, vocabulary: set[str], tokenizer) -> list[str]:
+    """Runs of up to 3 Latin words that Sudachi reads in katakana and whose joined reading the index
+    knows as a term ('My Number' → まいなんばー), in the index's (hiragana) spelling."""
+    readings = []
+    for word in re.findall(r"[A-Za-z][A-Za-z\-]+", text):
+        morphemes = list(tokenizer.tokenize(word))
+        reading = morphemes[0].reading_form() if len(morphemes) == 1 and not morphemes[0].is_oov() else ""
+        readings.append(reading if re.fullmatch(r"[ァ-ヴー]+", reading) else "")
+    found, i = [], 0
+    while i < len(readings):
+        for n in (3, 2, 1):
+            run = readings[i:i + n]
+            term = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in "".join(run))
+            if len(run) == n and all(run) and term in vocabulary and (n > 1 or len(term) >= 4):
+                found.append(term)
+                i += n
+                break
+        else:
+            i += 1
+    return found
+
+
+def variants(data_dir: Path, embedder: str):
+    import numpy as np
+    from sudachipy import SplitMode
+
+    from bot.service import Bot
+    from indexing.japanese import sudachi_dictionary
+    from indexing.search_index import embedding_texts, text_hash
+
+    bot = Bot(data_dir, embedder)
+    retriever, model = bot.retriever, bot.retriever.embedder
+    index = retriever.index("citizen")
+    ids = [e.id for e in index.entries]
+    rows, owners, roles = [], [], []
+    for position, entry in enumerate(index.entries):
+        for role, text in embedding_texts(entry):
+            rows.append(text_hash(role, text))
+            owners.append(position)
+            roles.append(role)
+    cached = retriever.store.cached_vectors(model.name, rows)
+    matrix = np.vstack([cached[h] for h in rows]).astype(np.float32)
+    owners, roles = np.array(owners), np.array(roles)
+    translated = [(position, role, text) for position, entry in enumerate(index.entries)
+                  for _, title, body in entry.translations
+                  for role, text in (("query", title), ("passage", f"{title}\n{body[:500]}"))]
+    extra = np.vstack([(model.embed_queries if role == "query" else model.embed_passages)([text])[0]
+                       for _, role, text in translated]) if translated else np.zeros((0, matrix.shape[1]))
+
+    def best_per_entry(vector, mask=None, with_translations=False):
+        m, o = (matrix, owners) if not with_translations else (np.vstack([matrix, extra]),
+                                                               np.concatenate([owners, [t[0] for t in translated]]))
+        similarities = m @ vector
+        keep = np.ones(len(similarities), bool) if mask is None else mask
+        scores = np.full(len(ids), -1.0, dtype=np.float32)
+        np.maximum.at(scores, o[keep], similarities[keep])
+        return scores
+
+    def normalized(v):
+        return v / np.linalg.norm(v)
+
+    parallel = _catalogue_texts()
+    means = {language: model.embed_queries(texts).mean(axis=0) for language, texts in parallel.items()}
+    vocabulary = set(index.terms.vocabulary_by_frequency())
+    tokenizer = sudachi_dictionary().tokenizer(mode=SplitMode.C)
+
+    def prf(vector, k=3, beta=0.6):
+        scores = best_per_entry(vector)
+        top = np.argsort(-scores)[:k]
+        weights = scores[top] / scores[top].sum()
+        centroid = sum(w * matrix[np.flatnonzero(owners == p)][np.argmax(matrix[owners == p] @ vector)]
+                       for w, p in zip(weights, top))
+        return best_per_entry(normalized(vector + beta * centroid))
+
+    def with_loanwords(text):
+        found = _loanwords(text, vocabulary, tokenizer)
+        katakana = "、".join("".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in f) for f in found)
+        return f"{text} ({katakana})" if found else text
+
+    def lexical(record, terms_weight, grams_weight):
+        query = retriever.query_text(record["text"], "citizen")
+        dense, terms, grams = retriever.scores(index, query, retriever.analyzer.analyze(query),
+                                               retriever._query_vector(query))
+        return dense + terms_weight * terms + grams_weight * grams
+
+    ways = {
+        "dense, best of the entry's vectors (as shipped)": lambda r, v, l: best_per_entry(v),
+        "question/heading vectors only": lambda r, v, l: best_per_entry(v, roles == "query"),
+        "passage vectors only": lambda r, v, l: best_per_entry(v, roles == "passage"),
+        "query mean-centred per language": lambda r, v, l: best_per_entry(normalized(v - (means[l] - means["ja"])))
+        if l in means else best_per_entry(v),
+        "query half mean-centred": lambda r, v, l: best_per_entry(normalized(v - 0.5 * (means[l] - means["ja"])))
+        if l in means else best_per_entry(v),
+        "pseudo-relevance feedback (top 3, 0.6)": lambda r, v, l: prf(v),
+        "query lower-cased": lambda r, v, l: best_per_entry(embedded[("lower", r["id"])]),
+        "query with the passage prefix": lambda r, v, l: best_per_entry(embedded[("passage", r["id"])]),
+        "+ 0.1 BM25 terms": lambda r, v, l: lexical(r, 0.1, 0.0),
+        "+ 0.1 reading bigrams": lambda r, v, l: lexical(r, 0.0, 0.1),
+        "+ Latin loanwords in katakana": lambda r, v, l: best_per_entry(embedded[("loanwords", r["id"])]),
+        "+ the city's translations embedded": lambda r, v, l: best_per_entry(v, with_translations=True),
+    }
+    groups = questions_by_language(load_records())
+    languages = ["ja"] + sorted(k for k in groups if k != "ja")
+    print(f"embedder {model.name}; Hit@1 of the dense ranking (citizen questions with an answer)")
+    print(f"{'variant':48s} " + " ".join(f"{language:>7s}" for language in languages))
+    vectors = {language: model.embed_queries([r["text"] for r in groups[language] if r["relevant"]])
+               for language in languages}
+    answerable = [r for language in languages for r in groups[language] if r["relevant"]]
+    embedded = {}
+    for kind, encode, rewrite in (("lower", model.embed_queries, str.lower),
+                                  ("passage", model.embed_passages, lambda t: t),
+                                  ("loanwords", model.embed_queries, with_loanwords)):
+        for r, vector in zip(answerable, encode([rewrite(r["text"]) for r in answerable])):
+            embedded[(kind, r["id"])] = vector
+    for name, way in ways.items():
+        cells = []
+        for language in languages:
+            records = [r for r in groups[language] if r["relevant"]]
+            hits = [ids[int(np.argmax(way(r, v, language)))] in r["relevant"]
+                    for r, v in zip(records, vectors[language])]
+            cells.append(f"{sum(hits) / len(hits):7.3f}")
+        print(f"{name:48s} " + " ".join(cells), flush=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
@@ -156,12 +310,16 @@ def main(argv=None):
     parser.add_argument("--no-import", action="store_true", help="use the data dir as it is")
     parser.add_argument("--fit", action="store_true", help="fit the cross-language calibration")
     parser.add_argument("--write", action="store_true", help="with --fit: store it")
+    parser.add_argument("--variants", action="store_true", help="Hit@1 of ranking variants tried for foreign questions")
     args = parser.parse_args(argv)
 
     if not args.no_import:
         ensure_sample_data(args.data_dir, args.embedder)
     if args.fit:
         fit(args.data_dir, args.embedder, args.write)
+        return
+    if args.variants:
+        variants(args.data_dir, args.embedder)
         return
     from bot.service import Bot
 

@@ -252,6 +252,31 @@ def normalize_language_tag(tag: str | None) -> str:
     return base if base in RECOGNISED else UNDETERMINED
 
 
+def preferred_language(accept_language: str | None, offered: tuple[str, ...] = SUPPORTED) -> str:
+    """The first of ``offered`` in a browser's ``Accept-Language`` (highest q first), else Japanese.
+
+    >>> preferred_language("pt-BR,pt;q=0.9,en;q=0.8")
+    'pt'
+    >>> preferred_language("zh-TW,de;q=0.5")
+    'zh-Hant'
+    """
+    choices = []
+    for position, part in enumerate((accept_language or "").split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        language = normalize_language_tag(tag)
+        if quality > 0 and language in offered:
+            choices.append((-quality, position, language))
+    return min(choices)[2] if choices else JAPANESE
+
+
 def resolve_language(text: str, hint: str | None = None) -> str:
     """The text's language; where the text alone is not enough, the user's known language (``hint``)."""
     guess = guess_language(text)
@@ -267,6 +292,29 @@ def resolve_language(text: str, hint: str | None = None) -> str:
 EASY_JAPANESE = "ja-x-easy"
 
 
+_KANJI_RUN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf々〆]+")
+_READING = re.compile(r"\([ぁ-ゖー]+\)")
+# A word the resident must send or tap exactly as written (「配信設定」) keeps its kanji and is read
+# after its closing bracket: 「配信設定」(はいしんせってい).
+_QUOTED_READ = re.compile(r"「[^「」]+」\([ぁ-ゖー ]+\)")
+
+
+def missing_readings(text: str) -> list[str]:
+    """The kanji of an easy-Japanese text written without their reading right after them.
+
+    The convention: every run of kanji is followed by its reading in hiragana in ASCII brackets,
+    「市役所(しやくしょ)に 聞(き)いてください」; a quoted word to send or tap as it is, by its
+    reading after the quote, 「配信設定」(はいしんせってい).
+
+    >>> missing_readings("市役所(しやくしょ)に 聞いてください")
+    ['聞']
+    >>> missing_readings("「配信設定」(はいしんせってい)と 送(おく)ってください")
+    []
+    """
+    text = _QUOTED_READ.sub("", text)
+    return [m.group(0) for m in _KANJI_RUN.finditer(text) if not _READING.match(text, m.end())]
+
+
 def localized(texts: dict, language: str, easy_japanese: bool = False) -> str:
     """The text of a catalogue entry ``{"ja": ..., "en": ..., ...}`` for ``language``.
 
@@ -278,3 +326,8 @@ def localized(texts: dict, language: str, easy_japanese: bool = False) -> str:
     if easy_japanese and EASY_JAPANESE in texts:
         return texts[EASY_JAPANESE]
     return texts[JAPANESE]
+
+
+def list_separator(language: str) -> str:
+    """How items of a list are joined in ``language``: 、 in Japanese and Chinese, a comma elsewhere."""
+    return "、" if language in (JAPANESE, UNDETERMINED, EASY_JAPANESE, "zh-Hans", "zh-Hant") else ", "

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from bot.answering.messages import has_texts, say
 from indexing.entries import Entry
 
 
@@ -34,13 +35,14 @@ class Source:
         return cls(id=e.id, title=e.title, url=e.url, section=e.section, kind=e.kind,
                    score=round(float(hit.score), 4), page=e.page)
 
-    def label(self) -> str:
-        """'那覇市DX推進計画 No.15 ...' or 'FAQ KF0001 母子手帳を...' for display."""
+    def label(self, language: str = "ja") -> str:
+        """'「那覇市DX推進計画」 No.15 ...' or 'よくある質問「母子手帳を...」' for display; the fixed words in
+        ``language`` (titles stay as the city wrote them)."""
         if self.kind == "faq":
-            return f"よくある質問「{self.title}」"
+            return say("FAQ_SOURCE", language, title=self.title)
         parts = [f"「{self.title}」", self.section]
         if self.page:
-            parts.append(f"({self.page}ページ)")
+            parts.append(say("PAGE_NUMBER", language, page=self.page))
         return " ".join(p for p in parts if p)
 
 
@@ -52,9 +54,14 @@ class Contact:
     email: str = ""
     url: str = ""
 
-    def text(self) -> str:
-        details = "、".join(p for p in (self.phone and f"電話 {self.phone}", self.hours,
-                                          self.email and f"メール {self.email}") if p)
+    def text(self, language: str = "ja") -> str:
+        """One line: the department, then phone, hours and e-mail (names and hours as the city wrote them)."""
+        phone, email = (self.phone and f"{say('PHONE', language)} {self.phone}",
+                        self.email and f"{say('EMAIL', language)} {self.email}")
+        if has_texts(language):
+            details = ", ".join(p for p in (phone, self.hours, email) if p)
+            return self.department + (f" ({details})" if details else "")
+        details = "、".join(p for p in (phone, self.hours, email) if p)
         return f"{self.department}" + (f"（{details}）" if details else "")
 
 

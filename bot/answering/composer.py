@@ -87,21 +87,20 @@ def _excerpt_holding(text: str, limit: int, kinds: tuple[QuestionKind, ...] = ()
     return head
 
 
-def _passage_text(hit: Hit, kinds: tuple[QuestionKind, ...] = ()) -> str:
-    """A guide section is written to be an answer; a plan passage is quoted with its place."""
+def _passage_text(hit: Hit, kinds: tuple[QuestionKind, ...] = (), language: str = "ja",
+                  easy_japanese: bool = False) -> str:
+    """A guide section is written to be an answer; a plan passage is quoted with its place
+    (introduced in the resident's language; the passage itself as the city wrote it)."""
     if hit.entry.kind == "guide":
         return _excerpt_holding(plain_text(hit.entry.body), PASSAGE_CHARS * 2, kinds)
     body = _excerpt_holding(re.sub(r"\n{2,}", "\n", hit.entry.body).strip(), PASSAGE_CHARS, kinds)
-    return messages.PASSAGE_INTRO.format(source=Source.from_hit(hit).label()) + "\n" + body
+    intro = messages.say("PASSAGE_INTRO", language, easy_japanese, source=Source.from_hit(hit).label(language))
+    return intro + "\n" + body
 
 
 def contact_text(contact: Contact, language: str = "ja", easy_japanese: bool = False) -> str:
     """The contact as one line in the resident's language (names and hours stay as the city wrote them)."""
-    if not messages.has_texts(language):
-        return contact.text()
-    details = ", ".join(p for p in (contact.phone and f"{messages.say('PHONE', language)} {contact.phone}",
-                                    contact.hours, contact.email) if p)
-    return contact.department + (f" ({details})" if details else "")
+    return contact.text(language)
 
 
 def compose_answer(question: str, hits: list[Hit], confidence: float, threshold: float, audience: str,
@@ -113,15 +112,19 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
 
     Otherwise the answer in ``language`` where the city has the texts: a translated entry, else the
     Japanese entry after a short note in that language saying so and whom to ask."""
+    said_in = language if messages.has_texts(language) else "ja"
     if decline == "other_city":
-        return Answer(question=question, text=messages.OTHER_CITY.format(place=detail), abstained=True,
-                      confidence=0.0, audience=audience, kind="abstain")
+        return Answer(question=question, text=messages.say("OTHER_CITY", language, easy_japanese, place=detail),
+                      abstained=True, confidence=0.0, audience=audience, kind="abstain", answer_language=said_in)
     if decline == "staff_topic":
         contact = find_contact(departments, [detail] if detail else [], audience)
-        text = messages.STAFF_TOPIC + "\n" + (messages.ABSTAIN_CONTACT.format(contact=contact.text())
-                                               if contact else messages.ABSTAIN_NO_CONTACT)
+        text = messages.say("STAFF_TOPIC", language, easy_japanese) + "\n" + (
+            messages.say("ABSTAIN_CONTACT", language, easy_japanese,
+                         contact=contact_text(contact, language, easy_japanese))
+            if contact else messages.say("ABSTAIN_NO_CONTACT", language, easy_japanese))
         return Answer(question=question, text=text, abstained=True, confidence=0.0, audience=audience,
-                      contact=contact, department=contact.department if contact else "", kind="abstain")
+                      contact=contact, department=contact.department if contact else "", kind="abstain",
+                      answer_language=said_in)
     if not hits or confidence < threshold:
         # The department of the closest entries is still the best guess of whom to call.
         names = [h.entry.department for h in hits[:3] if h.entry.department]
@@ -136,7 +139,7 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
         return Answer(question=question, text=text, abstained=True, confidence=confidence, audience=audience,
                       related=related, contact=contact, category=hits[0].entry.category if hits else "",
                       department=contact.department if contact else "", kind="abstain",
-                      answer_language=language if messages.has_texts(language) else "ja")
+                      answer_language=said_in)
     if easy_japanese and not messages.has_texts(language):
         hits = prefer_easy_japanese(hits)
     best = hits[0]
@@ -145,7 +148,8 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
         text = translated[1].strip() if best.entry.kind == "faq" else _excerpt(plain_text(translated[1]),
                                                                                PASSAGE_CHARS * 2)
     else:
-        text = best.entry.body.strip() if best.entry.kind == "faq" else _passage_text(best, asked_kinds(question))
+        text = best.entry.body.strip() if best.entry.kind == "faq" else _passage_text(
+            best, asked_kinds(question), language, easy_japanese)
     related = tuple(Related(h.entry.id, _question_of(h)) for h in hits[1:1 + RELATED_COUNT * 2]
                     if h.score >= best.score * RELATED_MIN_RATIO and _question_of(h) != _question_of(best)
                     )[:RELATED_COUNT]

@@ -20,6 +20,9 @@ SOURCE_LABEL = "出典"
 JAPANESE_FOLLOWS = ""
 JAPANESE_FOLLOWS_NO_CONTACT = ""
 PHONE = "電話"
+EMAIL = "メール"
+FAQ_SOURCE = "よくある質問「{title}」"
+PAGE_NUMBER = "({page}ページ)"
 
 CATALOGUE = {
     "ABSTAIN": {
@@ -72,6 +75,48 @@ CATALOGUE = {
         "pt": "Sua pergunta é longa demais. Escreva de forma curta, com até {limit} caracteres.",
         EASY_JAPANESE: "質問(しつもん)が 長(なが)すぎます。{limit}文字(もじ)より 短(みじか)く 書(か)いてください。",
     },
+    "OTHER_CITY": {
+        "ja": OTHER_CITY,
+        "en": "Sorry, we cannot give information about {place} here. Please check with {place}'s own office or website.",
+        "zh-Hans": "非常抱歉，这里无法提供有关{place}的信息。请向{place}的窗口咨询，或查看其网站。",
+        "zh-Hant": "非常抱歉，這裡無法提供有關{place}的資訊。請向{place}的窗口洽詢，或查看其網站。",
+        "ko": "죄송합니다. {place}에 관한 내용은 여기에서 안내해 드릴 수 없습니다. {place}의 창구나 홈페이지에서 확인해 주십시오.",
+        "vi": "Xin lỗi, chúng tôi không thể hướng dẫn về {place} tại đây. Vui lòng liên hệ quầy tiếp dân hoặc xem trang web của {place}.",
+        "pt": "Desculpe, não podemos dar informações sobre {place} aqui. Consulte o atendimento ou o site de {place}.",
+        EASY_JAPANESE: "ごめんなさい。{place}の ことは、ここでは 答(こた)えられません。"
+                       "{place}の 窓口(まどぐち)か ホームページで 調(しら)べてください。",
+    },
+    "STAFF_TOPIC": {
+        "ja": STAFF_TOPIC,
+        "en": "Sorry, this question is about matters for City Hall staff, so we cannot answer it here.",
+        "zh-Hans": "非常抱歉，这个问题属于市政府职员内部的内容，这里无法回答。",
+        "zh-Hant": "非常抱歉，這個問題屬於市政府職員內部的內容，這裡無法回答。",
+        "ko": "죄송합니다. 이 질문은 시청 직원용 내용이어서 여기에서는 답변할 수 없습니다.",
+        "vi": "Xin lỗi, câu hỏi này thuộc nội dung dành cho nhân viên tòa thị chính nên chúng tôi không thể trả lời tại đây.",
+        "pt": "Desculpe, esta pergunta trata de assuntos internos dos funcionários da prefeitura, por isso não podemos "
+              "respondê-la aqui.",
+        EASY_JAPANESE: "ごめんなさい。これは 市役所(しやくしょ)で 働(はたら)く 人(ひと)の ための 情報(じょうほう)です。"
+                       "ここでは 答(こた)えられません。",
+    },
+    "PASSAGE_INTRO": {
+        "ja": PASSAGE_INTRO,
+        "en": "{source} says:",
+        "zh-Hans": "{source}中写道：",
+        "zh-Hant": "{source}中寫道：",
+        "ko": "{source}에는 다음과 같이 쓰여 있습니다.",
+        "vi": "{source} có ghi như sau:",
+        "pt": "{source} diz o seguinte:",
+        EASY_JAPANESE: "{source}に、こう 書(か)いて あります。",
+    },
+    "RELATED_HEADER": {
+        "ja": RELATED_HEADER, "en": "Related questions", "zh-Hans": "相关问题", "zh-Hant": "相關問題",
+        "ko": "관련 질문", "vi": "Câu hỏi liên quan", "pt": "Perguntas relacionadas",
+        EASY_JAPANESE: "ほかの 質問(しつもん)",
+    },
+    "SOURCE_LABEL": {
+        "ja": SOURCE_LABEL, "en": "Source", "zh-Hans": "出处", "zh-Hant": "出處", "ko": "출처", "vi": "Nguồn",
+        "pt": "Fonte", EASY_JAPANESE: "出典(しゅってん)",
+    },
     "JAPANESE_FOLLOWS": {
         "ja": JAPANESE_FOLLOWS,
         "en": "The city's information on this is available only in Japanese, so the answer below is in Japanese. "
@@ -97,6 +142,19 @@ CATALOGUE = {
               "Nếu cần hỗ trợ, vui lòng hỏi quầy phụ trách tại tòa thị chính.",
         "pt": "As informações da prefeitura sobre este assunto existem apenas em japonês, por isso a resposta abaixo "
               "está em japonês. Para ajuda, procure o setor responsável na prefeitura.",
+    },
+    "EMAIL": {
+        "ja": EMAIL, "en": "email", "zh-Hans": "电子邮件", "zh-Hant": "電子郵件", "ko": "이메일", "vi": "email",
+        "pt": "e-mail", EASY_JAPANESE: "メール",
+    },
+    "FAQ_SOURCE": {
+        "ja": FAQ_SOURCE, "en": "FAQ \"{title}\"", "zh-Hans": "常见问题“{title}”", "zh-Hant": "常見問題「{title}」",
+        "ko": "자주 묻는 질문 '{title}'", "vi": "Câu hỏi thường gặp \"{title}\"", "pt": "Pergunta frequente \"{title}\"",
+        EASY_JAPANESE: "よく ある 質問(しつもん)「{title}」",
+    },
+    "PAGE_NUMBER": {
+        "ja": PAGE_NUMBER, "en": "(page {page})", "zh-Hans": "（第{page}页）", "zh-Hant": "（第{page}頁）",
+        "ko": "({page}페이지)", "vi": "(trang {page})", "pt": "(página {page})", EASY_JAPANESE: "({page}ページ)",
     },
     "PHONE": {
         "ja": PHONE, "en": "phone", "zh-Hans": "电话", "zh-Hant": "電話", "ko": "전화", "vi": "điện thoại",

@@ -112,8 +112,7 @@ class Retriever:
 
     def rank(self, query: str, audience: str, top: int = 10, language: str = "ja") -> "Ranking":
         """Ranked hits plus the signals the abstention model reads, and a reason to decline
-        whatever the scores say (another city named; a staff topic asked by a citizen; checked
-        for Japanese questions only)."""
+        whatever the scores say (another city named; a staff topic asked by a citizen)."""
         index = self.index(audience)
         if not index.entries or not query.strip():
             return Ranking(hits=[], signals={}, audience=audience, language=language)
@@ -131,14 +130,13 @@ class Retriever:
             return Ranking(hits=[], signals={}, audience=audience, language=language)
         signals = ranking_signals(index, analysis, fused, dense, terms, grams,
                                   (c.dense_weight, c.terms_weight, c.grams_weight), self.entity_check(query))
-        if language not in (JAPANESE, UNDETERMINED):
-            return Ranking(hits=hits, signals=signals, audience=audience, language=language)
+        # Another city is named in the city's own script (横浜市) whatever the question's language.
         place = other_place(query, self.own_places, index.terms.document_frequency)
         if place:
             return Ranking(hits=hits, signals=signals, audience=audience, decline="other_city", detail=place,
                            language=language)
         if audience == "citizen":
-            department = self._staff_topic(analysis, query_vector, hits[0].score)
+            department = self._staff_topic(analysis, query_vector, hits[0].score, c)
             if department is not None:
                 return Ranking(hits=hits, signals=signals, audience=audience, decline="staff_topic",
                                detail=department, language=language)
@@ -159,13 +157,13 @@ class Retriever:
         phrases = noun_phrases(self.analyzer.prepare(need_of(query) or query))
         return lambda entry: missing_entity(phrases, entry, self.entry_texts)
 
-    def _staff_topic(self, analysis, query_vector, citizen_best: float) -> str | None:
+    def _staff_topic(self, analysis, query_vector, citizen_best: float, c: Calibration) -> str | None:
         """The department of the staff-only entry that matches a citizen's question much better
-        than anything citizens may see, or None. Nothing of that entry is shown."""
+        than anything citizens may see, or None. Nothing of that entry is shown. ``c`` is the
+        calibration of the question's language (its fusion made ``citizen_best``)."""
         staff = self.index("staff")
         if not staff.entries:
             return None
-        c = self.calibration
         dense, terms, grams = entry_scores(staff, analysis, query_vector)
         fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
         only_staff = np.array([e.audience == "staff" for e in staff.entries])

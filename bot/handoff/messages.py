@@ -12,6 +12,8 @@ from indexing.language import EASY_JAPANESE, localized
 
 OFFER_LABEL = "職員に質問を送る"
 CONFIRM_LABEL = "送信する"
+# Said as they are in every language (tests/test_fixed_texts.py reads this).
+KEYWORDS = ("OFFER_LABEL", "CONFIRM_LABEL")
 
 ADDITION_LABEL = "補足（任意・1回だけ）"
 WAITING = "職員からの回答を待っています。このページを開いたままにしてください。"
@@ -63,7 +65,7 @@ CATALOGUE = {
         "ko": "직원에게 직접 질문할 수도 있습니다. 「職員に質問を送る」(직원에게 보내기)를 눌러 주세요.",
         "vi": "Bạn cũng có thể hỏi trực tiếp nhân viên. Vui lòng nhấn 「職員に質問を送る」 (gửi cho nhân viên).",
         "pt": "Você também pode perguntar diretamente a um funcionário. Toque em 「職員に質問を送る」 (enviar à equipe).",
-        EASY_JAPANESE: "市役所(しやくしょ)の 人(ひと)に 質問(しつもん)できます。「職員に質問を送る」を 押(お)してください。",
+        EASY_JAPANESE: "市役所(しやくしょ)の 人(ひと)に 質問(しつもん)できます。「職員に質問を送る」(しょくいんに しつもんを おくる)を 押(お)してください。",
     },
     "CONFIRM": {
         "en": "We will send the following to the staff of {department} (personal data hidden).\n"
@@ -84,10 +86,10 @@ CATALOGUE = {
         "pt": "Enviaremos o texto abaixo à equipe de {department} (dados pessoais ocultos).\n"
               "――――\n{question}\n――――\n"
               "A resposta chega nesta conversa, normalmente em até {hours} horas. {hint}"
-              "Se estiver certo, toque em 「送信する」 (enviar).",
+              "Se estiver tudo certo, toque em 「送信する」 (enviar).",
         EASY_JAPANESE: "つぎの 文(ぶん)を {department}の 人(ひと)に 送(おく)ります。\n――――\n{question}\n――――\n"
                        "{hours}時間(じかん)ぐらいで ここに 答(こた)えが 来(き)ます。{hint}"
-                       "よければ 「送信する」を 押(お)してください。",
+                       "よければ 「送信する」(そうしんする)を 押(お)してください。",
     },
     "CONFIRM_HINT": {
         "en": "You may add details once before sending. ",
@@ -186,7 +188,7 @@ CATALOGUE = {
 }
 for _name, _texts in CATALOGUE.items():
     _texts["ja"] = globals()[_name]  # the Japanese above, exactly as it is
-for _label in ("OFFER_LABEL", "CONFIRM_LABEL"):
+for _label in KEYWORDS:
     CATALOGUE[_label].clear()
     CATALOGUE[_label]["ja"] = globals()[_label]  # the same label in every language (see above)
 

@@ -49,6 +49,10 @@ FEEDBACK_NOT_YOURS = "評価は、ご質問をされた方のみ送ることが�
 # --- deliveries by interest (配信設定 / 配信停止; channels/line/preferences.py) ---------------
 PUSH_SETTINGS_WORD = "配信設定"       # DESIGN.md: the chat-facing labels other systems rely on
 PUSH_STOP_WORD = "配信停止"
+# Words residents send (a rich menu may send them too): recognised as typed, so never translated;
+# the texts in other languages quote them as they are.
+KEYWORDS = ("PUSH_SETTINGS_WORD", "PUSH_STOP_WORD")
+PUSH_STOP_BUTTON = PUSH_STOP_WORD     # the quick-reply label that sends PUSH_STOP_WORD
 PUSH_WELCOME = (
     "市からのお知らせを、関心のある分野だけLINEでお届けします。下のボタンから分野を選んでください。\n"
     "あとから「配信設定」と送れば、いつでも変更できます。「配信停止」と送ると、すべての配信を止めます。"
@@ -234,6 +238,116 @@ CATALOGUE = {
         "ko": "평가는 질문하신 분만 보낼 수 있습니다.", "vi": "Chỉ người đặt câu hỏi mới có thể đánh giá.",
         "pt": "Somente quem fez a pergunta pode avaliar a resposta.",
         EASY_JAPANESE: "質問(しつもん)した 人(ひと)だけが 答(こた)えを 評価(ひょうか)できます。"},
+    "RATE_LIMITED": {
+        "en": "You have sent many questions in a short time, so we cannot answer for a little while. "
+              "Please send your question again later.",
+        "zh-Hans": "您在短时间内发送了很多问题，暂时无法回答。请稍后再发送。",
+        "zh-Hant": "您在短時間內傳送了很多問題，暫時無法回答。請稍後再傳送。",
+        "ko": "짧은 시간에 많은 질문을 보내 주셔서 잠시 답변할 수 없습니다. 잠시 후 다시 보내 주세요.",
+        "vi": "Bạn đã gửi nhiều câu hỏi trong thời gian ngắn nên chúng tôi tạm thời không thể trả lời. "
+              "Vui lòng gửi lại sau ít phút.",
+        "pt": "Você enviou muitas perguntas em pouco tempo, por isso não podemos responder por alguns instantes. "
+              "Envie novamente daqui a pouco.",
+        EASY_JAPANESE: "短(みじか)い 時間(じかん)に 質問(しつもん)が 多(おお)すぎます。"
+                       "少(すこ)し 待(ま)ってから、もう一度(いちど) 送(おく)ってください。"},
+    # --- deliveries by interest: {topics}, {topic} and {area} stay as the city named them -------------
+    "PUSH_WELCOME": {
+        "en": "We can send you city news on LINE, only on the topics you choose. Please choose topics with the "
+              "buttons below.\nTo change them later, send \"配信設定\". To stop all deliveries, send \"配信停止\".",
+        "zh-Hans": "我们可以通过LINE只向您发送您关心的领域的市政通知。请用下方按钮选择领域。\n"
+                   "之后发送“配信設定”即可随时更改；发送“配信停止”将停止所有推送。",
+        "zh-Hant": "我們可以透過LINE只向您傳送您關心的領域的市政通知。請用下方按鈕選擇領域。\n"
+                   "之後傳送「配信設定」即可隨時變更；傳送「配信停止」將停止所有推播。",
+        "ko": "관심 있는 분야의 시 소식만 LINE으로 보내 드립니다. 아래 버튼에서 분야를 선택해 주세요.\n"
+              "나중에 \"配信設定\"이라고 보내시면 언제든지 바꿀 수 있습니다. \"配信停止\"라고 보내시면 모든 발송을 중지합니다.",
+        "vi": "Chúng tôi gửi thông báo của thành phố qua LINE, chỉ về những lĩnh vực bạn chọn. Vui lòng chọn lĩnh vực "
+              "bằng các nút bên dưới.\nĐể thay đổi sau này, hãy gửi \"配信設定\". Để dừng tất cả, hãy gửi \"配信停止\".",
+        "pt": "Enviamos avisos da prefeitura pelo LINE, apenas dos temas que você escolher. Escolha os temas nos "
+              "botões abaixo.\nPara mudar depois, envie \"配信設定\". Para parar todos os envios, envie \"配信停止\".",
+        EASY_JAPANESE: "市(し)からの お知(し)らせを LINEで 送(おく)ります。下(した)の ボタンで 選(えら)んでください。\n"
+                       "あとで 変(か)える ときは 「配信設定」(はいしんせってい)と 送(おく)ってください。"
+                       "「配信停止」(はいしんていし)と 送(おく)ると、全部(ぜんぶ) 止(と)まります。"},
+    "PUSH_MENU": {
+        "en": "Please choose the topics you want news about. Tap a chosen topic again to stop it.\n{status}",
+        "zh-Hans": "请选择您想接收的通知领域。再次点击已选的领域，即可停止该领域的推送。\n{status}",
+        "zh-Hant": "請選擇您想接收的通知領域。再次點選已選的領域，即可停止該領域的推播。\n{status}",
+        "ko": "받고 싶은 소식의 분야를 선택해 주세요. 선택한 분야를 다시 누르면 그 분야의 발송을 중지합니다.\n{status}",
+        "vi": "Vui lòng chọn lĩnh vực thông báo bạn muốn nhận. Bấm lại vào lĩnh vực đã chọn để dừng nhận.\n{status}",
+        "pt": "Escolha os temas dos avisos que deseja receber. Toque de novo em um tema escolhido para pará-lo.\n{status}",
+        EASY_JAPANESE: "ほしい お知(し)らせを 選(えら)んでください。もう一度(いちど) 押(お)すと 止(と)まります。\n{status}"},
+    "PUSH_STATUS": {"en": "Receiving: {topics}", "zh-Hans": "正在接收：{topics}", "zh-Hant": "正在接收：{topics}",
+                    "ko": "수신 중: {topics}", "vi": "Đang nhận: {topics}", "pt": "Recebendo: {topics}",
+                    EASY_JAPANESE: "届(とど)く お知(し)らせ: {topics}"},
+    "PUSH_STATUS_AREA": {"en": "Area: {area}", "zh-Hans": "地区：{area}", "zh-Hant": "地區：{area}", "ko": "지역: {area}",
+                         "vi": "Khu vực: {area}", "pt": "Área: {area}", EASY_JAPANESE: "地区(ちく): {area}"},
+    "PUSH_STATUS_NONE": {"en": "You are not receiving news on any topic.", "zh-Hans": "目前没有接收任何领域的通知。",
+                         "zh-Hant": "目前沒有接收任何領域的通知。", "ko": "수신 중인 분야가 없습니다.",
+                         "vi": "Bạn chưa nhận thông báo của lĩnh vực nào.", "pt": "Você não recebe avisos de nenhum tema.",
+                         EASY_JAPANESE: "今(いま)は お知(し)らせが 届(とど)きません。"},
+    "PUSH_SUBSCRIBED": {"en": "You will receive news on \"{topic}\".\n{status}",
+                        "zh-Hans": "将为您推送“{topic}”的通知。\n{status}", "zh-Hant": "將為您推播「{topic}」的通知。\n{status}",
+                        "ko": "'{topic}' 소식을 보내 드립니다.\n{status}",
+                        "vi": "Chúng tôi sẽ gửi thông báo về \"{topic}\".\n{status}",
+                        "pt": "Você receberá avisos sobre \"{topic}\".\n{status}",
+                        EASY_JAPANESE: "「{topic}」の お知(し)らせを 送(おく)ります。\n{status}"},
+    "PUSH_UNSUBSCRIBED": {"en": "You will no longer receive news on \"{topic}\".\n{status}",
+                          "zh-Hans": "已停止推送“{topic}”的通知。\n{status}", "zh-Hant": "已停止推播「{topic}」的通知。\n{status}",
+                          "ko": "'{topic}' 소식 발송을 중지했습니다.\n{status}",
+                          "vi": "Đã dừng gửi thông báo về \"{topic}\".\n{status}",
+                          "pt": "Você não receberá mais avisos sobre \"{topic}\".\n{status}",
+                          EASY_JAPANESE: "「{topic}」の お知(し)らせを 止(と)めました。\n{status}"},
+    "PUSH_STOPPED": {"en": "All news deliveries have been stopped. To start again, send \"配信設定\".",
+                     "zh-Hans": "已停止所有通知的推送。如需恢复，请发送“配信設定”。",
+                     "zh-Hant": "已停止所有通知的推播。如需恢復，請傳送「配信設定」。",
+                     "ko": "모든 소식 발송을 중지했습니다. 다시 받으시려면 \"配信設定\"이라고 보내 주세요.",
+                     "vi": "Đã dừng gửi tất cả thông báo. Để nhận lại, vui lòng gửi \"配信設定\".",
+                     "pt": "Todos os envios de avisos foram interrompidos. Para voltar a receber, envie \"配信設定\".",
+                     EASY_JAPANESE: "お知(し)らせを 全部(ぜんぶ) 止(と)めました。また ほしい ときは "
+                                    "「配信設定」(はいしんせってい)と 送(おく)ってください。"},
+    "PUSH_NOTHING_TO_STOP": {"en": "You are not receiving any news. To receive some, send \"配信設定\".",
+                             "zh-Hans": "目前没有正在推送的通知。如需接收，请发送“配信設定”。",
+                             "zh-Hant": "目前沒有正在推播的通知。如需接收，請傳送「配信設定」。",
+                             "ko": "수신 중인 소식이 없습니다. 받으시려면 \"配信設定\"이라고 보내 주세요.",
+                             "vi": "Bạn chưa nhận thông báo nào. Để nhận, vui lòng gửi \"配信設定\".",
+                             "pt": "Você não recebe nenhum aviso. Para receber, envie \"配信設定\".",
+                             EASY_JAPANESE: "今(いま)は お知(し)らせが 届(とど)きません。ほしい ときは "
+                                            "「配信設定」(はいしんせってい)と 送(おく)ってください。"},
+    "PUSH_STOP_BUTTON": {"en": "Stop all", "zh-Hans": "全部停止", "zh-Hant": "全部停止", "ko": "모두 중지",
+                         "vi": "Dừng tất cả", "pt": "Parar tudo", EASY_JAPANESE: "全部(ぜんぶ) 止(と)める"},
+    "PUSH_AREA_BUTTON": {"en": "Choose area", "zh-Hans": "选择地区", "zh-Hant": "選擇地區", "ko": "지역 선택",
+                         "vi": "Chọn khu vực", "pt": "Escolher área", EASY_JAPANESE: "地区(ちく)を 選(えら)ぶ"},
+    "PUSH_AREA_NONE": {"en": "No area", "zh-Hans": "不指定", "zh-Hant": "不指定", "ko": "지정 안 함",
+                       "vi": "Không chọn", "pt": "Nenhuma", EASY_JAPANESE: "選(えら)ばない"},
+    "PUSH_AREA_MENU": {
+        "en": "Please choose the area you live in. You will then also receive news for that area.",
+        "zh-Hans": "请选择您居住的地区。选择后，您也会收到该地区的通知。",
+        "zh-Hant": "請選擇您居住的地區。選擇後，您也會收到該地區的通知。",
+        "ko": "거주하시는 지역을 선택해 주세요. 지역을 선택하면 그 지역 소식도 받으실 수 있습니다.",
+        "vi": "Vui lòng chọn khu vực bạn sống. Bạn sẽ nhận thêm thông báo dành cho khu vực đó.",
+        "pt": "Escolha a área onde você mora. Assim, você também receberá os avisos dessa área.",
+        EASY_JAPANESE: "住(す)んでいる 地区(ちく)を 選(えら)んでください。その 地区(ちく)の お知(し)らせも 届(とど)きます。"},
+    "PUSH_AREA_SET": {"en": "Your area is set to \"{area}\".\n{status}", "zh-Hans": "已将地区设为“{area}”。\n{status}",
+                      "zh-Hant": "已將地區設為「{area}」。\n{status}", "ko": "지역을 '{area}'(으)로 설정했습니다.\n{status}",
+                      "vi": "Đã đặt khu vực là \"{area}\".\n{status}", "pt": "Sua área agora é \"{area}\".\n{status}",
+                      EASY_JAPANESE: "地区(ちく)を 「{area}」に しました。\n{status}"},
+    "PUSH_AREA_CLEARED": {"en": "Your area has been cleared.\n{status}", "zh-Hans": "已取消地区设置。\n{status}",
+                          "zh-Hant": "已取消地區設定。\n{status}", "ko": "지역 지정을 해제했습니다.\n{status}",
+                          "vi": "Đã bỏ chọn khu vực.\n{status}", "pt": "A área foi removida.\n{status}",
+                          EASY_JAPANESE: "地区(ちく)を 選(えら)ばない ように しました。\n{status}"},
+    "PUSH_UNAVAILABLE": {"en": "Sorry, news delivery is not available yet.",
+                         "zh-Hans": "非常抱歉，通知推送功能正在准备中。", "zh-Hant": "非常抱歉，通知推播功能正在準備中。",
+                         "ko": "죄송합니다. 소식 발송은 현재 준비 중입니다.",
+                         "vi": "Xin lỗi, dịch vụ gửi thông báo đang được chuẩn bị.",
+                         "pt": "Desculpe, o envio de avisos ainda está em preparação.",
+                         EASY_JAPANESE: "ごめんなさい。お知(し)らせは まだ 送(おく)れません。"},
+    "PUSH_UNKNOWN_TOPIC": {"en": "News on this topic has ended. Please send \"配信設定\" and choose again.",
+                           "zh-Hans": "该领域的通知已结束。请发送“配信設定”重新选择。",
+                           "zh-Hant": "該領域的通知已結束。請傳送「配信設定」重新選擇。",
+                           "ko": "이 분야의 소식은 종료되었습니다. \"配信設定\"이라고 보내서 다시 선택해 주세요.",
+                           "vi": "Thông báo về lĩnh vực này đã kết thúc. Vui lòng gửi \"配信設定\" để chọn lại.",
+                           "pt": "Os avisos deste tema foram encerrados. Envie \"配信設定\" e escolha novamente.",
+                           EASY_JAPANESE: "この お知(し)らせは 終(お)わりました。「配信設定」(はいしんせってい)と 送(おく)って、"
+                                          "もう一度(いちど) 選(えら)んでください。"},
 }
 CATALOGUE["ALT_TEXT_FEEDBACK"] = CATALOGUE["FEEDBACK_QUESTION"]
 for _name, _texts in CATALOGUE.items():

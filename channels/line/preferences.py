@@ -25,6 +25,7 @@ from linebot.v3.webhooks import MessageEvent, PostbackEvent, TextMessageContent,
 from indexing.storage.outreach import OutreachBook
 from channels.line import messages, render
 from indexing.interests import Interests, stored_interests
+from indexing.language import list_separator
 from indexing.storage.knowledge import KnowledgeStore
 
 log = logging.getLogger(__name__)
@@ -54,30 +55,48 @@ def area_data(area: str) -> str:
     return json.dumps({"a": AREA, "r": area}, separators=(",", ":"), ensure_ascii=False)
 
 
-def status_text(interests: Interests, topics: set[str], area: str | None) -> str:
+class _Wording:
+    """``messages.say`` bound to one user's language (their LINE profile's; Japanese if unknown)."""
+
+    def __init__(self, language: str, easy_japanese: bool):
+        self.language, self.easy_japanese = language, easy_japanese
+
+    def __call__(self, name: str, **fields) -> str:
+        return messages.say(name, self.language, self.easy_japanese, **fields)
+
+
+async def _wording(channel, event) -> _Wording:
+    return _Wording(await channel.user_language(event), channel.easy_japanese)
+
+
+IN_JAPANESE = _Wording("ja", False)
+
+
+def status_text(interests: Interests, topics: set[str], area: str | None, say: _Wording = IN_JAPANESE) -> str:
     labels = interests.labels(topics)
-    lines = [messages.PUSH_STATUS.format(topics="、".join(labels)) if labels else messages.PUSH_STATUS_NONE]
+    lines = [say("PUSH_STATUS", topics=list_separator(say.language).join(labels)) if labels
+             else say("PUSH_STATUS_NONE")]
     if area:
-        lines.append(messages.PUSH_STATUS_AREA.format(area=area))
+        lines.append(say("PUSH_STATUS_AREA", area=area))
     return "\n".join(lines)
 
 
-def topic_quick_reply(interests: Interests, subscribed: bool) -> QuickReply:
+def topic_quick_reply(interests: Interests, subscribed: bool, say: _Wording = IN_JAPANESE) -> QuickReply:
     items = [QuickReplyItem(action=PostbackAction(label=t.label, data=topic_data(t.key), display_text=t.label))
              for t in interests.topics]
     if interests.areas:
-        items.append(QuickReplyItem(action=PostbackAction(label=messages.PUSH_AREA_BUTTON, data=json.dumps(
-            {"a": AREA_MENU}), display_text=messages.PUSH_AREA_BUTTON)))
-    if subscribed:
-        items.append(QuickReplyItem(action=MessageAction(label=messages.PUSH_STOP_WORD, text=messages.PUSH_STOP_WORD)))
+        items.append(QuickReplyItem(action=PostbackAction(label=say("PUSH_AREA_BUTTON"), data=json.dumps(
+            {"a": AREA_MENU}), display_text=say("PUSH_AREA_BUTTON"))))
+    if subscribed:  # the button sends the keyword itself, whatever its label's language
+        items.append(QuickReplyItem(action=MessageAction(label=say("PUSH_STOP_BUTTON"), text=messages.PUSH_STOP_WORD)))
     return QuickReply(items=items[:render.QUICK_REPLY_LIMIT])
 
 
-def area_quick_reply(interests: Interests) -> QuickReply:
+def area_quick_reply(interests: Interests, say: _Wording = IN_JAPANESE) -> QuickReply:
     items = [QuickReplyItem(action=PostbackAction(label=area, data=area_data(area), display_text=area))
              for area in interests.areas]
-    items.append(QuickReplyItem(action=PostbackAction(label=messages.PUSH_AREA_NONE, data=area_data(""),
-                                                      display_text=messages.PUSH_AREA_NONE)))
+    items.append(QuickReplyItem(action=PostbackAction(label=say("PUSH_AREA_NONE"), data=area_data(""),
+                                                      display_text=say("PUSH_AREA_NONE"))))
     return QuickReply(items=items[:render.QUICK_REPLY_LIMIT])
 
 
@@ -107,29 +126,32 @@ def plan(channel, event):
     return None
 
 
-async def welcome_choice(runtime) -> list:
+async def welcome_choice(runtime, language: str = "ja", easy_japanese: bool = False) -> list:
     """The message added to the welcome after a follow: topics as buttons (none if no topics)."""
     _, store = _stores(runtime.settings.data_dir)
     interests = await asyncio.to_thread(stored_interests, store)
     if not interests.topics:
         return []
-    return _text(messages.PUSH_WELCOME, topic_quick_reply(interests, subscribed=False))
+    say = _Wording(language, easy_japanese)
+    return _text(say("PUSH_WELCOME"), topic_quick_reply(interests, subscribed=False, say=say))
 
 
 async def show_settings(channel, event, user_id: str):
     book, store = _stores(channel.runtime.settings.data_dir)
     interests = await asyncio.to_thread(stored_interests, store)
+    say = await _wording(channel, event)
     if not interests.topics:
-        return _text(messages.PUSH_UNAVAILABLE), None
+        return _text(say("PUSH_UNAVAILABLE")), None
     topics, area = await asyncio.to_thread(book.subscription, user_id)
-    text = messages.PUSH_MENU.format(status=status_text(interests, topics, area))
-    return _text(text, topic_quick_reply(interests, subscribed=bool(topics))), None
+    text = say("PUSH_MENU", status=status_text(interests, topics, area, say))
+    return _text(text, topic_quick_reply(interests, subscribed=bool(topics), say=say)), None
 
 
 async def stop(channel, event, user_id: str):
     book, _ = _stores(channel.runtime.settings.data_dir)
     dropped = await asyncio.to_thread(book.stop_all, user_id)
-    return _text(messages.PUSH_STOPPED if dropped else messages.PUSH_NOTHING_TO_STOP), None
+    say = await _wording(channel, event)
+    return _text(say("PUSH_STOPPED" if dropped else "PUSH_NOTHING_TO_STOP")), None
 
 
 async def forget(channel, user_id: str):
@@ -142,25 +164,25 @@ async def forget(channel, user_id: str):
 async def on_postback(channel, event, user_id: str, data: dict):
     book, store = _stores(channel.runtime.settings.data_dir)
     interests = await asyncio.to_thread(stored_interests, store)
+    say = await _wording(channel, event)
     action = data.get("a")
     if action == TOPIC:
         topic = interests.topic(data.get("t")) if isinstance(data.get("t"), str) else None
         if topic is None:
-            return _text(messages.PUSH_UNKNOWN_TOPIC), None
+            return _text(say("PUSH_UNKNOWN_TOPIC")), None
         topics = await asyncio.to_thread(book.toggle_topic, user_id, topic.key)
         _, area = await asyncio.to_thread(book.subscription, user_id)
-        template = messages.PUSH_SUBSCRIBED if topic.key in topics else messages.PUSH_UNSUBSCRIBED
-        text = template.format(topic=topic.label, status=status_text(interests, topics, area))
-        return _text(text, topic_quick_reply(interests, subscribed=bool(topics))), None
+        text = say("PUSH_SUBSCRIBED" if topic.key in topics else "PUSH_UNSUBSCRIBED", topic=topic.label,
+                   status=status_text(interests, topics, area, say))
+        return _text(text, topic_quick_reply(interests, subscribed=bool(topics), say=say)), None
     elif action == AREA_MENU:
-        return _text(messages.PUSH_AREA_MENU, area_quick_reply(interests)), None
+        return _text(say("PUSH_AREA_MENU"), area_quick_reply(interests, say)), None
     elif action == AREA:
         area = data.get("r")
         if not isinstance(area, str) or (area and area not in interests.areas):
-            return _text(messages.PUSH_AREA_MENU, area_quick_reply(interests)), None
+            return _text(say("PUSH_AREA_MENU"), area_quick_reply(interests, say)), None
         await asyncio.to_thread(book.set_area, user_id, area or None)
         topics, _ = await asyncio.to_thread(book.subscription, user_id)
-        status = status_text(interests, topics, area or None)
-        text = messages.PUSH_AREA_SET.format(area=area, status=status) if area else \
-            messages.PUSH_AREA_CLEARED.format(status=status)
-        return _text(text, topic_quick_reply(interests, subscribed=bool(topics))), None
+        status = status_text(interests, topics, area or None, say)
+        text = say("PUSH_AREA_SET", area=area, status=status) if area else say("PUSH_AREA_CLEARED", status=status)
+        return _text(text, topic_quick_reply(interests, subscribed=bool(topics), say=say)), None

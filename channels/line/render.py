@@ -110,16 +110,16 @@ def answer_bubble(answer: Answer, easy_japanese: bool = False, offer_handoff: bo
     alt: list[str] = []
     source = answer.sources[0] if answer.sources else None
     if source is not None:
-        body += [_caption(say("SOURCE_HEADER")), _body_text(source.label())]
-        alt.append(say("ALT_TEXT", source=source.label()))
+        body += [_caption(say("SOURCE_HEADER")), _body_text(source.label(answer.language))]
+        alt.append(say("ALT_TEXT", source=source.label(answer.language)))
         if _web_url(source.url):
             buttons.append(FlexButton(action=URIAction(label=say("OPEN_SOURCE"), uri=_web_url(source.url)),
                                       style="link", height="sm"))
     contact = answer.contact
     if contact is not None:
-        body += [_caption(say("CONTACT_HEADER")), _body_text(contact.text())]
+        body += [_caption(say("CONTACT_HEADER")), _body_text(contact.text(answer.language))]
         if answer.abstained or source is None:
-            alt.append(say("ALT_TEXT_CONTACT", contact=contact.text()))
+            alt.append(say("ALT_TEXT_CONTACT", contact=contact.text(answer.language)))
             if _tel_uri(contact.phone):
                 buttons.append(FlexButton(action=URIAction(label=say("CALL"), uri=_tel_uri(contact.phone)),
                                           style="link", height="sm"))

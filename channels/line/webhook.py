@@ -54,7 +54,7 @@ from channels.inbox import InboxEvent, Outcome
 from channels.line import handoff, messages, preferences, render
 from channels.line.profiles import ProfileLanguages
 from channels.runtime import FeedbackResult, Runtime
-from indexing.language import is_ambiguous
+from indexing.language import detect_language, is_ambiguous, list_separator
 from indexing.storage import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
@@ -227,7 +227,8 @@ class LineChannel:
         admission = self.runtime.admit(user_id_of(event.source))  # per-user rate limit: not answered, not logged
         if not admission.allowed:
             if admission.notify:  # told once per refused streak, not per message
-                return render.text_messages(messages.RATE_LIMITED, quote_token), None
+                text = messages.say("RATE_LIMITED", await self.question_language(event, question), self.easy_japanese)
+                return render.text_messages(text, quote_token), None
             return None, None
         loading = None
         if isinstance(event.source, UserSource) and event.source.user_id:
@@ -244,12 +245,17 @@ class LineChannel:
             reply = render.answer_messages(answer, quote_token, self.easy_japanese, offer_handoff=offer)
         except Exception:  # a bug or a broken index must not leave the citizen without a word
             log.exception("LINE answer failed")
-            reply = render.text_messages(messages.say("ERROR", await self.user_language(event), self.easy_japanese),
-                                         quote_token)
+            reply = render.text_messages(messages.say("ERROR", await self.question_language(event, question),
+                                                      self.easy_japanese), quote_token)
         if loading is not None:
             # The indicator stops when a message arrives: make sure it was started before our reply.
             await asyncio.wait([loading], timeout=LOADING_WAIT_SECONDS)
         return reply, inquiry_id
+
+    async def question_language(self, event, question: str) -> str:
+        """The language a reply about ``question`` is said in (when the bot is not asked): the text's,
+        else the user's profile language."""
+        return await self.user_language(event) if is_ambiguous(question) else detect_language(question)
 
     async def user_language(self, event) -> str:
         """The language the user set in LINE (``und`` if unknown); 1:1 chats only."""
@@ -265,10 +271,11 @@ class LineChannel:
     async def welcome(self, event: FollowEvent) -> Composed:
         topics = await self.runtime.topics(AUDIENCE)
         language = await self.user_language(event)
-        separator = "、" if language in ("ja", "und", "zh-Hans", "zh-Hant") else ", "
-        text = messages.say("WELCOME", language, self.easy_japanese, topics=messages.say(
-            "WELCOME_TOPICS", language, self.easy_japanese, topics=separator.join(topics)) if topics else "")
-        return render.text_messages(text) + await preferences.welcome_choice(self.runtime), None
+        listed = messages.say("WELCOME_TOPICS", language, self.easy_japanese,
+                              topics=list_separator(language).join(topics)) if topics else ""
+        text = messages.say("WELCOME", language, self.easy_japanese, topics=listed)
+        return render.text_messages(text) + await preferences.welcome_choice(self.runtime, language,
+                                                                              self.easy_japanese), None
 
     async def on_postback(self, event: PostbackEvent, event_key: str | None = None) -> Composed:
         data = render.parse_postback(event.postback.data)

@@ -80,14 +80,14 @@ class WebHandoff:
         return (f"{CHANNEL}:{uid}" if uid else None), data
 
     async def _guarded(self, request: Request, handler) -> Response:
-        from channels.web.routes import ApiError
+        from channels.web.routes import ApiError, browser_language
 
         if self.runtime.handoff_relay is None:
             return self._refuse(503, "handoff_unavailable")
         try:
             user_id, data = await self._user(request)
         except ApiError as error:
-            return error.response()
+            return error.response(browser_language(request), self.runtime.settings.easy_japanese)
         if user_id is None:
             return self._refuse(404, "not_found")
         return await handler(request, user_id, data)

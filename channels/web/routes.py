@@ -25,6 +25,7 @@ from bot.insights.inquiry_log import FEEDBACK_VALUES
 from channels.answering_lanes import DeadlineExceeded, LaneBusy
 from channels.runtime import FeedbackResult, Runtime
 from channels.web import handoff, messages
+from indexing.language import detect_language, is_ambiguous, preferred_language
 
 CHANNEL = "web"
 COOKIE = "madoguchi_uid"
@@ -50,9 +51,9 @@ class ApiError(Exception):
         super().__init__(code)
         self.status, self.code, self.retry_after = status, code, retry_after
 
-    def response(self) -> JSONResponse:
+    def response(self, language: str = "ja", easy_japanese: bool = False) -> JSONResponse:
         headers = {"Retry-After": str(self.retry_after)} if self.retry_after is not None else None
-        return JSONResponse({"error": self.code, "message": messages.API_ERRORS[self.code]},
+        return JSONResponse({"error": self.code, "message": messages.api_error(self.code, language, easy_japanese)},
                             status_code=self.status, headers=headers)
 
 
@@ -62,9 +63,9 @@ def answer_payload(answer: Answer, easy_japanese: bool = False) -> dict:
     data = answer.to_dict()
     data["ui"] = messages.answer_strings(answer.language, easy_japanese)
     for item, source in zip(data["sources"], answer.sources):
-        item["label"] = source.label()
+        item["label"] = source.label(answer.language)
     if answer.contact is not None and data.get("contact") is not None:
-        data["contact"]["text"] = answer.contact.text()
+        data["contact"]["text"] = answer.contact.text(answer.language)
     return data
 
 
@@ -72,6 +73,7 @@ class WebChat:
     def __init__(self, runtime: Runtime):
         self.runtime = runtime
         self.audience = runtime.settings.web_audience
+        self.easy_japanese = runtime.settings.easy_japanese
 
     def routes(self) -> list:
         return [
@@ -85,25 +87,31 @@ class WebChat:
     # --- the page -----------------------------------------------------------------------------
     async def page(self, request: Request) -> Response:
         staff = self.audience == "staff"
-        ui = dict(messages.PAGE)
+        language = browser_language(request)  # an answer's own strings follow its question
+        ui = messages.page_strings(language, self.easy_japanese)
         ui["title"] = ui["title_staff"] if staff else ui["title"]
         ui["intro"] = ui["intro_staff"] if staff else ui["intro"]
         # JSON inside <script type="application/json">: '<' escaped so no '</script>' can end it.
-        script_text = json.dumps(messages.SCRIPT, ensure_ascii=False).replace("<", "\\u003c")
+        script_text = json.dumps(messages.script_strings(language, self.easy_japanese),
+                                 ensure_ascii=False).replace("<", "\\u003c")
         response = _templates.TemplateResponse(request, "index.html", {
-            "ui": ui, "script_text": script_text, "static": STATIC_PATH, "audience": self.audience})
+            "ui": ui, "script_text": script_text, "static": STATIC_PATH, "audience": self.audience,
+            "lang": language})
         response.headers.update(SECURITY_HEADERS)
         self._ensure_cookie(request, response)
         return response
 
     # --- the API ------------------------------------------------------------------------------
     async def api_ask(self, request: Request) -> Response:
+        language = browser_language(request)
         try:
             self._admit(request)
             data = await _json_body(request)
             question = data.get("question")
             if not isinstance(question, str):
                 raise ApiError(400, "question_required")
+            if not is_ambiguous(question):  # busy or too slow: said in the question's language
+                language = detect_language(question)
             uid = _cookie_uid(request) or _new_uid()
             try:
                 answer = await self.runtime.ask(question, self.audience, CHANNEL, f"{CHANNEL}:{uid}",
@@ -113,8 +121,8 @@ class WebChat:
             except DeadlineExceeded as late:
                 raise ApiError(504, "timeout", retry_after=late.retry_after) from None
         except ApiError as error:
-            return error.response()
-        data = answer_payload(answer, self.runtime.settings.easy_japanese)
+            return error.response(language, self.easy_japanese)
+        data = answer_payload(answer, self.easy_japanese)
         if (offer := handoff.offer(answer, self.runtime)) is not None:
             data["handoff"] = offer  # 「職員に質問を送る」 (channels/web/handoff.py)
         response = JSONResponse(data)
@@ -122,6 +130,7 @@ class WebChat:
         return response
 
     async def api_feedback(self, request: Request) -> Response:
+        language = browser_language(request)
         try:
             self._admit(request)
             data = await _json_body(request)
@@ -142,11 +151,11 @@ class WebChat:
             if outcome.result is FeedbackResult.NOT_YOURS:
                 raise ApiError(403, "feedback_not_yours")
         except ApiError as error:
-            return error.response()
+            return error.response(language, self.easy_japanese)
         data = {"ok": True, "inquiry_id": inquiry_id, "feedback": feedback}
         if feedback == "unresolved" and not comment and self.audience == "citizen":
             inquiry = await self.runtime.run_blocking(self.runtime.inquiry_log.get, inquiry_id)
-            language = (inquiry or {}).get("language") or "ja"
+            language = (inquiry or {}).get("language") or "ja"  # the question's, for the offer
             if (offer := handoff.offer_after_unresolved(language, self.runtime, outcome.department)) is not None:
                 data["handoff"] = offer  # 解決しない → a person
         return JSONResponse(data)
@@ -167,6 +176,11 @@ class WebChat:
             return
         response.set_cookie(COOKIE, uid, max_age=COOKIE_MAX_AGE, httponly=True, samesite="lax",
                             secure=request.url.scheme == "https", path="/")
+
+
+def browser_language(request: Request) -> str:
+    """The supported language the browser asks for first (Accept-Language), else Japanese."""
+    return preferred_language(request.headers.get("accept-language"))
 
 
 def _new_uid() -> str:
