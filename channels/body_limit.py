@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 
+from channels.web.messages import api_error
+from indexing.language import preferred_language
+
 DEFAULT_LIMIT_BYTES = 1_000_000
-MESSAGE = "リクエストが大きすぎます。"
 
 
 class BodyLimit:
@@ -32,7 +34,7 @@ class BodyLimit:
         limit = self.limit_for(scope.get("path", ""))
         declared = _content_length(scope)
         if declared is not None and declared > limit:
-            return await _too_large(send)
+            return await _too_large(scope, send)
         if declared is not None:
             return await self.app(scope, _capped(receive, limit), send)
         # No length declared (chunked): buffer up to the cap, then replay to the app.
@@ -44,7 +46,7 @@ class BodyLimit:
                 break
             size += len(message.get("body", b""))
             if size > limit:
-                return await _too_large(send)
+                return await _too_large(scope, send)
             if not message.get("more_body", False):
                 break
 
@@ -78,8 +80,17 @@ def _capped(receive, limit: int):
     return wrapped
 
 
-async def _too_large(send):
-    body = json.dumps({"error": "too_large", "message": MESSAGE}, ensure_ascii=False).encode("utf-8")
+def _accept_language(scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"accept-language":
+            return value.decode("latin-1")
+    return None
+
+
+async def _too_large(scope, send):
+    """413 in the browser's language (the body was not read, so the question's is unknown)."""
+    message = api_error("too_large", preferred_language(_accept_language(scope)))
+    body = json.dumps({"error": "too_large", "message": message}, ensure_ascii=False).encode("utf-8")
     await send({"type": "http.response.start", "status": 413,
                 "headers": [(b"content-type", b"application/json; charset=utf-8"),
                             (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})

@@ -218,3 +218,12 @@ def test_every_answer_string_exists_in_every_supported_language():
         assert set(strings) == set(messages.ANSWER_KEYS) and all(strings.values())
         if language != "ja":
             assert strings != messages.answer_strings("ja"), language
+
+
+def test_oversized_body_is_refused_in_the_browsers_language(client):
+    body = b'{"question": "' + b"a" * 1_100_000 + b'"}'
+    english = client.post("/api/ask", content=body,
+                          headers={"Content-Type": "application/json", "Accept-Language": "en-US,en;q=0.9"})
+    assert english.status_code == 413 and english.json()["message"] == "The request is too large."
+    japanese = client.post("/api/ask", content=body, headers={"Content-Type": "application/json"})
+    assert japanese.status_code == 413 and japanese.json()["message"] == "リクエストが大きすぎます。"
