@@ -22,11 +22,6 @@ from fakes.two_hosts import AdminClient, Host, base_env, host_env, logged_per_ev
 from fakes.webhooks import (JSON, LINE_TOKEN, SLACK_BOT_TOKEN, line_body, line_headers, line_text_event,
                             slack_event_body, slack_headers, slack_mention_event, unique)
 
-# Until the storage layer lands (branch `storage`: `madoguchi migrate`, MADOGUCHI_DATABASE_URL), the
-# hosts cannot share a database: `prepare_database` fails on the unknown command.
-pytestmark = pytest.mark.xfail(reason="needs the PostgreSQL storage layer (madoguchi migrate, MADOGUCHI_DATABASE_URL)",
-                               raises=AssertionError, strict=True)
-
 EVENTS_PER_CHANNEL = 8
 EDITOR = ("editor1", "two hosts editor password")
 # The target is 2 s (benchmarks/two_hosts.py measures it); the bound here leaves room for a
@@ -59,6 +54,8 @@ def deployment(tmp_path_factory, shared_database, knowledge_dir):
             for host in hosts:
                 health = host.wait_healthy()
                 assert health["ok"] is True and health["entries"] > 0, health
+            # Shared state is in PostgreSQL only: no host fell back to a SQLite file of its own.
+            assert not any((host.data_dir / "madoguchi.db").exists() for host in hosts)
             yield hosts, line_api, slack_api
         finally:
             for host in hosts:
