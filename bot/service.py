@@ -49,6 +49,11 @@ class Bot:
         counts = Counter(e.category for e in entries if e.category)
         return [name for name, _ in counts.most_common(limit)]
 
+    def refresh(self) -> None:
+        """Reload the indexes now if the knowledge changed (another process or host edited it),
+        so that the next question does not wait for the rebuild."""
+        self.retriever.refresh()
+
     def health(self) -> dict:
         """How many entries the bot can answer from, and the knowledge version it answers with."""
         ids = {e.id for audience in QUESTION_AUDIENCES for e in self.retriever.index(audience).entries}

@@ -33,7 +33,7 @@ from starlette.routing import Mount, Route, Router
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from indexing.settings import Settings
-from indexing.storage import use_settings
+from indexing.storage import storage_for, use_settings
 from channels import line as line_channel
 from channels import slack as slack_channel
 from channels.admin import admin_routes
@@ -129,6 +129,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             # Scheduled LINE deliveries by interest (bot/outreach) are sent from here every 30 s.
             from channels.line.multicast import run_deliveries_forever
             deliveries = asyncio.create_task(run_deliveries_forever(settings, stopping), name="push deliveries")
+        follower = None
+        if storage_for(settings.data_dir).dialect.is_postgres:
+            # Other hosts share the knowledge: follow its version in the background (each host's
+            # FAISS and lexical indexes are a local cache of it, see indexing/storage/).
+            follower = asyncio.create_task(runtime.follow_knowledge(stopping), name="knowledge follower")
         log.info("madoguchi ready: LINE %s, Slack %s, web chat for %s",
                  "on" if app.state.line else "off (set " + " and ".join(line_channel.missing_variables(settings)) + ")",
                  _slack_mode(settings), settings.web_audience)
@@ -138,6 +143,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             stopping.set()
             if deliveries is not None:
                 await deliveries
+            if follower is not None:
+                await follower
             await runtime.drain()
             if app.state.line is not None:
                 await app.state.line.close()

@@ -24,6 +24,9 @@ ENTRY_AUDIENCE_CHOICES = tuple(a.value for a in ENTRY_AUDIENCES)
 QUESTION_AUDIENCE_CHOICES = tuple(a.value for a in QUESTION_AUDIENCES)
 
 
+EXIT_DATABASE_UNAVAILABLE = 1
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
         self.print_usage(sys.stderr)
@@ -143,6 +146,7 @@ def command_search(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     from indexing.loaders import KnowledgeFileError
+    from indexing.storage import DATABASE_ERRORS
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -157,6 +161,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return 0
+    except DATABASE_ERRORS as exc:
+        # A database server that cannot be reached (or refuses us): one line, no traceback, no URL.
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"madoguchi: error: database unavailable: {detail}", file=sys.stderr)
+        return EXIT_DATABASE_UNAVAILABLE
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 # event loop wait longer for it. Two keep one answer computing while another logs.
 BOT_THREADS = 2
 SHUTDOWN_GRACE_SECONDS = 10.0
+# With a shared PostgreSQL database: how often each process checks whether another host changed the knowledge.
+KNOWLEDGE_POLL_SECONDS = 0.5
 MAX_ROW_ID = 2 ** 63 - 1
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -150,6 +152,21 @@ class Runtime:
         if self._inbox is None:
             self._inbox = InboxWorker(Inbox(self.settings.data_dir))
         return self._inbox
+
+    async def follow_knowledge(self, stopping: asyncio.Event, interval: float = KNOWLEDGE_POLL_SECONDS):
+        """Poll the knowledge version and reload on a change, off the request path: with a shared
+        PostgreSQL database another host's import or admin edit is answered here within a second
+        or two, and the first question after it does not pay for the rebuild."""
+        while not stopping.is_set():
+            try:
+                # The default executor, not the bot's two threads: a rebuild must not hold up answers.
+                await asyncio.get_running_loop().run_in_executor(None, self.bot.refresh)
+            except Exception as exc:  # the database may be away for a moment: the next poll retries
+                log.warning("knowledge version poll failed (%s)", type(exc).__name__)
+            try:
+                await asyncio.wait_for(stopping.wait(), timeout=interval)
+            except asyncio.TimeoutError:
+                pass
 
     # --- background work ------------------------------------------------------------------
     def spawn(self, work: Awaitable, name: str = "") -> asyncio.Task:

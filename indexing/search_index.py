@@ -102,17 +102,24 @@ def build_audience_index(audience: str, rows: list[dict], vectors: dict[str, np.
     entries = [Entry.from_dict(r) for r in rows]
     terms = BM25Index([json.loads(r["terms"] or "[]") for r in rows])
     grams = BM25Index([json.loads(r["reading_grams"] or "[]") for r in rows])
+    index = AudienceIndex(audience, entries, terms, grams, faiss.IndexFlatIP(dim), np.array([], dtype=np.int64))
+    return with_dense(index, vectors, dim)
+
+
+def with_dense(index: AudienceIndex, vectors: dict[str, np.ndarray], dim: int) -> AudienceIndex:
+    """``index`` with its FAISS part built from ``vectors`` (the lexical part is kept as it is)."""
     matrix, owners = [], []
-    for position, entry in enumerate(entries):
+    for position, entry in enumerate(index.entries):
         for role, text in embedding_texts(entry):
             vector = vectors.get(text_hash(role, text))
             if vector is not None:
                 matrix.append(vector)
                 owners.append(position)
-    index = faiss.IndexFlatIP(dim)
+    dense = faiss.IndexFlatIP(dim)
     if matrix:
-        index.add(np.vstack(matrix).astype(np.float32))
-    return AudienceIndex(audience, entries, terms, grams, index, np.array(owners, dtype=np.int64))
+        dense.add(np.vstack(matrix).astype(np.float32))
+    index.dense, index.dense_rows = dense, np.array(owners, dtype=np.int64)
+    return index
 
 
 INDEX_DIR = "index"
@@ -189,7 +196,7 @@ def load_indexes(store, embedder_name: str, dim: int) -> tuple[int, dict[str, Au
         if index is None:
             if vectors is None:
                 vectors = _vectors_for(store, embedder_name, rows)
-            index = build_audience_index(audience, rows, vectors, dim)
+            index = with_dense(lexical, vectors, dim)
             # This host's cache of the knowledge held in the database (another host, or an
             # admin edit, changed it): the next process here loads it instead of rebuilding.
             try:

@@ -107,3 +107,73 @@ def database_url(request):
         yield None
     else:
         yield request.getfixturevalue("postgres_url")
+
+
+# --- both storage backends ----------------------------------------------------------------------
+# The storage and channel tests run once on SQLite (the data dir's file, as on one host) and once on
+# PostgreSQL: the data dir is then bound to a database of its own (indexing.storage.bind_database),
+# the knowledge copied into it and the SQLite file removed, so every owner really goes to the server.
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _on_backend(request, source: Path, target: Path, backend: str, cluster_databases: list):
+    from indexing.storage import bind_database, storage_for
+    from indexing.storage.transfer import copy_database
+
+    if source is None:
+        target.mkdir(parents=True)
+    else:
+        shutil.copytree(source, target)
+    if backend == "sqlite":
+        return
+    cluster = request.getfixturevalue("postgres_cluster")
+    name, url = cluster.take_database()
+    cluster_databases.append((cluster, name, target))
+    if source is not None:
+        copy_database(storage_for(source, ""), storage_for(target, url))
+        for suffix in ("", "-wal", "-shm"):
+            (target / f"madoguchi.db{suffix}").unlink(missing_ok=True)
+    bind_database(target, url)
+
+
+def _release(cluster_databases: list):
+    from indexing.storage import bind_database, storage_for
+
+    for cluster, name, target in cluster_databases:
+        storage_for(target).release()
+        bind_database(target, "")
+        cluster.give_back(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_data_dir(request, tmp_path, data_dir) -> Path:
+    """``fresh_data_dir`` on each backend: the imported knowledge, writable, for one test."""
+    databases = []
+    _on_backend(request, data_dir, tmp_path / "data", request.param, databases)
+    try:
+        yield tmp_path / "data"
+    finally:
+        _release(databases)
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_backend_data_dir(request, tmp_path) -> Path:
+    """An empty data dir on each backend (nothing imported, nothing migrated yet)."""
+    databases = []
+    _on_backend(request, None, tmp_path / "empty", request.param, databases)
+    try:
+        yield tmp_path / "empty"
+    finally:
+        _release(databases)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_backend_data_dir(request, tmp_path_factory, data_dir) -> Path:
+    """``module_data_dir`` on each backend: one module's server runs twice, once per backend."""
+    databases = []
+    target = tmp_path_factory.mktemp("module") / "data"
+    _on_backend(request, data_dir, target, request.param, databases)
+    try:
+        yield target
+    finally:
+        _release(databases)

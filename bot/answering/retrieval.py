@@ -57,9 +57,22 @@ class Retriever:
             self._indexes = indexes
             self._spellings = {audience: KanaSpelling(index.terms.vocabulary_by_frequency())
                                for audience, index in indexes.items()}
-            self.analyzer = JapaneseAnalyzer(self.store.synonyms())
+            synonyms = self.store.synonyms_text()
+            if self.analyzer is None or synonyms != getattr(self, "_synonyms_text", None):
+                # Building an analyzer loads the dictionary: only when the synonyms changed.
+                self.analyzer = JapaneseAnalyzer(self.store.synonyms())
+                self._synonyms_text = synonyms
             self.departments = self.store.departments()
             self._version = version
+
+    @property
+    def loaded_version(self) -> int:
+        """The knowledge version the loaded indexes were built for."""
+        return self._version
+
+    def refresh(self):
+        """Follow the stored knowledge version now (rebuilding from the database when it moved)."""
+        self._ensure_fresh()
 
     def index(self, audience: str) -> AudienceIndex:
         visible_audiences(audience)  # validates

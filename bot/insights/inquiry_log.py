@@ -20,7 +20,8 @@ One row of the ``inquiries`` table per question::
 
 Writes never block for long or fail an answer:
 
-* the log's own connection waits at most ``busy_timeout_ms`` (default 500 ms) for a lock;
+* the log's own connection waits at most ``busy_timeout_ms`` (default 500 ms) for a lock (SQLite)
+  or for a free pooled connection (PostgreSQL); rows are stored by ``indexing.storage.inquiries``;
 * any failure (locked, broken or missing database, disk error, even a bug in masking) is
   caught: the already-masked row is appended to ``<data dir>/spool/inquiries.jsonl`` and the
   call returns ``None`` instead of an id;

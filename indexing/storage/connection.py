@@ -44,8 +44,10 @@ def is_busy(exc: BaseException) -> bool:
     """True for a lock that is merely held by someone else (worth retrying, the connection is fine)."""
     if isinstance(exc, sqlite3.OperationalError):
         return any(word in str(exc).lower() for word in ("locked", "busy"))
-    if psycopg is not None and isinstance(exc, psycopg.errors.LockNotAvailable):
-        return True
+    if psycopg is not None:
+        from psycopg_pool import PoolTimeout
+
+        return isinstance(exc, (psycopg.errors.LockNotAvailable, PoolTimeout))
     return False
 
 
@@ -139,8 +141,10 @@ class SQLiteDatabase(Database):
 class PostgresDatabase(Database):
     dialect = POSTGRES
 
-    def __init__(self, pool):
+    def __init__(self, pool, wait_ms: int = SQLITE_BUSY_TIMEOUT_MS):
         self.pool = pool
+        # How long to wait for a free pooled connection (the inquiry log waits briefly, then spools).
+        self.wait_seconds = wait_ms / 1000
         self._local = threading.local()
 
     @contextlib.contextmanager
@@ -149,7 +153,7 @@ class PostgresDatabase(Database):
         if held is not None:
             yield held
             return
-        with self.pool.connection() as conn:
+        with self.pool.connection(timeout=self.wait_seconds) as conn:
             yield conn
 
     def execute(self, sql: str, params=()) -> Result:
@@ -170,7 +174,7 @@ class PostgresDatabase(Database):
         if getattr(self._local, "conn", None) is not None:
             yield self
             return
-        with self.pool.connection() as conn:
+        with self.pool.connection(timeout=self.wait_seconds) as conn:
             with conn.transaction():
                 if snapshot:
                     conn.execute("set transaction isolation level repeatable read")
@@ -208,6 +212,9 @@ def postgres_pool(url: str):
     with _pools_lock:
         pool = _pools.get(url)
         if pool is None:
+            # One plain connection first: a server that cannot be reached fails here at once with
+            # libpq's own message, instead of the pool retrying in the background for 30 s.
+            psycopg.connect(url, connect_timeout=10).close()
             pool = ConnectionPool(url, min_size=1, max_size=POOL_MAX_SIZE, open=False, timeout=30,
                                   kwargs={"autocommit": True, "row_factory": dict_row})
             pool.open(wait=True, timeout=30)

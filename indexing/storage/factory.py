@@ -55,7 +55,7 @@ class Storage:
         from indexing.storage.migrations import LATEST, apply_migrations, schema_version
 
         if self.url:
-            db = PostgresDatabase(postgres_pool(self.url))
+            db = PostgresDatabase(postgres_pool(self.url), busy_timeout_ms)
             if migrate and self.identity not in _migrated:
                 apply_migrations(self, db)
                 with _lock:

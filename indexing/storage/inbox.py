@@ -181,11 +181,16 @@ class Inbox:
             rows = db.execute(
                 "select event_key, channel, payload, state, attempts, lease_owner, lease_until, progress, "
                 "answer, received_at, inquiry_id from channel_inbox "
-                f"where state in ('pending', 'answering') and not_before <= ?{where} "
+                # Only rows that may be claimable: pending ones, and answering ones whose lease
+                # expired or whose owner was another process of this host (checked below: it may
+                # have died). Leases of this process are left out, so they never hide pending events.
+                "where not_before <= ? and (state = 'pending' or (state = 'answering' and "
+                "(coalesce(lease_until, 0) <= ? or (lease_owner like ? and lease_owner not like ?))))"
+                f"{where} "
                 # Events an attempt had started sending first: whether the platform has the
                 # answer is easiest to tell soon (a LINE reply token is valid about a minute).
                 "order by progress = '', received_at, event_key limit ?" + db.dialect.skip_locked,
-                [now, *params, max(limit * 4, 32)]).rows
+                [now, now, f"{self._host}:%", f"{self._host}:{os.getpid()}:%", *params, max(limit * 4, 32)]).rows
             claimed = []
             for row in rows:
                 if len(claimed) >= limit:

@@ -30,11 +30,11 @@ NEW_ANSWER = "粗大ごみは前日の正午までに電話で申し込み、処
 
 
 @pytest.fixture
-def server(fresh_data_dir):
+def server(backend_data_dir):
     import uvicorn
 
-    add_users(fresh_data_dir)
-    runtime = make_runtime(fresh_data_dir)
+    add_users(backend_data_dir)
+    runtime = make_runtime(backend_data_dir)
     for question in ("パスポートを作りたい", "パスポートはどこで作れますか", "パスポートを作りたい"):
         runtime.bot.ask(question, channel="line", user_id="u1")
     sock = socket.socket()

@@ -10,10 +10,10 @@ from admin_support import add_users, logged_in_client, make_app, make_runtime
 
 
 @pytest.fixture
-def client_and_store(fresh_data_dir):
-    add_users(fresh_data_dir)
-    client, token = logged_in_client(make_app(make_runtime(fresh_data_dir, with_log=False)))
-    return client, token, KnowledgeStore(fresh_data_dir)
+def client_and_store(backend_data_dir):
+    add_users(backend_data_dir)
+    client, token = logged_in_client(make_app(make_runtime(backend_data_dir, with_log=False)))
+    return client, token, KnowledgeStore(backend_data_dir)
 
 
 def _upload(client, token, name, data, **fields):

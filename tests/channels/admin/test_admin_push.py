@@ -20,12 +20,12 @@ def line_api():
 
 
 @pytest.fixture
-def app_and_book(fresh_data_dir, line_api):
-    add_users(fresh_data_dir)
-    runtime = make_runtime(fresh_data_dir, with_log=False)
+def app_and_book(backend_data_dir, line_api):
+    add_users(backend_data_dir)
+    runtime = make_runtime(backend_data_dir, with_log=False)
     runtime.settings = dataclasses.replace(runtime.settings, line_channel_access_token=LINE_TOKEN,
                                            line_api_base_url=line_api.url)
-    book = OutreachBook(fresh_data_dir)
+    book = OutreachBook(backend_data_dir)
     book.subscribe_many([(f"Uadmin{n:04d}", ["bousai"], "北地区") for n in range(12)])
     book.subscribe_many([(f"Uother{n:04d}", ["event"], None) for n in range(5)])
     return make_app(runtime), book

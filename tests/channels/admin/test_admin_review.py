@@ -13,9 +13,9 @@ QUESTIONS = ["パスポートはどこで作れますか", "パスポートを�
 
 
 @pytest.fixture
-def runtime(fresh_data_dir):
-    add_users(fresh_data_dir)
-    runtime = make_runtime(fresh_data_dir)
+def runtime(backend_data_dir):
+    add_users(backend_data_dir)
+    runtime = make_runtime(backend_data_dir)
     for question in QUESTIONS:
         assert runtime.bot.ask(question, channel="web", user_id="u1").abstained, question
     answered = runtime.bot.ask("粗大ごみの出し方を教えて 090-1234-5678", channel="line", user_id="u2")

@@ -16,9 +16,9 @@ SAMPLE_PARAMS = {"entry_id": "101", "token": "A" * 32, "format": "csv", "deliver
 
 
 @pytest.fixture
-def runtime(fresh_data_dir):
-    add_users(fresh_data_dir)
-    return make_runtime(fresh_data_dir)
+def runtime(backend_data_dir):
+    add_users(backend_data_dir)
+    return make_runtime(backend_data_dir)
 
 
 @pytest.fixture
@@ -180,10 +180,10 @@ def test_every_login_attempt_is_audited_without_the_password(app, runtime, clock
     assert "wrong password" not in dump and "battery" not in dump and "203.0.113.9" not in repr(rows)
 
 
-def test_a_distributed_attack_stops_failed_clients_but_not_fresh_ones(fresh_data_dir, clock):
+def test_a_distributed_attack_stops_failed_clients_but_not_fresh_ones(backend_data_dir, clock):
     from channels.admin.accounts import ACCOUNT_CEILING
 
-    accounts = add_users(fresh_data_dir)
+    accounts = add_users(backend_data_dir)
     for n in range(ACCOUNT_CEILING):
         accounts.record_login_failure(EDITOR[0], f"10.0.{n // 250}.{n % 250}")
     clock(60)  # every per-client delay has passed; the account ceiling still holds
@@ -210,8 +210,8 @@ def test_no_open_redirect_after_login(app):
         assert response.headers["location"] == expected
 
 
-def test_passwords_are_salted_scrypt_hashes(fresh_data_dir):
-    accounts = AccountStore(fresh_data_dir)
+def test_passwords_are_salted_scrypt_hashes(backend_data_dir):
+    accounts = AccountStore(backend_data_dir)
     accounts.create_user("hashcheck", "a long password!", "viewer")
     stored = next(iter(accounts.db.query("select password_hash from admin_users where name = 'hashcheck'")))
     assert stored["password_hash"].startswith("scrypt$") and "a long password!" not in stored["password_hash"]
@@ -236,14 +236,14 @@ def test_uploaded_file_names_cannot_escape_the_upload_folder(app, runtime):
     assert refused.status_code == 400 and "取り込めるのは" in refused.text
 
 
-def test_without_a_configured_secret_one_is_generated_once_and_kept_private(fresh_data_dir):
+def test_without_a_configured_secret_one_is_generated_once_and_kept_private(backend_data_dir):
     from dataclasses import replace
 
-    add_users(fresh_data_dir)
-    runtime = make_runtime(fresh_data_dir, with_log=False)
+    add_users(backend_data_dir)
+    runtime = make_runtime(backend_data_dir, with_log=False)
     runtime.settings = replace(runtime.settings, admin_session_secret="")
     client, _ = logged_in_client(make_app(runtime))
-    secret_file = fresh_data_dir / "admin-session.secret"
+    secret_file = backend_data_dir / "admin-session.secret"
     assert secret_file.stat().st_mode & 0o777 == 0o600
     # A restarted server (a new app on the same data dir) accepts the existing session.
     restarted = TestClient(make_app(runtime), cookies=dict(client.cookies))

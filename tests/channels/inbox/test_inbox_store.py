@@ -1,10 +1,14 @@
-"""The inbox store: idempotent insert, leased claims, expiry, retries and permanent failure."""
+"""The inbox store: idempotent insert, leased claims, expiry, retries and permanent failure.
+
+Every test that does not poke at the SQLite file itself runs on both backends (SQLite in the
+data dir, and PostgreSQL: ``empty_backend_data_dir``)."""
 from __future__ import annotations
 
 import asyncio
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -14,8 +18,8 @@ from indexing.storage.inbox import worker_identity
 
 
 @pytest.fixture
-def inbox(tmp_path):
-    store = Inbox(tmp_path, lease_seconds=60, max_attempts=3)
+def inbox(empty_backend_data_dir):
+    store = Inbox(empty_backend_data_dir, lease_seconds=60, max_attempts=3)
     yield store
     store.close()
 
@@ -38,12 +42,12 @@ def test_a_redelivery_inserts_nothing_whatever_the_state(inbox):
     assert inbox.counts() == {"pending": 1, "answering": 1, "done": 1, "failed_permanent": 0}
 
 
-def test_claims_are_leased_oldest_first_and_never_shared(inbox, tmp_path):
+def test_claims_are_leased_oldest_first_and_never_shared(inbox):
     inbox.add([event(n) for n in range(5)])
     first = inbox.claim("w1", limit=3)
     assert [e.event_key for e in first] == ["line:evt-0", "line:evt-1", "line:evt-2"]
     assert all(e.attempts == 1 and e.progress == "" for e in first)
-    other_process = Inbox(tmp_path)
+    other_process = Inbox(inbox.data_dir)
     assert [e.event_key for e in other_process.claim("w2", limit=10)] == ["line:evt-3", "line:evt-4"]
     assert other_process.claim("w2", limit=10) == []
     assert first[0].payload == {"type": "message", "text": "質問0"}
@@ -56,8 +60,8 @@ def test_a_claim_takes_only_the_channels_asked_for(inbox):
     assert [e.channel for e in inbox.claim("w1", channels=("line",))] == ["line"]
 
 
-def test_an_expired_lease_is_claimed_again_with_its_progress(tmp_path):
-    short = Inbox(tmp_path, lease_seconds=0.05)
+def test_an_expired_lease_is_claimed_again_with_its_progress(empty_backend_data_dir):
+    short = Inbox(empty_backend_data_dir, lease_seconds=0.05)
     short.add([event(1)])
     [first] = short.claim("w1")
     short.mark_progress(first.event_key, "reply", inquiry_id=7)
@@ -127,7 +131,8 @@ def test_forget_finished_keeps_recent_and_unfinished_rows(inbox):
     assert inbox.get("line:evt-1") is None and state(inbox, "line:evt-2") == "answering"
 
 
-def test_a_locked_database_makes_add_raise_so_the_webhook_is_not_answered_200(inbox, tmp_path):
+def test_a_locked_database_makes_add_raise_so_the_webhook_is_not_answered_200(tmp_path):
+    inbox = Inbox(tmp_path)
     inbox.add([event(0)])
     blocker = sqlite3.connect(tmp_path / "madoguchi.db", isolation_level=None)
     blocker.execute("pragma busy_timeout=0")
@@ -139,9 +144,9 @@ def test_a_locked_database_makes_add_raise_so_the_webhook_is_not_answered_200(in
     assert inbox.add([event(1)]) == [True]
 
 
-def test_the_worker_applies_each_outcome(tmp_path):
+def test_the_worker_applies_each_outcome(empty_backend_data_dir):
     async def scenario():
-        inbox = Inbox(tmp_path, max_attempts=2)
+        inbox = Inbox(empty_backend_data_dir, max_attempts=2)
         worker = InboxWorker(inbox, poll_seconds=0.05)
         seen: dict[str, int] = {}
         finished = asyncio.Event()
@@ -169,7 +174,7 @@ def test_the_worker_applies_each_outcome(tmp_path):
 
     finished, seen = asyncio.run(scenario())
     assert finished
-    check = Inbox(tmp_path)
+    check = Inbox(empty_backend_data_dir)
     assert [check.get(f"line:evt-{n}")["state"] for n in (1, 2, 3, 4)] == [
         "done", "failed_permanent", "failed_permanent", "failed_permanent"]
     assert seen == {"line:evt-1": 1, "line:evt-2": 1, "line:evt-3": 2, "line:evt-4": 2}
@@ -200,3 +205,32 @@ def test_a_table_made_by_an_earlier_version_gets_the_new_columns(tmp_path):
     inbox.release("w1")
     assert inbox.claim("w1")[0].answer == [{"type": "text", "text": "回答"}]
     inbox.close()
+
+
+def test_workers_claiming_at_once_never_get_the_same_event(inbox):
+    """Several processes (on PostgreSQL: hosts) claim concurrently, each with its own connection:
+    ``begin immediate`` on SQLite, ``for update skip locked`` on PostgreSQL; every event goes to
+    exactly one of them."""
+    inbox.add([event(n) for n in range(60)])
+    claimants = [Inbox(inbox.data_dir) for _ in range(4)]
+    claimed: list[list[str]] = [[] for _ in claimants]
+    start = threading.Barrier(len(claimants))
+
+    def drain(number: int):
+        start.wait()
+        for _ in range(100):  # bounded
+            got = claimants[number].claim(f"w{number}", limit=3)
+            if not got:
+                return
+            claimed[number].extend(e.event_key for e in got)
+
+    threads = [threading.Thread(target=drain, args=(n,)) for n in range(len(claimants))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    everything = [key for keys in claimed for key in keys]
+    assert sorted(everything) == sorted(f"line:evt-{n}" for n in range(60))
+    assert len(set(everything)) == len(everything)
+    for claimant in claimants:
+        claimant.close()

@@ -21,14 +21,15 @@ USER = "Upref000000000000000000000000001"
 
 
 @pytest.fixture(scope="module")
-def line_api():
+def line_api(module_backend_data_dir):
+    # Depends on the backend so that each backend's run starts with a fake that has seen nothing.
     with FakeLineApi(access_token=LINE_TOKEN) as fake:
         yield fake
 
 
 @pytest.fixture(scope="module")
-def server(module_data_dir, line_api):
-    settings = Settings(data_dir=module_data_dir, line_channel_secret=LINE_SECRET,
+def server(module_backend_data_dir, line_api):
+    settings = Settings(data_dir=module_backend_data_dir, line_channel_secret=LINE_SECRET,
                         line_channel_access_token=LINE_TOKEN, line_api_base_url=line_api.url)
     with serve_app(settings) as running:
         yield running

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 import uuid
 from datetime import datetime, timezone
@@ -25,20 +24,22 @@ from fakes.webhooks import (
 )
 
 from indexing.settings import Settings
+from indexing.storage import storage_for
 from channels.line.webhook import RETRY_KEY_NAMESPACE, retry_key
 
 USER = "U1234567890abcdef1234567890abcdef"
 
 
 @pytest.fixture(scope="module")
-def line_api():
+def line_api(module_backend_data_dir):
+    # Depends on the backend so that each backend's run starts with a fake that has seen nothing.
     with FakeLineApi(access_token=LINE_TOKEN) as fake:
         yield fake
 
 
 @pytest.fixture(scope="module")
-def server(module_data_dir, line_api):
-    settings = Settings(data_dir=module_data_dir, line_channel_secret=LINE_SECRET,
+def server(module_backend_data_dir, line_api):
+    settings = Settings(data_dir=module_backend_data_dir, line_channel_secret=LINE_SECRET,
                         line_channel_access_token=LINE_TOKEN, line_api_base_url=line_api.url,
                         rate_limit_per_minute=0)  # one test user asks many times; limits: tests/channels/test_rate_limit.py
     with serve_app(settings) as running:
@@ -287,7 +288,7 @@ def test_a_refused_push_is_a_permanent_failure_not_retried(client, line_api, ser
 # --- resuming after a crash ------------------------------------------------------------------------
 def leave_unfinished(server, event, progress: str):
     """The inbox row a killed process leaves behind: stored, and ``progress`` started."""
-    db = sqlite3.connect(server.runtime.settings.data_dir / "madoguchi.db", isolation_level=None)
+    db = storage_for(server.runtime.settings.data_dir).connect()
     try:
         now = datetime.now(timezone.utc).isoformat()
         db.execute("insert into channel_inbox (event_key, channel, payload, state, attempts, progress, received_at, "
@@ -327,7 +328,7 @@ def test_a_resumed_push_that_line_had_accepted_is_not_sent_twice(client, line_ap
     post_events(client, [event])
     assert wait_closed(server, event)["outcome"] == "push"
     # The same event left as a crash between LINE accepting the push and the inbox recording it.
-    db = sqlite3.connect(server.runtime.settings.data_dir / "madoguchi.db", isolation_level=None)
+    db = storage_for(server.runtime.settings.data_dir).connect()
     db.execute("delete from channel_inbox where event_key = ?", [key_of(event)])
     db.close()
     leave_unfinished(server, event, "push")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 import time
 import uuid
 
@@ -28,19 +27,21 @@ from fakes.webhooks import (
 )
 
 from indexing.settings import Settings
+from indexing.storage import storage_for
 
 STAFF_QUESTION = "時間外勤務の申請はいつまでですか？"
 
 
 @pytest.fixture(scope="module")
-def slack_api():
+def slack_api(module_backend_data_dir):
+    # Depends on the backend so that each backend's run starts with a fake that has seen nothing.
     with FakeSlackApi(bot_token=SLACK_BOT_TOKEN, app_token=SLACK_APP_TOKEN) as fake:
         yield fake
 
 
 @pytest.fixture(scope="module")
-def server(module_data_dir, slack_api):
-    settings = Settings(data_dir=module_data_dir, slack_signing_secret=SLACK_SECRET,
+def server(module_backend_data_dir, slack_api):
+    settings = Settings(data_dir=module_backend_data_dir, slack_signing_secret=SLACK_SECRET,
                         slack_bot_token=SLACK_BOT_TOKEN, slack_api_base_url=slack_api.api_url,
                         rate_limit_per_minute=0)  # one test user asks many times; limits: tests/channels/test_rate_limit.py
     with serve_app(settings) as running:
@@ -312,7 +313,7 @@ def test_a_post_slack_refuses_is_a_permanent_failure_not_retried(client, slack_a
 
 def leave_unfinished_after_posting(server, event_id, channel, thread_ts, progress="post"):
     """The inbox row a process killed right after Slack accepted its post leaves behind."""
-    db = sqlite3.connect(server.runtime.settings.data_dir / "madoguchi.db", isolation_level=None)
+    db = storage_for(server.runtime.settings.data_dir).connect()
     try:
         payload = {"channel": channel, "thread_ts": thread_ts, "question": STAFF_QUESTION, "team_id": "T0001",
                    "user": "U0000STAFF1"}
@@ -343,7 +344,7 @@ def test_without_history_scope_a_resumed_event_is_posted_again_with_the_same_ans
     wait_closed(server, event_id)
     slack_api.missing_scopes.add("conversations.replies")
     try:
-        db = sqlite3.connect(server.runtime.settings.data_dir / "madoguchi.db", isolation_level=None)
+        db = storage_for(server.runtime.settings.data_dir).connect()
         db.execute("update channel_inbox set answer = ? where event_key = ?",
                    [json.dumps({"text": first.json["text"], "blocks": first.json["blocks"]}), f"slack:{event_id}"])
         db.close()
