@@ -4,7 +4,8 @@ Starts everything itself on loopback and stops by itself:
 
 * a throwaway PostgreSQL cluster (tests/fakes/postgres.py, with fsync and synchronous commit on as on a
   production server; or ``--database-url``, an empty database),
-  prepared as an operator would: ``madoguchi migrate``, ``madoguchi import``, ``madoguchi admin create-user``;
+  prepared as an operator would: ``madoguchi migrate``, ``madoguchi import``, ``madoguchi admin create-user``
+  (or, with ``--data-dir``, a one-host data dir's database copied in: knowledge without embedding it again);
 * the fake LINE and Slack APIs (tests/fakes, real HTTP on 127.0.0.1);
 * two hosts, each the Procfile's web command (uvicorn, ``--workers`` W) on a data dir of its own
   (its local index cache; host B's starts empty), both with the same MADOGUCHI_DATABASE_URL.
@@ -23,6 +24,7 @@ Then ``--senders`` coroutines post correctly signed LINE and Slack webhooks, eac
 
     python benchmarks/two_hosts.py                        # 2 hosts x 2 workers, 100 senders
     python benchmarks/two_hosts.py --line-events 2000 --slack-events 2000 --json
+    python benchmarks/two_hosts.py --data-dir /srv/var     # the knowledge of a one-host data dir, copied in
 
 Exit status 0 when every event was answered and logged exactly once, the report counted the sum,
 every edit reached the other host within --edit-target-s and p99 < --p99-target-ms.
@@ -68,6 +70,26 @@ from fakes.webhooks import (  # noqa: E402
 
 EDITOR = ("bench-editor", "two hosts benchmark password")
 DURABLE = {"fsync": "on", "full_page_writes": "on", "synchronous_commit": "on"}
+
+
+def copy_data_dir(source: Path, database_url: str, data_dir: Path) -> None:
+    """Move a one-host data dir's SQLite database (knowledge and vectors: nothing to embed) into the
+    empty PostgreSQL database, as an operator moving to several hosts would; then the editor account."""
+    from indexing.storage import storage_for
+    from indexing.storage.transfer import copy_database
+
+    if not (source / "madoguchi.db").is_file():
+        raise SystemExit(f"{source} holds no madoguchi.db to copy")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    origin, target = storage_for(source, ""), storage_for(data_dir, database_url)
+    try:
+        copy_database(origin, target)
+    finally:
+        origin.release()
+        target.release()
+    name, password = EDITOR
+    madoguchi(["admin", "create-user", name, "--role", "editor", "--password-stdin"], base_env(database_url),
+              data_dir, stdin=password + "\n")
 
 
 def build_deliveries(line_events: int, slack_events: int, redeliver_share: float, hosts: int, rng: random.Random):
@@ -187,8 +209,11 @@ async def run(args) -> dict:
             cluster = await asyncio.to_thread(lambda: PostgresCluster(settings=DURABLE).start())
             database_url = cluster.create_database("bench")[1]
         started_prepare = time.monotonic()
-        knowledge = Path(args.knowledge)
-        await asyncio.to_thread(prepare_database, database_url, work / "host-a", knowledge, [(*EDITOR, "editor")])
+        if args.data_dir:
+            await asyncio.to_thread(copy_data_dir, Path(args.data_dir), database_url, work / "host-a")
+        else:
+            await asyncio.to_thread(prepare_database, database_url, work / "host-a", Path(args.knowledge),
+                                    [(*EDITOR, "editor")])
         prepare_seconds = time.monotonic() - started_prepare
 
         await line_api.start_async()
@@ -345,6 +370,8 @@ def main(argv=None) -> int:
     parser.add_argument("--p99-target-ms", type=float, default=250)
     parser.add_argument("--knowledge", default=str(ROOT / "tests" / "fixtures" / "knowledge"),
                         help="knowledge to import (default: the test fixture knowledge)")
+    parser.add_argument("--data-dir", help="copy this one-host data dir's database (e.g. a copy of the imported "
+                                           "sample knowledge) instead of importing --knowledge")
     parser.add_argument("--database-url", help="an empty PostgreSQL database to use instead of a throwaway cluster")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the work dir (host logs, data dirs)")
