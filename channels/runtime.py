@@ -73,6 +73,7 @@ class Runtime:
             raise ConfigurationError(
                 f"MADOGUCHI_WEB_AUDIENCE must be citizen or staff, not {settings.web_audience!r}")
         check_trusted_proxies(settings.trusted_proxies)
+        check_shared_secrets(settings)
         bot = Bot.from_settings(settings)
         return cls(settings=settings, bot=bot, inquiry_log=bot.inquiry_log)
 
@@ -205,6 +206,17 @@ class Runtime:
         self.executor.shutdown(wait=True, cancel_futures=False)
         self.lanes.shutdown()
         self.inquiry_log.close()
+
+
+def check_shared_secrets(settings: Settings) -> None:
+    """With a shared database every host must key users and sign admin sessions alike: the
+    secrets a single host generates in its data dir would differ from host to host (the same
+    citizen under two keys, admin logins valid on one host only)."""
+    missing = [name for name, value in (("MADOGUCHI_USER_KEY_SECRET", settings.user_key_secret),
+                                        ("MADOGUCHI_SESSION_SECRET", settings.admin_session_secret)) if not value]
+    if settings.database_url and missing:
+        raise ConfigurationError(f"MADOGUCHI_DATABASE_URL is set: set {' and '.join(missing)} too, "
+                                 "the same on every host")
 
 
 def check_trusted_proxies(entries) -> None:

@@ -1,7 +1,9 @@
 """Uploaded knowledge files waiting for preview and apply, kept in ``<data dir>/uploads/<token>/``.
 
 The token is random (not guessable, not derived from the file name); the original file
-name is reduced to a safe base name. Uploads left unapplied are removed after a day.
+name is reduced to a safe base name. Uploads left unapplied are removed after a day. Each
+upload is also stored in the database (``indexing.storage.uploads``): with several hosts the
+apply may reach another host than the preview, which then writes the file into its own data dir.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexing.loaders import KNOWLEDGE_SUFFIXES
+from indexing.storage.uploads import UploadTables
 
 UPLOADS_DIR = "uploads"
 MAX_AGE_SECONDS = 24 * 3600
@@ -52,6 +55,7 @@ class Upload:
 class UploadStore:
     def __init__(self, data_dir: str | Path):
         self.root = Path(data_dir) / UPLOADS_DIR
+        self.tables = UploadTables(data_dir)
 
     def save(self, name: str, data: bytes, uploaded_by: str, options: dict) -> Upload:
         name = safe_file_name(name)
@@ -59,12 +63,28 @@ class UploadStore:
             raise UploadError(name)
         self.cleanup()
         token = secrets.token_urlsafe(24)
-        directory = self.root / token
-        (directory / "file").mkdir(parents=True, mode=0o700)
-        (directory / "file" / name).write_bytes(data)
         meta = {"name": name, "uploaded_by": uploaded_by, "uploaded_at": time.time(), "options": options}
-        (directory / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        self.tables.insert(token, name, uploaded_by, meta["uploaded_at"], json.dumps(options, ensure_ascii=False),
+                           data)
+        directory = self._write_local(token, meta, data)
         return Upload(token, directory, name, uploaded_by, options)
+
+    def _write_local(self, token: str, meta: dict, data: bytes) -> Path:
+        directory = self.root / token
+        (directory / "file").mkdir(parents=True, mode=0o700, exist_ok=True)
+        (directory / "file" / meta["name"]).write_bytes(data)
+        (directory / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        return directory
+
+    def _from_database(self, token: str) -> dict | None:
+        """An upload another host received: written into this data dir from the database."""
+        row = self.tables.get(token)
+        if row is None:
+            return None
+        meta = {"name": safe_file_name(row["name"]), "uploaded_by": row["uploaded_by"],
+                "uploaded_at": row["uploaded_at"], "options": json.loads(row["options"] or "{}")}
+        self._write_local(token, meta, row["data"])
+        return meta
 
     def get(self, token: str) -> Upload | None:
         if not _TOKEN.match(token or ""):
@@ -73,7 +93,9 @@ class UploadStore:
         try:
             meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return None
+            meta = self._from_database(token)
+            if meta is None:
+                return None
         if time.time() - meta.get("uploaded_at", 0) > MAX_AGE_SECONDS:
             self.remove(token)
             return None
@@ -81,9 +103,11 @@ class UploadStore:
 
     def remove(self, token: str) -> None:
         if _TOKEN.match(token or ""):
+            self.tables.delete(token)
             shutil.rmtree(self.root / token, ignore_errors=True)
 
     def cleanup(self) -> None:
+        self.tables.delete_older_than(time.time() - MAX_AGE_SECONDS)
         if not self.root.exists():
             return
         for directory in self.root.iterdir():

@@ -10,6 +10,8 @@
     inbox.py       the durable inbox of LINE and Slack events (``Inbox``)
     accounts.py    admin users, sessions, login failures and audit (``AccountTables``)
     outreach.py    LINE subscriptions, deliveries and batches (``OutreachBook``)
+    uploads.py     admin uploads between preview and apply (``UploadTables``)
+    transfer.py    copying every table from one database to another (SQLite → PostgreSQL)
 
 Owners above this layer (the inquiry log's masking and spool, account policy, the review
 queue's grouping) call these classes and never write SQL themselves.

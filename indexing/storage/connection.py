@@ -158,12 +158,12 @@ class PostgresDatabase(Database):
 
     def execute(self, sql: str, params=()) -> Result:
         with self._connection() as conn:
-            cursor = conn.execute(POSTGRES.to_driver(sql), list(params))
+            cursor = conn.execute(POSTGRES.to_driver(sql), _adapt(params))
             rows = cursor.fetchall() if cursor.description is not None else []
             return Result(rows, cursor.rowcount)
 
     def executemany(self, sql: str, rows) -> None:
-        rows = [list(r) for r in rows]
+        rows = [_adapt(r) for r in rows]
         if not rows:
             return
         with self._connection() as conn, conn.cursor() as cursor:
@@ -197,6 +197,11 @@ class PostgresDatabase(Database):
 
     def close(self):
         """The pool is shared by every owner of the process; ``close_pools`` ends it."""
+
+
+def _adapt(params) -> list:
+    """Booleans are stored as 0/1 integers on both backends (SQLite has no boolean type)."""
+    return [int(p) if isinstance(p, bool) else p for p in params]
 
 
 # --- PostgreSQL pools, one per URL per process ------------------------------------------------

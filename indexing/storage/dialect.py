@@ -22,6 +22,7 @@ wait for a busy lock      ``PRAGMA busy_timeout``        ``lock_timeout`` in the
 table introspection       sqlite-utils                   ``information_schema``
 ========================  =============================  ==========================================
 
+Booleans are 0/1 integers on both (``PostgresDatabase`` passes a Python bool as an integer).
 Timestamps are the same on both: UTC ISO 8601 text written by Python (``2026-10-01T00:15:00+00:00``),
 so ranges compare lexically and every reader sees the exact string that was written.
 """

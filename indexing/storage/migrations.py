@@ -156,12 +156,23 @@ def _outreach(db: Database):
     """)
 
 
+# --- 6: admin uploads between preview and apply ---------------------------------------------------
+def _uploads(db: Database):
+    _create(db, """
+        create table if not exists admin_uploads (
+            token text primary key, name text not null, uploaded_by text not null, uploaded_at {real} not null,
+            options text not null, data {blob} not null);
+        create index if not exists idx_admin_uploads_uploaded_at on admin_uploads (uploaded_at)
+    """)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "knowledge: entries, entry history, vectors, sources, settings, departments", _knowledge),
     Migration(2, "inquiry log and review status", _inquiries),
     Migration(3, "event inbox of LINE and Slack events", _inbox),
     Migration(4, "admin accounts, sessions, login failures and audit", _accounts),
     Migration(5, "LINE subscriptions, consent events, deliveries and batches", _outreach),
+    Migration(6, "admin uploads between their preview and their apply (any host may apply)", _uploads),
 )
 LATEST = MIGRATIONS[-1].version
 

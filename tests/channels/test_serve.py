@@ -195,7 +195,12 @@ def test_procfile_runs_several_workers_that_answer_each_line_event_once(serve_da
 
 
 def test_serve_rejects_a_bad_port_in_the_environment_or_audience(serve_data_dir):
-    for env in ({"PORT": "eighty"}, {"MADOGUCHI_WEB_AUDIENCE": "everyone"}):
+    # A shared database without the secrets every host must share is refused before connecting.
+    shared = {"MADOGUCHI_DATABASE_URL": f"postgresql://madoguchi@/madoguchi?host={serve_data_dir}/nowhere"}
+    for env in ({"PORT": "eighty"}, {"MADOGUCHI_WEB_AUDIENCE": "everyone"}, {"MADOGUCHI_DATABASE_URL": "mysql://db"},
+                shared, {**shared, "MADOGUCHI_USER_KEY_SECRET": "k"}):
         result = subprocess.run([sys.executable, "-m", "channels.cli", "--data-dir", str(serve_data_dir), "serve"],
                                 cwd=ROOT, env=clean_env(**env), capture_output=True, text=True, timeout=60)
         assert result.returncode == 2 and "madoguchi: error:" in result.stderr, result.stderr
+        if env.get("MADOGUCHI_DATABASE_URL", "").startswith("postgresql"):
+            assert "MADOGUCHI_SESSION_SECRET" in result.stderr and "the same on every host" in result.stderr
