@@ -8,6 +8,7 @@ bot/answering/calibration.json for the embedder used.
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 import itertools
 import random
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, ensure_sample_data
-from bot.answering.calibration import FEATURES, Calibration, save_calibration
+from bot.answering.calibration import FEATURES, Calibration, load_calibration, save_calibration
 from bot.answering.evaluation import load_devset
 from bot.answering.retrieval import Retriever, ranking_signals, rerank
 
@@ -25,9 +26,10 @@ MAX_ANSWERABLE_ABSTAIN = 0.05
 class Row:
     """One labelled question's scores over its audience's entries, and whether a rule declines it."""
 
-    def __init__(self, relevant, dense, terms, grams, index, analysis, text, audience, forced):
+    def __init__(self, relevant, dense, terms, grams, index, analysis, text, audience, forced, entity_check=None):
         self.relevant, self.dense, self.terms, self.grams = relevant, dense, terms, grams
         self.index, self.analysis, self.text, self.audience, self.forced = index, analysis, text, audience, forced
+        self.entity_check = entity_check
 
     def __iter__(self):  # (relevant, dense, terms, grams, index, analysis), as before
         return iter((self.relevant, self.dense, self.terms, self.grams, self.index, self.analysis))
@@ -49,7 +51,8 @@ def score_arrays(retriever: Retriever, questions):
         if question.relevant and not relevant:
             raise SystemExit(f"dev set question {question.id}: none of {question.relevant} is in the index")
         forced = bool(retriever.rank(question.text, question.audience).decline)
-        rows.append(Row(relevant, dense, terms, grams, index, analysis, text, question.audience, forced))
+        rows.append(Row(relevant, dense, terms, grams, index, analysis, text, question.audience, forced,
+                        retriever.entity_check(text)))
     return rows
 
 
@@ -85,15 +88,16 @@ def labelled_features(rows, weights):
     for row in rows:
         relevant, dense, terms, grams, index, analysis = row
         fused = row.fused(weights)
-        feats = ranking_signals(index, analysis, fused, dense, terms, grams, weights)
+        feats = ranking_signals(index, analysis, fused, dense, terms, grams, weights, row.entity_check)
         best = int(np.argmax(fused))
-        X.append([feats[name] for name in FEATURES])
+        X.append([feats[name] for name in USED])
         y.append(1.0 if best in relevant else 0.0)
         answerable.append(bool(relevant))
     return np.array(X), np.array(y), np.array(answerable)
 
 
 LABEL = "scope"
+USED = list(FEATURES)  # the features the abstention model reads (calibrate --drop leaves some out)
 
 
 def abstention_labels(y, answerable):
@@ -150,9 +154,14 @@ def main(argv=None):
     parser.add_argument("--no-import", action="store_true", help="use the data dir as it is")
     parser.add_argument("--label", choices=("scope", "correct"), default="scope",
                         help="what the abstention model learns (see abstention_labels)")
+    parser.add_argument("--drop", nargs="*", default=[], choices=FEATURES,
+                        help="features the abstention model leaves out (their coefficient is 0)")
+    parser.add_argument("--keep-fusion", action="store_true",
+                        help="keep the fusion weights of the current calibration; refit only the abstention model")
     args = parser.parse_args(argv)
-    global LABEL
+    global LABEL, USED
     LABEL = args.label
+    USED = [name for name in FEATURES if name not in args.drop]
 
     if not args.no_import:
         ensure_sample_data(args.data_dir, args.embedder)
@@ -162,14 +171,16 @@ def main(argv=None):
     questions = load_devset(args.devset)
     rows = score_arrays(retriever, questions)
     cache.save()
-    weights = fit_fusion(rows)
+    current = load_calibration(retriever.embedder.name)
+    keep = (current.dense_weight, current.terms_weight, current.grams_weight) if args.keep_fusion else None
+    weights = keep or fit_fusion(rows)
     X, y, answerable = labelled_features(rows, weights)
     forced = np.array([row.forced for row in rows])
     coefficients, bias = fit_logistic(X[~forced], abstention_labels(y[~forced], answerable[~forced]))
     probabilities = np.where(forced, 0.0, 1 / (1 + np.exp(-(X @ coefficients + bias))))
     threshold = choose_threshold(probabilities, answerable, y)
-    calibration = Calibration(dense_weight=weights[0], terms_weight=weights[1], grams_weight=weights[2],
-                              coefficients={n: round(float(c), 4) for n, c in zip(FEATURES, coefficients)},
+    calibration = replace(current, dense_weight=weights[0], terms_weight=weights[1], grams_weight=weights[2],
+                              coefficients={n: round(float(c), 4) for n, c in zip(USED, coefficients)},
                               bias=round(float(bias), 4), threshold=round(threshold, 4))
     print(f"embedder: {retriever.embedder.name}")
     print(f"questions: {len(questions)} ({int(answerable.sum())} answerable, {int((~answerable).sum())} out of scope)")
@@ -185,7 +196,7 @@ def main(argv=None):
     held_thresholds = []
     for fold in folds:
         train = [i for i in order if i not in set(fold)]
-        w = fit_fusion([rows[i] for i in train])
+        w = keep or fit_fusion([rows[i] for i in train])
         Xt, yt, at = labelled_features([rows[i] for i in train], w)
         ft = np.array([rows[i].forced for i in train])
         c, b = fit_logistic(Xt[~ft], abstention_labels(yt[~ft], at[~ft]))

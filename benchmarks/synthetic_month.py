@@ -18,7 +18,11 @@ What it models (deterministic for a given seed; nothing is random between runs):
   (phone numbers, e-mail, a My Number) that the log must mask;
 * feedback: about a third of users press a button (mostly 解決した after an answer, mostly
   解決しない after an abstention), some with a comment; a share of unanswered staff questions
-  and of unresolved ones are escalated to a person.
+  and of unresolved ones are escalated to a person;
+* tickets: every escalated citizen question (LINE, web) becomes a ticket for its department
+  (bot.handoff.store), answered by staff after a few office hours (most), declined (対応不要),
+  expired, or still open at the end of the month. They are drawn from their own random
+  stream, so the inquiry figures are the same with or without them.
 
 Rows are written with ``InquiryLog.record(answer, channel, user_id, asked_at=...)`` and
 ``set_feedback`` / ``set_escalated``, exactly as the channels write them.
@@ -137,6 +141,18 @@ class GroundTruth:
     # "channel|category|department|outcome" -> n, where outcome is one of
     # resolved | no_feedback | unresolved | escalated (answered) or abstained
     outcomes: dict = field(default_factory=dict)
+    # Tickets (questions handed to staff): counts, minutes to answer, and per-department counts.
+    tickets_opened: int = 0
+    tickets_answered: int = 0
+    tickets_declined: int = 0
+    tickets_expired: int = 0
+    tickets_open: int = 0
+    ticket_minutes_to_answer: list = field(default_factory=list)
+    tickets_by_department: dict = field(default_factory=dict)   # department -> [opened, answered+declined]
+
+    def ticket_staff_minutes(self, minutes_for_ticket) -> float:
+        """Σ over tickets staff answered or declined of minutes_for_ticket(department)."""
+        return round(sum(handled * minutes_for_ticket(d) for d, (_, handled) in self.tickets_by_department.items()), 1)
 
     def outcome_counts(self, channel: str | None = None) -> dict:
         """Outcome -> n, for one channel or all."""
@@ -203,10 +219,15 @@ def daily_volume(day: date, channel: str, month_progress: float) -> float:
 def generate_month(data_dir: str | Path, year: int = 2026, month: int = 10, seed: int = 7,
                    user_key_secret: str = "synthetic-month", allow_existing: bool = False) -> GroundTruth:
     """Write one month of inquiries into ``data_dir`` and return what the report must show."""
+    from bot.handoff.store import TicketStore
+    from bot.handoff.ticket import TicketState, to_iso
     from bot.insights.inquiry_log import InquiryLog
 
     rng = random.Random(seed)
+    ticket_rng = random.Random(seed * 7919 + 1)  # its own stream: inquiry figures do not depend on it
     log = InquiryLog(data_dir, user_key_secret=user_key_secret)
+    tickets = TicketStore(data_dir)
+    month_end = datetime.combine(date(year, month, calendar.monthrange(year, month)[1]), time(23, 59), tzinfo=JST)
     if log.count() and not allow_existing:
         raise ValueError(f"{data_dir} already has {log.count()} inquiries; the ground truth would be wrong")
     days_in_month = calendar.monthrange(year, month)[1]
@@ -276,6 +297,9 @@ def generate_month(data_dir: str | Path, year: int = 2026, month: int = 10, seed
                      or (feedback == "unresolved" and not abstained and rng.random() < 0.2))
         if escalated:
             log.set_escalated(inquiry_id)
+            if not staff:
+                _synthetic_ticket(ticket_rng, tickets, log.get(inquiry_id), asked_at, month_end, truth,
+                                  TicketState, to_iso)
 
         truth.total += 1
         by_channel[channel] += 1
@@ -301,7 +325,52 @@ def generate_month(data_dir: str | Path, year: int = 2026, month: int = 10, seed
     truth.by_department = dict(by_department)
     truth.outcomes = dict(sorted(outcomes.items()))
     log.close()
+    tickets.close()
     return truth
+
+
+def _synthetic_ticket(rng: random.Random, store, inquiry: dict, asked_at: datetime, month_end: datetime,
+                      truth: GroundTruth, TicketState, to_iso):
+    """One ticket for an escalated citizen question: answered (74%), declined (8%), expired (6%), else open."""
+    created = asked_at + timedelta(minutes=rng.randint(1, 20))
+    due = created + timedelta(hours=24)
+    roll = rng.random()
+    values = {"state": TicketState.OPEN, "channel": inquiry["channel"], "user_key": inquiry["user_key"],
+              "reply_to": "", "question": inquiry["question"], "category": inquiry["category"],
+              "department": inquiry["department"], "bot_answer": inquiry["answer"],
+              "bot_declined": inquiry["abstained"], "language": inquiry["language"],
+              "created_at": to_iso(created), "due_at": to_iso(due), "inquiry_id": inquiry["id"],
+              "slack_channel": "C-SYNTHETIC", "slack_ts": f"{created.timestamp():.6f}"}
+    department = inquiry["department"]
+    opened, handled = truth.tickets_by_department.get(department, [0, 0])
+    answered_at = created + timedelta(minutes=rng.randint(20, 30 * 60))
+    if roll < 0.74 and answered_at <= month_end:
+        rated = rng.random() < 0.5
+        values.update(state=TicketState.CLOSED if rated else TicketState.ANSWERED,
+                      answer="ご案内します。", answered_at=to_iso(answered_at), delivered_at=to_iso(answered_at),
+                      rating=("resolved" if rng.random() < 0.8 else "unresolved") if rated else "",
+                      closed_at=to_iso(answered_at + timedelta(hours=1)) if rated else "")
+        truth.tickets_answered += 1
+        truth.ticket_minutes_to_answer.append((to_iso_datetime(answered_at) - to_iso_datetime(created))
+                                              .total_seconds() / 60)
+        handled += 1
+    elif roll < 0.82:
+        values.update(state=TicketState.DECLINED, closed_at=to_iso(created + timedelta(hours=2)))
+        truth.tickets_declined += 1
+        handled += 1
+    elif roll < 0.88:
+        values.update(state=TicketState.EXPIRED, closed_at=to_iso(due + timedelta(days=14)))
+        truth.tickets_expired += 1
+    else:
+        truth.tickets_open += 1
+    store.create(values)
+    truth.tickets_opened += 1
+    truth.tickets_by_department[department] = [opened + 1, handled]
+
+
+def to_iso_datetime(value: datetime) -> datetime:
+    """``value`` to the second, as the ticket store keeps it."""
+    return value.replace(microsecond=0)
 
 
 def write_demo_ledger(data_dir: str | Path, baseline: dict[str, float] | None = None) -> Path:
@@ -326,7 +395,11 @@ def main(argv: list[str] | None = None) -> int:
     truth = generate_month(args.data_dir, year, month, args.seed)
     if args.with_baseline:
         write_demo_ledger(args.data_dir)
-    summary = {k: v for k, v in truth.to_dict().items() if k not in ("by_day", "outcomes", "personal_data")}
+    summary = {k: v for k, v in truth.to_dict().items()
+               if k not in ("by_day", "outcomes", "personal_data", "ticket_minutes_to_answer", "tickets_by_department")}
+    if truth.ticket_minutes_to_answer:
+        import statistics
+        summary["ticket_median_minutes_to_answer"] = round(statistics.median(truth.ticket_minutes_to_answer), 1)
     print(json.dumps(summary, ensure_ascii=False, indent=2))
     return 0
 

@@ -6,6 +6,7 @@
 ``GET  /``             web chat page (audience: MADOGUCHI_WEB_AUDIENCE)
 ``POST /api/ask``      ``{"question": ...}`` → the Answer dict
 ``POST /api/feedback`` ``{"inquiry_id", "feedback": resolved|unresolved, "comment"}``
+``/api/handoff/…``     a question handed to staff from the web chat (channels/web/handoff.py)
 ``POST /callback/line`` LINE Messaging API webhook (citizens)
 ``POST /slack/events`` Slack events, /madoguchi, buttons (staff)
 ``GET  /healthz``      ``{"ok", "entries", "knowledge_version"}``
@@ -124,7 +125,13 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             from channels.slack.bolt_app import SlackChannel
             app.state.slack = SlackChannel.start(runtime)
         stopping = asyncio.Event()
-        deliveries = None
+        deliveries = tickets = None
+        if app.state.slack is not None and settings.slack_bot_token:
+            # Tickets (handing questions to staff) need a Slack channel to be posted in.
+            from channels.handoff.relay import HandoffRelay
+            relay = HandoffRelay.start(runtime, app.state.slack.app.client,
+                                       app.state.line.api if app.state.line is not None else None)
+            tickets = asyncio.create_task(relay.run_forever(stopping), name="ticket housekeeping")
         if settings.line_channel_access_token:
             # Scheduled LINE deliveries by interest (bot/outreach) are sent from here every 30 s.
             from channels.line.multicast import run_deliveries_forever
@@ -143,6 +150,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             stopping.set()
             if deliveries is not None:
                 await deliveries
+            if tickets is not None:
+                await tickets
             if follower is not None:
                 await follower
             await runtime.drain()

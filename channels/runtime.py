@@ -18,6 +18,8 @@ from enum import Enum
 from typing import Awaitable
 
 from bot.answering.answer import Answer
+from bot.handoff.desk import HandoffDesk, HandoffPolicy
+from bot.handoff.store import TicketStore
 from bot.insights.inquiry_log import FEEDBACK_VALUES, InquiryLog
 from bot.service import Bot
 from indexing.entries import QUESTION_AUDIENCES
@@ -65,6 +67,9 @@ class Runtime:
     rate_limiter: RateLimiter | None = None
     _tasks: set = field(default_factory=set)
     _inbox: InboxWorker | None = None
+    _handoff_desk: HandoffDesk | None = None
+    # Set by the app when Slack is configured (channels/handoff/relay.py): tickets can be posted.
+    handoff_relay: object | None = None
 
     @classmethod
     def build(cls, settings: Settings | None = None) -> "Runtime":
@@ -84,6 +89,25 @@ class Runtime:
     # --- off-loop calls ---------------------------------------------------------------------
     async def _run(self, function, *args):
         return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
+
+    async def run_blocking(self, function, *args):
+        """Run a short blocking call (a ticket statement) on the runtime's threads."""
+        return await self._run(function, *args)
+
+    # --- handing questions to staff (bot/handoff) ---------------------------------------------
+    @property
+    def handoff_desk(self) -> HandoffDesk:
+        """The ticket desk (its tables are created on first use)."""
+        if self._handoff_desk is None:
+            self._handoff_desk = HandoffDesk(TicketStore(self.settings.data_dir), self.inquiry_log,
+                                             lambda: self.bot.retriever.departments,
+                                             HandoffPolicy.from_settings(self.settings))
+        return self._handoff_desk
+
+    def handoff_available(self, department: str) -> bool:
+        """Whether a citizen's question about ``department`` can be handed to staff (Slack is
+        configured and some channel takes it): only then is 「職員に質問を送る」 offered."""
+        return self.handoff_relay is not None and self.handoff_desk.route(department or "") is not None
 
     async def ask(self, question: str, audience: str, channel: str, user_id: str | None,
                   event_key: str | None = None, timeout: float | None = None,
@@ -206,6 +230,8 @@ class Runtime:
         self.executor.shutdown(wait=True, cancel_futures=False)
         self.lanes.shutdown()
         self.inquiry_log.close()
+        if self._handoff_desk is not None:
+            self._handoff_desk.store.close()
 
 
 def check_shared_secrets(settings: Settings) -> None:

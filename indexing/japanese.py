@@ -222,6 +222,9 @@ _HIRAGANA_WORD = re.compile(r"(?<![^\s、。,.!?！？「」()（）])[ぁ-ゖ�
 # katakana word of its own (パスポート, テレワーク).
 _KATAKANA_WORD = re.compile(r"[ァ-ヶー]{3,}")
 _MIN_READING = 2
+_MIN_LOANWORD = 3
+_HIRAGANA_ONLY = re.compile(r"[ぁ-ゖー]+")
+_KATAKANA_ONLY = re.compile(r"[ァ-ヶー]+")
 _MIN_COVERED = 0.6
 # Inside a run that is mostly not known readings, only pieces this long are respelled on their own.
 _ANCHOR_READING = 3
@@ -248,6 +251,15 @@ class KanaSpelling:
             reading = katakana_to_hiragana("".join(m.reading_form() for m in morphemes))
             if len(reading) >= _MIN_READING and reading != term:
                 self._spelling.setdefault(reading, term)
+        for term in vocabulary:
+            # A loanword of the knowledge base (terms are folded to hiragana: ぺっと, かーど) is
+            # written back in katakana when typed in hiragana (ぺっとぼとる → ペットボトル).
+            if len(term) >= _MIN_LOANWORD and _HIRAGANA_ONLY.fullmatch(term) and term not in self._spelling:
+                katakana = hiragana_to_katakana(term)
+                morphemes = tokenizer.tokenize(katakana)
+                if len(morphemes) == 1 and not morphemes[0].is_oov() and morphemes[0].part_of_speech()[0] == "名詞" \
+                        and _KATAKANA_ONLY.fullmatch(morphemes[0].dictionary_form()):
+                    self._spelling[term] = katakana
         self._longest = max(map(len, self._spelling), default=0)
 
     def __len__(self) -> int:

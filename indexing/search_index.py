@@ -24,7 +24,6 @@ from indexing.entries import Entry, visible_audiences
 from indexing.japanese import JapaneseAnalyzer
 from indexing.lexical import BM25Index
 
-ANSWER_CHARS_EMBEDDED = 400
 BODY_CHARS_EMBEDDED = 600
 
 
@@ -32,13 +31,13 @@ def embedding_texts(entry: Entry) -> list[tuple[str, str]]:
     """(role, text) pairs embedded for an entry; role is 'query' or 'passage'.
 
     FAQ questions are embedded as queries (question-to-question similarity is what
-    e5-style models do best); bodies as passages.
+    e5-style models do best); guide and plan bodies as passages. FAQ answers are not
+    embedded: they were half of the first import's embedding work and moved Hit@1 on the
+    held-out sets by one question in ~200 (benchmarks/quality_report.py); BM25 still
+    reads them.
     """
     if entry.kind == "faq":
-        texts = [("query", entry.title)]
-        texts += [("query", alt) for alt in entry.alternates]
-        texts.append(("passage", f"{entry.title}\n{entry.body[:ANSWER_CHARS_EMBEDDED]}"))
-        return texts
+        return [("query", entry.title)] + [("query", alt) for alt in entry.alternates]
     heading = f"{entry.title} {entry.section}".strip()
     texts = [("passage", f"{heading}\n{entry.body[:BODY_CHARS_EMBEDDED]}")]
     if entry.kind == "guide":

@@ -38,6 +38,11 @@ class Settings:
     rate_limit_burst: int = 10
     answer_timeout_seconds: float = 15.0
     easy_japanese: bool = False
+    # Handing questions to staff (bot/handoff, channels/handoff).
+    handoff_slack_channel: str = ""
+    handoff_reply_hours: float = 24.0
+    ticket_expire_days: float = 14.0
+    ticket_retention_days: float = 365.0
 
     @property
     def city_identity(self) -> tuple[str, str]:
@@ -71,6 +76,10 @@ class Settings:
             rate_limit_burst=int(_number(env, "MADOGUCHI_RATE_LIMIT_BURST", 10)),
             answer_timeout_seconds=_number(env, "MADOGUCHI_ANSWER_TIMEOUT_SECONDS", 15.0),
             easy_japanese=env.get("MADOGUCHI_EASY_JAPANESE", "").lower() in ("1", "true", "yes"),
+            handoff_slack_channel=env.get("MADOGUCHI_HANDOFF_SLACK_CHANNEL", "").strip(),
+            handoff_reply_hours=_number(env, "MADOGUCHI_HANDOFF_REPLY_HOURS", 24.0),
+            ticket_expire_days=_number(env, "MADOGUCHI_TICKET_EXPIRE_DAYS", 14.0),
+            ticket_retention_days=_number(env, "MADOGUCHI_TICKET_RETENTION_DAYS", 365.0),
         )
 
 

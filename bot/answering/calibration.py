@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
-FEATURES = ("fused", "dense", "lexical", "margin", "coverage", "unknown", "dense_gap", "missing")
+FEATURES = ("fused", "dense", "lexical", "margin", "coverage", "unknown", "dense_gap", "missing", "entity")
 
 
 @dataclass(frozen=True)

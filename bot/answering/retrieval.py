@@ -14,6 +14,7 @@ import numpy as np
 
 from bot.answering.answer import Hit
 from bot.answering.calibration import Calibration, load_calibration
+from bot.answering.entities import EntryTexts, missing_entity, noun_phrases
 from bot.answering.question_kinds import asked_kinds, holds_fact
 from bot.answering.scope import other_place
 from indexing.embeddings import get_embedder
@@ -62,6 +63,7 @@ class Retriever:
                 # Building an analyzer loads the dictionary: only when the synonyms changed.
                 self.analyzer = JapaneseAnalyzer(self.store.synonyms())
                 self._synonyms_text = synonyms
+            self.entry_texts = EntryTexts(self.analyzer.prepare)
             self.departments = self.store.departments()
             self._version = version
 
@@ -128,7 +130,7 @@ class Retriever:
         if not hits:
             return Ranking(hits=[], signals={}, audience=audience, language=language)
         signals = ranking_signals(index, analysis, fused, dense, terms, grams,
-                                  (c.dense_weight, c.terms_weight, c.grams_weight))
+                                  (c.dense_weight, c.terms_weight, c.grams_weight), self.entity_check(query))
         if language not in (JAPANESE, UNDETERMINED):
             return Ranking(hits=hits, signals=signals, audience=audience, language=language)
         place = other_place(query, self.own_places, index.terms.document_frequency)
@@ -150,6 +152,12 @@ class Retriever:
             # A story's need, embedded on its own, is compared too; an entry keeps its better cosine.
             dense = np.maximum(dense, index.dense_scores(self._query_vector(need), DENSE_CANDIDATES))
         return dense, terms, grams
+
+    def entity_check(self, query: str):
+        """A function of an entry (position in an index → 1.0 when the question names a specific
+        thing that entry lacks); a long story is judged by its asking sentence."""
+        phrases = noun_phrases(self.analyzer.prepare(need_of(query) or query))
+        return lambda entry: missing_entity(phrases, entry, self.entry_texts)
 
     def _staff_topic(self, analysis, query_vector, citizen_best: float) -> str | None:
         """The department of the staff-only entry that matches a citizen's question much better
@@ -267,8 +275,9 @@ def entry_scores(index: AudienceIndex, analysis, query_vector: np.ndarray):
     return dense, terms, grams
 
 
-def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, weights) -> dict:
-    """Features of a ranking that tell a real match from a near miss (see bot/calibration.py)."""
+def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, weights, entity_check=None) -> dict:
+    """Features of a ranking that tell a real match from a near miss (see bot/calibration.py);
+    ``entity_check(entry)`` is Retriever.entity_check's function for the question."""
     order = np.argsort(-fused)
     best = int(order[0])
     second = int(order[1]) if len(order) > 1 else best
@@ -283,6 +292,7 @@ def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, 
         "unknown": index.terms.unknown_share(list(analysis.terms)),
         "dense_gap": float(dense[best] - dense_sorted.mean()) if len(dense_sorted) else 0.0,
         "missing": missing_noun(index, analysis, best),
+        "entity": entity_check(index.entries[best]) if entity_check else 0.0,
     }
 
 

@@ -63,6 +63,8 @@ class LedgerConfig:
     channel_category_minutes: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     excluded_channels: tuple[str, ...] = ()
     department_baseline: Mapping[str, float] = field(default_factory=dict)  # minutes per month
+    ticket_minutes: float = 10.0                                             # staff minutes per ticket
+    department_ticket_minutes: Mapping[str, float] = field(default_factory=dict)
     timezone: str = "Asia/Tokyo"
     sources: tuple[str, ...] = ()
 
@@ -88,6 +90,10 @@ class LedgerConfig:
             return WEIGHT_UNRESOLVED
         return self.no_feedback_weight
 
+    def minutes_for_ticket(self, department: str) -> float:
+        """Staff minutes one ticket of ``department`` takes (ledger [tickets])."""
+        return self.department_ticket_minutes.get(department, self.ticket_minutes)
+
     def tz(self) -> tzinfo:
         return resolve_timezone(self.timezone)
 
@@ -112,6 +118,7 @@ class LedgerConfig:
                 "channel_category": {k: dict(v) for k, v in self.channel_category_minutes.items()},
             },
             "baseline": {"department": dict(self.department_baseline)},
+            "tickets": {"minutes": self.ticket_minutes, "department": dict(self.department_ticket_minutes)},
             "timezone": self.timezone,
             "sources": list(self.sources),
         }
@@ -165,6 +172,9 @@ def parse_ledger_config(data: Mapping, source: str = "ledger config", sources: t
             for channel, table in minutes.get("channel_category", {}).items()}),
         excluded_channels=tuple(minutes.get("excluded_channels", ())),
         department_baseline=_frozen({k: float(v) for k, v in data.get("baseline", {}).get("department", {}).items()}),
+        ticket_minutes=float(data.get("tickets", {}).get("minutes", 10.0)),
+        department_ticket_minutes=_frozen({k: float(v) for k, v in
+                                           data.get("tickets", {}).get("department", {}).items()}),
         timezone=data.get("report", {}).get("timezone", "Asia/Tokyo"),
         sources=sources or (source,),
     )
@@ -225,7 +235,7 @@ def _unknown(key: str, source: str, allowed: Iterable[str]):
 
 def _validate(data: Mapping, source: str):
     """Check every key present in ``data`` (a full config or a partial override)."""
-    top = {"schema_version", "target_reduction", "feedback", "minutes", "baseline", "report"}
+    top = {"schema_version", "target_reduction", "feedback", "minutes", "baseline", "report", "tickets"}
     for name, value in data.items():
         if name not in top:
             _unknown(_key(name), source, top)
@@ -253,6 +263,16 @@ def _validate(data: Mapping, source: str):
                 _unknown(_key("baseline", name), source, ["department"])
             for department, minutes in _check_table(value, "baseline.department", source).items():
                 _check_minutes(minutes, _key("baseline", "department", department), source, positive=True)
+    if "tickets" in data:
+        tickets = _check_table(data["tickets"], "tickets", source)
+        for name, value in tickets.items():
+            if name == "minutes":
+                _check_minutes(value, _key("tickets", name), source)
+            elif name == "department":
+                for department, minutes in _check_table(value, "tickets.department", source).items():
+                    _check_minutes(minutes, _key("tickets", "department", department), source)
+            else:
+                _unknown(_key("tickets", name), source, ["minutes", "department"])
     if "report" in data:
         report = _check_table(data["report"], "report", source)
         for name, value in report.items():
@@ -409,6 +429,71 @@ def compute_ledger(rows: Iterable[Mapping], config: LedgerConfig, date_from: dat
         "formula": formula_text(config),
         "formula_en": formula_text_en(config),
         "config": config.to_dict(),
+    }
+
+
+TICKETS_FORMULA = ("職員への引き継ぎ：引き継いだ問い合わせの削減時間は0分。職員が回答または対応不要とした"
+                   "チケット1件ごとに、職員の対応時間（課ごとの設定、既定 {minutes}分）を数える。"
+                   "差し引き削減時間 ＝ 削減時間 − チケット対応時間。")
+
+
+def compute_ticket_figures(tickets: Iterable[Mapping], config: LedgerConfig, minutes_saved: float = 0.0,
+                           baseline: Mapping | None = None) -> dict:
+    """Tickets of the period (rows of bot.handoff.store.TicketStore.rows): how many, how fast, how
+    many staff minutes; the minutes saved net of them and, with a measured ``baseline`` (the
+    ledger's), the reduction net of them (departments with a baseline only)."""
+    import statistics
+    from datetime import datetime as _datetime
+
+    opened = answered = declined = expired = still_open = rated_resolved = rated_unresolved = 0
+    waits: list[float] = []
+    staff_minutes = 0.0
+    by_department: dict[str, dict] = {}
+    for ticket in tickets:
+        department = ticket.get("department") or ""
+        stats = by_department.setdefault(department, {"department": department, "opened": 0, "answered": 0,
+                                                      "staff_minutes": 0.0})
+        opened += 1
+        stats["opened"] += 1
+        state = ticket.get("state")
+        handled = False
+        if ticket.get("answered_at"):
+            answered += 1
+            stats["answered"] += 1
+            handled = True
+            waits.append((_datetime.fromisoformat(ticket["answered_at"])
+                          - _datetime.fromisoformat(ticket["created_at"])).total_seconds() / 60)
+        elif state == "declined":
+            declined += 1
+            handled = True
+        elif state == "expired":
+            expired += 1
+        elif state == "open":
+            still_open += 1
+        rated_resolved += ticket.get("rating") == "resolved"
+        rated_unresolved += ticket.get("rating") == "unresolved"
+        if handled:
+            own = ticket.get("staff_minutes")
+            minutes = float(own) if own is not None else config.minutes_for_ticket(department)
+            staff_minutes += minutes
+            stats["staff_minutes"] += minutes
+    net_reduction = None
+    if baseline and baseline.get("baseline_minutes"):
+        in_baseline = sum(s["staff_minutes"] for s in by_department.values()
+                          if config.baseline_department(s["department"]))
+        net_reduction = _ratio((baseline["minutes_saved"] - in_baseline) / baseline["baseline_minutes"])
+    for stats in by_department.values():
+        stats["staff_minutes"] = round(stats["staff_minutes"], 1)
+    return {
+        "opened": opened, "answered": answered, "declined": declined, "expired": expired, "open": still_open,
+        "rated_resolved": rated_resolved, "rated_unresolved": rated_unresolved,
+        "answer_rate": round(answered / opened, 4) if opened else None,
+        "median_minutes_to_answer": round(statistics.median(waits), 1) if waits else None,
+        "staff_minutes": round(staff_minutes, 1),
+        "net_minutes_saved": round(minutes_saved - staff_minutes, 1),
+        "net_reduction": net_reduction,
+        "by_department": sorted(by_department.values(), key=lambda s: (-s["opened"], s["department"])),
+        "formula": TICKETS_FORMULA.format(minutes=_num(config.ticket_minutes)),
     }
 
 

@@ -2,11 +2,13 @@
 
 Stable API (the CLI ``madoguchi report`` and the admin UI's reports page call it)::
 
-    build_report(source, date_from=None, date_to=None, config=None) -> Report
+    build_report(source, date_from=None, date_to=None, config=None, tickets=None) -> Report
         source     a data dir (str or Path), an InquiryLog, or a sqlite_utils.Database
         date_from  first day (date or "YYYY-MM-DD"), inclusive; default: day of the first inquiry
         date_to    last day, inclusive; default: day of the last inquiry (today if the log is empty)
         config     a bot.ledger.LedgerConfig; default: load_ledger_config(data dir)
+        tickets    reads the questions handed to staff: a callable (since, until) → ticket rows
+                   (bot.handoff.store.TicketStore.rows), UTC ISO bounds; None: no ticket figures
         Days are calendar days in the ledger's report.timezone (Asia/Tokyo by default).
         Raises ReportError (a ValueError) for a bad date, from > to, or a missing data dir.
         An empty period gives a valid Report whose total_inquiries is 0 (``report.empty``).
@@ -43,7 +45,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from bot.insights.ledger import CHANNEL_NAMES, LedgerConfig, channel_order, compute_ledger, load_ledger_config
+from bot.insights.ledger import (CHANNEL_NAMES, LedgerConfig, channel_order, compute_ledger, compute_ticket_figures,
+                                 load_ledger_config)
 from bot.insights.masking import mask_personal_data
 
 TOP_GROUPS = 20            # question groups kept in the report (HTML shows the first 10)
@@ -87,6 +90,8 @@ class Report:
     # Inquiries per question language (BCP-47 code → count), and their answer/resolution figures.
     by_language: dict = field(default_factory=dict)
     languages: list = field(default_factory=list)
+    # Questions handed to staff (bot.insights.ledger.compute_ticket_figures); {} when not read.
+    tickets: dict = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -170,7 +175,7 @@ def _opened(source):
 
 
 def build_report(source, date_from: date | str | None = None, date_to: date | str | None = None,
-                 config: LedgerConfig | None = None, *, now: datetime | None = None) -> Report:
+                 config: LedgerConfig | None = None, tickets=None, *, now: datetime | None = None) -> Report:
     """Figures for the days ``date_from``..``date_to`` (inclusive); see the module docstring."""
     date_from = parse_report_date(date_from, "--from")
     date_to = parse_report_date(date_to, "--to")
@@ -199,10 +204,20 @@ def build_report(source, date_from: date | str | None = None, date_to: date | st
                 continue
             if date_from <= day <= date_to:
                 rows.append({**row, "_day": day})
+    ticket_rows = None
+    if tickets is not None:
+        ticket_rows = [t for t in tickets(since.isoformat(), until.isoformat())
+                       if date_from <= _local_day(t["created_at"], tz) <= date_to]
     notes = []
     if pending:
         notes.append(f"データベースに書き込めず一時保存されている問い合わせが {pending} 件あり、この集計には含まれていません。")
-    return _assemble(rows, date_from, date_to, config, now, notes)
+    report = _assemble(rows, date_from, date_to, config, now, notes)
+    if ticket_rows is None:
+        return report
+    from dataclasses import replace
+
+    return replace(report, tickets=compute_ticket_figures(ticket_rows, config, report.minutes_saved,
+                                                          report.ledger.get("baseline")))
 
 
 def _rate(numerator: int, denominator: int) -> float | None:

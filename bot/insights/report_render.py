@@ -94,6 +94,13 @@ def render_csv(report: Report, bom: bool = False) -> str:
     for section, groups in (("unanswered", report.unanswered_questions), ("unresolved", report.unresolved_questions)):
         for g in groups:
             w([section, g["question"], "count", g["count"]])
+    if report.tickets:
+        for metric in ("opened", "answered", "declined", "expired", "open", "median_minutes_to_answer",
+                       "staff_minutes", "net_minutes_saved", "net_reduction"):
+            w(["tickets", "", metric, _csv_value(report.tickets[metric])])
+        for d in report.tickets["by_department"]:
+            for metric in ("opened", "answered", "staff_minutes"):
+                w(["tickets", d["department"], metric, d[metric]])
     w(["formula", "", "text", report.formula])
     for note in report.notes:
         w(["note", "", "text", note])

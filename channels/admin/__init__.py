@@ -12,7 +12,8 @@ from starlette.routing import BaseRoute
 
 
 def admin_routes(runtime) -> list[BaseRoute]:
-    from channels.admin import auth_views, import_views, knowledge_views, push_views, report_views, review_views
+    from channels.admin import (auth_views, import_views, knowledge_views, push_views, report_views, review_views,
+                                ticket_views)
     from channels.admin.web import AdminSite
 
     site = AdminSite(runtime)
@@ -23,6 +24,7 @@ def admin_routes(runtime) -> list[BaseRoute]:
         *review_views.routes(site),
         *report_views.routes(site),
         *push_views.routes(site),
+        *ticket_views.routes(site),
     ]
 
 

@@ -97,6 +97,14 @@ def routes(site: AdminSite) -> list[Route]:
                 if review is None:
                     raise Denied(404, messages.REVIEW_NOT_FOUND)
                 values.update(title=review.question, audience=review.audience)
+            ticket_id = _int(request.query_params.get("ticket"), 0)
+            if ticket_id:  # 「FAQにする」 on an answered ticket (channels/admin/ticket_views.py)
+                from channels.admin.ticket_views import can_become_faq, faq_draft_values
+
+                ticket = await run_in_threadpool(site.tickets.get, ticket_id)
+                if ticket is None or not can_become_faq(ticket):
+                    raise Denied(404, messages.TICKET_NOT_FOUND)
+                values.update(faq_draft_values(ticket))
             suggested = await run_in_threadpool(validation.next_entry_id, store)
             return site.render(request, "entry_form.html", **_form_context(
                 request, values=values, suggested_id=suggested, review=review, creating=True))

@@ -15,6 +15,7 @@ UPLOAD_NOT_FOUND = "取り込み用のファイルが見つかりません。期
 UPLOAD_NO_FILE = "ファイルを選んでください。"
 UPLOAD_BAD_TYPE = "取り込めるのは CSV・Excel (.xlsx)・Markdown (.md)・テキスト (.txt)・PDF のファイルです。"
 UPLOAD_SKIP_REQUIRED = "エラーの行があります。該当行を飛ばして取り込む場合はチェックを入れてください。"
+TICKET_NOT_FOUND = "このチケットは見つからないか、まだ回答がありません。"
 REVIEW_NOT_FOUND = "このレビュー項目はすでに対応済みです。"
 PUSH_CONFIRM_TWICE = "{topic}のお知らせは、確認のチェックを入れてから送信してください。"
 PUSH_NO_LINE = "LINE_CHANNEL_ACCESS_TOKEN が設定されていないため送信できません。"

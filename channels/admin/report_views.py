@@ -56,7 +56,8 @@ def routes(site: AdminSite) -> list[Route]:
             date_from = parse_report_date(date_from, "開始日")
             date_to = parse_report_date(date_to, "終了日")
             config = ledger_config_for(site.settings)
-            return build_report(site.runtime.inquiry_log or site.data_dir, date_from, date_to, config)
+            return build_report(site.runtime.inquiry_log or site.data_dir, date_from, date_to, config,
+                                tickets=site.tickets.rows)
         except (ReportError, LedgerConfigError) as exc:
             raise Denied(400, f"レポートを作成できません: {exc}") from exc
 

@@ -93,6 +93,18 @@ class AdminSite:
         return self.runtime.bot
 
     @property
+    def tickets(self):
+        """The ticket store (bot/handoff): the runtime's when it has one, else this site's own."""
+        desk = getattr(self.runtime, "handoff_desk", None)
+        if desk is not None:
+            return desk.store
+        if getattr(self, "_tickets", None) is None:
+            from bot.handoff.store import TicketStore
+
+            self._tickets = TicketStore(self.data_dir)
+        return self._tickets
+
+    @property
     def queue(self) -> ReviewQueue:
         if self._queue is None:
             self._queue = ReviewQueue(self.data_dir, embedder=self.bot.embedder, vector_cache=self.store)

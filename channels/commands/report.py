@@ -13,6 +13,7 @@ empty period is not an error (the report says it is empty).
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from channels.commands.base import EXIT_BAD_INPUT
@@ -41,6 +42,22 @@ def _bad_input(message: str) -> int:
     return EXIT_BAD_INPUT
 
 
+@contextmanager
+def ticket_reader(data_dir):
+    """The data dir's ticket rows for the report (None before anything was stored)."""
+    from bot.handoff.store import TicketStore
+    from indexing.storage import database_exists
+
+    if not database_exists(data_dir):
+        yield None
+        return
+    store = TicketStore(data_dir)
+    try:
+        yield store.rows
+    finally:
+        store.close()
+
+
 def _format(args) -> str:
     if args.format:
         return args.format
@@ -61,7 +78,8 @@ def command_report(args) -> int:
         if not settings.data_dir.is_dir():
             raise ReportError(f"data dir {settings.data_dir} not found")
         config = ledger_config_for(settings)
-        report = build_report(settings.data_dir, date_from, date_to, config)
+        with ticket_reader(settings.data_dir) as tickets:
+            report = build_report(settings.data_dir, date_from, date_to, config, tickets=tickets)
     except (ReportError, LedgerConfigError) as exc:
         return _bad_input(str(exc))
     fmt = _format(args)

@@ -39,6 +39,7 @@ QUICK_REPLY_LIMIT = 13
 
 ASK = "ask"
 FEEDBACK = "feedback"
+HANDOFF = "handoff"  # the 「職員に質問を送る」 offer (channels/line/handoff.py handles it)
 
 
 def cut(text: str, limit: int) -> str:
@@ -56,6 +57,14 @@ def ask_data(question: str) -> str:
     base = len(json.dumps({"a": ASK, "q": ""}, separators=(",", ":"), ensure_ascii=False))
     return json.dumps({"a": ASK, "q": cut(question, DATA_LIMIT - base)}, separators=(",", ":"),
                       ensure_ascii=False)
+
+
+def handoff_offer_action(inquiry_id: int) -> PostbackAction:
+    """「職員に質問を送る」: the first of the two taps that hand a question to the staff."""
+    from bot.handoff.messages import OFFER_LABEL
+
+    return PostbackAction(label=OFFER_LABEL, data=json.dumps({"a": HANDOFF, "i": int(inquiry_id)},
+                                                             separators=(",", ":")), display_text=OFFER_LABEL)
 
 
 def parse_postback(data: str) -> dict:
@@ -88,10 +97,11 @@ def _body_text(text: str) -> FlexText:
     return FlexText(text=text, size="sm", wrap=True, color="#111111")
 
 
-def answer_bubble(answer: Answer, easy_japanese: bool = False) -> FlexMessage | None:
+def answer_bubble(answer: Answer, easy_japanese: bool = False, offer_handoff: bool = False) -> FlexMessage | None:
     """Source, contact and feedback of an answer as one Flex bubble (None when there is none).
 
-    Headers and buttons speak the question's language (``answer.language``)."""
+    Headers and buttons speak the question's language (``answer.language``). With
+    ``offer_handoff`` a decline also gets the 「職員に質問を送る」 button."""
     def say(name, **fields):
         return messages.say(name, answer.language, easy_japanese, **fields)
 
@@ -116,6 +126,8 @@ def answer_bubble(answer: Answer, easy_japanese: bool = False) -> FlexMessage | 
             if _web_url(contact.url):
                 buttons.append(FlexButton(action=URIAction(label=say("OPEN_CONTACT"), uri=_web_url(contact.url)),
                                           style="link", height="sm"))
+    if offer_handoff and answer.abstained and answer.kind == "abstain" and answer.inquiry_id is not None:
+        buttons.append(FlexButton(action=handoff_offer_action(answer.inquiry_id), style="secondary", height="sm"))
     if answer.inquiry_id is not None and answer.kind not in ("empty", "too_long"):
         if body:
             body.append(FlexSeparator(margin="lg"))
@@ -145,10 +157,11 @@ def related_quick_reply(answer: Answer) -> QuickReply | None:
     return QuickReply(items=items) if items else None
 
 
-def answer_messages(answer: Answer, quote_token: str | None = None, easy_japanese: bool = False) -> list[Message]:
+def answer_messages(answer: Answer, quote_token: str | None = None, easy_japanese: bool = False,
+                    offer_handoff: bool = False) -> list[Message]:
     """The messages of one reply: answer text, the source/feedback bubble, related quick replies."""
     result: list[Message] = [TextMessage(text=cut(answer.text, TEXT_LIMIT), quote_token=quote_token)]
-    bubble = answer_bubble(answer, easy_japanese)
+    bubble = answer_bubble(answer, easy_japanese, offer_handoff)
     if bubble is not None:
         result.append(bubble)
     quick_reply = related_quick_reply(answer)

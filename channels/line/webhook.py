@@ -51,9 +51,9 @@ from starlette.responses import PlainTextResponse, Response
 from bot.insights.inquiry_log import FEEDBACK_VALUES
 from channels.feedback import feedback_reply
 from channels.inbox import InboxEvent, Outcome
-from channels.line import messages, preferences, render
+from channels.line import handoff, messages, preferences, render
 from channels.line.profiles import ProfileLanguages
-from channels.runtime import Runtime
+from channels.runtime import FeedbackResult, Runtime
 from indexing.language import is_ambiguous
 from indexing.storage import DATABASE_ERRORS
 
@@ -178,7 +178,7 @@ class LineChannel:
         direct = isinstance(event.source, UserSource)
         if isinstance(content, TextMessageContent):
             if direct:
-                return lambda key: self.answer(event, content.text, event_key=key)
+                return lambda key: self.answer_or_add(event, content.text, event_key=key)
             if not mentions_me(content):
                 return None  # in groups and rooms, speak only when spoken to
             return lambda key: self.answer(event, strip_self_mentions(content), quote_token=content.quote_token,
@@ -217,6 +217,11 @@ class LineChannel:
         return await self.deliver(item, event, reply, inquiry_id)
 
     # --- handling ---------------------------------------------------------------------------
+    async def answer_or_add(self, event, text: str, event_key: str | None = None) -> Composed:
+        """A 1:1 text: the one addition to a pending handoff offer, else a question."""
+        added = await handoff.addition(self, event, text, user_id_of(event.source))
+        return added if added is not None else await self.answer(event, text, event_key=event_key)
+
     async def answer(self, event, question: str, quote_token: str | None = None,
                      event_key: str | None = None) -> Composed:
         admission = self.runtime.admit(user_id_of(event.source))  # per-user rate limit: not answered, not logged
@@ -234,7 +239,9 @@ class LineChannel:
             answer = await self.runtime.ask(question, AUDIENCE, CHANNEL, user_id_of(event.source), event_key=event_key,
                                             language_hint=hint)
             inquiry_id = answer.inquiry_id
-            reply = render.answer_messages(answer, quote_token, self.easy_japanese)
+            # The handoff is offered in 1:1 chats only: the answer goes back to one citizen.
+            offer = isinstance(event.source, UserSource) and self.runtime.handoff_available(answer.department)
+            reply = render.answer_messages(answer, quote_token, self.easy_japanese, offer_handoff=offer)
         except Exception:  # a bug or a broken index must not leave the citizen without a word
             log.exception("LINE answer failed")
             reply = render.text_messages(messages.say("ERROR", await self.user_language(event), self.easy_japanese),
@@ -265,6 +272,10 @@ class LineChannel:
 
     async def on_postback(self, event: PostbackEvent, event_key: str | None = None) -> Composed:
         data = render.parse_postback(event.postback.data)
+        if isinstance(event.source, UserSource):
+            handled = await handoff.on_postback(self, event, data, user_id_of(event.source))
+            if handled is not None:
+                return handled
         action = data.get("a")
         if action == render.ASK and isinstance(data.get("q"), str):
             return await self.answer(event, data["q"], event_key=event_key)
@@ -273,8 +284,11 @@ class LineChannel:
             # The language of the question rated (carried by the button), else the profile's.
             language = data.get("l") if data.get("l") in messages.CATALOGUE["RESOLVED"] else \
                 await self.user_language(event)
-            return render.text_messages(
-                feedback_reply(outcome, data["v"], messages, language, self.easy_japanese)), None
+            reply = render.text_messages(feedback_reply(outcome, data["v"], messages, language, self.easy_japanese))
+            if data["v"] == "unresolved" and outcome.result is FeedbackResult.OK and \
+                    isinstance(event.source, UserSource) and self.runtime.handoff_available(outcome.department):
+                reply += handoff.offer_messages(data["i"], language, self.easy_japanese)  # 解決しない → a person
+            return reply, None
         log.info("LINE postback with unknown data ignored")
         return None, None
 

@@ -26,6 +26,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from channels.feedback import feedback_reply
+from channels.handoff import blocks as ticket_blocks
+from channels.handoff.relay import INBOX_CHANNEL as TICKET_INBOX
 from channels.inbox import InboxEvent, Outcome
 from channels.logging_setup import slack_app_logger
 from channels.runtime import Runtime
@@ -120,15 +122,82 @@ class SlackChannel:
         app.action(render.FEEDBACK_UP)(self.on_feedback)
         app.action(render.FEEDBACK_DOWN)(self.on_feedback)
         app.action(re.compile(rf"^{render.RELATED_PREFIX}\d+$"))(self.on_related)
+        # Tickets (channels/handoff): buttons on a ticket's message and the two modals.
+        app.action(ticket_blocks.ANSWER_ACTION)(self.on_ticket_button)
+        app.action(ticket_blocks.REROUTE_ACTION)(self.on_ticket_button)
+        app.action(ticket_blocks.DECLINE_ACTION)(self.on_ticket_button)
+        app.view(ticket_blocks.ANSWER_MODAL)(self.on_ticket_modal)
+        app.view(ticket_blocks.REROUTE_MODAL)(self.on_ticket_modal)
 
     async def on_app_mention(self, body: dict, event: dict):
         await self._store_event(body, event, event.get("thread_ts") or event.get("ts"))
 
     async def on_message(self, body: dict, event: dict):
-        # Only plain direct messages from people; edits, joins and bot posts are ignored.
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        # Only plain messages from people; edits, joins and bot posts are ignored.
+        if event.get("subtype") or event.get("bot_id"):
+            return
+        if event.get("channel_type") in ("channel", "group"):
+            await self._store_ticket_reply(body, event)
+            return
+        if event.get("channel_type") != "im":
             return
         await self._store_event(body, event, event.get("thread_ts"))
+
+    # --- tickets (channels/handoff/relay.py answers them from the inbox) ----------------------
+    async def _store_ticket_reply(self, body: dict, event: dict):
+        """A staff reply in a ticket's thread, stored before the 200; any other thread is ignored."""
+        relay = self.runtime.handoff_relay
+        thread_ts, channel = event.get("thread_ts"), event.get("channel")
+        if relay is None or not thread_ts or thread_ts == event.get("ts") or not body.get("event_id"):
+            return
+        if ticket_blocks.is_internal(event.get("text", "")):
+            return  # staff talking to staff (a mention): never sent to the citizen
+        if await self.runtime.run_blocking(relay.desk.store.by_thread, channel, thread_ts) is None:
+            return
+        await self.runtime.inbox.add([(f"{TICKET_INBOX}:slack:{body['event_id']}", TICKET_INBOX, {
+            "op": "answer", "channel": channel, "thread_ts": thread_ts,
+            "text": ticket_blocks.plain_text(event.get("text", "")),
+            "source": f"{channel}:{event.get('ts')}"})])
+
+    async def on_ticket_button(self, ack, body: dict, action: dict):
+        await ack()
+        relay = self.runtime.handoff_relay
+        try:
+            ticket_id = int(action.get("value", ""))
+        except ValueError:
+            return
+        if relay is None:
+            return
+        action_id = action.get("action_id")
+        if action_id == ticket_blocks.DECLINE_ACTION:
+            await self.runtime.inbox.add([(f"{TICKET_INBOX}:decline:{ticket_id}", TICKET_INBOX,
+                                           {"op": "decline", "ticket": ticket_id})])
+        elif action_id == ticket_blocks.ANSWER_ACTION:
+            self.runtime.spawn(relay.open_answer_modal(body.get("trigger_id", ""), ticket_id), name="ticket modal")
+        else:
+            self.runtime.spawn(relay.open_reroute_modal(body.get("trigger_id", ""), ticket_id), name="ticket modal")
+
+    async def on_ticket_modal(self, ack, body: dict, view: dict):
+        """回答する / 担当課を変更 submitted: stored in the inbox, then the modal closes."""
+        values = (view.get("state") or {}).get("values") or {}
+        try:
+            ticket_id = int(view.get("private_metadata", ""))
+        except ValueError:
+            await ack()
+            return
+        if view.get("callback_id") == ticket_blocks.ANSWER_MODAL:
+            text = ((values.get(ticket_blocks.ANSWER_INPUT_BLOCK) or {}).get(ticket_blocks.ANSWER_INPUT) or {}) \
+                .get("value") or ""
+            minutes = ((values.get(ticket_blocks.MINUTES_INPUT_BLOCK) or {}).get(ticket_blocks.MINUTES_INPUT) or {}) \
+                .get("value")
+            payload = {"op": "answer", "ticket": ticket_id, "text": text, "source": f"view:{view.get('id')}",
+                       "minutes": minutes}
+        else:
+            selected = ((values.get(ticket_blocks.REROUTE_INPUT_BLOCK) or {}).get(ticket_blocks.REROUTE_INPUT) or {}) \
+                .get("selected_option") or {}
+            payload = {"op": "reroute", "ticket": ticket_id, "department": selected.get("value") or ""}
+        await self.runtime.inbox.add([(f"{TICKET_INBOX}:view:{view.get('id')}", TICKET_INBOX, payload)])
+        await ack()
 
     async def _store_event(self, body: dict, event: dict, thread_ts: str | None):
         """Store the event in the inbox before Bolt answers 200 (``process_before_response``).

@@ -24,7 +24,7 @@ from bot.answering.answer import Answer
 from bot.insights.inquiry_log import FEEDBACK_VALUES
 from channels.answering_lanes import DeadlineExceeded, LaneBusy
 from channels.runtime import FeedbackResult, Runtime
-from channels.web import messages
+from channels.web import handoff, messages
 
 CHANNEL = "web"
 COOKIE = "madoguchi_uid"
@@ -78,6 +78,7 @@ class WebChat:
             Route("/", self.page, methods=["GET"], name="web-chat"),
             Route("/api/ask", self.api_ask, methods=["POST"]),
             Route("/api/feedback", self.api_feedback, methods=["POST"]),
+            *handoff.WebHandoff(self.runtime, _cookie_uid, _json_body, self._admit).routes(),
             Mount(STATIC_PATH, app=StaticFiles(directory=str(_HERE / "static")), name="web-static"),
         ]
 
@@ -113,7 +114,10 @@ class WebChat:
                 raise ApiError(504, "timeout", retry_after=late.retry_after) from None
         except ApiError as error:
             return error.response()
-        response = JSONResponse(answer_payload(answer, self.runtime.settings.easy_japanese))
+        data = answer_payload(answer, self.runtime.settings.easy_japanese)
+        if (offer := handoff.offer(answer, self.runtime)) is not None:
+            data["handoff"] = offer  # 「職員に質問を送る」 (channels/web/handoff.py)
+        response = JSONResponse(data)
         self._set_cookie(request, response, uid)
         return response
 
@@ -139,7 +143,13 @@ class WebChat:
                 raise ApiError(403, "feedback_not_yours")
         except ApiError as error:
             return error.response()
-        return JSONResponse({"ok": True, "inquiry_id": inquiry_id, "feedback": feedback})
+        data = {"ok": True, "inquiry_id": inquiry_id, "feedback": feedback}
+        if feedback == "unresolved" and not comment and self.audience == "citizen":
+            inquiry = await self.runtime.run_blocking(self.runtime.inquiry_log.get, inquiry_id)
+            language = (inquiry or {}).get("language") or "ja"
+            if (offer := handoff.offer_after_unresolved(language, self.runtime, outcome.department)) is not None:
+                data["handoff"] = offer  # 解決しない → a person
+        return JSONResponse(data)
 
     def _admit(self, request: Request):
         """The client's rate limit (its address, resolved through trusted proxies by the app)."""

@@ -11,6 +11,7 @@
     accounts.py    admin users, sessions, login failures and audit (``AccountTables``)
     outreach.py    LINE subscriptions, deliveries and batches (``OutreachBook``)
     uploads.py     admin uploads between preview and apply (``UploadTables``)
+    tickets.py     tickets handed to staff, held web chat answers, drafts (``TicketTables``)
     transfer.py    copying every table from one database to another (SQLite → PostgreSQL)
 
 Owners above this layer (the inquiry log's masking and spool, account policy, the review

@@ -5,7 +5,8 @@ excludes every other process (``flock`` on SQLite, an advisory lock on PostgreSQ
 workers and hosts starting together apply it once. ``Storage.connect`` applies what is
 missing; ``madoguchi migrate`` does the same and prints the versions.
 
-Steps 1-5 are the schema of rounds 1 and 2 per table group. On SQLite they are written to
+Steps 1-5 are the schema of rounds 1 and 2 per table group, 7 the handoff's tickets as
+they were first released (a data dir that already has them keeps its rows). On SQLite they are written to
 also bring a data dir made before migrations existed up to date in place (tables created if
 missing, columns added that older versions lacked); on PostgreSQL they create the tables.
 A new step goes at the end of ``MIGRATIONS`` and is never edited once released.
@@ -166,6 +167,45 @@ def _uploads(db: Database):
     """)
 
 
+# --- 7: tickets of the handoff to staff ----------------------------------------------------------
+def _tickets(db: Database):
+    _create(db, """
+        create table if not exists tickets (
+            id            {id},
+            state         text not null,
+            channel       text not null,
+            user_key      text not null,
+            reply_to      text not null default '',
+            question      text not null,
+            category      text not null default '',
+            department    text not null default '',
+            bot_answer    text not null default '',
+            bot_declined  {int} not null default 0,
+            language      text not null default 'ja',
+            created_at    text not null,
+            due_at        text not null,
+            inquiry_id    {int} unique,
+            slack_channel text not null default '',
+            slack_ts      text not null default '',
+            answer        text not null default '',
+            answered_at   text not null default '',
+            delivered_at  text not null default '',
+            closed_at     text not null default '',
+            reminded_at   text not null default '',
+            rating        text not null default '',
+            staff_minutes {real});
+        create index if not exists idx_tickets_state_due on tickets (state, due_at);
+        create index if not exists idx_tickets_thread on tickets (slack_channel, slack_ts);
+        create index if not exists idx_tickets_created on tickets (created_at);
+        create table if not exists ticket_outbox (ticket_id {int} primary key, text text not null);
+        create table if not exists ticket_drafts (
+            user_key    text primary key,
+            inquiry_id  {int} not null,
+            addition    text not null default '',
+            created_at  text not null)
+    """)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "knowledge: entries, entry history, vectors, sources, settings, departments", _knowledge),
     Migration(2, "inquiry log and review status", _inquiries),
@@ -173,6 +213,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "admin accounts, sessions, login failures and audit", _accounts),
     Migration(5, "LINE subscriptions, consent events, deliveries and batches", _outreach),
     Migration(6, "admin uploads between their preview and their apply (any host may apply)", _uploads),
+    Migration(7, "tickets of the handoff to staff, held web chat answers, drafts not yet confirmed", _tickets),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -13,10 +13,11 @@ from indexing.storage.factory import Storage
 TABLES = ("settings", "departments", "sources", "entries", "entry_history", "vectors",
           "inquiries", "review_status", "channel_inbox",
           "admin_users", "admin_sessions", "admin_login_failures", "admin_login_audit",
-          "push_subscribers", "push_topics", "push_consent_events", "push_deliveries", "push_batches")
+          "push_subscribers", "push_topics", "push_consent_events", "push_deliveries", "push_batches",
+          "tickets", "ticket_outbox", "ticket_drafts")
 # Tables whose ``id`` the target numbers itself (an identity column to move past the copied ids).
 IDENTITY_TABLES = ("entry_history", "inquiries", "admin_login_failures", "admin_login_audit",
-                   "push_consent_events", "push_deliveries")
+                   "push_consent_events", "push_deliveries", "tickets")
 BATCH_ROWS = 1000
 
 

@@ -1,6 +1,6 @@
-"""A fake Slack Web API (auth.test, chat.postMessage, conversations.replies/history of the
-bot's own posts, with their metadata), response_url endpoints and a Socket Mode WebSocket
-server (apps.connections.open → ws://.../link).
+"""A fake Slack Web API (auth.test, chat.postMessage with blocks, chat.update, views.open,
+conversations.replies/history of the bot's own posts, with their metadata), response_url
+endpoints and a Socket Mode WebSocket server (apps.connections.open → ws://.../link).
 
 Point the real SDK at it with ``SLACK_API_BASE_URL=fake.api_url`` (trailing slash kept).
 """
@@ -26,7 +26,8 @@ class FakeSlackApi(FakeServer):
         self.socket_acks: list[dict] = []
         self.missing_channels: set[str] = set()  # chat.postMessage there: channel_not_found
         self.missing_scopes: set[str] = set()    # methods answered missing_scope
-        self.messages: dict[str, list[dict]] = {}  # posted messages by channel
+        self.messages: dict[str, list[dict]] = {}  # posted messages by channel (chat.update edits them)
+        self.views: list[dict] = []                # views.open: {"trigger_id", "view"}
         self._sockets: set[web.WebSocketResponse] = set()
         self._ts = itertools.count(1)
 
@@ -68,11 +69,29 @@ class FakeSlackApi(FakeServer):
             if payload.get("channel") in self.missing_channels:
                 return web.json_response({"ok": False, "error": "channel_not_found"})
             message = {"ts": f"1700000000.{next(self._ts):06d}", "text": payload.get("text", ""),
-                       "thread_ts": payload.get("thread_ts"), "metadata": _metadata(payload.get("metadata"))}
+                       "thread_ts": payload.get("thread_ts"), "metadata": _metadata(payload.get("metadata")),
+                       "blocks": _json_value(payload.get("blocks")),
+                       "reply_broadcast": payload.get("reply_broadcast") in (True, "true", "1")}
             with self._condition:
                 self.messages.setdefault(payload.get("channel"), []).append(message)
             return web.json_response({"ok": True, "channel": payload.get("channel"), "ts": message["ts"],
                                       "message": {"text": message["text"]}})
+        if method == "chat.update":
+            payload = item.json if isinstance(item.json, dict) else item.form
+            with self._condition:
+                found = [m for m in self.messages.get(payload.get("channel"), []) if m["ts"] == payload.get("ts")]
+                for message in found:
+                    message.update(text=payload.get("text", ""), blocks=_json_value(payload.get("blocks")))
+                self._condition.notify_all()
+            if not found:
+                return web.json_response({"ok": False, "error": "message_not_found"})
+            return web.json_response({"ok": True, "channel": payload.get("channel"), "ts": payload.get("ts")})
+        if method == "views.open":
+            payload = item.json if isinstance(item.json, dict) else item.form
+            with self._condition:
+                self.views.append({"trigger_id": payload.get("trigger_id"), "view": _json_value(payload.get("view"))})
+                self._condition.notify_all()
+            return web.json_response({"ok": True, "view": {"id": f"V{len(self.views):06d}"}})
         if method in ("conversations.replies", "conversations.history"):
             return self._conversation(method, {**dict(request.query), **item.form})
         return web.json_response({"ok": False, "error": "unknown_method"})
@@ -132,9 +151,28 @@ class FakeSlackApi(FakeServer):
     def posts(self) -> list[Received]:
         return self.requests("/api/chat.postMessage")
 
+    def thread(self, channel: str, ts: str) -> list[dict]:
+        """The bot's replies in a thread, oldest first."""
+        with self._condition:
+            return [m for m in self.messages.get(channel, []) if m["thread_ts"] == ts]
+
+    def top_level(self, channel: str) -> list[dict]:
+        with self._condition:
+            return [m for m in self.messages.get(channel, []) if not m["thread_ts"]]
+
     def responses(self, name: str | None = None) -> list[Received]:
         return [r for r in self.received if r.path.startswith("/response/")
                 and (name is None or r.path == f"/response/{name}")]
+
+
+def _json_value(value):
+    """A JSON field as sent (a JSON body carries it parsed, a form as a JSON string)."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return None
+    return value
 
 
 def _metadata(value) -> dict | None:

@@ -141,19 +141,48 @@ def slack_command_body(text: str, response_url: str, user_id: str = "U0000STAFF1
 
 
 def slack_action_body(action_id: str, value: str, response_url: str, user_id: str = "U0000STAFF1",
-                      team_id: str = SLACK_TEAM, block_id: str = "madoguchi_feedback") -> bytes:
+                      team_id: str = SLACK_TEAM, block_id: str = "madoguchi_feedback",
+                      channel: str = "C0000GENERAL", message_ts: str | None = None) -> bytes:
     payload = {
         "type": "block_actions",
         "team": {"id": team_id, "domain": "test"},
         "user": {"id": user_id, "username": "staff", "team_id": team_id},
         "api_app_id": "A0001",
         "token": "deprecated-verification-token",
-        "container": {"type": "message", "message_ts": _ts(), "channel_id": "C0000GENERAL", "is_ephemeral": False},
+        "container": {"type": "message", "message_ts": message_ts or _ts(), "channel_id": channel,
+                      "is_ephemeral": False},
         "trigger_id": unique("trig"),
-        "channel": {"id": "C0000GENERAL", "name": "general"},
+        "channel": {"id": channel, "name": "general"},
         "response_url": response_url,
         "actions": [{"action_id": action_id, "block_id": block_id, "text": {"type": "plain_text", "text": "x"},
                      "value": value, "type": "button", "action_ts": _ts()}],
+    }
+    return urlencode({"payload": json.dumps(payload, ensure_ascii=False)}).encode("utf-8")
+
+
+def slack_channel_message_event(text: str, channel: str, thread_ts: str | None = None, user: str = "U0000STAFF1",
+                                channel_type: str = "channel") -> dict:
+    """A person's message in a channel (``message.channels``), in a thread when ``thread_ts``."""
+    ts = _ts()
+    event = {"type": "message", "channel_type": channel_type, "user": user, "text": text, "ts": ts,
+             "channel": channel, "event_ts": ts}
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event
+
+
+def slack_view_submission_body(callback_id: str, private_metadata: str, values: dict, view_id: str | None = None,
+                               user_id: str = "U0000STAFF1", team_id: str = SLACK_TEAM) -> bytes:
+    """A modal submitted (``view_submission``); ``values`` as Slack sends them: {block: {action: {...}}}."""
+    payload = {
+        "type": "view_submission",
+        "team": {"id": team_id, "domain": "test"},
+        "user": {"id": user_id, "username": "staff", "team_id": team_id},
+        "api_app_id": "A0001",
+        "token": "deprecated-verification-token",
+        "trigger_id": unique("trig"),
+        "view": {"id": view_id or unique("V"), "type": "modal", "callback_id": callback_id,
+                 "private_metadata": private_metadata, "state": {"values": values}, "hash": unique("h")},
     }
     return urlencode({"payload": json.dumps(payload, ensure_ascii=False)}).encode("utf-8")
 

@@ -21,7 +21,8 @@ def test_changed_and_removed_entries_update_and_retire(fresh_data_dir, knowledge
     del lines[2]  # ID 102 disappears
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = import_paths([copy], fresh_data_dir)
-    assert report.changed == ["101"] and report.retired == ["102"] and report.embedded >= 1
+    # Only the answer changed: FAQ answers are read by BM25, not embedded (search_index.embedding_texts).
+    assert report.changed == ["101"] and report.retired == ["102"] and report.embedded == 0
     store = KnowledgeStore(fresh_data_dir)
     assert store.get("102").status == "retired"  # never hard-deleted
     assert "朝8時30分まで" in store.get("101").body
@@ -120,7 +121,7 @@ def test_plan_writes_nothing_and_apply_changes_everything_in_one_version(tmp_pat
     # Planning wrote nothing: same version, same entries, same synonyms.
     assert store.knowledge_version() == version and store.get("3") is None
     assert store.get("2").status == "active" and store.synonyms_text() == ""
-    assert embed_plan(store, plan) >= 2  # the new question and the changed answer
+    assert embed_plan(store, plan) == 1  # the new question (a changed FAQ answer is not embedded)
     assert store.knowledge_version() == version and store.get("3") is None
     assert apply_plan(store, plan) == version + 1
     assert store.get("3").status == "active" and store.get("2").status == "retired"

@@ -84,3 +84,14 @@ def test_nouns_are_reported_apart_from_other_terms(analyzer):
     analysis = analyzer.analyze("パスポートを申請したい")
     assert "パスポート" in analysis.nouns or "ぱすぽーと" in analysis.nouns
     assert all(term in analysis.terms for term in analysis.nouns)
+
+
+def test_loanwords_of_the_knowledge_typed_in_hiragana_are_written_in_katakana():
+    from indexing.japanese import KanaSpelling
+    # The index folds katakana terms to hiragana (マイナンバー → まいなんばー).
+    spelling = KanaSpelling(["まいなんばー", "かーど", "ぺっと", "ぼとる", "再発行", "ごみ"])
+    assert spelling.respell("まいなんばーかーど 再発行") == "マイナンバーカード 再発行"
+    assert spelling.respell("ぺっとぼとる 出しかた").startswith("ペットボトル")
+    # Words the knowledge writes in hiragana, and loanwords it never uses, stay as typed.
+    assert spelling.respell("ごみ だしたい") == "ごみ だしたい"
+    assert spelling.respell("ぷらねたりうむ") == "ぷらねたりうむ"

@@ -134,13 +134,19 @@
   function sendFeedback(group, inquiryId, feedback, L) {
     var buttons = group.querySelectorAll("button");
     buttons.forEach(function (b) { b.disabled = true; });
-    postJSON("/api/feedback", { inquiry_id: inquiryId, feedback: feedback }).then(function () {
+    postJSON("/api/feedback", { inquiry_id: inquiryId, feedback: feedback }).then(function (result) {
       var thanks = feedback === "resolved" ? L.thanks_resolved : L.thanks_unresolved;
       while (group.firstChild) { group.removeChild(group.firstChild); }
       group.removeAttribute("aria-labelledby");
       group.appendChild(el("p", { "class": "meta thanks" }, thanks));
       announce(thanks);
-      if (feedback === "unresolved") { addCommentForm(group, inquiryId, L); }
+      if (feedback === "unresolved") {
+        addCommentForm(group, inquiryId, L);
+        if (result && result.handoff) {
+          if (result.handoff.text) { group.appendChild(el("p", { "class": "meta" }, result.handoff.text)); }
+          renderHandoffOffer(group, inquiryId, result.handoff.label);
+        }
+      }
     }).catch(function () {
       buttons.forEach(function (b) { b.disabled = false; });
       announce(L.feedback_error);
@@ -172,6 +178,101 @@
     group.appendChild(box);
   }
 
+  // --- handing the question to a person (channels/web/handoff.py): the server sends every word ---
+  var POLL_MS = 10000;
+  var POLL_LIMIT = 720; // two hours of a page left open; the answer also waits for the next visit
+
+  function renderHandoffOffer(container, inquiryId, label) {
+    var row = el("div", { "class": "button-row handoff-offer" });
+    var button = el("button", { type: "button" }, label);
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      postJSON("/api/handoff/offer", { inquiry_id: inquiryId }).then(function (preview) {
+        container.removeChild(row);
+        renderHandoffConfirm(preview);
+      }).catch(function (error) {
+        button.disabled = false;
+        announce((error && error.message) || T.error);
+      });
+    });
+    row.appendChild(button);
+    container.appendChild(row);
+  }
+
+  function renderHandoffConfirm(preview) {
+    var item = addBotText(preview.text, "handoff");
+    if (preview.ticket) { pollTicket(preview.ticket, 0); return; }
+    counter += 1;
+    var id = "handoff-addition-" + counter;
+    var box = el("form", { "class": "comment handoff-confirm", action: "#" });
+    box.appendChild(el("label", { "for": id }, preview.addition_label));
+    var area = el("textarea", { id: id, rows: "2", maxlength: "1000" });
+    box.appendChild(area);
+    var submit = el("button", { type: "submit", "class": "primary" }, preview.confirm_label);
+    box.appendChild(submit);
+    box.addEventListener("submit", function (event) {
+      event.preventDefault();
+      submit.disabled = true;
+      postJSON("/api/handoff/confirm", { inquiry_id: preview.inquiry_id, addition: area.value.trim() })
+        .then(function (sent) {
+          item.removeChild(box);
+          addBotText(sent.text, "handoff");
+          announce(sent.text);
+          if (sent.waiting) { statusLine.textContent = sent.waiting; }
+          pollTicket(sent.ticket, 0);
+        })
+        .catch(function (error) { submit.disabled = false; announce((error && error.message) || T.error); });
+    });
+    item.appendChild(box);
+    item.scrollIntoView({ block: "nearest" });
+  }
+
+  function pollTicket(ticketId, round) {
+    if (round >= POLL_LIMIT) { return; }
+    fetch("/api/handoff/tickets/" + ticketId, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (ticket) {
+        if (ticket && ticket.text) { renderTicketAnswer(ticket); return; }
+        if (ticket === null) { return; }
+        window.setTimeout(function () { pollTicket(ticketId, round + 1); }, POLL_MS);
+      })
+      .catch(function () { window.setTimeout(function () { pollTicket(ticketId, round + 1); }, POLL_MS); });
+  }
+
+  function renderTicketAnswer(ticket) {
+    var item = addBotText(ticket.text, "handoff answered");
+    announce(ticket.text);
+    if (!ticket.rate) { return; }
+    counter += 1;
+    var id = "ticket-rate-" + counter;
+    var group = el("div", { "class": "feedback", role: "group", "aria-labelledby": id });
+    group.appendChild(el("span", { "class": "group-label", id: id }, ticket.rate.question));
+    var row = el("div", { "class": "button-row" });
+    [["resolved", ticket.rate.resolved, "primary"], ["unresolved", ticket.rate.unresolved, ""]].forEach(function (r) {
+      var button = el("button", { type: "button", "class": r[2] }, r[1]);
+      button.addEventListener("click", function () {
+        row.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+        postJSON("/api/handoff/rate", { ticket: ticket.ticket, rating: r[0] }).then(function (rated) {
+          while (group.firstChild) { group.removeChild(group.firstChild); }
+          group.appendChild(el("p", { "class": "meta thanks" }, rated.text));
+          announce(rated.text);
+        }).catch(function () { row.querySelectorAll("button").forEach(function (b) { b.disabled = false; }); });
+      });
+      row.appendChild(button);
+    });
+    group.appendChild(row);
+    item.appendChild(group);
+    item.scrollIntoView({ block: "nearest" });
+  }
+
+  // After a reload: keep waiting for the answers to this browser's tickets.
+  function resumeTickets() {
+    fetch("/api/handoff/tickets", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : { tickets: [] }; })
+      .then(function (data) { (data.tickets || []).forEach(function (id) { pollTicket(id, 0); }); })
+      .catch(function () {});
+  }
+
   function renderAnswer(answer) {
     counter += 1;
     var item = addBotText(answer.answer, answer.abstained ? "abstained" : "answered");
@@ -181,6 +282,7 @@
     renderContact(item, answer);
     renderRelated(item, answer);
     renderFeedback(item, answer);
+    if (answer.handoff && answer.inquiry_id !== null) { renderHandoffOffer(item, answer.inquiry_id, answer.handoff.label); }
     item.scrollIntoView({ block: "nearest" });
   }
 
@@ -209,6 +311,8 @@
       input.focus();
     });
   }
+
+  resumeTickets();
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();

@@ -67,7 +67,18 @@ def test_places_the_knowledge_talks_about_or_the_configured_city_are_not_other_c
     assert other_place("那覇市の粗大ごみ", {"那覇市"}, lambda t: 0) == ""
     assert other_place("世田谷区に住んでいます", set(), lambda t: 0) == "世田谷区"
     assert other_place("町内会の回覧板", set(), lambda t: 0) == ""
+    assert other_place("東京都の保育料", set(), lambda t: 0) == "東京都"
+    # Unnamed (「隣の市の小児科で使えますか」 asks about this city's voucher): not declined by this rule.
     assert other_place("隣の市の図書館", set(), lambda t: 0) == ""
+
+
+def test_a_place_moved_from_or_to_is_not_what_the_question_is_about():
+    from bot.answering.scope import other_place
+
+    assert other_place("横浜市から引っ越してきました。転入届はいつまで？", set(), lambda t: 0) == ""
+    assert other_place("来月大阪市に引っ越します。転出届はどこで？", set(), lambda t: 0) == ""
+    assert other_place("大阪市に転出します", set(), lambda t: 0) == ""
+    assert other_place("大阪市に住んでいます", set(), lambda t: 0) == "大阪市"
 
 
 def test_a_staff_topic_asked_by_a_citizen_is_declined_with_a_public_contact(bot):

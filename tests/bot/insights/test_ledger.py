@@ -188,3 +188,29 @@ def test_reduction_against_the_target(tmp_path):
     assert "削減率" in ledger["formula"] and "目標 20%" in ledger["formula"]
     half = compute_ledger(rows, config, date(2026, 10, 1), date(2026, 10, 15))["baseline"]
     assert half["baseline_minutes"] == round(400 * 15 / 31, 1)
+
+
+def test_ticket_figures_count_staff_minutes_per_department_and_per_ticket():
+    from bot.insights.ledger import compute_ticket_figures, parse_ledger_config
+    from bot.insights.ledger import _merge, _read_toml
+
+    config = parse_ledger_config(_merge(_read_toml(DEFAULTS_FILE), {"tickets": {"minutes": 10.0,
+                                                                                "department": {"市民課": 20.0}}}))
+    created = "2026-10-01T00:00:00+00:00"
+    tickets = [
+        {"state": "closed", "department": "市民課", "created_at": created, "answered_at": "2026-10-01T01:00:00+00:00",
+         "rating": "resolved", "staff_minutes": None},
+        {"state": "answered", "department": "税務課", "created_at": created, "answered_at": "2026-10-01T03:00:00+00:00",
+         "staff_minutes": 25.0},
+        {"state": "declined", "department": "税務課", "created_at": created, "answered_at": ""},
+        {"state": "expired", "department": "市民課", "created_at": created, "answered_at": ""},
+        {"state": "open", "department": "市民課", "created_at": created, "answered_at": ""},
+    ]
+    figures = compute_ticket_figures(tickets, config, minutes_saved=100.0)
+    assert (figures["opened"], figures["answered"], figures["declined"], figures["expired"], figures["open"]) == \
+        (5, 2, 1, 1, 1)
+    assert figures["median_minutes_to_answer"] == 120.0       # 60 and 180 minutes
+    assert figures["staff_minutes"] == 20.0 + 25.0 + 10.0      # department, own record, default (declined)
+    assert figures["net_minutes_saved"] == 45.0 and figures["rated_resolved"] == 1
+    with pytest.raises(LedgerConfigError):
+        parse_ledger_config(_merge(_read_toml(DEFAULTS_FILE), {"tickets": {"minute": 3}}))

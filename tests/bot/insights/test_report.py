@@ -404,3 +404,48 @@ def test_ask_no_log_logs_nothing(run, fresh_data_dir):
     status, out, _ = run("--data-dir", str(fresh_data_dir), "ask", "粗大ごみの出し方は？", "--no-log", "--json")
     assert status == 0 and json.loads(out)["inquiry_id"] is None
     assert len(_logged(fresh_data_dir)) == before
+
+
+# --- tickets (questions handed to staff) ------------------------------------------------------------
+
+def test_ticket_figures_equal_the_ground_truth(month):
+    import statistics
+
+    from bot.handoff.store import TicketStore
+
+    data_dir, truth = month
+    config = load_ledger_config(environ={})
+    store = TicketStore(data_dir)
+    try:
+        report = build_report(data_dir, *OCTOBER, config=config, tickets=store.rows)
+    finally:
+        store.close()
+    tickets = report.tickets
+    assert truth.tickets_opened > 10 and truth.tickets_answered > 5
+    assert (tickets["opened"], tickets["answered"], tickets["declined"], tickets["expired"], tickets["open"]) == (
+        truth.tickets_opened, truth.tickets_answered, truth.tickets_declined, truth.tickets_expired,
+        truth.tickets_open)
+    assert tickets["median_minutes_to_answer"] == round(statistics.median(truth.ticket_minutes_to_answer), 1)
+    expected_staff = truth.ticket_staff_minutes(config.minutes_for_ticket)
+    assert tickets["staff_minutes"] == expected_staff
+    assert tickets["net_minutes_saved"] == round(report.minutes_saved - expected_staff, 1)
+    # Escalated inquiries keep weight 0: the minutes saved are the same with tickets or without.
+    assert report.minutes_saved == build_report(data_dir, *OCTOBER, config=config).minutes_saved
+    assert {d["department"]: d["opened"] for d in tickets["by_department"]} == {
+        d: n for d, (n, _) in truth.tickets_by_department.items()}
+    custom = load_ledger_config(environ={}, path=_ledger_file(data_dir, {"市民課": 30.0}))
+    store = TicketStore(data_dir)
+    try:
+        again = build_report(data_dir, *OCTOBER, config=custom, tickets=store.rows)
+    finally:
+        store.close()
+    assert again.tickets["staff_minutes"] == truth.ticket_staff_minutes(custom.minutes_for_ticket)
+    from bot.insights.report_render import render_csv, render_html
+    assert "職員への引き継ぎ" in render_html(again) and "tickets,,opened," in render_csv(again)
+
+
+def _ledger_file(data_dir, departments: dict):
+    path = data_dir / "ledger-tickets.toml"
+    path.write_text("[tickets]\nminutes = 12.0\n[tickets.department]\n"
+                    + "".join(f'"{name}" = {minutes}\n' for name, minutes in departments.items()), encoding="utf-8")
+    return path

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[3]
 OWNED_TABLES = {"entries", "entry_history", "vectors", "sources", "settings", "departments", "inquiries",
                 "review_status", "channel_inbox", "admin_users", "admin_sessions", "admin_login_failures",
                 "admin_login_audit", "push_subscribers", "push_topics", "push_consent_events", "push_deliveries",
-                "push_batches", "admin_uploads", "schema_version"}
+                "push_batches", "admin_uploads", "tickets", "ticket_outbox", "ticket_drafts", "schema_version"}
 
 
 def test_steps_are_numbered_in_order():

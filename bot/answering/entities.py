@@ -1,0 +1,117 @@
+"""The things a question names (a card, a tax, a licence, a benefit, a place) and whether an entry
+mentions them: a feature of the abstention model (bot/answering/calibration.py).
+
+A question about a 相続税 answered with the 住民税 entry, or about a 運転免許証 answered with the
+マイナンバーカード entry, is a near miss: the entry is about a look-alike. Such a question names a
+compound noun whose head is a word for a kind of document, benefit, tax or licence (税, 証, 手当,
+免許, カード ...) or a proper noun, and the entry does not contain it, neither as written nor as
+read (so a kana-typed or mistyped word still meets its kanji). The lists below are word classes of
+Japanese administrative language, not words of any particular knowledge base.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from indexing.japanese import hiragana_to_katakana, katakana_to_hiragana, normalize_text, sudachi_dictionary
+
+# Heads of compound nouns that name a specific thing of a kind: a document, a card, a tax, a fee,
+# a benefit, a licence, an insurance, a notification, a check-up.
+ENTITY_HEADS = frozenset({
+    "税", "証", "証明", "証明書", "カード", "免許", "手当", "金", "料", "手帳", "券", "保険", "年金",
+    "届", "届け", "書", "制度", "給付", "補助", "助成", "健診", "検診", "接種", "ワクチン", "登録",
+    "許可", "申告", "資格", "控除", "番号", "パス", "票", "帳", "手続", "認定",
+})
+_PHRASE_POS = {"名詞", "接頭辞", "接尾辞"}
+ENTRY_CACHE = 4096
+# An entry is searched for named things in this many characters (an answer rarely shows more).
+ENTRY_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Phrase:
+    surface: str   # normalized, hiragana-folded
+    reading: str   # katakana
+    salient: bool  # names a specific thing (see module docstring)
+
+
+def noun_phrases(text: str) -> list[Phrase]:
+    """Runs of nouns, prefixes and suffixes in ``text`` (numbers break a run)."""
+    from sudachipy import SplitMode
+
+    tokenizer = sudachi_dictionary().tokenizer(mode=SplitMode.A)
+    phrases, run = [], []
+
+    def close():
+        content = [m for m in run if m.part_of_speech()[0] == "名詞"]
+        if content:
+            surface = katakana_to_hiragana("".join(m.surface() for m in run))
+            reading = "".join(hiragana_to_katakana(m.reading_form() or m.surface()) for m in run)
+            head = run[-1]
+            # A person's name (a resident introducing themselves) is not what the question is about.
+            proper = any(m.part_of_speech()[1] == "固有名詞" and m.part_of_speech()[2] != "人名" for m in run)
+            salient = proper or (len(run) >= 2 and head.normalized_form() in ENTITY_HEADS
+                                 or len(run) >= 2 and head.surface() in ENTITY_HEADS)
+            if len(surface) >= 2:
+                phrases.append(Phrase(surface, reading, salient))
+        run.clear()
+
+    for m in tokenizer.tokenize(normalize_text(text)):
+        pos = m.part_of_speech()
+        if pos[0] in _PHRASE_POS and pos[1] != "数詞":
+            run.append(m)
+        else:
+            close()
+    close()
+    return phrases
+
+
+class EntryTexts:
+    """An entry's text as searched for named things: its folded surface (cheap) and its katakana
+    reading (a tokenization, done only when a named thing is not found as written), both cached."""
+
+    def __init__(self, prepare):
+        self._prepare = prepare
+        self._surfaces: OrderedDict = OrderedDict()
+        self._readings: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _cached(self, cache: OrderedDict, key, make):
+        with self._lock:
+            found = cache.get(key)
+        if found is None:
+            found = make()
+            with self._lock:
+                cache[key] = found
+                while len(cache) > ENTRY_CACHE:
+                    cache.popitem(last=False)
+        return found
+
+    def surface(self, entry) -> str:
+        text = " ".join([entry.title, *entry.alternates, entry.section, entry.category, entry.body])
+        return self._cached(self._surfaces, (entry.id, entry.title, entry.body),
+                            lambda: katakana_to_hiragana(self._prepare(text)[:ENTRY_CHARS]))
+
+    def reading(self, entry) -> str:
+        def make():
+            from sudachipy import SplitMode
+
+            tokenizer = sudachi_dictionary().tokenizer(mode=SplitMode.A)
+            text = self.surface(entry)
+            return "".join(hiragana_to_katakana(m.reading_form() or m.surface())
+                           for start in range(0, len(text), 4000)
+                           for m in tokenizer.tokenize(text[start:start + 4000]))
+        return self._cached(self._readings, (entry.id, entry.title, entry.body), make)
+
+
+def missing_entity(phrases: list[Phrase], entry, texts: EntryTexts) -> float:
+    """1.0 when the question names a specific thing (a salient phrase) the entry lacks, else 0.0."""
+    salient = [p for p in phrases if p.salient]
+    if not salient:
+        return 0.0
+    surface = texts.surface(entry)
+    for phrase in salient:
+        if phrase.surface not in surface and phrase.reading not in texts.reading(entry):
+            return 1.0
+    return 0.0
