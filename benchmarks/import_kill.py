@@ -77,12 +77,11 @@ def state(data_dir: Path, embedder: str) -> tuple:
     from indexing.storage.knowledge import KnowledgeStore
 
     store = KnowledgeStore(data_dir)
-    active = tuple(sorted((r["id"], r["content_hash"], r["terms"])
-                          for r in store.db.query("select id, content_hash, terms from entries where status = 'active'")))
+    active = tuple(sorted((r["id"], r["content_hash"], r["terms"]) for r in store.index_rows()))
     retriever = Retriever(data_dir, embedder)
     hits = tuple(tuple(h.entry.id for h in retriever.search(q, "citizen", top=5)) for q in QUESTIONS)
-    store.db.conn.close()
-    retriever.store.db.conn.close()
+    store.close()
+    retriever.store.close()
     return active, hits
 
 

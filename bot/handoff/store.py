@@ -32,6 +32,11 @@ class TicketStore:
     def close(self):
         self.tables.close()
 
+    def housekeeping_lock(self, wait: bool = True):
+        """One process (one host) at a time posts, reminds, expires and purges (yields False to a
+        second one when ``wait`` is off)."""
+        return self.tables.housekeeping_lock(wait)
+
     # --- tickets ------------------------------------------------------------------------------
     def create(self, values: dict) -> Ticket | None:
         """Insert a ticket (``values``: Ticket fields but ``id``); None when its inquiry already has one."""

@@ -253,9 +253,17 @@ class HandoffRelay:
         await self.note(ticket, blocks.NOTE_RATED.format(rating=blocks.RATINGS.get(ticket.rating, ticket.rating)))
 
     # --- housekeeping -------------------------------------------------------------------------------
-    async def housekeeping(self, now: datetime | None = None) -> dict:
-        """Post unposted tickets, remind overdue ones, expire stale ones, purge old ones."""
-        now = now or utc_now()
+    async def housekeeping(self, now: datetime | None = None, wait: bool = True) -> dict:
+        """Post unposted tickets, remind overdue ones, expire stale ones, purge old ones.
+
+        One process at a time, across hosts on a shared database (a ticket posted twice would
+        show twice in Slack); the server's loop does not wait (``wait=False``) for another one."""
+        with self.desk.store.housekeeping_lock(wait) as held:
+            if not held:
+                return {"posted": 0, "reminded": 0, "expired": 0, "closed": 0, "purged": 0}
+            return await self._housekeeping(now or utc_now())
+
+    async def _housekeeping(self, now: datetime) -> dict:
         store = self.desk.store
         posted = 0
         for ticket in await self._run(store.unposted):
@@ -288,7 +296,7 @@ class HandoffRelay:
     async def run_forever(self, stopping: asyncio.Event, every: float = HOUSEKEEPING_SECONDS):
         while not stopping.is_set():
             try:
-                await self.housekeeping()
+                await self.housekeeping(wait=False)
             except Exception as exc:  # a bad round must not stop the next ones
                 log.error("ticket housekeeping failed (%s)", type(exc).__name__)
             try:

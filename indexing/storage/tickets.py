@@ -17,6 +17,7 @@ from pathlib import Path
 
 from indexing.storage.connection import Database
 from indexing.storage.factory import storage_for
+from indexing.storage.locks import named_lock
 
 # The columns of ``tickets``, as the fields of bot.handoff.ticket.Ticket (a test keeps them equal).
 TICKET_COLUMNS = ("id", "state", "channel", "user_key", "reply_to", "question", "category", "department",
@@ -30,8 +31,14 @@ REPORT_COLUMNS = ("id", "state", "channel", "category", "department", "bot_decli
 
 class TicketTables:
     def __init__(self, data_dir: str | Path):
-        self.db: Database = storage_for(data_dir).connect()
+        self.storage = storage_for(data_dir)
+        self.db: Database = self.storage.connect()
         self._lock = threading.Lock()
+
+    def housekeeping_lock(self, wait: bool):
+        """Held by the one process (on PostgreSQL: of any host) doing the tickets' housekeeping;
+        yields False when another one is and ``wait`` is off."""
+        return named_lock(self.storage, "tickets", wait=wait)
 
     def close(self):
         self.db.close()

@@ -44,3 +44,29 @@ def test_tickets_and_drafts_on_both_backends(empty_backend_data_dir):
     assert (draft.inquiry_id, draft.addition) == (6, "追記")
     assert store.purge(0, now=NOW + timedelta(days=1)) == 2 and store.draft("k9") is None
     store.close()
+
+
+def test_one_process_at_a_time_does_the_housekeeping(empty_backend_data_dir):
+    """Another process (another host on PostgreSQL) skips its round while one is at it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from indexing.storage import storage_for
+
+    probe = ("import sys; from indexing.storage import bind_database\n"
+             "bind_database(sys.argv[1], sys.argv[2])\n"
+             "from bot.handoff.store import TicketStore\n"
+             "with TicketStore(sys.argv[1]).housekeeping_lock(wait=False) as held: print(held)\n")
+    root = Path(__file__).resolve().parents[3]
+
+    def other_process() -> str:
+        return subprocess.run([sys.executable, "-c", probe, str(empty_backend_data_dir),
+                               storage_for(empty_backend_data_dir).url], cwd=root, capture_output=True, text=True,
+                              timeout=120).stdout.strip()
+
+    store = TicketStore(empty_backend_data_dir)
+    with store.housekeeping_lock(wait=False) as held:
+        assert held is True and other_process() == "False"
+    assert other_process() == "True"
+    store.close()
