@@ -2,8 +2,10 @@
 
 Starts everything itself on loopback and stops by itself:
 
-* a throwaway PostgreSQL cluster (tests/fakes/postgres.py; or ``--database-url``, an empty database),
-  prepared as an operator would: ``madoguchi migrate``, ``madoguchi import``, ``madoguchi admin create-user``;
+* a throwaway PostgreSQL cluster (tests/fakes/postgres.py, with fsync and synchronous commit on as on a
+  production server; or ``--database-url``, an empty database),
+  prepared as an operator would: ``madoguchi migrate``, ``madoguchi import``, ``madoguchi admin create-user``
+  (or, with ``--data-dir``, a one-host data dir's database copied in: knowledge without embedding it again);
 * the fake LINE and Slack APIs (tests/fakes, real HTTP on 127.0.0.1);
 * two hosts, each the Procfile's web command (uvicorn, ``--workers`` W) on a data dir of its own
   (its local index cache; host B's starts empty), both with the same MADOGUCHI_DATABASE_URL.
@@ -22,6 +24,7 @@ Then ``--senders`` coroutines post correctly signed LINE and Slack webhooks, eac
 
     python benchmarks/two_hosts.py                        # 2 hosts x 2 workers, 100 senders
     python benchmarks/two_hosts.py --line-events 2000 --slack-events 2000 --json
+    python benchmarks/two_hosts.py --data-dir /srv/var     # the knowledge of a one-host data dir, copied in
 
 Exit status 0 when every event was answered and logged exactly once, the report counted the sum,
 every edit reached the other host within --edit-target-s and p99 < --p99-target-ms.
@@ -66,6 +69,27 @@ from fakes.webhooks import (  # noqa: E402
 )
 
 EDITOR = ("bench-editor", "two hosts benchmark password")
+DURABLE = {"fsync": "on", "full_page_writes": "on", "synchronous_commit": "on"}
+
+
+def copy_data_dir(source: Path, database_url: str, data_dir: Path) -> None:
+    """Move a one-host data dir's SQLite database (knowledge and vectors: nothing to embed) into the
+    empty PostgreSQL database, as an operator moving to several hosts would; then the editor account."""
+    from indexing.storage import storage_for
+    from indexing.storage.transfer import copy_database
+
+    if not (source / "madoguchi.db").is_file():
+        raise SystemExit(f"{source} holds no madoguchi.db to copy")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    origin, target = storage_for(source, ""), storage_for(data_dir, database_url)
+    try:
+        copy_database(origin, target)
+    finally:
+        origin.release()
+        target.release()
+    name, password = EDITOR
+    madoguchi(["admin", "create-user", name, "--role", "editor", "--password-stdin"], base_env(database_url),
+              data_dir, stdin=password + "\n")
 
 
 def build_deliveries(line_events: int, slack_events: int, redeliver_share: float, hosts: int, rng: random.Random):
@@ -93,15 +117,16 @@ def build_deliveries(line_events: int, slack_events: int, redeliver_share: float
 
 
 async def send_all(session, urls: list[str], deliveries, senders: int):
+    """Post every delivery; (host, channel, key, ms, HTTP status or 0, error class or "") per delivery."""
     queue: asyncio.Queue = asyncio.Queue()
     for item in deliveries:
         queue.put_nowait(item)
-    results: list[tuple[int, str, float, int]] = []
+    results: list[tuple[int, str, str, float, int, str]] = []
 
     async def sender():
         while True:
             try:
-                host, channel, _, body, extra = queue.get_nowait()
+                host, channel, key, body, extra = queue.get_nowait()
             except asyncio.QueueEmpty:
                 return
             if channel == "line":
@@ -109,16 +134,29 @@ async def send_all(session, urls: list[str], deliveries, senders: int):
             else:
                 path, headers = "/slack/events", slack_headers(body, JSON, **extra)
             started = time.perf_counter()
+            status, error = 0, ""
             try:
                 async with session.post(urls[host] + path, data=body, headers=headers) as response:
                     await response.read()
                     status = response.status
-            except (aiohttp.ClientError, asyncio.TimeoutError):
-                status = 0
-            results.append((host, channel, (time.perf_counter() - started) * 1000, status))
+            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                error = type(exc).__name__
+            results.append((host, channel, key, (time.perf_counter() - started) * 1000, status, error))
 
     await asyncio.gather(*(sender() for _ in range(senders)))
     return results
+
+
+def worker_cpu_seconds(host: Host) -> list[float]:
+    """CPU seconds of each of a host's processes (Linux /proc): shows how evenly the work spread."""
+    def cpu(pid: int) -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    try:
+        children = Path(f"/proc/{host.proc.pid}/task/{host.proc.pid}/children").read_text().split()
+        return sorted((round(cpu(int(pid)), 1) for pid in children or [host.proc.pid]), reverse=True)
+    except (OSError, ValueError, IndexError):
+        return []
 
 
 def answered_unique(line_api, slack_api, expected) -> int:
@@ -167,11 +205,15 @@ async def run(args) -> dict:
             reason = missing()
             if reason:
                 raise SystemExit(f"cannot start a PostgreSQL cluster: {reason}")
-            cluster = await asyncio.to_thread(lambda: PostgresCluster().start())
+            # Durable, as a production server: the test cluster's fsync/commit shortcuts would flatter the figures.
+            cluster = await asyncio.to_thread(lambda: PostgresCluster(settings=DURABLE).start())
             database_url = cluster.create_database("bench")[1]
         started_prepare = time.monotonic()
-        knowledge = Path(args.knowledge)
-        await asyncio.to_thread(prepare_database, database_url, work / "host-a", knowledge, [(*EDITOR, "editor")])
+        if args.data_dir:
+            await asyncio.to_thread(copy_data_dir, Path(args.data_dir), database_url, work / "host-a")
+        else:
+            await asyncio.to_thread(prepare_database, database_url, work / "host-a", Path(args.knowledge),
+                                    [(*EDITOR, "editor")])
         prepare_seconds = time.monotonic() - started_prepare
 
         await line_api.start_async()
@@ -183,18 +225,17 @@ async def run(args) -> dict:
         start_seconds = time.monotonic() - started_hosts
         urls = [host.url for host in hosts]
 
+        # Before the warm-up: idle pooled connections would otherwise outlive uvicorn's keep-alive.
+        before = json.loads((await asyncio.to_thread(
+            madoguchi, ["report", "--format", "json"], base_env(database_url), work)).stdout)
         connector = aiohttp.TCPConnector(limit=args.senders)
         async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as session:
             # Warm-up (not measured): sender connections open on both hosts, every worker has answered.
             warm, _ = build_deliveries(args.senders, args.senders, 0.0, len(hosts), rng)
             await send_all(session, urls, warm, args.senders)
             await wait_until(lambda: sum(sum(c.values()) for c in answered(line_api, slack_api)) >= len(warm), 60)
-            # An answer may reach the platform a moment before its inquiry-log row is committed.
-            await wait_until(lambda: sum(logged_per_event(database_url).values()) >= len(warm), 30)
             line_api.clear()
             slack_api.clear()
-            before = json.loads((await asyncio.to_thread(
-                madoguchi, ["report", "--format", "json"], base_env(database_url), work)).stdout)
 
             deliveries, expected = build_deliveries(args.line_events, args.slack_events, args.redeliveries,
                                                     len(hosts), rng)
@@ -202,11 +243,14 @@ async def run(args) -> dict:
             started = time.monotonic()
             results = await send_all(session, urls, deliveries, args.senders)
             sent_at = time.monotonic()
+            acknowledged = {(channel, key) for _, channel, key, _, status, _ in results if status == 200}
             all_in = await wait_until(lambda: answered_unique(line_api, slack_api, expected) >= total_expected,
                                       args.timeout)
             finished = time.monotonic()
             await asyncio.sleep(args.grace)  # late duplicates would show up just after the originals
-            await wait_until(lambda: sum(logged_per_event(database_url).values()) >= len(warm) + total_expected, 30)
+            # An answer may reach the platform a moment before its inquiry-log row is committed.
+            await wait_until(lambda: sum(logged_per_event(database_url).values()) >= len(warm) + len(acknowledged), 30)
+            cpu = {host.name: worker_cpu_seconds(host) for host in hosts}
 
             edits, asked = [], 0
             for number in range(args.edits):
@@ -226,6 +270,7 @@ async def run(args) -> dict:
             cluster.stop()
 
     line_counts, slack_counts = answered(line_api, slack_api)
+    counts = {**{("line", k): n for k, n in line_counts.items()}, **{("slack", k): n for k, n in slack_counts.items()}}
     answer_times = [r.at for r in line_api.replies() + slack_api.posts()]
     last_answer = max(answer_times) if answer_times else finished
     log_rows = Counter(logged.values())
@@ -238,17 +283,22 @@ async def run(args) -> dict:
         "events": {"line": len(expected["line"]), "slack": len(expected["slack"])},
         "deliveries": len(deliveries), "redeliveries_to_the_other_host": len(deliveries) - total_expected,
         "deliveries_per_host": dict(Counter(hosts[h].name for h, *_ in deliveries)),
-        "http_status": dict(Counter(str(status) for *_, status in results)),
+        "http_status": dict(Counter(str(status) for *_, status, _ in results)),
+        "delivery_errors": dict(Counter(error for *_, error in results if error)),
         "webhook_ms": {
-            **{channel: _summary([ms for _, c, ms, _ in results if channel in (c, "all")])
+            **{channel: _summary([ms for _, c, _, ms, status, _ in results if channel in (c, "all") and status])
                for channel in ("all", "line", "slack")},
-            **{f"host {host.name}": _summary([ms for h, _, ms, _ in results if h == i]) for i, host in enumerate(hosts)},
+            **{f"host {host.name}": _summary([ms for h, _, _, ms, status, _ in results if h == i and status])
+               for i, host in enumerate(hosts)},
         },
+        "cpu_seconds_per_process": cpu,
         "send_seconds": round(sent_at - started, 2),
         "answers": {
             "delivered": answered_unique(line_api, slack_api, expected),
-            "lost": sum(1 for k in expected["line"] if not line_counts[k]) + sum(
-                1 for k in expected["slack"] if not slack_counts[k]),
+            # Lost: acknowledged with a 200, never answered. An event none of whose deliveries got a 200
+            # is the platform's to redeliver; counted apart.
+            "lost": sum(1 for event in acknowledged if not counts.get(event)),
+            "never_acknowledged": total_expected - len(acknowledged),
             "duplicated": sum(max(0, n - 1) for n in line_counts.values()) + sum(
                 max(0, n - 1) for n in slack_counts.values()) + len(line_api.pushes()),
             "pushes": len(line_api.pushes()),
@@ -261,7 +311,7 @@ async def run(args) -> dict:
                                  "median": round(statistics.median(reached), 2) if reached else None,
                                  "max": round(max(reached), 2) if reached else None},
         "report": {"inquiries_added": after["total_inquiries"] - before["total_inquiries"],
-                   "expected": total_expected + asked},
+                   "expected": len(warm) + len(acknowledged) + asked},
     }
     report["exactly_once"] = (report["answers"]["lost"] == 0 and report["answers"]["duplicated"] == 0
                               and set(log_rows) == {1})
@@ -284,12 +334,15 @@ def print_report(report: dict):
     print(f"events: {report['events']['line']} LINE + {report['events']['slack']} Slack, {report['deliveries']} "
           f"deliveries ({report['redeliveries_to_the_other_host']} redeliveries to the other host), per host "
           f"{report['deliveries_per_host']}, sent in {report['send_seconds']} s; HTTP status {report['http_status']}")
+    if report["delivery_errors"]:
+        print(f"deliveries without an HTTP response: {report['delivery_errors']}")
     print("webhook response time (ms)    n      p50     p95     p99     max")
     for name, s in report["webhook_ms"].items():
         print(f"  {name:<26} {s['n']:5d} {s['p50']:8.1f}{s['p95']:8.1f}{s['p99']:8.1f}{s['max']:8.1f}")
     a = report["answers"]
     print(f"answers: {a['delivered']} delivered, {a['lost']} lost, {a['duplicated']} duplicated, "
-          f"{a['pushes']} by push; {a['per_second']} answers/s")
+          f"{a['pushes']} by push, {a['never_acknowledged']} never acknowledged; {a['per_second']} answers/s")
+    print(f"CPU seconds per host process: {report['cpu_seconds_per_process']}")
     print(f"inquiry-log rows per event (rows: events): {report['inquiry_rows_per_event']}")
     e = report["edit_to_other_host_s"]
     print(f"admin edit on one host answered by the other after (s): {e['each']} (median {e['median']}, max {e['max']})")
@@ -317,6 +370,8 @@ def main(argv=None) -> int:
     parser.add_argument("--p99-target-ms", type=float, default=250)
     parser.add_argument("--knowledge", default=str(ROOT / "tests" / "fixtures" / "knowledge"),
                         help="knowledge to import (default: the test fixture knowledge)")
+    parser.add_argument("--data-dir", help="copy this one-host data dir's database (e.g. a copy of the imported "
+                                           "sample knowledge) instead of importing --knowledge")
     parser.add_argument("--database-url", help="an empty PostgreSQL database to use instead of a throwaway cluster")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the work dir (host logs, data dirs)")

@@ -54,6 +54,8 @@ def deployment(tmp_path_factory, shared_database, knowledge_dir):
             for host in hosts:
                 health = host.wait_healthy()
                 assert health["ok"] is True and health["entries"] > 0, health
+            # Shared state is in PostgreSQL only: no host fell back to a SQLite file of its own.
+            assert not any((host.data_dir / "madoguchi.db").exists() for host in hosts)
             yield hosts, line_api, slack_api
         finally:
             for host in hosts:
@@ -122,26 +124,28 @@ def test_two_hosts_answer_and_log_each_event_once_and_report_the_sum(deployment,
     hosts, line_api, slack_api = deployment
     before = _report(shared_database, tmp_path)
     events: dict[str, tuple[str, dict]] = {}
+    together, after = [], []   # (key, first delivery, redelivery to the other host)
     for i in range(EVENTS_PER_CHANNEL):
-        event = line_text_event(f"{QUESTIONS['line'][i % 3]} ({unique('two')})", user_id=unique("Utwohosts"))
-        events[f"line:{event['webhookEventId']}"] = ("line", event)
+        line = line_text_event(f"{QUESTIONS['line'][i % 3]} ({unique('two')})", user_id=unique("Utwohosts"))
         event_id = unique("Ev")
         slack = {"event": slack_mention_event(f"{QUESTIONS['slack'][i % 2]} ({unique('two')})",
                                               channel=unique("CTWO")), "event_id": event_id}
-        events[f"slack:{event_id}"] = ("slack", slack)
-
-    # Event n goes first to host n % 2 and is redelivered to the other host: together with the first
-    # delivery for even n (the hosts race for it), after the first delivery was acknowledged for odd n.
-    together, after = [], []
-    for n, (key, (channel, event)) in enumerate(events.items()):
-        first, other = hosts[n % 2], hosts[(n + 1) % 2]
-        original = (first.url, *_delivery(event, channel, redelivery=False))
-        again = (other.url, *_delivery(event, channel, redelivery=True))
-        (together if n % 4 < 2 else after).append((original, again))
+        for key, channel, event in ((f"line:{line['webhookEventId']}", "line", line),
+                                    (f"slack:{event_id}", "slack", slack)):
+            events[key] = (channel, event)
+            # Event i of each channel goes first to host i % 2 and is redelivered to the other host:
+            # at the same moment for half of them (the hosts race for it), after it was answered for
+            # the other half.
+            first, other = hosts[i % 2], hosts[(i + 1) % 2]
+            (together if (i // 2) % 2 == 0 else after).append(
+                (key, (first.url, *_delivery(event, channel, redelivery=False)),
+                 (other.url, *_delivery(event, channel, redelivery=True))))
     with ThreadPoolExecutor(8) as pool:
-        statuses = list(pool.map(lambda d: _post(*d), [d for pair in together for d in pair]
-                                 + [original for original, _ in after]))
-        statuses += list(pool.map(lambda d: _post(*d), [again for _, again in after]))
+        statuses = list(pool.map(lambda d: _post(*d), [d for _, *pair in together for d in pair]
+                                 + [original for _, original, _ in after]))
+        _wait(lambda: all(_answers(line_api, slack_api, events)[key] for key, *_ in after), 60,
+              "the answers to the first deliveries")
+        statuses += list(pool.map(lambda d: _post(*d), [again for _, _, again in after]))
     assert set(statuses) == {200}
 
     _wait(lambda: all(_answers(line_api, slack_api, events)[key] for key in events), 60, "every event's answer")
