@@ -72,6 +72,13 @@ class InboxWorker:
         self.handlers: dict[str, Handler] = {}
         # Inbox statements are short; their own thread keeps them from queueing behind answers.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="madoguchi-inbox")
+        # The webhooks' inserts (what LINE and Slack wait for) have a connection and a thread of
+        # their own, so that they never queue behind claims and progress marks, and the inserts of
+        # webhooks arriving together are committed in one transaction (one commit, one thread hop).
+        self._intake = Inbox(inbox.data_dir, inbox.lease_seconds, inbox.max_attempts)
+        self._intake_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="madoguchi-intake")
+        self._waiting_adds: list[tuple[list, asyncio.Future]] = []
+        self._adding: asyncio.Task | None = None
         self._wake: asyncio.Event | None = None
         self._loop_task: asyncio.Task | None = None
         self._inflight: set[asyncio.Task] = set()
@@ -92,10 +99,45 @@ class InboxWorker:
 
     async def add(self, events: list[tuple[str, str, dict]]) -> list[bool]:
         """Store verified events (before the webhook's 200); True for each new one."""
-        added = await self._call(self.inbox.add, events)
+        if not events:
+            return []
+        future = asyncio.get_running_loop().create_future()
+        self._waiting_adds.append((list(events), future))
+        if self._adding is None:
+            self._adding = asyncio.ensure_future(self._store_waiting_adds())
+        added = await future
         if any(added):
             self.wake()
         return added
+
+    async def _store_waiting_adds(self):
+        """Store every waiting webhook's events in one transaction; again while more arrived meanwhile.
+        Each webhook hears back only after the commit that holds its events (or that commit's error)."""
+        loop = asyncio.get_running_loop()
+        batch: list = []
+        try:
+            while self._waiting_adds:
+                batch, self._waiting_adds = self._waiting_adds, []
+                events = [event for waiting, _ in batch for event in waiting]
+                try:
+                    added = await loop.run_in_executor(self._intake_executor, self._intake.add, events)
+                except Exception as exc:  # every webhook of the batch answers its error (e.g. 503)
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                start = 0
+                for waiting, future in batch:
+                    if not future.done():
+                        future.set_result(added[start:start + len(waiting)])
+                    start += len(waiting)
+        except asyncio.CancelledError:  # shutting down: no webhook waits forever
+            for _, future in batch + self._waiting_adds:
+                future.cancel()
+            self._waiting_adds = []
+            raise
+        finally:
+            self._adding = None
 
     async def mark_progress(self, event_key: str, progress: str, inquiry_id: int | None = None, answer=None):
         await self._call(self.inbox.mark_progress, event_key, progress, inquiry_id, answer)
@@ -189,4 +231,6 @@ class InboxWorker:
         except DATABASE_ERRORS as exc:
             log.warning("inbox leases not released (%s); they expire", type(exc).__name__)
         self._executor.shutdown(wait=True)
+        self._intake_executor.shutdown(wait=True)
         self.inbox.close()
+        self._intake.close()
