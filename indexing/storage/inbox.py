@@ -58,6 +58,8 @@ DEFAULT_LEASE_SECONDS = 120.0
 DEFAULT_MAX_ATTEMPTS = 8
 # Finished rows are kept this long so that late redeliveries are still recognised.
 DEFAULT_KEEP_DAYS = 7
+# Events per insert statement in ``add`` (5 parameters each, far below either backend's limit).
+ADD_CHUNK = 200
 
 def _json(text: str | None, default):
     try:
@@ -156,14 +158,22 @@ class Inbox:
         if not events:
             return []
         now = utc_now()
-        added = []
+        inserted: set[str] = set()
         with self._transaction() as db:
-            for event_key, channel, payload in events:
-                result = db.execute(
+            # One statement per chunk, not one per event: a round trip each (to a busy server).
+            for start in range(0, len(events), ADD_CHUNK):
+                chunk = events[start:start + ADD_CHUNK]
+                params = [value for event_key, channel, payload in chunk
+                          for value in (event_key, channel, _encode(payload), now, now)]
+                rows = db.execute(
                     "insert into channel_inbox (event_key, channel, payload, received_at, updated_at) "
-                    "values (?, ?, ?, ?, ?) on conflict (event_key) do nothing",
-                    [event_key, channel, _encode(payload), now, now])
-                added.append(result.rowcount == 1)
+                    f"values {', '.join(['(?, ?, ?, ?, ?)'] * len(chunk))} "
+                    "on conflict (event_key) do nothing returning event_key", params).rows
+                inserted.update(row["event_key"] for row in rows)
+        added = []
+        for event_key, _, _ in events:  # an event listed twice is new only the first time
+            added.append(event_key in inserted)
+            inserted.discard(event_key)
         return added
 
     # --- the worker side ----------------------------------------------------------------------

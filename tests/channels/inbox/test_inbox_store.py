@@ -42,6 +42,25 @@ def test_a_redelivery_inserts_nothing_whatever_the_state(inbox):
     assert inbox.counts() == {"pending": 1, "answering": 1, "done": 1, "failed_permanent": 0}
 
 
+def test_webhooks_stored_together_keep_their_own_answers(empty_backend_data_dir):
+    """The worker commits concurrent webhooks' events in one transaction: each webhook still
+    learns which of its events are new, and an event sent twice at once is new only once."""
+    inbox = Inbox(empty_backend_data_dir)
+    inbox.add([event(1)])
+
+    async def scenario():
+        worker = InboxWorker(inbox, poll_seconds=0.05)
+        try:
+            return await asyncio.gather(worker.add([event(1), event(2)]), worker.add([event(3)]),
+                                        worker.add([event(2), event(4)]), worker.add([event(5), event(5)]))
+        finally:
+            await worker.stop(timeout=1)
+
+    results = asyncio.run(scenario())
+    assert results == [[False, True], [True], [False, True], [True, False]]
+    assert Inbox(empty_backend_data_dir).counts()["pending"] == 5
+
+
 def test_claims_are_leased_oldest_first_and_never_shared(inbox):
     inbox.add([event(n) for n in range(5)])
     first = inbox.claim("w1", limit=3)
