@@ -23,6 +23,7 @@ from typing import Awaitable, Callable
 
 from indexing.storage.inbox import DEFAULT_KEEP_DAYS, Inbox, InboxEvent, worker_identity
 from indexing.storage import DATABASE_ERRORS
+from indexing.storage.factory import storage_for
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +73,13 @@ class InboxWorker:
         self.handlers: dict[str, Handler] = {}
         # Inbox statements are short; their own thread keeps them from queueing behind answers.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="madoguchi-inbox")
-        # The webhooks' inserts (what LINE and Slack wait for) have a connection and a thread of
-        # their own, so that they never queue behind claims and progress marks, and the inserts of
-        # webhooks arriving together are committed in one transaction (one commit, one thread hop).
-        self._intake = Inbox(inbox.data_dir, inbox.lease_seconds, inbox.max_attempts)
+        # The webhooks' inserts (what LINE and Slack wait for) have a thread of their own, so that
+        # they never queue behind claims and progress marks, and the inserts of webhooks arriving
+        # together are committed in one transaction (one commit, one thread hop). On PostgreSQL
+        # they have a connection of their own too; SQLite has one writer at a time anyway, and a
+        # second connection there met "database is locked" while the worker's wrote.
+        postgres = storage_for(inbox.data_dir).dialect.is_postgres
+        self._intake = Inbox(inbox.data_dir, inbox.lease_seconds, inbox.max_attempts) if postgres else inbox
         self._intake_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="madoguchi-intake")
         self._waiting_adds: list[tuple[list, asyncio.Future]] = []
         self._adding: asyncio.Task | None = None
@@ -233,4 +237,5 @@ class InboxWorker:
         self._executor.shutdown(wait=True)
         self._intake_executor.shutdown(wait=True)
         self.inbox.close()
-        self._intake.close()
+        if self._intake is not self.inbox:
+            self._intake.close()
