@@ -199,6 +199,14 @@ class PostgresDatabase(Database):
         """The pool is shared by every owner of the process; ``close_pools`` ends it."""
 
 
+def where_clause(conditions) -> tuple[str, list]:
+    """`` where a and b`` (or ``""``) and its parameters, from (condition with one ``?``, value) pairs;
+    a pair whose value is empty (a filter not asked for) is left out."""
+    used = [(condition, value) for condition, value in conditions if value]
+    clause = " where " + " and ".join(condition for condition, _ in used) if used else ""
+    return clause, [value for _, value in used]
+
+
 def _adapt(params) -> list:
     """Booleans are stored as 0/1 integers on both backends (SQLite has no boolean type)."""
     return [int(p) if isinstance(p, bool) else p for p in params]

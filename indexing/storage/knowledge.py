@@ -19,6 +19,7 @@ import numpy as np
 
 from indexing.entries import ENTRY_COLUMN_TYPES, Entry
 from indexing.japanese import SynonymTable
+from indexing.storage.connection import where_clause
 from indexing.storage.factory import storage_for
 from indexing.storage.locks import named_lock
 
@@ -118,15 +119,8 @@ class KnowledgeStore:
         return rows[0] if rows else None
 
     def entries(self, status: str | None = "active", source: str | None = None) -> list[Entry]:
-        where, params = [], []
-        if status:
-            where.append("status = ?")
-            params.append(status)
-        if source:
-            where.append("source = ?")
-            params.append(source)
-        sql = ("select * from entries" + (" where " + " and ".join(where) if where else "")
-               + f" order by {self.db.dialect.row_order}")
+        where, params = where_clause([("status = ?", status), ("source = ?", source)])
+        sql = f"select * from entries{where} order by {self.db.dialect.row_order}"
         return [self._row_to_entry(r) for r in self._rows(sql, params)]
 
     def index_rows(self) -> list[dict]:

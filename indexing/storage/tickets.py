@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from indexing.storage.connection import Database
+from indexing.storage.connection import Database, where_clause
 from indexing.storage.factory import storage_for
 from indexing.storage.locks import named_lock
 
@@ -152,38 +152,18 @@ class TicketTables:
 
     def list(self, state: str = "", department: str = "", overdue_at: str = "", since: str = "", until: str = "",
              limit: int | None = None) -> list[dict]:
-        where, params = ["1 = 1"], []
-        if state:
-            where.append("state = ?")
-            params.append(state)
-        if department:
-            where.append("department = ?")
-            params.append(department)
-        if overdue_at:
-            where.append("state = 'open' and due_at <= ?")
-            params.append(overdue_at)
-        if since:
-            where.append("created_at >= ?")
-            params.append(since)
-        if until:
-            where.append("created_at < ?")
-            params.append(until)
-        sql = f"select * from tickets where {' and '.join(where)} order by id desc"
+        where, params = where_clause([("state = ?", state), ("department = ?", department),
+                                      ("state = 'open' and due_at <= ?", overdue_at),
+                                      ("created_at >= ?", since), ("created_at < ?", until)])
+        sql = f"select * from tickets{where} order by id desc"
         if limit:
             sql += " limit ?"
             params.append(int(limit))
         return self._rows(sql, params)
 
     def report_rows(self, since: str = "", until: str = "") -> list[dict]:
-        where, params = ["1 = 1"], []
-        if since:
-            where.append("created_at >= ?")
-            params.append(since)
-        if until:
-            where.append("created_at < ?")
-            params.append(until)
-        return self._rows(f"select {', '.join(REPORT_COLUMNS)} from tickets where {' and '.join(where)} order by id",
-                          params)
+        where, params = where_clause([("created_at >= ?", since), ("created_at < ?", until)])
+        return self._rows(f"select {', '.join(REPORT_COLUMNS)} from tickets{where} order by id", params)
 
     def departments(self) -> list[str]:
         return [r["department"] for r in self._rows("select distinct department from tickets order by department")]
