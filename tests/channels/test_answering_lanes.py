@@ -7,7 +7,7 @@ import threading
 import httpx
 import pytest
 
-from fakes.server import serve_app
+from fakes.server import answers_held, serve_app
 
 from channels.answering_lanes import AnsweringLanes, DeadlineExceeded, LaneBusy
 from channels.web import messages as web_messages
@@ -59,22 +59,9 @@ def test_long_questions_wait_in_their_own_lane_and_short_ones_pass():
 
 def test_web_chat_answers_504_with_retry_after_when_the_deadline_passes(module_data_dir):
     settings = Settings(data_dir=module_data_dir, rate_limit_per_minute=0, answer_timeout_seconds=0.3)
-    with serve_app(settings) as server:
-        release = threading.Event()
-        original = server.runtime.bot.ask
-
-        def stuck(*args, **kwargs):
-            release.wait(10)
-            return original(*args, **kwargs)
-
-        server.runtime.bot.ask = stuck
-        try:
-            with httpx.Client(base_url=server.url, timeout=30) as client:
-                late = client.post("/api/ask", json={"question": "粗大ごみの出し方は？"})
-                assert late.status_code == 504 and late.headers["retry-after"].isdigit()
-                assert late.json()["message"] == web_messages.API_ERRORS["timeout"]
-                release.set()
-                server.runtime.bot.ask = original
-                assert client.post("/api/ask", json={"question": "粗大ごみの出し方は？"}).status_code == 200
-        finally:
-            release.set()
+    with serve_app(settings) as server, httpx.Client(base_url=server.url, timeout=30) as client:
+        with answers_held(server):
+            late = client.post("/api/ask", json={"question": "粗大ごみの出し方は？"})
+        assert late.status_code == 504 and late.headers["retry-after"].isdigit()
+        assert late.json()["message"] == web_messages.API_ERRORS["timeout"]
+        assert client.post("/api/ask", json={"question": "粗大ごみの出し方は？"}).status_code == 200

@@ -1,6 +1,7 @@
 """Run the real ASGI app under uvicorn on 127.0.0.1 port 0, in a thread (with its lifespan)."""
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -60,3 +61,23 @@ class serve_app:
 
     def __exit__(self, *exc):
         self.thread.stop()
+
+
+@contextlib.contextmanager
+def answers_held(running, seconds: float = 10):
+    """While inside, every question to ``running``'s bot waits (at most ``seconds``) before it is
+    answered, so a test can drive the answer deadline; on leaving, held answers go on and the
+    bot answers at once again."""
+    bot = running.runtime.bot
+    release, original = threading.Event(), bot.ask
+
+    def held(*args, **kwargs):
+        release.wait(seconds)
+        return original(*args, **kwargs)
+
+    bot.ask = held
+    try:
+        yield
+    finally:
+        release.set()
+        bot.ask = original

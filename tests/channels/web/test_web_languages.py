@@ -2,12 +2,11 @@
 timeout messages (the real server over real HTTP)."""
 from __future__ import annotations
 
-import threading
 
 import httpx
 import pytest
 
-from fakes.server import serve_app
+from fakes.server import answers_held, serve_app
 
 from channels.web import messages
 from indexing.settings import Settings
@@ -66,20 +65,8 @@ def test_the_rate_limit_message_speaks_the_browsers_language(module_data_dir, ac
 
 def test_a_late_answer_is_apologised_for_in_the_question_language(module_data_dir):
     settings = Settings(data_dir=module_data_dir, rate_limit_per_minute=0, answer_timeout_seconds=0.3)
-    with serve_app(settings) as server:
-        release = threading.Event()
-        original = server.runtime.bot.ask
-
-        def stuck(*args, **kwargs):
-            release.wait(10)
-            return original(*args, **kwargs)
-
-        server.runtime.bot.ask = stuck
-        try:
-            with httpx.Client(base_url=server.url, timeout=30) as client:  # a Japanese browser
-                late = client.post("/api/ask", json={"question": "Tôi cần mang gì khi nộp thông báo chuyển đến?"})
-        finally:
-            release.set()
-            server.runtime.bot.ask = original
+    with serve_app(settings) as server, httpx.Client(base_url=server.url, timeout=30) as client:  # a Japanese browser
+        with answers_held(server):
+            late = client.post("/api/ask", json={"question": "Tôi cần mang gì khi nộp thông báo chuyển đến?"})
     assert late.status_code == 504
     assert late.json()["message"] == messages.api_error("timeout", "vi") != messages.API_ERRORS["timeout"]
