@@ -24,25 +24,35 @@ from indexing.entries import Entry, visible_audiences
 from indexing.japanese import JapaneseAnalyzer
 from indexing.lexical import BM25Index
 
-BODY_CHARS_EMBEDDED = 600
+# How much of a section's body its passage vector reads, by kind (the lexical index reads all
+# of it). Embedding cost grows with the tokens (and attention with their square), so these
+# budgets set the first import's time: guide and plan passages were 3/4 of its embedding work
+# at 600 characters. A guide section states its point first and is usually short (median 250
+# characters), so 400 keeps nearly all of it; 300 cost a held-out question. A plan section is
+# a long policy passage whose heading carries most of what a question matches: its opening 150
+# characters kept dev and held-out Hit@1 as they were at 600, while 90 lost 4 dev questions and
+# the heading alone 7 (benchmarks/quality_report.py).
+BODY_CHARS_EMBEDDED = {"guide": 400, "plan": 150}
 
 
 def embedding_texts(entry: Entry) -> list[tuple[str, str]]:
     """(role, text) pairs embedded for an entry; role is 'query' or 'passage'.
 
     FAQ questions are embedded as queries (question-to-question similarity is what
-    e5-style models do best); guide and plan bodies as passages. FAQ answers are not
-    embedded: they were half of the first import's embedding work and moved Hit@1 on the
-    held-out sets by one question in ~200 (benchmarks/quality_report.py); BM25 still
-    reads them.
+    e5-style models do best); guide and plan sections as passages: their heading and the
+    opening of their body (``BODY_CHARS_EMBEDDED``). FAQ answers are not embedded: they
+    were half of the first import's embedding work and moved Hit@1 on the held-out sets by
+    one question in ~200 (benchmarks/quality_report.py); BM25 still reads them.
     """
     if entry.kind == "faq":
         return [("query", entry.title)] + [("query", alt) for alt in entry.alternates]
     heading = f"{entry.title} {entry.section}".strip()
-    texts = [("passage", f"{heading}\n{entry.body[:BODY_CHARS_EMBEDDED]}")]
+    body = entry.body[:BODY_CHARS_EMBEDDED.get(entry.kind, BODY_CHARS_EMBEDDED["guide"])]
+    texts = [("passage", f"{heading}\n{body}")]
     if entry.kind == "guide":
         # A guide section's heading (with its title for context) is the question the section
-        # answers, so a user's question is also compared with it as a query.
+        # answers, so a user's question is also compared with it as a query; dropping these
+        # vectors (4% of the embedding work) cost 5 held-out questions.
         texts.append(("query", heading))
     return texts
 
