@@ -65,6 +65,21 @@ class BM25Index:
                 covered += idf
         return covered / total if total else 0.0
 
+    def coverages(self, query_tokens: list[str], documents: np.ndarray) -> np.ndarray:
+        """``coverage`` of each of ``documents`` at once (one pass over each term's postings)."""
+        documents = np.asarray(documents)
+        covered = np.zeros(len(documents))
+        total = 0.0
+        unknown_idf = math.log(1 + (self.size + 0.5) / 0.5) if self.size else 1.0
+        for term in set(query_tokens):
+            idf = self.idf.get(term)
+            if idf is None:
+                total += unknown_idf
+                continue
+            total += idf
+            covered += idf * np.isin(documents, self._postings[term][0])
+        return covered / total if total else covered
+
     def document_frequency(self, term: str) -> int:
         """In how many documents the term occurs."""
         postings = self._postings.get(term)
@@ -73,6 +88,11 @@ class BM25Index:
     def contains(self, term: str, document: int) -> bool:
         postings = self._postings.get(term)
         return bool(postings) and bool(np.any(postings[0] == document))
+
+    def contains_each(self, term: str, documents: np.ndarray) -> np.ndarray:
+        """``contains`` for each of ``documents`` (a boolean array)."""
+        postings = self._postings.get(term)
+        return np.isin(documents, postings[0]) if postings else np.zeros(len(documents), dtype=bool)
 
     def vocabulary_by_frequency(self) -> list[str]:
         """Every indexed term, the most widely used first."""

@@ -16,6 +16,7 @@ from bot.answering.answer import Hit
 from bot.answering.calibration import Calibration, load_calibration
 from bot.answering.entities import EntryTexts, missing_entity, noun_phrases
 from bot.answering.question_kinds import asked_kinds, holds_fact, names_fact
+from bot.answering.ranker import CANDIDATES, RankerModel, candidate_features, candidates_of, load_ranker
 from bot.answering.scope import other_place
 from indexing.embeddings import get_embedder
 from indexing.entries import visible_audiences
@@ -31,11 +32,15 @@ CROSSLANG_CALIBRATION_FILE = Path(__file__).with_name("calibration_crosslang.jso
 
 class Retriever:
     def __init__(self, data_dir: str | Path, embedder_spec: str = "", calibration: Calibration | None = None,
-                 city_name: str = "", crosslang_calibration: Calibration | None = None):
+                 city_name: str = "", crosslang_calibration: Calibration | None = None,
+                 ranker: RankerModel | None | bool = True):
+        """``ranker``: the learned reranker (True: the one fitted for the embedder, if any;
+        None or False: the fused order with the hand-set fact bonus)."""
         self.city_name = city_name
         self.store = KnowledgeStore(data_dir)
         self.embedder = get_embedder(embedder_spec)
         self.calibration = calibration or load_calibration(self.embedder.name)
+        self.ranker = load_ranker(self.embedder.name) if ranker is True else (ranker or None)
         self.crosslang_calibration = crosslang_calibration or _crosslang_calibration(self.embedder.name,
                                                                                     self.calibration)
         self._lock = threading.Lock()
@@ -121,15 +126,16 @@ class Retriever:
         query_vector = self._query_vector(query)
         c = self.calibration_for(language)
         dense, terms, grams = self.scores(index, query, analysis, query_vector)
-        fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
-        fused = rerank(index, fused, query, audience, c)
-        order = np.argsort(-fused)[:top]
+        entity_check = self.entity_check(query)
+        fused, order = self.order(index, query, analysis, dense, terms, grams, audience, c, entity_check,
+                                  ranker=self.ranker if c is self.calibration else None)
+        order = order[:top]
         lexical = (c.terms_weight * terms + c.grams_weight * grams) / max(c.terms_weight + c.grams_weight, 1e-9)
         hits = [Hit(index.entries[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in order if fused[i] > 0]
         if not hits:
             return Ranking(hits=[], signals={}, audience=audience, language=language)
         signals = ranking_signals(index, analysis, fused, dense, terms, grams,
-                                  (c.dense_weight, c.terms_weight, c.grams_weight), self.entity_check(query))
+                                  (c.dense_weight, c.terms_weight, c.grams_weight), entity_check, order)
         # Another city is named in the city's own script (横浜市) whatever the question's language.
         place = other_place(query, self.own_places, index.terms.document_frequency)
         if place:
@@ -150,6 +156,22 @@ class Retriever:
             # A story's need, embedded on its own, is compared too; an entry keeps its better cosine.
             dense = np.maximum(dense, index.dense_scores(self._query_vector(need), DENSE_CANDIDATES))
         return dense, terms, grams
+
+    @staticmethod
+    def order(index: AudienceIndex, query: str, analysis, dense, terms, grams, audience: str, c: Calibration,
+              entity_check=None, ranker: RankerModel | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(fused score of every entry, positions best first). With a ranker, the leading fused
+        candidates are ordered by it and the rest follow by fused score; without, the hand-set
+        rerank (a fact bonus among near-equal candidates) adjusts the fused scores."""
+        if ranker is None or not len(dense):
+            fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
+            fused = rerank(index, fused, query, audience, c)
+            return fused, np.argsort(-fused, kind="stable")
+        fused, candidates, features = ranker_inputs(index, query, analysis, dense, terms, grams, audience, c,
+                                                    entity_check, ranker.candidates)
+        leading = candidates[np.argsort(-ranker.score(features), kind="stable")]
+        rest = np.argsort(-fused, kind="stable")
+        return fused, np.concatenate([leading, rest[~np.isin(rest, candidates)]])
 
     def entity_check(self, query: str):
         """A function of an entry (position in an index → 1.0 when the question names a specific
@@ -228,10 +250,7 @@ def rerank(index: AudienceIndex, fused: np.ndarray, query: str, audience: str, c
     the entry that holds the kind of fact asked (いつまで → a deadline) is preferred among near-equal
     candidates, a guide or plan section whose heading names that kind once more; plan passages are
     damped for citizens (they are internal plans)."""
-    fused = fused.copy()
-    if audience == "citizen" and c.citizen_plan_factor != 1.0:
-        plans = np.fromiter((e.kind == "plan" for e in index.entries), dtype=bool, count=len(index.entries))
-        fused[plans] *= c.citizen_plan_factor
+    fused = damp_plans(index, fused, audience, c)
     kinds = asked_kinds(query)
     if kinds and c.fact_bonus and len(fused):
         best = float(fused.max())
@@ -239,6 +258,26 @@ def rerank(index: AudienceIndex, fused: np.ndarray, query: str, audience: str, c
             entry = index.entries[int(i)]
             fused[i] += c.fact_bonus * (holds_fact(kinds, entry.body[:ANSWER_CHARS_SHOWN])
                                         + names_fact(kinds, entry.section))
+    return fused
+
+
+def ranker_inputs(index: AudienceIndex, query: str, analysis, dense, terms, grams, audience: str, c: Calibration,
+                  entity_check=None, count: int = CANDIDATES):
+    """(fused scores, the ``count`` leading candidates best first, their ranker features)."""
+    fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
+    fused = damp_plans(index, fused, audience, c)
+    candidates = candidates_of(fused, count)
+    features = candidate_features(index, candidates, query, analysis, fused, dense, terms, grams, entity_check,
+                                  lambda positions: missing_nouns(index, analysis, positions))
+    return fused, candidates, features
+
+
+def damp_plans(index: AudienceIndex, fused: np.ndarray, audience: str, c: Calibration) -> np.ndarray:
+    """A copy of ``fused`` with plan passages damped for citizens (plans are internal)."""
+    fused = fused.copy()
+    if audience == "citizen" and c.citizen_plan_factor != 1.0:
+        plans = np.fromiter((e.kind == "plan" for e in index.entries), dtype=bool, count=len(index.entries))
+        fused[plans] *= c.citizen_plan_factor
     return fused
 
 
@@ -275,19 +314,23 @@ def entry_scores(index: AudienceIndex, analysis, query_vector: np.ndarray):
     return dense, terms, grams
 
 
-def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, weights, entity_check=None) -> dict:
+def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, weights, entity_check=None,
+                    order=None) -> dict:
     """Features of a ranking that tell a real match from a near miss (see bot/calibration.py);
-    ``entity_check(entry)`` is Retriever.entity_check's function for the question."""
-    order = np.argsort(-fused)
+    ``entity_check(entry)`` is Retriever.entity_check's function for the question; ``order`` the
+    positions best first (by fused score when not given). The margin is the best hit's fused score
+    over the best fused score of the others (negative when the ranker preferred a lower one)."""
+    order = np.argsort(-fused) if order is None else order
     best = int(order[0])
-    second = int(order[1]) if len(order) > 1 else best
+    others = np.delete(fused, best)
+    second_score = float(others.max()) if len(others) else float(fused[best])
     dense_sorted = np.sort(dense)[::-1][:10]
     lexical_weight = weights[1] + weights[2]
     return {
         "fused": float(fused[best]),
         "dense": float(dense[best]),
         "lexical": float((weights[1] * terms[best] + weights[2] * grams[best]) / max(lexical_weight, 1e-9)),
-        "margin": float(fused[best] - fused[second]),
+        "margin": float(fused[best]) - second_score,
         "coverage": index.terms.coverage(list(analysis.terms), best),
         "unknown": index.terms.unknown_share(list(analysis.terms)),
         "dense_gap": float(dense[best] - dense_sorted.mean()) if len(dense_sorted) else 0.0,
@@ -309,4 +352,21 @@ def missing_noun(index: AudienceIndex, analysis, document: int) -> float:
             continue
         idf = terms.idf.get(noun)
         worst = max(worst, 1.0 if idf is None else idf / ceiling)
+    return worst
+
+
+def missing_nouns(index: AudienceIndex, analysis, documents: np.ndarray) -> np.ndarray:
+    """``missing_noun`` of each of ``documents`` at once (one pass over each noun's postings)."""
+    terms = index.terms
+    worst = np.zeros(len(documents))
+    if not terms.size:
+        return worst
+    ceiling = float(np.log(1 + (terms.size + 0.5) / 0.5))
+    for noun in set(analysis.nouns):
+        idf = terms.idf.get(noun)
+        if idf is None:
+            worst[:] = 1.0
+            break
+        lacking = ~terms.contains_each(noun, documents)
+        worst = np.where(lacking, np.maximum(worst, idf / ceiling), worst)
     return worst

@@ -133,8 +133,9 @@ def test_a_guide_section_whose_heading_names_the_asked_fact_is_preferred(data_di
     from bot.answering.retrieval import Retriever
 
     question = "時間外勤務の申請はいつまで？"
-    plain = Retriever(data_dir, calibration=Calibration(fact_bonus=0.0)).rank(question, "staff")
-    with_fact = Retriever(data_dir, calibration=Calibration(fact_bonus=0.2, fact_window=0.5)).rank(question, "staff")
+    plain = Retriever(data_dir, calibration=Calibration(fact_bonus=0.0), ranker=None).rank(question, "staff")
+    with_fact = Retriever(data_dir, calibration=Calibration(fact_bonus=0.2, fact_window=0.5),
+                          ranker=None).rank(question, "staff")
     top = with_fact.hits[0]
     assert top.entry.section == "申請の期限"
     before = next(h.score for h in plain.hits if h.entry.id == top.entry.id)
