@@ -127,8 +127,9 @@ class Retriever:
         c = self.calibration_for(language)
         dense, terms, grams = self.scores(index, query, analysis, query_vector)
         entity_check = self.entity_check(query)
+        # The ranker was fitted on Japanese questions; one in another language keeps the fused order.
         fused, order = self.order(index, query, analysis, dense, terms, grams, audience, c, entity_check,
-                                  ranker=self.ranker if c is self.calibration else None)
+                                  ranker=self.ranker if language in (JAPANESE, UNDETERMINED, "") else None)
         order = order[:top]
         lexical = (c.terms_weight * terms + c.grams_weight * grams) / max(c.terms_weight + c.grams_weight, 1e-9)
         hits = [Hit(index.entries[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in order if fused[i] > 0]
