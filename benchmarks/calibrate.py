@@ -36,7 +36,7 @@ class Row:
         return iter((self.relevant, self.dense, self.terms, self.grams, self.index, self.analysis))
 
     def ranked(self, weights, settings: Calibration = Calibration()):
-        """(fused scores, positions best first) as the retriever orders them with these weights."""
+        """(fused scores, positions best first, lead) as the retriever orders them with these weights."""
         settings = replace(settings, dense_weight=weights[0], terms_weight=weights[1], grams_weight=weights[2])
         return Retriever.order(self.index, self.text, self.analysis, self.dense, self.terms, self.grams,
                                self.audience, settings, self.entity_check, self.ranker)
@@ -65,7 +65,7 @@ def ranking_quality(rows, weights) -> float:
         relevant = row.relevant
         if not relevant:
             continue
-        _, order = row.ranked(weights)
+        _, order, _ = row.ranked(weights)
         for rank, position in enumerate(order[:10]):
             if position in relevant:
                 total += 1.0 / (rank + 1) + (0.5 if rank == 0 else 0.0)
@@ -89,8 +89,8 @@ def labelled_features(rows, weights):
     X, y, answerable = [], [], []
     for row in rows:
         relevant, dense, terms, grams, index, analysis = row
-        fused, order = row.ranked(weights)
-        feats = ranking_signals(index, analysis, fused, dense, terms, grams, weights, row.entity_check, order)
+        fused, order, lead = row.ranked(weights)
+        feats = ranking_signals(index, analysis, fused, dense, terms, grams, weights, row.entity_check, order, lead)
         best = int(order[0])
         X.append([feats[name] for name in USED])
         y.append(1.0 if best in relevant else 0.0)

@@ -54,7 +54,7 @@ def collect(retriever: Retriever, questions, name: str, count: int = CANDIDATES)
         analysis = retriever.analyzer.analyze(text)
         dense, terms, grams = retriever.scores(index, text, analysis, retriever._query_vector(text))
         entity_check = retriever.entity_check(text)
-        _, baseline = Retriever.order(index, text, analysis, dense, terms, grams, question.audience, c, entity_check)
+        _, baseline, _ = Retriever.order(index, text, analysis, dense, terms, grams, question.audience, c, entity_check)
         _, candidates, features = ranker_inputs(index, text, analysis, dense, terms, grams, question.audience, c,
                                                 entity_check, count)
         groups.append(Group(name, [index.entries[int(i)].id for i in candidates],

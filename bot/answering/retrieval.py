@@ -128,15 +128,15 @@ class Retriever:
         dense, terms, grams = self.scores(index, query, analysis, query_vector)
         entity_check = self.entity_check(query)
         # The ranker was fitted on Japanese questions; one in another language keeps the fused order.
-        fused, order = self.order(index, query, analysis, dense, terms, grams, audience, c, entity_check,
-                                  ranker=self.ranker if language in (JAPANESE, UNDETERMINED, "") else None)
+        fused, order, lead = self.order(index, query, analysis, dense, terms, grams, audience, c, entity_check,
+                                        ranker=self.ranker if language in (JAPANESE, UNDETERMINED, "") else None)
         order = order[:top]
         lexical = (c.terms_weight * terms + c.grams_weight * grams) / max(c.terms_weight + c.grams_weight, 1e-9)
         hits = [Hit(index.entries[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in order if fused[i] > 0]
         if not hits:
             return Ranking(hits=[], signals={}, audience=audience, language=language)
         signals = ranking_signals(index, analysis, fused, dense, terms, grams,
-                                  (c.dense_weight, c.terms_weight, c.grams_weight), entity_check, order)
+                                  (c.dense_weight, c.terms_weight, c.grams_weight), entity_check, order, lead)
         # Another city is named in the city's own script (横浜市) whatever the question's language.
         place = other_place(query, self.own_places, index.terms.document_frequency)
         if place:
@@ -160,19 +160,23 @@ class Retriever:
 
     @staticmethod
     def order(index: AudienceIndex, query: str, analysis, dense, terms, grams, audience: str, c: Calibration,
-              entity_check=None, ranker: RankerModel | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(fused score of every entry, positions best first). With a ranker, the leading fused
-        candidates are ordered by it and the rest follow by fused score; without, the hand-set
-        rerank (a fact bonus among near-equal candidates) adjusts the fused scores."""
+              entity_check=None, ranker: RankerModel | None = None) -> tuple[np.ndarray, np.ndarray, float]:
+        """(fused score of every entry, positions best first, the lead of the first over the second).
+        With a ranker, the leading fused candidates are ordered by it, the rest follow by fused score,
+        and the lead is the ranker's score margin in similarity units; without, the hand-set rerank (a fact bonus among
+        near-equal candidates) adjusts the fused scores and the lead is the fused margin."""
         if ranker is None or not len(dense):
             fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
             fused = rerank(index, fused, query, audience, c)
-            return fused, np.argsort(-fused, kind="stable")
+            order = np.argsort(-fused, kind="stable")
+            return fused, order, float(fused[order[0]] - fused[order[1]]) if len(order) > 1 else 0.0
         fused, candidates, features = ranker_inputs(index, query, analysis, dense, terms, grams, audience, c,
                                                     entity_check, ranker.candidates)
-        leading = candidates[np.argsort(-ranker.score(features), kind="stable")]
+        scores = ranker.score(features)
+        by_score = np.argsort(-scores, kind="stable")
+        lead = ranker.similarity_units(float(scores[by_score[0]] - scores[by_score[1]])) if len(by_score) > 1 else 0.0
         rest = np.argsort(-fused, kind="stable")
-        return fused, np.concatenate([leading, rest[~np.isin(rest, candidates)]])
+        return fused, np.concatenate([candidates[by_score], rest[~np.isin(rest, candidates)]]), lead
 
     def entity_check(self, query: str):
         """A function of an entry (position in an index → 1.0 when the question names a specific
@@ -316,22 +320,23 @@ def entry_scores(index: AudienceIndex, analysis, query_vector: np.ndarray):
 
 
 def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, weights, entity_check=None,
-                    order=None) -> dict:
+                    order=None, lead=None) -> dict:
     """Features of a ranking that tell a real match from a near miss (see bot/calibration.py);
     ``entity_check(entry)`` is Retriever.entity_check's function for the question; ``order`` the
-    positions best first (by fused score when not given). The margin is the best hit's fused score
-    over the best fused score of the others (negative when the ranker preferred a lower one)."""
+    positions best first (by fused score when not given); ``lead`` the margin of the first over the
+    second in whatever decided the order (Retriever.order; the fused margin when not given)."""
     order = np.argsort(-fused) if order is None else order
     best = int(order[0])
-    others = np.delete(fused, best)
-    second_score = float(others.max()) if len(others) else float(fused[best])
+    if lead is None:
+        others = np.delete(fused, best)
+        lead = float(fused[best] - others.max()) if len(others) else 0.0
     dense_sorted = np.sort(dense)[::-1][:10]
     lexical_weight = weights[1] + weights[2]
     return {
         "fused": float(fused[best]),
         "dense": float(dense[best]),
         "lexical": float((weights[1] * terms[best] + weights[2] * grams[best]) / max(lexical_weight, 1e-9)),
-        "margin": float(fused[best]) - second_score,
+        "margin": float(lead),
         "coverage": index.terms.coverage(list(analysis.terms), best),
         "unknown": index.terms.unknown_share(list(analysis.terms)),
         "dense_gap": float(dense[best] - dense_sorted.mean()) if len(dense_sorted) else 0.0,

@@ -39,6 +39,13 @@ def test_split_fields_of_odd_lists():
     assert split_fields(["a", "b", "a", "b", "c"]) == (["a", "b"], ["c"])
 
 
+def test_a_ranker_margin_reads_in_similarity_units():
+    # A candidate better by 0.2 in every similarity score (fused, dense, terms, grams) scores
+    # 0.2 * (10 + 30) higher; other features do not count in the scale.
+    model = RankerModel({"fused": 10.0, "dense": 30.0, "body_length": 5.0})
+    assert model.similarity_units(8.0) == pytest.approx(0.2)
+
+
 def test_candidates_are_the_best_fused_scores_best_first():
     fused = np.array([0.1, 0.9, 0.3, 0.8, 0.0, 0.5])
     assert candidates_of(fused, 3).tolist() == [1, 3, 5]
@@ -75,7 +82,8 @@ def test_the_retriever_orders_the_leading_candidates_by_the_ranker(data_dir):
     ids = [h.entry.id for h in ranking.hits]
     assert ids[:5] == [h.entry.id for h in hits[:5]][::-1]
     assert ids[5:] == [h.entry.id for h in hits[5:]]
-    assert ranking.signals["margin"] < 0  # the best hit is not the best fused score
+    # The margin read by the abstention model is the ranker's: here the 4th fused score over the 5th.
+    assert ranking.signals["margin"] == pytest.approx(hits[3].score - hits[4].score, abs=1e-5)
 
 
 def test_candidate_features_read_the_question_and_the_entry(data_dir):
