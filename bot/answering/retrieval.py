@@ -132,7 +132,11 @@ class Retriever:
                                         ranker=self.ranker if language in (JAPANESE, UNDETERMINED, "") else None)
         order = order[:top]
         lexical = (c.terms_weight * terms + c.grams_weight * grams) / max(c.terms_weight + c.grams_weight, 1e-9)
-        hits = [Hit(index.entries[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in order if fused[i] > 0]
+        # A hit's score is the fused score its rank holds (the highest for the first ...): scores read
+        # best first as before, also where the ranker put an entry of a lower fused score first.
+        shown = np.sort(fused[order])[::-1]
+        hits = [Hit(index.entries[i], float(score), float(dense[i]), float(lexical[i]))
+                for i, score in zip(order, shown) if fused[i] > 0]
         if not hits:
             return Ranking(hits=[], signals={}, audience=audience, language=language)
         signals = ranking_signals(index, analysis, fused, dense, terms, grams,

@@ -82,6 +82,8 @@ def test_the_retriever_orders_the_leading_candidates_by_the_ranker(data_dir):
     ids = [h.entry.id for h in ranking.hits]
     assert ids[:5] == [h.entry.id for h in hits[:5]][::-1]
     assert ids[5:] == [h.entry.id for h in hits[5:]]
+    # Scores still read best first: each rank shows the fused score that rank holds.
+    assert [h.score for h in ranking.hits] == [h.score for h in hits]
     # The margin read by the abstention model is the ranker's: here the 4th fused score over the 5th.
     assert ranking.signals["margin"] == pytest.approx(hits[3].score - hits[4].score, abs=1e-5)
 
