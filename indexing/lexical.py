@@ -77,7 +77,7 @@ class BM25Index:
                 total += unknown_idf
                 continue
             total += idf
-            covered += idf * np.isin(documents, self._postings[term][0])
+            covered += idf * self._holding(term, documents)
         return covered / total if total else covered
 
     def document_frequency(self, term: str) -> int:
@@ -91,8 +91,15 @@ class BM25Index:
 
     def contains_each(self, term: str, documents: np.ndarray) -> np.ndarray:
         """``contains`` for each of ``documents`` (a boolean array)."""
-        postings = self._postings.get(term)
-        return np.isin(documents, postings[0]) if postings else np.zeros(len(documents), dtype=bool)
+        if term not in self._postings:
+            return np.zeros(len(documents), dtype=bool)
+        return self._holding(term, np.asarray(documents))
+
+    def _holding(self, term: str, documents: np.ndarray) -> np.ndarray:
+        # Postings are in ascending document order (built by enumerating the documents).
+        ids = self._postings[term][0]
+        at = np.minimum(np.searchsorted(ids, documents), len(ids) - 1)
+        return ids[at] == documents
 
     def vocabulary_by_frequency(self) -> list[str]:
         """Every indexed term, the most widely used first."""

@@ -125,3 +125,17 @@ def test_the_listwise_fit_learns_the_feature_that_marks_the_relevant_entry():
     assert coefficients["holds_fact"] > 0 and coefficients["holds_fact"] > abs(coefficients["fused"])
     assert all(ranked(g, coefficients)[0] in g.relevant for g in groups[40:])
     assert sum(ranked(g, None)[0] in g.relevant for g in groups[40:]) == 0
+
+
+def test_batch_coverage_and_containment_agree_with_the_one_document_forms():
+    from indexing.lexical import BM25Index
+
+    rng = np.random.default_rng(5)
+    vocabulary = [f"t{i}" for i in range(12)]
+    documents = [list(rng.choice(vocabulary, size=int(rng.integers(0, 6)))) for _ in range(40)]
+    index = BM25Index(documents)
+    positions = np.array([3, 0, 39, 17, 17, 8])
+    query = ["t1", "t5", "t5", "unknown-term", "t11"]
+    assert np.allclose(index.coverages(query, positions), [index.coverage(query, int(p)) for p in positions])
+    for term in ("t1", "t7", "unknown-term"):
+        assert index.contains_each(term, positions).tolist() == [index.contains(term, int(p)) for p in positions]
