@@ -53,10 +53,9 @@ def collect(retriever: Retriever, questions, name: str, count: int = CANDIDATES)
         text = retriever.query_text(question.text, question.audience)
         analysis = retriever.analyzer.analyze(text)
         dense, terms, grams = retriever.scores(index, text, analysis, retriever._query_vector(text))
-        entity_check = retriever.entity_check(text)
-        _, baseline, _ = Retriever.order(index, text, analysis, dense, terms, grams, question.audience, c, entity_check)
+        _, baseline, _ = Retriever.order(index, text, analysis, dense, terms, grams, question.audience, c)
         _, candidates, features = ranker_inputs(index, text, analysis, dense, terms, grams, question.audience, c,
-                                                entity_check, count)
+                                                count)
         groups.append(Group(name, [index.entries[int(i)].id for i in candidates],
                             [index.entries[int(i)].id for i in baseline[:10]], features, set(question.relevant)))
     return groups

@@ -2,11 +2,10 @@
 
 The fused score (dense cosine plus BM25, bot/answering/retrieval.py) picks the ``candidates``
 best entries; a linear model over features of each (question, entry) pair then orders them.
-The features are generic signals any city's knowledge has: the dense and lexical scores and
-their ranks, BM25 of the question field and of the answer field apart and the share of the
-question's terms each covers, whether the entry holds the kind of fact asked for (a deadline, a
-fee ...: bot/answering/question_kinds.py), whether it lacks a thing the question names
-(bot/answering/entities.py), the entry's kind and the length of its answer.
+The features are generic signals any city's knowledge has: the fused, dense and lexical scores,
+the share of the question's terms that the question field and the answer field each cover, whether the entry holds the kind of fact asked for (a deadline, a
+fee ...: bot/answering/question_kinds.py), how salient a noun of the question is that the entry
+lacks, and the length of its answer.
 
 ``benchmarks/fit_ranker.py`` fits the weights (a listwise softmax logistic model, cross-validated)
 on the tuned sets only and writes ``ranker.json`` beside this file, one block per embedder. With no
@@ -32,7 +31,7 @@ ANSWER_CHARS_SHOWN = 800
 # candidate) would add nothing to a linear score: every feature is the candidate's own.
 FEATURES = (
     "fused", "dense", "terms", "grams", "question_coverage", "answer_coverage",
-    "holds_fact", "names_fact", "entity", "missing", "body_length",
+    "holds_fact", "names_fact", "missing", "body_length",
 )
 
 SIMILARITIES = ("fused", "dense", "terms", "grams")
@@ -81,12 +80,14 @@ def candidates_of(fused: np.ndarray, count: int = CANDIDATES) -> np.ndarray:
 
 
 def candidate_features(index, candidates: np.ndarray, query: str, analysis, fused, dense, terms, grams,
-                       entity_check=None, missing_noun=None) -> np.ndarray:
+                       missing_noun=None) -> np.ndarray:
     """One row of FEATURES per candidate position (``candidates`` as from candidates_of).
 
-    ``entity_check(entry)`` is 1.0 when the question names a specific thing the entry lacks
-    (Retriever.entity_check); ``missing_noun(positions)`` how salient the question's most salient
-    noun is that each entry lacks (retrieval.missing_nouns)."""
+    ``missing_noun(positions)``: how salient the question's most salient noun is that each entry
+    lacks (retrieval.missing_nouns). The named-thing check of bot/answering/entities.py is left to
+    the abstention model (it reads the best hit only): on 20 candidates its reading of entries
+    that are not cached (knowledge of over 4,096 entries) cost up to a second at the 95th
+    percentile, for one tuned question in 500."""
     query_terms = list(analysis.terms)
     kinds = asked_kinds(query)
     rows = np.zeros((len(candidates), len(FEATURES)))
@@ -105,8 +106,6 @@ def candidate_features(index, candidates: np.ndarray, query: str, analysis, fuse
         if kinds:
             rows[row, column["holds_fact"]] = holds_fact(kinds, entry.body[:ANSWER_CHARS_SHOWN])
             rows[row, column["names_fact"]] = names_fact(kinds, entry.section or entry.title)
-        if entity_check is not None:
-            rows[row, column["entity"]] = entity_check(entry)
         # A link-only answer (「詳しくはこちら」) is short; one that holds the steps is longer.
         rows[row, column["body_length"]] = min(1.0, math.log1p(len(entry.body)) / math.log(2000))
     return rows

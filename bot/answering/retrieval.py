@@ -128,7 +128,7 @@ class Retriever:
         dense, terms, grams = self.scores(index, query, analysis, query_vector)
         entity_check = self.entity_check(query)
         # The ranker was fitted on Japanese questions; one in another language keeps the fused order.
-        fused, order, lead = self.order(index, query, analysis, dense, terms, grams, audience, c, entity_check,
+        fused, order, lead = self.order(index, query, analysis, dense, terms, grams, audience, c,
                                         ranker=self.ranker if language in (JAPANESE, UNDETERMINED, "") else None)
         order = order[:top]
         lexical = (c.terms_weight * terms + c.grams_weight * grams) / max(c.terms_weight + c.grams_weight, 1e-9)
@@ -164,7 +164,7 @@ class Retriever:
 
     @staticmethod
     def order(index: AudienceIndex, query: str, analysis, dense, terms, grams, audience: str, c: Calibration,
-              entity_check=None, ranker: RankerModel | None = None) -> tuple[np.ndarray, np.ndarray, float]:
+              ranker: RankerModel | None = None) -> tuple[np.ndarray, np.ndarray, float]:
         """(fused score of every entry, positions best first, the lead of the first over the second).
         With a ranker, the leading fused candidates are ordered by it, the rest follow by fused score,
         and the lead is the ranker's score margin in similarity units; without, the hand-set rerank (a fact bonus among
@@ -175,7 +175,7 @@ class Retriever:
             order = np.argsort(-fused, kind="stable")
             return fused, order, float(fused[order[0]] - fused[order[1]]) if len(order) > 1 else 0.0
         fused, candidates, features = ranker_inputs(index, query, analysis, dense, terms, grams, audience, c,
-                                                    entity_check, ranker.candidates)
+                                                    ranker.candidates)
         scores = ranker.score(features)
         by_score = np.argsort(-scores, kind="stable")
         lead = ranker.similarity_units(float(scores[by_score[0]] - scores[by_score[1]])) if len(by_score) > 1 else 0.0
@@ -271,12 +271,12 @@ def rerank(index: AudienceIndex, fused: np.ndarray, query: str, audience: str, c
 
 
 def ranker_inputs(index: AudienceIndex, query: str, analysis, dense, terms, grams, audience: str, c: Calibration,
-                  entity_check=None, count: int = CANDIDATES):
+                  count: int = CANDIDATES):
     """(fused scores, the ``count`` leading candidates best first, their ranker features)."""
     fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
     fused = damp_plans(index, fused, audience, c)
     candidates = candidates_of(fused, count)
-    features = candidate_features(index, candidates, query, analysis, fused, dense, terms, grams, entity_check,
+    features = candidate_features(index, candidates, query, analysis, fused, dense, terms, grams,
                                   lambda positions: missing_nouns(index, analysis, positions))
     return fused, candidates, features
 

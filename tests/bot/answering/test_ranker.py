@@ -98,7 +98,7 @@ def test_candidate_features_read_the_question_and_the_entry(data_dir):
     analysis = retriever.analyzer.analyze(text)
     dense, terms, grams = retriever.scores(index, text, analysis, retriever._query_vector(text))
     fused, candidates, features = ranker_inputs(index, text, analysis, dense, terms, grams, Audience.CITIZEN,
-                                                retriever.calibration, retriever.entity_check(text))
+                                                retriever.calibration)
     assert features.shape == (len(candidates), len(FEATURES))
     column = {name: k for k, name in enumerate(FEATURES)}
     assert np.allclose(features[:, column["fused"]], fused[candidates])
