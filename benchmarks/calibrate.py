@@ -39,7 +39,7 @@ class Row:
         """(fused scores, positions best first, lead) as the retriever orders them with these weights."""
         settings = replace(settings, dense_weight=weights[0], terms_weight=weights[1], grams_weight=weights[2])
         return Retriever.order(self.index, self.text, self.analysis, self.dense, self.terms, self.grams,
-                               self.audience, settings, self.ranker)
+                               self.audience, settings, 10, self.ranker)
 
 
 def score_arrays(retriever: Retriever, questions):

@@ -72,16 +72,9 @@ def save_ranker(embedder_name: str, model: RankerModel, path: Path = RANKER_FILE
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def candidates_of(fused: np.ndarray, count: int = CANDIDATES) -> np.ndarray:
-    """Positions of the ``count`` best fused scores, best first."""
-    count = min(count, len(fused))
-    top = np.argpartition(-fused, count - 1)[:count] if count < len(fused) else np.arange(len(fused))
-    return top[np.argsort(-fused[top], kind="stable")]
-
-
 def candidate_features(index, candidates: np.ndarray, query: str, analysis, fused, dense, terms, grams,
                        missing_noun=None) -> np.ndarray:
-    """One row of FEATURES per candidate position (``candidates`` as from candidates_of).
+    """One row of FEATURES per candidate position (the leading fused positions, best first).
 
     ``missing_noun(positions)``: how salient the question's most salient noun is that each entry
     lacks (retrieval.missing_nouns). The named-thing check of bot/answering/entities.py is left to

@@ -16,7 +16,7 @@ from bot.answering.answer import Hit
 from bot.answering.calibration import Calibration, load_calibration
 from bot.answering.entities import EntryTexts, missing_entity, noun_phrases
 from bot.answering.question_kinds import asked_kinds, holds_fact, names_fact
-from bot.answering.ranker import CANDIDATES, RankerModel, candidate_features, candidates_of, load_ranker
+from bot.answering.ranker import CANDIDATES, RankerModel, candidate_features, load_ranker
 from bot.answering.scope import other_place
 from indexing.embeddings import get_embedder
 from indexing.entries import visible_audiences
@@ -128,9 +128,8 @@ class Retriever:
         dense, terms, grams = self.scores(index, query, analysis, query_vector)
         entity_check = self.entity_check(query)
         # The ranker was fitted on Japanese questions; one in another language keeps the fused order.
-        fused, order, lead = self.order(index, query, analysis, dense, terms, grams, audience, c,
+        fused, order, lead = self.order(index, query, analysis, dense, terms, grams, audience, c, top,
                                         ranker=self.ranker if language in (JAPANESE, UNDETERMINED, "") else None)
-        order = order[:top]
         lexical = (c.terms_weight * terms + c.grams_weight * grams) / max(c.terms_weight + c.grams_weight, 1e-9)
         # A hit's score is the fused score its rank holds (the highest for the first ...): scores read
         # best first as before, also where the ranker put an entry of a lower fused score first.
@@ -164,23 +163,28 @@ class Retriever:
 
     @staticmethod
     def order(index: AudienceIndex, query: str, analysis, dense, terms, grams, audience: str, c: Calibration,
-              ranker: RankerModel | None = None) -> tuple[np.ndarray, np.ndarray, float]:
-        """(fused score of every entry, positions best first, the lead of the first over the second).
-        With a ranker, the leading fused candidates are ordered by it, the rest follow by fused score,
-        and the lead is the ranker's score margin in similarity units; without, the hand-set rerank (a fact bonus among
-        near-equal candidates) adjusts the fused scores and the lead is the fused margin."""
+              top: int = 10, ranker: RankerModel | None = None) -> tuple[np.ndarray, np.ndarray, float]:
+        """(fused score of every entry, the ``top`` positions best first, the lead of the first over
+        the second). With a ranker, the leading fused candidates are ordered by it, the rest follow by
+        fused score, and the lead is the ranker's score margin in similarity units; without, the
+        hand-set rerank (a fact bonus among near-equal candidates) adjusts the fused scores and the
+        lead is the fused margin."""
         if ranker is None or not len(dense):
             fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
             fused = rerank(index, fused, query, audience, c)
-            order = np.argsort(-fused, kind="stable")
-            return fused, order, float(fused[order[0]] - fused[order[1]]) if len(order) > 1 else 0.0
+            order = top_positions(fused, max(top, 2))
+            lead = float(fused[order[0]] - fused[order[1]]) if len(order) > 1 else 0.0
+            return fused, order[:top], lead
         fused, candidates, features = ranker_inputs(index, query, analysis, dense, terms, grams, audience, c,
                                                     ranker.candidates)
         scores = ranker.score(features)
         by_score = np.argsort(-scores, kind="stable")
         lead = ranker.similarity_units(float(scores[by_score[0]] - scores[by_score[1]])) if len(by_score) > 1 else 0.0
-        rest = np.argsort(-fused, kind="stable")
-        return fused, np.concatenate([candidates[by_score], rest[~np.isin(rest, candidates)]]), lead
+        order = candidates[by_score]
+        if top > len(order):
+            rest = top_positions(fused, top)
+            order = np.concatenate([order, rest[~np.isin(rest, candidates)]])
+        return fused, order[:top], lead
 
     def entity_check(self, query: str):
         """A function of an entry (position in an index → 1.0 when the question names a specific
@@ -197,7 +201,7 @@ class Retriever:
             return None
         dense, terms, grams = entry_scores(staff, analysis, query_vector)
         fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
-        only_staff = np.array([e.audience == "staff" for e in staff.entries])
+        only_staff = staff.audiences == "staff"
         if not only_staff.any():
             return None
         fused = np.where(only_staff, fused, 0.0)
@@ -275,7 +279,7 @@ def ranker_inputs(index: AudienceIndex, query: str, analysis, dense, terms, gram
     """(fused scores, the ``count`` leading candidates best first, their ranker features)."""
     fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
     fused = damp_plans(index, fused, audience, c)
-    candidates = candidates_of(fused, count)
+    candidates = top_positions(fused, count)
     features = candidate_features(index, candidates, query, analysis, fused, dense, terms, grams,
                                   lambda positions: missing_nouns(index, analysis, positions))
     return fused, candidates, features
@@ -285,8 +289,7 @@ def damp_plans(index: AudienceIndex, fused: np.ndarray, audience: str, c: Calibr
     """A copy of ``fused`` with plan passages damped for citizens (plans are internal)."""
     fused = fused.copy()
     if audience == "citizen" and c.citizen_plan_factor != 1.0:
-        plans = np.fromiter((e.kind == "plan" for e in index.entries), dtype=bool, count=len(index.entries))
-        fused[plans] *= c.citizen_plan_factor
+        fused[index.kinds == "plan"] *= c.citizen_plan_factor
     return fused
 
 
@@ -315,6 +318,15 @@ class Ranking:
     language: str = JAPANESE
 
 
+def top_positions(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` highest scores, best first (a partial sort: 50,000 entries cost
+    a fraction of a full argsort)."""
+    if k >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    part = np.argpartition(-scores, k)[:k]
+    return part[np.argsort(-scores[part], kind="stable")]
+
+
 def entry_scores(index: AudienceIndex, analysis, query_vector: np.ndarray):
     """(dense cosine, scaled BM25 on terms, scaled BM25 on reading bigrams) for every entry."""
     terms = index.terms.scores(list(analysis.terms))
@@ -329,12 +341,12 @@ def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, 
     ``entity_check(entry)`` is Retriever.entity_check's function for the question; ``order`` the
     positions best first (by fused score when not given); ``lead`` the margin of the first over the
     second in whatever decided the order (Retriever.order; the fused margin when not given)."""
-    order = np.argsort(-fused) if order is None else order
+    order = top_positions(fused, 2) if order is None else order
     best = int(order[0])
     if lead is None:
-        others = np.delete(fused, best)
-        lead = float(fused[best] - others.max()) if len(others) else 0.0
-    dense_sorted = np.sort(dense)[::-1][:10]
+        second = int(order[1]) if len(order) > 1 else best
+        lead = float(fused[best] - fused[second])
+    dense_sorted = dense[top_positions(dense, 10)]
     lexical_weight = weights[1] + weights[2]
     return {
         "fused": float(fused[best]),

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from benchmarks.fit_ranker import Group, fit, ranked
-from bot.answering.ranker import FEATURES, RankerModel, candidates_of, load_ranker, save_ranker
-from bot.answering.retrieval import Retriever
+from bot.answering.ranker import FEATURES, RankerModel, load_ranker, save_ranker
+from bot.answering.retrieval import Retriever, top_positions
 from fakes.embedder import HashingEmbedder, installed_embedder
 from indexing.entries import Audience, Entry
 from indexing.importer import import_paths
@@ -48,8 +48,8 @@ def test_a_ranker_margin_reads_in_similarity_units():
 
 def test_candidates_are_the_best_fused_scores_best_first():
     fused = np.array([0.1, 0.9, 0.3, 0.8, 0.0, 0.5])
-    assert candidates_of(fused, 3).tolist() == [1, 3, 5]
-    assert candidates_of(fused, 10).tolist() == [1, 3, 5, 2, 0, 4]
+    assert top_positions(fused, 3).tolist() == [1, 3, 5]
+    assert top_positions(fused, 10).tolist() == [1, 3, 5, 2, 0, 4]
 
 
 def test_a_fitted_ranker_is_stored_per_embedder(tmp_path):
