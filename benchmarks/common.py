@@ -6,6 +6,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEVSET = ROOT / "benchmarks" / "devset.jsonl"
+# Tuned out-of-scope questions by class (see benchmarks/quality_report.py); fitted with the dev set.
+OOS_DEV = ROOT / "benchmarks" / "oos_dev.jsonl"
 DEFAULT_DATA_DIR = ROOT / "var" / "bench"
 
 

@@ -2,7 +2,8 @@
 
     python -m benchmarks.quality_report [--sample-dir DIR] [--kosodate-dir DIR] [--sets NAME ...]
 
-Sets: ``devset`` (benchmarks/devset.jsonl, tuned), ``facts`` (benchmarks/facts.jsonl: questions
+Sets: ``devset`` (benchmarks/devset.jsonl, tuned), ``devset_oos`` (benchmarks/oos_dev.jsonl: tuned
+out-of-scope questions by class, joined with the dev set as ``devset+oos``), ``facts`` (benchmarks/facts.jsonl: questions
 asking for a deadline, place, fee, requirement or approver, with the expected fact; tuned), ``kosodate-dev`` (the development split of
 ../shared/data/kosodate-faq, tuned), and every ``benchmarks/heldout/*.jsonl`` (held out: never tune on
 them). Sample-knowledge sets run against the sample knowledge; sets whose file name starts with
@@ -22,7 +23,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, ROOT, ensure_sample_data
+from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, OOS_DEV, ROOT, ensure_sample_data
 from bot.answering.evaluation import LabelledQuestion, cross_validated, load_devset, run_bot, summarize
 
 # ../shared/data/kosodate-faq beside the checkout (a worktree may sit one level deeper).
@@ -131,7 +132,7 @@ def main(argv=None):
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
 
-    sets = {"devset": DEVSET, "facts": ROOT / "benchmarks" / "facts.jsonl",
+    sets = {"devset": DEVSET, "devset_oos": OOS_DEV, "facts": ROOT / "benchmarks" / "facts.jsonl",
             "kosodate-dev": KOSODATE / "development.json"}
     for path in sorted(HELDOUT.glob("*.jsonl")) if HELDOUT.exists() else []:
         if path.stem == "facts":

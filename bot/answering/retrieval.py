@@ -14,7 +14,7 @@ import numpy as np
 
 from bot.answering.answer import Hit
 from bot.answering.calibration import Calibration, load_calibration
-from bot.answering.entities import EntryTexts, missing_entity, noun_phrases
+from bot.answering.entities import EntityCheck, EntryTexts, noun_phrases
 from bot.answering.question_kinds import asked_kinds, holds_fact, names_fact
 from bot.answering.scope import other_place
 from indexing.embeddings import get_embedder
@@ -63,7 +63,7 @@ class Retriever:
                 # Building an analyzer loads the dictionary: only when the synonyms changed.
                 self.analyzer = JapaneseAnalyzer(self.store.synonyms())
                 self._synonyms_text = synonyms
-            self.entry_texts = EntryTexts(self.analyzer.prepare)
+            self.entry_texts = EntryTexts(self.analyzer.prepare, [e for i in indexes.values() for e in i.entries])
             self.departments = self.store.departments()
             self._version = version
 
@@ -152,10 +152,10 @@ class Retriever:
         return dense, terms, grams
 
     def entity_check(self, query: str):
-        """A function of an entry (position in an index → 1.0 when the question names a specific
-        thing that entry lacks); a long story is judged by its asking sentence."""
+        """An EntityCheck: called with an entry, 1.0 when the question names a specific thing that
+        entry lacks; ``.unknown``, 1.0 when no entry names it. A long story is judged by its asking sentence."""
         phrases = noun_phrases(self.analyzer.prepare(need_of(query) or query))
-        return lambda entry: missing_entity(phrases, entry, self.entry_texts)
+        return EntityCheck(phrases, self.entry_texts)
 
     def _staff_topic(self, analysis, query_vector, citizen_best: float, c: Calibration) -> str | None:
         """The department of the staff-only entry that matches a citizen's question much better
@@ -293,6 +293,7 @@ def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, 
         "dense_gap": float(dense[best] - dense_sorted.mean()) if len(dense_sorted) else 0.0,
         "missing": missing_noun(index, analysis, best),
         "entity": entity_check(index.entries[best]) if entity_check else 0.0,
+        "entity_unknown": float(getattr(entity_check, "unknown", 0.0)),
     }
 
 

@@ -11,6 +11,12 @@ import re
 from indexing.japanese import normalize_text, sudachi_dictionary
 
 MUNICIPALITY_SUFFIXES = ("市", "区", "町", "村", "都", "道", "府", "県")
+PREFECTURE_SUFFIXES = ("都", "道", "府", "県")
+# The same suffixes typed in kana after a place name (おおさかし, ふくおかけん), as the kanji they stand for.
+KANA_SUFFIXES = {"し": "市", "けん": "県", "く": "区", "ちょう": "町", "まち": "町", "むら": "村", "そん": "村",
+                 "と": "都", "ふ": "府", "シ": "市", "ケン": "県", "ク": "区", "チョウ": "町", "マチ": "町", "ムラ": "村"}
+# After a bare place name (横浜では, 大阪だと, 京都の場合): the question is about what that place does.
+PLACE_TOPIC = re.compile(r"(?:では|だと|の場合|なら(?!び))")
 # After a place, this makes it where someone moves from or to (横浜市から引っ越してきた, 大阪市に
 # 転出する): the question is then about this city's procedure, not the other place.
 MOVING = re.compile(r"(?:から|より|へ|に(?:引っ?越|転出|転居|転入|移))")
@@ -20,8 +26,9 @@ OWN_PLACE_MIN_ENTRIES = 3
 
 def named_places(text: str) -> list[tuple[str, str]]:
     """(name, name + suffix) for each municipality or prefecture named in ``text`` as the place a
-    question is about: a proper noun followed by 市/区/町/村/都/道/府/県, unless a particle after it
-    makes it where someone moves from or to."""
+    question is about: a proper noun followed by 市/区/町/村/都/道/府/県 (or a place name followed
+    by the suffix in kana: おおさかし), unless a particle after it makes it where someone moves from
+    or to; or a bare place name the question asks about (横浜では…, 大阪だと…), as (name, name)."""
     from sudachipy import SplitMode
 
     tokenizer = sudachi_dictionary().tokenizer(mode=SplitMode.A)
@@ -30,10 +37,24 @@ def named_places(text: str) -> list[tuple[str, str]]:
     places = []
     for current, following in zip(morphemes, morphemes[1:]):
         pos = current.part_of_speech()
+        place_name = pos[1] == "固有名詞" and pos[2] == "地名"
         if following.surface() in MUNICIPALITY_SUFFIXES and (pos[1] == "固有名詞" or current.is_oov()):
-            if MOVING.match(normalized, following.end()):
-                continue
-            places.append((current.surface(), current.surface() + following.surface()))
+            suffix = following.surface()
+        elif place_name and following.surface() in KANA_SUFFIXES and following.part_of_speech()[0] == "接尾辞":
+            suffix = KANA_SUFFIXES[following.surface()]
+        elif place_name and len(current.surface()) > 2 and current.surface()[-1] in PREFECTURE_SUFFIXES:
+            # One word with its suffix (北海道): the place a question is about unless moved from or to.
+            if not MOVING.match(normalized, current.end()):
+                places.append((current.surface()[:-1], current.surface()))
+            continue
+        elif place_name and PLACE_TOPIC.match(normalized, current.end()):
+            places.append((current.surface(), current.surface()))
+            continue
+        else:
+            continue
+        if MOVING.match(normalized, following.end()):
+            continue
+        places.append((current.surface(), current.surface() + suffix))
     return places
 
 

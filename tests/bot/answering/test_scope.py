@@ -1,0 +1,28 @@
+"""Another municipality named in a question, in the ways residents write it."""
+from bot.answering.scope import other_place
+
+
+def nowhere(term: str) -> int:
+    return 0
+
+
+def test_a_place_name_with_its_suffix_typed_in_kana_is_another_city():
+    assert other_place("おおさかしの住民票の手数料", set(), nowhere) == "おおさか市"
+    assert other_place("ふくおかけんの手当", set(), nowhere) == "ふくおか県"
+
+
+def test_a_bare_place_name_the_question_asks_about_is_another_city():
+    assert other_place("大阪では住民票はいくら？", set(), nowhere) == "大阪"
+    assert other_place("神戸だと粗大ごみはどうなりますか", set(), nowhere) == "神戸"
+    # A bare place name alone says where, not whose procedure: left to the abstention model.
+    assert other_place("東京の会社に勤めています。児童手当の申請は？", set(), nowhere) == ""
+
+
+def test_a_prefecture_written_as_one_word_is_another_place_unless_moved_from():
+    assert other_place("北海道の保育料の補助", set(), nowhere) == "北海道"
+    assert other_place("北海道から引っ越してきました", set(), nowhere) == ""
+
+
+def test_a_kana_name_of_a_place_the_knowledge_talks_about_is_ours():
+    assert other_place("あおばしの粗大ごみ", set(), {"あおば": 40}.get) == ""
+    assert other_place("あおば市では粗大ごみはいくら", set(), {"あおば": 40}.get) == ""
