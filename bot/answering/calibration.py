@@ -16,7 +16,7 @@ from pathlib import Path
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 FEATURES = ("fused", "dense", "lexical", "margin", "coverage", "unknown", "dense_gap", "missing", "entity",
-            "entity_unknown")
+            "entity_unknown", "phrases")
 
 
 @dataclass(frozen=True)

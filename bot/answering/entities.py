@@ -10,6 +10,7 @@ Japanese administrative language, not words of any particular knowledge base.
 """
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -157,6 +158,10 @@ def missing_entity(phrases: list[Phrase], entry, texts: EntryTexts) -> float:
     return 0.0
 
 
+# A kanji before a match makes it part of a longer compound: 自動車税 inside 軽自動車税 is another tax.
+_KANJI = "\u3400-\u4dbf\u4e00-\u9fff\u3005"
+
+
 class EntityCheck:
     """The salient things one question names, checked against an entry (``check(entry)``: 1.0 when
     the entry lacks one, see missing_entity) and against the whole knowledge (``unknown``: 1.0 when
@@ -169,10 +174,25 @@ class EntityCheck:
     def __call__(self, entry) -> float:
         return missing_entity(self.phrases, entry, self.texts)
 
+    def coverage(self, entry) -> float:
+        """The share of the question's noun phrases (of its asking sentence, for a story) that the
+        entry contains, as written or as read; 1.0 for a question without any."""
+        if not self.phrases:
+            return 1.0
+        surface = self.texts.surface(entry)
+        found = sum(1 for p in self.phrases if p.surface in surface or p.reading in self.texts.reading(entry))
+        return found / len(self.phrases)
+
     @property
     def unknown(self) -> float:
         if self._unknown is None:
-            corpus = self.texts.corpus()
-            self._unknown = float(any(p.salient and p.surface not in corpus
-                                      and p.reading not in self.texts.corpus_reading() for p in self.phrases))
+            self._unknown = float(any(p.salient and not self._known(p) for p in self.phrases))
         return self._unknown
+
+    def _known(self, phrase: Phrase) -> bool:
+        corpus = self.texts.corpus()
+        if phrase.surface not in corpus:
+            return phrase.reading in self.texts.corpus_reading()
+        if not "\u4e00" <= phrase.surface[0] <= "\u9fff":
+            return True
+        return re.search(f"(?<![{_KANJI}]){re.escape(phrase.surface)}", corpus) is not None

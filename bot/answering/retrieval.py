@@ -294,6 +294,7 @@ def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, 
         "missing": missing_noun(index, analysis, best),
         "entity": entity_check(index.entries[best]) if entity_check else 0.0,
         "entity_unknown": float(getattr(entity_check, "unknown", 0.0)),
+        "phrases": entity_check.coverage(index.entries[best]) if hasattr(entity_check, "coverage") else 1.0,
     }
 
 

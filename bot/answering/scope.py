@@ -58,6 +58,24 @@ def named_places(text: str) -> list[tuple[str, str]]:
     return places
 
 
+# A neighbouring municipality left unnamed (隣の市の粗大ごみ, となり町では…): the question is about
+# what that place does, unless it is where an institution or facility is (隣の市の小児科で使えますか
+# asks about this city's voucher; 隣の市の図書館 may be open to residents) or where someone moves from or to.
+NEIGHBOUR = re.compile(r"(?:隣|となり|お隣|近く|近所|近隣|よそ)の?(?:市|町|村|区|県|市町村|自治体)(?=(?:の|では|だと|なら))")
+INSTITUTION = re.compile(r"の(?:[^。、！？!?\s]{0,6}?)(?:病院|医院|クリニック|小児科|歯科|産婦人科|医療機関|薬局|保育園|保育所|"
+                         r"こども園|幼稚園|学校|会社|職場|店|施設|助産|館|センター|公園|プール)")
+
+
+def unnamed_neighbour(text: str) -> str:
+    """隣の市 (or the like) when the question asks about an unnamed neighbouring municipality, else ''."""
+    normalized = normalize_text(text)
+    for match in NEIGHBOUR.finditer(normalized):
+        if INSTITUTION.match(normalized, match.end()) or MOVING.match(normalized, match.end()):
+            continue
+        return match.group(0)
+    return ""
+
+
 def other_place(text: str, own_names: set[str], term_frequency) -> str:
     """The first municipality named in ``text`` that is not this city, or ''.
 
@@ -69,4 +87,4 @@ def other_place(text: str, own_names: set[str], term_frequency) -> str:
         if term_frequency(name) >= OWN_PLACE_MIN_ENTRIES:
             continue
         return full
-    return ""
+    return unnamed_neighbour(text)

@@ -58,3 +58,18 @@ def test_a_named_thing_no_entry_mentions_is_unknown_to_the_knowledge():
     assert check("住民税の申告はいつまで？")(CARD_ENTRY) == 1.0
     # A typo of the same sound (受信 for 受診 style) still meets the word by its reading.
     assert check("じゅうみんぜいの申告").unknown == 0.0
+
+
+def test_a_named_thing_found_only_inside_a_longer_compound_is_another_thing():
+    analyzer = JapaneseAnalyzer()
+    car_tax = Entry(id="3", kind="faq", title="軽自動車税の納税証明書", body="税務課の窓口で発行します。")
+    texts = EntryTexts(analyzer.prepare, [car_tax])
+    assert EntityCheck(noun_phrases(analyzer.prepare("自動車税はいつ払う？")), texts).unknown == 1.0
+    assert EntityCheck(noun_phrases(analyzer.prepare("軽自動車税はいつ払う？")), texts).unknown == 0.0
+
+
+def test_coverage_is_the_share_of_the_questions_phrases_an_entry_holds():
+    analyzer = JapaneseAnalyzer()
+    check = EntityCheck(noun_phrases(analyzer.prepare("住民税の申告の窓口")), EntryTexts(analyzer.prepare))
+    assert check.coverage(TAX_ENTRY) == 2 / 3  # 住民税 and 申告, not 窓口
+    assert check.coverage(CARD_ENTRY) == 1 / 3  # 窓口 only

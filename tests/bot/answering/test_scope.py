@@ -26,3 +26,13 @@ def test_a_prefecture_written_as_one_word_is_another_place_unless_moved_from():
 def test_a_kana_name_of_a_place_the_knowledge_talks_about_is_ours():
     assert other_place("あおばしの粗大ごみ", set(), {"あおば": 40}.get) == ""
     assert other_place("あおば市では粗大ごみはいくら", set(), {"あおば": 40}.get) == ""
+
+
+def test_an_unnamed_neighbouring_municipality_asked_about_is_another_city():
+    assert other_place("隣の市の粗大ごみの料金は？", set(), nowhere) == "隣の市"
+    assert other_place("隣町ではごみ袋が無料らしいけど", set(), nowhere) == "隣町"
+    # Where an institution is, or where someone moves: this city's procedure is asked.
+    assert other_place("1歳半健診の受診票、隣の市の小児科で使えますか？", set(), nowhere) == ""
+    assert other_place("隣の市の図書館", set(), nowhere) == ""
+    assert other_place("となりの市から引っ越してきました", set(), nowhere) == ""
+    assert other_place("隣の家の騒音がひどい", set(), nowhere) == ""
