@@ -106,15 +106,18 @@ class EntryTexts:
         return self._corpus
 
     def corpus_reading(self) -> str:
-        """The katakana reading of every entry's first ENTRY_CHARS characters (a typo of the same
-        sound, 受信票 for 受診票, still meets its word); built only when a phrase is not found as written."""
+        """The katakana reading of every entry's question, alternates and heading (a typo of the
+        same sound, 受信票 for 受診票, still meets the thing an entry is about); built only when a
+        phrase is not found as written, and short (headings, not bodies) so that the first such
+        question of a large knowledge base is not slow."""
         if self._corpus_reading is None:
             seen, parts = set(), []
             for entry in self._entries:
                 if entry.id not in seen:
                     seen.add(entry.id)
-                    parts.append(_reading(self.surface(entry)))
-            self._corpus_reading = "\n".join(parts)
+                    parts.append(katakana_to_hiragana(self._prepare(" ".join([entry.title, *entry.alternates,
+                                                                              entry.section]))))
+            self._corpus_reading = _reading("\n".join(parts))
         return self._corpus_reading
 
     def _cached(self, cache: OrderedDict, key, make):
@@ -176,9 +179,9 @@ class EntityCheck:
 
     def coverage(self, entry) -> float:
         """The share of the question's noun phrases (of its asking sentence, for a story) that the
-        entry contains, as written or as read; 1.0 for a question without any."""
+        entry contains, as written or as read; 0.0 for a question without any (chatter: 元気？)."""
         if not self.phrases:
-            return 1.0
+            return 0.0
         surface = self.texts.surface(entry)
         found = sum(1 for p in self.phrases if p.surface in surface or p.reading in self.texts.reading(entry))
         return found / len(self.phrases)
