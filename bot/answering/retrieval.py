@@ -168,7 +168,7 @@ class Retriever:
             return None
         dense, terms, grams = entry_scores(staff, analysis, query_vector)
         fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
-        only_staff = np.array([e.audience == "staff" for e in staff.entries])
+        only_staff = staff.audiences == "staff"
         if not only_staff.any():
             return None
         fused = np.where(only_staff, fused, 0.0)
@@ -232,8 +232,7 @@ def rerank(index: AudienceIndex, fused: np.ndarray, query: str, audience: str, c
     damped for citizens (they are internal plans)."""
     fused = fused.copy()
     if audience == "citizen" and c.citizen_plan_factor != 1.0:
-        plans = np.fromiter((e.kind == "plan" for e in index.entries), dtype=bool, count=len(index.entries))
-        fused[plans] *= c.citizen_plan_factor
+        fused[index.kinds == "plan"] *= c.citizen_plan_factor
     kinds = asked_kinds(query)
     if kinds and c.fact_bonus and len(fused):
         best = float(fused.max())
