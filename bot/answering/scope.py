@@ -12,11 +12,14 @@ from indexing.japanese import normalize_text, sudachi_dictionary
 
 MUNICIPALITY_SUFFIXES = ("市", "区", "町", "村", "都", "道", "府", "県")
 PREFECTURE_SUFFIXES = ("都", "道", "府", "県")
+# A municipality's own institutions named as one word after a place (神戸市営住宅, 千葉県立病院).
+RUN_BY = {"市営": "市", "市立": "市", "県営": "県", "県立": "県", "府立": "府", "府営": "府", "都立": "都",
+          "都営": "都", "道立": "道", "区立": "区", "町立": "町", "村立": "村"}
 # The same suffixes typed in kana after a place name (おおさかし, ふくおかけん), as the kanji they stand for.
 KANA_SUFFIXES = {"し": "市", "けん": "県", "く": "区", "ちょう": "町", "まち": "町", "むら": "村", "そん": "村",
                  "と": "都", "ふ": "府", "シ": "市", "ケン": "県", "ク": "区", "チョウ": "町", "マチ": "町", "ムラ": "村"}
 # After a bare place name (横浜では, 大阪だと, 京都の場合): the question is about what that place does.
-PLACE_TOPIC = re.compile(r"(?:では|だと|の場合|なら(?!び))")
+PLACE_TOPIC = re.compile(r"(?:では|だと|の場合|なら(?!び)|の(?:市役所|区役所|役場|町役場|村役場|県庁|都庁|府庁|道庁))")
 # After a place, this makes it where someone moves from or to (横浜市から引っ越してきた, 大阪市に
 # 転出する): the question is then about this city's procedure, not the other place.
 MOVING = re.compile(r"(?:から|より|へ|に(?:引っ?越|転出|転居|転入|移))")
@@ -42,6 +45,8 @@ def named_places(text: str) -> list[tuple[str, str]]:
             suffix = following.surface()
         elif place_name and following.surface() in KANA_SUFFIXES and following.part_of_speech()[0] == "接尾辞":
             suffix = KANA_SUFFIXES[following.surface()]
+        elif place_name and following.surface() in RUN_BY:
+            suffix = RUN_BY[following.surface()]
         elif place_name and len(current.surface()) > 2 and current.surface()[-1] in PREFECTURE_SUFFIXES:
             # One word with its suffix (北海道): the place a question is about unless moved from or to.
             if not MOVING.match(normalized, current.end()):
@@ -61,7 +66,7 @@ def named_places(text: str) -> list[tuple[str, str]]:
 # A neighbouring municipality left unnamed (隣の市の粗大ごみ, となり町では…): the question is about
 # what that place does, unless it is where an institution or facility is (隣の市の小児科で使えますか
 # asks about this city's voucher; 隣の市の図書館 may be open to residents) or where someone moves from or to.
-NEIGHBOUR = re.compile(r"(?:隣|となり|お隣|近く|近所|近隣|よそ)の?(?:市|町|村|区|県|市町村|自治体)(?=(?:の|では|だと|なら))")
+NEIGHBOUR = re.compile(r"(?:隣|となり|お隣|近く|近所|近隣|よそ)の?(?:市|町|村|区|県|市町村|自治体)(?=(?:の|では|だと|なら|役所|役場|庁))")
 INSTITUTION = re.compile(r"の(?:[^。、！？!?\s]{0,6}?)(?:病院|医院|クリニック|小児科|歯科|産婦人科|医療機関|薬局|保育園|保育所|"
                          r"こども園|幼稚園|学校|会社|職場|店|施設|助産|館|センター|公園|プール)")
 

@@ -36,3 +36,10 @@ def test_an_unnamed_neighbouring_municipality_asked_about_is_another_city():
     assert other_place("隣の市の図書館", set(), nowhere) == ""
     assert other_place("となりの市から引っ越してきました", set(), nowhere) == ""
     assert other_place("隣の家の騒音がひどい", set(), nowhere) == ""
+
+
+def test_another_places_office_or_institution_is_another_city():
+    assert other_place("神戸市営住宅に申し込みたい", set(), nowhere) == "神戸市"
+    assert other_place("横浜の市役所の電話番号", set(), nowhere) == "横浜"
+    assert other_place("隣の市役所は土曜日も開いている？", set(), nowhere) == "隣の市"
+    assert other_place("あおば市立図書館の開館時間", set(), {"あおば": 40}.get) == ""
