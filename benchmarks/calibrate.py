@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, OOS_DEV, STYLES_DEV, ensure_sample_data
+from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, FACTS, OOS_DEV, STYLES_DEV, ensure_sample_data
 from bot.answering.calibration import FEATURES, Calibration, load_calibration, save_calibration
 from bot.answering.evaluation import load_devset
 from bot.answering.retrieval import Retriever, ranking_signals, rerank
@@ -149,9 +149,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     parser.add_argument("--embedder", default="")
-    parser.add_argument("--devset", type=Path, nargs="+", default=[DEVSET, STYLES_DEV, OOS_DEV],
-                        help="labelled sets fitted on together (default: the dev set, benchmarks/styles_dev.jsonl "
-                             "and benchmarks/oos_dev.jsonl)")
+    parser.add_argument("--devset", type=Path, nargs="+", default=[DEVSET, STYLES_DEV, FACTS, OOS_DEV],
+                        help="labelled sets fitted on together (default: every tuned sample set: the dev set, "
+                             "benchmarks/styles_dev.jsonl, benchmarks/facts.jsonl and benchmarks/oos_dev.jsonl)")
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--no-import", action="store_true", help="use the data dir as it is")
     parser.add_argument("--label", choices=("scope", "correct"), default="scope",
