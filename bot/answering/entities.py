@@ -7,6 +7,11 @@ compound noun whose head is a word for a kind of document, benefit, tax or licen
 免許, カード ...) or a proper noun, and the entry does not contain it, neither as written nor as
 read (so a kana-typed or mistyped word still meets its kanji). The lists below are word classes of
 Japanese administrative language, not words of any particular knowledge base.
+
+Three features of the abstention model come from here (EntityCheck): ``entity`` (the best entry
+lacks a named thing), ``entity_unknown`` (no entry of the knowledge names it: 相続税 in a city FAQ
+that knows only 住民税; another office such as 年金事務所) and ``phrases`` (the share of the
+question's noun phrases the best entry holds, judged on a long story's asking sentence).
 """
 from __future__ import annotations
 
@@ -29,6 +34,8 @@ ENTITY_HEADS = frozenset({
 # unless an entry names that office. The city's own offices (役所, 役場, 支所) are not among them.
 ORGANIZATION_ENDINGS = ("署", "局", "事務所", "裁判所", "庁", "公社", "機構", "協会", "組合", "公庫", "事業団")
 _PHRASE_POS = {"名詞", "接頭辞", "接尾辞"}
+# A kanji before a match makes it part of a longer compound: 自動車税 inside 軽自動車税 is another tax.
+_KANJI = "\u3400-\u4dbf\u4e00-\u9fff\u3005"
 ENTRY_CACHE = 4096
 # An entry is searched for named things in this many characters (an answer rarely shows more).
 ENTRY_CHARS = 2000
@@ -91,6 +98,7 @@ class EntryTexts:
         self._entries = entries
         self._corpus: str | None = None
         self._corpus_reading: str | None = None
+        self._named: OrderedDict = OrderedDict()
 
     def corpus(self) -> str:
         """Every entry's folded text, whole (not cut at ENTRY_CHARS), one entry a line."""
@@ -104,6 +112,29 @@ class EntryTexts:
                 parts.append(katakana_to_hiragana(self._prepare(text)))
             self._corpus = "\n".join(parts)
         return self._corpus
+
+    def names(self, phrase: Phrase) -> bool:
+        """Whether some entry names ``phrase``: as written and not only inside a longer compound
+        (自動車税 only in 軽自動車税 is another tax), or by its reading in an entry's question or
+        heading. Answers are cached: a scan of a large knowledge base takes milliseconds."""
+        key = (phrase.surface, phrase.reading)
+        with self._lock:
+            known = self._named.get(key)
+        if known is None:
+            known = self._names(phrase)
+            with self._lock:
+                self._named[key] = known
+                while len(self._named) > ENTRY_CACHE:
+                    self._named.popitem(last=False)
+        return known
+
+    def _names(self, phrase: Phrase) -> bool:
+        corpus = self.corpus()
+        if phrase.surface not in corpus:
+            return phrase.reading in self.corpus_reading()
+        if not "\u4e00" <= phrase.surface[0] <= "\u9fff":
+            return True
+        return re.search(f"(?<![{_KANJI}]){re.escape(phrase.surface)}", corpus) is not None
 
     def corpus_reading(self) -> str:
         """The katakana reading of every entry's question, alternates and heading (a typo of the
@@ -161,10 +192,6 @@ def missing_entity(phrases: list[Phrase], entry, texts: EntryTexts) -> float:
     return 0.0
 
 
-# A kanji before a match makes it part of a longer compound: 自動車税 inside 軽自動車税 is another tax.
-_KANJI = "\u3400-\u4dbf\u4e00-\u9fff\u3005"
-
-
 class EntityCheck:
     """The salient things one question names, checked against an entry (``check(entry)``: 1.0 when
     the entry lacks one, see missing_entity) and against the whole knowledge (``unknown``: 1.0 when
@@ -189,13 +216,5 @@ class EntityCheck:
     @property
     def unknown(self) -> float:
         if self._unknown is None:
-            self._unknown = float(any(p.salient and not self._known(p) for p in self.phrases))
+            self._unknown = float(any(p.salient and not self.texts.names(p) for p in self.phrases))
         return self._unknown
-
-    def _known(self, phrase: Phrase) -> bool:
-        corpus = self.texts.corpus()
-        if phrase.surface not in corpus:
-            return phrase.reading in self.texts.corpus_reading()
-        if not "\u4e00" <= phrase.surface[0] <= "\u9fff":
-            return True
-        return re.search(f"(?<![{_KANJI}]){re.escape(phrase.surface)}", corpus) is not None
