@@ -64,9 +64,10 @@ def named_places(text: str) -> list[tuple[str, str]]:
 
 
 # A neighbouring municipality left unnamed (隣の市の粗大ごみ, となり町では…): the question is about
-# what that place does, unless it is where an institution or facility is (隣の市の小児科で使えますか
+# what that place does (not 近くの市役所, this city's nearest office; not 隣の区, a ward of the same city),
+# unless it is where an institution or facility is (隣の市の小児科で使えますか
 # asks about this city's voucher; 隣の市の図書館 may be open to residents) or where someone moves from or to.
-NEIGHBOUR = re.compile(r"(?:隣|となり|お隣|近く|近所|近隣|よそ)の?(?:市|町|村|区|県|市町村|自治体)(?=(?:の|では|だと|なら|役所|役場|庁))")
+NEIGHBOUR = re.compile(r"(?:隣|となり|お隣|近隣|よそ)の?(?:市|町|村|県|市町村|自治体)(?=(?:の|では|だと|なら|役所|役場|庁))")
 INSTITUTION = re.compile(r"の(?:[^。、！？!?\s]{0,6}?)(?:病院|医院|クリニック|小児科|歯科|産婦人科|医療機関|薬局|保育園|保育所|"
                          r"こども園|幼稚園|学校|会社|職場|店|施設|助産|館|センター|公園|プール)")
 

@@ -43,3 +43,8 @@ def test_another_places_office_or_institution_is_another_city():
     assert other_place("横浜の市役所の電話番号", set(), nowhere) == "横浜"
     assert other_place("隣の市役所は土曜日も開いている？", set(), nowhere) == "隣の市"
     assert other_place("あおば市立図書館の開館時間", set(), {"あおば": 40}.get) == ""
+
+
+def test_the_nearest_office_and_a_neighbouring_ward_are_this_city():
+    assert other_place("近くの市役所の出張所はどこですか", set(), nowhere) == ""
+    assert other_place("隣の区役所でも住民票は取れますか", set(), nowhere) == ""
