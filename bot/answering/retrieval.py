@@ -14,10 +14,11 @@ import numpy as np
 
 from bot.answering.answer import Hit
 from bot.answering.calibration import Calibration, load_calibration
-from bot.answering.entities import EntryTexts, missing_entity, noun_phrases
+from bot.answering.entities import EntityCheck, EntryTexts, noun_phrases
 from bot.answering.question_kinds import asked_kinds, holds_fact, names_fact
 from bot.answering.ranker import CANDIDATES, RankerModel, candidate_features, load_ranker
 from bot.answering.scope import other_place
+from bot.insights.masking import mask_personal_data
 from indexing.embeddings import get_embedder
 from indexing.entries import visible_audiences
 from indexing.japanese import JapaneseAnalyzer, KanaSpelling
@@ -68,7 +69,7 @@ class Retriever:
                 # Building an analyzer loads the dictionary: only when the synonyms changed.
                 self.analyzer = JapaneseAnalyzer(self.store.synonyms())
                 self._synonyms_text = synonyms
-            self.entry_texts = EntryTexts(self.analyzer.prepare)
+            self.entry_texts = EntryTexts(self.analyzer.prepare, [e for i in indexes.values() for e in i.entries])
             self.departments = self.store.departments()
             self._version = version
 
@@ -101,10 +102,11 @@ class Retriever:
 
     # --- search ---------------------------------------------------------------------------
     def query_text(self, query: str, audience: str) -> str:
-        """The question as searched: masking placeholders (〔電話番号〕) removed, words typed in
-        kana respelled with the index's kanji."""
+        """The question as searched: personal data (a resident's name, phone number, address) masked
+        as in the inquiry log and the placeholders (〔電話番号〕) removed, words typed in kana
+        respelled with the index's kanji."""
         self._ensure_fresh()
-        return self._spellings[audience].respell(strip_placeholders(query))
+        return self._spellings[audience].respell(strip_placeholders(mask_personal_data(query)))
 
     def _query_vector(self, text: str) -> np.ndarray:
         cache = self.__dict__.setdefault("_vectors", OrderedDict())
@@ -187,10 +189,10 @@ class Retriever:
         return fused, order[:top], lead
 
     def entity_check(self, query: str):
-        """A function of an entry (position in an index → 1.0 when the question names a specific
-        thing that entry lacks); a long story is judged by its asking sentence."""
+        """An EntityCheck: called with an entry, 1.0 when the question names a specific thing that
+        entry lacks; ``.unknown``, 1.0 when no entry names it. A long story is judged by its asking sentence."""
         phrases = noun_phrases(self.analyzer.prepare(need_of(query) or query))
-        return lambda entry: missing_entity(phrases, entry, self.entry_texts)
+        return EntityCheck(phrases, self.entry_texts)
 
     def _staff_topic(self, analysis, query_vector, citizen_best: float, c: Calibration) -> str | None:
         """The department of the staff-only entry that matches a citizen's question much better
@@ -358,6 +360,8 @@ def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, 
         "dense_gap": float(dense[best] - dense_sorted.mean()) if len(dense_sorted) else 0.0,
         "missing": missing_noun(index, analysis, best),
         "entity": entity_check(index.entries[best]) if entity_check else 0.0,
+        "entity_unknown": float(getattr(entity_check, "unknown", 0.0)),
+        "phrases": entity_check.coverage(index.entries[best]) if hasattr(entity_check, "coverage") else 1.0,
     }
 
 
