@@ -2,8 +2,8 @@
 
     python -m benchmarks.fit_ranker [--sample-dir DIR] [--kosodate-dir DIR] [--heldout] [--write]
 
-Tuned sets only are fitted on: ``benchmarks/devset.jsonl`` and ``benchmarks/facts.jsonl`` over the
-sample knowledge, and the kosodate ``development.json`` over the kosodate FAQ imported on its own.
+Tuned sets only are fitted on: ``benchmarks/devset.jsonl``, ``benchmarks/styles_dev.jsonl`` and
+``benchmarks/facts.jsonl`` over the sample knowledge, and the kosodate ``development.json`` over the kosodate FAQ imported on its own.
 The model is a linear score over FEATURES of each of the leading fused candidates, fitted with a
 listwise softmax loss (the relevant entries of a question should take the probability mass among
 its candidates) and L2 regularisation. It prints 5-fold cross-validated Hit@1 / nDCG@10 / MRR@10 on
@@ -21,13 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, ROOT, ensure_sample_data
+from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, FACTS, STYLES_DEV, ensure_sample_data
 from benchmarks.quality_report import HELDOUT, KOSODATE, QueryVectorCache, ensure_kosodate_data, load_set
 from bot.answering.evaluation import hit_at_k, ndcg_at_k, reciprocal_rank
 from bot.answering.ranker import CANDIDATES, FEATURES, RankerModel, save_ranker
 from bot.answering.retrieval import Retriever, ranker_inputs
 
-TUNED = {"devset": ("sample", DEVSET), "facts": ("sample", ROOT / "benchmarks" / "facts.jsonl"),
+TUNED = {"devset": ("sample", DEVSET), "styles-dev": ("sample", STYLES_DEV), "facts": ("sample", FACTS),
          "kosodate-dev": ("kosodate", KOSODATE / "development.json")}
 HELD = {"heldout/sample": ("sample", HELDOUT / "sample.jsonl"),
         "heldout/kosodate": ("kosodate", HELDOUT / "kosodate.jsonl")}
