@@ -18,7 +18,7 @@ import numpy as np
 from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, FACTS, OOS_DEV, STYLES_DEV, ensure_sample_data
 from bot.answering.calibration import FEATURES, Calibration, load_calibration, save_calibration
 from bot.answering.evaluation import load_devset
-from bot.answering.retrieval import Retriever, ranking_signals
+from bot.answering.retrieval import Retriever, ranking_signals, rerank
 
 MAX_ANSWERABLE_ABSTAIN = 0.05
 
@@ -26,20 +26,17 @@ MAX_ANSWERABLE_ABSTAIN = 0.05
 class Row:
     """One labelled question's scores over its audience's entries, and whether a rule declines it."""
 
-    def __init__(self, relevant, dense, terms, grams, index, analysis, text, audience, forced, entity_check=None,
-                 ranker=None):
+    def __init__(self, relevant, dense, terms, grams, index, analysis, text, audience, forced, entity_check=None):
         self.relevant, self.dense, self.terms, self.grams = relevant, dense, terms, grams
         self.index, self.analysis, self.text, self.audience, self.forced = index, analysis, text, audience, forced
-        self.entity_check, self.ranker = entity_check, ranker
+        self.entity_check = entity_check
 
     def __iter__(self):  # (relevant, dense, terms, grams, index, analysis), as before
         return iter((self.relevant, self.dense, self.terms, self.grams, self.index, self.analysis))
 
-    def ranked(self, weights, settings: Calibration = Calibration()):
-        """(fused scores, positions best first, lead) as the retriever orders them with these weights."""
-        settings = replace(settings, dense_weight=weights[0], terms_weight=weights[1], grams_weight=weights[2])
-        return Retriever.order(self.index, self.text, self.analysis, self.dense, self.terms, self.grams,
-                               self.audience, settings, 10, self.ranker)
+    def fused(self, weights, settings: Calibration = Calibration()):
+        fused = weights[0] * self.dense + weights[1] * self.terms + weights[2] * self.grams
+        return rerank(self.index, fused, self.text, self.audience, settings)
 
 
 def score_arrays(retriever: Retriever, questions):
@@ -55,7 +52,7 @@ def score_arrays(retriever: Retriever, questions):
             raise SystemExit(f"dev set question {question.id}: none of {question.relevant} is in the index")
         forced = bool(retriever.rank(question.text, question.audience).decline)
         rows.append(Row(relevant, dense, terms, grams, index, analysis, text, question.audience, forced,
-                        retriever.entity_check(text), retriever.ranker))
+                        retriever.entity_check(text)))
     return rows
 
 
@@ -65,8 +62,9 @@ def ranking_quality(rows, weights) -> float:
         relevant = row.relevant
         if not relevant:
             continue
-        _, order, _ = row.ranked(weights)
-        for rank, position in enumerate(order[:10]):
+        fused = row.fused(weights)
+        order = np.argsort(-fused)[:10]
+        for rank, position in enumerate(order):
             if position in relevant:
                 total += 1.0 / (rank + 1) + (0.5 if rank == 0 else 0.0)
                 break
@@ -89,9 +87,9 @@ def labelled_features(rows, weights):
     X, y, answerable = [], [], []
     for row in rows:
         relevant, dense, terms, grams, index, analysis = row
-        fused, order, lead = row.ranked(weights)
-        feats = ranking_signals(index, analysis, fused, dense, terms, grams, weights, row.entity_check, order, lead)
-        best = int(order[0])
+        fused = row.fused(weights)
+        feats = ranking_signals(index, analysis, fused, dense, terms, grams, weights, row.entity_check)
+        best = int(np.argmax(fused))
         X.append([feats[name] for name in USED])
         y.append(1.0 if best in relevant else 0.0)
         answerable.append(bool(relevant))
@@ -172,6 +170,7 @@ def main(argv=None):
     retriever = Retriever(args.data_dir, args.embedder, calibration=Calibration())
     if retriever.ranker is not None and not args.keep_fusion:
         # The learned ranker (benchmarks/fit_ranker.py) was fitted over the current fusion weights.
+        # The abstention model reads the fused ranking's signals, whatever order the ranker shows.
         print("a learned ranker is fitted for this embedder: keeping the current fusion weights")
         args.keep_fusion = True
     from benchmarks.quality_report import QueryVectorCache

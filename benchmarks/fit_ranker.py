@@ -53,7 +53,7 @@ def collect(retriever: Retriever, questions, name: str, count: int = CANDIDATES)
         text = retriever.query_text(question.text, question.audience)
         analysis = retriever.analyzer.analyze(text)
         dense, terms, grams = retriever.scores(index, text, analysis, retriever._query_vector(text))
-        _, baseline, _ = Retriever.order(index, text, analysis, dense, terms, grams, question.audience, c)
+        _, baseline = Retriever.order(index, text, analysis, dense, terms, grams, question.audience, c)
         _, candidates, features = ranker_inputs(index, text, analysis, dense, terms, grams, question.audience, c,
                                                 count)
         groups.append(Group(name, [index.entries[int(i)].id for i in candidates],

@@ -34,8 +34,6 @@ FEATURES = (
     "holds_fact", "names_fact", "missing", "body_length",
 )
 
-SIMILARITIES = ("fused", "dense", "terms", "grams")
-
 
 @dataclass(frozen=True)
 class RankerModel:
@@ -45,13 +43,6 @@ class RankerModel:
     def score(self, features: np.ndarray) -> np.ndarray:
         weights = np.array([self.coefficients.get(name, 0.0) for name in FEATURES])
         return features @ weights
-
-    def similarity_units(self, score_difference: float) -> float:
-        """A score difference as the uniform difference of the similarity scores (fused, dense,
-        terms, grams, each on a 0..1 scale) that would make it, so that a ranker's margin reads
-        on the fused score's scale."""
-        weight = sum(self.coefficients.get(name, 0.0) for name in SIMILARITIES)
-        return score_difference / weight if weight > 0 else score_difference
 
     def to_dict(self) -> dict:
         return {"coefficients": self.coefficients, "candidates": self.candidates}
