@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, ensure_sample_data
+from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, FACTS, OOS_DEV, STYLES_DEV, ensure_sample_data
 from bot.answering.calibration import FEATURES, Calibration, load_calibration, save_calibration
 from bot.answering.evaluation import load_devset
 from bot.answering.retrieval import Retriever, ranking_signals, rerank
@@ -108,7 +108,7 @@ def abstention_labels(y, answerable):
     return y.astype(float) if LABEL == "correct" else answerable.astype(float)
 
 
-def fit_logistic(X, y, l2=0.01, steps=6000, rate=0.5):
+def fit_logistic(X, y, l2=0.001, steps=6000, rate=0.5):
     mean, std = X.mean(axis=0), X.std(axis=0) + 1e-9
     Z = (X - mean) / std
     w, b = np.zeros(Z.shape[1]), 0.0
@@ -149,7 +149,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     parser.add_argument("--embedder", default="")
-    parser.add_argument("--devset", type=Path, default=DEVSET)
+    parser.add_argument("--devset", type=Path, nargs="+", default=[DEVSET, STYLES_DEV, FACTS, OOS_DEV],
+                        help="labelled sets fitted on together (default: every tuned sample set: the dev set, "
+                             "benchmarks/styles_dev.jsonl, benchmarks/facts.jsonl and benchmarks/oos_dev.jsonl)")
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--no-import", action="store_true", help="use the data dir as it is")
     parser.add_argument("--label", choices=("scope", "correct"), default="scope",
@@ -166,9 +168,14 @@ def main(argv=None):
     if not args.no_import:
         ensure_sample_data(args.data_dir, args.embedder)
     retriever = Retriever(args.data_dir, args.embedder, calibration=Calibration())
+    if retriever.ranker is not None and not args.keep_fusion:
+        # The learned ranker (benchmarks/fit_ranker.py) was fitted over the current fusion weights.
+        # The abstention model reads the fused ranking's signals, whatever order the ranker shows.
+        print("a learned ranker is fitted for this embedder: keeping the current fusion weights")
+        args.keep_fusion = True
     from benchmarks.quality_report import QueryVectorCache
     cache = QueryVectorCache(retriever.embedder, args.data_dir.parent / "query-vectors-sample.npz")
-    questions = load_devset(args.devset)
+    questions = [question for path in args.devset for question in load_devset(path)]
     rows = score_arrays(retriever, questions)
     cache.save()
     current = load_calibration(retriever.embedder.name)

@@ -6,6 +6,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEVSET = ROOT / "benchmarks" / "devset.jsonl"
+# Tuned out-of-scope questions by class (see benchmarks/quality_report.py); fitted with the dev set.
+OOS_DEV = ROOT / "benchmarks" / "oos_dev.jsonl"
+# Tuned answerable questions in the styles the dev set has few of (long stories, typos, kana, masked
+# personal data); fitted with the dev set so the abstention model sees how residents really write.
+STYLES_DEV = ROOT / "benchmarks" / "styles_dev.jsonl"
+# Tuned questions asking for a deadline, place, fee ... with the expected fact.
+FACTS = ROOT / "benchmarks" / "facts.jsonl"
 DEFAULT_DATA_DIR = ROOT / "var" / "bench"
 
 

@@ -2,7 +2,10 @@
 
     python -m benchmarks.quality_report [--sample-dir DIR] [--kosodate-dir DIR] [--sets NAME ...]
 
-Sets: ``devset`` (benchmarks/devset.jsonl, tuned), ``facts`` (benchmarks/facts.jsonl: questions
+Sets: ``devset`` (benchmarks/devset.jsonl, tuned), ``styles_dev`` (benchmarks/styles_dev.jsonl: tuned
+answerable questions as stories, typos, kana and with masked personal data), ``devset_oos``
+(benchmarks/oos_dev.jsonl: tuned out-of-scope questions by class, joined with the dev set as
+``devset+oos`` and with every tuned sample set as ``tuned+oos``), ``facts`` (benchmarks/facts.jsonl: questions
 asking for a deadline, place, fee, requirement or approver, with the expected fact; tuned), ``kosodate-dev`` (the development split of
 ../shared/data/kosodate-faq, tuned), and every ``benchmarks/heldout/*.jsonl`` (held out: never tune on
 them). Sample-knowledge sets run against the sample knowledge; sets whose file name starts with
@@ -22,7 +25,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, ROOT, ensure_sample_data
+from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, FACTS, OOS_DEV, ROOT, STYLES_DEV, ensure_sample_data
 from bot.answering.evaluation import LabelledQuestion, cross_validated, load_devset, run_bot, summarize
 
 # ../shared/data/kosodate-faq beside the checkout (a worktree may sit one level deeper).
@@ -131,7 +134,7 @@ def main(argv=None):
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
 
-    sets = {"devset": DEVSET, "facts": ROOT / "benchmarks" / "facts.jsonl",
+    sets = {"devset": DEVSET, "styles_dev": STYLES_DEV, "devset_oos": OOS_DEV, "facts": FACTS,
             "kosodate-dev": KOSODATE / "development.json"}
     for path in sorted(HELDOUT.glob("*.jsonl")) if HELDOUT.exists() else []:
         if path.stem == "facts":
@@ -179,6 +182,12 @@ def main(argv=None):
             for line in report_rows(f"{name[:-4]}+oos", joined)[:1]:
                 print(line, flush=True)
             figures[f"{name[:-4]}+oos"] = {"all": summarize(joined), "cv": cross_validated(joined)}
+    tuned = [name for name in ("devset", "styles_dev", "facts", "devset_oos") if name in all_outcomes]
+    if len(tuned) == 4:
+        joined = [o for name in tuned for o in all_outcomes[name]]
+        for line in report_rows("tuned+oos", joined)[:1]:
+            print(line, flush=True)
+        figures["tuned+oos"] = {"all": summarize(joined), "cv": cross_validated(joined)}
     for cache in caches:
         cache.save()
     if args.json:

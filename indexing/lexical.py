@@ -65,6 +65,21 @@ class BM25Index:
                 covered += idf
         return covered / total if total else 0.0
 
+    def coverages(self, query_tokens: list[str], documents: np.ndarray) -> np.ndarray:
+        """``coverage`` of each of ``documents`` at once (one pass over each term's postings)."""
+        documents = np.asarray(documents)
+        covered = np.zeros(len(documents))
+        total = 0.0
+        unknown_idf = math.log(1 + (self.size + 0.5) / 0.5) if self.size else 1.0
+        for term in set(query_tokens):
+            idf = self.idf.get(term)
+            if idf is None:
+                total += unknown_idf
+                continue
+            total += idf
+            covered += idf * self._holding(term, documents)
+        return covered / total if total else covered
+
     def document_frequency(self, term: str) -> int:
         """In how many documents the term occurs."""
         postings = self._postings.get(term)
@@ -73,6 +88,18 @@ class BM25Index:
     def contains(self, term: str, document: int) -> bool:
         postings = self._postings.get(term)
         return bool(postings) and bool(np.any(postings[0] == document))
+
+    def contains_each(self, term: str, documents: np.ndarray) -> np.ndarray:
+        """``contains`` for each of ``documents`` (a boolean array)."""
+        if term not in self._postings:
+            return np.zeros(len(documents), dtype=bool)
+        return self._holding(term, np.asarray(documents))
+
+    def _holding(self, term: str, documents: np.ndarray) -> np.ndarray:
+        # Postings are in ascending document order (built by enumerating the documents).
+        ids = self._postings[term][0]
+        at = np.minimum(np.searchsorted(ids, documents), len(ids) - 1)
+        return ids[at] == documents
 
     def vocabulary_by_frequency(self) -> list[str]:
         """Every indexed term, the most widely used first."""

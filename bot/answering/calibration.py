@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
-FEATURES = ("fused", "dense", "lexical", "margin", "coverage", "unknown", "dense_gap", "missing", "entity")
+FEATURES = ("fused", "dense", "lexical", "margin", "coverage", "unknown", "dense_gap", "missing", "entity",
+            "entity_unknown", "phrases")
 
 
 @dataclass(frozen=True)

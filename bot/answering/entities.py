@@ -7,9 +7,15 @@ compound noun whose head is a word for a kind of document, benefit, tax or licen
 免許, カード ...) or a proper noun, and the entry does not contain it, neither as written nor as
 read (so a kana-typed or mistyped word still meets its kanji). The lists below are word classes of
 Japanese administrative language, not words of any particular knowledge base.
+
+Three features of the abstention model come from here (EntityCheck): ``entity`` (the best entry
+lacks a named thing), ``entity_unknown`` (no entry of the knowledge names it: 相続税 in a city FAQ
+that knows only 住民税; another office such as 年金事務所) and ``phrases`` (the share of the
+question's noun phrases the best entry holds, judged on a long story's asking sentence).
 """
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -21,9 +27,15 @@ from indexing.japanese import hiragana_to_katakana, katakana_to_hiragana, normal
 ENTITY_HEADS = frozenset({
     "税", "証", "証明", "証明書", "カード", "免許", "手当", "金", "料", "手帳", "券", "保険", "年金",
     "届", "届け", "書", "制度", "給付", "補助", "助成", "健診", "検診", "接種", "ワクチン", "登録",
-    "許可", "申告", "資格", "控除", "番号", "パス", "票", "帳", "手続", "認定",
+    "許可", "申告", "資格", "控除", "番号", "パス", "票", "帳", "手続", "認定", "費",
 })
+# Endings of the names of public bodies other than the city itself (税務署, 法務局, 年金事務所,
+# 家庭裁判所, 県庁 ...): a question about what such an office does is not the city's to answer
+# unless an entry names that office. The city's own offices (役所, 役場, 支所) are not among them.
+ORGANIZATION_ENDINGS = ("署", "局", "事務所", "裁判所", "庁", "公社", "機構", "協会", "組合", "公庫", "事業団")
 _PHRASE_POS = {"名詞", "接頭辞", "接尾辞"}
+# A kanji before a match makes it part of a longer compound: 自動車税 inside 軽自動車税 is another tax.
+_KANJI = "\u3400-\u4dbf\u4e00-\u9fff\u3005"
 ENTRY_CACHE = 4096
 # An entry is searched for named things in this many characters (an answer rarely shows more).
 ENTRY_CHARS = 2000
@@ -44,6 +56,9 @@ def noun_phrases(text: str) -> list[Phrase]:
     phrases, run = [], []
 
     def close():
+        # A counter or suffix left at the start by a number (3「才」健診) belongs to the number.
+        while run and run[0].part_of_speech()[0] == "接尾辞":
+            run.pop(0)
         content = [m for m in run if m.part_of_speech()[0] == "名詞"]
         if content:
             surface = katakana_to_hiragana("".join(m.surface() for m in run))
@@ -51,8 +66,11 @@ def noun_phrases(text: str) -> list[Phrase]:
             head = run[-1]
             # A person's name (a resident introducing themselves) is not what the question is about.
             proper = any(m.part_of_speech()[1] == "固有名詞" and m.part_of_speech()[2] != "人名" for m in run)
-            salient = proper or (len(run) >= 2 and head.normalized_form() in ENTITY_HEADS
-                                 or len(run) >= 2 and head.surface() in ENTITY_HEADS)
+            # A polite prefix and one noun (お金, ご家族) is an everyday word, not a specific thing.
+            parts = [m for m in run if m.part_of_speech()[0] != "接頭辞"]
+            salient = proper or len(parts) >= 2 and (head.normalized_form() in ENTITY_HEADS
+                                                   or head.surface() in ENTITY_HEADS
+                                                   or surface.endswith(ORGANIZATION_ENDINGS))
             if len(surface) >= 2:
                 phrases.append(Phrase(surface, reading, salient))
         run.clear()
@@ -69,13 +87,69 @@ def noun_phrases(text: str) -> list[Phrase]:
 
 class EntryTexts:
     """An entry's text as searched for named things: its folded surface (cheap) and its katakana
-    reading (a tokenization, done only when a named thing is not found as written), both cached."""
+    reading (a tokenization, done only when a named thing is not found as written), both cached;
+    and the folded surface of the whole knowledge (``entries``), built on first use."""
 
-    def __init__(self, prepare):
+    def __init__(self, prepare, entries=()):
         self._prepare = prepare
         self._surfaces: OrderedDict = OrderedDict()
         self._readings: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+        self._entries = entries
+        self._corpus: str | None = None
+        self._corpus_reading: str | None = None
+        self._named: OrderedDict = OrderedDict()
+
+    def corpus(self) -> str:
+        """Every entry's folded text, whole (not cut at ENTRY_CHARS), one entry a line."""
+        if self._corpus is None:
+            seen, parts = set(), []
+            for entry in self._entries:
+                if entry.id in seen:
+                    continue
+                seen.add(entry.id)
+                text = " ".join([entry.title, *entry.alternates, entry.section, entry.category, entry.body])
+                parts.append(katakana_to_hiragana(self._prepare(text)))
+            self._corpus = "\n".join(parts)
+        return self._corpus
+
+    def names(self, phrase: Phrase) -> bool:
+        """Whether some entry names ``phrase``: as written and not only inside a longer compound
+        (自動車税 only in 軽自動車税 is another tax), or by its reading in an entry's question or
+        heading. Answers are cached: a scan of a large knowledge base takes milliseconds."""
+        key = (phrase.surface, phrase.reading)
+        with self._lock:
+            known = self._named.get(key)
+        if known is None:
+            known = self._names(phrase)
+            with self._lock:
+                self._named[key] = known
+                while len(self._named) > ENTRY_CACHE:
+                    self._named.popitem(last=False)
+        return known
+
+    def _names(self, phrase: Phrase) -> bool:
+        corpus = self.corpus()
+        if phrase.surface not in corpus:
+            return phrase.reading in self.corpus_reading()
+        if not "\u4e00" <= phrase.surface[0] <= "\u9fff":
+            return True
+        return re.search(f"(?<![{_KANJI}]){re.escape(phrase.surface)}", corpus) is not None
+
+    def corpus_reading(self) -> str:
+        """The katakana reading of every entry's question, alternates and heading (a typo of the
+        same sound, 受信票 for 受診票, still meets the thing an entry is about); built only when a
+        phrase is not found as written, and short (headings, not bodies) so that the first such
+        question of a large knowledge base is not slow."""
+        if self._corpus_reading is None:
+            seen, parts = set(), []
+            for entry in self._entries:
+                if entry.id not in seen:
+                    seen.add(entry.id)
+                    parts.append(katakana_to_hiragana(self._prepare(" ".join([entry.title, *entry.alternates,
+                                                                              entry.section]))))
+            self._corpus_reading = _reading("\n".join(parts))
+        return self._corpus_reading
 
     def _cached(self, cache: OrderedDict, key, make):
         with self._lock:
@@ -94,15 +168,16 @@ class EntryTexts:
                             lambda: katakana_to_hiragana(self._prepare(text)[:ENTRY_CHARS]))
 
     def reading(self, entry) -> str:
-        def make():
-            from sudachipy import SplitMode
+        return self._cached(self._readings, (entry.id, entry.title, entry.body), lambda: _reading(self.surface(entry)))
 
-            tokenizer = sudachi_dictionary().tokenizer(mode=SplitMode.A)
-            text = self.surface(entry)
-            return "".join(hiragana_to_katakana(m.reading_form() or m.surface())
-                           for start in range(0, len(text), 4000)
-                           for m in tokenizer.tokenize(text[start:start + 4000]))
-        return self._cached(self._readings, (entry.id, entry.title, entry.body), make)
+
+def _reading(text: str) -> str:
+    from sudachipy import SplitMode
+
+    tokenizer = sudachi_dictionary().tokenizer(mode=SplitMode.A)
+    return "".join(hiragana_to_katakana(m.reading_form() or m.surface())
+                   for start in range(0, len(text), 4000)
+                   for m in tokenizer.tokenize(text[start:start + 4000]))
 
 
 def missing_entity(phrases: list[Phrase], entry, texts: EntryTexts) -> float:
@@ -115,3 +190,31 @@ def missing_entity(phrases: list[Phrase], entry, texts: EntryTexts) -> float:
         if phrase.surface not in surface and phrase.reading not in texts.reading(entry):
             return 1.0
     return 0.0
+
+
+class EntityCheck:
+    """The salient things one question names, checked against an entry (``check(entry)``: 1.0 when
+    the entry lacks one, see missing_entity) and against the whole knowledge (``unknown``: 1.0 when
+    no entry names one at all: 相続税 in a city FAQ that only knows 住民税 and 軽自動車税)."""
+
+    def __init__(self, phrases: list[Phrase], texts: EntryTexts):
+        self.phrases, self.texts = phrases, texts
+        self._unknown: float | None = None
+
+    def __call__(self, entry) -> float:
+        return missing_entity(self.phrases, entry, self.texts)
+
+    def coverage(self, entry) -> float:
+        """The share of the question's noun phrases (of its asking sentence, for a story) that the
+        entry contains, as written or as read; 0.0 for a question without any (chatter: 元気？)."""
+        if not self.phrases:
+            return 0.0
+        surface = self.texts.surface(entry)
+        found = sum(1 for p in self.phrases if p.surface in surface or p.reading in self.texts.reading(entry))
+        return found / len(self.phrases)
+
+    @property
+    def unknown(self) -> float:
+        if self._unknown is None:
+            self._unknown = float(any(p.salient and not self.texts.names(p) for p in self.phrases))
+        return self._unknown

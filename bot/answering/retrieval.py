@@ -14,9 +14,11 @@ import numpy as np
 
 from bot.answering.answer import Hit
 from bot.answering.calibration import Calibration, load_calibration
-from bot.answering.entities import EntryTexts, missing_entity, noun_phrases
+from bot.answering.entities import EntityCheck, EntryTexts, noun_phrases
 from bot.answering.question_kinds import asked_kinds, holds_fact, names_fact
+from bot.answering.ranker import CANDIDATES, RankerModel, candidate_features, load_ranker
 from bot.answering.scope import other_place
+from bot.insights.masking import mask_personal_data
 from indexing.embeddings import get_embedder
 from indexing.entries import visible_audiences
 from indexing.japanese import JapaneseAnalyzer, KanaSpelling
@@ -31,11 +33,15 @@ CROSSLANG_CALIBRATION_FILE = Path(__file__).with_name("calibration_crosslang.jso
 
 class Retriever:
     def __init__(self, data_dir: str | Path, embedder_spec: str = "", calibration: Calibration | None = None,
-                 city_name: str = "", crosslang_calibration: Calibration | None = None):
+                 city_name: str = "", crosslang_calibration: Calibration | None = None,
+                 ranker: RankerModel | None | bool = True):
+        """``ranker``: the learned reranker (True: the one fitted for the embedder, if any;
+        None or False: the fused order with the hand-set fact bonus)."""
         self.city_name = city_name
         self.store = KnowledgeStore(data_dir)
         self.embedder = get_embedder(embedder_spec)
         self.calibration = calibration or load_calibration(self.embedder.name)
+        self.ranker = load_ranker(self.embedder.name) if ranker is True else (ranker or None)
         self.crosslang_calibration = crosslang_calibration or _crosslang_calibration(self.embedder.name,
                                                                                     self.calibration)
         self._lock = threading.Lock()
@@ -63,7 +69,7 @@ class Retriever:
                 # Building an analyzer loads the dictionary: only when the synonyms changed.
                 self.analyzer = JapaneseAnalyzer(self.store.synonyms())
                 self._synonyms_text = synonyms
-            self.entry_texts = EntryTexts(self.analyzer.prepare)
+            self.entry_texts = EntryTexts(self.analyzer.prepare, [e for i in indexes.values() for e in i.entries])
             self.departments = self.store.departments()
             self._version = version
 
@@ -96,10 +102,11 @@ class Retriever:
 
     # --- search ---------------------------------------------------------------------------
     def query_text(self, query: str, audience: str) -> str:
-        """The question as searched: masking placeholders (〔電話番号〕) removed, words typed in
-        kana respelled with the index's kanji."""
+        """The question as searched: personal data (a resident's name, phone number, address) masked
+        as in the inquiry log and the placeholders (〔電話番号〕) removed, words typed in kana
+        respelled with the index's kanji."""
         self._ensure_fresh()
-        return self._spellings[audience].respell(strip_placeholders(query))
+        return self._spellings[audience].respell(strip_placeholders(mask_personal_data(query)))
 
     def _query_vector(self, text: str) -> np.ndarray:
         cache = self.__dict__.setdefault("_vectors", OrderedDict())
@@ -121,15 +128,24 @@ class Retriever:
         query_vector = self._query_vector(query)
         c = self.calibration_for(language)
         dense, terms, grams = self.scores(index, query, analysis, query_vector)
-        fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
-        fused = rerank(index, fused, query, audience, c)
-        order = np.argsort(-fused)[:top]
+        entity_check = self.entity_check(query)
+        # The ranker was fitted on Japanese questions; one in another language keeps the fused order.
+        fused, order = self.order(index, query, analysis, dense, terms, grams, audience, c, top,
+                                  ranker=self.ranker if language in (JAPANESE, UNDETERMINED, "") else None)
         lexical = (c.terms_weight * terms + c.grams_weight * grams) / max(c.terms_weight + c.grams_weight, 1e-9)
-        hits = [Hit(index.entries[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in order if fused[i] > 0]
+        # A hit's score is the fused score its rank holds (the highest for the first ...): scores read
+        # best first as before, also where the ranker put an entry of a lower fused score first.
+        shown = np.sort(fused[order])[::-1]
+        hits = [Hit(index.entries[i], float(score), float(dense[i]), float(lexical[i]))
+                for i, score in zip(order, shown) if fused[i] > 0]
         if not hits:
             return Ranking(hits=[], signals={}, audience=audience, language=language)
+        # The abstention model reads the fused ranking (its best entry and margin), fitted so
+        # (benchmarks/calibrate.py): whether a question is in scope does not depend on which of the
+        # leading candidates the ranker shows, and on the tuned sets this declines more out-of-scope
+        # questions than signals of the ranker's first (5-fold CV 90.6% against 89.8%).
         signals = ranking_signals(index, analysis, fused, dense, terms, grams,
-                                  (c.dense_weight, c.terms_weight, c.grams_weight), self.entity_check(query))
+                                  (c.dense_weight, c.terms_weight, c.grams_weight), entity_check)
         # Another city is named in the city's own script (横浜市) whatever the question's language.
         place = other_place(query, self.own_places, index.terms.document_frequency)
         if place:
@@ -151,11 +167,30 @@ class Retriever:
             dense = np.maximum(dense, index.dense_scores(self._query_vector(need), DENSE_CANDIDATES))
         return dense, terms, grams
 
+    @staticmethod
+    def order(index: AudienceIndex, query: str, analysis, dense, terms, grams, audience: str, c: Calibration,
+              top: int = 10, ranker: RankerModel | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(scores of every entry, the ``top`` positions best first). The scores are the fused ones
+        with the hand-set rerank (a fact bonus among near-equal candidates); the abstention signals
+        read them. Without a ranker they give the order; with one, the leading fused candidates are
+        ordered by it and any further positions follow by fused score."""
+        fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
+        scores = rerank(index, fused, query, audience, c)
+        if ranker is None or not len(dense):
+            return scores, top_positions(scores, top)
+        damped, candidates, features = ranker_inputs(index, query, analysis, dense, terms, grams, audience, c,
+                                                     ranker.candidates)
+        order = candidates[np.argsort(-ranker.score(features), kind="stable")]
+        if top > len(order):
+            rest = top_positions(damped, top)
+            order = np.concatenate([order, rest[~np.isin(rest, candidates)]])
+        return scores, order[:top]
+
     def entity_check(self, query: str):
-        """A function of an entry (position in an index → 1.0 when the question names a specific
-        thing that entry lacks); a long story is judged by its asking sentence."""
+        """An EntityCheck: called with an entry, 1.0 when the question names a specific thing that
+        entry lacks; ``.unknown``, 1.0 when no entry names it. A long story is judged by its asking sentence."""
         phrases = noun_phrases(self.analyzer.prepare(need_of(query) or query))
-        return lambda entry: missing_entity(phrases, entry, self.entry_texts)
+        return EntityCheck(phrases, self.entry_texts)
 
     def _staff_topic(self, analysis, query_vector, citizen_best: float, c: Calibration) -> str | None:
         """The department of the staff-only entry that matches a citizen's question much better
@@ -166,7 +201,7 @@ class Retriever:
             return None
         dense, terms, grams = entry_scores(staff, analysis, query_vector)
         fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
-        only_staff = np.array([e.audience == "staff" for e in staff.entries])
+        only_staff = staff.audiences == "staff"
         if not only_staff.any():
             return None
         fused = np.where(only_staff, fused, 0.0)
@@ -228,10 +263,7 @@ def rerank(index: AudienceIndex, fused: np.ndarray, query: str, audience: str, c
     the entry that holds the kind of fact asked (いつまで → a deadline) is preferred among near-equal
     candidates, a guide or plan section whose heading names that kind once more; plan passages are
     damped for citizens (they are internal plans)."""
-    fused = fused.copy()
-    if audience == "citizen" and c.citizen_plan_factor != 1.0:
-        plans = np.fromiter((e.kind == "plan" for e in index.entries), dtype=bool, count=len(index.entries))
-        fused[plans] *= c.citizen_plan_factor
+    fused = damp_plans(index, fused, audience, c)
     kinds = asked_kinds(query)
     if kinds and c.fact_bonus and len(fused):
         best = float(fused.max())
@@ -239,6 +271,25 @@ def rerank(index: AudienceIndex, fused: np.ndarray, query: str, audience: str, c
             entry = index.entries[int(i)]
             fused[i] += c.fact_bonus * (holds_fact(kinds, entry.body[:ANSWER_CHARS_SHOWN])
                                         + names_fact(kinds, entry.section))
+    return fused
+
+
+def ranker_inputs(index: AudienceIndex, query: str, analysis, dense, terms, grams, audience: str, c: Calibration,
+                  count: int = CANDIDATES):
+    """(fused scores, the ``count`` leading candidates best first, their ranker features)."""
+    fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
+    fused = damp_plans(index, fused, audience, c)
+    candidates = top_positions(fused, count)
+    features = candidate_features(index, candidates, query, analysis, fused, dense, terms, grams,
+                                  lambda positions: missing_nouns(index, analysis, positions))
+    return fused, candidates, features
+
+
+def damp_plans(index: AudienceIndex, fused: np.ndarray, audience: str, c: Calibration) -> np.ndarray:
+    """A copy of ``fused`` with plan passages damped for citizens (plans are internal)."""
+    fused = fused.copy()
+    if audience == "citizen" and c.citizen_plan_factor != 1.0:
+        fused[index.kinds == "plan"] *= c.citizen_plan_factor
     return fused
 
 
@@ -267,6 +318,15 @@ class Ranking:
     language: str = JAPANESE
 
 
+def top_positions(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` highest scores, best first (a partial sort: 50,000 entries cost
+    a fraction of a full argsort)."""
+    if k >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    part = np.argpartition(-scores, k)[:k]
+    return part[np.argsort(-scores[part], kind="stable")]
+
+
 def entry_scores(index: AudienceIndex, analysis, query_vector: np.ndarray):
     """(dense cosine, scaled BM25 on terms, scaled BM25 on reading bigrams) for every entry."""
     terms = index.terms.scores(list(analysis.terms))
@@ -278,10 +338,10 @@ def entry_scores(index: AudienceIndex, analysis, query_vector: np.ndarray):
 def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, weights, entity_check=None) -> dict:
     """Features of a ranking that tell a real match from a near miss (see bot/calibration.py);
     ``entity_check(entry)`` is Retriever.entity_check's function for the question."""
-    order = np.argsort(-fused)
+    order = top_positions(fused, 2)
     best = int(order[0])
     second = int(order[1]) if len(order) > 1 else best
-    dense_sorted = np.sort(dense)[::-1][:10]
+    dense_sorted = dense[top_positions(dense, 10)]
     lexical_weight = weights[1] + weights[2]
     return {
         "fused": float(fused[best]),
@@ -293,6 +353,8 @@ def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, 
         "dense_gap": float(dense[best] - dense_sorted.mean()) if len(dense_sorted) else 0.0,
         "missing": missing_noun(index, analysis, best),
         "entity": entity_check(index.entries[best]) if entity_check else 0.0,
+        "entity_unknown": float(getattr(entity_check, "unknown", 0.0)),
+        "phrases": entity_check.coverage(index.entries[best]) if hasattr(entity_check, "coverage") else 1.0,
     }
 
 
@@ -309,4 +371,21 @@ def missing_noun(index: AudienceIndex, analysis, document: int) -> float:
             continue
         idf = terms.idf.get(noun)
         worst = max(worst, 1.0 if idf is None else idf / ceiling)
+    return worst
+
+
+def missing_nouns(index: AudienceIndex, analysis, documents: np.ndarray) -> np.ndarray:
+    """``missing_noun`` of each of ``documents`` at once (one pass over each noun's postings)."""
+    terms = index.terms
+    worst = np.zeros(len(documents))
+    if not terms.size:
+        return worst
+    ceiling = float(np.log(1 + (terms.size + 0.5) / 0.5))
+    for noun in set(analysis.nouns):
+        idf = terms.idf.get(noun)
+        if idf is None:
+            worst[:] = 1.0
+            break
+        lacking = ~terms.contains_each(noun, documents)
+        worst = np.where(lacking, np.maximum(worst, idf / ceiling), worst)
     return worst

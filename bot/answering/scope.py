@@ -11,6 +11,15 @@ import re
 from indexing.japanese import normalize_text, sudachi_dictionary
 
 MUNICIPALITY_SUFFIXES = ("市", "区", "町", "村", "都", "道", "府", "県")
+PREFECTURE_SUFFIXES = ("都", "道", "府", "県")
+# A municipality's own institutions named as one word after a place (神戸市営住宅, 千葉県立病院).
+RUN_BY = {"市営": "市", "市立": "市", "県営": "県", "県立": "県", "府立": "府", "府営": "府", "都立": "都",
+          "都営": "都", "道立": "道", "区立": "区", "町立": "町", "村立": "村"}
+# The same suffixes typed in kana after a place name (おおさかし, ふくおかけん), as the kanji they stand for.
+KANA_SUFFIXES = {"し": "市", "けん": "県", "く": "区", "ちょう": "町", "まち": "町", "むら": "村", "そん": "村",
+                 "と": "都", "ふ": "府", "シ": "市", "ケン": "県", "ク": "区", "チョウ": "町", "マチ": "町", "ムラ": "村"}
+# After a bare place name (横浜では, 大阪だと, 京都の場合): the question is about what that place does.
+PLACE_TOPIC = re.compile(r"(?:では|だと|の場合|なら(?!び)|の(?:市役所|区役所|役場|町役場|村役場|県庁|都庁|府庁|道庁))")
 # After a place, this makes it where someone moves from or to (横浜市から引っ越してきた, 大阪市に
 # 転出する): the question is then about this city's procedure, not the other place.
 MOVING = re.compile(r"(?:から|より|へ|に(?:引っ?越|転出|転居|転入|移))")
@@ -20,8 +29,9 @@ OWN_PLACE_MIN_ENTRIES = 3
 
 def named_places(text: str) -> list[tuple[str, str]]:
     """(name, name + suffix) for each municipality or prefecture named in ``text`` as the place a
-    question is about: a proper noun followed by 市/区/町/村/都/道/府/県, unless a particle after it
-    makes it where someone moves from or to."""
+    question is about: a proper noun followed by 市/区/町/村/都/道/府/県 (or a place name followed
+    by the suffix in kana: おおさかし), unless a particle after it makes it where someone moves from
+    or to; or a bare place name the question asks about (横浜では…, 大阪だと…), as (name, name)."""
     from sudachipy import SplitMode
 
     tokenizer = sudachi_dictionary().tokenizer(mode=SplitMode.A)
@@ -30,11 +40,46 @@ def named_places(text: str) -> list[tuple[str, str]]:
     places = []
     for current, following in zip(morphemes, morphemes[1:]):
         pos = current.part_of_speech()
+        place_name = pos[1] == "固有名詞" and pos[2] == "地名"
         if following.surface() in MUNICIPALITY_SUFFIXES and (pos[1] == "固有名詞" or current.is_oov()):
-            if MOVING.match(normalized, following.end()):
-                continue
-            places.append((current.surface(), current.surface() + following.surface()))
+            suffix = following.surface()
+        elif place_name and following.surface() in KANA_SUFFIXES and following.part_of_speech()[0] == "接尾辞":
+            suffix = KANA_SUFFIXES[following.surface()]
+        elif place_name and following.surface() in RUN_BY:
+            suffix = RUN_BY[following.surface()]
+        elif place_name and len(current.surface()) > 2 and current.surface()[-1] in PREFECTURE_SUFFIXES:
+            # One word with its suffix (北海道): the place a question is about unless moved from or to.
+            if not MOVING.match(normalized, current.end()):
+                places.append((current.surface()[:-1], current.surface()))
+            continue
+        elif place_name and PLACE_TOPIC.match(normalized, current.end()):
+            places.append((current.surface(), current.surface()))
+            continue
+        else:
+            continue
+        if MOVING.match(normalized, following.end()):
+            continue
+        places.append((current.surface(), current.surface() + suffix))
     return places
+
+
+# A neighbouring municipality left unnamed (隣の市の粗大ごみ, となり町では…): the question is about
+# what that place does (not 近くの市役所, this city's nearest office; not 隣の区, a ward of the same city),
+# unless it is where an institution or facility is (隣の市の小児科で使えますか
+# asks about this city's voucher; 隣の市の図書館 may be open to residents) or where someone moves from or to.
+NEIGHBOUR = re.compile(r"(?:隣|となり|お隣|近隣|よそ)の?(?:市|町|村|県|市町村|自治体)(?=(?:の|では|だと|なら|役所|役場|庁))")
+INSTITUTION = re.compile(r"の(?:[^。、！？!?\s]{0,6}?)(?:病院|医院|クリニック|小児科|歯科|産婦人科|医療機関|薬局|保育園|保育所|"
+                         r"こども園|幼稚園|学校|会社|職場|店|施設|助産|館|センター|公園|プール)")
+
+
+def unnamed_neighbour(text: str) -> str:
+    """隣の市 (or the like) when the question asks about an unnamed neighbouring municipality, else ''."""
+    normalized = normalize_text(text)
+    for match in NEIGHBOUR.finditer(normalized):
+        if INSTITUTION.match(normalized, match.end()) or MOVING.match(normalized, match.end()):
+            continue
+        return match.group(0)
+    return ""
 
 
 def other_place(text: str, own_names: set[str], term_frequency) -> str:
@@ -48,4 +93,4 @@ def other_place(text: str, own_names: set[str], term_frequency) -> str:
         if term_frequency(name) >= OWN_PLACE_MIN_ENTRIES:
             continue
         return full
-    return ""
+    return unnamed_neighbour(text)

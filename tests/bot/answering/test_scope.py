@@ -1,0 +1,50 @@
+"""Another municipality named in a question, in the ways residents write it."""
+from bot.answering.scope import other_place
+
+
+def nowhere(term: str) -> int:
+    return 0
+
+
+def test_a_place_name_with_its_suffix_typed_in_kana_is_another_city():
+    assert other_place("おおさかしの住民票の手数料", set(), nowhere) == "おおさか市"
+    assert other_place("ふくおかけんの手当", set(), nowhere) == "ふくおか県"
+
+
+def test_a_bare_place_name_the_question_asks_about_is_another_city():
+    assert other_place("大阪では住民票はいくら？", set(), nowhere) == "大阪"
+    assert other_place("神戸だと粗大ごみはどうなりますか", set(), nowhere) == "神戸"
+    # A bare place name alone says where, not whose procedure: left to the abstention model.
+    assert other_place("東京の会社に勤めています。児童手当の申請は？", set(), nowhere) == ""
+
+
+def test_a_prefecture_written_as_one_word_is_another_place_unless_moved_from():
+    assert other_place("北海道の保育料の補助", set(), nowhere) == "北海道"
+    assert other_place("北海道から引っ越してきました", set(), nowhere) == ""
+
+
+def test_a_kana_name_of_a_place_the_knowledge_talks_about_is_ours():
+    assert other_place("あおばしの粗大ごみ", set(), {"あおば": 40}.get) == ""
+    assert other_place("あおば市では粗大ごみはいくら", set(), {"あおば": 40}.get) == ""
+
+
+def test_an_unnamed_neighbouring_municipality_asked_about_is_another_city():
+    assert other_place("隣の市の粗大ごみの料金は？", set(), nowhere) == "隣の市"
+    assert other_place("隣町ではごみ袋が無料らしいけど", set(), nowhere) == "隣町"
+    # Where an institution is, or where someone moves: this city's procedure is asked.
+    assert other_place("1歳半健診の受診票、隣の市の小児科で使えますか？", set(), nowhere) == ""
+    assert other_place("隣の市の図書館", set(), nowhere) == ""
+    assert other_place("となりの市から引っ越してきました", set(), nowhere) == ""
+    assert other_place("隣の家の騒音がひどい", set(), nowhere) == ""
+
+
+def test_another_places_office_or_institution_is_another_city():
+    assert other_place("神戸市営住宅に申し込みたい", set(), nowhere) == "神戸市"
+    assert other_place("横浜の市役所の電話番号", set(), nowhere) == "横浜"
+    assert other_place("隣の市役所は土曜日も開いている？", set(), nowhere) == "隣の市"
+    assert other_place("あおば市立図書館の開館時間", set(), {"あおば": 40}.get) == ""
+
+
+def test_the_nearest_office_and_a_neighbouring_ward_are_this_city():
+    assert other_place("近くの市役所の出張所はどこですか", set(), nowhere) == ""
+    assert other_place("隣の区役所でも住民票は取れますか", set(), nowhere) == ""
