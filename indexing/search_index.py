@@ -28,12 +28,13 @@ from indexing.lexical import BM25Index
 # How much of a section's body its passage vector reads, by kind (the lexical index reads all
 # of it). Embedding cost grows with the tokens (and attention with their square), so these
 # budgets set the first import's time: guide and plan passages were 3/4 of its embedding work
-# at 600 characters. A guide section states its point first and is usually short (median 250
-# characters), so 400 keeps nearly all of it; 300 cost a held-out question. A plan section is
-# a long policy passage whose heading carries most of what a question matches: its opening 150
-# characters kept dev and held-out Hit@1 as they were at 600, while 90 lost 4 dev questions and
-# the heading alone 7 (benchmarks/quality_report.py).
-BODY_CHARS_EMBEDDED = {"guide": 400, "plan": 150}
+# at 600 characters each. A guide section states its point first and is usually short (median
+# 250 characters): 600 keeps nearly all of it, and 400 or 300 each cost a held-out question. A
+# plan section is a long policy passage whose heading carries most of what a question matches:
+# its opening 150 characters (43% of the tokens of its first 600, a sixth of the attention)
+# kept dev and held-out Hit@1 as they were at 600, while 90 lost 4 dev questions and the
+# heading alone 7 (benchmarks/quality_report.py).
+BODY_CHARS_EMBEDDED = {"guide": 600, "plan": 150}
 
 
 def embedding_texts(entry: Entry) -> list[tuple[str, str]]:
