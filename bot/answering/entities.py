@@ -88,7 +88,8 @@ def noun_phrases(text: str) -> list[Phrase]:
 class EntryTexts:
     """An entry's text as searched for named things: its folded surface (cheap) and its katakana
     reading (a tokenization, done only when a named thing is not found as written), both cached;
-    and the folded surface of the whole knowledge (``entries``), built on first use."""
+    and the folded surface and heading readings of the whole knowledge (``entries``), built by warm()
+    when the knowledge is loaded (else on first use)."""
 
     def __init__(self, prepare, entries=()):
         self._prepare = prepare
@@ -112,6 +113,11 @@ class EntryTexts:
                 parts.append(katakana_to_hiragana(self._prepare(text)))
             self._corpus = "\n".join(parts)
         return self._corpus
+
+    def warm(self):
+        """Build the knowledge-wide texts now (see corpus and corpus_reading)."""
+        self.corpus()
+        self.corpus_reading()
 
     def names(self, phrase: Phrase) -> bool:
         """Whether some entry names ``phrase``: as written and not only inside a longer compound
@@ -138,9 +144,8 @@ class EntryTexts:
 
     def corpus_reading(self) -> str:
         """The katakana reading of every entry's question, alternates and heading (a typo of the
-        same sound, 受信票 for 受診票, still meets the thing an entry is about); built only when a
-        phrase is not found as written, and short (headings, not bodies) so that the first such
-        question of a large knowledge base is not slow."""
+        same sound, 受信票 for 受診票, still meets the thing an entry is about); headings, not
+        bodies, so that building it for a large knowledge base stays short."""
         if self._corpus_reading is None:
             seen, parts = set(), []
             for entry in self._entries:
