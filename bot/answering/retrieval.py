@@ -18,7 +18,6 @@ from bot.answering.entities import EntityCheck, EntryTexts, noun_phrases
 from bot.answering.question_kinds import asked_kinds, holds_fact, names_fact
 from bot.answering.ranker import CANDIDATES, RankerModel, candidate_features, load_ranker
 from bot.answering.scope import other_place
-from bot.insights.masking import mask_personal_data
 from indexing.embeddings import get_embedder
 from indexing.entries import visible_audiences
 from indexing.japanese import JapaneseAnalyzer, KanaSpelling
@@ -106,11 +105,10 @@ class Retriever:
 
     # --- search ---------------------------------------------------------------------------
     def query_text(self, query: str, audience: str) -> str:
-        """The question as searched: personal data (a resident's name, phone number, address) masked
-        as in the inquiry log and the placeholders (〔電話番号〕) removed, words typed in kana
-        respelled with the index's kanji."""
+        """The question as searched: masking placeholders (〔電話番号〕) removed, words typed in
+        kana respelled with the index's kanji."""
         self._ensure_fresh()
-        return self._spellings[audience].respell(strip_placeholders(mask_personal_data(query)))
+        return self._spellings[audience].respell(strip_placeholders(query))
 
     def _query_vector(self, text: str) -> np.ndarray:
         cache = self.__dict__.setdefault("_vectors", OrderedDict())
