@@ -29,9 +29,10 @@ ENTITY_HEADS = frozenset({
     "届", "届け", "書", "制度", "給付", "補助", "助成", "健診", "検診", "接種", "ワクチン", "登録",
     "許可", "申告", "資格", "控除", "番号", "パス", "票", "帳", "手続", "認定", "費",
 })
-# Endings of the names of public bodies other than the city itself (税務署, 法務局, 年金事務所,
-# 家庭裁判所, 県庁 ...): a question about what such an office does is not the city's to answer
-# unless an entry names that office. The city's own offices (役所, 役場, 支所) are not among them.
+# Endings of the names of offices and public bodies (税務署, 法務局, 年金事務所, 家庭裁判所, 県庁,
+# but also a city's own 水道局 or 消防署): a question about what such an office does is answered only
+# when an entry names that office; one no entry names is another body's business (entity_unknown).
+# The city's counters themselves (役所, 役場, 支所) are not among them.
 ORGANIZATION_ENDINGS = ("署", "局", "事務所", "裁判所", "庁", "公社", "機構", "協会", "組合", "公庫", "事業団")
 _PHRASE_POS = {"名詞", "接頭辞", "接尾辞"}
 # A kanji before a match makes it part of a longer compound: 自動車税 inside 軽自動車税 is another tax.

@@ -16,7 +16,7 @@ from bot.answering.answer import Hit
 from bot.answering.calibration import Calibration, load_calibration
 from bot.answering.entities import EntityCheck, EntryTexts, noun_phrases
 from bot.answering.question_kinds import asked_kinds, holds_fact, names_fact
-from bot.answering.ranker import CANDIDATES, RankerModel, candidate_features, load_ranker
+from bot.answering.ranker import ANSWER_CHARS_SHOWN, CANDIDATES, RankerModel, candidate_features, load_ranker
 from bot.answering.scope import other_place
 from indexing.embeddings import get_embedder
 from indexing.entries import visible_audiences
@@ -318,10 +318,6 @@ def _crosslang_calibration(embedder_name: str, fallback: Calibration) -> Calibra
         if block:
             return Calibration(**block)
     return fallback
-
-
-# A guide section is shown up to this many characters (see bot/composer.py).
-ANSWER_CHARS_SHOWN = 800
 
 
 @dataclass(frozen=True)
