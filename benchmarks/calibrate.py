@@ -52,7 +52,7 @@ def score_arrays(retriever: Retriever, questions):
             raise SystemExit(f"dev set question {question.id}: none of {question.relevant} is in the index")
         forced = bool(retriever.rank(question.text, question.audience).decline)
         rows.append(Row(relevant, dense, terms, grams, index, analysis, text, question.audience, forced,
-                        retriever.entity_check(text)))
+                        retriever.entity_check(text, question.audience)))
     return rows
 
 
@@ -108,7 +108,7 @@ def abstention_labels(y, answerable):
     return y.astype(float) if LABEL == "correct" else answerable.astype(float)
 
 
-def fit_logistic(X, y, l2=0.001, steps=6000, rate=0.5):
+def fit_logistic(X, y, l2=0.01, steps=6000, rate=0.5):
     mean, std = X.mean(axis=0), X.std(axis=0) + 1e-9
     Z = (X - mean) / std
     w, b = np.zeros(Z.shape[1]), 0.0

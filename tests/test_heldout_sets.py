@@ -69,3 +69,26 @@ def test_converted_kosodate_csv_loads_with_raw_ids(tmp_path):
     assert len(bodies) == 661
     problems, _ = validate(None, bodies)
     assert problems == []
+
+
+def _bigrams(text: str) -> set[str]:
+    text = "".join(text.split())
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def test_no_tuned_question_is_a_near_copy_of_a_held_out_one():
+    """A tuned question that copies or closely rewords a held-out one leaks it into every fit
+    (fusion, ranker, abstention): held-out figures would flatter. Character-bigram overlap of 0.5
+    or more (Jaccard) with any held-out question fails, naming both."""
+    held = [(path.name, item["id"], _bigrams(item["text"])) for path in sorted(HERE.glob("*.jsonl"))
+            for item in read_jsonl(path)]
+    tuned = [path for path in sorted((ROOT / "benchmarks").glob("*.jsonl")) if path.name != "crosslang.jsonl"]
+    assert tuned, "no tuned sets found"
+    close = []
+    for path in tuned:
+        for item in read_jsonl(path):
+            grams = _bigrams(item["text"])
+            for name, held_id, held_grams in held:
+                if grams and held_grams and len(grams & held_grams) / len(grams | held_grams) >= 0.5:
+                    close.append(f"{path.name}:{item['id']} ~ {name}:{held_id}")
+    assert close == []

@@ -29,9 +29,10 @@ ENTITY_HEADS = frozenset({
     "届", "届け", "書", "制度", "給付", "補助", "助成", "健診", "検診", "接種", "ワクチン", "登録",
     "許可", "申告", "資格", "控除", "番号", "パス", "票", "帳", "手続", "認定", "費",
 })
-# Endings of the names of public bodies other than the city itself (税務署, 法務局, 年金事務所,
-# 家庭裁判所, 県庁 ...): a question about what such an office does is not the city's to answer
-# unless an entry names that office. The city's own offices (役所, 役場, 支所) are not among them.
+# Endings of the names of offices and public bodies (税務署, 法務局, 年金事務所, 家庭裁判所, 県庁,
+# but also a city's own 水道局 or 消防署): a question about what such an office does is answered only
+# when an entry names that office; one no entry names is another body's business (entity_unknown).
+# The city's counters themselves (役所, 役場, 支所) are not among them.
 ORGANIZATION_ENDINGS = ("署", "局", "事務所", "裁判所", "庁", "公社", "機構", "協会", "組合", "公庫", "事業団")
 _PHRASE_POS = {"名詞", "接頭辞", "接尾辞"}
 # A kanji before a match makes it part of a longer compound: 自動車税 inside 軽自動車税 is another tax.
@@ -88,7 +89,8 @@ def noun_phrases(text: str) -> list[Phrase]:
 class EntryTexts:
     """An entry's text as searched for named things: its folded surface (cheap) and its katakana
     reading (a tokenization, done only when a named thing is not found as written), both cached;
-    and the folded surface of the whole knowledge (``entries``), built on first use."""
+    and the folded surface and heading readings of the whole knowledge (``entries``), built by warm()
+    when the knowledge is loaded (else on first use)."""
 
     def __init__(self, prepare, entries=()):
         self._prepare = prepare
@@ -112,6 +114,11 @@ class EntryTexts:
                 parts.append(katakana_to_hiragana(self._prepare(text)))
             self._corpus = "\n".join(parts)
         return self._corpus
+
+    def warm(self):
+        """Build the knowledge-wide texts now (see corpus and corpus_reading)."""
+        self.corpus()
+        self.corpus_reading()
 
     def names(self, phrase: Phrase) -> bool:
         """Whether some entry names ``phrase``: as written and not only inside a longer compound
@@ -138,9 +145,8 @@ class EntryTexts:
 
     def corpus_reading(self) -> str:
         """The katakana reading of every entry's question, alternates and heading (a typo of the
-        same sound, 受信票 for 受診票, still meets the thing an entry is about); built only when a
-        phrase is not found as written, and short (headings, not bodies) so that the first such
-        question of a large knowledge base is not slow."""
+        same sound, 受信票 for 受診票, still meets the thing an entry is about); headings, not
+        bodies, so that building it for a large knowledge base stays short."""
         if self._corpus_reading is None:
             seen, parts = set(), []
             for entry in self._entries:

@@ -16,9 +16,8 @@ from bot.answering.answer import Hit
 from bot.answering.calibration import Calibration, load_calibration
 from bot.answering.entities import EntityCheck, EntryTexts, noun_phrases
 from bot.answering.question_kinds import asked_kinds, holds_fact, names_fact
-from bot.answering.ranker import CANDIDATES, RankerModel, candidate_features, load_ranker
+from bot.answering.ranker import ANSWER_CHARS_SHOWN, CANDIDATES, RankerModel, candidate_features, load_ranker
 from bot.answering.scope import other_place
-from bot.insights.masking import mask_personal_data
 from indexing.embeddings import get_embedder
 from indexing.entries import visible_audiences
 from indexing.japanese import JapaneseAnalyzer, KanaSpelling
@@ -69,7 +68,14 @@ class Retriever:
                 # Building an analyzer loads the dictionary: only when the synonyms changed.
                 self.analyzer = JapaneseAnalyzer(self.store.synonyms())
                 self._synonyms_text = synonyms
-            self.entry_texts = EntryTexts(self.analyzer.prepare, [e for i in indexes.values() for e in i.entries])
+            # One per audience: a citizen's question is judged against what citizens may see only.
+            # Built here, with the indexes (off the request path when the server's knowledge follower
+            # reloads), not by the first question after a reload: 50,000 entries take seconds.
+            entry_texts = {audience: EntryTexts(self.analyzer.prepare, index.entries)
+                           for audience, index in indexes.items()}
+            for texts in entry_texts.values():
+                texts.warm()
+            self.entry_texts = entry_texts
             self.departments = self.store.departments()
             self._version = version
 
@@ -102,11 +108,10 @@ class Retriever:
 
     # --- search ---------------------------------------------------------------------------
     def query_text(self, query: str, audience: str) -> str:
-        """The question as searched: personal data (a resident's name, phone number, address) masked
-        as in the inquiry log and the placeholders (〔電話番号〕) removed, words typed in kana
-        respelled with the index's kanji."""
+        """The question as searched: masking placeholders (〔電話番号〕) removed, words typed in
+        kana respelled with the index's kanji."""
         self._ensure_fresh()
-        return self._spellings[audience].respell(strip_placeholders(mask_personal_data(query)))
+        return self._spellings[audience].respell(strip_placeholders(query))
 
     def _query_vector(self, text: str) -> np.ndarray:
         cache = self.__dict__.setdefault("_vectors", OrderedDict())
@@ -128,7 +133,7 @@ class Retriever:
         query_vector = self._query_vector(query)
         c = self.calibration_for(language)
         dense, terms, grams = self.scores(index, query, analysis, query_vector)
-        entity_check = self.entity_check(query)
+        entity_check = self.entity_check(query, audience)
         # The ranker was fitted on Japanese questions; one in another language keeps the fused order.
         fused, order = self.order(index, query, analysis, dense, terms, grams, audience, c, top,
                                   ranker=self.ranker if language in (JAPANESE, UNDETERMINED, "") else None)
@@ -144,8 +149,14 @@ class Retriever:
         # (benchmarks/calibrate.py): whether a question is in scope does not depend on which of the
         # leading candidates the ranker shows, and on the tuned sets this declines more out-of-scope
         # questions than signals of the ranker's first (5-fold CV 90.6% against 89.8%).
-        signals = ranking_signals(index, analysis, fused, dense, terms, grams,
-                                  (c.dense_weight, c.terms_weight, c.grams_weight), entity_check)
+        weights = (c.dense_weight, c.terms_weight, c.grams_weight)
+        signals = ranking_signals(index, analysis, fused, dense, terms, grams, weights, entity_check)
+        # Where the ranker shows another entry first, the same features of the entry shown: the
+        # confidence must describe the answer given as well (see confidence()).
+        shown_signals = None
+        if int(order[0]) != int(top_positions(fused, 1)[0]):
+            shown_signals = ranking_signals(index, analysis, fused, dense, terms, grams, weights, entity_check,
+                                            first=int(order[0]))
         # Another city is named in the city's own script (横浜市) whatever the question's language.
         place = other_place(query, self.own_places, index.terms.document_frequency)
         if place:
@@ -156,7 +167,8 @@ class Retriever:
             if department is not None:
                 return Ranking(hits=hits, signals=signals, audience=audience, decline="staff_topic",
                                detail=department, language=language)
-        return Ranking(hits=hits, signals=signals, audience=audience, language=language)
+        return Ranking(hits=hits, signals=signals, audience=audience, language=language,
+                       shown_signals=shown_signals)
 
     def scores(self, index: AudienceIndex, query: str, analysis, query_vector: np.ndarray):
         """(dense, terms, grams) for every entry of ``index``; ``query`` as returned by query_text."""
@@ -186,11 +198,13 @@ class Retriever:
             order = np.concatenate([order, rest[~np.isin(rest, candidates)]])
         return scores, order[:top]
 
-    def entity_check(self, query: str):
+    def entity_check(self, query: str, audience: str):
         """An EntityCheck: called with an entry, 1.0 when the question names a specific thing that
-        entry lacks; ``.unknown``, 1.0 when no entry names it. A long story is judged by its asking sentence."""
+        entry lacks; ``.unknown``, 1.0 when no entry ``audience`` may see names it. A long story is
+        judged by its asking sentence."""
+        self._ensure_fresh()
         phrases = noun_phrases(self.analyzer.prepare(need_of(query) or query))
-        return EntityCheck(phrases, self.entry_texts)
+        return EntityCheck(phrases, self.entry_texts[audience])
 
     def _staff_topic(self, analysis, query_vector, citizen_best: float, c: Calibration) -> str | None:
         """The department of the staff-only entry that matches a citizen's question much better
@@ -220,6 +234,10 @@ class Retriever:
             return 0.0
         c = self.calibration_for(ranking.language)
         confidence = c.confidence(ranking.signals)
+        if ranking.shown_signals:
+            # The ranker shows another entry than the fused best: both must look right (the question
+            # in scope, and the entry shown a match), else the ranker's mistakes would be answered.
+            confidence = min(confidence, c.confidence(ranking.shown_signals))
         best = ranking.hits[0].entry
         if best.kind == "plan" and ranking.audience == "citizen" and confidence < c.plan_threshold:
             return 0.0
@@ -302,10 +320,6 @@ def _crosslang_calibration(embedder_name: str, fallback: Calibration) -> Calibra
     return fallback
 
 
-# A guide section is shown up to this many characters (see bot/composer.py).
-ANSWER_CHARS_SHOWN = 800
-
-
 @dataclass(frozen=True)
 class Ranking:
     hits: list[Hit]
@@ -316,6 +330,9 @@ class Ranking:
     decline: str = ""
     detail: str = ""
     language: str = JAPANESE
+    # The abstention features of the first hit when the ranker put another entry than the fused
+    # best first (None when they are the same entry).
+    shown_signals: dict | None = None
 
 
 def top_positions(scores: np.ndarray, k: int) -> np.ndarray:
@@ -335,12 +352,19 @@ def entry_scores(index: AudienceIndex, analysis, query_vector: np.ndarray):
     return dense, terms, grams
 
 
-def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, weights, entity_check=None) -> dict:
+def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, weights, entity_check=None,
+                    first: int | None = None) -> dict:
     """Features of a ranking that tell a real match from a near miss (see bot/calibration.py);
-    ``entity_check(entry)`` is Retriever.entity_check's function for the question."""
+    ``entity_check(entry)`` is Retriever.entity_check's function for the question. The features
+    describe the best fused entry, or the entry at position ``first`` (its margin is then over the
+    best other entry, negative when that one has the higher fused score)."""
     order = top_positions(fused, 2)
-    best = int(order[0])
-    second = int(order[1]) if len(order) > 1 else best
+    if first is None:
+        best = int(order[0])
+        second = int(order[1]) if len(order) > 1 else best
+    else:
+        best = first
+        second = int(next((i for i in order if int(i) != first), first))
     dense_sorted = dense[top_positions(dense, 10)]
     lexical_weight = weights[1] + weights[2]
     return {

