@@ -67,6 +67,12 @@ def names_fact(kinds: tuple[QuestionKind, ...], heading: str) -> float:
     return sum(1 for kind in kinds if kind.names.search(folded)) / len(kinds)
 
 
+def fact_heading(entry) -> str:
+    """The text of an entry that says what it answers: a FAQ entry's question (its section is only
+    a category such as 「保育園の入園申込」), a guide or plan section's heading."""
+    return entry.title if entry.kind == "faq" else (entry.section or entry.title)
+
+
 def holds_fact(kinds: tuple[QuestionKind, ...], text: str) -> float:
     """Share of the asked kinds whose fact appears in ``text``."""
     if not kinds:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.answering.question_kinds import asked_kinds, holds_fact, names_fact
+from bot.answering.question_kinds import asked_kinds, fact_heading, holds_fact, names_fact
 
 RANKER_FILE = Path(__file__).with_name("ranker.json")
 CANDIDATES = 20
@@ -89,7 +89,7 @@ def candidate_features(index, candidates: np.ndarray, query: str, analysis, fuse
         entry = index.entries[position]
         if kinds:
             rows[row, column["holds_fact"]] = holds_fact(kinds, entry.body[:ANSWER_CHARS_SHOWN])
-            rows[row, column["names_fact"]] = names_fact(kinds, entry.section or entry.title)
+            rows[row, column["names_fact"]] = names_fact(kinds, fact_heading(entry))
         # A link-only answer (「詳しくはこちら」) is short; one that holds the steps is longer.
         rows[row, column["body_length"]] = min(1.0, math.log1p(len(entry.body)) / math.log(2000))
     return rows

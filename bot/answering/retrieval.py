@@ -15,7 +15,7 @@ import numpy as np
 from bot.answering.answer import Hit
 from bot.answering.calibration import Calibration, load_calibration
 from bot.answering.entities import EntityCheck, EntryTexts, noun_phrases
-from bot.answering.question_kinds import asked_kinds, holds_fact, names_fact
+from bot.answering.question_kinds import asked_kinds, fact_heading, holds_fact, names_fact
 from bot.answering.ranker import ANSWER_CHARS_SHOWN, CANDIDATES, RankerModel, candidate_features, load_ranker
 from bot.answering.scope import other_place
 from indexing.embeddings import get_embedder
@@ -288,7 +288,7 @@ def rerank(index: AudienceIndex, fused: np.ndarray, query: str, audience: str, c
         for i in np.flatnonzero(fused >= best * (1 - c.fact_window)):
             entry = index.entries[int(i)]
             fused[i] += c.fact_bonus * (holds_fact(kinds, entry.body[:ANSWER_CHARS_SHOWN])
-                                        + names_fact(kinds, entry.section))
+                                        + names_fact(kinds, fact_heading(entry)))
     return fused
 
 

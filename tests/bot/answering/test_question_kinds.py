@@ -1,4 +1,5 @@
-from bot.answering.question_kinds import asked_kinds, holds_fact, names_fact
+from bot.answering.question_kinds import asked_kinds, fact_heading, holds_fact, names_fact
+from indexing.entries import Entry
 
 
 def _names(question):
@@ -23,6 +24,17 @@ def test_a_heading_naming_the_asked_fact_counts_and_an_unrelated_one_does_not():
     assert names_fact(kinds, "転入届に必要なもの") == 0.0
     assert names_fact(asked_kinds("住民票の手数料はいくら"), "住民票の写しの手数料") == 1.0
     assert names_fact((), "住民票の写しの手数料") == 0.0
+
+
+def test_a_faq_entry_is_headed_by_its_question_and_a_section_by_its_heading():
+    # A FAQ entry's section is a category (「保育園の入園申込」): its question says what it answers.
+    kinds = asked_kinds("保育園に入りたいのですが、申し込みはいつまでですか？")
+    faq = Entry(id="f1", kind="faq", title="保育園の申し込みの締め切りはいつですか？", body="案内をご覧ください。",
+                section="保育園の入園申込")
+    guide = Entry(id="g1", kind="guide", title="時間外勤務の運用ルール", body="…",
+                  section="時間外勤務命令申請の期限")
+    assert fact_heading(faq) == faq.title and names_fact(kinds, fact_heading(faq)) == 1.0
+    assert fact_heading(guide) == guide.section and names_fact(kinds, fact_heading(guide)) == 1.0
 
 
 def test_the_body_holding_the_asked_fact_is_recognised():
