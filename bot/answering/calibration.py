@@ -42,6 +42,10 @@ class Calibration:
     # A long story is also searched by its asking sentence alone (dense part; see retrieval.need_of).
     story_need: bool = True
 
+    def fuse(self, dense, terms, grams):
+        """The fused score of every entry from its dense, BM25-terms and reading-bigram scores."""
+        return self.dense_weight * dense + self.terms_weight * terms + self.grams_weight * grams
+
     def confidence(self, features: dict) -> float:
         z = self.bias + sum(self.coefficients.get(name, 0.0) * float(features.get(name, 0.0)) for name in FEATURES)
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))

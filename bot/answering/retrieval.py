@@ -186,7 +186,7 @@ class Retriever:
         with the hand-set rerank (a fact bonus among near-equal candidates); the abstention signals
         read them. Without a ranker they give the order; with one, the leading fused candidates are
         ordered by it and any further positions follow by fused score."""
-        fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
+        fused = c.fuse(dense, terms, grams)
         scores = rerank(index, fused, query, audience, c)
         if ranker is None or not len(dense):
             return scores, top_positions(scores, top)
@@ -214,7 +214,7 @@ class Retriever:
         if not staff.entries:
             return None
         dense, terms, grams = entry_scores(staff, analysis, query_vector)
-        fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
+        fused = c.fuse(dense, terms, grams)
         only_staff = staff.audiences == "staff"
         if not only_staff.any():
             return None
@@ -295,7 +295,7 @@ def rerank(index: AudienceIndex, fused: np.ndarray, query: str, audience: str, c
 def ranker_inputs(index: AudienceIndex, query: str, analysis, dense, terms, grams, audience: str, c: Calibration,
                   count: int = CANDIDATES):
     """(fused scores, the ``count`` leading candidates best first, their ranker features)."""
-    fused = c.dense_weight * dense + c.terms_weight * terms + c.grams_weight * grams
+    fused = c.fuse(dense, terms, grams)
     fused = damp_plans(index, fused, audience, c)
     candidates = top_positions(fused, count)
     features = candidate_features(index, candidates, query, analysis, fused, dense, terms, grams,
