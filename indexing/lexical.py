@@ -52,18 +52,7 @@ class BM25Index:
 
     def coverage(self, query_tokens: list[str], document: int) -> float:
         """IDF-weighted share of the distinct query terms that occur in one document."""
-        total = covered = 0.0
-        unknown_idf = math.log(1 + (self.size + 0.5) / 0.5) if self.size else 1.0
-        for term in set(query_tokens):
-            idf = self.idf.get(term)
-            if idf is None:
-                total += unknown_idf
-                continue
-            total += idf
-            ids, _ = self._postings[term]
-            if np.any(ids == document):
-                covered += idf
-        return covered / total if total else 0.0
+        return float(self.coverages(query_tokens, np.array([document]))[0])
 
     def coverages(self, query_tokens: list[str], documents: np.ndarray) -> np.ndarray:
         """``coverage`` of each of ``documents`` at once (one pass over each term's postings)."""
@@ -86,8 +75,7 @@ class BM25Index:
         return len(postings[0]) if postings else 0
 
     def contains(self, term: str, document: int) -> bool:
-        postings = self._postings.get(term)
-        return bool(postings) and bool(np.any(postings[0] == document))
+        return bool(self.contains_each(term, np.array([document]))[0])
 
     def contains_each(self, term: str, documents: np.ndarray) -> np.ndarray:
         """``contains`` for each of ``documents`` (a boolean array)."""

@@ -385,17 +385,7 @@ def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, 
 def missing_noun(index: AudienceIndex, analysis, document: int) -> float:
     """How salient the most salient noun of the question is that the entry lacks (0..1): IDF over the
     highest IDF possible, 1.0 for a noun the index has never seen (パスポート against a card entry)."""
-    terms = index.terms
-    if not terms.size:
-        return 0.0
-    ceiling = float(np.log(1 + (terms.size + 0.5) / 0.5))
-    worst = 0.0
-    for noun in set(analysis.nouns):
-        if terms.contains(noun, document):
-            continue
-        idf = terms.idf.get(noun)
-        worst = max(worst, 1.0 if idf is None else idf / ceiling)
-    return worst
+    return float(missing_nouns(index, analysis, np.array([document]))[0])
 
 
 def missing_nouns(index: AudienceIndex, analysis, documents: np.ndarray) -> np.ndarray:
