@@ -11,15 +11,12 @@ from datetime import timedelta
 
 import pytest
 
-from fakes.line_api import FakeLineApi
 from fakes.server import serve_app
-from fakes.slack_api import FakeSlackApi
 from fakes.webhooks import (
     FORM,
     JSON,
     LINE_SECRET,
     LINE_TOKEN,
-    SLACK_APP_TOKEN,
     SLACK_BOT_TOKEN,
     SLACK_SECRET,
     line_body,
@@ -44,20 +41,6 @@ OTHER = "U2222222222222222222222222222bbbb"
 UNANSWERABLE = "火星への移住手続きを教えてください。連絡先は090-1234-5678です"
 DESK = "C0000DESK"
 GOMI = "C0000GOMI"
-
-
-@pytest.fixture(scope="module")
-def line_api(module_backend_data_dir):
-    # Depends on the backend so that each backend's run starts with a fake that has seen nothing.
-    with FakeLineApi(access_token=LINE_TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def slack_api(module_backend_data_dir):
-    # Depends on the backend so that each backend's run starts with a fake that has seen nothing.
-    with FakeSlackApi(bot_token=SLACK_BOT_TOKEN, app_token=SLACK_APP_TOKEN) as fake:
-        yield fake
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,8 @@ import httpx
 import pytest
 
 from fakes.server import serve_app
-from fakes.slack_api import FakeSlackApi
 from fakes.webhooks import (
     JSON,
-    SLACK_APP_TOKEN,
     SLACK_BOT_TOKEN,
     SLACK_SECRET,
     slack_channel_message_event,
@@ -20,13 +18,6 @@ from fakes.webhooks import (
 
 from bot.handoff.ticket import TicketState
 from indexing.settings import Settings
-
-
-@pytest.fixture(scope="module")
-def slack_api(module_backend_data_dir):
-    # Depends on the backend so that each backend's run starts with a fake that has seen nothing.
-    with FakeSlackApi(bot_token=SLACK_BOT_TOKEN, app_token=SLACK_APP_TOKEN) as fake:
-        yield fake
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ import time
 
 import pytest
 
-from fakes.line_api import FakeLineApi
 from fakes.server import serve_app
 from fakes.webhooks import (
     LINE_SECRET, LINE_TOKEN, line_body, line_event, line_follow_event, line_headers, line_postback_event,
@@ -18,13 +17,6 @@ from channels.line.preferences import topic_data
 from indexing.settings import Settings
 
 USER = "Upref000000000000000000000000001"
-
-
-@pytest.fixture(scope="module")
-def line_api(module_backend_data_dir):
-    # Depends on the backend so that each backend's run starts with a fake that has seen nothing.
-    with FakeLineApi(access_token=LINE_TOKEN) as fake:
-        yield fake
 
 
 @pytest.fixture(scope="module")

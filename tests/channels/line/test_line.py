@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from fakes.line_api import LOADING, PROFILE, PUSH, REPLY, FakeLineApi
+from fakes.line_api import LOADING, PROFILE, PUSH, REPLY
 from fakes.server import serve_app
 from fakes.webhooks import (
     LINE_SECRET,
@@ -28,13 +28,6 @@ from indexing.storage import storage_for
 from channels.line.webhook import RETRY_KEY_NAMESPACE, retry_key
 
 USER = "U1234567890abcdef1234567890abcdef"
-
-
-@pytest.fixture(scope="module")
-def line_api(module_backend_data_dir):
-    # Depends on the backend so that each backend's run starts with a fake that has seen nothing.
-    with FakeLineApi(access_token=LINE_TOKEN) as fake:
-        yield fake
 
 
 @pytest.fixture(scope="module")

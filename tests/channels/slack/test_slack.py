@@ -10,7 +10,6 @@ import httpx
 import pytest
 
 from fakes.server import serve_app
-from fakes.slack_api import FakeSlackApi
 from fakes.webhooks import (
     FORM,
     JSON,
@@ -30,13 +29,6 @@ from indexing.settings import Settings
 from indexing.storage import storage_for
 
 STAFF_QUESTION = "時間外勤務の申請はいつまでですか？"
-
-
-@pytest.fixture(scope="module")
-def slack_api(module_backend_data_dir):
-    # Depends on the backend so that each backend's run starts with a fake that has seen nothing.
-    with FakeSlackApi(bot_token=SLACK_BOT_TOKEN, app_token=SLACK_APP_TOKEN) as fake:
-        yield fake
 
 
 @pytest.fixture(scope="module")
