@@ -17,12 +17,12 @@ from __future__ import annotations
 import argparse
 import random
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, FACTS, STYLES_DEV, ensure_sample_data
-from benchmarks.quality_report import HELDOUT, KOSODATE, QueryVectorCache, ensure_kosodate_data, load_set
+from benchmarks.common import DEVSET, FACTS, STYLES_DEV, ensure_sample_data
+from benchmarks.quality_report import (HELDOUT, KOSODATE, QueryVectorCache, add_data_arguments, ensure_kosodate_data,
+                                       load_set)
 from bot.answering.evaluation import hit_at_k, ndcg_at_k, reciprocal_rank
 from bot.answering.ranker import CANDIDATES, FEATURES, RankerModel, save_ranker
 from bot.answering.retrieval import Retriever, ranker_inputs
@@ -145,10 +145,7 @@ def report(tuned: list[Group], held: list[Group], options: dict, show_heldout: b
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sample-dir", type=Path, default=DEFAULT_DATA_DIR)
-    parser.add_argument("--kosodate-dir", type=Path, default=DEFAULT_DATA_DIR.parent / "bench-kosodate")
-    parser.add_argument("--embedder", default="")
-    parser.add_argument("--no-import", action="store_true", help="use the data dirs as they are")
+    add_data_arguments(parser)
     parser.add_argument("--heldout", action="store_true", help="also print aggregate held-out figures")
     parser.add_argument("--l2", type=float, default=0.03)
     parser.add_argument("--drop", nargs="*", default=[], choices=FEATURES, help="features left out")

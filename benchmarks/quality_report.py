@@ -123,13 +123,18 @@ HEADER = (f"{'set':22s} {'style':16s} {'n':>4s} {'hit@1':>6s} {'ndcg10':>6s} {'m
           f"{'right':>6s} {'oosD':>6s} {'ansD':>6s} {'cvOosD':>6s} {'cvAnsD':>6s} {'fact':>6s}")
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_data_arguments(parser: argparse.ArgumentParser):
+    """The data dirs the sets run against (imported incrementally unless --no-import) and the embedder."""
     parser.add_argument("--sample-dir", type=Path, default=DEFAULT_DATA_DIR)
     parser.add_argument("--kosodate-dir", type=Path, default=DEFAULT_DATA_DIR.parent / "bench-kosodate")
     parser.add_argument("--embedder", default="")
-    parser.add_argument("--sets", nargs="*", help="only these sets (devset, kosodate-dev, heldout file stems)")
     parser.add_argument("--no-import", action="store_true", help="use the data dirs as they are")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_data_arguments(parser)
+    parser.add_argument("--sets", nargs="*", help="only these sets (devset, kosodate-dev, heldout file stems)")
     parser.add_argument("--failures", action="store_true", help="list wrong answers and wrong declines")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
