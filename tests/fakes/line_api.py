@@ -172,6 +172,11 @@ class FakeLineApi(FakeServer):
     def replies(self, reply_token: str | None = None) -> list:
         return [r for r in self.requests(REPLY) if reply_token is None or (r.json or {}).get("replyToken") == reply_token]
 
+    def reply_to(self, event: dict, timeout: float = 10.0):
+        """The first reply request sent with ``event``'s reply token, waited for."""
+        token = event["replyToken"]
+        return self.wait_for(lambda f: f.replies(token), timeout, what=f"reply {token}")[0]
+
     def successful_replies(self) -> list:
         """Replies that delivered (first use of a token not marked as rejected)."""
         seen, result = set(), []

@@ -62,8 +62,7 @@ def line_post(client, event):
 
 
 def reply_messages(line_api, event):
-    token = event["replyToken"]
-    return line_api.wait_for(lambda f: f.replies(token), what=f"reply {token}")[0].json["messages"]
+    return line_api.reply_to(event).json["messages"]
 
 
 def postback_actions(node):

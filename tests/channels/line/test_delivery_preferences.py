@@ -30,8 +30,7 @@ def server(module_backend_data_dir, line_api):
 def send(client, line_api, event) -> list[dict]:
     body = line_body([event])
     assert client.post("/callback/line", content=body, headers=line_headers(body, LINE_SECRET)).status_code == 200
-    token = event["replyToken"]
-    return line_api.wait_for(lambda f: f.replies(token), 10, what=f"reply {token}")[0].json["messages"]
+    return line_api.reply_to(event).json["messages"]
 
 
 def book(server) -> OutreachBook:

@@ -44,11 +44,6 @@ def post_events(client, events, secret=LINE_SECRET, body: bytes | None = None, h
     return client.post("/callback/line", content=body, headers=headers or line_headers(body, secret))
 
 
-def reply_to(line_api, event, timeout=10):
-    token = event["replyToken"]
-    return line_api.wait_for(lambda f: f.replies(token), timeout, what=f"reply {token}")[0]
-
-
 def inquiries(server, where="1=1", params=()):
     return list(server.runtime.inquiry_log.db.query(f"select * from inquiries where {where} order by id", params))
 
@@ -72,7 +67,7 @@ def flush(client, line_api):
     """Send a sentinel follow and wait for its reply: everything sent before it has been handled."""
     sentinel = line_follow_event(user_id="Usentinel")
     assert post_events(client, [sentinel]).status_code == 200
-    reply_to(line_api, sentinel)
+    line_api.reply_to(sentinel)
 
 
 def sent(line_api):
@@ -137,7 +132,7 @@ def test_bad_requests_are_rejected_and_nothing_happens(client, line_api, server,
 def test_text_question_gets_answer_source_bubble_related_and_feedback(client, line_api, server):
     event = line_text_event("粗大ごみはどうやって出せばいいですか？", USER)
     assert post_events(client, [event]).status_code == 200
-    reply = reply_to(line_api, event)
+    reply = line_api.reply_to(event)
 
     assert reply.header("Authorization") == f"Bearer {LINE_TOKEN}"
     messages = reply.json["messages"]
@@ -167,7 +162,7 @@ def test_text_question_gets_answer_source_bubble_related_and_feedback(client, li
 def test_staff_only_knowledge_never_reaches_line(client, line_api):
     event = line_text_event("時間外勤務の申請はいつまでですか？", USER)
     post_events(client, [event])
-    reply = reply_to(line_api, event)
+    reply = line_api.reply_to(event)
     everything = json.dumps(reply.json, ensure_ascii=False)
     assert "勤怠システム" not in everything and "時間外勤務のルール" not in everything
 
@@ -178,7 +173,7 @@ def test_redelivered_event_is_answered_once(client, line_api, server):
     redelivery = dict(event, deliveryContext={"isRedelivery": True})
     for payload in (event, redelivery, event):
         assert post_events(client, [payload]).status_code == 200
-    reply_to(line_api, event)
+    line_api.reply_to(event)
     assert wait_closed(server, event)["outcome"] == "reply"
     assert post_events(client, [redelivery]).status_code == 200  # after it was answered, too
     flush(client, line_api)
@@ -193,7 +188,7 @@ def test_an_event_is_stored_before_the_200_and_its_payload_dropped_when_done(cli
     inbox = server.runtime.inbox.inbox
     assert post_events(client, [event]).status_code == 200
     assert inbox.get(key_of(event)) is not None  # committed before the response
-    reply_to(line_api, event)
+    line_api.reply_to(event)
     row = wait_closed(server, event)
     assert row["payload"] is None and row["lease_owner"] is None and row["finished_at"]
 
@@ -212,7 +207,7 @@ def test_non_text_messages_get_a_polite_reply(client, line_api, server, message,
     before = len(inquiries(server))
     event = line_message_event(message, USER)
     assert post_events(client, [event]).status_code == 200
-    reply = reply_to(line_api, event)
+    reply = line_api.reply_to(event)
     [text] = reply.json["messages"]
     assert expected in text["text"] and ("ください" in text["text"] or "ません" in text["text"])
     assert len(inquiries(server)) == before  # not a question
@@ -221,7 +216,7 @@ def test_non_text_messages_get_a_polite_reply(client, line_api, server, message,
 def test_follow_gets_a_welcome_saying_what_it_can_answer(client, line_api):
     event = line_follow_event(USER)
     post_events(client, [event])
-    text = reply_to(line_api, event).json["messages"][0]["text"]
+    text = line_api.reply_to(event).json["messages"][0]["text"]
     assert "友だち追加ありがとうございます" in text
     assert "ごみ・リサイクル" in text  # a category of the fixture knowledge
 
@@ -336,38 +331,38 @@ def test_a_resumed_push_that_line_had_accepted_is_not_sent_twice(client, line_ap
 def test_feedback_postback_updates_the_right_inquiry(client, line_api, server):
     ask = line_text_event("保育園の申し込みはいつからですか？", USER)
     post_events(client, [ask])
-    bubble = flex_bubble(reply_to(line_api, ask))
+    bubble = flex_bubble(line_api.reply_to(ask))
     data = {a["label"]: a["data"] for a in actions(bubble, "postback")}
     inquiry_id = json.loads(data["解決しない"])["i"]
 
     someone_else = line_postback_event(data["解決しない"], user_id="Usomeoneelse0000000000000000000001")
     post_events(client, [someone_else])
-    assert "ご質問をされた方のみ" in reply_to(line_api, someone_else).json["messages"][0]["text"]
+    assert "ご質問をされた方のみ" in line_api.reply_to(someone_else).json["messages"][0]["text"]
     assert inquiries(server, "id = ?", [inquiry_id])[0]["feedback"] is None
 
     postback = line_postback_event(data["解決しない"], user_id=USER)
     post_events(client, [postback])
-    text = reply_to(line_api, postback).json["messages"][0]["text"]
+    text = line_api.reply_to(postback).json["messages"][0]["text"]
     assert "申し訳ありません" in text and "総合案内" in text
     row = inquiries(server, "id = ?", [inquiry_id])[0]
     assert row["feedback"] == "unresolved"
 
     resolved = line_postback_event(data["解決した"], user_id=USER)
     post_events(client, [resolved])
-    assert "ありがとうございます" in reply_to(line_api, resolved).json["messages"][0]["text"]
+    assert "ありがとうございます" in line_api.reply_to(resolved).json["messages"][0]["text"]
     assert inquiries(server, "id = ?", [inquiry_id])[0]["feedback"] == "resolved"
 
 
 def test_related_question_tap_answers_that_question(client, line_api, server):
     ask = line_text_event("粗大ごみの料金はいくらですか？", USER)
     post_events(client, [ask])
-    quick = reply_to(line_api, ask).json["messages"][-1]["quickReply"]["items"]
+    quick = line_api.reply_to(ask).json["messages"][-1]["quickReply"]["items"]
     tapped = quick[0]["action"]
     question = json.loads(tapped["data"])["q"]
 
     postback = line_postback_event(tapped["data"], user_id=USER)
     post_events(client, [postback])
-    reply = reply_to(line_api, postback)
+    reply = line_api.reply_to(postback)
     assert reply.json["messages"][0]["type"] == "text"
     assert inquiries(server, "question = ?", [question])
 
@@ -391,7 +386,7 @@ def test_groups_are_answered_only_when_the_bot_is_mentioned(client, line_api, se
     mention = line_text_event(f"@まどぐち {question}", USER, group_id=group, mention_self_at=(0, 5))
     loading_before = len(line_api.requests(LOADING))
     post_events(client, [mention])
-    reply = reply_to(line_api, mention)
+    reply = line_api.reply_to(mention)
     first = reply.json["messages"][0]
     assert "こども家庭課" in first["text"]
     assert first["quoteToken"] == mention["message"]["quoteToken"]
@@ -410,7 +405,7 @@ def test_several_events_in_one_webhook_are_each_answered(client, line_api):
     events = [line_text_event(q, USER) for q in ("燃えるごみの収集日はいつですか？", "市役所の開庁時間は？")]
     post_events(client, events)
     for event in events:
-        assert reply_to(line_api, event).json["messages"][0]["type"] == "text"
+        assert line_api.reply_to(event).json["messages"][0]["type"] == "text"
     assert {REPLY, PUSH} >= {r.path for r in sent(line_api) if r.path != LOADING}
 
 
@@ -421,7 +416,7 @@ def test_a_failing_bot_still_gets_a_polite_reply(client, line_api, server, monke
     monkeypatch.setattr(server.runtime.bot, "ask", broken)
     event = line_text_event("粗大ごみはどうやって出せばいいですか？", USER)
     post_events(client, [event])
-    [message] = reply_to(line_api, event).json["messages"]
+    [message] = line_api.reply_to(event).json["messages"]
     assert "申し訳ありません" in message["text"] and "もう一度" in message["text"]
 
 
@@ -432,7 +427,7 @@ ENGLISH_USER = "U0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e"
 def test_an_english_question_gets_the_english_translation_with_english_buttons(client, line_api, server):
     event = line_text_event("How do I put out large garbage?", ENGLISH_USER)
     post_events(client, [event])
-    reply = reply_to(line_api, event)
+    reply = line_api.reply_to(event)
     first = reply.json["messages"][0]["text"]
     assert first.startswith("Apply in advance online or by phone")  # the city's own translation of 101
     bubble = flex_bubble(reply)
@@ -445,13 +440,13 @@ def test_an_english_question_gets_the_english_translation_with_english_buttons(c
 
     thanks = line_postback_event(json.dumps(feedback["Solved"], separators=(",", ":")), ENGLISH_USER)
     post_events(client, [thanks])
-    assert reply_to(line_api, thanks).json["messages"][0]["text"] == "Thank you for your feedback. We are glad we could help."
+    assert line_api.reply_to(thanks).json["messages"][0]["text"] == "Thank you for your feedback. We are glad we could help."
 
 
 def test_an_english_question_without_a_translation_gets_the_japanese_entry_after_an_english_note(client, line_api):
     event = line_text_event("What do I need for the moving-in notification?", ENGLISH_USER)
     post_events(client, [event])
-    text = reply_to(line_api, event).json["messages"][0]["text"]
+    text = line_api.reply_to(event).json["messages"][0]["text"]
     note, japanese = text.split("\n\n", 1)
     assert "available only in Japanese" in note and "please contact" in note
     assert "転出証明書" in japanese  # entry 103, as the city wrote it
@@ -463,13 +458,13 @@ def test_the_profile_language_is_used_when_the_message_does_not_tell(client, lin
     sticker = line_message_event({"type": "sticker", "packageId": "446", "stickerId": "1988",
                                   "stickerResourceType": "STATIC", "quoteToken": "q9"}, user)
     post_events(client, [sticker])
-    assert reply_to(line_api, sticker).json["messages"][0]["text"].startswith("Obrigado pela figurinha")
+    assert line_api.reply_to(sticker).json["messages"][0]["text"].startswith("Obrigado pela figurinha")
     follow = line_follow_event(user_id=user)
     post_events(client, [follow])
-    assert reply_to(line_api, follow).json["messages"][0]["text"].startswith("Obrigado por nos adicionar")
+    assert line_api.reply_to(follow).json["messages"][0]["text"].startswith("Obrigado por nos adicionar")
     profile_calls = [r for r in line_api.received if r.path == PROFILE + user]
     assert len(profile_calls) == 1  # fetched once, then cached
     # A clear Japanese question is answered in Japanese whatever the profile says.
     question = line_text_event("粗大ごみはどうやって出せばいいですか？", user)
     post_events(client, [question])
-    assert "粗大ごみ処理券" in reply_to(line_api, question).json["messages"][0]["text"]
+    assert "粗大ごみ処理券" in line_api.reply_to(question).json["messages"][0]["text"]
