@@ -9,6 +9,9 @@ Two token streams feed the lexical index:
   so that a question typed in kana (そだいごみ, てんにゅう) or with a wrong kanji
   still meets the entry written in kanji.
 
+Questions typed in kana or with a wrong kanji are also respelled with the knowledge's own
+words before search: see indexing/respelling.py.
+
 Synonyms (an editable list, one group per line) are applied to the normalized text
 before tokenization, mapping every variant to its group's first term.
 """
@@ -139,16 +142,6 @@ def sudachi_dictionary() -> Dictionary:
     return Dictionary(dict="core")
 
 
-_LOCAL = threading.local()
-
-
-def _tokenizer_c():
-    tokenizer = getattr(_LOCAL, "tokenizer_c", None)
-    if tokenizer is None:
-        tokenizer = _LOCAL.tokenizer_c = sudachi_dictionary().tokenizer(mode=SplitMode.C)
-    return tokenizer
-
-
 class JapaneseAnalyzer:
     """Turns text into retrieval tokens. Safe to share between threads."""
 
@@ -212,91 +205,3 @@ def _bigrams(reading: str) -> list[str]:
 def _chunks(text: str, size: int):
     for start in range(0, len(text), size):
         yield text[start:start + size]
-
-
-# A word typed wholly in hiragana: a run that starts after a space, punctuation or the start of
-# the text (a run right after kanji is okurigana: 受けたい). It may run on into particles
-# (じゅうみんひょうのうつしを取りたい): the pieces that are not known readings stay as typed.
-_HIRAGANA_WORD = re.compile(r"(?<![^\s、。,.!?！？「」()（）])[ぁ-ゖー]{3,}")
-# A word typed in katakana (ジュウミンヒョウ): respelled like hiragana unless it is a known
-# katakana word of its own (パスポート, テレワーク).
-_KATAKANA_WORD = re.compile(r"[ァ-ヶー]{3,}")
-_MIN_READING = 2
-_MIN_LOANWORD = 3
-_HIRAGANA_ONLY = re.compile(r"[ぁ-ゖー]+")
-_KATAKANA_ONLY = re.compile(r"[ァ-ヶー]+")
-_MIN_COVERED = 0.6
-# Inside a run that is mostly not known readings, only pieces this long are respelled on their own.
-_ANCHOR_READING = 3
-
-
-class KanaSpelling:
-    """Kanji spellings for words typed in kana (そだいごみ, ジュウミンヒョウ → 粗大ごみ, 住民票), taken
-    from the knowledge base's own vocabulary, so the dense model sees the words it was indexed with.
-
-    Only nouns with kanji are used. A word is split into known readings covering as much of
-    it as possible (then with the fewest pieces) and respelled when most of it is covered;
-    in a longer run (a whole phrase typed in hiragana) only the long readings are respelled.
-    """
-
-    def __init__(self, vocabulary):
-        tokenizer = _tokenizer_c()
-        self._spelling: dict[str, str] = {}
-        for term in vocabulary:
-            if not any(_is_kanji(c) for c in term):
-                continue
-            morphemes = tokenizer.tokenize(term)
-            if not morphemes or any(m.part_of_speech()[0] != "名詞" for m in morphemes):
-                continue
-            reading = katakana_to_hiragana("".join(m.reading_form() for m in morphemes))
-            if len(reading) >= _MIN_READING and reading != term:
-                self._spelling.setdefault(reading, term)
-        for term in vocabulary:
-            # A loanword of the knowledge base (terms are folded to hiragana: ぺっと, かーど) is
-            # written back in katakana when typed in hiragana (ぺっとぼとる → ペットボトル).
-            if len(term) >= _MIN_LOANWORD and _HIRAGANA_ONLY.fullmatch(term) and term not in self._spelling:
-                katakana = hiragana_to_katakana(term)
-                morphemes = tokenizer.tokenize(katakana)
-                if len(morphemes) == 1 and not morphemes[0].is_oov() and morphemes[0].part_of_speech()[0] == "名詞" \
-                        and _KATAKANA_ONLY.fullmatch(morphemes[0].dictionary_form()):
-                    self._spelling[term] = katakana
-        self._longest = max(map(len, self._spelling), default=0)
-
-    def __len__(self) -> int:
-        return len(self._spelling)
-
-    def respell(self, text: str) -> str:
-        text = _KATAKANA_WORD.sub(lambda m: self._respell_katakana(m.group(0)), text)
-        return _HIRAGANA_WORD.sub(lambda m: self._respell_word(m.group(0)), text)
-
-    def _respell_katakana(self, word: str) -> str:
-        morphemes = _tokenizer_c().tokenize(word)
-        if len(morphemes) == 1 and not morphemes[0].is_oov():
-            return word
-        respelled = self._respell_word(katakana_to_hiragana(word))
-        return respelled if any(_is_kanji(c) for c in respelled) else word
-
-    def _respell_word(self, word: str) -> str:
-        morphemes = _tokenizer_c().tokenize(word)
-        if len(morphemes) == 1 and not morphemes[0].is_oov():
-            return word  # a word of its own in hiragana (いくら, ください): leave it
-        uncovered, text = self._cover(word, _MIN_READING)
-        if len(word) - uncovered >= _MIN_COVERED * len(word):
-            return text
-        uncovered, text = self._cover(word, _ANCHOR_READING)
-        return text if uncovered < len(word) else word
-
-    def _cover(self, word: str, min_reading: int) -> tuple[int, str]:
-        """(characters not covered, respelled text) of the best split into known readings."""
-        # best[i] = (uncovered characters, pieces, text) for word[:i]
-        best: list[tuple[int, int, str]] = [(0, 0, "")] + [(len(word) + 1, 0, "")] * len(word)
-        for i in range(len(word)):
-            uncovered, pieces, text = best[i]
-            step = (uncovered + 1, pieces + 1, text + word[i])
-            if step[:2] < best[i + 1][:2]:
-                best[i + 1] = step
-            for size in range(min_reading, min(self._longest, len(word) - i) + 1):
-                spelling = self._spelling.get(word[i:i + size])
-                if spelling and (uncovered, pieces + 1) < best[i + size][:2]:
-                    best[i + size] = (uncovered, pieces + 1, text + spelling)
-        return best[-1][0], best[-1][2]

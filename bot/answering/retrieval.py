@@ -20,8 +20,9 @@ from bot.answering.ranker import ANSWER_CHARS_SHOWN, CANDIDATES, RankerModel, ca
 from bot.answering.scope import other_place
 from indexing.embeddings import get_embedder
 from indexing.entries import visible_audiences
-from indexing.japanese import JapaneseAnalyzer, KanaSpelling
+from indexing.japanese import JapaneseAnalyzer
 from indexing.language import JAPANESE, UNDETERMINED
+from indexing.respelling import Respelling
 from indexing.search_index import AudienceIndex, load_indexes
 from indexing.storage.knowledge import KnowledgeStore
 
@@ -46,7 +47,7 @@ class Retriever:
         self._lock = threading.Lock()
         self._version = -1
         self._indexes: dict[str, AudienceIndex] = {}
-        self._spellings: dict[str, KanaSpelling] = {}
+        self._spellings: dict[str, Respelling] = {}
         self.analyzer: JapaneseAnalyzer | None = None
         self.departments: list[dict] = []
         self._ensure_fresh()
@@ -61,7 +62,7 @@ class Retriever:
                 return
             version, indexes = load_indexes(self.store, self.embedder.name, self.embedder.dim)
             self._indexes = indexes
-            self._spellings = {audience: KanaSpelling(index.terms.vocabulary_by_frequency())
+            self._spellings = {audience: Respelling.from_entries(index.entries)
                                for audience, index in indexes.items()}
             synonyms = self.store.synonyms_text()
             if self.analyzer is None or synonyms != getattr(self, "_synonyms_text", None):
@@ -109,7 +110,7 @@ class Retriever:
     # --- search ---------------------------------------------------------------------------
     def query_text(self, query: str, audience: str) -> str:
         """The question as searched: masking placeholders (〔電話番号〕) removed, words typed in
-        kana respelled with the index's kanji."""
+        kana or with a wrong kanji of the same sound respelled as the index writes them."""
         self._ensure_fresh()
         return self._spellings[audience].respell(strip_placeholders(query))
 

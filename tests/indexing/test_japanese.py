@@ -56,42 +56,7 @@ def test_web_and_mail_addresses_are_not_vocabulary(analyzer):
     assert analyzer.terms("ｗｗｗ") != []
 
 
-def test_words_typed_in_hiragana_are_respelled_with_the_knowledge_base_vocabulary():
-    from indexing.japanese import KanaSpelling
-    spelling = KanaSpelling(["粗大", "ごみ", "母子", "手帳", "予防", "接種", "申し込み", "受ける", "幾ら"])
-    assert spelling.respell("そだいごみ 出し方") == "粗大ごみ 出し方"
-    assert spelling.respell("ぼしてちょう なくした") == "母子手帳 なくした"
-    assert spelling.respell("よぼうせっしゅ どこで うけられる") == "予防接種 どこで うけられる"
-    # Okurigana and particles inside ordinary text are never touched, nor words of their own.
-    assert spelling.respell("予防接種を受けたいです") == "予防接種を受けたいです"
-    assert spelling.respell("粗大ごみ いくら") == "粗大ごみ いくら"
-    # Mostly unknown readings: left as typed.
-    assert spelling.respell("ぷらねたりうむ") == "ぷらねたりうむ"
-
-
-def test_compounds_and_katakana_typed_words_are_respelled():
-    from indexing.japanese import KanaSpelling
-    spelling = KanaSpelling(["住民票", "写し", "粗大", "ごみ", "児童", "手当"])
-    assert spelling.respell("じゅうみんひょうのうつしを取りたい") == "住民票の写しを取りたい"
-    assert spelling.respell("ジュウミンヒョウ ほしい") == "住民票 ほしい"
-    assert spelling.respell("じどうてあてはいつもらえますか") .startswith("児童手当")
-    # Known katakana words and okurigana stay as typed.
-    assert spelling.respell("パスポートとテレワーク") == "パスポートとテレワーク"
-    assert spelling.respell("写しを取りたいです") == "写しを取りたいです"
-
-
 def test_nouns_are_reported_apart_from_other_terms(analyzer):
     analysis = analyzer.analyze("パスポートを申請したい")
     assert "パスポート" in analysis.nouns or "ぱすぽーと" in analysis.nouns
     assert all(term in analysis.terms for term in analysis.nouns)
-
-
-def test_loanwords_of_the_knowledge_typed_in_hiragana_are_written_in_katakana():
-    from indexing.japanese import KanaSpelling
-    # The index folds katakana terms to hiragana (マイナンバー → まいなんばー).
-    spelling = KanaSpelling(["まいなんばー", "かーど", "ぺっと", "ぼとる", "再発行", "ごみ"])
-    assert spelling.respell("まいなんばーかーど 再発行") == "マイナンバーカード 再発行"
-    assert spelling.respell("ぺっとぼとる 出しかた").startswith("ペットボトル")
-    # Words the knowledge writes in hiragana, and loanwords it never uses, stay as typed.
-    assert spelling.respell("ごみ だしたい") == "ごみ だしたい"
-    assert spelling.respell("ぷらねたりうむ") == "ぷらねたりうむ"

@@ -1,0 +1,395 @@
+"""Questions respelled in the knowledge's own words, by reading.
+
+Residents type words in kana (じゅうみんひょう, ジュウミンヒョウ, ほけんじょ) or with a wrong kanji of
+the same sound (住民表, 申精, 処理権, 有効機嫌). Both search paths are weak on such text: the dense model
+reads kana as another word and BM25 finds no term. ``Respelling`` rewrites those words with the
+spelling the knowledge itself uses for that reading (住民票, 保健所, 申請, 処理券, 有効期限), so the
+dense query and BM25 see the words the entries were indexed with.
+
+The vocabulary is the knowledge's own: every noun compound of the entries' text (a run of nouns,
+suffixes and numbers in SudachiPy mode A, and each of its shorter runs) with its reading and how
+often it is written so. A question is split into units (a kana character, a word with kanji, a
+number) and covered at the lowest cost by (a) units kept as typed, (b) runs of units the knowledge
+writes as typed (kept), and (c) runs whose reading is a compound of the knowledge written otherwise
+(respelled). Kana left uncovered costs most; a word with kanji unknown to the knowledge costs a little;
+longer runs are cheaper, so a whole compound wins over its parts. A single dictionary word written
+in kanji (講座) is never respelled into a homophone (口座): only runs that are not one word (申+精,
+住民+表) or kana are.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import unicodedata
+from collections import Counter
+
+from sudachipy import SplitMode
+
+from indexing.japanese import katakana_to_hiragana, sudachi_dictionary
+
+# Parts of speech that make up a compound: nouns, suffixes (料, 所, 権), prefixes (再, 各).
+_COMPOUND_POS = {"名詞", "接尾辞", "接頭辞", "形状詞"}
+# The longest run of morphemes taken as one compound of the knowledge.
+_MAX_UNITS = 5
+_MIN_READING = 2
+_KANA = re.compile(r"[ぁ-ゖァ-ヺー]+")
+_KATAKANA_WORD = re.compile(r"[ァ-ヺー]+")
+# A spelling may hold kana and numbers besides its kanji (粗大ごみ, 3歳児健診), nothing else.
+_SPELLING = re.compile(r"[\u4e00-\u9fff々ぁ-ゖァ-ヺー0-9]+")
+_READING = re.compile(r"[ぁ-ゖー]+")
+# Costs of a cover (lower wins): a kana character left as typed; a word with kanji the knowledge
+# never writes; a respelled run; the saving per unit a run (kept or respelled) joins.
+_KANA_KEPT = 1.0
+_UNKNOWN_KEPT = 0.5
+_RESPELLED = 0.1
+_JOINED = 0.3
+# A run of kana respelled though its edge falls inside a word as Sudachi split it (per edge).
+_RAGGED = 0.4
+# Kana at the head of a run needs no noun in Sudachi's split when at least this long.
+_LONG_KANA = 5
+# Alternative readings are looked up for words this short (single kanji typed wrongly: 申精 → セイ).
+_LOOKUP_CHARS = 2
+# Particles and endings: kana a resident writes so, kept at no cost and never respelled.
+_FUNCTION_POS = {"助詞", "助動詞"}
+_MAX_READINGS = 8
+
+_LOCAL = threading.local()
+
+
+def _tokenizer():
+    tokenizer = getattr(_LOCAL, "tokenizer", None)
+    if tokenizer is None:
+        tokenizer = _LOCAL.tokenizer = sudachi_dictionary().tokenizer(mode=SplitMode.A)
+    return tokenizer
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def _has_kanji(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" or c == "々" for c in text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _dictionary_readings(surface: str) -> tuple[str, ...]:
+    """Every kana reading the dictionary has for ``surface`` as one word (精: せい, ただし)."""
+    readings = []
+    for morpheme in sudachi_dictionary().lookup(surface):
+        reading = katakana_to_hiragana(morpheme.reading_form())
+        if _READING.fullmatch(reading) and reading not in readings:
+            readings.append(reading)
+    return tuple(readings[:_MAX_READINGS])
+
+
+# Compounds of a text, cached by text: both audiences' tables and a reload after an edit reuse them.
+_COMPOUNDS_CACHE: dict[str, tuple] = {}
+_COMPOUNDS_LOCK = threading.Lock()
+_COMPOUNDS_CACHE_SIZE = 200_000
+
+
+def _compounds(text: str) -> tuple[tuple[tuple[str, str, str], ...], tuple[str, ...]]:
+    """(compounds as (surface, reading, reading with one short kanji read otherwise or ''), every
+    morpheme surface) of ``text``."""
+    cached = _COMPOUNDS_CACHE.get(text)
+    if cached is not None:
+        return cached
+    compounds, words = [], []
+    run: list = []
+
+    def close():
+        for start in range(len(run)):
+            if run[start][2] == "接尾辞":
+                continue
+            for end in range(start + 1, min(len(run), start + _MAX_UNITS) + 1):
+                if run[end - 1][2] == "接頭辞":
+                    continue
+                parts = run[start:end]
+                surface = "".join(p[0] for p in parts)
+                reading = "".join(p[1] for p in parts)
+                compounds.append((surface, reading, ""))
+                # A last single kanji read otherwise than in context (定時退庁日: にち, also ひ, び).
+                last, last_reading, _ = parts[-1]
+                if len(parts) > 1 and len(last) == 1 and _has_kanji(last):
+                    stem = "".join(p[1] for p in parts[:-1])
+                    for other in _dictionary_readings(last):
+                        if other != last_reading:
+                            compounds.append((surface, stem + other, "variant"))
+        run.clear()
+
+    for chunk_start in range(0, len(text), 4000):
+        for m in _tokenizer().tokenize(text[chunk_start:chunk_start + 4000]):
+            surface = _fold(m.surface())
+            pos = m.part_of_speech()
+            words.append(surface)
+            reading = katakana_to_hiragana(m.reading_form())
+            if (pos[0] in _COMPOUND_POS and not m.is_oov() and _READING.fullmatch(reading)
+                    and pos[2] != "人名"):
+                run.append((surface, reading, pos[0]))
+            else:
+                close()
+        close()
+    result = (tuple(compounds), tuple(words))
+    with _COMPOUNDS_LOCK:
+        if len(_COMPOUNDS_CACHE) >= _COMPOUNDS_CACHE_SIZE:
+            _COMPOUNDS_CACHE.clear()
+        _COMPOUNDS_CACHE[text] = result
+    return result
+
+
+class Respelling:
+    """Respells a question's kana words and same-sound wrong kanji with the knowledge's spelling.
+
+    Built once per loaded index (``texts``: the entries' titles, questions, headings and bodies);
+    ``respell`` costs a tokenization and a small dynamic programme per question.
+    """
+
+    def __init__(self, texts):
+        counts: Counter = Counter()
+        variants: dict[str, Counter] = {}
+        self._known: set[str] = set()
+        for text in texts:
+            compounds, words = _compounds(text)
+            self._known.update(words)
+            for surface, reading, variant in compounds:
+                self._known.add(surface)
+                if len(reading) < _MIN_READING or surface == reading or not _SPELLING.fullmatch(surface):
+                    continue
+                if not (_has_kanji(surface) or _KATAKANA_WORD.fullmatch(surface)):
+                    continue  # a spelling has kanji, or is a loanword in katakana
+                if variant:
+                    variants.setdefault(reading, Counter())[surface] += 1
+                else:
+                    counts[(reading, surface)] += 1
+        # reading → the spelling the knowledge writes most often for it; a compound's own reading
+        # before readings it takes only with another reading of one of its kanji.
+        spelling: dict[str, tuple[str, int]] = {}
+        for (reading, surface), count in counts.items():
+            if count > spelling.get(reading, ("", 0))[1]:
+                spelling[reading] = (surface, count)
+        for reading, surfaces in variants.items():
+            if reading not in spelling:
+                spelling[reading] = (surfaces.most_common(1)[0][0], 0)
+        self._spelling = spelling
+        self._prefixes = {reading[:i] for reading in spelling for i in range(1, len(reading) + 1)}
+
+    @classmethod
+    def from_entries(cls, entries) -> "Respelling":
+        return cls(" ".join([e.title, *e.alternates, e.section, e.category, e.body]) for e in entries)
+
+    def __len__(self) -> int:
+        return len(self._spelling)
+
+    def respell(self, text: str) -> str:
+        units = _units(text, self._known)
+        if not units:
+            return text
+        n = len(units)
+        # best[i] = (cost, pieces) covering units[:i]; a piece is (start, end, spelling or None).
+        best: list = [(0.0, ())] + [(float("inf"), ())] * n
+        for i in range(n):
+            cost, pieces = best[i]
+            if cost == float("inf"):
+                continue
+            unit = units[i]
+            if unit.kana:
+                keep = 0.0 if unit.function else _KANA_KEPT
+            else:
+                keep = 0.0 if unit.barrier or unit.surface in self._known else _UNKNOWN_KEPT
+            self._relax(best, i + 1, cost + keep, pieces)
+            if unit.barrier:
+                continue
+            # Runs starting here: kept as the knowledge writes them, or respelled by reading.
+            # reading so far → whether it took a unit's other reading (not the one in context)
+            readings = {"": False}
+            surface = ""
+            for j in range(i, min(n, i + 4 * _MAX_UNITS)):
+                if units[j].barrier:
+                    break
+                surface += units[j].surface
+                extended: dict[str, bool] = {}
+                for reading, other in readings.items():
+                    for k, piece in enumerate(units[j].readings):
+                        key = reading + piece
+                        if key in self._prefixes:
+                            extended[key] = extended.get(key, True) and (other or k > 0)
+                readings = extended
+                if not readings:
+                    break
+                if j == i and not unit.kana:
+                    continue  # one word with kanji is never respelled as a whole (講座 ≠ 口座)
+                joined = _JOINED * (j - i)
+                if surface in self._known:
+                    self._relax(best, j + 1, cost - joined, pieces)
+                    continue
+                spelling = self._choose(readings)
+                if spelling is None or spelling == surface:
+                    continue
+                if _normalized(spelling) == "".join(u.normalized for u in units[i:j + 1]):
+                    # Another spelling of the same words (申し込み, 申込): the analyzer folds it already.
+                    self._relax(best, j + 1, cost - joined, pieces)
+                    continue
+                penalty = self._penalty(units, i, j, bool(pieces) and pieces[-1][1] == i)
+                if penalty is None:
+                    continue
+                self._relax(best, j + 1, cost + _RESPELLED + penalty - joined, pieces + ((i, j + 1, spelling),))
+        out, at = [], 0
+        for start, end, spelling in best[n][1]:
+            out.append(text[at:units[start].begin])
+            out.append(spelling)
+            at = units[end - 1].end
+        out.append(text[at:])
+        return "".join(out)
+
+    def _choose(self, readings: dict[str, bool]) -> str | None:
+        """The most written spelling of the readings; a reading the question took only with a
+        word's other reading must be a compound's own reading (文: ふみ never meets 書: ふみ)."""
+        found = [self._spelling[r] for r, other in readings.items()
+                 if r in self._spelling and not (other and self._spelling[r][1] == 0)]
+        return max(found, key=lambda f: f[1])[0] if found else None
+
+    @staticmethod
+    def _penalty(units, i: int, j: int, after_piece: bool = False) -> float | None:
+        """What respelling units[i:j+1] as one word costs beyond a sure one, or None when it may
+        not be (``after_piece``: the cover so far ends with a respelled word right before it).
+
+        Mixed with kanji: kana at its edges must be a word's edges (何ゴ|ミ is not), nouns or
+        particles between other parts (コンビ|に|交付), never an ending (整理|し) nor a particle
+        at an edge (何|か書い, た|方); a word of the dictionary as written (何度), or a run of
+        whole words of two kanji or more (歯科|検診: 検診 is a word, not only a typo of 健診),
+        stays. Kana alone: Sudachi splits kana runs poorly, so an edge inside one of its words
+        only costs; after kanji it needs a noun (相談|したい stays); the tail of a kana run only
+        after a respelled head (しつ|ぎょうてあて stays); two kana must be a noun standing on its
+        own (いま仕事, not の|いま).
+        """
+        first, last = units[i], units[j]
+        before = units[i - 1] if i else None
+        after = units[j + 1] if j + 1 < len(units) else None
+        span = units[i:j + 1]
+        if not all(u.kana for u in span):
+            if first.kana and (not first.morpheme_start or first.function):
+                return None
+            if last.kana and not last.morpheme_end:
+                return None
+            if any(u.kana and not u.noun and not (u.function and 0 < k < len(span) - 1)
+                   for k, u in enumerate(span)):
+                return None
+            if all(u.word for u in span) or _is_word("".join(u.surface for u in span)):
+                return None
+            return 0.0
+        nouns = any(u.noun for u in span)
+        functions = any(u.function for u in span)
+        if before is None or before.barrier:
+            # A run's head: Sudachi's split of a long kana run is poor, but a short one must hold
+            # a noun (いいんですか stays).
+            if not nouns and j - i + 1 < _LONG_KANA:
+                return None
+        elif not before.kana:
+            if not nouns or functions:
+                return None  # after kanji: 相談|したい, 入園|あんない
+        elif before.function:
+            # After a particle: a word of its own, with no ending in it (の|うつし, not で|しょうか).
+            if functions or not (nouns or any(u.verb for u in span)):
+                return None
+        elif functions or not nouns:
+            return None  # in a kana run: そうだん|したい stays
+        elif not after_piece and not (first.morpheme_start and last.morpheme_end and j - i + 1 > 2):
+            # The tail of a kana run whose head is no known word: only a whole word of Sudachi's
+            # split (しつぎょう|てあて → 手当, not しつ|ぎょうてあて → 行手当).
+            return None
+        if j - i + 1 <= 2:
+            if first.morpheme != last.morpheme or not first.noun:
+                return None
+            if not all(u is None or u.barrier or not u.kana for u in (before, after)):
+                return None
+            return 0.0
+        if not last.morpheme_end:
+            return None  # ほけんしょ|う: a word is not cut
+        if not first.morpheme_start and not after_piece:
+            return None  # a word's tail only continues a respelled word
+        return _RAGGED * (not first.morpheme_start)
+
+    @staticmethod
+    def _relax(best, at: int, cost: float, pieces):
+        if (cost, len(pieces)) < (best[at][0], len(best[at][1])):
+            best[at] = (cost, pieces)
+
+
+@functools.lru_cache(maxsize=65536)
+def _is_word(surface: str) -> bool:
+    """Whether the dictionary has ``surface`` as one common word (not only as a name: 時館)."""
+    return any(m.part_of_speech()[1] != "固有名詞" for m in sudachi_dictionary().lookup(surface))
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalized(text: str) -> str:
+    """The dictionary's normalized form of ``text`` (申し込み, 申込み → 申込)."""
+    return "".join(_fold(m.normalized_form()) for m in _tokenizer().tokenize(text))
+
+
+class _Unit:
+    __slots__ = ("surface", "readings", "begin", "end", "kana", "barrier", "morpheme", "morpheme_start",
+                 "morpheme_end", "noun", "normalized", "function", "word", "verb")
+
+    def __init__(self, surface, readings, begin, end, kana=False, barrier=False, morpheme=0,
+                 morpheme_start=True, morpheme_end=True, noun=False, normalized=None, function=False):
+        self.function = function
+        self.verb = False
+        # A word of two characters or more the dictionary knows (not read as a name).
+        self.word = False
+        self.surface, self.readings, self.begin, self.end = surface, readings, begin, end
+        self.normalized = surface if normalized is None else normalized
+        self.kana, self.barrier, self.morpheme = kana, barrier, morpheme
+        self.morpheme_start, self.morpheme_end, self.noun = morpheme_start, morpheme_end, noun
+
+
+def _units(text: str, known=frozenset()) -> list[_Unit]:
+    """The question as units: each kana character, each other word with its readings, barriers."""
+    units = []
+    if not text.strip():
+        return units
+    for number, m in enumerate(_tokenizer().tokenize(text[:4000])):
+        begin, end = m.begin(), m.end()
+        written = text[begin:end]
+        surface = _fold(written)
+        pos = m.part_of_speech()
+        if _KANA.fullmatch(surface):
+            # Kana one character a unit (ほけん|じょ is one word to the knowledge: 保健所); the
+            # morpheme's edges and part of speech tell a word from the middle of one.
+            noun = pos[0] in ("名詞", "接尾辞") or m.is_oov()
+            function = pos[0] in _FUNCTION_POS and not m.is_oov()
+            verb = pos[0] == "動詞"
+            single = len(written) == len(surface)
+            # Sudachi does not know an unknown kana run's words: any place in it may be an edge.
+            free = m.is_oov()
+            first_unit = len(units)
+            if single:
+                hiragana = katakana_to_hiragana(surface)
+                last_k = len(surface) - 1
+                for k, char in enumerate(surface):
+                    units.append(_Unit(char, (hiragana[k],), begin + k, begin + k + 1, kana=True,
+                                       morpheme=number, morpheme_start=free or k == 0,
+                                       morpheme_end=free or k == last_k, noun=noun, function=function))
+            else:  # half-width kana folded to more or fewer characters: one unit
+                units.append(_Unit(surface, (katakana_to_hiragana(surface),), begin, end, kana=True,
+                                   morpheme=number, noun=noun, function=function))
+            for unit in units[first_unit:]:
+                unit.verb = verb
+            continue
+        reading = katakana_to_hiragana(m.reading_form())
+        if pos[0] in ("補助記号", "空白") or not _READING.fullmatch(reading):
+            units.append(_Unit(surface, (), begin, end, barrier=True, morpheme=number))
+            continue
+        readings = [reading]
+        if _has_kanji(surface) and len(surface) <= _LOOKUP_CHARS and (
+                surface not in known or pos[1] == "固有名詞" or m.is_oov()):
+            # A short word the knowledge never writes alone (粗 in 粗代ごみ), or read as a name
+            # (申精: 申|精 タダシ), may be a wrong kanji or read otherwise than in context: its other
+            # readings count too (粗: そ, 精: せい → 粗大, 申請). Not 何 (か), which the knowledge writes.
+            readings += [r for r in _dictionary_readings(surface) if r not in readings]
+        unit = _Unit(surface, tuple(readings[:_MAX_READINGS]), begin, end, morpheme=number,
+                     noun=pos[0] == "名詞", normalized=_fold(m.normalized_form()))
+        unit.word = len(surface) >= 2 and not m.is_oov() and pos[1] != "固有名詞"
+        units.append(unit)
+    return units

@@ -1,0 +1,78 @@
+"""Questions typed in kana or with a wrong kanji, respelled with the knowledge's own words."""
+import pytest
+
+from indexing.respelling import Respelling
+
+# A small knowledge: the vocabulary comes from these texts only.
+KNOWLEDGE = [
+    "粗大ごみの出し方。粗大ごみは電話で申込をしてください。粗大ごみ処理券をコンビニで買ってください。",
+    "住民票の写しはコンビニ交付で取れます。住民票の写しの手数料は300円です。申請には本人確認書類が必要です。",
+    "母子手帳をなくしたときは保健所で再交付します。予防接種は保健所で受けられます。",
+    "マイナンバーカードの有効期限は10年です。ペットボトルは資源ごみの日に出してください。",
+    "毎週水曜日は定時退庁日です。時間外勤務の上限は月45時間です。",
+    "口座振替の申込書は銀行にあります。乳幼児の歯科健診は保健所で行います。難度の高い手続きは窓口で。",
+]
+
+
+@pytest.fixture(scope="module")
+def spelling():
+    return Respelling(KNOWLEDGE)
+
+
+def test_words_typed_in_hiragana_are_respelled_with_the_knowledge_spelling(spelling):
+    assert spelling.respell("そだいごみ 出し方") == "粗大ごみ 出し方"
+    assert spelling.respell("ぼしてちょう なくした") == "母子手帳 なくした"
+    assert spelling.respell("よぼうせっしゅ どこで うけられる") == "予防接種 どこで うけられる"
+    # A compound the knowledge writes, whole, and its parts around particles.
+    assert spelling.respell("じゅうみんひょうのうつしを取りたい") == "住民票の写しを取りたい"
+    assert spelling.respell("ほけんじょ どこ") == "保健所 どこ"
+
+
+def test_katakana_typed_words_and_loanwords_typed_in_hiragana(spelling):
+    assert spelling.respell("ジュウミンヒョウ ほしい") == "住民票 ほしい"
+    assert spelling.respell("ｼﾞｭｳﾐﾝﾋｮｳ") == "住民票"
+    assert spelling.respell("まいなんばーかーど なくした") == "マイナンバーカード なくした"
+    assert spelling.respell("ぺっとぼとる").startswith("ペットボトル")
+    # Known katakana words stay as typed.
+    assert spelling.respell("コンビニで取りたい") == "コンビニで取りたい"
+
+
+def test_a_compound_read_with_another_reading_of_its_last_kanji(spelling):
+    # The knowledge's 定時退庁日 is read ていじたいちょうにち in context; residents say ...び.
+    assert spelling.respell("ていじたいちょうび 何曜日") == "定時退庁日 何曜日"
+
+
+def test_wrong_kanji_of_the_same_sound_are_respelled(spelling):
+    assert spelling.respell("住民表 とりたい") == "住民票 とりたい"
+    assert spelling.respell("在宅で申精したい") == "在宅で申請したい"
+    assert spelling.respell("粗大ごみの処理権はどこで買える？") == "粗大ごみの処理券はどこで買える？"
+    assert spelling.respell("時間街勤務の上限") == "時間外勤務の上限"
+    assert spelling.respell("コンビに交付") == "コンビニ交付"
+
+
+def test_words_written_rightly_stay_as_typed(spelling):
+    # Okurigana, particles and endings are never respelled, nor joined to kanji before them.
+    for text in ["予防接種を受けたいです", "粗大ごみ いくら", "相談したいのですが", "使えるのでしょうか",
+                 "住民票の写しを取りたいです", "いくらですか", "いいんですか", "ふりこまれる"]:
+        assert spelling.respell(text) == text
+    # A word of the dictionary is no typo of the knowledge's homophone (講座 is not 口座), nor is
+    # a run of whole words (歯科検診 is not the knowledge's 歯科健診; 何度 is not 難度).
+    assert spelling.respell("講座の申込") == "講座の申込"
+    assert spelling.respell("成人の歯科検診") == "成人の歯科検診"
+    assert spelling.respell("何度も間違えた") == "何度も間違えた"
+    # Another spelling of the same words (申し込み for the knowledge's 申込) is left to the analyzer.
+    assert spelling.respell("粗大ごみの申し込み") == "粗大ごみの申し込み"
+
+
+def test_words_the_knowledge_never_uses_stay_as_typed(spelling):
+    assert spelling.respell("ぷらねたりうむ ある？") == "ぷらねたりうむ ある？"
+    assert Respelling([]).respell("そだいごみ") == "そだいごみ"
+    assert spelling.respell("") == ""
+    assert spelling.respell("   ") == "   "
+
+
+def test_the_vocabulary_is_the_knowledge_not_a_list():
+    # The same question meets another knowledge's spelling of the reading.
+    other = Respelling(["保険証の再発行は窓口で。"])
+    assert other.respell("ほけんしょう なくした") == "保険証 なくした"
+    assert Respelling(KNOWLEDGE).respell("ほけんしょう なくした") == "ほけんしょう なくした"
