@@ -68,8 +68,11 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+_KANJI = re.compile(r"[\u4e00-\u9fff々]")
+
+
 def _has_kanji(text: str) -> bool:
-    return any("\u4e00" <= c <= "\u9fff" or c == "々" for c in text)
+    return _KANJI.search(text) is not None
 
 
 @functools.lru_cache(maxsize=65536)
@@ -83,100 +86,97 @@ def _dictionary_readings(surface: str) -> tuple[str, ...]:
     return tuple(readings[:_MAX_READINGS])
 
 
-# Compounds of a text, cached by text: both audiences' tables and a reload after an edit reuse them.
-_COMPOUNDS_CACHE: dict[str, tuple] = {}
-_COMPOUNDS_LOCK = threading.Lock()
-_COMPOUNDS_CACHE_SIZE = 200_000
+class _Vocabulary:
+    """The knowledge's compounds counted by (reading, spelling) while its texts are read."""
 
+    def __init__(self):
+        self.counts: Counter = Counter()
+        self.variants: dict[str, Counter] = {}
+        self.known: set[str] = set()
 
-def _compounds(text: str) -> tuple[tuple[tuple[str, str, str], ...], tuple[str, ...]]:
-    """(compounds as (surface, reading, reading with one short kanji read otherwise or ''), every
-    morpheme surface) of ``text``."""
-    cached = _COMPOUNDS_CACHE.get(text)
-    if cached is not None:
-        return cached
-    compounds, words = [], []
-    run: list = []
+    def read(self, text: str):
+        run: list = []
+        text = _fold(text)
+        known = self.known
+        for chunk_start in range(0, len(text), 4000):
+            for m in _tokenizer().tokenize(text[chunk_start:chunk_start + 4000]):
+                surface = m.surface()
+                known.add(surface)
+                pos = m.part_of_speech()
+                if pos[0] in _COMPOUND_POS and pos[2] != "人名" and not m.is_oov():
+                    reading = katakana_to_hiragana(m.reading_form())
+                    if _READING.fullmatch(reading):
+                        run.append((surface, reading, pos[0]))
+                        continue
+                if run:
+                    self._compounds(run)
+                    run = []
+        if run:
+            self._compounds(run)
 
-    def close():
+    def _compounds(self, run):
+        """Every run of up to _MAX_UNITS parts of a noun run (粗大|ごみ|処理|券: 粗大ごみ, 処理券 ...)."""
         for start in range(len(run)):
             if run[start][2] == "接尾辞":
                 continue
-            for end in range(start + 1, min(len(run), start + _MAX_UNITS) + 1):
-                if run[end - 1][2] == "接頭辞":
+            surface = reading = ""
+            for end in range(start, min(len(run), start + _MAX_UNITS)):
+                part, part_reading, pos = run[end]
+                stem = reading
+                surface += part
+                reading += part_reading
+                if end == start and len(surface) == 1 or pos == "接頭辞":
                     continue
-                parts = run[start:end]
-                surface = "".join(p[0] for p in parts)
-                reading = "".join(p[1] for p in parts)
-                compounds.append((surface, reading, ""))
+                self.known.add(surface)
+                if len(reading) < _MIN_READING or not _SPELLING.fullmatch(surface) or not (
+                        _has_kanji(surface) or _KATAKANA_WORD.fullmatch(surface)):
+                    continue  # a spelling has kanji, or is a loanword in katakana
+                self.counts[(reading, surface)] += 1
                 # A last single kanji read otherwise than in context (定時退庁日: にち, also ひ, び).
-                last, last_reading, _ = parts[-1]
-                if len(parts) > 1 and len(last) == 1 and _has_kanji(last):
-                    stem = "".join(p[1] for p in parts[:-1])
-                    for other in _dictionary_readings(last):
-                        if other != last_reading:
-                            compounds.append((surface, stem + other, "variant"))
-        run.clear()
+                if end > start and len(part) == 1 and _has_kanji(part):
+                    for other in _dictionary_readings(part):
+                        if other != part_reading:
+                            self.variants.setdefault(stem + other, Counter())[surface] += 1
 
-    for chunk_start in range(0, len(text), 4000):
-        for m in _tokenizer().tokenize(text[chunk_start:chunk_start + 4000]):
-            surface = _fold(m.surface())
-            pos = m.part_of_speech()
-            words.append(surface)
-            reading = katakana_to_hiragana(m.reading_form())
-            if (pos[0] in _COMPOUND_POS and not m.is_oov() and _READING.fullmatch(reading)
-                    and pos[2] != "人名"):
-                run.append((surface, reading, pos[0]))
-            else:
-                close()
-        close()
-    result = (tuple(compounds), tuple(words))
-    with _COMPOUNDS_LOCK:
-        if len(_COMPOUNDS_CACHE) >= _COMPOUNDS_CACHE_SIZE:
-            _COMPOUNDS_CACHE.clear()
-        _COMPOUNDS_CACHE[text] = result
-    return result
+    def spellings(self) -> dict[str, tuple[str, int]]:
+        """reading → (the spelling the knowledge writes most often for it, how often); a
+        compound's own reading before readings it takes only with another reading of a kanji."""
+        spelling: dict[str, tuple[str, int]] = {}
+        for (reading, surface), count in self.counts.items():
+            if count > spelling.get(reading, ("", 0))[1]:
+                spelling[reading] = (surface, count)
+        for reading, surfaces in self.variants.items():
+            if reading not in spelling:
+                spelling[reading] = (surfaces.most_common(1)[0][0], 0)
+        return spelling
 
 
 class Respelling:
     """Respells a question's kana words and same-sound wrong kanji with the knowledge's spelling.
 
-    Built once per loaded index (``texts``: the entries' titles, questions, headings and bodies);
-    ``respell`` costs a tokenization and a small dynamic programme per question.
+    Built once per loaded knowledge (``texts``: the entries' titles, questions, headings and
+    bodies); ``respell`` costs a tokenization and a small dynamic programme per question.
     """
 
     def __init__(self, texts):
-        counts: Counter = Counter()
-        variants: dict[str, Counter] = {}
-        self._known: set[str] = set()
+        vocabulary = _Vocabulary()
         for text in texts:
-            compounds, words = _compounds(text)
-            self._known.update(words)
-            for surface, reading, variant in compounds:
-                self._known.add(surface)
-                if len(reading) < _MIN_READING or surface == reading or not _SPELLING.fullmatch(surface):
-                    continue
-                if not (_has_kanji(surface) or _KATAKANA_WORD.fullmatch(surface)):
-                    continue  # a spelling has kanji, or is a loanword in katakana
-                if variant:
-                    variants.setdefault(reading, Counter())[surface] += 1
-                else:
-                    counts[(reading, surface)] += 1
-        # reading → the spelling the knowledge writes most often for it; a compound's own reading
-        # before readings it takes only with another reading of one of its kanji.
-        spelling: dict[str, tuple[str, int]] = {}
-        for (reading, surface), count in counts.items():
-            if count > spelling.get(reading, ("", 0))[1]:
-                spelling[reading] = (surface, count)
-        for reading, surfaces in variants.items():
-            if reading not in spelling:
-                spelling[reading] = (surfaces.most_common(1)[0][0], 0)
-        self._spelling = spelling
-        self._prefixes = {reading[:i] for reading in spelling for i in range(1, len(reading) + 1)}
+            vocabulary.read(text)
+        self._known = vocabulary.known
+        self._spelling = vocabulary.spellings()
+        self._prefixes = {reading[:i] for reading in self._spelling for i in range(1, len(reading) + 1)}
 
     @classmethod
     def from_entries(cls, entries) -> "Respelling":
-        return cls(" ".join([e.title, *e.alternates, e.section, e.category, e.body]) for e in entries)
+        """From the entries' texts, each entry once (a plan passage and a guide section may be
+        listed under several audiences)."""
+        seen: set[str] = set()
+        texts = []
+        for entry in entries:
+            if entry.id not in seen:
+                seen.add(entry.id)
+                texts.append(" ".join([entry.title, *entry.alternates, entry.section, entry.category, entry.body]))
+        return cls(texts)
 
     def __len__(self) -> int:
         return len(self._spelling)

@@ -62,8 +62,10 @@ class Retriever:
                 return
             version, indexes = load_indexes(self.store, self.embedder.name, self.embedder.dim)
             self._indexes = indexes
-            self._spellings = {audience: Respelling.from_entries(index.entries)
-                               for audience, index in indexes.items()}
+            # One vocabulary for every audience (the entries differ little; built once): a kana
+            # word is spelled as the knowledge writes it whoever asks, the search stays per audience.
+            spelling = Respelling.from_entries(e for index in indexes.values() for e in index.entries)
+            self._spellings = {audience: spelling for audience in indexes}
             synonyms = self.store.synonyms_text()
             if self.analyzer is None or synonyms != getattr(self, "_synonyms_text", None):
                 # Building an analyzer loads the dictionary: only when the synonyms changed.
