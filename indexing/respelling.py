@@ -125,7 +125,7 @@ class _Vocabulary:
                 stem = reading
                 surface += part
                 reading += part_reading
-                if end == start and len(surface) == 1 or pos == "接頭辞":
+                if pos == "接頭辞":
                     continue
                 self.known.add(surface)
                 if len(reading) < _MIN_READING or not _SPELLING.fullmatch(surface) or not (
