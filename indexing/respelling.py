@@ -52,6 +52,7 @@ _LONG_KANA = 5
 _LOOKUP_CHARS = 2
 # Particles and endings: kana a resident writes so, kept at no cost and never respelled.
 _FUNCTION_POS = {"助詞", "助動詞"}
+_FOLLOWING_PARTICLES = {"格助詞", "係助詞", "副助詞", "接続助詞"}
 _MAX_READINGS = 8
 
 _LOCAL = threading.local()
@@ -223,9 +224,11 @@ class Respelling:
                 if surface in self._known:
                     self._relax(best, j + 1, cost - joined, pieces)
                     continue
-                spelling = self._choose(readings)
+                spelling, count = self._choose(readings)
                 if spelling is None or spelling == surface:
                     continue
+                if units[j].particle and not count:
+                    continue  # ぎょうせい|で is no 行政手 (手 read で only in another compound)
                 if _normalized(spelling) == "".join(u.normalized for u in units[i:j + 1]):
                     # Another spelling of the same words (申し込み, 申込): the analyzer folds it already.
                     self._relax(best, j + 1, cost - joined, pieces)
@@ -242,12 +245,12 @@ class Respelling:
         out.append(text[at:])
         return "".join(out)
 
-    def _choose(self, readings: dict[str, bool]) -> str | None:
+    def _choose(self, readings: dict[str, bool]) -> tuple[str | None, int]:
         """The most written spelling of the readings; a reading the question took only with a
         word's other reading must be a compound's own reading (文: ふみ never meets 書: ふみ)."""
         found = [self._spelling[r] for r, other in readings.items()
                  if r in self._spelling and not (other and self._spelling[r][1] == 0)]
-        return max(found, key=lambda f: f[1])[0] if found else None
+        return max(found, key=lambda f: f[1]) if found else (None, 0)
 
     @staticmethod
     def _penalty(units, i: int, j: int, after_piece: bool = False) -> float | None:
@@ -330,12 +333,14 @@ def _normalized(text: str) -> str:
 
 class _Unit:
     __slots__ = ("surface", "readings", "begin", "end", "kana", "barrier", "morpheme", "morpheme_start",
-                 "morpheme_end", "noun", "normalized", "function", "word", "verb")
+                 "morpheme_end", "noun", "normalized", "function", "word", "verb", "particle")
 
     def __init__(self, surface, readings, begin, end, kana=False, barrier=False, morpheme=0,
                  morpheme_start=True, morpheme_end=True, noun=False, normalized=None, function=False):
         self.function = function
         self.verb = False
+        # A particle that follows a word (で, を, は), not one Sudachi makes of a word's end (じょ).
+        self.particle = False
         # A word of two characters or more the dictionary knows (not read as a name).
         self.word = False
         self.surface, self.readings, self.begin, self.end = surface, readings, begin, end
@@ -374,8 +379,10 @@ def _units(text: str, known=frozenset()) -> list[_Unit]:
             else:  # half-width kana folded to more or fewer characters: one unit
                 units.append(_Unit(surface, (katakana_to_hiragana(surface),), begin, end, kana=True,
                                    morpheme=number, noun=noun, function=function))
+            particle = pos[0] == "助詞" and pos[1] in _FOLLOWING_PARTICLES
             for unit in units[first_unit:]:
                 unit.verb = verb
+                unit.particle = particle
             continue
         reading = katakana_to_hiragana(m.reading_form())
         if pos[0] in ("補助記号", "空白") or not _READING.fullmatch(reading):

@@ -42,6 +42,13 @@ def test_a_compound_read_with_another_reading_of_its_last_kanji(spelling):
     assert spelling.respell("ていじたいちょうび 何曜日") == "定時退庁日 何曜日"
 
 
+def test_a_particle_after_a_word_is_not_read_into_a_compound():
+    # 運転手 is read うんてんしゅ; its 手 may also be read で, but で after うんてん is a particle.
+    spelling = Respelling(["運転手の募集"])
+    assert spelling.respell("うんてんでいく") == "運転でいく"
+    assert spelling.respell("うんてんしゅ ぼしゅう") == "運転手 募集"
+
+
 def test_wrong_kanji_of_the_same_sound_are_respelled(spelling):
     assert spelling.respell("住民表 とりたい") == "住民票 とりたい"
     assert spelling.respell("在宅で申精したい") == "在宅で申請したい"
