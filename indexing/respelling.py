@@ -29,6 +29,8 @@ from sudachipy import SplitMode
 from indexing.japanese import katakana_to_hiragana, sudachi_dictionary
 
 # Parts of speech that make up a compound: nouns, suffixes (料, 所, 権), prefixes (再, 各).
+# The most characters of a question respelled (its end): the cost grows with the length.
+_MAX_CHARS = 600
 _COMPOUND_POS = {"名詞", "接尾辞", "接頭辞", "形状詞"}
 # The longest run of morphemes taken as one compound of the knowledge.
 _MAX_UNITS = 5
@@ -183,6 +185,10 @@ class Respelling:
         return len(self._spelling)
 
     def respell(self, text: str) -> str:
+        if len(text) > _MAX_CHARS:
+            # A very long message: its end, where the question is asked, within a bounded cost.
+            cut = len(text) - _MAX_CHARS
+            return text[:cut] + self.respell(text[cut:])
         units = _units(text, self._known)
         if not units:
             return text

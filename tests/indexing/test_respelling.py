@@ -83,3 +83,9 @@ def test_the_vocabulary_is_the_knowledge_not_a_list():
     other = Respelling(["保険証の再発行は窓口で。"])
     assert other.respell("ほけんしょう なくした") == "保険証 なくした"
     assert Respelling(KNOWLEDGE).respell("ほけんしょう なくした") == "ほけんしょう なくした"
+
+
+def test_a_very_long_message_is_respelled_at_its_end_and_kept_whole(spelling):
+    head = "きのう市役所に行きました。" * 100
+    out = spelling.respell(head + "じゅうみんひょう ほしい")
+    assert out == head + "住民票 ほしい"
