@@ -18,6 +18,7 @@ from bot.answering.entities import EntityCheck, EntryTexts, noun_phrases
 from bot.answering.question_kinds import asked_kinds, fact_heading, holds_fact, names_fact
 from bot.answering.ranker import ANSWER_CHARS_SHOWN, CANDIDATES, RankerModel, candidate_features, load_ranker
 from bot.answering.scope import other_place
+from bot.answering.story import need_of, need_weighted
 from indexing.embeddings import get_embedder
 from indexing.entries import visible_audiences
 from indexing.japanese import JapaneseAnalyzer, KanaSpelling
@@ -177,6 +178,10 @@ class Retriever:
         if need:
             # A story's need, embedded on its own, is compared too; an entry keeps its better cosine.
             dense = np.maximum(dense, index.dense_scores(self._query_vector(need), DENSE_CANDIDATES))
+            # Its lexical scores lean towards the need's words (see bot/answering/story.py).
+            need_analysis = self.analyzer.analyze(need)
+            terms = need_weighted(terms, index.terms.scores(list(need_analysis.terms)))
+            grams = need_weighted(grams, index.grams.scores(list(need_analysis.reading_grams)))
         return dense, terms, grams
 
     @staticmethod
@@ -246,25 +251,6 @@ class Retriever:
     @property
     def own_places(self) -> set[str]:
         return {self.city_name} if self.city_name else set()
-
-
-_SENTENCE_END = re.compile(r"(?<=[。！？!?\n])")
-_ASKING = re.compile(r"[?？]|か[。．]?$|たい|教えて|ください|下さい|どう|いつ|どこ|なに|何|いくら|誰|だれ|ますか|でしょうか|の[?？。]?$")
-STORY_CHARS = 60
-
-
-def need_of(question: str) -> str:
-    """The sentence of a long story that asks the question (the last one with a question marker),
-    or '' when the question is short or is that one sentence."""
-    text = question.strip()
-    if len(text) < STORY_CHARS:
-        return ""
-    sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
-    if len(sentences) < 2:
-        return ""
-    asking = [s for s in sentences if _ASKING.search(s)]
-    need = (asking or sentences)[-1]
-    return need if len(need) < len(text) * 0.7 else ""
 
 
 PLACEHOLDER = re.compile(r"〔[^〔〕\s]{1,12}〕")
