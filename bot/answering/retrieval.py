@@ -151,12 +151,13 @@ class Retriever:
         # leading candidates the ranker shows, and on the tuned sets this declines more out-of-scope
         # questions than signals of the ranker's first (5-fold CV 90.6% against 89.8%).
         weights = (c.dense_weight, c.terms_weight, c.grams_weight)
-        signals = ranking_signals(index, analysis, fused, dense, terms, grams, weights, entity_check)
+        judged = self.judged_analysis(query, analysis)
+        signals = ranking_signals(index, judged, fused, dense, terms, grams, weights, entity_check)
         # Where the ranker shows another entry first, the same features of the entry shown: the
         # confidence must describe the answer given as well (see confidence()).
         shown_signals = None
         if int(order[0]) != int(top_positions(fused, 1)[0]):
-            shown_signals = ranking_signals(index, analysis, fused, dense, terms, grams, weights, entity_check,
+            shown_signals = ranking_signals(index, judged, fused, dense, terms, grams, weights, entity_check,
                                             first=int(order[0]))
         # Another city is named in the city's own script (横浜市) whatever the question's language.
         place = other_place(query, self.own_places, index.terms.document_frequency)
@@ -202,6 +203,12 @@ class Retriever:
             rest = top_positions(damped, top)
             order = np.concatenate([order, rest[~np.isin(rest, candidates)]])
         return scores, order[:top]
+
+    def judged_analysis(self, query: str, analysis):
+        """The analysis the abstention signals read (term coverage, unknown terms, missing nouns):
+        a long story's asking sentence, else ``analysis`` itself (see bot/answering/story.py)."""
+        need = need_of(query) if self.calibration.story_need else ""
+        return self.analyzer.analyze(need) if need else analysis
 
     def entity_check(self, query: str, audience: str):
         """An EntityCheck: called with an entry, 1.0 when the question names a specific thing that
