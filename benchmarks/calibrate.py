@@ -51,7 +51,8 @@ def score_arrays(retriever: Retriever, questions):
         if question.relevant and not relevant:
             raise SystemExit(f"dev set question {question.id}: none of {question.relevant} is in the index")
         forced = bool(retriever.rank(question.text, question.audience).decline)
-        rows.append(Row(relevant, dense, terms, grams, index, analysis, text, question.audience, forced,
+        rows.append(Row(relevant, dense, terms, grams, index, retriever.judged_analysis(text, analysis), text,
+                        question.audience, forced,
                         retriever.entity_check(text, question.audience)))
     return rows
 
