@@ -3,9 +3,11 @@
 ``benchmarks/calibrate.py`` fits them and writes ``bot/calibration.json`` (one block
 per embedder, since cosine scales differ between models). The abstention model is a
 logistic regression over features of the ranking (fused score of the best hit, its
-dense and lexical parts, and its margin over the runner-up) that estimates the
-probability that the best hit answers the question; the bot abstains below a
-threshold chosen on the dev set.
+dense and lexical parts, and its margin over the runner-up; how much of the question
+the entry covers, as a whole and in its question field apart from its answer; the
+things the question names that the entry, or its heading, lacks; the learned ranker's
+score of the entry: see retrieval.ranking_signals) that estimates the probability that
+the question is in scope; the bot abstains below a threshold chosen on the dev set.
 """
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from pathlib import Path
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 FEATURES = ("fused", "dense", "lexical", "margin", "coverage", "unknown", "dense_gap", "missing", "entity",
-            "entity_unknown", "phrases")
+            "entity_unknown", "phrases", "question_coverage", "answer_coverage", "missing_question",
+            "heading_phrases", "focus_heading", "ranker")
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,13 @@ compound noun whose head is a word for a kind of document, benefit, tax or licen
 read (so a kana-typed or mistyped word still meets its kanji). The lists below are word classes of
 Japanese administrative language, not words of any particular knowledge base.
 
-Three features of the abstention model come from here (EntityCheck): ``entity`` (the best entry
+Five features of the abstention model come from here (EntityCheck): ``entity`` (the best entry
 lacks a named thing), ``entity_unknown`` (no entry of the knowledge names it: 相続税 in a city FAQ
-that knows only 住民税; another office such as 年金事務所) and ``phrases`` (the share of the
-question's noun phrases the best entry holds, judged on a long story's asking sentence).
+that knows only 住民税; another office such as 年金事務所), ``phrases`` (the share of the
+question's noun phrases the best entry holds, judged on a long story's asking sentence),
+``heading_phrases`` (the same share in the entry's heading: what the entry is about, not a word its
+answer mentions in passing, such as 運転免許証 among the documents a 転入届 needs) and
+``focus_heading`` (the question's first named thing, else its first noun phrase, is in that heading).
 """
 from __future__ import annotations
 
@@ -96,6 +99,8 @@ class EntryTexts:
         self._prepare = prepare
         self._surfaces: OrderedDict = OrderedDict()
         self._readings: OrderedDict = OrderedDict()
+        self._headings: OrderedDict = OrderedDict()
+        self._heading_readings: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
         self._entries = entries
         self._corpus: str | None = None
@@ -176,6 +181,16 @@ class EntryTexts:
     def reading(self, entry) -> str:
         return self._cached(self._readings, (entry.id, entry.title, entry.body), lambda: _reading(self.surface(entry)))
 
+    def heading(self, entry) -> str:
+        """The folded text of what the entry is about: a FAQ's question and alternates, a guide or
+        plan section's heading with its document's title."""
+        return self._cached(self._headings, (entry.id, entry.title, entry.section), lambda: katakana_to_hiragana(
+            self._prepare(" ".join([entry.title, *entry.alternates, entry.section]))))
+
+    def heading_reading(self, entry) -> str:
+        return self._cached(self._heading_readings, (entry.id, entry.title, entry.section),
+                            lambda: _reading(self.heading(entry)))
+
 
 def _reading(text: str) -> str:
     from sudachipy import SplitMode
@@ -193,9 +208,20 @@ def missing_entity(phrases: list[Phrase], entry, texts: EntryTexts) -> float:
         return 0.0
     surface = texts.surface(entry)
     for phrase in salient:
-        if phrase.surface not in surface and phrase.reading not in texts.reading(entry):
+        if not holds(phrase, surface, lambda: texts.reading(entry)):
             return 1.0
     return 0.0
+
+
+def holds(phrase: Phrase, surface: str, reading) -> bool:
+    """Whether a text (its folded ``surface``; ``reading()``, its katakana reading) holds ``phrase``:
+    as written and not only inside a longer compound (自動車税 only in 軽自動車税 is another tax), or,
+    where it is not written at all, by its reading (a kana-typed or mistyped word)."""
+    if phrase.surface not in surface:
+        return phrase.reading in reading()
+    if not "\u4e00" <= phrase.surface[0] <= "\u9fff":
+        return True
+    return re.search(f"(?<![{_KANJI}]){re.escape(phrase.surface)}", surface) is not None
 
 
 class EntityCheck:
@@ -218,6 +244,22 @@ class EntityCheck:
         surface = self.texts.surface(entry)
         found = sum(1 for p in self.phrases if p.surface in surface or p.reading in self.texts.reading(entry))
         return found / len(self.phrases)
+
+    def in_heading(self, phrase: Phrase, entry) -> bool:
+        return holds(phrase, self.texts.heading(entry), lambda: self.texts.heading_reading(entry))
+
+    def heading_coverage(self, entry) -> float:
+        """The share of the question's noun phrases that the entry's heading holds (what the entry is
+        about; see EntryTexts.heading); 0.0 for a question without any."""
+        if not self.phrases:
+            return 0.0
+        return sum(self.in_heading(p, entry) for p in self.phrases) / len(self.phrases)
+
+    def focus_heading(self, entry) -> float:
+        """1.0 when the entry's heading holds what the question is about: its first named thing (a
+        salient phrase), else its first noun phrase; 0.0 for a question without any."""
+        focus = next((p for p in self.phrases if p.salient), self.phrases[0] if self.phrases else None)
+        return float(focus is not None and self.in_heading(focus, entry))
 
     @property
     def unknown(self) -> float:
