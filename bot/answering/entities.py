@@ -18,7 +18,6 @@ answer mentions in passing, such as 運転免許証 among the documents a 転入
 """
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -38,8 +37,8 @@ ENTITY_HEADS = frozenset({
 # The city's counters themselves (役所, 役場, 支所) are not among them.
 ORGANIZATION_ENDINGS = ("署", "局", "事務所", "裁判所", "庁", "公社", "機構", "協会", "組合", "公庫", "事業団")
 _PHRASE_POS = {"名詞", "接頭辞", "接尾辞"}
-# A kanji before a match makes it part of a longer compound: 自動車税 inside 軽自動車税 is another tax.
-_KANJI = "\u3400-\u4dbf\u4e00-\u9fff\u3005"
+# A kanji before a match makes it part of a longer compound: 自動車税 inside 軽自動車税 is another tax
+# (see standalone).
 ENTRY_CACHE = 4096
 # An entry is searched for named things in this many characters (an answer rarely shows more).
 ENTRY_CHARS = 2000
@@ -144,9 +143,7 @@ class EntryTexts:
         corpus = self.corpus()
         if phrase.surface not in corpus:
             return phrase.reading in self.corpus_reading()
-        if not "\u4e00" <= phrase.surface[0] <= "\u9fff":
-            return True
-        return re.search(f"(?<![{_KANJI}]){re.escape(phrase.surface)}", corpus) is not None
+        return standalone(phrase.surface, corpus)
 
     def corpus_reading(self) -> str:
         """The katakana reading of every entry's question, alternates and heading (a typo of the
@@ -219,9 +216,25 @@ def holds(phrase: Phrase, surface: str, reading) -> bool:
     where it is not written at all, by its reading (a kana-typed or mistyped word)."""
     if phrase.surface not in surface:
         return phrase.reading in reading()
-    if not "\u4e00" <= phrase.surface[0] <= "\u9fff":
-        return True
-    return re.search(f"(?<![{_KANJI}]){re.escape(phrase.surface)}", surface) is not None
+    return standalone(phrase.surface, surface)
+
+
+def standalone(word: str, text: str) -> bool:
+    """Whether ``text`` holds ``word`` other than as the tail of a longer kanji compound (a word
+    that does not start with a kanji is held wherever it occurs). A scan, not a regular expression:
+    compiling one per word cost milliseconds per question."""
+    if not _is_kanji(word[0]):
+        return word in text
+    start = text.find(word)
+    while start != -1:
+        if start == 0 or not _is_kanji(text[start - 1]):
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
+def _is_kanji(char: str) -> bool:
+    return "\u3400" <= char <= "\u4dbf" or "\u4e00" <= char <= "\u9fff" or char == "\u3005"
 
 
 class EntityCheck:

@@ -105,3 +105,11 @@ def test_the_focus_is_the_first_named_thing_else_the_first_noun_phrase():
     assert check("本人確認の書類で運転免許証の住所が古いとき").focus_heading(LICENCE) == 1.0
     assert check("転入届に運転免許証はいりますか").focus_heading(MOVING_IN) == 1.0
     assert check("元気？").heading_coverage(LICENCE) == 0.0 and check("？").focus_heading(LICENCE) == 0.0
+
+
+def test_standalone_skips_a_match_that_ends_a_longer_kanji_compound():
+    from bot.answering.entities import standalone
+    assert not standalone("自動車税", "軽自動車税の納税証明書")
+    assert standalone("自動車税", "軽自動車税と自動車税")
+    assert standalone("自動車税", "自動車税")
+    assert standalone("マイナンバーカード", "新マイナンバーカード")  # only a kanji word joins a compound
