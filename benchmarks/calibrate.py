@@ -46,8 +46,10 @@ class Row:
                             fusion, self.ranker)
 
 
-def score_arrays(retriever: Retriever, questions):
-    """Per question: a Row of (relevant positions, dense, terms, grams, ...) over its audience's entries."""
+def score_arrays(retriever: Retriever, questions, ranker: bool = True):
+    """Per question: a Row of (relevant positions, dense, terms, grams, ...) over its audience's entries.
+    ``ranker``: whether the retriever's learned ranker scores the entries (the bot uses it for questions
+    in Japanese only; without it the ``ranker`` feature is 0)."""
     rows = []
     for question in questions:
         index = retriever.index(question.audience)
@@ -59,7 +61,7 @@ def score_arrays(retriever: Retriever, questions):
             raise SystemExit(f"dev set question {question.id}: none of {question.relevant} is in the index")
         forced = bool(retriever.rank(question.text, question.audience).decline)
         rows.append(Row(relevant, dense, terms, grams, index, analysis, text, question.audience, forced,
-                        retriever.entity_check(text, question.audience), retriever.ranker))
+                        retriever.entity_check(text, question.audience), retriever.ranker if ranker else None))
     return rows
 
 
