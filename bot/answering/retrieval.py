@@ -311,9 +311,14 @@ def ranker_judge(index: AudienceIndex, query: str, analysis, dense, terms, grams
     abstention model; None without a ranker. Only the entries the signals describe are scored."""
     if ranker is None:
         return None
-    fused = damp_plans(index, c.fuse(dense, terms, grams), audience, c)
 
     def judge(position: int) -> float:
+        # Only the entry's own fused score is read: computed for it alone (as damp_plans would damp it),
+        # not for every entry (a pass over 50,000 entries per question).
+        fused = np.zeros(len(dense))
+        fused[position] = c.fuse(dense[position], terms[position], grams[position])
+        if audience == "citizen" and index.entries[position].kind == "plan":
+            fused[position] *= c.citizen_plan_factor
         features = candidate_features(index, np.array([position]), query, analysis, fused, dense, terms, grams,
                                       lambda positions: missing_nouns(index, analysis, positions))
         return float(ranker.score(features)[0])
