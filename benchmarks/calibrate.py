@@ -27,10 +27,13 @@ class Row:
     """One labelled question's scores over its audience's entries, and whether a rule declines it."""
 
     def __init__(self, relevant, dense, terms, grams, index, analysis, text, audience, forced, entity_check=None,
-                 ranker=None):
+                 ranker=None, ranked_analysis=None):
+        """``analysis``: what the abstention signals judge (a long story's asking sentence);
+        ``ranked_analysis``: the whole question's, which the learned ranker reads (default: the same)."""
         self.relevant, self.dense, self.terms, self.grams = relevant, dense, terms, grams
         self.index, self.analysis, self.text, self.audience, self.forced = index, analysis, text, audience, forced
         self.entity_check, self.ranker = entity_check, ranker
+        self.ranked_analysis = ranked_analysis if ranked_analysis is not None else analysis
 
     def __iter__(self):  # (relevant, dense, terms, grams, index, analysis), as before
         return iter((self.relevant, self.dense, self.terms, self.grams, self.index, self.analysis))
@@ -42,8 +45,8 @@ class Row:
     def judge(self, weights):
         """The learned ranker's score of an entry (retrieval.ranker_judge), over these fusion weights."""
         fusion = Calibration(dense_weight=weights[0], terms_weight=weights[1], grams_weight=weights[2])
-        return ranker_judge(self.index, self.text, self.analysis, self.dense, self.terms, self.grams, self.audience,
-                            fusion, self.ranker)
+        return ranker_judge(self.index, self.text, self.ranked_analysis, self.dense, self.terms, self.grams,
+                            self.audience, fusion, self.ranker)
 
 
 def score_arrays(retriever: Retriever, questions, ranker: bool = True):
@@ -60,8 +63,9 @@ def score_arrays(retriever: Retriever, questions, ranker: bool = True):
         if question.relevant and not relevant:
             raise SystemExit(f"dev set question {question.id}: none of {question.relevant} is in the index")
         forced = bool(retriever.rank(question.text, question.audience).decline)
-        rows.append(Row(relevant, dense, terms, grams, index, analysis, text, question.audience, forced,
-                        retriever.entity_check(text, question.audience), retriever.ranker if ranker else None))
+        rows.append(Row(relevant, dense, terms, grams, index, retriever.judged_analysis(text, analysis), text,
+                        question.audience, forced, retriever.entity_check(text, question.audience),
+                        retriever.ranker if ranker else None, analysis))
     return rows
 
 
@@ -119,8 +123,8 @@ def shown_features(rows, weights, plan_threshold: float = Calibration().plan_thr
         first = best
         if row.ranker is not None:
             fusion = Calibration(dense_weight=weights[0], terms_weight=weights[1], grams_weight=weights[2])
-            _, order = Retriever.order(index, row.text, analysis, dense, terms, grams, row.audience, fusion, 1,
-                                       ranker=row.ranker)
+            _, order = Retriever.order(index, row.text, row.ranked_analysis, dense, terms, grams, row.audience,
+                                       fusion, 1, ranker=row.ranker)
             first = int(order[0])
         feats = ranking_signals(index, analysis, fused, dense, terms, grams, weights, row.entity_check,
                                 first=first if first != best else None, judge=row.judge(weights))

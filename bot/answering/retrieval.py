@@ -18,6 +18,7 @@ from bot.answering.entities import EntityCheck, EntryTexts, noun_phrases
 from bot.answering.question_kinds import asked_kinds, fact_heading, holds_fact, names_fact
 from bot.answering.ranker import ANSWER_CHARS_SHOWN, CANDIDATES, RankerModel, candidate_features, load_ranker
 from bot.answering.scope import other_place
+from bot.answering.story import need_of, need_weighted
 from indexing.embeddings import get_embedder
 from indexing.entries import visible_audiences
 from indexing.japanese import JapaneseAnalyzer, KanaSpelling
@@ -150,14 +151,16 @@ class Retriever:
         # leading candidates the ranker shows, and on the tuned sets this declines more out-of-scope
         # questions than signals of the ranker's first (5-fold CV 90.6% against 89.8%).
         weights = (c.dense_weight, c.terms_weight, c.grams_weight)
+        judged = self.judged_analysis(query, analysis)
+        # The ranker's score of an entry reads the whole question, as the ranker does when it orders.
         judge = ranker_judge(index, query, analysis, dense, terms, grams, audience, c,
                              self.ranker if language in (JAPANESE, UNDETERMINED, "") else None)
-        signals = ranking_signals(index, analysis, fused, dense, terms, grams, weights, entity_check, judge=judge)
+        signals = ranking_signals(index, judged, fused, dense, terms, grams, weights, entity_check, judge=judge)
         # Where the ranker shows another entry first, the same features of the entry shown: the
         # confidence must describe the answer given as well (see confidence()).
         shown_signals = None
         if int(order[0]) != int(top_positions(fused, 1)[0]):
-            shown_signals = ranking_signals(index, analysis, fused, dense, terms, grams, weights, entity_check,
+            shown_signals = ranking_signals(index, judged, fused, dense, terms, grams, weights, entity_check,
                                             first=int(order[0]), judge=judge)
         # Another city is named in the city's own script (横浜市) whatever the question's language.
         place = other_place(query, self.own_places, index.terms.document_frequency)
@@ -179,6 +182,10 @@ class Retriever:
         if need:
             # A story's need, embedded on its own, is compared too; an entry keeps its better cosine.
             dense = np.maximum(dense, index.dense_scores(self._query_vector(need), DENSE_CANDIDATES))
+            # Its lexical scores lean towards the need's words (see bot/answering/story.py).
+            need_analysis = self.analyzer.analyze(need)
+            terms = need_weighted(terms, index.terms.scores(list(need_analysis.terms)))
+            grams = need_weighted(grams, index.grams.scores(list(need_analysis.reading_grams)))
         return dense, terms, grams
 
     @staticmethod
@@ -199,6 +206,12 @@ class Retriever:
             rest = top_positions(damped, top)
             order = np.concatenate([order, rest[~np.isin(rest, candidates)]])
         return scores, order[:top]
+
+    def judged_analysis(self, query: str, analysis):
+        """The analysis the abstention signals read (term coverage, unknown terms, missing nouns):
+        a long story's asking sentence, else ``analysis`` itself (see bot/answering/story.py)."""
+        need = need_of(query) if self.calibration.story_need else ""
+        return self.analyzer.analyze(need) if need else analysis
 
     def entity_check(self, query: str, audience: str):
         """An EntityCheck: called with an entry, 1.0 when the question names a specific thing that
@@ -248,25 +261,6 @@ class Retriever:
     @property
     def own_places(self) -> set[str]:
         return {self.city_name} if self.city_name else set()
-
-
-_SENTENCE_END = re.compile(r"(?<=[。！？!?\n])")
-_ASKING = re.compile(r"[?？]|か[。．]?$|たい|教えて|ください|下さい|どう|いつ|どこ|なに|何|いくら|誰|だれ|ますか|でしょうか|の[?？。]?$")
-STORY_CHARS = 60
-
-
-def need_of(question: str) -> str:
-    """The sentence of a long story that asks the question (the last one with a question marker),
-    or '' when the question is short or is that one sentence."""
-    text = question.strip()
-    if len(text) < STORY_CHARS:
-        return ""
-    sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
-    if len(sentences) < 2:
-        return ""
-    asking = [s for s in sentences if _ASKING.search(s)]
-    need = (asking or sentences)[-1]
-    return need if len(need) < len(text) * 0.7 else ""
 
 
 PLACEHOLDER = re.compile(r"〔[^〔〕\s]{1,12}〕")

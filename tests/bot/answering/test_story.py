@@ -1,0 +1,77 @@
+"""Long stories: the asking sentence is found, and it steers the lexical scores and the abstention signals."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.answering.retrieval import Retriever, entry_scores
+from bot.answering.story import NEED_LEXICAL_WEIGHT, STORY_CHARS, need_of, need_weighted, sentences
+from fakes.embedder import HashingEmbedder, installed_embedder
+from indexing.entries import Audience
+from indexing.importer import import_paths
+
+STORY = ("来年の春から子どもを保育園に預けて働くつもりで、保育園の見学にも行きました。"
+         "保育園の準備で部屋を片付けたら、古いタンスが出てきました。粗大ごみはどうやって出せばいいですか？")
+
+
+def test_the_asking_sentence_of_a_story_is_its_need():
+    assert len(STORY) >= STORY_CHARS
+    assert need_of(STORY) == "粗大ごみはどうやって出せばいいですか？"
+
+
+def test_a_short_question_or_a_single_sentence_has_no_separate_need():
+    assert need_of("粗大ごみはどうやって出せばいいですか？") == ""
+    assert need_of("来年の春から子どもを保育園に預けて働くつもりで保育園の見学にも行ったのですが部屋を片付けたら古いタンスが出てきて困っています") == ""
+
+
+def test_the_last_asking_sentence_wins_and_a_story_without_markers_keeps_its_last_sentence():
+    asked_first = ("住民票の写しは郵送で取れますか？実家を出てから県外の会社の寮に住んでいて、"
+                   "市役所の窓口が開いている時間にはなかなか帰れません。寮の近くには郵便局があります。")
+    assert need_of(asked_first) == "住民票の写しは郵送で取れますか？"
+    plain = ("先週から隣の家の工事の音が朝早くからずっと続いていて、家族みんなが寝不足になっています。"
+             "工事の騒音の相談窓口を探しています。")
+    assert need_of(plain) == "工事の騒音の相談窓口を探しています。"
+    assert sentences("一つ目。二つ目！\n三つ目") == ["一つ目。", "二つ目！", "三つ目"]
+
+
+def test_need_weighted_blends_the_whole_texts_scores_with_the_needs():
+    whole, need = np.array([1.0, 0.0, 0.5]), np.array([0.0, 1.0, 0.5])
+    assert np.allclose(need_weighted(whole, need, 0.3), [0.7, 0.3, 0.5])
+    assert np.allclose(need_weighted(whole, need), (1 - NEED_LEXICAL_WEIGHT) * whole + NEED_LEXICAL_WEIGHT * need)
+
+
+@pytest.fixture(scope="module")
+def retriever(tmp_path_factory, knowledge_dir):
+    with installed_embedder(HashingEmbedder()) as spec:
+        data_dir = tmp_path_factory.mktemp("story-data")
+        import_paths([knowledge_dir], data_dir, embedder_spec=spec)
+        yield Retriever(data_dir, spec)
+
+
+def _position(index, entry_id: str) -> int:
+    return next(i for i, e in enumerate(index.entries) if e.id == entry_id)
+
+
+def test_a_storys_lexical_scores_lean_towards_the_entry_its_need_asks_about(retriever):
+    index = retriever.index(Audience.CITIZEN)
+    text = retriever.query_text(STORY, Audience.CITIZEN)
+    analysis = retriever.analyzer.analyze(text)
+    vector = retriever._query_vector(text)
+    garbage, nursery = _position(index, "101"), _position(index, "107")
+    _, whole_terms, _ = entry_scores(index, analysis, vector)
+    # The narrative's 保育園 pulls the whole text towards the nursery entry ...
+    assert whole_terms[nursery] > whole_terms[garbage]
+    # ... while the asking sentence is about large garbage.
+    _, terms, _ = retriever.scores(index, text, analysis, vector)
+    assert terms[garbage] > terms[nursery]
+    assert terms[garbage] > whole_terms[garbage]
+
+
+def test_the_abstention_signals_of_a_story_read_its_need_and_a_short_question_itself(retriever):
+    text = retriever.query_text(STORY, Audience.CITIZEN)
+    judged = retriever.judged_analysis(text, retriever.analyzer.analyze(text))
+    assert judged == retriever.analyzer.analyze(need_of(text))
+    assert "保育園" not in judged.terms
+    short = "粗大ごみの出し方"
+    analysis = retriever.analyzer.analyze(short)
+    assert retriever.judged_analysis(short, analysis) is analysis
