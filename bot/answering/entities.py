@@ -8,13 +8,13 @@ compound noun whose head is a word for a kind of document, benefit, tax or licen
 read (so a kana-typed or mistyped word still meets its kanji). The lists below are word classes of
 Japanese administrative language, not words of any particular knowledge base.
 
-Five features of the abstention model come from here (EntityCheck): ``entity`` (the best entry
+Four features of the abstention model come from here (EntityCheck): ``entity`` (the best entry
 lacks a named thing), ``entity_unknown`` (no entry of the knowledge names it: 相続税 in a city FAQ
 that knows only 住民税; another office such as 年金事務所), ``phrases`` (the share of the
-question's noun phrases the best entry holds, judged on a long story's asking sentence),
-``heading_phrases`` (the same share in the entry's heading: what the entry is about, not a word its
-answer mentions in passing, such as 運転免許証 among the documents a 転入届 needs) and
-``focus_heading`` (the question's first named thing, else its first noun phrase, is in that heading).
+question's noun phrases the best entry holds, judged on a long story's asking sentence) and
+``focus_heading`` (the question's first named thing, else its first noun phrase, is in the entry's
+heading: what the entry is about, not a word its answer mentions in passing, such as 運転免許証
+among the documents a 転入届 needs).
 """
 from __future__ import annotations
 
@@ -260,13 +260,6 @@ class EntityCheck:
 
     def in_heading(self, phrase: Phrase, entry) -> bool:
         return holds(phrase, self.texts.heading(entry), lambda: self.texts.heading_reading(entry))
-
-    def heading_coverage(self, entry) -> float:
-        """The share of the question's noun phrases that the entry's heading holds (what the entry is
-        about; see EntryTexts.heading); 0.0 for a question without any."""
-        if not self.phrases:
-            return 0.0
-        return sum(self.in_heading(p, entry) for p in self.phrases) / len(self.phrases)
 
     def focus_heading(self, entry) -> float:
         """1.0 when the entry's heading holds what the question is about: its first named thing (a

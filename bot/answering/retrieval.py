@@ -376,9 +376,9 @@ def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, 
     describe the best fused entry, or the entry at position ``first`` (its margin is then over the
     best other entry, negative when that one has the higher fused score).
 
-    Besides scores of the whole entry, some read its question field (a FAQ's question and
-    alternates, a section heading) apart: a near miss is often an entry whose answer mentions the
-    thing asked in passing (運転免許証 among the documents a 転入届 needs) while it is about another."""
+    ``focus_heading`` reads the entry's heading apart: a near miss is often an entry whose answer
+    mentions the thing asked in passing (運転免許証 among the documents a 転入届 needs) while it is
+    about another."""
     order = top_positions(fused, 2)
     if first is None:
         best = int(order[0])
@@ -388,8 +388,6 @@ def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, 
         second = int(next((i for i in order if int(i) != first), first))
     dense_sorted = dense[top_positions(dense, 10)]
     lexical_weight = weights[1] + weights[2]
-    query_terms, at = list(analysis.terms), np.array([best])
-    fields = index.questions is not None
     entry = index.entries[best]
     return {
         "fused": float(fused[best]),
@@ -403,12 +401,9 @@ def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, 
         "entity": entity_check(index.entries[best]) if entity_check else 0.0,
         "entity_unknown": float(getattr(entity_check, "unknown", 0.0)),
         "phrases": entity_check.coverage(entry) if hasattr(entity_check, "coverage") else 1.0,
-        # The IDF-weighted share of the question's terms in the entry's question field and answer field.
-        "question_coverage": float(index.questions.coverages(query_terms, at)[0]) if fields else 0.0,
-        "answer_coverage": float(index.answers.coverages(query_terms, at)[0]) if fields else 0.0,
-        # missing, judged on the question field: the salient noun the entry is not about.
-        "missing_question": float(missing_nouns(index, analysis, at, index.questions)[0]) if fields else 0.0,
-        "heading_phrases": entity_check.heading_coverage(entry) if hasattr(entity_check, "heading_coverage") else 0.0,
+        # The IDF-weighted share of the question's terms in the entry's answer field (its body).
+        "answer_coverage": (float(index.answers.coverages(list(analysis.terms), np.array([best]))[0])
+                            if index.answers is not None else 0.0),
         "focus_heading": entity_check.focus_heading(entry) if hasattr(entity_check, "focus_heading") else 0.0,
         "ranker": judge(best) if judge else 0.0,
     }
@@ -420,10 +415,9 @@ def missing_noun(index: AudienceIndex, analysis, document: int) -> float:
     return float(missing_nouns(index, analysis, np.array([document]))[0])
 
 
-def missing_nouns(index: AudienceIndex, analysis, documents: np.ndarray, field=None) -> np.ndarray:
-    """``missing_noun`` of each of ``documents`` at once (one pass over each noun's postings), judged
-    on the whole entry or on one ``field`` (a BM25Index of the index: ``index.questions``)."""
-    terms = index.terms if field is None else field
+def missing_nouns(index: AudienceIndex, analysis, documents: np.ndarray) -> np.ndarray:
+    """``missing_noun`` of each of ``documents`` at once (one pass over each noun's postings)."""
+    terms = index.terms
     worst = np.zeros(len(documents))
     if not terms.size:
         return worst

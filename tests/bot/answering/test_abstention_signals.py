@@ -27,11 +27,8 @@ def test_every_feature_is_computed_and_bounded(data_dir, question):
     directory, spec = data_dir
     signals = Retriever(directory, spec, ranker=None).rank(question, Audience.CITIZEN).signals
     assert set(FEATURES) <= set(signals)
-    for name in ("coverage", "question_coverage", "answer_coverage", "missing", "missing_question", "phrases",
-                 "heading_phrases", "focus_heading"):
+    for name in ("coverage", "answer_coverage", "missing", "phrases", "focus_heading"):
         assert 0.0 <= signals[name] <= 1.0 + 1e-9, name
-    # A noun the whole entry lacks is lacking from its question field too.
-    assert signals["missing_question"] >= signals["missing"] - 1e-9
     # Without a learned ranker its score is 0 (a calibration fitted without one gives it no weight).
     assert signals["ranker"] == 0.0
 
@@ -39,11 +36,11 @@ def test_every_feature_is_computed_and_bounded(data_dir, question):
 def test_the_ranker_feature_is_the_rankers_score_of_the_entry_described(data_dir):
     directory, spec = data_dir
     question = "粗大ごみを出したい"  # asks no kind of fact: no fact bonus in the fused score
-    with_ranker = Retriever(directory, spec, ranker=RankerModel({"fused": 2.0, "question_coverage": 1.0}))
+    with_ranker = Retriever(directory, spec, ranker=RankerModel({"fused": 2.0, "answer_coverage": 1.0}))
     ranking = with_ranker.rank(question, Audience.CITIZEN)
     signals = ranking.signals
-    # Twice the fused score plus the question-field coverage.
-    assert signals["ranker"] == pytest.approx(2 * signals["fused"] + signals["question_coverage"], abs=1e-6)
+    # Twice the fused score plus the answer-field coverage.
+    assert signals["ranker"] == pytest.approx(2 * signals["fused"] + signals["answer_coverage"], abs=1e-6)
     if ranking.shown_signals:
         assert ranking.shown_signals["ranker"] >= signals["ranker"]
 
