@@ -18,7 +18,7 @@ import numpy as np
 from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, FACTS, OOS_DEV, STYLES_DEV, ensure_sample_data
 from bot.answering.calibration import FEATURES, Calibration, load_calibration, save_calibration
 from bot.answering.evaluation import load_devset
-from bot.answering.retrieval import Retriever, ranking_signals, rerank
+from bot.answering.retrieval import Retriever, ranker_judge, ranking_signals, rerank
 
 MAX_ANSWERABLE_ABSTAIN = 0.05
 
@@ -26,10 +26,14 @@ MAX_ANSWERABLE_ABSTAIN = 0.05
 class Row:
     """One labelled question's scores over its audience's entries, and whether a rule declines it."""
 
-    def __init__(self, relevant, dense, terms, grams, index, analysis, text, audience, forced, entity_check=None):
+    def __init__(self, relevant, dense, terms, grams, index, analysis, text, audience, forced, entity_check=None,
+                 ranker=None, ranked_analysis=None):
+        """``analysis``: what the abstention signals judge (a long story's asking sentence);
+        ``ranked_analysis``: the whole question's, which the learned ranker reads (default: the same)."""
         self.relevant, self.dense, self.terms, self.grams = relevant, dense, terms, grams
         self.index, self.analysis, self.text, self.audience, self.forced = index, analysis, text, audience, forced
-        self.entity_check = entity_check
+        self.entity_check, self.ranker = entity_check, ranker
+        self.ranked_analysis = ranked_analysis if ranked_analysis is not None else analysis
 
     def __iter__(self):  # (relevant, dense, terms, grams, index, analysis), as before
         return iter((self.relevant, self.dense, self.terms, self.grams, self.index, self.analysis))
@@ -38,9 +42,17 @@ class Row:
         fused = weights[0] * self.dense + weights[1] * self.terms + weights[2] * self.grams
         return rerank(self.index, fused, self.text, self.audience, settings)
 
+    def judge(self, weights):
+        """The learned ranker's score of an entry (retrieval.ranker_judge), over these fusion weights."""
+        fusion = Calibration(dense_weight=weights[0], terms_weight=weights[1], grams_weight=weights[2])
+        return ranker_judge(self.index, self.text, self.ranked_analysis, self.dense, self.terms, self.grams,
+                            self.audience, fusion, self.ranker)
 
-def score_arrays(retriever: Retriever, questions):
-    """Per question: a Row of (relevant positions, dense, terms, grams, ...) over its audience's entries."""
+
+def score_arrays(retriever: Retriever, questions, ranker: bool = True):
+    """Per question: a Row of (relevant positions, dense, terms, grams, ...) over its audience's entries.
+    ``ranker``: whether the retriever's learned ranker scores the entries (the bot uses it for questions
+    in Japanese only; without it the ``ranker`` feature is 0)."""
     rows = []
     for question in questions:
         index = retriever.index(question.audience)
@@ -52,8 +64,8 @@ def score_arrays(retriever: Retriever, questions):
             raise SystemExit(f"dev set question {question.id}: none of {question.relevant} is in the index")
         forced = bool(retriever.rank(question.text, question.audience).decline)
         rows.append(Row(relevant, dense, terms, grams, index, retriever.judged_analysis(text, analysis), text,
-                        question.audience, forced,
-                        retriever.entity_check(text, question.audience)))
+                        question.audience, forced, retriever.entity_check(text, question.audience),
+                        retriever.ranker if ranker else None, analysis))
     return rows
 
 
@@ -89,12 +101,46 @@ def labelled_features(rows, weights):
     for row in rows:
         relevant, dense, terms, grams, index, analysis = row
         fused = row.fused(weights)
-        feats = ranking_signals(index, analysis, fused, dense, terms, grams, weights, row.entity_check)
+        feats = ranking_signals(index, analysis, fused, dense, terms, grams, weights, row.entity_check,
+                                judge=row.judge(weights))
         best = int(np.argmax(fused))
         X.append([feats[name] for name in USED])
         y.append(1.0 if best in relevant else 0.0)
         answerable.append(bool(relevant))
     return np.array(X), np.array(y), np.array(answerable)
+
+
+def shown_features(rows, weights, plan_threshold: float = Calibration().plan_threshold):
+    """What the bot reads besides the fused best entry's signals (bot/answering/retrieval.py,
+    Retriever.confidence): the signals of the entry the learned ranker shows first where that is
+    another entry (the confidence is the lower of the two), and whether a plan passage is shown
+    to a citizen (answered only at ``plan_threshold``). (features, has_shown, plan_shown)."""
+    S, has_shown, plan = [], [], []
+    for row in rows:
+        relevant, dense, terms, grams, index, analysis = row
+        fused = row.fused(weights)
+        best = int(np.argmax(fused))
+        first = best
+        if row.ranker is not None:
+            fusion = Calibration(dense_weight=weights[0], terms_weight=weights[1], grams_weight=weights[2])
+            _, order = Retriever.order(index, row.text, row.ranked_analysis, dense, terms, grams, row.audience,
+                                       fusion, 1, ranker=row.ranker)
+            first = int(order[0])
+        feats = ranking_signals(index, analysis, fused, dense, terms, grams, weights, row.entity_check,
+                                first=first if first != best else None, judge=row.judge(weights))
+        S.append([feats[name] for name in USED])
+        has_shown.append(first != best)
+        plan.append(row.audience == "citizen" and index.entries[first].kind == "plan")
+    return np.array(S), np.array(has_shown), np.array(plan)
+
+
+def bot_probabilities(X, shown, coefficients, bias, forced, plan_threshold: float = Calibration().plan_threshold):
+    """The confidence the bot computes for each row (see shown_features); 0 where a rule declines."""
+    S, has_shown, plan = shown
+    p = 1 / (1 + np.exp(-(X @ coefficients + bias)))
+    p = np.where(has_shown, np.minimum(p, 1 / (1 + np.exp(-(S @ coefficients + bias)))), p)
+    p = np.where(plan & (p < plan_threshold), 0.0, p)
+    return np.where(forced, 0.0, p)
 
 
 LABEL = "scope"
@@ -185,7 +231,11 @@ def main(argv=None):
     X, y, answerable = labelled_features(rows, weights)
     forced = np.array([row.forced for row in rows])
     coefficients, bias = fit_logistic(X[~forced], abstention_labels(y[~forced], answerable[~forced]))
-    probabilities = np.where(forced, 0.0, 1 / (1 + np.exp(-(X @ coefficients + bias))))
+    # The threshold is chosen on the confidences the bot will compute (where the learned ranker shows
+    # another entry than the fused best, the lower of the two), so that at most 5% of answerable
+    # questions are declined by the bot itself, not only by the model.
+    shown = shown_features(rows, weights, current.plan_threshold)
+    probabilities = bot_probabilities(X, shown, coefficients, bias, forced, current.plan_threshold)
     threshold = choose_threshold(probabilities, answerable, y)
     calibration = replace(current, dense_weight=weights[0], terms_weight=weights[1], grams_weight=weights[2],
                               coefficients={n: round(float(c), 4) for n, c in zip(USED, coefficients)},
@@ -197,6 +247,12 @@ def main(argv=None):
     print("in-sample:", measure(probabilities, threshold, answerable, y))
 
     # 5-fold cross-validation of the whole fit (fusion + abstention) to show it is not memorised.
+    if not args.keep_fusion:
+        print("(cross-validated figures read the shown entries of the full fit's fusion weights)")
+
+    def take(arrays, positions):
+        return tuple(a[positions] for a in arrays)
+
     order = list(range(len(questions)))
     random.Random(7).shuffle(order)
     folds = [order[i::5] for i in range(5)]
@@ -208,10 +264,10 @@ def main(argv=None):
         Xt, yt, at = labelled_features([rows[i] for i in train], w)
         ft = np.array([rows[i].forced for i in train])
         c, b = fit_logistic(Xt[~ft], abstention_labels(yt[~ft], at[~ft]))
-        t = choose_threshold(np.where(ft, 0.0, 1 / (1 + np.exp(-(Xt @ c + b)))), at, yt)
+        t = choose_threshold(bot_probabilities(Xt, take(shown, train), c, b, ft, current.plan_threshold), at, yt)
         Xh, yh, ah = labelled_features([rows[i] for i in fold], w)
         fh = np.array([rows[i].forced for i in fold])
-        held_probabilities.append(np.where(fh, 0.0, 1 / (1 + np.exp(-(Xh @ c + b)))))
+        held_probabilities.append(bot_probabilities(Xh, take(shown, fold), c, b, fh, current.plan_threshold))
         held_correct.append(yh)
         held_answerable.append(ah)
         held_thresholds.append(np.full(len(fold), t))

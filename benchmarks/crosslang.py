@@ -99,7 +99,7 @@ def fit(data_dir: Path, embedder: str, write: bool):
     questions = [LabelledQuestion(r["id"], r["text"], tuple(r["relevant"]), r["audience"], r["language"])
                  for r in records]
     retriever = Retriever(data_dir, embedder, calibration=Calibration())
-    rows = calibrate.score_arrays(retriever, questions)
+    rows = calibrate.score_arrays(retriever, questions, ranker=False)  # as the bot: no ranker for them
 
     def fit_rows(subset):
         weights = tuple(float(w) for w in calibrate.fit_fusion(subset))

@@ -8,14 +8,16 @@ compound noun whose head is a word for a kind of document, benefit, tax or licen
 read (so a kana-typed or mistyped word still meets its kanji). The lists below are word classes of
 Japanese administrative language, not words of any particular knowledge base.
 
-Three features of the abstention model come from here (EntityCheck): ``entity`` (the best entry
+Four features of the abstention model come from here (EntityCheck): ``entity`` (the best entry
 lacks a named thing), ``entity_unknown`` (no entry of the knowledge names it: 相続税 in a city FAQ
-that knows only 住民税; another office such as 年金事務所) and ``phrases`` (the share of the
-question's noun phrases the best entry holds, judged on a long story's asking sentence).
+that knows only 住民税; another office such as 年金事務所), ``phrases`` (the share of the
+question's noun phrases the best entry holds, judged on a long story's asking sentence) and
+``focus_heading`` (the question's first named thing, else its first noun phrase, is in the entry's
+heading: what the entry is about, not a word its answer mentions in passing, such as 運転免許証
+among the documents a 転入届 needs).
 """
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -35,8 +37,8 @@ ENTITY_HEADS = frozenset({
 # The city's counters themselves (役所, 役場, 支所) are not among them.
 ORGANIZATION_ENDINGS = ("署", "局", "事務所", "裁判所", "庁", "公社", "機構", "協会", "組合", "公庫", "事業団")
 _PHRASE_POS = {"名詞", "接頭辞", "接尾辞"}
-# A kanji before a match makes it part of a longer compound: 自動車税 inside 軽自動車税 is another tax.
-_KANJI = "\u3400-\u4dbf\u4e00-\u9fff\u3005"
+# A kanji before a match makes it part of a longer compound: 自動車税 inside 軽自動車税 is another tax
+# (see standalone).
 ENTRY_CACHE = 4096
 # An entry is searched for named things in this many characters (an answer rarely shows more).
 ENTRY_CHARS = 2000
@@ -96,6 +98,8 @@ class EntryTexts:
         self._prepare = prepare
         self._surfaces: OrderedDict = OrderedDict()
         self._readings: OrderedDict = OrderedDict()
+        self._headings: OrderedDict = OrderedDict()
+        self._heading_readings: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
         self._entries = entries
         self._corpus: str | None = None
@@ -139,9 +143,7 @@ class EntryTexts:
         corpus = self.corpus()
         if phrase.surface not in corpus:
             return phrase.reading in self.corpus_reading()
-        if not "\u4e00" <= phrase.surface[0] <= "\u9fff":
-            return True
-        return re.search(f"(?<![{_KANJI}]){re.escape(phrase.surface)}", corpus) is not None
+        return standalone(phrase.surface, corpus)
 
     def corpus_reading(self) -> str:
         """The katakana reading of every entry's question, alternates and heading (a typo of the
@@ -176,6 +178,16 @@ class EntryTexts:
     def reading(self, entry) -> str:
         return self._cached(self._readings, (entry.id, entry.title, entry.body), lambda: _reading(self.surface(entry)))
 
+    def heading(self, entry) -> str:
+        """The folded text of what the entry is about: a FAQ's question and alternates, a guide or
+        plan section's heading with its document's title."""
+        return self._cached(self._headings, (entry.id, entry.title, entry.section), lambda: katakana_to_hiragana(
+            self._prepare(" ".join([entry.title, *entry.alternates, entry.section]))))
+
+    def heading_reading(self, entry) -> str:
+        return self._cached(self._heading_readings, (entry.id, entry.title, entry.section),
+                            lambda: _reading(self.heading(entry)))
+
 
 def _reading(text: str) -> str:
     from sudachipy import SplitMode
@@ -193,9 +205,36 @@ def missing_entity(phrases: list[Phrase], entry, texts: EntryTexts) -> float:
         return 0.0
     surface = texts.surface(entry)
     for phrase in salient:
-        if phrase.surface not in surface and phrase.reading not in texts.reading(entry):
+        if not holds(phrase, surface, lambda: texts.reading(entry)):
             return 1.0
     return 0.0
+
+
+def holds(phrase: Phrase, surface: str, reading) -> bool:
+    """Whether a text (its folded ``surface``; ``reading()``, its katakana reading) holds ``phrase``:
+    as written and not only inside a longer compound (自動車税 only in 軽自動車税 is another tax), or,
+    where it is not written at all, by its reading (a kana-typed or mistyped word)."""
+    if phrase.surface not in surface:
+        return phrase.reading in reading()
+    return standalone(phrase.surface, surface)
+
+
+def standalone(word: str, text: str) -> bool:
+    """Whether ``text`` holds ``word`` other than as the tail of a longer kanji compound (a word
+    that does not start with a kanji is held wherever it occurs). A scan, not a regular expression:
+    compiling one per word cost milliseconds per question."""
+    if not _is_kanji(word[0]):
+        return word in text
+    start = text.find(word)
+    while start != -1:
+        if start == 0 or not _is_kanji(text[start - 1]):
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
+def _is_kanji(char: str) -> bool:
+    return "\u3400" <= char <= "\u4dbf" or "\u4e00" <= char <= "\u9fff" or char == "\u3005"
 
 
 class EntityCheck:
@@ -218,6 +257,15 @@ class EntityCheck:
         surface = self.texts.surface(entry)
         found = sum(1 for p in self.phrases if p.surface in surface or p.reading in self.texts.reading(entry))
         return found / len(self.phrases)
+
+    def in_heading(self, phrase: Phrase, entry) -> bool:
+        return holds(phrase, self.texts.heading(entry), lambda: self.texts.heading_reading(entry))
+
+    def focus_heading(self, entry) -> float:
+        """1.0 when the entry's heading holds what the question is about: its first named thing (a
+        salient phrase), else its first noun phrase; 0.0 for a question without any."""
+        focus = next((p for p in self.phrases if p.salient), self.phrases[0] if self.phrases else None)
+        return float(focus is not None and self.in_heading(focus, entry))
 
     @property
     def unknown(self) -> float:

@@ -155,13 +155,16 @@ class Retriever:
         # questions than signals of the ranker's first (5-fold CV 90.6% against 89.8%).
         weights = (c.dense_weight, c.terms_weight, c.grams_weight)
         judged = self.judged_analysis(query, analysis)
-        signals = ranking_signals(index, judged, fused, dense, terms, grams, weights, entity_check)
+        # The ranker's score of an entry reads the whole question, as the ranker does when it orders.
+        judge = ranker_judge(index, query, analysis, dense, terms, grams, audience, c,
+                             self.ranker if language in (JAPANESE, UNDETERMINED, "") else None)
+        signals = ranking_signals(index, judged, fused, dense, terms, grams, weights, entity_check, judge=judge)
         # Where the ranker shows another entry first, the same features of the entry shown: the
         # confidence must describe the answer given as well (see confidence()).
         shown_signals = None
         if int(order[0]) != int(top_positions(fused, 1)[0]):
             shown_signals = ranking_signals(index, judged, fused, dense, terms, grams, weights, entity_check,
-                                            first=int(order[0]))
+                                            first=int(order[0]), judge=judge)
         # Another city is named in the city's own script (横浜市) whatever the question's language.
         place = other_place(query, self.own_places, index.terms.document_frequency)
         if place:
@@ -299,6 +302,26 @@ def ranker_inputs(index: AudienceIndex, query: str, analysis, dense, terms, gram
     return fused, candidates, features
 
 
+def ranker_judge(index: AudienceIndex, query: str, analysis, dense, terms, grams, audience: str, c: Calibration,
+                 ranker: RankerModel | None):
+    """The learned ranker's score of one entry (by position) for this question, a feature of the
+    abstention model; None without a ranker. Only the entries the signals describe are scored."""
+    if ranker is None:
+        return None
+
+    def judge(position: int) -> float:
+        # Only the entry's own fused score is read: computed for it alone (as damp_plans would damp it),
+        # not for every entry (a pass over 50,000 entries per question).
+        fused = np.zeros(len(dense))
+        fused[position] = c.fuse(dense[position], terms[position], grams[position])
+        if audience == "citizen" and index.entries[position].kind == "plan":
+            fused[position] *= c.citizen_plan_factor
+        features = candidate_features(index, np.array([position]), query, analysis, fused, dense, terms, grams,
+                                      lambda positions: missing_nouns(index, analysis, positions))
+        return float(ranker.score(features)[0])
+    return judge
+
+
 def damp_plans(index: AudienceIndex, fused: np.ndarray, audience: str, c: Calibration) -> np.ndarray:
     """A copy of ``fused`` with plan passages damped for citizens (plans are internal)."""
     fused = fused.copy()
@@ -349,11 +372,16 @@ def entry_scores(index: AudienceIndex, analysis, query_vector: np.ndarray):
 
 
 def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, weights, entity_check=None,
-                    first: int | None = None) -> dict:
+                    first: int | None = None, judge=None) -> dict:
     """Features of a ranking that tell a real match from a near miss (see bot/calibration.py);
-    ``entity_check(entry)`` is Retriever.entity_check's function for the question. The features
+    ``entity_check(entry)`` is Retriever.entity_check's function for the question, ``judge(position)``
+    the learned ranker's score of an entry (ranker_judge; ``ranker`` is 0.0 without one). The features
     describe the best fused entry, or the entry at position ``first`` (its margin is then over the
-    best other entry, negative when that one has the higher fused score)."""
+    best other entry, negative when that one has the higher fused score).
+
+    ``focus_heading`` reads the entry's heading apart: a near miss is often an entry whose answer
+    mentions the thing asked in passing (運転免許証 among the documents a 転入届 needs) while it is
+    about another."""
     order = top_positions(fused, 2)
     if first is None:
         best = int(order[0])
@@ -363,6 +391,7 @@ def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, 
         second = int(next((i for i in order if int(i) != first), first))
     dense_sorted = dense[top_positions(dense, 10)]
     lexical_weight = weights[1] + weights[2]
+    entry = index.entries[best]
     return {
         "fused": float(fused[best]),
         "dense": float(dense[best]),
@@ -374,7 +403,12 @@ def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, 
         "missing": missing_noun(index, analysis, best),
         "entity": entity_check(index.entries[best]) if entity_check else 0.0,
         "entity_unknown": float(getattr(entity_check, "unknown", 0.0)),
-        "phrases": entity_check.coverage(index.entries[best]) if hasattr(entity_check, "coverage") else 1.0,
+        "phrases": entity_check.coverage(entry) if hasattr(entity_check, "coverage") else 1.0,
+        # The IDF-weighted share of the question's terms in the entry's answer field (its body).
+        "answer_coverage": (float(index.answers.coverages(list(analysis.terms), np.array([best]))[0])
+                            if index.answers is not None else 0.0),
+        "focus_heading": entity_check.focus_heading(entry) if hasattr(entity_check, "focus_heading") else 0.0,
+        "ranker": judge(best) if judge else 0.0,
     }
 
 

@@ -73,3 +73,42 @@ def test_coverage_is_the_share_of_the_questions_phrases_an_entry_holds():
     check = EntityCheck(noun_phrases(analyzer.prepare("住民税の申告の窓口")), EntryTexts(analyzer.prepare))
     assert check.coverage(TAX_ENTRY) == 2 / 3  # 住民税 and 申告, not 窓口
     assert check.coverage(CARD_ENTRY) == 1 / 3  # 窓口 only
+
+
+def test_a_thing_inside_a_longer_compound_is_another_thing():
+    light_car_tax = Entry(id="3", kind="faq", title="軽自動車税の納税証明書を取りたい", body="税務課で発行しています。")
+    assert lacks("自動車税の納付期限はいつ？", light_car_tax) == 1.0
+    assert lacks("軽自動車税の納付期限はいつ？", light_car_tax) == 0.0
+
+
+MOVING_IN = Entry(id="4", kind="guide", title="転入・転出の手続き", section="転入届に必要なもの",
+                  body="本人確認書類（マイナンバーカード、運転免許証、パスポートなど）をお持ちください。")
+LICENCE = Entry(id="5", kind="faq", title="運転免許証の住所を変えたい", body="警察署で手続きしてください。")
+
+
+def check(question: str, entries=(MOVING_IN, LICENCE)) -> EntityCheck:
+    analyzer = JapaneseAnalyzer()
+    return EntityCheck(noun_phrases(analyzer.prepare(question)), EntryTexts(analyzer.prepare, list(entries)))
+
+
+def test_a_thing_the_answer_mentions_in_passing_is_not_what_the_entry_is_about():
+    question = check("運転免許証の住所変更")
+    # The moving-in section holds 運転免許証 in its list of documents: the entry has it ...
+    assert question(MOVING_IN) == 0.0 and question.coverage(MOVING_IN) > 0
+    # ... but its heading does not: it is not what that entry is about.
+    assert question.focus_heading(MOVING_IN) == 0.0 and question.focus_heading(LICENCE) == 1.0
+
+
+def test_the_focus_is_the_first_named_thing_else_the_first_noun_phrase():
+    # 本人確認 comes first, but 運転免許証 is the named thing the question is about.
+    assert check("本人確認の書類で運転免許証の住所が古いとき").focus_heading(LICENCE) == 1.0
+    assert check("転入届に運転免許証はいりますか").focus_heading(MOVING_IN) == 1.0
+    assert check("元気？").focus_heading(LICENCE) == 0.0 and check("？").focus_heading(LICENCE) == 0.0
+
+
+def test_standalone_skips_a_match_that_ends_a_longer_kanji_compound():
+    from bot.answering.entities import standalone
+    assert not standalone("自動車税", "軽自動車税の納税証明書")
+    assert standalone("自動車税", "軽自動車税と自動車税")
+    assert standalone("自動車税", "自動車税")
+    assert standalone("マイナンバーカード", "新マイナンバーカード")  # only a kanji word joins a compound

@@ -1,0 +1,57 @@
+"""The features the abstention model reads (retrieval.ranking_signals) and how benchmarks/calibrate.py
+turns a fit into the confidences the bot computes."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from benchmarks.calibrate import bot_probabilities
+from bot.answering.calibration import FEATURES, Calibration
+from bot.answering.ranker import RankerModel
+from bot.answering.retrieval import Retriever
+from fakes.embedder import HashingEmbedder, installed_embedder
+from indexing.entries import Audience
+from indexing.importer import import_paths
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory, knowledge_dir):
+    with installed_embedder(HashingEmbedder()) as spec:
+        directory = tmp_path_factory.mktemp("signals-data")
+        import_paths([knowledge_dir], directory, embedder_spec=spec)
+        yield directory, spec
+
+
+@pytest.mark.parametrize("question", ["粗大ごみを出したい", "住民票の写しの手数料はいくら？", "元気？"])
+def test_every_feature_is_computed_and_bounded(data_dir, question):
+    directory, spec = data_dir
+    signals = Retriever(directory, spec, ranker=None).rank(question, Audience.CITIZEN).signals
+    assert set(FEATURES) <= set(signals)
+    for name in ("coverage", "answer_coverage", "missing", "phrases", "focus_heading"):
+        assert 0.0 <= signals[name] <= 1.0 + 1e-9, name
+    # Without a learned ranker its score is 0 (a calibration fitted without one gives it no weight).
+    assert signals["ranker"] == 0.0
+
+
+def test_the_ranker_feature_is_the_rankers_score_of_the_entry_described(data_dir):
+    directory, spec = data_dir
+    question = "粗大ごみを出したい"  # asks no kind of fact: no fact bonus in the fused score
+    with_ranker = Retriever(directory, spec, ranker=RankerModel({"fused": 2.0, "answer_coverage": 1.0}))
+    ranking = with_ranker.rank(question, Audience.CITIZEN)
+    signals = ranking.signals
+    # Twice the fused score plus the answer-field coverage.
+    assert signals["ranker"] == pytest.approx(2 * signals["fused"] + signals["answer_coverage"], abs=1e-6)
+    if ranking.shown_signals:
+        assert ranking.shown_signals["ranker"] >= signals["ranker"]
+
+
+def test_the_threshold_is_chosen_on_the_confidences_the_bot_computes():
+    X = np.array([[1.0], [1.0], [1.0], [1.0]])
+    S = np.array([[1.0], [-1.0], [1.0], [1.0]])
+    shown = (S, np.array([False, True, False, False]), np.array([False, False, True, False]))
+    p = bot_probabilities(X, shown, np.array([2.0]), 0.0, np.array([False, False, False, True]),
+                          Calibration().plan_threshold)
+    sigmoid = 1 / (1 + np.exp(-2.0))
+    # As fitted; the lower of the two where the ranker shows another entry; a plan passage shown to a
+    # citizen below the plan threshold, and a rule's decline, give 0.
+    assert p == pytest.approx([sigmoid, 1 - sigmoid, 0.0, 0.0])
