@@ -92,3 +92,11 @@ def test_no_tuned_question_is_a_near_copy_of_a_held_out_one():
                 if grams and held_grams and len(grams & held_grams) / len(grams | held_grams) >= 0.5:
                     close.append(f"{path.name}:{item['id']} ~ {name}:{held_id}")
     assert close == []
+
+
+def test_question_ids_are_unique_within_each_set():
+    # Reports name failures by ID, and branches that append to the same set can reuse one.
+    for path in [*sorted((ROOT / "benchmarks").glob("*.jsonl")), *sorted(HERE.glob("*.jsonl"))]:
+        ids = [item["id"] for item in read_jsonl(path)]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        assert duplicates == [], f"{path.name}: {duplicates}"
