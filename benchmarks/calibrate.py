@@ -27,26 +27,31 @@ class Row:
     """One labelled question's scores over its audience's entries, and whether a rule declines it."""
 
     def __init__(self, relevant, dense, terms, grams, index, analysis, text, audience, forced, entity_check=None,
-                 ranker=None, ranked_analysis=None):
+                 ranker=None, ranked_analysis=None, settings: Calibration = Calibration()):
         """``analysis``: what the abstention signals judge (a long story's asking sentence);
         ``ranked_analysis``: the whole question's, which the learned ranker reads (default: the same)."""
         self.relevant, self.dense, self.terms, self.grams = relevant, dense, terms, grams
         self.index, self.analysis, self.text, self.audience, self.forced = index, analysis, text, audience, forced
         self.entity_check, self.ranker = entity_check, ranker
         self.ranked_analysis = ranked_analysis if ranked_analysis is not None else analysis
+        # The calibration the bot answers with (plan damping, fact bonus): only the fusion weights vary.
+        self.settings = settings
 
     def __iter__(self):  # (relevant, dense, terms, grams, index, analysis), as before
         return iter((self.relevant, self.dense, self.terms, self.grams, self.index, self.analysis))
 
-    def fused(self, weights, settings: Calibration = Calibration()):
-        fused = weights[0] * self.dense + weights[1] * self.terms + weights[2] * self.grams
-        return rerank(self.index, fused, self.text, self.audience, settings)
+    def fusion(self, weights) -> Calibration:
+        """The bot's calibration with these fusion weights."""
+        return replace(self.settings, dense_weight=weights[0], terms_weight=weights[1], grams_weight=weights[2])
+
+    def fused(self, weights):
+        settings = self.fusion(weights)
+        return rerank(self.index, settings.fuse(self.dense, self.terms, self.grams), self.text, self.audience, settings)
 
     def judge(self, weights):
         """The learned ranker's score of an entry (retrieval.ranker_judge), over these fusion weights."""
-        fusion = Calibration(dense_weight=weights[0], terms_weight=weights[1], grams_weight=weights[2])
         return ranker_judge(self.index, self.text, self.ranked_analysis, self.dense, self.terms, self.grams,
-                            self.audience, fusion, self.ranker)
+                            self.audience, self.fusion(weights), self.ranker)
 
 
 def score_arrays(retriever: Retriever, questions, ranker: bool = True):
@@ -65,7 +70,7 @@ def score_arrays(retriever: Retriever, questions, ranker: bool = True):
         forced = bool(retriever.rank(question.text, question.audience).decline)
         rows.append(Row(relevant, dense, terms, grams, index, retriever.judged_analysis(text, analysis), text,
                         question.audience, forced, retriever.entity_check(text, question.audience),
-                        retriever.ranker if ranker else None, analysis))
+                        retriever.ranker if ranker else None, analysis, retriever.calibration))
     return rows
 
 
@@ -110,11 +115,11 @@ def labelled_features(rows, weights):
     return np.array(X), np.array(y), np.array(answerable)
 
 
-def shown_features(rows, weights, plan_threshold: float = Calibration().plan_threshold):
+def shown_features(rows, weights):
     """What the bot reads besides the fused best entry's signals (bot/answering/retrieval.py,
     Retriever.confidence): the signals of the entry the learned ranker shows first where that is
     another entry (the confidence is the lower of the two), and whether a plan passage is shown
-    to a citizen (answered only at ``plan_threshold``). (features, has_shown, plan_shown)."""
+    to a citizen (answered only at the calibration's ``plan_threshold``). (features, has_shown, plan_shown)."""
     S, has_shown, plan = [], [], []
     for row in rows:
         relevant, dense, terms, grams, index, analysis = row
@@ -122,9 +127,8 @@ def shown_features(rows, weights, plan_threshold: float = Calibration().plan_thr
         best = int(np.argmax(fused))
         first = best
         if row.ranker is not None:
-            fusion = Calibration(dense_weight=weights[0], terms_weight=weights[1], grams_weight=weights[2])
             _, order = Retriever.order(index, row.text, row.ranked_analysis, dense, terms, grams, row.audience,
-                                       fusion, 1, ranker=row.ranker)
+                                       row.fusion(weights), 1, ranker=row.ranker)
             first = int(order[0])
         feats = ranking_signals(index, analysis, fused, dense, terms, grams, weights, row.entity_check,
                                 first=first if first != best else None, judge=row.judge(weights))
@@ -214,7 +218,9 @@ def main(argv=None):
 
     if not args.no_import:
         ensure_sample_data(args.data_dir, args.embedder)
-    retriever = Retriever(args.data_dir, args.embedder, calibration=Calibration())
+    # The shipped calibration: the rules that decline whatever the scores say (a staff topic) and the
+    # rerank read it as the bot does; the fit replaces its fusion weights and abstention model only.
+    retriever = Retriever(args.data_dir, args.embedder)
     if retriever.ranker is not None and not args.keep_fusion:
         # The learned ranker (benchmarks/fit_ranker.py) was fitted over the current fusion weights.
         # The abstention model reads the fused ranking's signals, whatever order the ranker shows.
@@ -234,7 +240,7 @@ def main(argv=None):
     # The threshold is chosen on the confidences the bot will compute (where the learned ranker shows
     # another entry than the fused best, the lower of the two), so that at most 5% of answerable
     # questions are declined by the bot itself, not only by the model.
-    shown = shown_features(rows, weights, current.plan_threshold)
+    shown = shown_features(rows, weights)
     probabilities = bot_probabilities(X, shown, coefficients, bias, forced, current.plan_threshold)
     threshold = choose_threshold(probabilities, answerable, y)
     calibration = replace(current, dense_weight=weights[0], terms_weight=weights[1], grams_weight=weights[2],

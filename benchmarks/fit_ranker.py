@@ -168,7 +168,9 @@ def main(argv=None):
     print(f"coefficients: {coefficients}")
     if args.write:
         name = retrievers["sample"].embedder.name
-        save_ranker(name, RankerModel(coefficients, CANDIDATES))
+        model = RankerModel(coefficients, CANDIDATES)
+        center = float(np.mean([model.score(group.features).max() for group in tuned]))
+        save_ranker(name, RankerModel(coefficients, CANDIDATES, round(center, 4)))
         print(f"written to bot/answering/ranker.json ({name})")
 
 

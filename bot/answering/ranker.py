@@ -39,13 +39,17 @@ FEATURES = (
 class RankerModel:
     coefficients: dict = field(default_factory=dict)
     candidates: int = CANDIDATES
+    # The mean score of the ranker's first candidate on the tuned questions it was fitted on: the
+    # abstention model reads a score relative to it (retrieval.ranker_judge), so its level does
+    # not drift with a refit of the ranker and a missing ranker reads as a typical match (0).
+    center: float = 0.0
 
     def score(self, features: np.ndarray) -> np.ndarray:
         weights = np.array([self.coefficients.get(name, 0.0) for name in FEATURES])
         return features @ weights
 
     def to_dict(self) -> dict:
-        return {"coefficients": self.coefficients, "candidates": self.candidates}
+        return {"coefficients": self.coefficients, "candidates": self.candidates, "center": self.center}
 
 
 def load_ranker(embedder_name: str, path: Path = RANKER_FILE) -> RankerModel | None:

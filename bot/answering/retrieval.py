@@ -171,7 +171,7 @@ class Retriever:
             return Ranking(hits=hits, signals=signals, audience=audience, decline="other_city", detail=place,
                            language=language)
         if audience == "citizen":
-            department = self._staff_topic(analysis, query_vector, hits[0].score, c)
+            department = self._staff_topic(query, analysis, query_vector, hits[0].score, c)
             if department is not None:
                 return Ranking(hits=hits, signals=signals, audience=audience, decline="staff_topic",
                                detail=department, language=language)
@@ -181,7 +181,7 @@ class Retriever:
     def scores(self, index: AudienceIndex, query: str, analysis, query_vector: np.ndarray):
         """(dense, terms, grams) for every entry of ``index``; ``query`` as returned by query_text."""
         dense, terms, grams = entry_scores(index, analysis, query_vector)
-        need = need_of(query) if self.calibration.story_need else ""
+        need = self.need(query)
         if need:
             # A story's need, embedded on its own, is compared too; an entry keeps its better cosine.
             dense = np.maximum(dense, index.dense_scores(self._query_vector(need), DENSE_CANDIDATES))
@@ -213,25 +213,30 @@ class Retriever:
     def judged_analysis(self, query: str, analysis):
         """The analysis the abstention signals read (term coverage, unknown terms, missing nouns):
         a long story's asking sentence, else ``analysis`` itself (see bot/answering/story.py)."""
-        need = need_of(query) if self.calibration.story_need else ""
+        need = self.need(query)
         return self.analyzer.analyze(need) if need else analysis
+
+    def need(self, query: str) -> str:
+        """A long story's asking sentence ('' for other questions, or with story handling off)."""
+        return need_of(query) if self.calibration.story_need else ""
 
     def entity_check(self, query: str, audience: str):
         """An EntityCheck: called with an entry, 1.0 when the question names a specific thing that
         entry lacks; ``.unknown``, 1.0 when no entry ``audience`` may see names it. A long story is
         judged by its asking sentence."""
         self._ensure_fresh()
-        phrases = noun_phrases(self.analyzer.prepare(need_of(query) or query))
+        phrases = noun_phrases(self.analyzer.prepare(self.need(query) or query))
         return EntityCheck(phrases, self.entry_texts[audience])
 
-    def _staff_topic(self, analysis, query_vector, citizen_best: float, c: Calibration) -> str | None:
+    def _staff_topic(self, query: str, analysis, query_vector, citizen_best: float, c: Calibration) -> str | None:
         """The department of the staff-only entry that matches a citizen's question much better
         than anything citizens may see, or None. Nothing of that entry is shown. ``c`` is the
-        calibration of the question's language (its fusion made ``citizen_best``)."""
+        calibration of the question's language (its fusion made ``citizen_best``); a story's staff
+        scores are made as its citizen ones (Retriever.scores), so the two compare."""
         staff = self.index("staff")
         if not staff.entries:
             return None
-        dense, terms, grams = entry_scores(staff, analysis, query_vector)
+        dense, terms, grams = self.scores(staff, query, analysis, query_vector)
         fused = c.fuse(dense, terms, grams)
         only_staff = staff.audiences == "staff"
         if not only_staff.any():
@@ -304,8 +309,9 @@ def ranker_inputs(index: AudienceIndex, query: str, analysis, dense, terms, gram
 
 def ranker_judge(index: AudienceIndex, query: str, analysis, dense, terms, grams, audience: str, c: Calibration,
                  ranker: RankerModel | None):
-    """The learned ranker's score of one entry (by position) for this question, a feature of the
-    abstention model; None without a ranker. Only the entries the signals describe are scored."""
+    """The learned ranker's score of one entry (by position) for this question, relative to the
+    ranker's typical first score (RankerModel.center), a feature of the abstention model; None
+    without a ranker. Only the entries the signals describe are scored."""
     if ranker is None:
         return None
 
@@ -318,7 +324,7 @@ def ranker_judge(index: AudienceIndex, query: str, analysis, dense, terms, grams
             fused[position] *= c.citizen_plan_factor
         features = candidate_features(index, np.array([position]), query, analysis, fused, dense, terms, grams,
                                       lambda positions: missing_nouns(index, analysis, positions))
-        return float(ranker.score(features)[0])
+        return float(ranker.score(features)[0]) - ranker.center
     return judge
 
 

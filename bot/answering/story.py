@@ -16,6 +16,7 @@ not about any knowledge base.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -30,15 +31,19 @@ NEED_SHARE = 0.7
 # alone), the need alone (1) worse; the smaller share is kept.
 NEED_LEXICAL_WEIGHT = 0.3
 
-_SENTENCE_END = re.compile(r"(?<=[。！？!?\n])")
+# After a run of sentence ends (「か！？」 ends one sentence, not two).
+_SENTENCE_END = re.compile(r"(?<=[。．！？!?\n])(?![。．！？!?\n])")
+# A sentence says something only with a letter, kana or kanji in it (not 「？」 or an emoji alone).
+_WORDY = re.compile(r"[^\W\d_]")
 _ASKING = re.compile(r"[?？]|か[。．]?$|たい|教えて|ください|下さい|どう|いつ|どこ|なに|何|いくら|誰|だれ|ますか|でしょうか|の[?？。]?$")
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of ``text`` (split after 。！？ and line breaks), stripped, none empty."""
-    return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+    """The sentences of ``text`` (split after 。！？ and line breaks), stripped, each with a word in it."""
+    return [s.strip() for s in _SENTENCE_END.split(text.strip()) if _WORDY.search(s)]
 
 
+@lru_cache(maxsize=1024)
 def need_of(question: str) -> str:
     """The sentence of a long story that asks the question (the last one with a question marker),
     or '' when the question is short or is that one sentence."""

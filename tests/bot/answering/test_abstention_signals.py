@@ -41,8 +41,34 @@ def test_the_ranker_feature_is_the_rankers_score_of_the_entry_described(data_dir
     signals = ranking.signals
     # Twice the fused score plus the answer-field coverage.
     assert signals["ranker"] == pytest.approx(2 * signals["fused"] + signals["answer_coverage"], abs=1e-6)
-    if ranking.shown_signals:
-        assert ranking.shown_signals["ranker"] >= signals["ranker"]
+    # Relative to the ranker's typical first score, so a refitted ranker keeps the feature's level.
+    centred = Retriever(directory, spec, ranker=RankerModel({"fused": 2.0, "answer_coverage": 1.0}, center=1.5))
+    assert centred.rank(question, Audience.CITIZEN).signals["ranker"] == pytest.approx(signals["ranker"] - 1.5)
+
+
+@pytest.mark.parametrize("question", [
+    "粗大ごみを出したい", "住民票の写しの手数料はいくら？", "元気？",
+    "先月から一人暮らしを始めた大学生です。実家は県外で、アパートを借りました。住所を移す届けって、何日以内に出せばいいんですか！？",
+])
+def test_calibrate_fits_on_the_signals_the_bot_reads(data_dir, question):
+    # The abstention model is fitted on benchmarks/calibrate.py's features and applied to
+    # Retriever.rank's: the two must agree, feature by feature.
+    from benchmarks import calibrate
+    from bot.answering.evaluation import LabelledQuestion
+
+    directory, spec = data_dir
+    shipped = Calibration(dense_weight=0.7, terms_weight=0.2, grams_weight=0.1, citizen_plan_factor=0.8,
+                          fact_bonus=0.05, staff_topic_margin=0.0)  # not the defaults
+    retriever = Retriever(directory, spec, calibration=shipped,
+                          ranker=RankerModel({"fused": 2.0, "answer_coverage": 1.0}, center=1.0))
+    ranking = retriever.rank(question, Audience.CITIZEN)
+    c = retriever.calibration
+    rows = calibrate.score_arrays(retriever, [LabelledQuestion("q", question, (), Audience.CITIZEN)])
+    X, _, _ = calibrate.labelled_features(rows, (c.dense_weight, c.terms_weight, c.grams_weight))
+    fitted = dict(zip(calibrate.USED, X[0]))
+    assert rows[0].forced == bool(ranking.decline)
+    for name in FEATURES:
+        assert fitted[name] == pytest.approx(ranking.signals[name], abs=1e-6), name
 
 
 def test_the_threshold_is_chosen_on_the_confidences_the_bot_computes():

@@ -75,3 +75,10 @@ def test_the_abstention_signals_of_a_story_read_its_need_and_a_short_question_it
     short = "粗大ごみの出し方"
     analysis = retriever.analyzer.analyze(short)
     assert retriever.judged_analysis(short, analysis) is analysis
+
+
+@pytest.mark.parametrize("ending", ["？", "？？", "！？", "?!", "？😢"])
+def test_a_run_of_question_marks_or_an_emoji_ends_one_sentence(ending):
+    story = ("先月から一人暮らしを始めた大学生です。実家は県外で、駅の近くのアパートを借りました。"
+             "住所を移す届けって、何日以内に出せばいいんですか" + ending)
+    assert need_of(story).startswith("住所を移す届けって、何日以内に出せばいいんですか")
