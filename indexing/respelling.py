@@ -239,7 +239,7 @@ class Respelling:
                     # Another spelling of the same words (申し込み, 申込): the analyzer folds it already.
                     self._relax(best, j + 1, cost - joined, pieces)
                     continue
-                penalty = self._penalty(units, i, j, bool(pieces) and pieces[-1][1] == i)
+                penalty = self._penalty(units, i, j, bool(pieces) and pieces[-1][1] == i, spelling)
                 if penalty is None:
                     continue
                 self._relax(best, j + 1, cost + _RESPELLED + penalty - joined, pieces + ((i, j + 1, spelling),))
@@ -259,7 +259,7 @@ class Respelling:
         return max(found, key=lambda f: f[1]) if found else (None, 0)
 
     @staticmethod
-    def _penalty(units, i: int, j: int, after_piece: bool = False) -> float | None:
+    def _penalty(units, i: int, j: int, after_piece: bool = False, spelling: str = "") -> float | None:
         """What respelling units[i:j+1] as one word costs beyond a sure one, or None when it may
         not be (``after_piece``: the cover so far ends with a respelled word right before it).
 
@@ -287,6 +287,10 @@ class Respelling:
             if all(u.word for u in span) or _is_word("".join(u.surface for u in span)):
                 return None
             return 0.0
+        if all(u.suffix for u in span) and not _is_suffix(spelling, "".join(u.readings[0] for u in span)):
+            # A suffix alone is only ever another suffix of its reading (出し|かた: 方), never a
+            # word of that sound (きょう|じゅう is not 重, なんもじい|じょう not 条).
+            return None
         nouns = any(u.noun for u in span)
         functions = any(u.function for u in span)
         if before is None or before.barrier:
@@ -332,6 +336,13 @@ def _is_word(surface: str) -> bool:
 
 
 @functools.lru_cache(maxsize=65536)
+def _is_suffix(spelling: str, reading: str) -> bool:
+    """Whether the dictionary has ``spelling`` as a suffix read ``reading`` (方: かた, 所: じょ)."""
+    return any(m.part_of_speech()[0] == "接尾辞" and katakana_to_hiragana(m.reading_form()) == reading
+               for m in sudachi_dictionary().lookup(spelling))
+
+
+@functools.lru_cache(maxsize=65536)
 def _normalized(text: str) -> str:
     """The dictionary's normalized form of ``text`` (申し込み, 申込み → 申込)."""
     return "".join(_fold(m.normalized_form()) for m in _tokenizer().tokenize(text))
@@ -339,12 +350,13 @@ def _normalized(text: str) -> str:
 
 class _Unit:
     __slots__ = ("surface", "readings", "begin", "end", "kana", "barrier", "morpheme", "morpheme_start",
-                 "morpheme_end", "noun", "normalized", "function", "word", "verb", "particle")
+                 "morpheme_end", "noun", "normalized", "function", "word", "verb", "particle", "suffix")
 
     def __init__(self, surface, readings, begin, end, kana=False, barrier=False, morpheme=0,
                  morpheme_start=True, morpheme_end=True, noun=False, normalized=None, function=False):
         self.function = function
         self.verb = False
+        self.suffix = False  # part of a suffix (接尾辞: じゅう, じょう), a word only with its head
         # A particle that follows a word (で, を, は), not one Sudachi makes of a word's end (じょ).
         self.particle = False
         # A word of two characters or more the dictionary knows (not read as a name).
@@ -388,6 +400,7 @@ def _units(text: str, known=frozenset()) -> list[_Unit]:
             particle = pos[0] == "助詞" and pos[1] in _FOLLOWING_PARTICLES
             for unit in units[first_unit:]:
                 unit.verb = verb
+                unit.suffix = pos[0] == "接尾辞"
                 unit.particle = particle
             continue
         reading = katakana_to_hiragana(m.reading_form())

@@ -1,0 +1,28 @@
+"""Ordinary resident text around the respelled words stays as typed: suffixes, kana numerals and
+counters, verb endings and particles after a noun are not read into the knowledge's compounds."""
+import pytest
+
+from indexing.respelling import Respelling
+
+# Each homophone the corruptions below would take is written somewhere in this knowledge.
+KNOWLEDGE = [
+    "今日の受付は終了しました。二重の申請はできません。第3条の規定による。パスワードは8文字以上。",
+    "保育園の申込は4月までです。申込書を出してください。申込方法は窓口です。粗大ごみ出しの日。",
+    "2人目の子どもは半額です。1枚300円。2回目の接種。3日以内に届け出てください。2週間前までに。3歳児健診。",
+    "子どもの医療証をなくしたときは再交付します。派遣職員の勤務時間。変更は了承ください。",
+    "住民票の写しを受け取りたいときは窓口へ。",
+]
+
+
+@pytest.fixture(scope="module")
+def spelling():
+    return Respelling(KNOWLEDGE)
+
+
+def test_a_suffix_alone_is_not_respelled_into_a_single_kanji(spelling):
+    # じゅう (中) after きょう and じょう (以上) after a kana word are suffixes, not 重 or 条.
+    assert spelling.respell("きょうじゅうにほしい") == "今日じゅうにほしい"
+    assert spelling.respell("なんもじいじょう") == "なんもじいじょう"
+    # A suffix of that reading is fine after its head (出し|かた: 方).
+    assert Respelling(["ごみの出し方。収入のある方全員。"]).respell("ごみの出しかた") == "ごみの出し方"
+
