@@ -40,6 +40,7 @@ _KATAKANA_WORD = re.compile(r"[ァ-ヺー]+")
 # A spelling may hold kana and numbers besides its kanji (粗大ごみ, 3歳児健診), nothing else.
 _SPELLING = re.compile(r"[\u4e00-\u9fff々ぁ-ゖァ-ヺー0-9]+")
 _READING = re.compile(r"[ぁ-ゖー]+")
+_LEADING_NUMBER = re.compile(r"[0-9]+")
 # Costs of a cover (lower wins): a kana character left as typed; a word with kanji the knowledge
 # never writes; a respelled run; the saving per unit a run (kept or respelled) joins.
 _KANA_KEPT = 1.0
@@ -195,6 +196,8 @@ class Respelling:
         n = len(units)
         # best[i] = (cost, pieces) covering units[:i]; a piece is (start, end, spelling or None).
         best: list = [(0.0, ())] + [(float("inf"), ())] * n
+        # (start, end) of runs read as a number the resident wrote in kana (ふたり, にしゅうかん).
+        kana_numbers: list[tuple[int, int]] = []
         for i in range(n):
             cost, pieces = best[i]
             if cost == float("inf"):
@@ -239,6 +242,14 @@ class Respelling:
                     # Another spelling of the same words (申し込み, 申込): the analyzer folds it already.
                     self._relax(best, j + 1, cost - joined, pieces)
                     continue
+                if _number_not_typed(spelling, surface):
+                    # A number written in kana stays so, its counter too (ふたり is no 2人, に|かいめ
+                    # no に回目): the knowledge's digits would be a resident's words rewritten.
+                    if units[j].morpheme_end:
+                        kana_numbers.append((i, j))
+                    continue
+                if any(start < i <= end for start, end in kana_numbers):
+                    continue
                 penalty = self._penalty(units, i, j, bool(pieces) and pieces[-1][1] == i, spelling)
                 if penalty is None:
                     continue
@@ -276,6 +287,8 @@ class Respelling:
         before = units[i - 1] if i else None
         after = units[j + 1] if j + 1 < len(units) else None
         span = units[i:j + 1]
+        if before is not None and before.kana and before.numeral:
+            return None  # a kana numeral's counter stays with it (いっ|かいめ is no いっ回目)
         if not all(u.kana for u in span):
             if first.kana and (not first.morpheme_start or first.function):
                 return None
@@ -335,6 +348,13 @@ def _is_word(surface: str) -> bool:
     return any(m.part_of_speech()[1] != "固有名詞" for m in sudachi_dictionary().lookup(surface))
 
 
+def _number_not_typed(spelling: str, typed: str) -> bool:
+    """Whether ``spelling`` starts with a number ``typed`` does not start with (2人 for ふたり;
+    not 3歳 for 3さい, nor 家電4品目, a name with a number inside)."""
+    number = _LEADING_NUMBER.match(spelling)
+    return number is not None and not typed.startswith(number.group())
+
+
 @functools.lru_cache(maxsize=65536)
 def _is_suffix(spelling: str, reading: str) -> bool:
     """Whether the dictionary has ``spelling`` as a suffix read ``reading`` (方: かた, 所: じょ)."""
@@ -350,13 +370,14 @@ def _normalized(text: str) -> str:
 
 class _Unit:
     __slots__ = ("surface", "readings", "begin", "end", "kana", "barrier", "morpheme", "morpheme_start",
-                 "morpheme_end", "noun", "normalized", "function", "word", "verb", "particle", "suffix")
+                 "morpheme_end", "noun", "normalized", "function", "word", "verb", "particle", "suffix", "numeral")
 
     def __init__(self, surface, readings, begin, end, kana=False, barrier=False, morpheme=0,
                  morpheme_start=True, morpheme_end=True, noun=False, normalized=None, function=False):
         self.function = function
         self.verb = False
         self.suffix = False  # part of a suffix (接尾辞: じゅう, じょう), a word only with its head
+        self.numeral = False  # part of a numeral (数詞: いっ, みっ)
         # A particle that follows a word (で, を, は), not one Sudachi makes of a word's end (じょ).
         self.particle = False
         # A word of two characters or more the dictionary knows (not read as a name).
@@ -401,6 +422,7 @@ def _units(text: str, known=frozenset()) -> list[_Unit]:
             for unit in units[first_unit:]:
                 unit.verb = verb
                 unit.suffix = pos[0] == "接尾辞"
+                unit.numeral = pos[1] == "数詞"
                 unit.particle = particle
             continue
         reading = katakana_to_hiragana(m.reading_form())

@@ -26,3 +26,15 @@ def test_a_suffix_alone_is_not_respelled_into_a_single_kanji(spelling):
     # A suffix of that reading is fine after its head (出し|かた: 方).
     assert Respelling(["ごみの出し方。収入のある方全員。"]).respell("ごみの出しかた") == "ごみの出し方"
 
+
+def test_kana_numerals_and_their_counters_stay_as_typed(spelling):
+    for text in ["ふたりめ", "いちまいいくら", "いっかいめ", "みっかいない", "にしゅうかんまえ", "にかいめはいつ"]:
+        assert spelling.respell(text) == text
+    assert spelling.respell("いっかいめのせっしゅ") == "いっかいめの接種"
+    assert spelling.respell("こどもがふたりいます") == "子どもがふたりいます"
+    # A number typed in digits meets its counter as the knowledge writes it.
+    assert spelling.respell("3さいじけんしん") == "3歳児健診"
+    assert spelling.respell("2かいめのせっしゅ") == "2回目の接種"
+    # A number inside a compound the knowledge names is part of the name.
+    assert Respelling(["家電4品目の出し方"]).respell("かでんよんひんもく") == "家電4品目"
+
