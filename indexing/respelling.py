@@ -289,6 +289,8 @@ class Respelling:
         span = units[i:j + 1]
         if before is not None and before.kana and before.numeral:
             return None  # a kana numeral's counter stays with it (いっ|かいめ is no いっ回目)
+        if last.conjugates and after is not None and after.ending and spelling[-1:] != last.surface:
+            return None  # a verb keeps its ending (もうしこみ|たい is no 申込たい; ごみだし|たい: ごみ出したい)
         if not all(u.kana for u in span):
             if first.kana and (not first.morpheme_start or first.function):
                 return None
@@ -370,7 +372,7 @@ def _normalized(text: str) -> str:
 
 class _Unit:
     __slots__ = ("surface", "readings", "begin", "end", "kana", "barrier", "morpheme", "morpheme_start",
-                 "morpheme_end", "noun", "normalized", "function", "word", "verb", "particle", "suffix", "numeral")
+                 "morpheme_end", "noun", "normalized", "function", "word", "verb", "particle", "suffix", "numeral", "conjugates", "ending")
 
     def __init__(self, surface, readings, begin, end, kana=False, barrier=False, morpheme=0,
                  morpheme_start=True, morpheme_end=True, noun=False, normalized=None, function=False):
@@ -378,6 +380,8 @@ class _Unit:
         self.verb = False
         self.suffix = False  # part of a suffix (接尾辞: じゅう, じょう), a word only with its head
         self.numeral = False  # part of a numeral (数詞: いっ, みっ)
+        self.conjugates = False  # part of a verb or adjective (しこみ, ほし)
+        self.ending = False  # part of an ending a verb takes (たい, ます, て), not a case particle
         # A particle that follows a word (で, を, は), not one Sudachi makes of a word's end (じょ).
         self.particle = False
         # A word of two characters or more the dictionary knows (not read as a name).
@@ -423,6 +427,8 @@ def _units(text: str, known=frozenset()) -> list[_Unit]:
                 unit.verb = verb
                 unit.suffix = pos[0] == "接尾辞"
                 unit.numeral = pos[1] == "数詞"
+                unit.conjugates = pos[0] in ("動詞", "形容詞")
+                unit.ending = pos[0] == "助動詞" or pos[:2] == ("助詞", "接続助詞")
                 unit.particle = particle
             continue
         reading = katakana_to_hiragana(m.reading_form())

@@ -10,7 +10,7 @@ KNOWLEDGE = [
     "保育園の申込は4月までです。申込書を出してください。申込方法は窓口です。粗大ごみ出しの日。",
     "2人目の子どもは半額です。1枚300円。2回目の接種。3日以内に届け出てください。2週間前までに。3歳児健診。",
     "子どもの医療証をなくしたときは再交付します。派遣職員の勤務時間。変更は了承ください。",
-    "住民票の写しを受け取りたいときは窓口へ。",
+    "住民票の写しの受け取りは窓口へ。",
 ]
 
 
@@ -37,4 +37,15 @@ def test_kana_numerals_and_their_counters_stay_as_typed(spelling):
     assert spelling.respell("2かいめのせっしゅ") == "2回目の接種"
     # A number inside a compound the knowledge names is part of the name.
     assert Respelling(["家電4品目の出し方"]).respell("かでんよんひんもく") == "家電4品目"
+
+
+def test_a_verb_keeps_its_ending(spelling):
+    # もうしこみ|たい is a verb: the knowledge's noun 申込 would leave 申込たい.
+    assert spelling.respell("もうしこみたい") == "もうしこみたい"
+    assert spelling.respell("ほいくえんにもうしこみたい") == "保育園にもうしこみたい"
+    # Before a particle it is a noun of its own (もうしこみ|は: 申込は).
+    assert spelling.respell("ほいくえんのもうしこみは") == "保育園の申込は"
+    # A spelling that keeps the verb's ending is fine.
+    assert spelling.respell("ごみだしたい") == "ごみ出したい"
+    assert spelling.respell("じゅうみんひょうをうけとりたい") == "住民票を受け取りたい"
 
