@@ -57,6 +57,10 @@ _LOOKUP_CHARS = 2
 _FUNCTION_POS = {"助詞", "助動詞"}
 _FOLLOWING_PARTICLES = {"格助詞", "係助詞", "副助詞", "接続助詞"}
 _MAX_READINGS = 8
+# Kana a resident writes after a noun as its particle, though Sudachi may read it into the next
+# word (おや|はけん: 派遣, こども|がい|りょう: がい); and what such a noun may be tagged as.
+_PARTICLE_HEADS = {"は", "が", "を"}
+_NOUN_LIKE_POS = {"名詞", "代名詞", "接尾辞", "感動詞"}
 
 _LOCAL = threading.local()
 
@@ -302,6 +306,8 @@ class Respelling:
             if all(u.word for u in span) or _is_word("".join(u.surface for u in span)):
                 return None
             return 0.0
+        if first.particle_head and not after_piece:
+            return None  # the particle of a noun kept as typed (おや|は|けん is no おや派遣)
         if all(u.suffix for u in span) and not _is_suffix(spelling, "".join(u.readings[0] for u in span)):
             # A suffix alone is only ever another suffix of its reading (出し|かた: 方), never a
             # word of that sound (きょう|じゅう is not 重, なんもじい|じょう not 条).
@@ -372,7 +378,7 @@ def _normalized(text: str) -> str:
 
 class _Unit:
     __slots__ = ("surface", "readings", "begin", "end", "kana", "barrier", "morpheme", "morpheme_start",
-                 "morpheme_end", "noun", "normalized", "function", "word", "verb", "particle", "suffix", "numeral", "conjugates", "ending")
+                 "morpheme_end", "noun", "normalized", "function", "word", "verb", "particle", "suffix", "numeral", "conjugates", "ending", "particle_head")
 
     def __init__(self, surface, readings, begin, end, kana=False, barrier=False, morpheme=0,
                  morpheme_start=True, morpheme_end=True, noun=False, normalized=None, function=False):
@@ -382,6 +388,7 @@ class _Unit:
         self.numeral = False  # part of a numeral (数詞: いっ, みっ)
         self.conjugates = False  # part of a verb or adjective (しこみ, ほし)
         self.ending = False  # part of an ending a verb takes (たい, ます, て), not a case particle
+        self.particle_head = False  # likely the particle of a kana noun before it (see _mark_particle_head)
         # A particle that follows a word (で, を, は), not one Sudachi makes of a word's end (じょ).
         self.particle = False
         # A word of two characters or more the dictionary knows (not read as a name).
@@ -392,11 +399,20 @@ class _Unit:
         self.morpheme_start, self.morpheme_end, self.noun = morpheme_start, morpheme_end, noun
 
 
+def _mark_particle_head(units: list[_Unit]):
+    """A kana word right after a kana noun that starts with は, が or を: that kana is likely the
+    noun's particle, so no respelled word starts there and the next kana may start one."""
+    if len(units) > 1 and units[0].surface in _PARTICLE_HEADS:
+        units[0].particle_head = True
+        units[1].morpheme_start = True
+
+
 def _units(text: str, known=frozenset()) -> list[_Unit]:
     """The question as units: each kana character, each other word with its readings, barriers."""
     units = []
     if not text.strip():
         return units
+    after_kana_noun = False
     for number, m in enumerate(_tokenizer().tokenize(text[:4000])):
         begin, end = m.begin(), m.end()
         written = text[begin:end]
@@ -430,7 +446,11 @@ def _units(text: str, known=frozenset()) -> list[_Unit]:
                 unit.conjugates = pos[0] in ("動詞", "形容詞")
                 unit.ending = pos[0] == "助動詞" or pos[:2] == ("助詞", "接続助詞")
                 unit.particle = particle
+            if after_kana_noun and not function:
+                _mark_particle_head(units[first_unit:])
+            after_kana_noun = pos[0] in _NOUN_LIKE_POS or m.is_oov()
             continue
+        after_kana_noun = False
         reading = katakana_to_hiragana(m.reading_form())
         if pos[0] in ("補助記号", "空白") or not _READING.fullmatch(reading):
             units.append(_Unit(surface, (), begin, end, barrier=True, morpheme=number))

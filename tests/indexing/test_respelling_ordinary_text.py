@@ -49,3 +49,8 @@ def test_a_verb_keeps_its_ending(spelling):
     assert spelling.respell("ごみだしたい") == "ごみ出したい"
     assert spelling.respell("じゅうみんひょうをうけとりたい") == "住民票を受け取りたい"
 
+
+def test_a_particle_after_a_kana_noun_is_not_read_into_a_compound(spelling):
+    # おや|は|けん is not 派遣; こども|が|いりょうしょう is not がい|了承.
+    assert spelling.respell("おやはけんのしごと") == "おやはけんのしごと"
+    assert spelling.respell("こどもがいりょうしょうをなくした") == "子どもが医療証をなくした"
