@@ -31,6 +31,10 @@ from indexing.japanese import katakana_to_hiragana, sudachi_dictionary
 # Parts of speech that make up a compound: nouns, suffixes (料, 所, 権), prefixes (再, 各).
 # The most characters of a question respelled (its end): the cost grows with the length.
 _MAX_CHARS = 600
+# A long message is cut at the last sentence end at most this many characters before _MAX_CHARS
+# from its end, else at the start of the word there (never inside a word: じゅうみ|んひょう).
+_CUT_MARGIN = 100
+_SENTENCE_END = re.compile(r"[。！!？?\n]")  # not "." (1.5, URLs)
 _COMPOUND_POS = {"名詞", "接尾辞", "接頭辞", "形状詞"}
 # The longest run of morphemes taken as one compound of the knowledge.
 _MAX_UNITS = 5
@@ -192,8 +196,11 @@ class Respelling:
     def respell(self, text: str) -> str:
         if len(text) > _MAX_CHARS:
             # A very long message: its end, where the question is asked, within a bounded cost.
-            cut = len(text) - _MAX_CHARS
-            return text[:cut] + self.respell(text[cut:])
+            cut = _cut_before(text, len(text) - _MAX_CHARS)
+            return text[:cut] + self._respell_whole(text[cut:])
+        return self._respell_whole(text)
+
+    def _respell_whole(self, text: str) -> str:
         units = _units(text, self._known)
         if not units:
             return text
@@ -348,6 +355,24 @@ class Respelling:
     def _relax(best, at: int, cost: float, pieces):
         if (cost, len(pieces)) < (best[at][0], len(best[at][1])):
             best[at] = (cost, pieces)
+
+
+def _cut_before(text: str, cut: int) -> int:
+    """Where to cut ``text`` at or before ``cut``: after the last sentence end within _CUT_MARGIN
+    characters, else at the start of the word ``cut`` falls in (of its kana run, for kana)."""
+    window_start = max(0, cut - _CUT_MARGIN)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, window_start, cut)]
+    if ends:
+        return ends[-1]
+    for m in _tokenizer().tokenize(text[window_start:cut + _CUT_MARGIN]):
+        if window_start + m.end() > cut:
+            cut = window_start + m.begin()
+            break
+    # Sudachi splits a kana run poorly (じゅう|みんひょう): the run's start is the sure edge.
+    start = cut
+    while start > window_start and _KANA.match(text, start - 1) and _KANA.match(text, start):
+        start -= 1
+    return start if start > window_start or not _KANA.match(text, start - 1) else cut
 
 
 @functools.lru_cache(maxsize=65536)

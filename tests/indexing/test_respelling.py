@@ -89,3 +89,13 @@ def test_a_very_long_message_is_respelled_at_its_end_and_kept_whole(spelling):
     head = "きのう市役所に行きました。" * 100
     out = spelling.respell(head + "じゅうみんひょう ほしい")
     assert out == head + "住民票 ほしい"
+
+
+def test_a_very_long_message_is_cut_between_words_not_inside_one(spelling):
+    # The cut before the respelled end falls inside じゅうみんひょう: it moves back to the sentence's
+    # start (or the word's) so the word is read whole.
+    tail = "を取りたい。よろしく。" + "きのう市役所に行きました。" * 45
+    for head in ["きのう市役所に行きました。" * 10, "市役所の窓口で聞いた話では" * 10]:
+        text = head + "じゅうみんひょう" + tail
+        assert len(text) - 600 == len(head) + 4  # inside the word
+        assert spelling.respell(text) == head + "住民票" + tail
