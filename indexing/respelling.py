@@ -36,13 +36,13 @@ from sudachipy import SplitMode
 
 from indexing.japanese import katakana_to_hiragana, sudachi_dictionary
 
-# Parts of speech that make up a compound: nouns, suffixes (料, 所, 権), prefixes (再, 各).
 # The most characters of a question respelled (its end): the cost grows with the length.
 _MAX_CHARS = 600
 # A long message is cut at the last sentence end at most this many characters before _MAX_CHARS
 # from its end, else at the start of the word there (never inside a word: じゅうみ|んひょう).
 _CUT_MARGIN = 100
 _SENTENCE_END = re.compile(r"[。！!？?\n]")  # not "." (1.5, URLs)
+# Parts of speech that make up a compound: nouns, suffixes (料, 所, 権), prefixes (再, 各).
 _COMPOUND_POS = {"名詞", "接尾辞", "接頭辞", "形状詞"}
 # The longest run of morphemes taken as one compound of the knowledge.
 _MAX_UNITS = 5
@@ -210,7 +210,7 @@ def _totals(packed: bytes, keys: list) -> dict:
 class _TextCountsCache:
     """The last ``size`` texts' counts by the text's hash, so rebuilding the vocabulary after an
     edit reads (tokenizes) only the texts that changed. Bounded by the number of texts: ~1 KB
-    a text of the sample knowledge, ~60 MB at 50,000 texts (with the ids of their words)."""
+    a text of the sample knowledge, ~70 MB at 50,000 texts (with the ids of their words)."""
 
     def __init__(self, size: int):
         self.size = size
@@ -258,6 +258,7 @@ class _TextCountsCache:
 
 
 def _count_text(text: str) -> "_Vocabulary":
+    """One text read on its own (what the cache keeps, packed)."""
     vocabulary = _Vocabulary()
     vocabulary.read(text)
     return vocabulary
@@ -506,7 +507,8 @@ def _normalized(text: str) -> str:
 
 class _Unit:
     __slots__ = ("surface", "readings", "begin", "end", "kana", "barrier", "morpheme", "morpheme_start",
-                 "morpheme_end", "noun", "normalized", "function", "word", "verb", "particle", "suffix", "numeral", "conjugates", "ending", "particle_head")
+                 "morpheme_end", "noun", "normalized", "function", "word", "verb", "particle", "suffix",
+                 "numeral", "conjugates", "ending", "particle_head")
 
     def __init__(self, surface, readings, begin, end, kana=False, barrier=False, morpheme=0,
                  morpheme_start=True, morpheme_end=True, noun=False, normalized=None, function=False):
