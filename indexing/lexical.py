@@ -62,7 +62,9 @@ class BM25Index:
         covered = np.zeros(len(documents))
         total = 0.0
         unknown_idf = math.log(1 + (self.size + 0.5) / 0.5) if self.size else 1.0
-        for term in set(query_tokens):
+        # Distinct terms in the order the question has them: a set's order follows the process's hash
+        # seed, and so would the last digit of these sums.
+        for term in dict.fromkeys(query_tokens):
             idf = self.idf.get(term)
             if idf is None:
                 total += unknown_idf

@@ -33,3 +33,19 @@ def test_scores_are_bit_for_bit_those_of_bm25_computed_per_query():
     for query in (["住民票"], ["住民票", "交付", "住民票"], ["転入", "届", "未知語"], ["未知語"], []):
         assert index.scores(query).tobytes() == textbook_scores(DOCUMENTS, query).tobytes()
 
+
+def test_coverages_add_the_terms_in_the_order_the_question_has_them():
+    # A set's order follows the hash seed: the sums must not (their last digit would vary by process).
+    rng = np.random.default_rng(3)
+    vocabulary = [f"語{i}" for i in range(30)]
+    documents = [list(rng.choice(vocabulary, size=int(rng.integers(1, 8)))) for _ in range(50)]
+    index = BM25Index(documents)
+    query = [str(t) for t in rng.choice(vocabulary, size=12)] + ["未知語"]
+    positions = np.arange(50)
+    covered, total = np.zeros(50), 0.0
+    for term in dict.fromkeys(query):
+        idf = index.idf.get(term, math.log(1 + (50 + 0.5) / 0.5))
+        total += idf
+        if term in index.idf:
+            covered += idf * np.array([term in d for d in documents])
+    assert index.coverages(query, positions).tobytes() == (covered / total).tobytes()
