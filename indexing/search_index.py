@@ -116,6 +116,17 @@ class AudienceIndex:
         """Each entry's own audience (citizen, staff, all) by position."""
         return np.array([e.audience for e in self.entries], dtype=object)
 
+    # Masks a question reads, made once per index: comparing 50,000 strings took ~0.6 ms a question.
+    @cached_property
+    def plans(self) -> np.ndarray:
+        """True at the positions of plan passages."""
+        return self.kinds == "plan"
+
+    @cached_property
+    def staff_only(self) -> np.ndarray:
+        """True at the positions of entries only staff may see."""
+        return self.audiences == "staff"
+
     def dense_scores(self, query_vector: np.ndarray, k: int) -> np.ndarray:
         """Best cosine per entry among its vectors (entries without a hit get 0)."""
         scores = np.zeros(len(self.entries), dtype=np.float32)

@@ -238,10 +238,9 @@ class Retriever:
             return None
         dense, terms, grams = self.scores(staff, query, analysis, query_vector)
         fused = c.fuse(dense, terms, grams)
-        only_staff = staff.audiences == "staff"
-        if not only_staff.any():
+        if not staff.staff_only.any():
             return None
-        fused = np.where(only_staff, fused, 0.0)
+        fused = np.where(staff.staff_only, fused, 0.0)
         best = int(np.argmax(fused))
         if fused[best] - citizen_best < c.staff_topic_margin:
             return None
@@ -332,7 +331,7 @@ def damp_plans(index: AudienceIndex, fused: np.ndarray, audience: str, c: Calibr
     """A copy of ``fused`` with plan passages damped for citizens (plans are internal)."""
     fused = fused.copy()
     if audience == "citizen" and c.citizen_plan_factor != 1.0:
-        fused[index.kinds == "plan"] *= c.citizen_plan_factor
+        fused[index.plans] *= c.citizen_plan_factor
     return fused
 
 
