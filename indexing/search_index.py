@@ -138,12 +138,9 @@ class AudienceIndex:
         # OpenMP keeps the thread count per calling thread, so this affects this thread only.
         faiss.omp_set_num_threads(1)
         similarities, rows = self.dense.search(query_vector.reshape(1, -1).astype(np.float32), k)
-        for similarity, row in zip(similarities[0], rows[0]):
-            if row < 0:
-                continue
-            position = self.dense_rows[row]
-            if similarity > scores[position]:
-                scores[position] = similarity
+        found = rows[0] >= 0
+        # Several vectors of one entry may be among the hits: the entry keeps the best (and 0 over a negative).
+        np.maximum.at(scores, self.dense_rows[rows[0][found]], similarities[0][found])
         return scores
 
 
