@@ -360,11 +360,17 @@ class Ranking:
 
 
 def top_positions(scores: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the ``k`` highest scores, best first (a partial sort: 50,000 entries cost
-    a fraction of a full argsort)."""
+    """Positions of the ``k`` highest scores, best first, equal scores in position order: the first
+    ``k`` of a stable argsort, by a partial sort (50,000 entries cost a fraction of a full argsort)."""
     if k >= len(scores):
         return np.argsort(-scores, kind="stable")
-    part = np.argpartition(-scores, k)[:k]
+    if k <= 0:
+        return np.zeros(0, dtype=np.intp)
+    # The k-th highest score; every position above it, then as many at it as fit, each in position
+    # order (a stable sort then keeps that order among equal scores, whichever the partition met first).
+    kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+    above = np.flatnonzero(scores > kth)
+    part = np.concatenate([above, np.flatnonzero(scores == kth)[:k - len(above)]])
     return part[np.argsort(-scores[part], kind="stable")]
 
 
