@@ -366,6 +366,8 @@ def top_positions(scores: np.ndarray, k: int) -> np.ndarray:
         return np.argsort(-scores, kind="stable")
     if k <= 0:
         return np.zeros(0, dtype=np.intp)
+    if k == 1:
+        return np.array([np.argmax(scores)])  # the first of the highest
     # The k-th highest score; every position above it, then as many at it as fit, each in position
     # order (a stable sort then keeps that order among equal scores, whichever the partition met first).
     # Partitioning the negated scores at k is ~4 times faster than the scores at n - k: most are 0.
