@@ -28,10 +28,12 @@ class BM25Index:
         norm = k1 * (1 - b + b * lengths / max(self.average_length, 1e-9)) if self.size else lengths
         for term, items in postings.items():
             df = len(items)
-            self.idf[term] = math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+            idf = self.idf[term] = math.log(1 + (self.size - df + 0.5) / (df + 0.5))
             ids = np.fromiter((i for i, _ in items), dtype=np.int32, count=df)
             tf = np.fromiter((c for _, c in items), dtype=np.float32, count=df)
-            self._postings[term] = (ids, tf * (k1 + 1) / (tf + norm[ids]))
+            # Each document's share of the term's score, IDF included: a query adds it as stored. The
+            # product is the float32 one a query made per term before, so scores are bit for bit the same.
+            self._postings[term] = (ids, idf * (tf * (k1 + 1) / (tf + norm[ids])))
 
     def scores(self, query_tokens: list[str]) -> np.ndarray:
         """Scaled BM25 score of every document for the query (0 where nothing matches)."""
@@ -44,7 +46,7 @@ class BM25Index:
                 ceiling += math.log(1 + (self.size + 0.5) / 0.5) * (self.k1 + 1) * weight if self.size else 0
                 continue
             ids, contribution = self._postings[term]
-            scores[ids] += idf * contribution * weight
+            scores[ids] += contribution if weight == 1 else contribution * weight
             ceiling += idf * (self.k1 + 1) * weight
         if ceiling > 0:
             scores /= ceiling
@@ -60,7 +62,9 @@ class BM25Index:
         covered = np.zeros(len(documents))
         total = 0.0
         unknown_idf = math.log(1 + (self.size + 0.5) / 0.5) if self.size else 1.0
-        for term in set(query_tokens):
+        # Distinct terms in the order the question has them: a set's order follows the process's hash
+        # seed, and so would the last digit of these sums.
+        for term in dict.fromkeys(query_tokens):
             idf = self.idf.get(term)
             if idf is None:
                 total += unknown_idf

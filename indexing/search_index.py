@@ -116,6 +116,17 @@ class AudienceIndex:
         """Each entry's own audience (citizen, staff, all) by position."""
         return np.array([e.audience for e in self.entries], dtype=object)
 
+    # Masks a question reads, made once per index: comparing 50,000 strings took ~0.9 ms each time.
+    @cached_property
+    def plans(self) -> np.ndarray:
+        """True at the positions of plan passages."""
+        return self.kinds == "plan"
+
+    @cached_property
+    def staff_only(self) -> np.ndarray:
+        """True at the positions of entries only staff may see."""
+        return self.audiences == "staff"
+
     def dense_scores(self, query_vector: np.ndarray, k: int) -> np.ndarray:
         """Best cosine per entry among its vectors (entries without a hit get 0)."""
         scores = np.zeros(len(self.entries), dtype=np.float32)
@@ -127,12 +138,9 @@ class AudienceIndex:
         # OpenMP keeps the thread count per calling thread, so this affects this thread only.
         faiss.omp_set_num_threads(1)
         similarities, rows = self.dense.search(query_vector.reshape(1, -1).astype(np.float32), k)
-        for similarity, row in zip(similarities[0], rows[0]):
-            if row < 0:
-                continue
-            position = self.dense_rows[row]
-            if similarity > scores[position]:
-                scores[position] = similarity
+        found = rows[0] >= 0
+        # Several vectors of one entry may be among the hits: the entry keeps the best (and 0 over a negative).
+        np.maximum.at(scores, self.dense_rows[rows[0][found]], similarities[0][found])
         return scores
 
 

@@ -238,10 +238,9 @@ class Retriever:
             return None
         dense, terms, grams = self.scores(staff, query, analysis, query_vector)
         fused = c.fuse(dense, terms, grams)
-        only_staff = staff.audiences == "staff"
-        if not only_staff.any():
+        if not staff.staff_only.any():
             return None
-        fused = np.where(only_staff, fused, 0.0)
+        fused = np.where(staff.staff_only, fused, 0.0)
         best = int(np.argmax(fused))
         if fused[best] - citizen_best < c.staff_topic_margin:
             return None
@@ -332,7 +331,7 @@ def damp_plans(index: AudienceIndex, fused: np.ndarray, audience: str, c: Calibr
     """A copy of ``fused`` with plan passages damped for citizens (plans are internal)."""
     fused = fused.copy()
     if audience == "citizen" and c.citizen_plan_factor != 1.0:
-        fused[index.kinds == "plan"] *= c.citizen_plan_factor
+        fused[index.plans] *= c.citizen_plan_factor
     return fused
 
 
@@ -361,11 +360,20 @@ class Ranking:
 
 
 def top_positions(scores: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the ``k`` highest scores, best first (a partial sort: 50,000 entries cost
-    a fraction of a full argsort)."""
+    """Positions of the ``k`` highest scores, best first, equal scores in position order: the first
+    ``k`` of a stable argsort, by a partial sort (50,000 entries cost a fraction of a full argsort)."""
     if k >= len(scores):
         return np.argsort(-scores, kind="stable")
-    part = np.argpartition(-scores, k)[:k]
+    if k <= 0:
+        return np.zeros(0, dtype=np.intp)
+    if k == 1:
+        return np.array([np.argmax(scores)])  # the first of the highest
+    # The k-th highest score; every position above it, then as many at it as fit, each in position
+    # order (a stable sort then keeps that order among equal scores, whichever the partition met first).
+    # Partitioning the negated scores at k is ~4 times faster than the scores at n - k: most are 0.
+    kth = -np.partition(-scores, k - 1)[k - 1]
+    above = np.flatnonzero(scores > kth)
+    part = np.concatenate([above, np.flatnonzero(scores == kth)[:k - len(above)]])
     return part[np.argsort(-scores[part], kind="stable")]
 
 

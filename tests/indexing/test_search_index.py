@@ -32,3 +32,40 @@ def test_an_edit_past_the_embedded_opening_needs_no_new_vector_and_one_inside_do
     early = Entry(id="p#1", kind="plan", title="DX推進計画", section="運用", body="変更" + LONG_BODY)
     assert embedding_texts(late) == embedding_texts(before)
     assert embedding_texts(early) != embedding_texts(before)
+
+
+def small_index(vectors, owners, entries):
+    import faiss
+    import numpy as np
+
+    from indexing.lexical import BM25Index
+    from indexing.search_index import AudienceIndex
+
+    dense = faiss.IndexFlatIP(vectors.shape[1])
+    dense.add(vectors.astype(np.float32))
+    return AudienceIndex("staff", entries, BM25Index([[]] * len(entries)), BM25Index([[]] * len(entries)), dense,
+                         np.array(owners, dtype=np.int64))
+
+
+def test_an_entry_keeps_the_best_cosine_of_its_vectors_and_none_below_zero():
+    import numpy as np
+
+    entries = [Entry(id=str(i), kind="faq", title=f"質問{i}", body="") for i in range(4)]
+    vectors = np.array([[1.0, 0.0], [0.6, 0.8], [0.8, 0.6], [-1.0, 0.0], [0.0, 1.0]])
+    index = small_index(vectors, [0, 0, 1, 2, 1], entries)
+    scores = index.dense_scores(np.array([1.0, 0.0]), k=10)
+    assert scores.tolist() == [1.0, np.float32(0.8), 0.0, 0.0]
+    # Only the k best vectors count.
+    assert index.dense_scores(np.array([1.0, 0.0]), k=1).tolist() == [1.0, 0.0, 0.0, 0.0]
+
+
+def test_the_plan_and_staff_only_masks_follow_the_entries():
+    import numpy as np
+
+    entries = [Entry(id="1", kind="faq", title="a", body="", audience="citizen"),
+               Entry(id="2", kind="plan", title="b", body="", audience="staff"),
+               Entry(id="3", kind="guide", title="c", body="", audience="all")]
+    index = small_index(np.zeros((0, 2)), [], entries)
+    assert index.plans.tolist() == [False, True, False]
+    assert index.staff_only.tolist() == [False, True, False]
+    assert index.dense_scores(np.array([1.0, 0.0]), k=10).tolist() == [0.0, 0.0, 0.0]

@@ -45,6 +45,15 @@ def test_candidates_are_the_best_fused_scores_best_first():
     assert top_positions(fused, 10).tolist() == [1, 3, 5, 2, 0, 4]
 
 
+def test_candidates_of_equal_scores_come_in_position_order():
+    # The first k of a stable full sort, whichever tied positions a partial sort meets first.
+    rng = np.random.default_rng(7)
+    for _ in range(500):
+        scores = rng.integers(0, 4, int(rng.integers(1, 80))).astype(np.float32)
+        k = int(rng.integers(0, len(scores) + 2))
+        assert top_positions(scores, k).tolist() == np.argsort(-scores, kind="stable")[:k].tolist()
+
+
 def test_a_fitted_ranker_is_stored_per_embedder(tmp_path):
     path = tmp_path / "ranker.json"
     assert load_ranker("model-a", path) is None
