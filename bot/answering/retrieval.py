@@ -319,7 +319,7 @@ def ranker_judge(index: AudienceIndex, query: str, analysis, dense, terms, grams
         # not for every entry (a pass over 50,000 entries per question).
         fused = np.zeros(len(dense))
         fused[position] = c.fuse(dense[position], terms[position], grams[position])
-        if audience == "citizen" and index.entries[position].kind == "plan":
+        if audience == "citizen" and index.plans[position]:
             fused[position] *= c.citizen_plan_factor
         features = candidate_features(index, np.array([position]), query, analysis, fused, dense, terms, grams,
                                       lambda positions: missing_nouns(index, analysis, positions))
