@@ -5,7 +5,8 @@ Accepts the municipal FAQ open-data columns ``ID, 問い合わせ文, 応答文,
 The ``ID`` column is kept as the entry id. A file that cannot be read (encoding, broken
 quoting, no header) is an error; a bad row (empty question or answer, duplicate ID) is
 reported with its line number and skipped, so one bad row does not hold back a city's
-whole FAQ (``import --strict`` makes row problems fatal).
+whole FAQ (``import --strict`` makes row problems fatal). HTML in question and answer cells (CMS
+exports) becomes plain text (``markup.py``).
 
 Translations (see knowledge/README.md): columns ``問い合わせ文_<lang>`` / ``応答文_<lang>`` (also
 ``質問_``/``回答_``/``question_``/``answer_``) with a BCP-47 code such as ``en`` or ``zh-Hans``, in the
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from indexing.entries import Entry
 from indexing.loaders.errors import KnowledgeFileError, LoadedFile, RowProblem
+from indexing.loaders.markup import plain_text_from_markup
 from indexing.loaders.source_metadata import SourceMetadata
 
 # Normalized header → field. Headers are compared after NFKC, lower-casing and
@@ -94,8 +96,8 @@ def is_translations_sidecar(path: Path) -> bool:
 def _row_translations(row: list, columns: dict[str, tuple[int | None, int | None]]) -> tuple:
     result = []
     for language, (q, a) in sorted(columns.items()):
-        question = str(row[q]).strip() if q is not None and q < len(row) else ""
-        answer = str(row[a]).strip() if a is not None and a < len(row) else ""
+        question = plain_text_from_markup(str(row[q]).strip()) if q is not None and q < len(row) else ""
+        answer = plain_text_from_markup(str(row[a]).strip()) if a is not None and a < len(row) else ""
         if answer:  # a translated answer is what the resident reads; the question alone is not enough
             result.append((language, question, answer))
     return tuple(result)
@@ -204,6 +206,10 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
             return ""
         return str(row[index]).strip()
 
+    def text_cell(row, field):
+        # Question and answer cells exported from a CMS may hold HTML: kept as the words a resident reads.
+        return plain_text_from_markup(cell(row, field))
+
     entries: list[Entry] = []
     problems: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
@@ -213,7 +219,7 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
     for line, row in rows[header_at + 1:]:
         if not any(str(v).strip() for v in row):
             continue
-        question, answer = cell(row, "question"), cell(row, "answer")
+        question, answer = text_cell(row, "question"), text_cell(row, "answer")
         entry_id = cell(row, "id") if "id" in columns else f"{stem}-{line}"
         if not question:
             problems.append((line, "問い合わせ文（質問）が空です"))
@@ -233,7 +239,7 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
         except ValueError as exc:
             problems.append((line, str(exc)))
             continue
-        alternates = tuple(a.strip() for a in re.split(r"[\n|｜]", cell(row, "alternates")) if a.strip())
+        alternates = tuple(a.strip() for a in re.split(r"[\n|｜]", text_cell(row, "alternates")) if a.strip())
         category = cell(row, "category") or metadata.category
         entries.append(Entry(
             id=entry_id, kind="faq", title=question, body=answer, source=str(path),

@@ -175,3 +175,14 @@ def test_guide_translation_by_file_name_matches_sections_in_order(tmp_path):
     assert [e.translation("pt") for e in entries] == [("Guia Atendimento", "No balcão."), ("Guia Taxa", "Grátis.")]
     easy = load_knowledge_file(tmp_path / "g.easy.md", META).entries
     assert easy and all(e.easy_japanese for e in easy)  # 'easy' is no language code: a guide of its own
+
+
+def test_html_in_faq_cells_is_imported_as_plain_text(tmp_path):
+    text = (HEADER + '7,"犬の<b>登録</b>は？","30日以内に<br>\n保健所で。<a href=""https://x.example/dog"">詳しくはこちら</a>",ペット\n'
+            + '8,空?,<br>,ペット\n')
+    loaded = load_knowledge_file(write(tmp_path, "faq.csv", text.encode("cp932")), META)
+    [entry] = loaded.entries
+    assert entry.title == "犬の登録は？"
+    assert entry.body == "30日以内に\n保健所で。詳しくはこちら（https://x.example/dog）"
+    # An answer that is only markup is empty, reported with its line (the file's 4th: row 2 spans two).
+    assert [(p.line, p.message) for p in loaded.problems] == [(4, "応答文（回答）が空です")]

@@ -1,0 +1,93 @@
+"""HTML inside FAQ cells turned into the plain text a resident reads.
+
+Many cities publish their FAQ open data straight from their CMS, so an answer cell may hold
+``<br>``, ``<p>``, ``<a href="…">詳しくはこちら</a>`` and entities such as ``&nbsp;`` or ``&amp;``.
+Shown as typed, LINE and Slack would print the tags; indexed as typed, ``br`` and ``href``
+would become search terms. Only a cell that holds a known tag or an entity is rewritten, so
+plain text such as 「3歳<6歳」 stays as it is.
+
+>>> plain_text_from_markup('30日以内に<br>登録を。<a href="https://example.jp/dog">詳しくはこちら</a>')
+'30日以内に\\n登録を。詳しくはこちら（https://example.jp/dog）'
+"""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+_TAG_NAMES = ("a|abbr|b|blockquote|br|caption|dd|div|dl|dt|em|font|h[1-6]|hr|i|img|li|ol|p|pre|"
+              "script|small|span|strong|style|sub|sup|table|tbody|td|th|thead|tr|u|ul")
+_MARKUP = re.compile(rf"</?(?:{_TAG_NAMES})(?:\s[^<>]*)?/?>|&(?:[a-zA-Z]{{2,8}}|#\d{{2,6}}|#x[0-9a-fA-F]{{2,5}});",
+                     re.IGNORECASE)
+# Tags after which the text continues on a new line.
+_LINE_BREAKS = {"br", "p", "div", "tr", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+                "table", "ul", "ol", "dl", "blockquote", "pre", "caption"}
+_SKIPPED = {"script", "style"}
+# Line breaks asked for by tags, told apart from those typed in the cell: a <br>, a block's edge.
+_BR, _BREAK = "\x01", "\x00"
+_LINK = re.compile(r"^(?:https?://|mailto:|tel:)", re.IGNORECASE)
+
+
+def has_markup(text: str) -> bool:
+    return bool(_MARKUP.search(text))
+
+
+def plain_text_from_markup(text: str) -> str:
+    """``text`` without HTML tags and entities; links keep their address after their words."""
+    if not has_markup(text):
+        return text
+    parser = _PlainText()
+    parser.feed(text)
+    parser.close()
+    return parser.text()
+
+
+class _PlainText(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self._parts: list[str] = []
+        self._links: list[tuple[str, int]] = []  # (href, index in parts where its words start)
+        self._skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _SKIPPED:
+            self._skipping += 1
+        elif tag == "br":
+            self._parts.append(_BR)
+        elif tag in _LINE_BREAKS:
+            self._parts.append(_BREAK)
+            if tag == "li":
+                self._parts.append("・")
+        elif tag == "a":
+            href = (dict(attrs).get("href") or "").strip()
+            self._links.append((href, len(self._parts)))
+        elif tag == "img":
+            alt = (dict(attrs).get("alt") or "").strip()
+            if alt:
+                self._parts.append(alt)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        if tag in _SKIPPED:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in _LINE_BREAKS and tag != "br":
+            self._parts.append(_BREAK)
+        elif tag == "a" and self._links:
+            href, start = self._links.pop()
+            words = "".join(self._parts[start:]).strip()
+            if _LINK.match(href) and href.split(":", 1)[1].strip("/") not in words:
+                self._parts.append(f"（{href.removeprefix('mailto:').removeprefix('tel:')}）")
+
+    def handle_data(self, data):
+        if not self._skipping:
+            self._parts.append(data)
+
+    def text(self) -> str:
+        text = "".join(self._parts).replace("\xa0", " ").replace("\r\n", "\n")
+        # A cell often has both a tag and a typed line end ("…<br>\n…"), and "</li><li>" or
+        # "</p>\n<p>" separate two lines: each is one new line, not two; "<br><br>" stays a blank line.
+        text = re.sub(rf"{_BR}[ \t]*\n", "\n", text).replace(_BR, "\n")
+        text = re.sub(rf"\n?(?:{_BREAK}[ \t]*)+\n?", "\n", text)
+        lines = [re.sub(r"[ \t]{2,}", " ", line).strip() for line in text.split("\n")]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
