@@ -42,6 +42,9 @@ def _cut_at_date(candidate: str, rules: NamingRules) -> str:
     return candidate
 
 
+_NAME_CHARACTER = re.compile(r"[^\W_]")  # a letter, digit, kana or kanji
+
+
 def _basename(candidate: str) -> str:
     if re.match(r"^(?:\\\\|[A-Za-z]:\\)", candidate):
         return candidate.rsplit("\\", 1)[-1]
@@ -95,7 +98,9 @@ def extract_file_name(text: str, rules: NamingRules | None = None) -> str | None
 
     for m in _QUOTED.finditer(text):
         candidate = next(g for g in m.groups() if g is not None)
-        if candidate.strip() and (_looks_like_name(candidate, rules) or _is_request(text, m.group(0), rules)):
+        # Symbols alone in quotes (「/」は使える？) are characters asked about, not a name to check.
+        if _NAME_CHARACTER.search(candidate) and (_looks_like_name(candidate, rules)
+                                                  or _is_request(text, m.group(0), rules)):
             return _basename(candidate)
 
     command = _COMMAND.match(text)

@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from bot.answering.answer import Answer, Source
+from bot.answering.story import need_of
 from bot.staff.chat import extract_file_name, format_check_reply, format_folder_reply
 from bot.staff.file_names import check_file_name
 from bot.staff.folders import find_folder
@@ -65,7 +66,10 @@ def answer_staff_rule_question(question: str, rules: NamingRules) -> Answer | No
                       audience="staff", sources=tuple(_guide_source(rules, s) for s in sections),
                       category="共有フォルダ", department=rules.meta.get("department", ""), kind="name_check",
                       extra={"name_check": check.to_dict()})
-    folder = find_folder(question, rules) if asks_where_to_save(question) else None
+    # In a story the asking sentence says whether saving is asked: 「会議の資料を保存することになりました。
+    # ファイル名はどう付ければ？」 asks about names, 「かばんを置き忘れました。どうしたら？」 about a loss.
+    # The document's kind may still be named in the story, so the folder is looked up in all of it.
+    folder = find_folder(question, rules) if asks_where_to_save(need_of(question) or question) else None
     if folder:
         return Answer(question=question, text=format_folder_reply(folder, rules), abstained=False, confidence=1.0,
                       audience="staff", sources=(_guide_source(rules, folder.section),), category="共有フォルダ",

@@ -64,3 +64,25 @@ def test_rule_checks_answer_only_questions_about_a_name_or_where_to_save():
         "check 予算.xlsx": "name_check", "議会答弁の資料はどこに保存する?": "folder",
         "電子会議の録画データはどこに置けばいい？": "folder", "版数は「第2版」でいい？": None,
         "外部の方との会議はどこのアカウントでやればいい？": None, "会議室の予約はどこでする？": None}
+
+
+@pytest.mark.parametrize("question, kind", [
+    # A story decides by its asking sentence whether saving is asked ...
+    ("4月に異動してきて、係の共有フォルダに会議の資料を保存することになりました。前任者のファイル名がばらばらで"
+     "参考になりません。ファイル名はどういう順番で付ければいいですか？", None),
+    ("出張先の駅で、ノートパソコンを入れたかばんを置き忘れてしまいました。駅には問い合わせましたが、まだ見つかって"
+     "いません。どうしたらいいですか。", None),
+    # ... while the kind of document may be named before it.
+    ("来週の議会で使う答弁の資料をやっと作り終えました。係のみんなが見られるようにしたいです。どこに保存すれば"
+     "いいですか？", "folder"),
+    # Symbols alone in quotes are characters asked about, not a file name to check.
+    ("ファイル名に「/」を入れたら保存できませんでした。ファイル名に使ってはいけない文字は決まっていますか？", None),
+    ("「_」はファイル名に使っていい？", None),
+    ("「議事録_v1」ってファイル名で大丈夫？", "name_check"),
+])
+def test_stories_and_quoted_symbols_do_not_trigger_rule_answers(question, kind):
+    from bot.staff.naming_rules import load_naming_rules
+    from bot.staff.staff_rules import answer_staff_rule_question
+
+    answer = answer_staff_rule_question(question, load_naming_rules())
+    assert (answer.kind if answer else None) == kind
