@@ -44,6 +44,8 @@ _DOCUMENT_WORDS = ("資料", "ファイル", "データ", "文書", "書類", "�
 def asks_name_check(question: str, name: str) -> bool:
     """Whether a message that contains ``name`` asks to check it as a file name."""
     text = unicodedata.normalize("NFKC", question)
+    if re.search(r"名前?に\s*[「『\"“]" + re.escape(unicodedata.normalize("NFKC", name)), text):
+        return False  # ファイル名に「最終版」って付けていい？ asks about a part of a name, not a name
     return bool(_COMMAND.match(text) or _FILE_SHAPED.search(unicodedata.normalize("NFKC", name))
                 or any(word in text for word in _NAME_WORDS))
 

@@ -79,6 +79,9 @@ def test_rule_checks_answer_only_questions_about_a_name_or_where_to_save():
     ("ファイル名に「/」を入れたら保存できませんでした。ファイル名に使ってはいけない文字は決まっていますか？", None),
     ("「_」はファイル名に使っていい？", None),
     ("「議事録_v1」ってファイル名で大丈夫？", "name_check"),
+    # A word in quotes to put into a name is a part of a name, not a name.
+    ("ファイル名に「最終版」って付けてもいい？", None),
+    ("ファイル名に「_v2」を入れるのはルール通り？", None),
 ])
 def test_stories_and_quoted_symbols_do_not_trigger_rule_answers(question, kind):
     from bot.staff.naming_rules import load_naming_rules
