@@ -6,9 +6,10 @@ from collections import Counter
 from pathlib import Path
 
 from bot.answering import messages
-from bot.answering.answer import Answer, Hit
+from bot.answering.answer import NOT_QUESTION_KINDS, Answer, Hit
 from bot.answering.composer import compose_answer
 from bot.answering.retrieval import Retriever
+from bot.answering.small_talk import small_talk_kind
 from bot.insights.inquiry_log import InquiryLog
 from bot.staff.staff_rules import answer_staff_rule_question, naming_rules_from_store
 from indexing.entries import QUESTION_AUDIENCES, Audience
@@ -90,6 +91,10 @@ class Bot:
             answer = Answer(question=question, text=messages.say("TOO_LONG", language, self.easy_japanese,
                                                                  limit=MAX_QUESTION_CHARS),
                             abstained=True, confidence=0.0, audience=audience, kind="too_long")
+        elif talk := small_talk_kind(question):
+            answer = Answer(question=question, text=messages.say(f"SMALL_TALK_{talk.upper()}", language,
+                                                                 self.easy_japanese),
+                            abstained=True, confidence=0.0, audience=audience, kind="small_talk")
         elif audience is Audience.STAFF and (rule_answer := answer_staff_rule_question(question, self.naming_rules())):
             answer = rule_answer
         else:
@@ -98,7 +103,7 @@ class Bot:
             answer = compose_answer(question, ranking.hits, confidence, self.retriever.threshold_for(language), audience,
                                     self.retriever.departments, decline=ranking.decline, detail=ranking.detail,
                                     language=language, easy_japanese=self.easy_japanese)
-        if answer.kind in ("empty", "too_long") and messages.has_texts(language):
+        if answer.kind in NOT_QUESTION_KINDS and messages.has_texts(language):
             answer = _replace(answer, answer_language=language)
         return _with_latency(_replace(answer, language=language), started)
 

@@ -6,6 +6,9 @@ from dataclasses import asdict, dataclass, field
 from bot.answering.messages import has_texts, say
 from indexing.entries import Entry
 
+# Answer kinds given to a message that asked nothing: no feedback buttons, no handoff, not a knowledge gap.
+NOT_QUESTION_KINDS = ("empty", "too_long", "small_talk")
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -85,7 +88,7 @@ class Answer:
     contact: Contact | None = None
     category: str = ""
     department: str = ""
-    kind: str = "answer"  # answer | abstain | name_check | folder | empty
+    kind: str = "answer"  # answer | abstain | name_check | folder | empty | too_long | small_talk
     latency_ms: float = 0.0
     inquiry_id: int | None = None
     extra: dict = field(default_factory=dict)

@@ -14,6 +14,10 @@ STAFF_TOPIC = "申し訳ありません。このご質問は市役所の職員�
 EMPTY_QUESTION = "ご質問の内容を文章で入力してください。（例：「粗大ごみの出し方は？」）"
 TOO_LONG = "ご質問が長すぎるため、お答えできませんでした。{limit}文字以内で、知りたいことを短く入力してください。"
 PASSAGE_INTRO = "{source}には、次のように書かれています。"
+# Replies to a message that is only a greeting, thanks or an acknowledgement (bot/answering/small_talk.py).
+SMALL_TALK_GREETING = "こんにちは。市役所のお問い合わせ窓口です。知りたいことを文章で送ってください。（例：「粗大ごみの出し方は？」）"
+SMALL_TALK_THANKS = "どういたしまして。ほかにも知りたいことがあれば、いつでも送ってください。"
+SMALL_TALK_CLOSING = "ほかにも知りたいことがあれば、いつでも送ってください。"
 RELATED_HEADER = "関連する質問"
 SOURCE_LABEL = "出典"
 # Before a Japanese answer given to a resident who asked in another language (never shown in Japanese).
@@ -64,6 +68,40 @@ CATALOGUE = {
         "vi": "Vui lòng nhập câu hỏi của bạn. (Ví dụ: \"Rác cỡ lớn thì vứt như thế nào?\")",
         "pt": "Digite sua pergunta em forma de frase. (Exemplo: \"Como jogo fora lixo grande?\")",
         EASY_JAPANESE: "知(し)りたいことを 文(ぶん)で 書(か)いてください。（例(れい)：「粗大(そだい)ごみの 出(だ)し方(かた)は？」）",
+    },
+    "SMALL_TALK_GREETING": {
+        "ja": SMALL_TALK_GREETING,
+        "en": "Hello. This is the city hall's inquiry desk. Please send what you would like to know as a sentence. "
+              "(Example: \"How do I put out large garbage?\")",
+        "zh-Hans": "您好。这里是市政府的咨询窗口。请用文字发送您想了解的内容。（例：“大型垃圾怎么扔？”）",
+        "zh-Hant": "您好。這裡是市政府的諮詢窗口。請用文字傳送您想了解的內容。（例：「大型垃圾怎麼丟？」）",
+        "ko": "안녕하세요. 시청 문의 창구입니다. 알고 싶은 내용을 문장으로 보내 주세요. (예: \"대형 쓰레기는 어떻게 버리나요?\")",
+        "vi": "Xin chào. Đây là quầy hỏi đáp của tòa thị chính. Vui lòng gửi điều bạn muốn biết bằng một câu. "
+              "(Ví dụ: \"Rác cỡ lớn thì vứt như thế nào?\")",
+        "pt": "Olá. Este é o balcão de atendimento da prefeitura. Envie o que você quer saber em forma de frase. "
+              "(Exemplo: \"Como jogo fora lixo grande?\")",
+        EASY_JAPANESE: "こんにちは。市役所(しやくしょ)の 窓口(まどぐち)です。知(し)りたいことを 文(ぶん)で 送(おく)ってください。"
+                       "（例(れい)：「粗大(そだい)ごみの 出(だ)し方(かた)は？」）",
+    },
+    "SMALL_TALK_THANKS": {
+        "ja": SMALL_TALK_THANKS,
+        "en": "You're welcome. If there is anything else you would like to know, please send it at any time.",
+        "zh-Hans": "不客气。如果还有其他想了解的内容，请随时发送。",
+        "zh-Hant": "不客氣。如果還有其他想了解的內容，請隨時傳送。",
+        "ko": "천만에요. 더 알고 싶은 것이 있으면 언제든지 보내 주세요.",
+        "vi": "Không có gì. Nếu bạn muốn biết thêm điều gì, hãy gửi cho chúng tôi bất cứ lúc nào.",
+        "pt": "De nada. Se quiser saber mais alguma coisa, envie quando quiser.",
+        EASY_JAPANESE: "どういたしまして。ほかにも 知(し)りたいことが あれば、いつでも 送(おく)ってください。",
+    },
+    "SMALL_TALK_CLOSING": {
+        "ja": SMALL_TALK_CLOSING,
+        "en": "If there is anything else you would like to know, please send it at any time.",
+        "zh-Hans": "如果还有其他想了解的内容，请随时发送。",
+        "zh-Hant": "如果還有其他想了解的內容，請隨時傳送。",
+        "ko": "더 알고 싶은 것이 있으면 언제든지 보내 주세요.",
+        "vi": "Nếu bạn muốn biết thêm điều gì, hãy gửi cho chúng tôi bất cứ lúc nào.",
+        "pt": "Se quiser saber mais alguma coisa, envie quando quiser.",
+        EASY_JAPANESE: "ほかにも 知(し)りたいことが あれば、いつでも 送(おく)ってください。",
     },
     "TOO_LONG": {
         "ja": TOO_LONG,

@@ -21,7 +21,8 @@ Stable API (the CLI ``madoguchi report`` and the admin UI's reports page call it
 Definitions (printed in the HTML report too):
 
     answered    the bot answered: not abstained (answer kinds answer, name_check, folder)
-    abstained   the bot said it could not answer (including empty and over-long questions)
+    abstained   the bot said it could not answer (including empty and over-long questions, and
+                greetings or thanks, which ask nothing)
     resolved    the user pressed 解決した;  unresolved: the user pressed 解決しない
     answer_rate       = answered / total_inquiries
     abstain_rate      = abstained / total_inquiries
@@ -103,7 +104,7 @@ class Report:
 
 DEFINITIONS = {
     "answered": "回答できた：ボットが回答した問い合わせ（「わかりません」と答えたものを除く）",
-    "abstained": "回答できなかった：ボットが「わかりません」と答え、担当課を案内した問い合わせ（空欄・長すぎる質問を含む）",
+    "abstained": "回答できなかった：ボットが「わかりません」と答え、担当課を案内した問い合わせ（空欄・長すぎる質問と、あいさつ・お礼だけのメッセージを含む）",
     "resolved": "解決した：利用者が「解決した」を押した問い合わせ",
     "unresolved": "解決しない：利用者が「解決しない」を押した問い合わせ",
     "answer_rate": "回答率 ＝ 回答できた ÷ 問い合わせ件数",

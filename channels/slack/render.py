@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from bot.answering.answer import Answer, Source
+from bot.answering.answer import NOT_QUESTION_KINDS, Answer, Source
 from channels.slack import messages
 
 FEEDBACK_UP = "feedback_up"
@@ -64,7 +64,7 @@ def answer_blocks(answer: Answer) -> list[dict]:
              "text": {"type": "plain_text", "text": cut(r.question, BUTTON_TEXT_LIMIT)},
              "value": cut(r.question, BUTTON_VALUE_LIMIT)}
             for i, r in enumerate(related)]})
-    if answer.inquiry_id is not None and answer.kind not in ("empty", "too_long"):
+    if answer.inquiry_id is not None and answer.kind not in NOT_QUESTION_KINDS:
         value = str(answer.inquiry_id)
         blocks.append({"type": "context", "elements": [{"type": "plain_text", "text": say("FEEDBACK_LABEL")}]})
         blocks.append({"type": "actions", "block_id": FEEDBACK_BLOCK, "elements": [

@@ -114,7 +114,7 @@
   function renderFeedback(item, answer) {
     var L = textsFor(answer);
     if (answer.inquiry_id === null || answer.inquiry_id === undefined) { return; }
-    if (answer.kind === "empty" || answer.kind === "too_long") { return; }
+    if (answer.kind === "empty" || answer.kind === "too_long" || answer.kind === "small_talk") { return; }
     var id = "feedback-" + counter;
     var group = el("div", { "class": "feedback", role: "group", "aria-labelledby": id });
     group.appendChild(el("span", { "class": "group-label", id: id }, L.feedback_question));

@@ -1,0 +1,45 @@
+"""Greetings, thanks and acknowledgements get a friendly reply, never a decline with a department."""
+import pytest
+
+from bot.answering.small_talk import small_talk_kind
+
+
+@pytest.mark.parametrize("message, kind", [
+    ("こんにちは", "greeting"), ("こんばんわー", "greeting"), ("おはようございます！", "greeting"),
+    ("よろしくお願いします", "greeting"), ("Hello", "greeting"), ("안녕하세요", "greeting"),
+    ("ありがとう", "thanks"), ("ありがとうございました😊", "thanks"), ("はい、ありがとう", "thanks"),
+    ("本当にありがとうございました", "thanks"), ("ありがとね", "thanks"), ("thank you!", "thanks"),
+    ("わかりました。ありがとうございます", "thanks"), ("谢谢", "thanks"), ("Obrigado", "thanks"),
+    ("了解しました", "closing"), ("わかりました", "closing"), ("OK", "closing"),
+])
+def test_messages_that_ask_nothing(message, kind):
+    assert small_talk_kind(message) == kind
+
+
+@pytest.mark.parametrize("message", [
+    "こんにちは、粗大ごみの出し方は？", "ありがとう。ところで住民票は？", "粗大ごみ", "はい", "いいえ", "テスト",
+    "hi there, where is city hall?", "結婚したら何を出す？", "ありがとうを伝える手紙の書き方", "",
+])
+def test_questions_and_other_words_are_not_small_talk(message):
+    assert small_talk_kind(message) is None
+
+
+def test_the_bot_replies_to_small_talk_without_a_department(bot):
+    greeting = bot.answer("こんにちは", audience="citizen")
+    assert greeting.kind == "small_talk" and greeting.abstained and greeting.contact is None
+    assert greeting.text.startswith("こんにちは。") and "粗大ごみ" in greeting.text
+    thanks = bot.answer("ありがとうございました！", audience="staff")
+    assert thanks.kind == "small_talk" and thanks.text.startswith("どういたしまして")
+    english = bot.answer("Thank you!", audience="citizen")
+    assert english.text.startswith("You're welcome") and english.answer_language == "en"
+
+
+def test_small_talk_is_logged_but_is_not_a_knowledge_gap(fresh_data_dir):
+    from bot.insights.inquiry_log import InquiryLog
+    from bot.service import Bot
+    from channels.admin.review_queue import _NOT_GAPS
+
+    log = InquiryLog(fresh_data_dir)
+    answer = Bot(fresh_data_dir, inquiry_log=log).ask("ありがとう", audience="citizen", channel="line")
+    assert log.get(answer.inquiry_id)["answer_kind"] == "small_talk"
+    assert "small_talk" in _NOT_GAPS
