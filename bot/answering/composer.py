@@ -126,9 +126,11 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
                       contact=contact, department=contact.department if contact else "", kind="abstain",
                       answer_language=said_in)
     if not hits or confidence < threshold:
-        # The department of the closest entries is still the best guess of whom to call.
+        # The department that most of the closest entries share is still the best guess of whom to
+        # call; when they all differ (死亡届 near こども家庭課, 市民課 and 母子保健課 entries) no guess
+        # is better than another, and the general desk is given.
         names = [h.entry.department for h in hits[:3] if h.entry.department]
-        majority = [name for name, _ in Counter(names).most_common()]
+        majority = [name for name, count in Counter(names).most_common() if count >= 2 or len(names) == 1]
         contact = find_contact(departments, majority, audience)
         text = messages.say("ABSTAIN", language, easy_japanese) + "\n" + (
             messages.say("ABSTAIN_CONTACT", language, easy_japanese,

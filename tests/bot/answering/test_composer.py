@@ -154,3 +154,22 @@ def test_a_long_passage_shows_the_sentence_holding_the_asked_fact_within_the_lim
     assert len(body_shown) <= PASSAGE_CHARS + 2
     # Without an asked kind, or when the opening already holds the fact, the opening is shown as before.
     assert "1年に1度" not in shown("DX推進計画の運用方法")
+
+
+def _faq(number: int, department: str) -> Entry:
+    return Entry(id=f"F{number}", kind="faq", title=f"質問{number}", body="回答です。", audience="citizen",
+                 department=department)
+
+
+def test_a_decline_gives_the_department_most_nearby_entries_share_else_the_general_desk():
+    departments = DEPARTMENTS + [{"name": "市民課", "phone": "000-123-4112"},
+                                 {"name": "こども家庭課", "phone": "000-123-4113"}]
+
+    def declined(*names):
+        hits = [Hit(entry=_faq(i, name), score=0.7) for i, name in enumerate(names)]
+        return compose_answer("死亡届はどこに出す", hits, confidence=0.2, threshold=0.5, audience="citizen",
+                              departments=departments).contact.department
+
+    assert declined("こども家庭課", "市民課", "市民課") == "市民課"
+    assert declined("こども家庭課", "市民課", "ごみ減量推進課") == "総合案内"
+    assert declined("市民課") == "市民課"
