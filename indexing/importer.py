@@ -119,7 +119,7 @@ def collect_files(paths: list[str | Path]) -> list[tuple[Path, str]]:
                 # Never "sync" an empty or wrongly mounted folder: that would retire everything.
                 raise KnowledgeFileError(path, None, "取り込めるファイル（.csv .xlsx .md .txt .pdf）がありません")
             files += [(found, found.relative_to(path).as_posix()) for found in found_here]
-        else:
+        elif path.name.lower() != SYNONYMS_FILE:  # a synonym list named directly is config, not a plan text
             files.append((path, path.name))
     return files
 

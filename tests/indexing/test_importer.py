@@ -171,3 +171,15 @@ def test_imports_of_one_data_dir_are_serialized_across_processes(tmp_path):
             pass
     out, _ = child.communicate(timeout=60)
     assert out.strip() == "acquired"
+
+
+def test_a_synonym_list_named_directly_is_the_synonym_list_not_a_plan_text(tmp_path):
+    folder = tmp_path / "k"
+    _faq(folder, "a.csv", [("1", "ごみの出し方を教えてください", "朝8時30分までに出してください", "ごみ")])
+    data = tmp_path / "data"
+    import_paths([folder / "a.csv"], data)
+    (tmp_path / "synonyms.txt").write_text("ごみ,ゴミ\n", encoding="utf-8")
+    report = import_paths([tmp_path / "synonyms.txt"], data)
+    store = KnowledgeStore(data)
+    assert store.synonyms_text() == "ごみ,ゴミ\n" and report.synonyms == 1
+    assert report.added == [] and [e.id for e in store.entries()] == ["1"]
