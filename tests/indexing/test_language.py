@@ -62,3 +62,12 @@ def test_platform_language_tags_are_normalised(tag, expected):
 def test_the_guess_says_how_sure_it_is():
     assert guess_language("Where can I throw away large garbage?").confident
     assert not guess_language("ok").confident
+
+
+def test_addresses_and_links_are_left_out_and_only_the_opening_is_read():
+    from indexing.language import GUESS_CHARS, _URL
+
+    assert _URL.sub("<>", "連絡はtaro.yamada+x@city.example.lg.jp まで。https://x.jp/a?b=1 も www.city.jp も。a@b") \
+        == "連絡は<> まで。<> も <> も。a@b"
+    # A long message is judged by its opening (a bounded cost whatever its length).
+    assert guess_language("住民票の写しが欲しいです。" * (GUESS_CHARS // 13 + 1) + "Where is city hall? " * 500).language == "ja"

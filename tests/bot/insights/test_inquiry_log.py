@@ -333,3 +333,15 @@ def test_no_personal_data_in_the_database_files(tmp_path, kind, raw, extra, lock
     for form in _forbidden(raw, extra) + [RAW_USER_ID.encode()]:
         assert form not in on_disk, f"{kind}: {form!r} found on disk"
     assert b"\xe3\x80\x94" in on_disk  # the placeholders (〔) are there instead
+
+
+def test_a_long_question_is_stored_cut_and_masked():
+    from bot.insights.inquiry_log import _safe_mask
+
+    text = "電話は090-1234-5678です。" + "あ" * 100_000
+    stored = _safe_mask(text, 2000)
+    assert len(stored) == 2000 and "090-1234-5678" not in stored and "〔電話番号〕" in stored
+    # An opening that masking shrinks below twice the kept length is masked as a whole.
+    phones = "090-1234-5678、" * 700 + "あ" * 10_000
+    stored = _safe_mask(phones, 2000)
+    assert "090" not in stored and len(stored) == 2000
