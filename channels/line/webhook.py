@@ -42,6 +42,7 @@ from linebot.v3.webhooks import (
     RoomSource,
     StickerMessageContent,
     TextMessageContent,
+    UnfollowEvent,
     UserSource,
     VideoMessageContent,
 )
@@ -58,6 +59,12 @@ from indexing.language import detect_language, is_ambiguous, list_separator
 from indexing.storage import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
+
+
+def _in_standby(event) -> bool:
+    mode = getattr(event, "mode", None)
+    return str(getattr(mode, "value", mode) or "").lower() == "standby"
+
 
 AUDIENCE = "citizen"
 CHANNEL = "line"
@@ -159,6 +166,11 @@ class LineChannel:
     def plan(self, event) -> Compose | None:
         """What to send for one event, or None for events this bot stays silent on."""
         if not getattr(event, "webhook_event_id", None):
+            return None
+        if _in_standby(event) and not isinstance(event, UnfollowEvent):
+            # Another channel (a module) is in control of the chat: it answers, this bot stays silent
+            # (the event carries no reply token; a push would talk over it and use paid quota).
+            # A user who blocks the account is still forgotten.
             return None
         work = preferences.plan(self, event)  # 配信設定 / 配信停止 / topic postbacks / unfollow
         if work is not None:

@@ -183,6 +183,19 @@ def test_redelivered_event_is_answered_once(client, line_api, server):
     assert server.runtime.inbox.inbox.get(key_of(event))["inquiry_id"] == row["id"]
 
 
+def test_events_in_standby_mode_are_not_answered(client, line_api, server):
+    """Another channel (a module) is in control of the chat: no reply token, and no push either."""
+    user = "Ustandby000000000000000000000000"
+    question = f"粗大ごみの出し方は？ {uuid.uuid4().hex[:6]}"
+    events = [dict(line_text_event(question, user, reply_token=None), mode="standby"),
+              dict(line_message_event({"type": "sticker", "packageId": "446", "stickerId": "1988",
+                                       "stickerResourceType": "STATIC"}, user, reply_token=None), mode="standby")]
+    assert post_events(client, events).status_code == 200
+    flush(client, line_api)
+    assert all(server.runtime.inbox.inbox.get(key_of(event)) is None for event in events)  # nothing to do
+    assert line_api.pushes(user) == [] and inquiries(server, "question = ?", [question]) == []
+
+
 def test_an_event_is_stored_before_the_200_and_its_payload_dropped_when_done(client, line_api, server):
     event = line_text_event("市役所の開庁時間は？", USER)
     inbox = server.runtime.inbox.inbox
