@@ -10,6 +10,7 @@ import re
 from datetime import timedelta, timezone
 
 from bot.handoff.ticket import Ticket, TicketState, parse_time
+from channels.slack.text import SLACK_LINK
 
 ANSWER_ACTION = "ticket_answer"
 REROUTE_ACTION = "ticket_reroute"
@@ -70,7 +71,6 @@ NOTE_RATED = "市民の評価：{rating}"
 RATINGS = {"resolved": "解決した", "unresolved": "解決しない"}
 
 
-_SLACK_LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>|<!subteam\^[A-Z0-9]+(?:\|[^>]*)?>")
 
 
@@ -90,7 +90,7 @@ def plain_text(slack_text: str) -> str:
         if target.startswith("mailto:"):
             return label or target[len("mailto:"):]
         return f"{label}（{target}）" if label and label != target else target
-    text = _SLACK_LINK.sub(link, slack_text or "")
+    text = SLACK_LINK.sub(link, slack_text or "")
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
 
 

@@ -32,6 +32,7 @@ from channels.inbox import InboxEvent, Outcome
 from channels.logging_setup import slack_app_logger
 from channels.runtime import Runtime
 from channels.slack import messages, render
+from channels.slack.text import typed_text
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +44,9 @@ SOCKET_RETRY_SECONDS = 30
 POST = "post"  # inbox progress mark: the answer is being posted
 METADATA_EVENT_TYPE = "madoguchi_answer"  # message metadata of an answer: {"event_key": ...}
 LOOKUP_LIMIT = 200
+PERSON_SUBTYPES = (None, "file_share", "thread_broadcast")
 # Slack errors worth another attempt; any other error is a refusal (channel gone, no access, ...).
 TRANSIENT_ERRORS = ("internal_error", "fatal_error", "service_unavailable", "request_timeout")
-_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 
 def user_id_of(team_id: str | None, user_id: str | None) -> str | None:
@@ -54,8 +55,8 @@ def user_id_of(team_id: str | None, user_id: str | None) -> str | None:
 
 
 def question_of(text: str) -> str:
-    """The question without the bot's @mention."""
-    return _MENTION.sub(" ", text or "").strip()
+    """The question as typed: without the bot's @mention, Slack's links and escapes (slack/text.py)."""
+    return typed_text(text)
 
 
 class SlackChannel:
@@ -128,13 +129,23 @@ class SlackChannel:
         app.action(ticket_blocks.DECLINE_ACTION)(self.on_ticket_button)
         app.view(ticket_blocks.ANSWER_MODAL)(self.on_ticket_modal)
         app.view(ticket_blocks.REROUTE_MODAL)(self.on_ticket_modal)
+        # Anything else the app is sent (app_home_opened, member_joined_channel, another app's
+        # button, a shortcut, a new event type) is acknowledged: bolt answers an unhandled request
+        # with 404, which Slack counts as a failed delivery and retries.
+        for register in (app.event, app.action, app.shortcut, app.command, app.view):
+            register(re.compile(".*"))(self.on_anything_else)
 
     async def on_app_mention(self, body: dict, event: dict):
         await self._store_event(body, event, event.get("thread_ts") or event.get("ts"))
 
+    async def on_anything_else(self, ack=None):
+        if ack is not None:
+            await ack()
+
     async def on_message(self, body: dict, event: dict):
-        # Only plain messages from people; edits, joins and bot posts are ignored.
-        if event.get("subtype") or event.get("bot_id"):
+        # Only messages people type: with a file attached or also sent to the channel too; edits,
+        # deletions, joins and bot posts are ignored.
+        if event.get("subtype") not in PERSON_SUBTYPES or event.get("bot_id"):
             return
         if event.get("channel_type") in ("channel", "group"):
             await self._store_ticket_reply(body, event)
@@ -281,7 +292,7 @@ class SlackChannel:
         return False
 
     async def on_command(self, ack, command: dict, respond):
-        question = (command.get("text") or "").strip()
+        question = typed_text(command.get("text") or "")
         if not question:
             await ack(response_type="ephemeral", text=messages.COMMAND_USAGE)
             return

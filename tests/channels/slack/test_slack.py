@@ -152,6 +152,45 @@ def test_own_messages_edits_and_channel_chatter_are_ignored(client, slack_api):
     assert not [p for p in slack_api.posts() if p.json.get("channel") in channels]
 
 
+def test_messages_with_a_file_or_also_sent_to_the_channel_are_answered(client, slack_api):
+    for subtype in ("file_share", "thread_broadcast"):
+        channel = unique("DFILE")
+        event = slack_dm_event(STAFF_QUESTION, channel=channel, subtype=subtype)
+        if subtype == "file_share":
+            event["files"] = [{"id": "F0001", "name": "memo.xlsx", "mimetype": "application/vnd.ms-excel"}]
+        send_event(client, event)
+        assert "勤怠システム" in post_for(slack_api, channel).json["blocks"][0]["text"]["text"]
+
+
+def test_slack_markup_is_read_as_typed(client, slack_api, server):
+    # Slack auto-links a file name with a known ending and escapes &: the checker sees what was typed.
+    channel = unique("DMARKUP")
+    send_event(client, slack_dm_event("<http://20240401_予算&amp;決算_v2.md|20240401_予算&amp;決算_v2.md> "
+                                      "このファイル名は大丈夫？", channel=channel))
+    text = post_for(slack_api, channel).json["blocks"][0]["text"]["text"]
+    # (the reply escapes & as mrkdwn requires: Slack shows &amp; as &)
+    assert "「20240401_予算&amp;決算_v2.md」" in text and "「&amp;」" in text
+    assert "&amp;amp;" not in text and "「;」" not in text and "http" not in text and "|" not in text
+    [row] = inquiries(server, "question like ?", ["%予算%決算_v2.md%"])
+    assert row["question"].startswith("20240401_予算&決算_v2.md") and row["answer_kind"] == "name_check"
+
+
+@pytest.mark.parametrize("body", [
+    slack_event_body({"type": "app_home_opened", "user": "U0000STAFF1", "channel": "D0000HOME", "tab": "home",
+                      "event_ts": "1700000000.000100"}),
+    slack_event_body({"type": "member_joined_channel", "user": "U0000STAFF1", "channel": "C0000GENERAL",
+                      "channel_type": "C", "event_ts": "1700000000.000200"}),
+    slack_event_body({"type": "a_future_event", "event_ts": "1700000000.000300"}),
+])
+def test_events_without_a_listener_are_acknowledged(client, body):
+    assert client.post("/slack/events", content=body, headers=slack_headers(body, JSON)).status_code == 200
+
+
+def test_another_apps_button_is_acknowledged(client, slack_api):
+    body = slack_action_body("someone_elses_button", "x", slack_api.response_url("other"))
+    assert send_form(client, body).status_code == 200
+
+
 def test_retried_event_is_answered_once(client, slack_api, server):
     channel = unique("CRETRY")
     question = f"{STAFF_QUESTION} {uuid.uuid4().hex[:6]}"
