@@ -90,6 +90,16 @@ def user_id_of(source) -> str | None:
     return f"line:{user_id}" if user_id else None
 
 
+def rate_limit_key(source) -> str | None:
+    """Whose questions count against one allowance: the user's, or where LINE withholds the id of a
+    group or room member who has not agreed to share it, the group's or room's (else they never would)."""
+    user = user_id_of(source)
+    if user or isinstance(source, UserSource):
+        return user
+    place = push_target(source)
+    return f"line:{type(source).__name__}:{place}" if place else None
+
+
 def push_target(source) -> str | None:
     if isinstance(source, GroupSource):
         return source.group_id
@@ -236,7 +246,7 @@ class LineChannel:
 
     async def answer(self, event, question: str, quote_token: str | None = None,
                      event_key: str | None = None) -> Composed:
-        admission = self.runtime.admit(user_id_of(event.source))  # per-user rate limit: not answered, not logged
+        admission = self.runtime.admit(rate_limit_key(event.source))  # per-user rate limit: not answered, not logged
         if not admission.allowed:
             if admission.notify:  # told once per refused streak, not per message
                 text = messages.say("RATE_LIMITED", await self.question_language(event, question), self.easy_japanese)

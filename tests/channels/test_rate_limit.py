@@ -148,3 +148,14 @@ def test_slack_user_past_the_limit_is_told_once_and_not_logged(module_data_dir):
             texts = [r.json.get("text") for name in names for r in slack_api.responses(name)]
             assert len(texts) == 3 and texts[2] == slack_messages.RATE_LIMITED
             assert _inquiry_count(server) == before + 3  # two answers of the limited user and one of the other
+
+
+def test_line_members_without_a_user_id_share_their_group_or_room_allowance():
+    from linebot.v3.webhooks import GroupSource, RoomSource, UserSource
+
+    from channels.line.webhook import rate_limit_key
+
+    assert rate_limit_key(UserSource(type="user", user_id="U1")) == "line:U1"
+    assert rate_limit_key(GroupSource(type="group", group_id="G1", user_id="U1")) == "line:U1"
+    assert rate_limit_key(GroupSource(type="group", group_id="G1")) == "line:GroupSource:G1"
+    assert rate_limit_key(RoomSource(type="room", room_id="R1")) == "line:RoomSource:R1"
