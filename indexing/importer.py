@@ -34,6 +34,7 @@ from indexing.entries import Entry
 from indexing.interests import SETTING_KEY as INTERESTS_SETTING, load_interest_config
 from indexing.japanese import JapaneseAnalyzer, SynonymTable
 from indexing.loaders import KNOWLEDGE_SUFFIXES, KnowledgeFileError, RowProblem, load_knowledge_file
+from indexing.loaders.faq_table import decode_table_bytes
 from indexing.loaders.source_metadata import SOURCES_FILE, SourceMetadata, metadata_for
 from indexing.search_index import INDEX_DIR, analyze_entry, embedding_texts, save_indexes, text_hash
 from indexing.storage.knowledge import KnowledgeChanges, KnowledgeStore, knowledge_write_lock
@@ -42,7 +43,10 @@ SYNONYMS_FILE = "synonyms.txt"
 DEPARTMENTS_FILE = "departments.toml"
 RULES_DIR = "rules"
 # Files in a knowledge folder that describe the folder rather than hold knowledge.
-_SKIPPED_NAMES = {"readme.md", "license", "license.md", "licence.md", SOURCES_FILE, SYNONYMS_FILE}
+_SKIPPED_NAMES = {"readme.md", "readme.txt", "license", "license.md", "license.txt", "licence.md", "licence.txt",
+                  SOURCES_FILE, SYNONYMS_FILE}
+# Office's lock files (~$faq.xlsx) sit beside a file someone has open; they hold no knowledge.
+_LOCK_FILE_PREFIX = "~$"
 __all__ = ["INDEX_DIR", "import_paths", "plan_import", "embed_plan", "apply_plan", "refresh_indexes"]
 
 
@@ -114,6 +118,7 @@ def collect_files(paths: list[str | Path]) -> list[tuple[Path, str]]:
             found_here = [found for found in sorted(path.rglob("*"))
                           if found.is_file() and found.suffix.lower() in KNOWLEDGE_SUFFIXES
                           and found.name.lower() not in _SKIPPED_NAMES
+                          and not found.name.startswith(_LOCK_FILE_PREFIX)
                           and not any(part.startswith(".") for part in found.relative_to(path).parts)]
             if not found_here:
                 # Never "sync" an empty or wrongly mounted folder: that would retire everything.
@@ -234,7 +239,7 @@ def plan_import(store: KnowledgeStore, paths: list[str | Path], audience: str = 
     report = ImportReport()
     # Validate everything before changing anything: one bad file imports nothing.
     synonym_files, department_files, rule_files = _config_files(paths)
-    synonym_text = "\n".join(p.read_text(encoding="utf-8-sig") for p in synonym_files) if synonym_files else None
+    synonym_text = "\n".join(decode_table_bytes(p.read_bytes(), p) for p in synonym_files) if synonym_files else None
     synonyms = store.synonyms()
     if synonym_text is not None:
         try:

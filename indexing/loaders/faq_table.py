@@ -30,13 +30,14 @@ from indexing.loaders.source_metadata import SourceMetadata
 # Normalized header → field. Headers are compared after NFKC, lower-casing and
 # removing spaces, brackets and punctuation.
 COLUMN_ALIASES = {
-    "id": ("id", "no", "番号", "faqid", "faq番号", "管理番号", "通し番号", "質問id"),
-    "question": ("問い合わせ文", "問合せ文", "問い合せ文", "問い合わせ", "問合せ", "問い合わせ内容", "質問",
-                 "質問文", "質問内容", "よくある質問", "question", "q", "faq"),
-    "answer": ("応答文", "回答", "回答文", "回答内容", "答え", "応答", "answer", "a"),
-    "category": ("カテゴリ", "カテゴリー", "カテゴリ1", "大分類", "分類", "category", "category1"),
+    "id": ("id", "faqid", "質問id", "faq番号", "管理番号", "番号", "通し番号", "通番", "連番", "項番", "no"),
+    "question": ("問い合わせ文", "問合せ文", "問い合せ文", "問い合わせ", "問合せ", "問い合わせ内容", "問合せ内容",
+                 "問い合わせ質問", "質問", "質問文", "質問内容", "質問事項", "よくある質問", "question", "q", "faq"),
+    "answer": ("応答文", "回答", "回答文", "回答内容", "応答回答", "答え", "応答", "answer", "a"),
+    "category": ("カテゴリ", "カテゴリー", "カテゴリ1", "カテゴリ大", "大分類", "分類", "category", "category1"),
     "subcategory": ("サブカテゴリ", "サブカテゴリー", "カテゴリ2", "中分類", "小分類", "subcategory", "category2"),
-    "department": ("所管課", "担当課", "担当部署", "所管部署", "担当", "問い合わせ先", "問合せ先", "department"),
+    "department": ("所管課", "担当課", "担当課名", "所管課名", "担当部署", "所管部署", "担当", "問い合わせ先", "問合せ先",
+                   "department"),
     "url": ("url", "参照url", "関連url", "詳細url", "リンク", "関連ページ", "link"),
     "updated": ("更新日", "最終更新日", "更新年月日", "updated"),
     "review_by": ("見直し期限", "レビュー期限", "次回見直し日", "reviewby", "review_by"),
@@ -51,7 +52,7 @@ _TRANSLATION_COLUMN = re.compile(
 _QUESTION_PARTS = {"問い合わせ文", "問合せ文", "質問", "question"}
 TRANSLATIONS_SUFFIX = ".translations"
 _TRUE_WORDS = {"1", "yes", "true", "○", "〇", "はい", "やさしい日本語", "y"}
-_HEADER_NOISE = re.compile(r"[\s_\-・()（）\[\]［］【】「」:：]")
+_HEADER_NOISE = re.compile(r"[\s_\-・()（）\[\]［］【】「」:：.。]")
 
 
 def _normalize_header(value) -> str:
@@ -60,16 +61,20 @@ def _normalize_header(value) -> str:
 
 
 _ALIAS_TO_FIELD = {_normalize_header(a): f for f, aliases in COLUMN_ALIASES.items() for a in aliases}
+_ALIAS_RANK = {_normalize_header(a): rank for aliases in COLUMN_ALIASES.values() for rank, a in enumerate(aliases)}
 
 
 def map_columns(header: list) -> dict[str, int]:
-    """Field name → column index for a header row (first matching column wins)."""
-    columns: dict[str, int] = {}
+    """Field name → column index for a header row: the column named by the field's first-listed
+    alias wins (an ``ID`` column over a ``No.`` column beside it), then the leftmost."""
+    best: dict[str, tuple[int, int]] = {}
     for index, value in enumerate(header):
         field = _ALIAS_TO_FIELD.get(_normalize_header(value))
-        if field and field not in columns:
-            columns[field] = index
-    return columns
+        if field:
+            rank = _ALIAS_RANK[_normalize_header(value)]
+            if field not in best or rank < best[field][0]:
+                best[field] = (rank, index)
+    return {field: index for field, (_, index) in best.items()}
 
 
 def translation_columns(header: list) -> dict[str, tuple[int | None, int | None]]:
@@ -156,6 +161,9 @@ def load_faq_csv(path: Path, metadata: SourceMetadata) -> LoadedFile:
 
 
 def load_faq_xlsx(path: Path, metadata: SourceMetadata) -> LoadedFile:
+    """Every sheet with a header row naming questions and answers (a city may keep one sheet per
+    department); sheets without one (a cover, an example sheet with no rows) are passed over. An ID
+    already used on an earlier sheet is a bad row like any duplicate."""
     from openpyxl import load_workbook
 
     try:
@@ -163,25 +171,43 @@ def load_faq_xlsx(path: Path, metadata: SourceMetadata) -> LoadedFile:
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise KnowledgeFileError(path, None, f"Excel ファイルを読めません: {exc}") from exc
     try:
-        problems = []
+        entries, problems, skipped = [], [], []
+        seen: dict[str, str] = {}
         for sheet in workbook.worksheets:
-            rows = [(number, ["" if v is None else _cell_text(v) for v in row])
-                    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+            if hasattr(sheet, "reset_dimensions"):
+                sheet.reset_dimensions()  # a wrong stored size would hide all but the first row
+            rows = [(number, ["" if c.value is None else _cell_text(c.value, getattr(c, "number_format", ""))
+                              for c in row])
+                    for number, row in enumerate(sheet.iter_rows(), start=1)]
             try:
-                return faq_entries_from_rows(rows, path, metadata)
+                loaded = faq_entries_from_rows(rows, path, metadata)
             except KnowledgeFileError as exc:
-                if exc.line is None:  # no header on this sheet: try the next one
-                    problems.append(exc)
+                if exc.line is None:  # no header, or no rows under it: not a sheet of entries
+                    skipped.append(exc)
                     continue
                 raise
-        raise problems[0] if problems else KnowledgeFileError(path, None, "シートがありません")
+            for entry in loaded.entries:
+                if entry.id in seen:
+                    problems.append(RowProblem(str(path), entry.line, f"ID {entry.id} が重複しています"
+                                                                        f"（シート「{seen[entry.id]}」と同じ）"))
+                    continue
+                seen[entry.id] = sheet.title
+                entries.append(entry)
+            problems += loaded.problems
+        if not entries and not problems:
+            raise skipped[0] if skipped else KnowledgeFileError(path, None, "シートがありません")
+        return LoadedFile(entries, problems)
     finally:
         workbook.close()
 
 
-def _cell_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+def _cell_text(value, number_format: str = "") -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        text = str(int(value))
+        # An ID shown as 0007 (number format 0000) is 0007, as Excel's own CSV export writes it.
+        if number_format and set(number_format) == {"0"}:
+            text = text.zfill(len(number_format))
+        return text
     if hasattr(value, "date") and hasattr(value, "isoformat"):
         return value.date().isoformat() if hasattr(value, "hour") else value.isoformat()
     return str(value)
@@ -204,7 +230,7 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
         index = columns.get(field)
         if index is None or index >= len(row):
             return ""
-        return str(row[index]).strip()
+        return str(row[index]).replace("\r\n", "\n").replace("\r", "\n").strip()
 
     def text_cell(row, field):
         # Question and answer cells exported from a CMS may hold HTML: kept as the words a resident reads.
@@ -214,10 +240,17 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
     problems: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
     stem = Path(path).stem
-    translated = translation_columns(rows[header_at][1])
+    header = rows[header_at][1]
+    translated = translation_columns(header)
     sidecar = _sidecar_translations(path)
-    for line, row in rows[header_at + 1:]:
-        if not any(str(v).strip() for v in row):
+    data = [(line, row) for line, row in rows[header_at + 1:] if any(str(v).strip() for v in row)]
+    if not data:
+        # Importing it would retire every entry the file had: refused, like an empty folder.
+        raise KnowledgeFileError(path, None, "見出しの行だけで、質問と回答の行がありません")
+    overflowing = _overflowing_rows(header, data)
+    for line, row in data:
+        if line in overflowing:
+            problems.append((line, "見出しより多い列に値があります（回答などの中のカンマが引用符 \" で囲まれていない可能性があります）"))
             continue
         question, answer = text_cell(row, "question"), text_cell(row, "answer")
         entry_id = cell(row, "id") if "id" in columns else f"{stem}-{line}"
@@ -254,6 +287,16 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
         (line, message), *rest = problems
         raise KnowledgeFileError(path, line, message, problems=rest)
     return LoadedFile(entries, [RowProblem(str(path), line, message) for line, message in problems])
+
+
+def _overflowing_rows(header: list, data: list[tuple[int, list]]) -> set[int]:
+    """Lines of the rows with values beyond the header's last named column: a comma left unquoted
+    in an answer shifts the rest of the row. When most rows have such values, they are the file's
+    own unnamed columns (notes and the like), not a broken row."""
+    named = [i for i, value in enumerate(header) if str(value).strip()]
+    width = named[-1] + 1 if named else 0
+    lines = {line for line, row in data if any(str(v).strip() for v in row[width:])}
+    return lines if len(lines) * 2 <= len(data) else set()
 
 
 _AUDIENCE_WORDS = {"市民": "citizen", "住民": "citizen", "citizen": "citizen", "職員": "staff", "庁内": "staff",

@@ -47,16 +47,30 @@ class _PlainText(HTMLParser):
         self._parts: list[str] = []
         self._links: list[tuple[str, int]] = []  # (href, index in parts where its words start)
         self._skipping = 0
+        self._lists: list[int | None] = []  # per open list: the last number of an <ol>, None for a <ul>
+        self._cells = 0  # cells so far in the current table row
 
     def handle_starttag(self, tag, attrs):
         if tag in _SKIPPED:
             self._skipping += 1
         elif tag == "br":
             self._parts.append(_BR)
+        elif tag in ("td", "th"):
+            if self._cells:
+                self._parts.append(" ")  # cells of a row side by side: 「大人 300円」, not 「大人300円」
+            self._cells += 1
         elif tag in _LINE_BREAKS:
             self._parts.append(_BREAK)
-            if tag == "li":
-                self._parts.append("・")
+            if tag in ("ol", "ul"):
+                self._lists.append(0 if tag == "ol" else None)
+            elif tag == "tr":
+                self._cells = 0
+            elif tag == "li":
+                if self._lists and self._lists[-1] is not None:
+                    self._lists[-1] += 1  # numbered steps keep their order
+                    self._parts.append(f"{self._lists[-1]}. ")
+                else:
+                    self._parts.append("・")
         elif tag == "a":
             href = (dict(attrs).get("href") or "").strip()
             self._links.append((href, len(self._parts)))
@@ -73,6 +87,8 @@ class _PlainText(HTMLParser):
             self._skipping = max(0, self._skipping - 1)
         elif tag in _LINE_BREAKS and tag != "br":
             self._parts.append(_BREAK)
+            if tag in ("ol", "ul") and self._lists:
+                self._lists.pop()
         elif tag == "a" and self._links:
             href, start = self._links.pop()
             words = "".join(self._parts[start:]).strip()

@@ -55,6 +55,13 @@ def test_search_batch_bad_line_is_reported_with_its_number(capsys, data_dir, tmp
     assert status == 2 and out == "" and f"{batch}:2:" in err
 
 
+def test_search_batch_not_in_utf8_is_a_one_line_error(capsys, data_dir, tmp_path):
+    batch = tmp_path / "q.jsonl"
+    batch.write_bytes('{"id": 1, "text": "ごみ"}\n{"id": 2, "text": "住民票"}\n'.encode("cp932"))
+    status, out, err = run(capsys, "--data-dir", data_dir, "search", "--batch", batch)
+    assert status == 2 and out == "" and f"{batch}:1:" in err and "UTF-8" in err and "Traceback" not in err
+
+
 def test_staff_audience_search_and_citizen_boundary(capsys, data_dir):
     _, out, _ = run(capsys, "--data-dir", data_dir, "search", "残業の申請期限", "--audience", "staff", "--json")
     assert json.loads(out)["hits"][0]["id"].startswith("overtime#")

@@ -183,3 +183,15 @@ def test_a_synonym_list_named_directly_is_the_synonym_list_not_a_plan_text(tmp_p
     store = KnowledgeStore(data)
     assert store.synonyms_text() == "ごみ,ゴミ\n" and report.synonyms == 1
     assert report.added == [] and [e.id for e in store.entries()] == ["1"]
+
+
+def test_office_lock_files_and_readme_txt_are_passed_over_and_a_cp932_synonym_list_is_read(tmp_path):
+    folder = tmp_path / "k"
+    _faq(folder, "a.csv", [("1", "ごみの出し方を教えてください", "朝8時30分までに出してください", "ごみ")])
+    (folder / "~$a.csv").write_bytes(b"\x00locked")
+    (folder / "readme.txt").write_text("このフォルダについて", encoding="utf-8")
+    (folder / "synonyms.txt").write_bytes("ごみ,ゴミ\n".encode("cp932"))
+    data = tmp_path / "data"
+    report = import_paths([folder], data)
+    assert report.files == 1 and report.synonyms == 1
+    assert KnowledgeStore(data).synonyms_text() == "ごみ,ゴミ\n"

@@ -186,3 +186,59 @@ def test_html_in_faq_cells_is_imported_as_plain_text(tmp_path):
     assert entry.body == "30日以内に\n保健所で。詳しくはこちら（https://x.example/dog）"
     # An answer that is only markup is empty, reported with its line (the file's 4th: row 2 spans two).
     assert [(p.line, p.message) for p in loaded.problems] == [(4, "応答文（回答）が空です")]
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("No.,問い合わせ文,応答文", ["7"]), ("項番,質問,回答", ["7"]), ("通番,質問,回答", ["7"]),
+    ("Ｎｏ．,質問,回答", ["7"]), ("問い合わせ（質問）,応答（回答）", ["faq-2"]),
+])
+def test_id_and_text_headers_cities_use(tmp_path, header, expected):
+    columns = header.count(",") + 1
+    row = "7,犬の登録は？,保健所です。" if columns == 3 else "犬の登録は？,保健所です。"
+    loaded = load_knowledge_file(write(tmp_path, "faq.csv", f"{header}\n{row}\n".encode()), META)
+    assert [e.id for e in loaded.entries] == expected and loaded.entries[0].body == "保健所です。"
+
+
+def test_an_id_column_wins_over_a_row_number_beside_it(tmp_path):
+    text = "No,ID,問い合わせ文,応答文\n1,A-7,ごみの日は？,月曜です。\n2,A-9,税は？,5月です。\n"
+    assert [e.id for e in load_knowledge_file(write(tmp_path, "faq.csv", text.encode()), META).entries] == ["A-7", "A-9"]
+
+
+def test_a_row_shifted_by_an_unquoted_comma_is_reported_and_skipped(tmp_path):
+    text = (HEADER + "B-1,ごみの日は？,月曜です。,ごみ\nB-2,粗大ごみの料金は？,1点300円から,品目により異なります。,ごみ\n"
+            "B-3,税は？,5月です。,税\n")
+    loaded = load_knowledge_file(write(tmp_path, "faq.csv", text.encode()), META)
+    assert [e.id for e in loaded.entries] == ["B-1", "B-3"]
+    assert [p.line for p in loaded.problems] == [3] and "見出しより多い列" in loaded.problems[0].message
+    # Unnamed columns on most rows are the file's own (notes): not an error.
+    notes = HEADER + "C-1,ごみの日は？,月曜です。,ごみ,メモ\nC-2,税は？,5月です。,税,メモ\n"
+    assert len(load_knowledge_file(write(tmp_path, "notes.csv", notes.encode()), META).entries) == 2
+
+
+def test_windows_line_ends_inside_cells_and_a_header_only_file(tmp_path):
+    text = HEADER + '1,"ごみの日は？","月曜です。\r\n朝8時までに。",ごみ\r\n'
+    [entry] = load_knowledge_file(write(tmp_path, "faq.csv", text.encode("cp932")), META).entries
+    assert entry.body == "月曜です。\n朝8時までに。"
+    with pytest.raises(KnowledgeFileError, match="見出しの行だけ"):
+        load_knowledge_file(write(tmp_path, "empty.csv", HEADER.encode()), META)
+
+
+def test_xlsx_every_sheet_with_a_table_and_ids_shown_with_leading_zeros(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    example = workbook.active
+    example.title = "記入例"
+    example.append(["ID", "問い合わせ文", "応答文", "カテゴリ"])
+    for title, rows in (("市民課", [(7, "住民票は？", "市民課です。"), (8, "印鑑登録は？", "市民課です。")]),
+                        ("ごみ", [(9, "ごみの日は？", "月曜です。"), (7, "重複", "重複です。")])):
+        sheet = workbook.create_sheet(title)
+        sheet.append(["ID", "問い合わせ文", "応答文", "カテゴリ"])
+        for number, question, answer in rows:
+            sheet.append([number, question, answer, title])
+            sheet.cell(row=sheet.max_row, column=1).number_format = "0000"
+    path = tmp_path / "faq.xlsx"
+    workbook.save(path)
+    loaded = load_knowledge_file(path, META)
+    assert [e.id for e in loaded.entries] == ["0007", "0008", "0009"]
+    assert len(loaded.problems) == 1 and "市民課" in loaded.problems[0].message

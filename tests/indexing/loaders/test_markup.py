@@ -27,3 +27,10 @@ def test_markup_becomes_the_words_a_resident_reads(typed, shown):
 def test_plain_text_with_angle_brackets_or_ampersands_stays_as_typed(text):
     assert not has_markup(text)
     assert plain_text_from_markup(text) == text
+
+
+def test_numbered_steps_and_table_rows_keep_their_shape():
+    assert plain_text_from_markup("<ol><li>申請書を書く</li><li>窓口へ出す</li></ol><ul><li>印鑑</li></ul>") \
+        == "1. 申請書を書く\n2. 窓口へ出す\n・印鑑"
+    assert plain_text_from_markup("<table><tr><th>区分</th><th>金額</th></tr><tr><td>大人</td><td>300円</td></tr>"
+                                  "</table>") == "区分 金額\n大人 300円"
