@@ -43,11 +43,26 @@ _DATE_PATTERNS = (
 )
 
 
+# Japanese eras, as city data writes them: 令和6年4月1日, 令和元年5月1日, R6.4.1, H31/3/31.
+_ERAS = {"令和": 2018, "R": 2018, "平成": 1988, "H": 1988, "昭和": 1925, "S": 1925}
+_ERA_DATE = re.compile(r"^(令和|平成|昭和|[RHS])\s*(\d{1,2}|元)\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?$",
+                       re.IGNORECASE)
+
+
 def parse_date(value: str | date | None) -> date | None:
-    """A date from ``2026-04-01``, ``2026/4/1``, ``2026年4月1日`` (None when empty or unreadable)."""
+    """A date from ``2026-04-01``, ``2026/4/1``, ``2026年4月1日`` or an era date such as ``令和8年4月1日``,
+    ``R8.4.1`` (None when empty or unreadable)."""
     if isinstance(value, date):
         return value
     text = unicodedata.normalize("NFKC", str(value or "")).strip()
+    era = _ERA_DATE.match(text)
+    if era:
+        name, year, month, day = era.groups()
+        try:
+            return date(_ERAS[name.upper() if len(name) == 1 else name] + (1 if year == "元" else int(year)),
+                        int(month), int(day))
+        except ValueError:
+            return None
     text = text.split("T")[0].split(" ")[0]
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)

@@ -149,3 +149,13 @@ def test_preview_reports_an_id_that_two_uploaded_files_share(tmp_path, store):
     assert [(p.path, p.line) for p in plan.problems] == [("kurashi.csv", 3)] and "kosodate.csv:2" in plan.problems[0].message
     admin_import.apply_import(store, [first, second], changed_by="sato")
     assert store.get("301").title == "保育園の見学はできますか？"
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("令和6年4月1日", "2024-04-01"), ("令和元年5月1日", "2019-05-01"), ("R6.4.1", "2024-04-01"),
+    ("H31/3/31", "2019-03-31"), ("平成３１年３月３１日", "2019-03-31"), ("平成31年4月31日", None),
+])
+def test_era_dates_as_cities_write_them(typed, read):
+    from indexing.curation.validation import parse_date
+
+    assert (parse_date(typed).isoformat() if parse_date(typed) else None) == read
