@@ -34,7 +34,7 @@ from indexing.entries import Entry
 from indexing.interests import SETTING_KEY as INTERESTS_SETTING, load_interest_config
 from indexing.japanese import JapaneseAnalyzer, SynonymTable
 from indexing.loaders import KNOWLEDGE_SUFFIXES, KnowledgeFileError, RowProblem, load_knowledge_file
-from indexing.loaders.faq_table import decode_table_bytes
+from indexing.loaders.encoding import decode_text_bytes
 from indexing.loaders.source_metadata import SOURCES_FILE, SourceMetadata, metadata_for
 from indexing.search_index import INDEX_DIR, analyze_entry, embedding_texts, save_indexes, text_hash
 from indexing.storage.knowledge import KnowledgeChanges, KnowledgeStore, knowledge_write_lock
@@ -239,7 +239,7 @@ def plan_import(store: KnowledgeStore, paths: list[str | Path], audience: str = 
     report = ImportReport()
     # Validate everything before changing anything: one bad file imports nothing.
     synonym_files, department_files, rule_files = _config_files(paths)
-    synonym_text = "\n".join(decode_table_bytes(p.read_bytes(), p) for p in synonym_files) if synonym_files else None
+    synonym_text = "\n".join(decode_text_bytes(p.read_bytes(), p) for p in synonym_files) if synonym_files else None
     synonyms = store.synonyms()
     if synonym_text is not None:
         try:

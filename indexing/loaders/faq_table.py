@@ -23,6 +23,7 @@ import unicodedata
 from pathlib import Path
 
 from indexing.entries import Entry
+from indexing.loaders.encoding import decode_text_bytes
 from indexing.loaders.errors import KnowledgeFileError, LoadedFile, RowProblem
 from indexing.loaders.markup import plain_text_from_markup
 from indexing.loaders.source_metadata import SourceMetadata
@@ -113,7 +114,7 @@ def _sidecar_translations(path: Path) -> dict[str, tuple]:
     sidecar = Path(path).with_name(Path(path).stem + TRANSLATIONS_SUFFIX + ".csv")
     if not sidecar.exists():
         return {}
-    text = decode_table_bytes(sidecar.read_bytes(), sidecar)
+    text = decode_text_bytes(sidecar.read_bytes(), sidecar)
     rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows:
         return {}
@@ -126,26 +127,20 @@ def _sidecar_translations(path: Path) -> dict[str, tuple]:
             if len(row) > id_column and row[id_column].strip()}
 
 
-def decode_table_bytes(raw: bytes, path: Path) -> str:
-    """UTF-8 (with or without BOM) first, then CP932 (a superset of Shift_JIS)."""
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    # Report the line of the first undecodable byte under UTF-8.
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise KnowledgeFileError(path, line, "文字コードを判別できません (UTF-8 / Shift_JIS ではありません)") from exc
-    raise KnowledgeFileError(path, None, "文字コードを判別できません")
-
-
 def load_faq_csv(path: Path, metadata: SourceMetadata) -> LoadedFile:
     if is_translations_sidecar(path):
         return LoadedFile([])  # read together with the table it translates
-    text = decode_table_bytes(Path(path).read_bytes(), path)
+    return faq_table_from_text(decode_text_bytes(Path(path).read_bytes(), path), path, metadata)
+
+
+def is_tab_separated_faq(text: str) -> bool:
+    """Whether a text file is a tab-separated FAQ table (Excel's text export): a line among the
+    first 20 names question and answer columns."""
+    lines = text[:8192].splitlines()[:20]
+    return any("\t" in line and {"question", "answer"} <= map_columns(line.split("\t")).keys() for line in lines)
+
+
+def faq_table_from_text(text: str, path: Path, metadata: SourceMetadata) -> LoadedFile:
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -268,7 +263,8 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
             continue
         seen[entry_id] = line
         try:
-            audience = metadata.audience_or(_audience_cell(cell(row, "audience")), "citizen")
+            declared = "" if metadata.forced_audience else _audience_cell(cell(row, "audience"))  # --audience wins
+            audience = metadata.audience_or(declared, "citizen")
         except ValueError as exc:
             problems.append((line, str(exc)))
             continue
@@ -299,12 +295,18 @@ def _overflowing_rows(header: list, data: list[tuple[int, list]]) -> set[int]:
     return lines if len(lines) * 2 <= len(data) else set()
 
 
-_AUDIENCE_WORDS = {"市民": "citizen", "住民": "citizen", "citizen": "citizen", "職員": "staff", "庁内": "staff",
-                   "staff": "staff", "全員": "all", "共通": "all", "all": "all"}
+_AUDIENCE_WORDS = {"市民": "citizen", "住民": "citizen", "一般": "citizen", "公開": "citizen", "citizen": "citizen",
+                   "職員": "staff", "庁内": "staff", "内部": "staff", "非公開": "staff", "staff": "staff",
+                   "全員": "all", "共通": "all", "両方": "all", "all": "all"}
 
 
 def _audience_cell(value: str) -> str:
-    value = value.strip().lower()
+    """citizen / staff / all from an audience cell (市民向け, 庁内用, staff ...). Any other value is an
+    error for the row, never a guess: a row meant for staff must not reach citizens."""
+    value = unicodedata.normalize("NFKC", value).strip().lower()
     if not value:
         return ""
-    return _AUDIENCE_WORDS.get(value, value)
+    word = re.sub(r"(?:向け|むけ|用|のみ|限定)$", "", value)
+    if word in _AUDIENCE_WORDS:
+        return _AUDIENCE_WORDS[word]
+    raise ValueError(f"対象「{value}」を読めません（市民・職員・全員 のいずれか、または citizen / staff / all）")

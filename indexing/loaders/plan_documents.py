@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexing.entries import Entry
-from indexing.loaders.errors import KnowledgeFileError
+from indexing.loaders.encoding import decode_text_bytes
+from indexing.loaders.errors import KnowledgeFileError, LoadedFile
+from indexing.loaders.faq_table import faq_table_from_text, is_tab_separated_faq
 from indexing.loaders.packing import pack_pieces
 from indexing.loaders.source_metadata import SourceMetadata
 
@@ -223,16 +225,12 @@ def _entries(path: Path, metadata: SourceMetadata, passages) -> list[Entry]:
     return entries
 
 
-def load_plan_text(path: Path, metadata: SourceMetadata) -> list[Entry]:
-    raw = Path(path).read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("cp932")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            raise KnowledgeFileError(path, line, "文字コードを判別できません (UTF-8 / Shift_JIS)") from exc
+def load_plan_text(path: Path, metadata: SourceMetadata) -> list[Entry] | LoadedFile:
+    """A plan document as text; a tab-separated FAQ table saved as .txt (Excel's text export) is read
+    as the table it is."""
+    text = decode_text_bytes(Path(path).read_bytes(), path)
+    if is_tab_separated_faq(text):
+        return faq_table_from_text(text, path, metadata)
     title = metadata.title or path.stem
     return _entries(path, metadata, plan_passages(text.replace("\r\n", "\n"), title))
 

@@ -242,3 +242,23 @@ def test_xlsx_every_sheet_with_a_table_and_ids_shown_with_leading_zeros(tmp_path
     loaded = load_knowledge_file(path, META)
     assert [e.id for e in loaded.entries] == ["0007", "0008", "0009"]
     assert len(loaded.problems) == 1 and "市民課" in loaded.problems[0].message
+
+
+def test_excel_unicode_text_export_is_read_as_a_faq_table(tmp_path):
+    # Excel's 「Unicode テキスト」: UTF-16 with a byte-order mark, tab-separated, saved as .txt.
+    text = "ID\t問い合わせ文\t応答文\tカテゴリ\r\n0012\t犬の登録は？\t保健所です。\tペット\r\n"
+    loaded = load_knowledge_file(write(tmp_path, "faq.txt", text.encode("utf-16")), META)
+    assert [(e.id, e.kind, e.body) for e in loaded.entries] == [("0012", "faq", "保健所です。")]
+    # A plan document in UTF-16 is a plan document.
+    body = "第1章 基本方針\n" + "行政手続のオンライン化を進め、窓口の待ち時間を減らします。\n" * 5
+    plan = load_knowledge_file(write(tmp_path, "plan.txt", body.encode("utf-16")), META)
+    assert plan.entries and plan.entries[0].kind == "plan"
+
+
+def test_audience_cells_as_written_and_unreadable_ones_reported_in_japanese(tmp_path):
+    text = ("ID,問い合わせ文,応答文,対象\n1,ごみの日は？,月曜です。,市民向け\n2,残業の申請は？,前日までです。,職員向け\n"
+            "3,会議室は？,予約します。,庁内用\n4,補助金は？,あります。,事業者\n")
+    loaded = load_knowledge_file(write(tmp_path, "faq.csv", text.encode()), META)
+    assert [(e.id, e.audience) for e in loaded.entries] == [("1", "citizen"), ("2", "staff"), ("3", "staff")]
+    assert [(p.line, p.message) for p in loaded.problems] == [
+        (5, "対象「事業者」を読めません（市民・職員・全員 のいずれか、または citizen / staff / all）")]
