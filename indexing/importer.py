@@ -144,10 +144,10 @@ def _config_files(paths: list[str | Path]) -> tuple[list[Path], list[Path], list
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            synonyms += sorted(path.rglob(SYNONYMS_FILE))
+            synonyms += sorted(p for p in path.rglob("*") if p.name.lower() == SYNONYMS_FILE)
             departments += sorted(path.rglob(DEPARTMENTS_FILE))
             rules += sorted(p for p in path.rglob("*.toml") if p.parent.name == RULES_DIR)
-        elif path.name == SYNONYMS_FILE:
+        elif path.name.lower() == SYNONYMS_FILE:
             synonyms.append(path)
     return synonyms, departments, rules
 

@@ -43,6 +43,13 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text.strip()) if _WORDY.search(s)]
 
 
+def asking_sentences(question: str) -> list[str]:
+    """The sentences of ``question`` that ask something (all of it when none does): a story's
+    narrative left out, its polite closing (「お手数ですが教えてください。」) kept with the real question."""
+    parts = sentences(question)
+    return [s for s in parts if _ASKING.search(s)] or parts or [question]
+
+
 @lru_cache(maxsize=1024)
 def need_of(question: str) -> str:
     """The sentence of a long story that asks the question (the last one with a question marker),

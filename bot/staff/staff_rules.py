@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 from bot.answering.answer import Answer, Source
-from bot.answering.story import need_of
+from bot.answering.story import asking_sentences
 from bot.staff.chat import extract_file_name, format_check_reply, format_folder_reply
 from bot.staff.file_names import check_file_name
 from bot.staff.folders import find_folder
@@ -34,6 +34,8 @@ def _guide_source(rules: NamingRules, section_title: str) -> Source:
 _NAME_WORDS = ("ファイル名", "名前", "命名", "なまえ", "ネーミング", "付け方", "つけ方", "ファイル")
 _COMMAND = re.compile(r"^\s*(?:/?check|チェック|確認|ファイル名チェック)\s*[:：]?\s+", re.IGNORECASE)
 _FILE_SHAPED = re.compile(r"\.[a-z][a-z0-9]{0,9}$|[_＿]|\d{6,8}|(?<![a-z])v\d", re.IGNORECASE)
+# A whole file name (an extension or a date in it), as against a part to put into one (「最終版」, 「_v2」).
+_WHOLE_NAME = re.compile(r"\.[a-z][a-z0-9]{0,9}$|\d{6,8}", re.IGNORECASE)
 # The question is about where to save when it names saving or a place for a document; a meeting
 # or budget word with どこ alone (会議はどこのアカウントで？) is not.
 _SAVE_WORDS = ("保存", "保管", "格納", "置き", "置く", "置け", "置いて", "入れ", "しまう", "しまえ", "フォルダ",
@@ -44,7 +46,8 @@ _DOCUMENT_WORDS = ("資料", "ファイル", "データ", "文書", "書類", "�
 def asks_name_check(question: str, name: str) -> bool:
     """Whether a message that contains ``name`` asks to check it as a file name."""
     text = unicodedata.normalize("NFKC", question)
-    if re.search(r"名前?に\s*[「『\"“]" + re.escape(unicodedata.normalize("NFKC", name)), text):
+    whole = _WHOLE_NAME.search(unicodedata.normalize("NFKC", name))
+    if not whole and re.search(r"名前?に\s*[「『\"“]" + re.escape(unicodedata.normalize("NFKC", name)), text):
         return False  # ファイル名に「最終版」って付けていい？ asks about a part of a name, not a name
     return bool(_COMMAND.match(text) or _FILE_SHAPED.search(unicodedata.normalize("NFKC", name))
                 or any(word in text for word in _NAME_WORDS))
@@ -68,10 +71,11 @@ def answer_staff_rule_question(question: str, rules: NamingRules) -> Answer | No
                       audience="staff", sources=tuple(_guide_source(rules, s) for s in sections),
                       category="共有フォルダ", department=rules.meta.get("department", ""), kind="name_check",
                       extra={"name_check": check.to_dict()})
-    # In a story the asking sentence says whether saving is asked: 「会議の資料を保存することになりました。
-    # ファイル名はどう付ければ？」 asks about names, 「かばんを置き忘れました。どうしたら？」 about a loss.
-    # The document's kind may still be named in the story, so the folder is looked up in all of it.
-    folder = find_folder(question, rules) if asks_where_to_save(need_of(question) or question) else None
+    # The sentences that ask say whether saving is asked, not the story around them: 「会議の資料を保存する
+    # ことになりました。ファイル名はどう付ければ？」 asks about names, 「かばんを置き忘れました。どうしたら？」
+    # about a loss. The document's kind may still be named in the story, so the folder is looked up in all of it.
+    asks_saving = any(asks_where_to_save(sentence) for sentence in asking_sentences(question))
+    folder = find_folder(question, rules) if asks_saving else None
     if folder:
         return Answer(question=question, text=format_folder_reply(folder, rules), abstained=False, confidence=1.0,
                       audience="staff", sources=(_guide_source(rules, folder.section),), category="共有フォルダ",

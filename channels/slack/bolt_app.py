@@ -148,7 +148,10 @@ class SlackChannel:
         if event.get("subtype") not in PERSON_SUBTYPES or event.get("bot_id"):
             return
         if event.get("channel_type") in ("channel", "group"):
-            await self._store_ticket_reply(body, event)
+            # A staff reply to a resident: a file cannot be passed on to LINE or the web chat, so a
+            # reply with one is not relayed as if its words were all of it.
+            if not event.get("subtype"):
+                await self._store_ticket_reply(body, event)
             return
         if event.get("channel_type") != "im":
             return

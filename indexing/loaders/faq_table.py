@@ -62,19 +62,20 @@ def _normalize_header(value) -> str:
 
 
 _ALIAS_TO_FIELD = {_normalize_header(a): f for f, aliases in COLUMN_ALIASES.items() for a in aliases}
-_ALIAS_RANK = {_normalize_header(a): rank for aliases in COLUMN_ALIASES.values() for rank, a in enumerate(aliases)}
+_EXPLICIT_IDS = {"id", "faqid", "質問id"}
 
 
 def map_columns(header: list) -> dict[str, int]:
-    """Field name → column index for a header row: the column named by the field's first-listed
-    alias wins (an ``ID`` column over a ``No.`` column beside it), then the leftmost."""
+    """Field name → column index for a header row: the leftmost matching column, except that a
+    column named ID wins over a row number (No., 項番 ...) beside it."""
     best: dict[str, tuple[int, int]] = {}
     for index, value in enumerate(header):
-        field = _ALIAS_TO_FIELD.get(_normalize_header(value))
+        name = _normalize_header(value)
+        field = _ALIAS_TO_FIELD.get(name)
         if field:
-            rank = _ALIAS_RANK[_normalize_header(value)]
-            if field not in best or rank < best[field][0]:
-                best[field] = (rank, index)
+            tier = 0 if name in _EXPLICIT_IDS or field != "id" else 1
+            if field not in best or tier < best[field][0]:
+                best[field] = (tier, index)
     return {field: index for field, (_, index) in best.items()}
 
 
@@ -140,9 +141,9 @@ def is_tab_separated_faq(text: str) -> bool:
     return any("\t" in line and {"question", "answer"} <= map_columns(line.split("\t")).keys() for line in lines)
 
 
-def faq_table_from_text(text: str, path: Path, metadata: SourceMetadata) -> LoadedFile:
+def faq_table_from_text(text: str, path: Path, metadata: SourceMetadata, delimiter: str | None = None) -> LoadedFile:
     sample = text[:4096]
-    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    delimiter = delimiter or ("\t" if sample.count("\t") > sample.count(",") else ",")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows = []
     try:
@@ -152,13 +153,14 @@ def faq_table_from_text(text: str, path: Path, metadata: SourceMetadata) -> Load
             start = reader.line_num + 1
     except csv.Error as exc:
         raise KnowledgeFileError(path, reader.line_num, f"CSV の形式が正しくありません: {exc}") from exc
-    return faq_entries_from_rows(rows, path, metadata)
+    return faq_entries_from_rows(rows, path, metadata, check_overflow=True)
 
 
 def load_faq_xlsx(path: Path, metadata: SourceMetadata) -> LoadedFile:
-    """Every sheet with a header row naming questions and answers (a city may keep one sheet per
-    department); sheets without one (a cover, an example sheet with no rows) are passed over. An ID
-    already used on an earlier sheet is a bad row like any duplicate."""
+    """The first visible sheet with a header row naming questions and answers and rows under it (a
+    cover, or an example sheet holding only the header, is passed over). Hidden sheets are never read,
+    and other sheets with a table are reported, not imported: a workbook's internal or old sheet
+    must not reach residents by being in the same file."""
     from openpyxl import load_workbook
 
     try:
@@ -166,9 +168,10 @@ def load_faq_xlsx(path: Path, metadata: SourceMetadata) -> LoadedFile:
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise KnowledgeFileError(path, None, f"Excel ファイルを読めません: {exc}") from exc
     try:
-        entries, problems, skipped = [], [], []
-        seen: dict[str, str] = {}
+        chosen, others, skipped = None, [], []
         for sheet in workbook.worksheets:
+            if getattr(sheet, "sheet_state", "visible") != "visible":
+                continue
             if hasattr(sheet, "reset_dimensions"):
                 sheet.reset_dimensions()  # a wrong stored size would hide all but the first row
             rows = [(number, ["" if c.value is None else _cell_text(c.value, getattr(c, "number_format", ""))
@@ -180,18 +183,20 @@ def load_faq_xlsx(path: Path, metadata: SourceMetadata) -> LoadedFile:
                 if exc.line is None:  # no header, or no rows under it: not a sheet of entries
                     skipped.append(exc)
                     continue
-                raise
-            for entry in loaded.entries:
-                if entry.id in seen:
-                    problems.append(RowProblem(str(path), entry.line, f"ID {entry.id} が重複しています"
-                                                                        f"（シート「{seen[entry.id]}」と同じ）"))
-                    continue
-                seen[entry.id] = sheet.title
-                entries.append(entry)
-            problems += loaded.problems
-        if not entries and not problems:
+                if chosen is None:
+                    raise
+                others.append(sheet.title)
+                continue
+            if chosen is None:
+                chosen = (sheet.title, loaded)
+            else:
+                others.append(sheet.title)
+        if chosen is None:
             raise skipped[0] if skipped else KnowledgeFileError(path, None, "シートがありません")
-        return LoadedFile(entries, problems)
+        title, loaded = chosen
+        notes = [RowProblem(str(path), None, f"シート「{other}」の表は取り込んでいません（取り込んだのはシート「{title}」"
+                                             "だけです。ほかのシートは別のファイルに分けてください）") for other in others]
+        return LoadedFile(loaded.entries, loaded.problems + notes)
     finally:
         workbook.close()
 
@@ -208,7 +213,8 @@ def _cell_text(value, number_format: str = "") -> str:
     return str(value)
 
 
-def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: SourceMetadata) -> LoadedFile:
+def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: SourceMetadata,
+                          check_overflow: bool = False) -> LoadedFile:
     """Turn (line number, cells) rows into entries; the header is the first row naming Q and A columns."""
     header_at = None
     columns: dict[str, int] = {}
@@ -242,11 +248,11 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
     if not data:
         # Importing it would retire every entry the file had: refused, like an empty folder.
         raise KnowledgeFileError(path, None, "見出しの行だけで、質問と回答の行がありません")
-    overflowing = _overflowing_rows(header, data)
+    for line in sorted(_overflowing_rows(header, data) if check_overflow else ()):
+        # Reported, not skipped: it may be a note typed beside the table as well as a shifted row.
+        problems.append((line, "見出しより多い列に値があります。回答などの中のカンマが引用符 \" で囲まれていない"
+                               "可能性があります（この行は取り込みました。内容を確認してください）"))
     for line, row in data:
-        if line in overflowing:
-            problems.append((line, "見出しより多い列に値があります（回答などの中のカンマが引用符 \" で囲まれていない可能性があります）"))
-            continue
         question, answer = text_cell(row, "question"), text_cell(row, "answer")
         entry_id = cell(row, "id") if "id" in columns else f"{stem}-{line}"
         if not question:

@@ -18,6 +18,10 @@ _TAG_NAMES = ("a|abbr|b|blockquote|br|caption|dd|div|dl|dt|em|font|h[1-6]|hr|i|i
               "script|small|span|strong|style|sub|sup|table|tbody|td|th|thead|tr|u|ul")
 _MARKUP = re.compile(rf"</?(?:{_TAG_NAMES})(?:\s[^<>]*)?/?>|&(?:[a-zA-Z]{{2,8}}|#\d{{2,6}}|#x[0-9a-fA-F]{{2,5}});",
                      re.IGNORECASE)
+# 「所得区分が<A>の方は…<B>の方は…」 is text: a bare one-letter tag is markup only beside a closing tag.
+_BARE_LETTER = re.compile(r"^<[a-z]>$", re.IGNORECASE)
+# An address written in angle brackets (<kosodate@city.example.jp>, <https://…>) is text, not a tag.
+_BRACKETED_ADDRESS = re.compile(r"<((?:https?://|mailto:)[^<>\s]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>")
 # Tags after which the text continues on a new line.
 _LINE_BREAKS = {"br", "p", "div", "tr", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
                 "table", "ul", "ol", "dl", "blockquote", "pre", "caption"}
@@ -28,7 +32,8 @@ _LINK = re.compile(r"^(?:https?://|mailto:|tel:)", re.IGNORECASE)
 
 
 def has_markup(text: str) -> bool:
-    return bool(_MARKUP.search(text))
+    found = [m.group() for m in _MARKUP.finditer(text)]
+    return any(not _BARE_LETTER.match(tag) for tag in found) or any(tag.startswith("</") for tag in found)
 
 
 def plain_text_from_markup(text: str) -> str:
@@ -36,7 +41,7 @@ def plain_text_from_markup(text: str) -> str:
     if not has_markup(text):
         return text
     parser = _PlainText()
-    parser.feed(text)
+    parser.feed(_BRACKETED_ADDRESS.sub(lambda m: m.group(1).replace("&", "&amp;"), text))
     parser.close()
     return parser.text()
 

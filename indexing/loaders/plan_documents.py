@@ -230,7 +230,7 @@ def load_plan_text(path: Path, metadata: SourceMetadata) -> list[Entry] | Loaded
     as the table it is."""
     text = decode_text_bytes(Path(path).read_bytes(), path)
     if is_tab_separated_faq(text):
-        return faq_table_from_text(text, path, metadata)
+        return faq_table_from_text(text, path, metadata, delimiter="\t")
     title = metadata.title or path.stem
     return _entries(path, metadata, plan_passages(text.replace("\r\n", "\n"), title))
 

@@ -341,7 +341,18 @@ def test_a_long_question_is_stored_cut_and_masked():
     text = "電話は090-1234-5678です。" + "あ" * 100_000
     stored = _safe_mask(text, 2000)
     assert len(stored) == 2000 and "090-1234-5678" not in stored and "〔電話番号〕" in stored
-    # An opening that masking shrinks below twice the kept length is masked as a whole.
-    phones = "090-1234-5678、" * 700 + "あ" * 10_000
-    stored = _safe_mask(phones, 2000)
-    assert "090" not in stored and len(stored) == 2000
+
+
+
+def test_when_masking_shrinks_the_opening_a_lot_the_whole_text_is_masked(monkeypatch):
+    from bot.insights import inquiry_log
+
+    seen = []
+
+    def shrinking_mask(text):  # stands in for a masker that replaces long spans by short placeholders
+        seen.append(len(text))
+        return "〔住所〕" * (len(text) // 100)
+
+    monkeypatch.setattr(inquiry_log, "mask_personal_data", shrinking_mask)
+    stored = inquiry_log._safe_mask("あ" * 100_000, 2000)
+    assert seen == [8000, 100_000] and len(stored) == 2000

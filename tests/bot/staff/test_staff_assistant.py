@@ -82,6 +82,11 @@ def test_rule_checks_answer_only_questions_about_a_name_or_where_to_save():
     # A word in quotes to put into a name is a part of a name, not a name.
     ("ファイル名に「最終版」って付けてもいい？", None),
     ("ファイル名に「_v2」を入れるのはルール通り？", None),
+    # ... but a whole file name in those quotes is one to check.
+    ("ファイル名に「20240401_予算案_v2.xlsx」でいいですか？", "name_check"),
+    # A polite closing after the question does not hide it.
+    ("4月に異動してきたばかりで、まだ係のやり方がわかりません。議会答弁の資料はどこに保存すればいいですか？"
+     "お手数ですが教えてください。", "folder"),
 ])
 def test_stories_and_quoted_symbols_do_not_trigger_rule_answers(question, kind):
     from bot.staff.naming_rules import load_naming_rules

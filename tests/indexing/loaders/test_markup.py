@@ -23,7 +23,8 @@ def test_markup_becomes_the_words_a_resident_reads(typed, shown):
     assert plain_text_from_markup(typed) == shown
 
 
-@pytest.mark.parametrize("text", ["3歳<6歳の子", "A<Z>C", "a & b", "<住民票>の写し", "改行\nだけ", "&は記号"])
+@pytest.mark.parametrize("text", ["3歳<6歳の子", "A<Z>C", "a & b", "<住民票>の写し", "改行\nだけ", "&は記号",
+                                  "所得区分が<A>の方は無料、<B>の方は半額です。"])
 def test_plain_text_with_angle_brackets_or_ampersands_stays_as_typed(text):
     assert not has_markup(text)
     assert plain_text_from_markup(text) == text
@@ -34,3 +35,8 @@ def test_numbered_steps_and_table_rows_keep_their_shape():
         == "1. 申請書を書く\n2. 窓口へ出す\n・印鑑"
     assert plain_text_from_markup("<table><tr><th>区分</th><th>金額</th></tr><tr><td>大人</td><td>300円</td></tr>"
                                   "</table>") == "区分 金額\n大人 300円"
+
+
+def test_addresses_in_angle_brackets_inside_markup_are_kept():
+    assert plain_text_from_markup("子育て支援課 <kosodate@city.example.jp><br>詳細は<https://x.jp/a?b=1&c=2>") \
+        == "子育て支援課 kosodate@city.example.jp\n詳細はhttps://x.jp/a?b=1&c=2"
