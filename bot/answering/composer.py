@@ -131,6 +131,8 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
         # is better than another, and the general desk is given.
         names = [h.entry.department for h in hits[:3] if h.entry.department]
         majority = [name for name, count in Counter(names).most_common() if count >= 2 or len(names) == 1]
+        if not majority and not any(d.get("default") for d in departments):
+            majority = names  # no general desk to give: the nearest entry's department is still a lead
         contact = find_contact(departments, majority, audience)
         text = messages.say("ABSTAIN", language, easy_japanese) + "\n" + (
             messages.say("ABSTAIN_CONTACT", language, easy_japanese,

@@ -173,3 +173,7 @@ def test_a_decline_gives_the_department_most_nearby_entries_share_else_the_gener
     assert declined("こども家庭課", "市民課", "市民課") == "市民課"
     assert declined("こども家庭課", "市民課", "ごみ減量推進課") == "総合案内"
     assert declined("市民課") == "市民課"
+    # Without a general desk (a city's FAQ imported with no departments.toml) the nearest entry's department.
+    hits = [Hit(entry=_faq(i, name), score=0.7) for i, name in enumerate(["こども家庭課", "市民課", "保育課"])]
+    assert compose_answer("死亡届はどこに出す", hits, confidence=0.2, threshold=0.5, audience="citizen",
+                          departments=[]).contact.department == "こども家庭課"
