@@ -234,8 +234,9 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
         return str(row[index]).replace("\r\n", "\n").replace("\r", "\n").strip()
 
     def text_cell(row, field):
-        # Question and answer cells exported from a CMS may hold HTML: kept as the words a resident reads.
-        return plain_text_from_markup(cell(row, field))
+        # Question and answer cells exported from a CMS may hold HTML: kept as the words a resident reads,
+        # a relative link completed from the entry's page.
+        return plain_text_from_markup(cell(row, field), cell(row, "url") or metadata.url)
 
     entries: list[Entry] = []
     problems: list[tuple[int, str]] = []

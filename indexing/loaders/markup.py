@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from urllib.parse import urljoin
 
 _TAG_NAMES = ("a|abbr|b|blockquote|br|caption|dd|div|dl|dt|em|font|h[1-6]|hr|i|img|li|ol|p|pre|"
               "script|small|span|strong|style|sub|sup|table|tbody|td|th|thead|tr|u|ul")
@@ -36,19 +37,21 @@ def has_markup(text: str) -> bool:
     return any(not _BARE_LETTER.match(tag) for tag in found) or any(tag.startswith("</") for tag in found)
 
 
-def plain_text_from_markup(text: str) -> str:
-    """``text`` without HTML tags and entities; links keep their address after their words."""
+def plain_text_from_markup(text: str, base_url: str = "") -> str:
+    """``text`` without HTML tags and entities; links keep their address after their words. A
+    relative link (/kurashi/gomi.html) is completed from ``base_url`` (the entry's page), when there is one."""
     if not has_markup(text):
         return text
-    parser = _PlainText()
+    parser = _PlainText(base_url)
     parser.feed(_BRACKETED_ADDRESS.sub(lambda m: m.group(1).replace("&", "&amp;"), text))
     parser.close()
     return parser.text()
 
 
 class _PlainText(HTMLParser):
-    def __init__(self):
+    def __init__(self, base_url: str = ""):
         super().__init__(convert_charrefs=True)
+        self._base = base_url if _LINK.match(base_url or "") else ""
         self._parts: list[str] = []
         self._links: list[tuple[str, int]] = []  # (href, index in parts where its words start)
         self._skipping = 0
@@ -96,6 +99,8 @@ class _PlainText(HTMLParser):
                 self._lists.pop()
         elif tag == "a" and self._links:
             href, start = self._links.pop()
+            if href and self._base and not _LINK.match(href) and not href.startswith(("#", "javascript:")):
+                href = urljoin(self._base, href)
             words = "".join(self._parts[start:]).strip()
             if _LINK.match(href) and href.split(":", 1)[1].strip("/") not in words:
                 self._parts.append(f"（{href.removeprefix('mailto:').removeprefix('tel:')}）")

@@ -283,3 +283,10 @@ def test_a_tab_separated_text_export_with_commas_in_answers(tmp_path):
     text = "ID\t質問\t回答\n1\t粗大ごみの料金は？\t1,000円、1,500円、2,000円の3種類です。\n"
     [entry] = load_knowledge_file(write(tmp_path, "faq.txt", text.encode("utf-16")), META).entries
     assert entry.body == "1,000円、1,500円、2,000円の3種類です。"
+
+
+def test_relative_links_in_answers_use_the_url_column(tmp_path):
+    text = ('ID,問い合わせ文,応答文,URL\n1,ごみの日は？,"<a href=""/gomi/cal.html"">収集カレンダー</a>をご覧ください",'
+            'https://www.city.example.jp/faq/1.html\n')
+    [entry] = load_knowledge_file(write(tmp_path, "faq.csv", text.encode()), META).entries
+    assert entry.body == "収集カレンダー（https://www.city.example.jp/gomi/cal.html）をご覧ください"

@@ -40,3 +40,10 @@ def test_numbered_steps_and_table_rows_keep_their_shape():
 def test_addresses_in_angle_brackets_inside_markup_are_kept():
     assert plain_text_from_markup("子育て支援課 <kosodate@city.example.jp><br>詳細は<https://x.jp/a?b=1&c=2>") \
         == "子育て支援課 kosodate@city.example.jp\n詳細はhttps://x.jp/a?b=1&c=2"
+
+
+def test_a_relative_link_is_completed_from_the_entrys_page_when_there_is_one():
+    cell = '<a href="/kurashi/gomi.html">ごみのページ</a>を見てください'
+    assert plain_text_from_markup(cell, "https://www.city.example.jp/faq/12.html") \
+        == "ごみのページ（https://www.city.example.jp/kurashi/gomi.html）を見てください"
+    assert plain_text_from_markup(cell) == "ごみのページを見てください"
