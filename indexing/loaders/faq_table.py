@@ -152,7 +152,9 @@ def faq_table_from_text(text: str, path: Path, metadata: SourceMetadata, delimit
             rows.append((start, row))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise KnowledgeFileError(path, reader.line_num, f"CSV の形式が正しくありません: {exc}") from exc
+        # The line the broken row starts on: a quote left open is only noticed at the end of the file.
+        hint = "（引用符 \" が閉じられていない可能性があります）" if "end of data" in str(exc) else ""
+        raise KnowledgeFileError(path, start, f"CSV の形式が正しくありません{hint}: {exc}") from exc
     return faq_entries_from_rows(rows, path, metadata, check_overflow=True)
 
 

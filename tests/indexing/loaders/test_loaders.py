@@ -56,10 +56,10 @@ def test_unreadable_files_are_errors_with_a_line(tmp_path):
     with pytest.raises(KnowledgeFileError) as info:
         load_knowledge_file(write(tmp_path, "x.csv", b"ID,foo,bar\n1,2,3\n"), META)
     assert "問い合わせ文" in str(info.value)
-    broken = (HEADER + '1,"ok",fine,c\n2,"unclosed,answer,c\n').encode()
+    broken = (HEADER + '1,"ok",fine,c\n2,"unclosed,answer,c\n3,ok,fine,c\n4,ok,fine,c\n').encode()
     with pytest.raises(KnowledgeFileError) as info:
         load_knowledge_file(write(tmp_path, "q.csv", broken), META)
-    assert info.value.line is not None
+    assert info.value.line == 3 and "引用符" in info.value.message  # where the quote opened, not the last line
     with pytest.raises(KnowledgeFileError) as info:
         load_knowledge_file(write(tmp_path, "e.csv", HEADER.encode() + b"1,\xff\xfe\x80\x81,x,y\n"), META)
     assert info.value.line == 2
