@@ -46,6 +46,8 @@ def sentences(text: str) -> list[str]:
 def asking_sentences(question: str) -> list[str]:
     """The sentences of ``question`` that ask something (all of it when none does): a story's
     narrative left out, its polite closing (「お手数ですが教えてください。」) kept with the real question."""
+    if len(question.strip()) < STORY_CHARS:
+        return [question]  # 「議事録を作りました。どこですか？」 is one short question, not a story
     parts = sentences(question)
     return [s for s in parts if _ASKING.search(s)] or parts or [question]
 

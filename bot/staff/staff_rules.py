@@ -34,8 +34,9 @@ def _guide_source(rules: NamingRules, section_title: str) -> Source:
 _NAME_WORDS = ("ファイル名", "名前", "命名", "なまえ", "ネーミング", "付け方", "つけ方", "ファイル")
 _COMMAND = re.compile(r"^\s*(?:/?check|チェック|確認|ファイル名チェック)\s*[:：]?\s+", re.IGNORECASE)
 _FILE_SHAPED = re.compile(r"\.[a-z][a-z0-9]{0,9}$|[_＿]|\d{6,8}|(?<![a-z])v\d", re.IGNORECASE)
-# A whole file name (an extension or a date in it), as against a part to put into one (「最終版」, 「_v2」).
-_WHOLE_NAME = re.compile(r"\.[a-z][a-z0-9]{0,9}$|\d{6,8}", re.IGNORECASE)
+# A whole file name (an extension, or a date joined to other parts), as against a part to put into one
+# (「最終版」, 「_v2」, 「20240401」).
+_WHOLE_NAME = re.compile(r"\.[a-z][a-z0-9]{0,9}$|\d{6,8}[_＿]|[_＿]\d{6,8}", re.IGNORECASE)
 # The question is about where to save when it names saving or a place for a document; a meeting
 # or budget word with どこ alone (会議はどこのアカウントで？) is not.
 _SAVE_WORDS = ("保存", "保管", "格納", "置き", "置く", "置け", "置いて", "入れ", "しまう", "しまえ", "フォルダ",

@@ -150,7 +150,7 @@ class SlackChannel:
         if event.get("channel_type") in ("channel", "group"):
             # A staff reply to a resident: a file cannot be passed on to LINE or the web chat, so a
             # reply with one is not relayed as if its words were all of it.
-            if not event.get("subtype"):
+            if event.get("subtype") != "file_share":
                 await self._store_ticket_reply(body, event)
             return
         if event.get("channel_type") != "im":

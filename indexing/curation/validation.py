@@ -45,9 +45,9 @@ _DATE_PATTERNS = (
 
 # Japanese eras, as city data writes them: 令和6年4月1日, 令和元年5月1日, R6.4.1, H31/3/31.
 _ERAS = {"令和": 2018, "R": 2018, "平成": 1988, "H": 1988, "昭和": 1925, "S": 1925}
-# The first and last day of each era: 平成31年5月1日 or 令和元年4月30日 is no date.
-_ERA_SPANS = {2018: (date(2019, 5, 1), date.max), 1988: (date(1989, 1, 8), date(2019, 4, 30)),
-              1925: (date(1926, 12, 25), date(1989, 1, 7))}
+# The first day of each era: 平成1年1月7日 is no date. A date past an era's end stays readable: documents
+# written before 令和 was announced say 平成32年3月31日.
+_ERA_STARTS = {2018: date(2019, 5, 1), 1988: date(1989, 1, 8), 1925: date(1926, 12, 25)}
 _ERA_DATE = re.compile(r"^(令和|平成|昭和|[RHS])\s*(\d{1,2}|元)\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?$",
                        re.IGNORECASE)
 
@@ -67,8 +67,7 @@ def parse_date(value: str | date | None) -> date | None:
             read = date(offset + number, int(month), int(day)) if number >= 1 else None
         except ValueError:
             return None
-        first, last = _ERA_SPANS[offset]
-        return read if read and first <= read <= last else None
+        return read if read and read >= _ERA_STARTS[offset] else None
     text = text.split("T")[0].split(" ")[0]
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)

@@ -62,7 +62,7 @@ def _normalize_header(value) -> str:
 
 
 _ALIAS_TO_FIELD = {_normalize_header(a): f for f, aliases in COLUMN_ALIASES.items() for a in aliases}
-_EXPLICIT_IDS = {"id", "faqid", "質問id"}
+_EXPLICIT_IDS = {"id", "faqid", "質問id", "faq番号", "管理番号"}
 
 
 def map_columns(header: list) -> dict[str, int]:
@@ -251,11 +251,14 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
     if not data:
         # Importing it would retire every entry the file had: refused, like an empty folder.
         raise KnowledgeFileError(path, None, "見出しの行だけで、質問と回答の行がありません")
-    for line in sorted(_overflowing_rows(header, data) if check_overflow else ()):
-        # Reported, not skipped: it may be a note typed beside the table as well as a shifted row.
-        problems.append((line, "見出しより多い列に値があります。回答などの中のカンマが引用符 \" で囲まれていない"
-                               "可能性があります（この行は取り込みました。内容を確認してください）"))
+    overflowing = _overflowing_rows(header, data) if check_overflow else set()
     for line, row in data:
+        if line in overflowing:
+            # Skipped, not guessed: every cell after the shift is in the wrong column (its 対象 too, so a
+            # staff row would fall back to citizens).
+            problems.append((line, "見出しより多い列に値があります（回答などの中のカンマが引用符 \" で囲まれていない"
+                                   "可能性があります）"))
+            continue
         question, answer = text_cell(row, "question"), text_cell(row, "answer")
         entry_id = cell(row, "id") if "id" in columns else f"{stem}-{line}"
         if not question:

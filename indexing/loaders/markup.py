@@ -19,8 +19,9 @@ _TAG_NAMES = ("a|abbr|b|blockquote|br|caption|dd|div|dl|dt|em|font|h[1-6]|hr|i|i
               "script|small|span|strong|style|sub|sup|table|tbody|td|th|thead|tr|u|ul")
 _MARKUP = re.compile(rf"</?(?:{_TAG_NAMES})(?:\s[^<>]*)?/?>|&(?:[a-zA-Z]{{2,8}}|#\d{{2,6}}|#x[0-9a-fA-F]{{2,5}});",
                      re.IGNORECASE)
-# 「所得区分が<A>の方は…<B>の方は…」 is text: a bare one-letter tag is markup only beside a closing tag.
-_BARE_LETTER = re.compile(r"^<[a-z]>$", re.IGNORECASE)
+# 「所得区分が<A>の方は…<B>の方は…」 is text: a bare one-letter tag other than <p> is a label unless the
+# text closes it (<b>重要</b>).
+_BARE_LETTER = re.compile(r"<([a-zA-Z])>")
 # An address written in angle brackets (<kosodate@city.example.jp>, <https://…>) is text, not a tag.
 _BRACKETED_ADDRESS = re.compile(r"<((?:https?://|mailto:)[^<>\s]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>")
 # Tags after which the text continues on a new line.
@@ -32,9 +33,15 @@ _BR, _BREAK = "\x01", "\x00"
 _LINK = re.compile(r"^(?:https?://|mailto:|tel:)", re.IGNORECASE)
 
 
+def _labels(text: str) -> set[str]:
+    """The bare one-letter "tags" of ``text`` that are labels written in angle brackets."""
+    closed = set(re.findall(r"</([a-zA-Z])>", text))  # as typed: a CMS writes </b>, a label reads <B>
+    return {m.group() for m in _BARE_LETTER.finditer(text) if m.group(1) != "p" and m.group(1) not in closed}
+
+
 def has_markup(text: str) -> bool:
-    found = [m.group() for m in _MARKUP.finditer(text)]
-    return any(not _BARE_LETTER.match(tag) for tag in found) or any(tag.startswith("</") for tag in found)
+    labels = _labels(text)
+    return any(m.group() not in labels for m in _MARKUP.finditer(text))
 
 
 def plain_text_from_markup(text: str, base_url: str = "") -> str:
@@ -43,7 +50,10 @@ def plain_text_from_markup(text: str, base_url: str = "") -> str:
     if not has_markup(text):
         return text
     parser = _PlainText(base_url)
-    parser.feed(_BRACKETED_ADDRESS.sub(lambda m: m.group(1).replace("&", "&amp;"), text))
+    text = _BRACKETED_ADDRESS.sub(lambda m: m.group(1).replace("&", "&amp;"), text)
+    for label in _labels(text):
+        text = text.replace(label, label.replace("<", "&lt;").replace(">", "&gt;"))
+    parser.feed(text)
     parser.close()
     return parser.text()
 

@@ -82,6 +82,9 @@ def test_rule_checks_answer_only_questions_about_a_name_or_where_to_save():
     # A word in quotes to put into a name is a part of a name, not a name.
     ("ファイル名に「最終版」って付けてもいい？", None),
     ("ファイル名に「_v2」を入れるのはルール通り？", None),
+    ("ファイル名に「20240401」を入れてもいい？", None),
+    # A short question of two sentences is one question.
+    ("議事録を作りました。どこですか？", "folder"),
     # ... but a whole file name in those quotes is one to check.
     ("ファイル名に「20240401_予算案_v2.xlsx」でいいですか？", "name_check"),
     # A polite closing after the question does not hide it.

@@ -370,3 +370,16 @@ def test_a_follow_up_in_the_thread_reaches_the_citizen_too(client, server, line_
     assert len({p.header("X-Line-Retry-Key") for p in pushed}) == 2  # one key per staff message
     answered = wait_ticket(server, ticket.id, lambda t: "430" in t.answer)
     assert answered.state is TicketState.ANSWERED
+
+
+def test_a_reply_also_sent_to_the_channel_reaches_the_citizen_and_one_with_a_file_does_not(
+        client, server, line_api, slack_api):
+    ticket, _ = hand_over(client, line_api, slack_api, server, question="冥王星の住所を教えて")
+    pushes_before = len(line_api.pushes())
+    with_file = slack_channel_message_event("資料を添付します", ticket.slack_channel, thread_ts=ticket.slack_ts)
+    broadcast = slack_channel_message_event("担当課の窓口でご案内します。", ticket.slack_channel, thread_ts=ticket.slack_ts)
+    slack_event(client, dict(with_file, subtype="file_share"))
+    slack_event(client, dict(broadcast, subtype="thread_broadcast"))
+    [push] = line_api.wait_for(lambda f: f.pushes()[pushes_before:], what="answer pushed")
+    text = push.json["messages"][0]["text"]
+    assert "担当課の窓口でご案内します。" in text and "資料を添付します" not in text

@@ -154,7 +154,8 @@ def test_preview_reports_an_id_that_two_uploaded_files_share(tmp_path, store):
 @pytest.mark.parametrize("typed, read", [
     ("令和6年4月1日", "2024-04-01"), ("令和元年5月1日", "2019-05-01"), ("R6.4.1", "2024-04-01"),
     ("H31/3/31", "2019-03-31"), ("平成３１年３月３１日", "2019-03-31"), ("平成31年4月31日", None),
-    ("R0.4.1", None), ("H0.1.1", None), ("令和元年4月30日", None), ("平成1年1月7日", None), ("平成元年1月8日", "1989-01-08"),
+    ("R0.4.1", None), ("H0.1.1", None), ("平成1年1月7日", None), ("平成元年1月8日", "1989-01-08"),
+    ("平成32年3月31日", "2020-03-31"),  # written before 令和 was announced
 ])
 def test_era_dates_as_cities_write_them(typed, read):
     from indexing.curation.validation import parse_date

@@ -47,3 +47,13 @@ def test_a_relative_link_is_completed_from_the_entrys_page_when_there_is_one():
     assert plain_text_from_markup(cell, "https://www.city.example.jp/faq/12.html") \
         == "ごみのページ（https://www.city.example.jp/kurashi/gomi.html）を見てください"
     assert plain_text_from_markup(cell) == "ごみのページを見てください"
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("所得区分が<A>の方は無料、<br><B>の方は半額です。", "所得区分が<A>の方は無料、\n<B>の方は半額です。"),
+    ("<A>と<a href=\"https://x.jp\">リンク</a>", "<A>とリンク（https://x.jp）"),
+    ("申請してください。<p>期限は3月末です。", "申請してください。\n期限は3月末です。"),
+    ("<B>重要</B>です", "重要です"),
+])
+def test_letters_in_angle_brackets_are_labels_unless_closed(typed, shown):
+    assert plain_text_from_markup(typed) == shown
