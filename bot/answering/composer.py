@@ -53,9 +53,36 @@ _MARKDOWN = (
 )
 
 
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def _table_as_lines(markdown: str) -> str:
+    """A Markdown table as chat lines: its header once (品目／手数料), then one line per row
+    (・自転車（1台）：800円); LINE would show the pipes and dashes as they are."""
+    lines, out, index = markdown.split("\n"), [], 0
+    while index < len(lines):
+        line = lines[index]
+        if line.lstrip().startswith("|") and index + 1 < len(lines) and _TABLE_SEPARATOR.match(lines[index + 1]):
+            header = _cells(line)
+            out.append("／".join(cell for cell in header if cell))
+            index += 2
+            while index < len(lines) and lines[index].lstrip().startswith("|"):
+                cells = [cell for cell in _cells(lines[index]) if cell]
+                out.append("・" + ("：" if len(cells) == 2 else "／").join(cells))
+                index += 1
+            continue
+        out.append(line)
+        index += 1
+    return "\n".join(out)
+
+
 def plain_text(markdown: str) -> str:
     """Guide text as chat text: LINE shows Markdown marks literally, so they are removed."""
-    text = markdown
+    text = _table_as_lines(markdown)
     for pattern, replacement in _MARKDOWN:
         text = pattern.sub(replacement, text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()

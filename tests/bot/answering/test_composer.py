@@ -177,3 +177,11 @@ def test_a_decline_gives_the_department_most_nearby_entries_share_else_the_gener
     hits = [Hit(entry=_faq(i, name), score=0.7) for i, name in enumerate(["こども家庭課", "市民課", "保育課"])]
     assert compose_answer("死亡届はどこに出す", hits, confidence=0.2, threshold=0.5, audience="citizen",
                           departments=[]).contact.department == "こども家庭課"
+
+
+def test_a_markdown_table_reads_as_lines_in_a_chat():
+    text = plain_text("料金の例です。\n\n| 品目 | 手数料 |\n|---|---|\n| 自転車（1台） | 800円 |\n| 布団（1枚） | 400円 |\n"
+                      "\n| 証明書 | コンビニ | 窓口 |\n|:---|---:|---|\n| 住民票 | 200円 | 300円 |")
+    assert text == ("料金の例です。\n\n品目／手数料\n・自転車（1台）：800円\n・布団（1枚）：400円\n\n"
+                    "証明書／コンビニ／窓口\n・住民票／200円／300円")
+    assert plain_text("a | b は記号です。") == "a | b は記号です。"
