@@ -148,5 +148,6 @@ def main(argv=None):
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
 
+
 if __name__ == "__main__":
     main()

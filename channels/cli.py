@@ -102,10 +102,11 @@ def _read_batch(path: str) -> list[tuple[object, str]]:
     if not file.exists():
         raise UsageError(f"{path}: file not found")
     queries = []
+    raw = file.read_bytes()
     try:
-        text = file.read_bytes().decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = file.read_bytes()[:exc.start].count(b"\n") + 1
+        line = raw[:exc.start].count(b"\n") + 1
         raise UsageError(f"{path}:{line}: not UTF-8 (save the batch file as UTF-8)") from exc
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():

@@ -62,10 +62,7 @@ def _part_kind(part: str) -> str | None:
         # Two small-talk words typed without a space: 「ありがとうございましたよろしくお願いします」.
         for kind, words in _KINDS.items():
             for word in words:
-                if len(word) > 1 and candidate.startswith(word) and _part_kind_rest(candidate[len(word):]):
-                    return "thanks" if kind == "thanks" or _part_kind_rest(candidate[len(word):]) == "thanks" else kind
+                rest = candidate[len(word):]
+                if len(word) > 1 and rest and candidate.startswith(word) and (rest_kind := _part_kind(rest)):
+                    return "thanks" if "thanks" in (kind, rest_kind) else kind
     return None
-
-
-def _part_kind_rest(rest: str) -> str | None:
-    return _part_kind(rest) if rest else None

@@ -46,12 +46,10 @@ _DOCUMENT_WORDS = ("資料", "ファイル", "データ", "文書", "書類", "�
 
 def asks_name_check(question: str, name: str) -> bool:
     """Whether a message that contains ``name`` asks to check it as a file name."""
-    text = unicodedata.normalize("NFKC", question)
-    whole = _WHOLE_NAME.search(unicodedata.normalize("NFKC", name))
-    if not whole and re.search(r"名前?に\s*[「『\"“]" + re.escape(unicodedata.normalize("NFKC", name)), text):
+    text, name = unicodedata.normalize("NFKC", question), unicodedata.normalize("NFKC", name)
+    if not _WHOLE_NAME.search(name) and re.search(r"名前?に\s*[「『\"“]" + re.escape(name), text):
         return False  # ファイル名に「最終版」って付けていい？ asks about a part of a name, not a name
-    return bool(_COMMAND.match(text) or _FILE_SHAPED.search(unicodedata.normalize("NFKC", name))
-                or any(word in text for word in _NAME_WORDS))
+    return bool(_COMMAND.match(text) or _FILE_SHAPED.search(name) or any(word in text for word in _NAME_WORDS))
 
 
 def asks_where_to_save(question: str) -> bool:

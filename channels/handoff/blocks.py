@@ -10,7 +10,7 @@ import re
 from datetime import timedelta, timezone
 
 from bot.handoff.ticket import Ticket, TicketState, parse_time
-from channels.slack.text import SLACK_LINK
+from channels.slack.text import SLACK_LINK, unescape
 
 ANSWER_ACTION = "ticket_answer"
 REROUTE_ACTION = "ticket_reroute"
@@ -91,7 +91,7 @@ def plain_text(slack_text: str) -> str:
             return label or target[len("mailto:"):]
         return f"{label}（{target}）" if label and label != target else target
     text = SLACK_LINK.sub(link, slack_text or "")
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+    return unescape(text).strip()
 
 
 def escape(text: str) -> str:

@@ -15,6 +15,11 @@ import re
 SLACK_LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
 
 
+def unescape(slack_text: str) -> str:
+    """The three characters Slack escapes, back as typed (``&amp;`` last, so ``&amp;lt;`` stays ``&lt;``)."""
+    return slack_text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def typed_text(slack_text: str) -> str:
     """``slack_text`` as its author saw it: links by their visible text, mentions of people and
     broadcasts (<!here>) dropped, channels as #name, escapes undone."""
@@ -28,4 +33,4 @@ def typed_text(slack_text: str) -> str:
             return label
         return target.removeprefix("mailto:")
     text = SLACK_LINK.sub(visible, slack_text or "")
-    return re.sub(r"[ \t]{2,}", " ", text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")).strip()
+    return re.sub(r"[ \t]{2,}", " ", unescape(text)).strip()

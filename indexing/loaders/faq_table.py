@@ -235,10 +235,10 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
             return ""
         return str(row[index]).replace("\r\n", "\n").replace("\r", "\n").strip()
 
-    def text_cell(row, field):
+    def text_cell(row, field, page):
         # Question and answer cells exported from a CMS may hold HTML: kept as the words a resident reads,
         # a relative link completed from the entry's page.
-        return plain_text_from_markup(cell(row, field), cell(row, "url") or metadata.url)
+        return plain_text_from_markup(cell(row, field), page)
 
     entries: list[Entry] = []
     problems: list[tuple[int, str]] = []
@@ -259,7 +259,8 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
             problems.append((line, "見出しより多い列に値があります（回答などの中のカンマが引用符 \" で囲まれていない"
                                    "可能性があります）"))
             continue
-        question, answer = text_cell(row, "question"), text_cell(row, "answer")
+        page = cell(row, "url") or metadata.url
+        question, answer = text_cell(row, "question", page), text_cell(row, "answer", page)
         entry_id = cell(row, "id") if "id" in columns else f"{stem}-{line}"
         if not question:
             problems.append((line, "問い合わせ文（質問）が空です"))
@@ -280,11 +281,11 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
         except ValueError as exc:
             problems.append((line, str(exc)))
             continue
-        alternates = tuple(a.strip() for a in re.split(r"[\n|｜]", text_cell(row, "alternates")) if a.strip())
+        alternates = tuple(a.strip() for a in re.split(r"[\n|｜]", text_cell(row, "alternates", page)) if a.strip())
         category = cell(row, "category") or metadata.category
         entries.append(Entry(
             id=entry_id, kind="faq", title=question, body=answer, source=str(path),
-            section=cell(row, "subcategory"), url=cell(row, "url") or metadata.url, audience=audience,
+            section=cell(row, "subcategory"), url=page, audience=audience,
             category=category, department=cell(row, "department") or metadata.department,
             updated=cell(row, "updated") or metadata.updated, review_by=cell(row, "review_by") or metadata.review_by,
             alternates=alternates, line=line,
