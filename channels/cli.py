@@ -75,7 +75,7 @@ def command_import(args) -> int:
     report = import_paths(args.paths, settings.data_dir, audience=args.audience or "",
                           embedder_spec=settings.embedder, progress=say, strict=args.strict)
     for problem in report.problems:
-        print(f"madoguchi: warning: skipped {problem}", file=sys.stderr)
+        print(f"madoguchi: warning: {'' if problem.kept else 'skipped '}{problem}", file=sys.stderr)
     print(f"imported into {settings.data_dir}: {report.summary()}")
     return 0
 

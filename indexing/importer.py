@@ -73,8 +73,11 @@ class ImportReport:
             parts.append(f"{self.departments} departments")
         if self.rules:
             parts.append(f"rules: {', '.join(self.rules)}")
-        if self.problems:
-            parts.append(f"{len(self.problems)} rows skipped")
+        skipped = sum(not p.kept for p in self.problems)
+        if skipped:
+            parts.append(f"{skipped} rows skipped")
+        if len(self.problems) > skipped:
+            parts.append(f"{len(self.problems) - skipped} rows with notes")
         return ", ".join(parts) + f" ({self.seconds:.1f} s)"
 
 
@@ -215,7 +218,7 @@ def _load(paths, audience, strict, defaults, source_keys, names, report):
             first, *rest = result.problems
             raise KnowledgeFileError(path, first.line, first.message, problems=[(p.line, p.message) for p in rest])
         shown = (names or {}).get(path.name)
-        report.problems.extend(RowProblem(shown, p.line, p.message) if shown else p for p in result.problems)
+        report.problems.extend(replace(p, path=shown) if shown else p for p in result.problems)
         loaded.append((path, source, hashlib.sha256(raw + audience.encode()).hexdigest(), result.entries))
     claimed, duplicates = claim_ids([((names or {}).get(path.name, str(path)), entries)
                                      for path, _, _, entries in loaded])

@@ -45,14 +45,16 @@ def routes(site: AdminSite) -> list[Route]:
         return dict(state=state, department=department, overdue=overdue), \
             store.list(state=state, department=department, overdue=overdue), store.departments()
 
-    @site.page()
+    # Tickets hold residents' questions and staff replies: editors only, like the knowledge (viewers
+    # see reports).
+    @site.page(role="editor")
     async def tickets(request: Request, session):
         criteria, found, departments = await run_in_threadpool(_select, request)
         return site.render(request, "tickets.html", criteria=criteria, tickets=found[:MAX_SHOWN], total=len(found),
                            departments=departments, states=STATE_LABELS, channels=CHANNEL_LABELS,
                            can_become_faq=can_become_faq, params=request.url.query)
 
-    @site.page()
+    @site.page(role="editor")
     async def tickets_csv(request: Request, session):
         _, found, _ = await run_in_threadpool(_select, request)
         out = io.StringIO()

@@ -39,7 +39,8 @@ class FilePlan:
     changed: list[EntryChange] = field(default_factory=list)
     unchanged: int = 0
     retired: list[Entry] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)  # rows skipped
+    notes: list[RowProblem] = field(default_factory=list)     # rows imported with something left empty
     errors: list[tuple[int | None, str]] = field(default_factory=list)
 
 
@@ -72,6 +73,10 @@ class ImportPlan:
         return [p for f in self.files for p in f.problems]
 
     @property
+    def notes(self) -> list[RowProblem]:
+        return [p for f in self.files for p in f.notes]
+
+    @property
     def errors(self) -> list[tuple[str, int | None, str]]:
         return [(f.name, line, message) for f in self.files for line, message in f.errors]
 
@@ -99,7 +104,8 @@ def _plan_file(store: KnowledgeStore, path: Path, name: str, source: str, audien
     except OSError as exc:
         plan.errors = [(None, f"ファイルを読めません: {exc}")]
         return plan
-    plan.problems = [RowProblem(name, p.line, p.message) for p in loaded.problems]
+    plan.problems = [RowProblem(name, p.line, p.message) for p in loaded.problems if not p.kept]
+    plan.notes = [RowProblem(name, p.line, p.message, kept=True) for p in loaded.problems if p.kept]
     plan.entries = [e.with_changes(source=source) for e in loaded.entries]
     return plan
 

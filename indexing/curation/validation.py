@@ -17,6 +17,7 @@ import unicodedata
 from datetime import date, timedelta
 from typing import Iterable
 
+from indexing.dates import parse_date
 from indexing.entries import ENTRY_AUDIENCES, Entry
 from indexing.storage.knowledge import KnowledgeStore
 
@@ -32,51 +33,6 @@ class CurationError(ValueError):
     def __init__(self, message: str, errors: dict[str, str] | None = None):
         self.errors = dict(errors or {})
         super().__init__(message)
-
-
-# --- dates --------------------------------------------------------------------------------------
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
-)
-
-
-# Japanese eras, as city data writes them: 令和6年4月1日, 令和元年5月1日, R6.4.1, H31/3/31.
-_ERAS = {"令和": 2018, "R": 2018, "平成": 1988, "H": 1988, "昭和": 1925, "S": 1925}
-# The first day of each era: 平成1年1月7日 is no date. A date past an era's end stays readable: documents
-# written before 令和 was announced say 平成32年3月31日.
-_ERA_STARTS = {2018: date(2019, 5, 1), 1988: date(1989, 1, 8), 1925: date(1926, 12, 25)}
-_ERA_DATE = re.compile(r"^(令和|平成|昭和|[RHS])\s*(\d{1,2}|元)\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?$",
-                       re.IGNORECASE)
-
-
-def parse_date(value: str | date | None) -> date | None:
-    """A date from ``2026-04-01``, ``2026/4/1``, ``2026年4月1日`` or an era date such as ``令和8年4月1日``,
-    ``R8.4.1`` (None when empty or unreadable)."""
-    if isinstance(value, date):
-        return value
-    text = unicodedata.normalize("NFKC", str(value or "")).strip()
-    era = _ERA_DATE.match(text)
-    if era:
-        name, year, month, day = era.groups()
-        offset = _ERAS[name.upper() if len(name) == 1 else name]
-        number = 1 if year == "元" else int(year)
-        try:
-            read = date(offset + number, int(month), int(day)) if number >= 1 else None
-        except ValueError:
-            return None
-        return read if read and read >= _ERA_STARTS[offset] else None
-    text = text.split("T")[0].split(" ")[0]
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            try:
-                return date(*(int(g) for g in match.groups()))
-            except ValueError:
-                return None
-    return None
 
 
 def default_review_by(today: date | None = None) -> str:

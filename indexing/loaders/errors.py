@@ -22,11 +22,13 @@ class KnowledgeFileError(ValueError):
 
 @dataclass(frozen=True)
 class RowProblem:
-    """A row that was skipped, with where and why."""
+    """A row that was skipped, with where and why; or, when ``kept``, a row imported with a note (a
+    date cell that could not be read is left empty, the question and answer are kept)."""
 
     path: str
     line: int | None
     message: str
+    kept: bool = False
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from indexing.dates import parse_date
 from indexing.entries import Entry
 from indexing.loaders.encoding import decode_text_bytes
 from indexing.loaders.errors import KnowledgeFileError, LoadedFile, RowProblem
@@ -242,6 +243,7 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
 
     entries: list[Entry] = []
     problems: list[tuple[int, str]] = []
+    notes: list[tuple[int, str]] = []  # rows imported with something left out (see _date_cell)
     seen: dict[str, int] = {}
     stem = Path(path).stem
     header = rows[header_at][1]
@@ -283,11 +285,13 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
             continue
         alternates = tuple(a.strip() for a in re.split(r"[\n|｜]", text_cell(row, "alternates", page)) if a.strip())
         category = cell(row, "category") or metadata.category
+        updated, review_by = (_date_cell(cell(row, name), label, line, notes)
+                              for name, label in (("updated", "更新日"), ("review_by", "見直し期限")))
         entries.append(Entry(
             id=entry_id, kind="faq", title=question, body=answer, source=str(path),
             section=cell(row, "subcategory"), url=page, audience=audience,
             category=category, department=cell(row, "department") or metadata.department,
-            updated=cell(row, "updated") or metadata.updated, review_by=cell(row, "review_by") or metadata.review_by,
+            updated=updated or metadata.updated, review_by=review_by or metadata.review_by,
             alternates=alternates, line=line,
             translations=_row_translations(row, translated) or sidecar.get(entry_id, ()),
             easy_japanese=cell(row, "easy_japanese").lower() in _TRUE_WORDS,
@@ -295,7 +299,23 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
     if not entries and problems:
         (line, message), *rest = problems
         raise KnowledgeFileError(path, line, message, problems=rest)
-    return LoadedFile(entries, [RowProblem(str(path), line, message) for line, message in problems])
+    found = [RowProblem(str(path), line, message) for line, message in problems] \
+        + [RowProblem(str(path), line, message, kept=True) for line, message in notes]
+    return LoadedFile(entries, sorted(found, key=lambda p: p.line or 0))
+
+
+def _date_cell(value: str, label: str, line: int, notes: list[tuple[int, str]]) -> str:
+    """A 更新日 / 見直し期限 cell as YYYY-MM-DD (令和6年4月1日, 2024/4/1, 2024年4月 ... are read); a value
+    that is no date is noted and left empty, never stored as typed (the entry is kept: its question
+    and answer matter more than its date, and the admin lists it as lacking the date)."""
+    if not value:
+        return ""
+    read = parse_date(value)
+    if read is None:
+        notes.append((line, f"{label}「{value[:40]}」を日付として読めないため、空欄のまま取り込みました"
+                            "（2026-04-01 や 令和8年4月1日 の形で書いてください）"))
+        return ""
+    return read.isoformat()
 
 
 def _overflowing_rows(header: list, data: list[tuple[int, list]]) -> set[int]:

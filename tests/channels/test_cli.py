@@ -115,3 +115,15 @@ def test_console_script_runs(data_dir):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["hits"][0]["id"] == "109"
+
+
+def test_import_warns_of_skipped_rows_and_of_rows_kept_with_a_note(capsys, tmp_path):
+    faq = tmp_path / "faq.csv"
+    faq.write_text("ID,問い合わせ文,応答文,更新日\n1,ごみの日は？,月曜です。,2026-13-40\n2,,回答だけ,2026-04-01\n",
+                   encoding="utf-8")
+    status, out, err = run(capsys, "--data-dir", tmp_path / "d", "import", "--quiet", faq)
+    warnings = [line for line in err.splitlines() if line.startswith("madoguchi: warning:")]
+    assert status == 0 and len(warnings) == 2
+    assert warnings[0].startswith("madoguchi: warning: /") and "faq.csv:2: 更新日「2026-13-40」" in warnings[0]
+    assert warnings[1].startswith("madoguchi: warning: skipped") and "faq.csv:3:" in warnings[1]
+    assert "1 added" in out and "1 rows skipped, 1 rows with notes" in out

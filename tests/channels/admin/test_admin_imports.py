@@ -61,3 +61,18 @@ def test_plan_text_upload_and_an_unreadable_file(client_and_store):
     assert client.post(broken_url + "/discard", data={"csrf_token": token}, follow_redirects=False).status_code == 303
     assert client.get(broken_url).status_code == 404
     assert not [e for e in store.entries() if e.id.startswith("online-plan")]  # nothing applied yet
+
+
+def test_a_row_with_an_unreadable_date_is_imported_with_a_note_and_no_tick_box(client_and_store):
+    client, token, store = client_and_store
+    data = ("ID,問い合わせ文,応答文,カテゴリ,更新日,見直し期限\n"
+            "101,粗大ごみはどうやって出せばいいですか？,電話で申し込んでください。,ごみ,令和8年4月1日,2026-13-40\n").encode()
+    preview_url = _upload(client, token, "gomi.csv", data, source="faq/gomi.csv", department="環境課",
+                          updated="2026-05-01", review_by="2027-05-01")
+    preview = client.get(preview_url)
+    assert "注意のある行（1 件、取り込みます）" in preview.text and "見直し期限「2026-13-40」" in preview.text
+    assert 'name="skip_problems"' not in preview.text
+    done = client.post(preview_url + "/apply", data={"csrf_token": token})
+    assert done.status_code == 200
+    # The readable date is stored as YYYY-MM-DD; the unreadable one falls back to the upload's default.
+    assert (store.get("101").updated, store.get("101").review_by) == ("2026-04-01", "2027-05-01")

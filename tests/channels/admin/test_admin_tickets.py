@@ -49,7 +49,9 @@ def test_tickets_page_filters_exports_and_makes_an_faq_draft(runtime):
     assert client.get(f"/admin/entries/new?ticket={second.id}").status_code == 404  # no answer yet
 
 
-def test_viewers_see_tickets_but_cannot_open_the_faq_form(runtime):
+def test_viewers_cannot_open_tickets_or_the_faq_form(runtime):
+    # Viewers see reports only: tickets hold residents' questions and staff replies.
     client, _ = logged_in_client(make_app(runtime), user=VIEWER)
-    assert client.get("/admin/tickets").status_code == 200
+    assert client.get("/admin/tickets").status_code == 403
+    assert client.get("/admin/tickets.csv").status_code == 403
     assert client.get(f"/admin/entries/new?ticket={runtime.tickets[0].id}").status_code == 403

@@ -156,8 +156,12 @@ def test_preview_reports_an_id_that_two_uploaded_files_share(tmp_path, store):
     ("H31/3/31", "2019-03-31"), ("平成３１年３月３１日", "2019-03-31"), ("平成31年4月31日", None),
     ("R0.4.1", None), ("H0.1.1", None), ("平成1年1月7日", None), ("平成元年1月8日", "1989-01-08"),
     ("平成32年3月31日", "2020-03-31"),  # written before 令和 was announced
+    # A month alone, as many published FAQs write 更新日: its first day (an era's first month from its first day).
+    ("2024年4月", "2024-04-01"), ("R7.3", "2025-03-01"), ("令和元年5月", "2019-05-01"), ("平成元年1月", "1989-01-08"),
+    ("20240401", "2024-04-01"), ("2024-04-01 09:30:00", "2024-04-01"), ("2026-13-40", None), ("随時", None),
+    ("2024", None),
 ])
 def test_era_dates_as_cities_write_them(typed, read):
-    from indexing.curation.validation import parse_date
+    from indexing.dates import parse_date
 
     assert (parse_date(typed).isoformat() if parse_date(typed) else None) == read

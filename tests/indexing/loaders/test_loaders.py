@@ -271,6 +271,17 @@ def test_audience_cells_as_written_and_unreadable_ones_reported_in_japanese(tmp_
         (5, "対象「事業者」を読めません（市民・職員・全員 のいずれか、または citizen / staff / all）")]
 
 
+def test_date_cells_are_stored_as_iso_dates_and_unreadable_ones_left_empty_with_a_note(tmp_path):
+    text = ("ID,問い合わせ文,応答文,更新日,見直し期限\n1,ごみの日は？,月曜です。,令和6年4月1日,R7.3.31\n"
+            "2,犬の登録は？,環境課です。,2024年4月,2025/4/1\n3,図書館は？,月曜休みです。,2026-13-40,随時\n")
+    loaded = load_knowledge_file(write(tmp_path, "faq.csv", text.encode()), META)
+    assert [(e.id, e.updated, e.review_by) for e in loaded.entries] == [
+        ("1", "2024-04-01", "2025-03-31"), ("2", "2024-04-01", "2025-04-01"), ("3", "", "")]
+    assert [(p.line, p.kept) for p in loaded.problems] == [(4, True), (4, True)]
+    assert "更新日「2026-13-40」を日付として読めないため、空欄のまま取り込みました" in loaded.problems[0].message
+    assert "見直し期限「随時」" in loaded.problems[1].message
+
+
 def test_the_leftmost_column_of_a_field_is_used_except_an_id_column(tmp_path):
     text = "No,分類,質問,回答,問い合わせ\n1,ごみ,粗大ごみの出し方は,申し込みます。,環境課 電話 000-0000\n"
     [entry] = load_knowledge_file(write(tmp_path, "a.csv", text.encode()), META).entries
