@@ -111,10 +111,12 @@ def routes(site: AdminSite) -> list[Route]:
         form = request.state.form
         values = entry_form_values(form)
         entry_id = str(form.get("id", "")).strip()
+        suggested_id = str(form.get("suggested_id", "")).strip()
         review_ids = [_int(i, 0) for i in form.getlist("inquiry_id")]
         try:
             entry = await run_in_threadpool(lambda: editing.create_entry(
-                store, values, changed_by=session.user.name, embedder_spec=embedder, entry_id=entry_id))
+                store, values, changed_by=session.user.name, embedder_spec=embedder, entry_id=entry_id,
+                suggested_id=suggested_id))
         except validation.CurationError as exc:
             key = _int(form.get("review"), 0)
             review = await run_in_threadpool(site.queue.group, key) if key else None
@@ -145,14 +147,23 @@ def routes(site: AdminSite) -> list[Route]:
             values["updated"] = values["updated"] or date.today().isoformat()
             values["review_by"] = values["review_by"] or validation.default_review_by()
             return site.render(request, "entry_form.html", **_form_context(
-                request, entry=entry, values=values, from_file=entry.source not in ("", editing.ADMIN_SOURCE)))
+                request, entry=entry, values=values, from_file=entry.source not in ("", editing.ADMIN_SOURCE),
+                version=editing.edit_version(entry)))
         values = entry_form_values(request.state.form)
+        # The version the form was opened on: a save over another editor's newer change is refused once
+        # (the form comes back with the current version, so saving again overwrites on purpose).
+        expected = str(request.state.form.get("version", ""))
         try:
             _, changed = await run_in_threadpool(lambda: editing.update_entry(
-                store, entry.id, values, changed_by=session.user.name, embedder_spec=embedder))
+                store, entry.id, values, changed_by=session.user.name, embedder_spec=embedder,
+                expected_version=expected))
+        except editing.EditConflict as exc:
+            return site.render(request, "entry_form.html", status=409, **_form_context(
+                request, entry=exc.current, values=values, message=str(exc), conflict=True,
+                version=editing.edit_version(exc.current)))
         except validation.CurationError as exc:
             return site.render(request, "entry_form.html", status=400, **_form_context(
-                request, entry=entry, values=values, errors=exc.errors, message=str(exc)))
+                request, entry=entry, values=values, errors=exc.errors, message=str(exc), version=expected))
         return site.redirect(request, "/entries/" + _quote(entry.id), notice="saved" if changed else "unchanged")
 
     @site.page(role="editor")

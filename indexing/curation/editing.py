@@ -13,13 +13,15 @@ log and in reports keep their meaning.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import threading
 from datetime import date
 
-from indexing.curation.validation import (MAX_ALTERNATES, MAX_TITLE_CHARS, CurationError, next_entry_id,
-                                          normalize_question, validate_fields)
-from indexing.entries import EDITABLE_FIELDS, Entry
+from indexing.curation.validation import (MAX_ALTERNATES, CurationError, next_entry_id, normalize_question,
+                                          validate_fields)
+from indexing.entries import EDITABLE_FIELDS, MAX_TITLE_CHARS, Entry
 from indexing.importer import refresh_indexes
 from indexing.japanese import JapaneseAnalyzer
 from indexing.search_index import analyze_entry
@@ -56,14 +58,24 @@ def _save_and_refresh(store: KnowledgeStore, entry: Entry, changed_by: str, acti
 
 
 def create_entry(store: KnowledgeStore, values: dict, changed_by: str, embedder_spec: str = "",
-                 entry_id: str = "") -> Entry:
-    """Add a new FAQ entry written in the admin UI (or promoted from the review queue)."""
+                 entry_id: str = "", suggested_id: str = "") -> Entry:
+    """Add a new FAQ entry written in the admin UI (or promoted from the review queue).
+
+    Without ``entry_id`` the entry takes ``suggested_id`` (the id the form showed when it was opened)
+    while it is free, else the next free id. A form sent twice (a double click, a reload) creates
+    one entry: when the id is taken by an active entry written in the admin UI with the same
+    question and answer, that entry is returned unchanged."""
     values = {"audience": "citizen", **values}
     clean = validate_fields(values, kind="faq")
     entry_id = (entry_id or "").strip()
+    suggested_id = (suggested_id or "").strip()
     with WRITE_LOCK, knowledge_write_lock(store.data_dir):
+        wanted = entry_id or (suggested_id if _ID_PATTERN.match(suggested_id) else "")
+        existing = store.get(wanted) if wanted else None
+        if existing is not None and _same_submission(existing, clean):
+            return existing
         if not entry_id:
-            entry_id = next_entry_id(store)
+            entry_id = wanted if wanted and store.row(wanted) is None else next_entry_id(store)
         elif not _ID_PATTERN.match(entry_id):
             raise CurationError("入力内容を確認してください。",
                                 {"id": "ID は英数字と - _ . の64文字以内で入力してください。"})
@@ -75,6 +87,28 @@ def create_entry(store: KnowledgeStore, values: dict, changed_by: str, embedder_
     return store.get(entry_id)
 
 
+def _same_submission(existing: Entry, clean: dict) -> bool:
+    return existing.status == "active" and existing.source == ADMIN_SOURCE and \
+        (existing.title, existing.body) == (clean.get("title"), clean.get("body"))
+
+
+def edit_version(entry: Entry) -> str:
+    """A short fingerprint of what an editor sees of ``entry`` (status and editable fields): the edit
+    form carries the one it was opened with, so a save over someone else's newer change is noticed."""
+    seen = {"status": entry.status, **{name: getattr(entry, name) for name in EDITABLE_FIELDS}}
+    return hashlib.sha256(json.dumps(seen, ensure_ascii=False, sort_keys=True, default=list).encode()).hexdigest()[:16]
+
+
+class EditConflict(CurationError):
+    """The entry changed after the editor opened the form (``current`` is the entry as it is now)."""
+
+    def __init__(self, current: Entry, changed_by: str):
+        self.current, self.changed_by = current, changed_by
+        super().__init__("このエントリは、編集を始めたあとに" + (f"{changed_by} さんが" if changed_by else "ほかの人が")
+                         + "変更しました。入力内容はまだ保存されていません。最新の内容を確認して、"
+                           "このまま上書きする場合はもう一度「保存」を押してください。")
+
+
 def get_entry(store: KnowledgeStore, entry_id: str) -> Entry:
     entry = store.get(entry_id)
     if entry is None:
@@ -83,11 +117,15 @@ def get_entry(store: KnowledgeStore, entry_id: str) -> Entry:
 
 
 def update_entry(store: KnowledgeStore, entry_id: str, values: dict, changed_by: str,
-                 embedder_spec: str = "") -> tuple[Entry, bool]:
+                 embedder_spec: str = "", expected_version: str = "") -> tuple[Entry, bool]:
     """Edit an entry's fields; returns (entry, changed). 更新日 moves to today when the text changes
-    and the editor left the date as it was."""
+    and the editor left the date as it was. With ``expected_version`` (edit_version of the entry the
+    form was opened on), raises EditConflict when the entry has changed since."""
     with WRITE_LOCK, knowledge_write_lock(store.data_dir):
         before = get_entry(store, entry_id)
+        if expected_version and edit_version(before) != expected_version:
+            last = store.history(entry_id)
+            raise EditConflict(before, last[0]["changed_by"] if last else "")
         values = {k: v for k, v in values.items() if k in EDITABLE_FIELDS}
         if before.kind != "faq":
             values.pop("alternates", None)  # only FAQ questions have alternate phrasings
@@ -149,8 +187,6 @@ def add_alternate(store: KnowledgeStore, entry_id: str, phrasing: str, changed_b
 
 def entry_history(store: KnowledgeStore, entry_id: str) -> list[dict]:
     """History rows, newest first, each with ``changes``: [(field, before, after)] of what differed."""
-    import json
-
     rows = []
     for row in store.history(entry_id):
         before = json.loads(row["before"]) if row["before"] else {}

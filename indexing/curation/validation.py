@@ -18,12 +18,11 @@ from datetime import date, timedelta
 from typing import Iterable
 
 from indexing.dates import parse_date
-from indexing.entries import ENTRY_AUDIENCES, Entry
+from indexing.entries import ENTRY_AUDIENCES, MAX_BODY_CHARS, MAX_TITLE_CHARS, Entry
+from indexing.loaders.markup import plain_text_from_markup
 from indexing.storage.knowledge import KnowledgeStore
 
 DEFAULT_REVIEW_PERIOD = timedelta(days=365)
-MAX_TITLE_CHARS = 500
-MAX_BODY_CHARS = 20000
 MAX_ALTERNATES = 50
 
 
@@ -73,6 +72,11 @@ def validate_fields(values: dict, kind: str = "faq", today: date | None = None) 
     for name in ("title", "body", "section", "url", "category", "department"):
         if name in values:
             clean[name] = str(values.get(name) or "").replace("\r\n", "\n").strip()
+    for name in ("title", "body"):
+        if clean.get(name):
+            # HTML pasted from the city's web page reads as plain text, as it does when imported (residents
+            # would see the tags on LINE and in the web chat).
+            clean[name] = plain_text_from_markup(clean[name], str(values.get("url") or "")).strip()
     if "alternates" in values:
         clean["alternates"] = split_alternates(values.get("alternates") or "")
     if "audience" in values:

@@ -23,7 +23,7 @@ import unicodedata
 from pathlib import Path
 
 from indexing.dates import parse_date
-from indexing.entries import Entry
+from indexing.entries import MAX_BODY_CHARS, MAX_TITLE_CHARS, Entry
 from indexing.loaders.encoding import decode_text_bytes
 from indexing.loaders.errors import KnowledgeFileError, LoadedFile, RowProblem
 from indexing.loaders.markup import plain_text_from_markup
@@ -272,6 +272,11 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
             continue
         if not entry_id:
             problems.append((line, "ID が空です"))
+            continue
+        if len(question) > MAX_TITLE_CHARS or len(answer) > MAX_BODY_CHARS:
+            what, size, limit = ("問い合わせ文（質問）", len(question), MAX_TITLE_CHARS) if len(question) > MAX_TITLE_CHARS \
+                else ("応答文（回答）", len(answer), MAX_BODY_CHARS)
+            problems.append((line, f"{what}が長すぎます（{size:,}文字。{limit:,}文字以内にしてください）"))
             continue
         if entry_id in seen:
             problems.append((line, f"ID {entry_id} が重複しています ({seen[entry_id]} 行目と同じ)"))

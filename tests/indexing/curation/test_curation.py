@@ -165,3 +165,13 @@ def test_era_dates_as_cities_write_them(typed, read):
     from indexing.dates import parse_date
 
     assert (parse_date(typed).isoformat() if parse_date(typed) else None) == read
+
+
+def test_html_pasted_into_the_admin_form_is_kept_as_plain_text():
+    clean = validation.validate_fields({
+        "title": "粗大ごみの<b>出し方</b>は？", "url": "https://www.city.example.lg.jp/gomi/",
+        "body": "<p>電話で申し込みます。</p><p>詳しくは<a href=\"/gomi/sodai.html\">こちら</a></p><script>x()</script>"})
+    assert clean["title"] == "粗大ごみの出し方は？"
+    assert "<" not in clean["body"] and "電話で申し込みます。" in clean["body"]
+    assert "こちら（https://www.city.example.lg.jp/gomi/sodai.html）" in clean["body"] and "x()" not in clean["body"]
+    assert validation.validate_fields({"body": "3歳<6歳の子ども"})["body"] == "3歳<6歳の子ども"

@@ -303,3 +303,13 @@ def test_relative_links_in_answers_use_the_url_column(tmp_path):
             'https://www.city.example.jp/faq/1.html\n')
     [entry] = load_knowledge_file(write(tmp_path, "faq.csv", text.encode()), META).entries
     assert entry.body == "収集カレンダー（https://www.city.example.jp/gomi/cal.html）をご覧ください"
+
+
+def test_a_question_or_answer_longer_than_an_entry_may_be_is_a_row_problem(tmp_path):
+    text = (f"ID,問い合わせ文,応答文\n1,ごみの日は？,月曜です。\n2,長い回答,{'あ' * 20001}\n"
+            f"3,{'い' * 501},短い回答\n")
+    loaded = load_knowledge_file(write(tmp_path, "faq.csv", text.encode()), META)
+    assert [e.id for e in loaded.entries] == ["1"]
+    assert [(p.line, p.message) for p in loaded.problems] == [
+        (3, "応答文（回答）が長すぎます（20,001文字。20,000文字以内にしてください）"),
+        (4, "問い合わせ文（質問）が長すぎます（501文字。500文字以内にしてください）")]
