@@ -14,6 +14,9 @@ from indexing.entries import visible_audiences
 RELATED_COUNT = 3
 RELATED_MIN_RATIO = 0.6  # a related question scores at least this share of the best hit
 PASSAGE_CHARS = 400
+# A decline names the department of the nearest entries only when its confidence is at least this share
+# of the threshold (the question was nearly answered); below it, the general desk or no department.
+CONTACT_GUESS_SHARE = 0.5
 
 
 def find_contact(departments: list[dict], names: list[str], audience: str = "citizen") -> Contact | None:
@@ -156,11 +159,15 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
         # The department that most of the closest entries share is still the best guess of whom to
         # call; when they all differ (死亡届 near こども家庭課, 市民課 and 母子保健課 entries) no guess
         # is better than another, and the general desk is given.
-        names = [h.entry.department for h in hits[:3] if h.entry.department]
+        # A question far from everything (「おすすめのラーメン屋は？」) gets no guess at all: the entries
+        # nearest to it are no lead, and naming their 資産税課 would send the resident to the wrong desk.
+        near = [h for h in hits[:3] if h.entry.department] if confidence >= threshold * CONTACT_GUESS_SHARE else []
+        names = [h.entry.department for h in near]
         majority = [name for name, count in Counter(names).most_common() if count >= 2 or len(names) == 1]
         if not majority and not any(d.get("default") for d in departments):
             majority = names  # no general desk to give: the nearest entry's department is still a lead
         contact = find_contact(departments, majority, audience)
+        guessed = next((h.entry for h in near if contact and h.entry.department in majority[:1]), None)
         text = messages.say("ABSTAIN", language, easy_japanese) + "\n" + (
             messages.say("ABSTAIN_CONTACT", language, easy_japanese,
                          contact=contact_text(contact, language, easy_japanese))
@@ -168,7 +175,7 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
         related = tuple(Related(h.entry.id, _question_of(h)) for h in hits[:RELATED_COUNT]
                         if h.score >= threshold_score(hits))
         return Answer(question=question, text=text, abstained=True, confidence=confidence, audience=audience,
-                      related=related, contact=contact, category=hits[0].entry.category if hits else "",
+                      related=related, contact=contact, category=guessed.category if guessed else "",
                       department=contact.department if contact else "", kind="abstain",
                       answer_language=said_in)
     if easy_japanese and not messages.has_texts(language):
