@@ -128,11 +128,32 @@ def find_personal_data(text: str) -> list[PersonalDataSpan]:
     ]
     rank = {kind: i for i, kind in enumerate(PERSONAL_DATA_KINDS)}
     chosen: list[PersonalDataSpan] = []
-    # Leftmost first: in '03 1234 5678 2024年' the phone number, not '1234 5678 2024'.
+    # Leftmost first: in '03 1234 5678 2024年' the phone number, not '1234 5678 2024'. In start order a
+    # candidate overlaps a chosen span exactly when it starts before the furthest chosen end.
+    reach = 0
     for cand in sorted(candidates, key=lambda c: (c.start, rank[c.kind], c.start - c.end)):
-        if all(cand.end <= c.start or cand.start >= c.end for c in chosen):
+        if cand.start >= reach:
             chosen.append(cand)
-    return sorted(chosen, key=lambda c: c.start)
+            reach = cand.end
+    stretched: list[PersonalDataSpan] = []
+    for span in map(lambda c: _with_reading(c, text), chosen):
+        if stretched and span.start < stretched[-1].end:  # inside the reading just stretched over
+            continue
+        stretched.append(span)
+    return stretched
+
+
+# A name's reading in brackets after it: 山田花子（やまだはなこ）, 山田太郎(ﾔﾏﾀﾞﾀﾛｳ), 山田花子 (Yamada Hanako).
+_READING_AHEAD = re.compile(r"[ 　]?[（(][ 　]*[ぁ-んァ-ヶｦ-ﾟー・ 　A-Za-z.]{2,30}[）)]")
+
+
+def _with_reading(span: PersonalDataSpan, text: str) -> PersonalDataSpan:
+    """A name span stretched over the reading that follows it (the reading names the person too)."""
+    if span.kind == "name":
+        reading = _READING_AHEAD.match(text, span.end)
+        if reading:
+            return span._replace(end=reading.end())
+    return span
 
 
 def _normalize_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -158,7 +179,7 @@ def _normalize_with_offsets(text: str) -> tuple[str, list[int]]:
         chars.append(folded)
         origin.extend([i] * len(folded))
     norm = "".join(chars)
-    norm = _KANJI_DIGIT_RUN.sub(lambda m: m.group().translate(_KANJI_DIGITS), norm)
+    norm = _KANJI_DIGIT_RUN.sub(_ascii_digits, norm)
     keep = [True] * len(norm)
     for m in _SPACED_DIGITS.finditer(norm):
         for j in range(m.start(), m.end()):
@@ -168,6 +189,7 @@ def _normalize_with_offsets(text: str) -> tuple[str, list[int]]:
         norm = "".join(c for c, k in zip(norm, keep) if k)
         origin = [o for o, k in zip(origin, keep) if k]
     norm = _DOTTED_GROUPS.sub(_hyphenate_groups, norm)
+    norm = _LOOSE_GROUPS.sub(_hyphenate_loose_groups, norm)
     return norm, origin
 
 
@@ -175,10 +197,42 @@ _INVISIBLE = frozenset("\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u
                        "\u2060\u2061\u2062\u2063\u2064\u3164\ufeff\uffa0")
 _KANJI_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 # Two or more kanji digits in a row, possibly mixed with ASCII digits (〇九〇1234五六七八).
-_KANJI_DIGIT_RUN = re.compile(r"(?=[0-9〇零一二三四五六七八九]*[〇零一二三四五六七八九]{2})[0-9〇零一二三四五六七八九]{2,}")
+# Each run of digits is matched once (a lookahead for the two kanji digits made long digit runs quadratic).
+_KANJI_DIGIT_RUN = re.compile(r"[0-9〇零一二三四五六七八九]{2,}")
+_TWO_KANJI_DIGITS = re.compile(r"[〇零一二三四五六七八九]{2}")
+
+
+def _ascii_digits(m: re.Match) -> str:
+    run = m.group()
+    return run.translate(_KANJI_DIGITS) if _TWO_KANJI_DIGITS.search(run) else run
 # At least five single digits separated by blanks: '0 9 0 1 2 3 4 5 6 7 8', '0 9 0 - 1 2 3 4 - ...'.
 _SPACED_DIGITS = re.compile(r"(?<![\d])\d(?:(?:[ \t]{1,3}|[ \t]*[\-‐‑‒–—―−ー─━][ \t]*)\d(?!\d)){4,}")
 _DOTTED_GROUPS = re.compile(r"(?<![\d.,/])\d{2,5}([./・])\d{2,6}(?:\1\d{2,6})+(?![\d]|[./・]\d)")
+
+
+# Digit groups that people separate by whatever is at hand: 090、1234、5678 / 090～1234～5678 / 090の1234の5678 /
+# 1234-5678 9012 / a line break or an underscore. One separator character (with a blank either side) between
+# groups of at least three digits.
+_LOOSE_SEP = r"[ \t]?(?:[、,~〜_\nの\-‐‑‒–—―−ー─━]|(?<![ \t])[ \t](?![ \t]))[ \t]?"
+_LOOSE_GROUPS = re.compile(rf"(?<![\d.,/:])(?<!\d[ \t、,~〜_\nの\-‐‑‒–—―−ー─━])\d{{3,8}}(?:{_LOOSE_SEP}\d{{3,8}}){{1,3}}(?![\d]|[.:/]\d)")
+_LOOSE_SEP_CHARS = re.compile(r"[、,~〜_\nの\-‐‑‒–—―−ー─━]|(?<=\d)[ \t](?=\d)")
+# A year or a count after the last group: 2023、2024、2025年 are years, not a My Number.
+_UNIT_AFTER = re.compile(r"[ ]?[年月日時分秒歳円%人件回個度号]")
+
+
+def _hyphenate_loose_groups(m: re.Match) -> str:
+    """'090、1234、5678' -> '090-1234-5678' (same length) when the groups read as a phone number (ten or
+    eleven digits from a 0) or a My Number (twelve digits): each separator character becomes a hyphen,
+    so the phone and My Number patterns see one consistent separator. Years (2023、2024、2025年) and
+    amounts followed by a unit are left as written."""
+    text, digits = m.group(), _digits(m.group())
+    phone_like = len(digits) in (10, 11) and digits[0] == "0"
+    if not (phone_like or len(digits) == 12) or _UNIT_AFTER.match(m.string, m.end()):
+        return text
+    groups = re.findall(r"\d+", text)
+    if all(len(g) == 4 and g[:2] in ("19", "20") for g in groups):
+        return text  # 2019、2020、2021: years
+    return _LOOSE_SEP_CHARS.sub("-", text)
 
 
 def _hyphenate_groups(m: re.Match) -> str:
@@ -275,9 +329,19 @@ def _find_cards(norm: str) -> Iterator[tuple[str, int, int]]:
 _MY_NUMBER = re.compile(rf"{_NUMBER_START}\d{{4}}(?P<sep>[ ]|{_D}|)\d{{4}}(?P=sep)\d{{4}}{_NUMBER_END}")
 
 
+_MY_NUMBER_LABEL = re.compile(r"マイナンバー|個人番号|my ?number", re.I)
+# Twelve digits grouped unevenly (12345678 9012, 123 456 789 012: hyphens by now, see _hyphenate_loose_groups).
+_MY_NUMBER_UNEVEN = re.compile(rf"{_NUMBER_START}\d{{3,8}}(?:[ ]?{_D}[ ]?\d{{3,8}}){{1,3}}{_NUMBER_END}")
+
+
 def _find_my_numbers(norm: str) -> Iterator[tuple[str, int, int]]:
     for m in _MY_NUMBER.finditer(norm):
         yield "my_number", m.start(), m.end()
+    for m in _MY_NUMBER_UNEVEN.finditer(norm):
+        # Uneven groups are a My Number only when it is named: 受付番号 20240401-0012 or an address
+        # 192.168.100.200 is not one.
+        if len(_digits(m.group())) == 12 and _MY_NUMBER_LABEL.search(norm, max(0, m.start() - 16), m.start()):
+            yield "my_number", m.start(), m.end()
 
 
 # --- Pension and health-insurance numbers ----------------------------------------------------
@@ -312,6 +376,7 @@ _PSEP = rf"(?:[ ]?{_D}[ ]?|[ ])"
 _PHONE_GROUPS = rf"""(?:
     \d{{1,4}}{_PSEP}\d{{1,4}}{_PSEP}\d{{3,4}}          # 3-1234-5678 after the leading 0 / +81
   | \d{{1,4}}{_PSEP}\d{{6,8}}                          # 90-12345678
+  | \d{{5,7}}{_PSEP}\d{{4}}                            # 901234-5678
   | \(\d{{1,4}}\)[ ]?\d{{1,4}}(?:{_PSEP})?\d{{3,4}}      # (3)1234-5678
   | \d{{1,4}}\(\d{{1,4}}\)\d{{3,4}}                      # 3(1234)5678
   | \d{{8,10}}                                        # 9012345678

@@ -42,12 +42,12 @@ _NAME_STRONG = (
     rf"|{_H}{{2,6}}(?:[ ]{_H}{{1,6}})?"
     r"|[A-Za-z]{2,20}(?:[ .][A-Za-z]{1,20}){0,3})"
 )
-_SELF = r"(?:私|わたし|わたくし|僕|ぼく|自分)は"
+_SELF = r"(?:私|わたし|わたくし|僕|ぼく|自分)は[、,]?[ ]?"
 _INTRO_END = r"(?:と申します|と申す|と申し|といいます|と言います|っていいます|って言います|と名乗)"
 # The name must not swallow the copula: '高橋 みきです' ends before です.
 _NOT_COPULA_BEHIND = r"(?<!です)(?<!でし)(?<!ます)"
 _COPULA_END = r"(?:です(?!か)|でございます|だ(?=[。、,.!?\n]|$)|(?=[。、,.!?\n」』)]|$))"
-_NAME_LABEL_WA = r"(?:氏名|お名前|名前|なまえ|フルネーム)(?:は|が)"
+_NAME_LABEL_WA = r"(?:氏名|お名前|名前|なまえ|フルネーム)(?:は|が)[、,]?[ ]?"
 _NAME_PATTERNS = (
     # (pattern, needs the stop-list check)
     (re.compile(rf"{_SELF}(?P<name>{_NAME_STRONG})(?={_INTRO_END})"), False),
