@@ -9,7 +9,9 @@ answerable questions as stories, typos, kana and with masked personal data), ``d
 asking for a deadline, place, fee, requirement or approver, with the expected fact; tuned), ``kosodate-dev`` (the development split of
 ../shared/data/kosodate-faq, tuned), and every ``benchmarks/heldout/*.jsonl`` (held out: never tune on
 them). Sample-knowledge sets run against the sample knowledge; sets whose file name starts with
-``kosodate`` against the generic kosodate FAQ imported on its own (IDs are the FAQ's ``faq_id``).
+``kosodate`` against the generic kosodate FAQ imported on its own (IDs are the FAQ's ``faq_id``), and
+sets whose name starts with ``minato`` against a third city's FAQ (benchmarks/heldout/minato_faq.csv,
+imported on its own into --minato-dir: a city the product was never tuned on).
 
 For each set and each style it prints Hit@1, nDCG@10, MRR@10, the share of answerable questions
 answered and the share of those answers whose first source is relevant, out-of-scope declined and
@@ -32,6 +34,8 @@ from bot.answering.evaluation import LabelledQuestion, cross_validated, load_dev
 KOSODATE = next((p / "shared" / "data" / "kosodate-faq" for p in (ROOT.parent, ROOT.parent.parent)
                  if (p / "shared" / "data" / "kosodate-faq").exists()), ROOT.parent / "shared" / "data" / "kosodate-faq")
 HELDOUT = ROOT / "benchmarks" / "heldout"
+# A third city's FAQ (benchmarks/heldout/README.md): its sets run against it imported alone.
+MINATO_FAQ = HELDOUT / "minato_faq.csv"
 
 
 def kosodate_csv(faq_json: Path, target: Path) -> Path:
@@ -127,6 +131,7 @@ def add_data_arguments(parser: argparse.ArgumentParser):
     """The data dirs the sets run against (imported incrementally unless --no-import) and the embedder."""
     parser.add_argument("--sample-dir", type=Path, default=DEFAULT_DATA_DIR)
     parser.add_argument("--kosodate-dir", type=Path, default=DEFAULT_DATA_DIR.parent / "bench-kosodate")
+    parser.add_argument("--minato-dir", type=Path, default=DEFAULT_DATA_DIR.parent / "bench-minato")
     parser.add_argument("--embedder", default="")
     parser.add_argument("--no-import", action="store_true", help="use the data dirs as they are")
 
@@ -154,12 +159,19 @@ def main(argv=None):
     print(HEADER)
     figures = {}
     for name, path in sets.items():
-        kind = "kosodate" if path.name.startswith(("kosodate", "development")) else "sample"
+        kind = "kosodate" if path.name.startswith(("kosodate", "development")) else \
+            "minato" if path.name.startswith("minato") else "sample"
         if kind not in bots:
             if kind == "sample":
                 if not args.no_import:
                     ensure_sample_data(args.sample_dir, args.embedder)
                 bots[kind] = Bot(args.sample_dir, args.embedder)
+            elif kind == "minato":
+                if not args.no_import:
+                    from indexing.importer import import_paths
+
+                    import_paths([MINATO_FAQ], args.minato_dir, embedder_spec=args.embedder)
+                bots[kind] = Bot(args.minato_dir, args.embedder)
             else:
                 if not args.no_import:
                     ensure_kosodate_data(args.kosodate_dir, args.embedder)

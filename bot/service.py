@@ -7,8 +7,9 @@ from pathlib import Path
 
 from bot.answering import messages
 from bot.answering.answer import NOT_QUESTION_KINDS, Answer, Hit
-from bot.answering.composer import compose_answer
+from bot.answering.composer import compose_answer, compose_person_request
 from bot.answering.retrieval import Retriever
+from bot.answering.person_request import asks_for_person
 from bot.answering.small_talk import small_talk_kind
 from bot.insights.inquiry_log import InquiryLog
 from bot.staff.staff_rules import answer_staff_rule_question, naming_rules_from_store
@@ -95,6 +96,9 @@ class Bot:
             answer = Answer(question=question, text=messages.say(f"SMALL_TALK_{talk.upper()}", language,
                                                                  self.easy_japanese),
                             abstained=True, confidence=0.0, audience=audience, kind="small_talk")
+        elif asks_for_person(question):
+            answer = compose_person_request(question, audience, self.retriever.departments, language,
+                                            self.easy_japanese)
         elif audience is Audience.STAFF and (rule_answer := answer_staff_rule_question(question, self.naming_rules())):
             answer = rule_answer
         else:

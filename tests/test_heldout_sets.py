@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.heldout import convert_kosodate
-from benchmarks.heldout.validate import HERE, KOSODATE_FILES, check_file, knowledge_bodies, read_jsonl, validate
+from benchmarks.heldout.validate import (HERE, KOSODATE_FILES, check_file, knowledge_bodies, minato_bodies,
+                                        read_jsonl, validate)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,8 +24,16 @@ def sample_knowledge() -> dict[str, str]:
 
 
 def test_sample_sets_name_existing_entries_and_their_facts(sample_knowledge):
-    problems, _ = validate(sample_knowledge, None)
+    problems, _ = validate(sample_knowledge, None, minato=minato_bodies())
     assert problems == []
+
+
+def test_the_third_city_sets_name_entries_of_its_own_faq():
+    bodies = minato_bodies()
+    assert len(bodies) == 174
+    for name in ("minato.jsonl", "minato_oos.jsonl"):
+        for item in read_jsonl(HERE / name):
+            assert all(entry_id in bodies for entry_id in item["relevant"]), item["id"]
 
 
 def test_kosodate_ids_exist_in_the_sample_faq_built_from_the_same_source(sample_knowledge):

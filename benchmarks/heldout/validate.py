@@ -6,7 +6,7 @@
 - ``*_oos.jsonl`` questions have ``relevant: []``; the other files have at least one id;
 - every relevant id exists: sample sets in the knowledge folder (read with the importer's
   loaders) or in a data dir with it imported (read only), kosodate sets in the FAQ JSON
-  (string form of ``faq_id``);
+  (string form of ``faq_id``), みなと市 sets in ``minato_faq.csv`` beside them;
 - every ``fact`` is an exact substring of the body of at least one relevant entry;
 - ``facts.jsonl`` is exactly the questions of ``sample.jsonl`` that carry a ``fact``.
 
@@ -31,6 +31,9 @@ HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
 SAMPLE_FILES = ("sample.jsonl", "sample_oos.jsonl", "facts.jsonl")
 KOSODATE_FILES = ("kosodate.jsonl", "kosodate_oos.jsonl")
+# A third city, みなと市: its FAQ (minato_faq.csv) and questions live here, written apart from the product.
+MINATO_FILES = ("minato.jsonl", "minato_oos.jsonl")
+MINATO_FAQ = HERE / "minato_faq.csv"
 AUDIENCES = {"citizen", "staff"}
 
 
@@ -69,6 +72,13 @@ def knowledge_bodies(folder: Path) -> dict[str, str]:
     return bodies
 
 
+def minato_bodies(faq_csv: Path = MINATO_FAQ) -> dict[str, str]:
+    """Entry id → body of the みなと市 FAQ, read with the importer's loader."""
+    from indexing.loaders import SourceMetadata, load_knowledge_file
+
+    return {entry.id: entry.body for entry in load_knowledge_file(faq_csv, SourceMetadata()).entries}
+
+
 def kosodate_bodies(faq_json: Path) -> dict[str, str]:
     return {str(e["faq_id"]): e["answer"] for e in json.loads(faq_json.read_text(encoding="utf-8"))}
 
@@ -103,18 +113,20 @@ def check_file(name: str, items: list[dict], bodies: dict[str, str] | None) -> l
 
 
 def validate(sample: dict[str, str] | None, kosodate: dict[str, str] | None,
-             folder: Path = HERE) -> tuple[list[str], list[str]]:
-    """(problems, summary lines); ``sample`` / ``kosodate`` map entry id → body (None: ids not checked)."""
+             folder: Path = HERE, minato: dict[str, str] | None = None) -> tuple[list[str], list[str]]:
+    """(problems, summary lines); ``sample`` / ``kosodate`` / ``minato`` map entry id → body (None: ids not
+    checked)."""
     problems, summary = [], []
-    loaded = {name: read_jsonl(folder / name) for name in SAMPLE_FILES + KOSODATE_FILES if (folder / name).exists()}
-    for name in SAMPLE_FILES + KOSODATE_FILES:
+    names = SAMPLE_FILES + KOSODATE_FILES + MINATO_FILES
+    loaded = {name: read_jsonl(folder / name) for name in names if (folder / name).exists()}
+    for name in names:
         if name not in loaded:
             problems.append(f"{name}: missing")
     ids = Counter(item.get("id") for name, items in loaded.items() if name != "facts.jsonl" for item in items)
     problems += [f"duplicate id {i!r}" for i, count in ids.items() if count > 1]
 
     for name, items in loaded.items():
-        bodies = sample if name in SAMPLE_FILES else kosodate
+        bodies = sample if name in SAMPLE_FILES else minato if name in MINATO_FILES else kosodate
         problems += check_file(name, items, bodies)
         styles = Counter(item.get("style") for item in items)
         summary.append(f"{name}: {len(items)} questions; " + ", ".join(f"{s} {n}" for s, n in sorted(styles.items())))
@@ -147,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             sample = knowledge_bodies(args.knowledge or REPO_ROOT / "knowledge")
         kosodate = kosodate_bodies(args.faq_json) if args.faq_json else None
-        problems, summary = validate(sample, kosodate)
+        problems, summary = validate(sample, kosodate, minato=minato_bodies())
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

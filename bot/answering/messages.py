@@ -18,6 +18,8 @@ PASSAGE_INTRO = "{source}には、次のように書かれています。"
 SMALL_TALK_GREETING = "こんにちは。市役所のお問い合わせ窓口です。知りたいことを文章で送ってください。（例：「粗大ごみの出し方は？」）"
 SMALL_TALK_THANKS = "どういたしまして。ほかにも知りたいことがあれば、いつでも送ってください。"
 SMALL_TALK_CLOSING = "ほかにも知りたいことがあれば、いつでも送ってください。"
+# Reply to 「人と話したい」 (bot/answering/person_request.py), before the desk's contact.
+PERSON_REQUEST = "職員へのお問い合わせをご希望ですね。"
 RELATED_HEADER = "関連する質問"
 SOURCE_LABEL = "出典"
 # Before a Japanese answer given to a resident who asked in another language (never shown in Japanese).
@@ -102,6 +104,16 @@ CATALOGUE = {
         "vi": "Nếu bạn muốn biết thêm điều gì, hãy gửi cho chúng tôi bất cứ lúc nào.",
         "pt": "Se quiser saber mais alguma coisa, envie quando quiser.",
         EASY_JAPANESE: "ほかにも 知(し)りたいことが あれば、いつでも 送(おく)ってください。",
+    },
+    "PERSON_REQUEST": {
+        "ja": PERSON_REQUEST,
+        "en": "You would like to contact a member of staff.",
+        "zh-Hans": "您希望联系工作人员。",
+        "zh-Hant": "您希望聯絡工作人員。",
+        "ko": "직원과의 상담을 원하시는군요.",
+        "vi": "Bạn muốn liên hệ với nhân viên.",
+        "pt": "Você deseja falar com um funcionário.",
+        EASY_JAPANESE: "職員(しょくいん)に 聞(き)きたいのですね。",
     },
     "TOO_LONG": {
         "ja": TOO_LONG,

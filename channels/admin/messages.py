@@ -52,7 +52,7 @@ LABELS = {
     "field": {"id": "ID", "title": "質問・タイトル", "body": "回答・本文", "section": "節・サブカテゴリ",
               "url": "URL", "audience": "対象", "category": "カテゴリ", "department": "所管課",
               "updated": "更新日", "review_by": "見直し期限", "alternates": "別の聞き方", "status": "状態",
-              "kind": "種類", "page": "ページ"},
+              "kind": "種類", "page": "ページ", "translations": "翻訳", "easy_japanese": "やさしい日本語"},
     "resolution": {"new_entry": "新しい FAQ を作成", "alternate": "別の聞き方に追加", "dismissed": "対応不要"},
     "push_state": {"scheduled": "予約", "sending": "送信中", "sent": "送信済み", "failed": "失敗", "cancelled": "取り消し"},
     "channel": {"line": "LINE", "slack": "Slack", "web": "Web チャット", "cli": "CLI"},
