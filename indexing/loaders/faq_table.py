@@ -20,6 +20,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 from indexing.dates import parse_date
@@ -254,6 +255,7 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
         # Importing it would retire every entry the file had: refused, like an empty folder.
         raise KnowledgeFileError(path, None, "見出しの行だけで、質問と回答の行がありません")
     overflowing = _overflowing_rows(header, data) if check_overflow else set()
+    site = _site_of(data)
     for line, row in data:
         if line in overflowing:
             # Skipped, not guessed: every cell after the shift is in the wrong column (its 対象 too, so a
@@ -262,7 +264,7 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
                                    "可能性があります）"))
             continue
         page = cell(row, "url") or metadata.url
-        question, answer = text_cell(row, "question", page), text_cell(row, "answer", page)
+        question, answer = text_cell(row, "question", page or site), text_cell(row, "answer", page or site)
         entry_id = cell(row, "id") if "id" in columns else f"{stem}-{line}"
         if not question:
             problems.append((line, "問い合わせ文（質問）が空です"))
@@ -288,7 +290,8 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
         except ValueError as exc:
             problems.append((line, str(exc)))
             continue
-        alternates = tuple(a.strip() for a in re.split(r"[\n|｜]", text_cell(row, "alternates", page)) if a.strip())
+        alternates = tuple(a.strip() for a in re.split(r"[\n|｜]", text_cell(row, "alternates", page or site))
+                           if a.strip())
         category = cell(row, "category") or metadata.category
         updated, review_by = (_date_cell(cell(row, name), label, line, notes)
                               for name, label in (("updated", "更新日"), ("review_by", "見直し期限")))
@@ -321,6 +324,17 @@ def _date_cell(value: str, label: str, line: int, notes: list[tuple[int, str]]) 
                             "（2026-04-01 や 令和8年4月1日 の形で書いてください）"))
         return ""
     return read.isoformat()
+
+
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(?::\d+)?(?=[/\"'\s<>]|$)")
+
+
+def _site_of(data: list[tuple[int, list]]) -> str:
+    """The city's site as the file's own absolute links name it most often (``https://www.city.example.lg.jp/``),
+    or ''. A CMS export writes links to the city's pages as relative paths (/kurashi/koseki/); with no URL
+    column they are completed from it instead of losing their address."""
+    origins = Counter(m.group() for _, row in data for value in row for m in _ORIGIN.finditer(str(value)))
+    return origins.most_common(1)[0][0] + "/" if origins else ""
 
 
 def _overflowing_rows(header: list, data: list[tuple[int, list]]) -> set[int]:
