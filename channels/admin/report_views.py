@@ -52,9 +52,16 @@ def routes(site: AdminSite) -> list[Route]:
 
         date_from = request.query_params.get("from", "").strip() or None
         date_to = request.query_params.get("to", "").strip() or None
+        for label, value in (("開始日", date_from), ("終了日", date_to)):
+            try:
+                parse_report_date(value, label)
+            except ReportError:
+                raise Denied(400, f"{label}「{value}」を読めません。2026-04-01 のように入力してください。") from None
         try:
             date_from = parse_report_date(date_from, "開始日")
             date_to = parse_report_date(date_to, "終了日")
+            if date_from and date_to and date_from > date_to:
+                raise Denied(400, f"開始日（{date_from}）が終了日（{date_to}）より後になっています。期間を確認してください。")
             config = ledger_config_for(site.settings)
             return build_report(site.runtime.inquiry_log or site.data_dir, date_from, date_to, config,
                                 tickets=site.tickets.rows)

@@ -116,6 +116,11 @@ def test_viewer_sees_reports_but_cannot_edit(app, runtime):
     assert "'unsafe-hashes'" in report.headers["content-security-policy"]  # the report's own styles, by hash
     download = client.get("/admin/reports/report.csv")
     assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")
+    # A wrong period is explained in Japanese, not with the command line's English.
+    swapped = client.get("/admin/reports", params={"from": "2026-12-01", "to": "2026-11-01"})
+    assert swapped.status_code == 400 and "開始日（2026-12-01）が終了日（2026-11-01）より後" in swapped.text
+    unreadable = client.get("/admin/reports", params={"from": "2026/12/01"})
+    assert unreadable.status_code == 400 and "開始日「2026/12/01」を読めません" in unreadable.text
     assert client.get("/admin/", follow_redirects=False).headers["location"] == "/admin/reports"
     for url in ("/admin/entries", "/admin/entries/101", "/admin/entries/101/edit", "/admin/review",
                 "/admin/imports", "/admin/export/faq.csv", "/admin/stale"):
