@@ -9,6 +9,8 @@ This module does not depend on the web framework; the admin views call it.
 """
 from __future__ import annotations
 
+import json
+
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -43,10 +45,27 @@ class ReviewGroup:
     first_asked: str = ""
     last_asked: str = ""
     channels: list[str] = field(default_factory=list)
+    # What residents wrote with 解決しない (masked), newest first, and the entries the bot had answered
+    # them with: the answer to fix may be an existing entry, not a new one.
+    comments: list[str] = field(default_factory=list)
+    answered_with: list[str] = field(default_factory=list)
 
     @property
     def count(self) -> int:
         return len(self.inquiry_ids)
+
+
+MAX_COMMENTS = 5
+
+
+def _first_entry(row: dict) -> str:
+    """The entry a logged answer cited first ('' for a decline or an unreadable list)."""
+    ids = row.get("entry_ids") or "[]"
+    try:
+        ids = json.loads(ids) if isinstance(ids, str) else ids
+    except ValueError:
+        return ""
+    return str(ids[0]) if isinstance(ids, list) and ids else ""
 
 
 def _now() -> str:
@@ -127,7 +146,12 @@ class ReviewQueue:
             abstained=sum(1 for r in rows if r["abstained"]), unresolved=sum(1 for r in rows
                                                                              if r["feedback"] == "unresolved"),
             first_asked=asked[0], last_asked=asked[-1],
-            channels=sorted({r["channel"] for r in rows if r["channel"]}))
+            channels=sorted({r["channel"] for r in rows if r["channel"]}),
+            comments=[r["feedback_comment"] for r in sorted(rows, key=lambda r: -r["id"])
+                      if r["feedback"] == "unresolved" and (r.get("feedback_comment") or "").strip()][:MAX_COMMENTS],
+            answered_with=list(dict.fromkeys(_first_entry(r) for r in sorted(rows, key=lambda r: -r["id"])
+                                             if r["feedback"] == "unresolved" and not r["abstained"]
+                                             and _first_entry(r))))
 
     def group(self, key: int) -> ReviewGroup | None:
         return next((g for g in self.groups() if g.key == key or key in g.inquiry_ids), None)

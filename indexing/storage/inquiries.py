@@ -75,7 +75,8 @@ class InquiryTables:
         marked unresolved, newest first."""
         marks = ",".join("?" * len(not_gaps))
         return self.db.execute(
-            f"""select i.id, i.asked_at, i.channel, i.audience, i.question, i.abstained, i.feedback
+            f"""select i.id, i.asked_at, i.channel, i.audience, i.question, i.abstained, i.feedback,
+                       i.feedback_comment, i.entry_ids
                 from inquiries i left join review_status r on r.inquiry_id = i.id
                 where r.inquiry_id is null and trim(coalesce(i.question, '')) != ''
                   and ((i.abstained = 1 and coalesce(i.answer_kind, '') not in ({marks}))

@@ -19,9 +19,18 @@ def runtime(backend_data_dir):
     for question in QUESTIONS:
         assert runtime.bot.ask(question, channel="web", user_id="u1").abstained, question
     answered = runtime.bot.ask("粗大ごみの出し方を教えて 090-1234-5678", channel="line", user_id="u2")
-    runtime.inquiry_log.set_feedback(answered.inquiry_id, "unresolved")
+    runtime.inquiry_log.set_feedback(answered.inquiry_id, "unresolved", comment="料金が書いてない。連絡は090-1111-2222")
+    runtime.answered = answered
     runtime.bot.ask("   ", channel="web")  # an empty message is not a knowledge gap
     return runtime
+
+
+def test_an_unresolved_answer_shows_what_the_resident_wrote_and_the_entry_to_fix(runtime):
+    client, _ = logged_in_client(make_app(runtime))
+    page = client.get("/admin/review").text
+    entry_id = runtime.answered.sources[0].id
+    assert "「料金が書いてない。連絡は〔電話番号〕」" in page and "090-1111-2222" not in page
+    assert f'/admin/entries/{entry_id}/edit">{entry_id} を直す</a>' in page
 
 
 def _group(groups, word):
