@@ -219,15 +219,31 @@ def _load(paths, audience, strict, defaults, source_keys, names, report):
             raise KnowledgeFileError(path, first.line, first.message, problems=[(p.line, p.message) for p in rest])
         shown = (names or {}).get(path.name)
         report.problems.extend(replace(p, path=shown) if shown else p for p in result.problems)
-        loaded.append((path, source, hashlib.sha256(raw + audience.encode()).hexdigest(), result.entries))
+        loaded.append((path, source, hashlib.sha256(raw + audience.encode()).hexdigest(), result.entries,
+                       result.absent))
     claimed, duplicates = claim_ids([((names or {}).get(path.name, str(path)), entries)
-                                     for path, _, _, entries in loaded])
+                                     for path, _, _, entries, _ in loaded])
     if strict and duplicates:
         first, *rest = duplicates
         raise KnowledgeFileError(first.path, first.line, first.message, problems=[(p.line, p.message) for p in rest])
     report.problems.extend(duplicates)
-    return [(path, source, digest, [e.with_changes(source=source) for e in entries])
-            for (path, source, digest, _), entries in zip(loaded, claimed)]
+    return [(path, source, digest, [e.with_changes(source=source) for e in entries], absent)
+            for (path, source, digest, _, absent), entries in zip(loaded, claimed)]
+
+
+def keep_stored_fields(store: KnowledgeStore, entries: list[Entry], absent: frozenset) -> list[Entry]:
+    """``entries`` with the fields their file has no column for (``absent``) taken from the store where it
+    has a value: alternates added from the review queue, a 見直し期限 or 所管課 set in the admin UI, an
+    audience narrowed to staff are not undone by the next import of a table without those columns."""
+    if not absent:
+        return entries
+    rows = store.rows_by_id(e.id for e in entries)
+    kept = []
+    for entry in entries:
+        stored = Entry.from_dict(rows[entry.id]) if entry.id in rows else None
+        values = {name: getattr(stored, name) for name in absent if stored is not None and getattr(stored, name)}
+        kept.append(entry.with_changes(**values) if values else entry)
+    return kept
 
 
 def plan_import(store: KnowledgeStore, paths: list[str | Path], audience: str = "", strict: bool = False,
@@ -251,7 +267,9 @@ def plan_import(store: KnowledgeStore, paths: list[str | Path], audience: str = 
             raise KnowledgeFileError(synonym_files[0], None, str(exc)) from exc
     departments = [d for p in department_files for d in parse_departments(p)] if department_files else None
     interests = load_interest_config(paths)
-    loaded = _load(paths, audience, strict, defaults, source_keys, names, report)
+    loaded = [(path, source, digest, keep_stored_fields(store, entries, absent))
+              for path, source, digest, entries, absent in _load(paths, audience, strict, defaults, source_keys,
+                                                                 names, report)]
     report.files = len(loaded)
 
     settings: dict[str, str] = {}

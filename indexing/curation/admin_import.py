@@ -12,7 +12,7 @@ from pathlib import Path
 
 from indexing.curation.validation import CurationError
 from indexing.entries import CONTENT_FIELDS, ENTRY_AUDIENCES, Entry
-from indexing.importer import claim_ids, collect_files, import_paths, metadata_with_defaults
+from indexing.importer import claim_ids, collect_files, import_paths, keep_stored_fields, metadata_with_defaults
 from indexing.loaders import KnowledgeFileError, RowProblem, load_knowledge_file
 from indexing.loaders.source_metadata import metadata_for
 from indexing.storage.knowledge import KnowledgeStore, knowledge_write_lock
@@ -106,7 +106,7 @@ def _plan_file(store: KnowledgeStore, path: Path, name: str, source: str, audien
         return plan
     plan.problems = [RowProblem(name, p.line, p.message) for p in loaded.problems if not p.kept]
     plan.notes = [RowProblem(name, p.line, p.message, kept=True) for p in loaded.problems if p.kept]
-    plan.entries = [e.with_changes(source=source) for e in loaded.entries]
+    plan.entries = keep_stored_fields(store, [e.with_changes(source=source) for e in loaded.entries], loaded.absent)
     return plan
 
 

@@ -38,3 +38,7 @@ class RowProblem:
 class LoadedFile:
     entries: list
     problems: list[RowProblem] = field(default_factory=list)
+    # Entry fields the file has no column for (an FAQ table without 別の聞き方 or 見直し期限): an entry that
+    # already exists keeps what the store has for them (indexing.importer.keep_stored_fields), so what
+    # editors set in the admin UI survives the next import of the city's master file.
+    absent: frozenset = frozenset()

@@ -200,7 +200,7 @@ def load_faq_xlsx(path: Path, metadata: SourceMetadata) -> LoadedFile:
         title, loaded = chosen
         notes = [RowProblem(str(path), None, f"シート「{other}」の表は取り込んでいません（取り込んだのはシート「{title}」"
                                              "だけです。ほかのシートは別のファイルに分けてください）") for other in others]
-        return LoadedFile(loaded.entries, loaded.problems + notes)
+        return LoadedFile(loaded.entries, loaded.problems + notes, loaded.absent)
     finally:
         workbook.close()
 
@@ -309,7 +309,18 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
         raise KnowledgeFileError(path, line, message, problems=rest)
     found = [RowProblem(str(path), line, message) for line, message in problems] \
         + [RowProblem(str(path), line, message, kept=True) for line, message in notes]
-    return LoadedFile(entries, sorted(found, key=lambda p: p.line or 0))
+    absent = {field for column, field in _KEPT_FROM_STORE.items() if column not in columns}
+    if not translated and not sidecar:
+        absent.add("translations")
+    if metadata.forced_audience:
+        absent.discard("audience")  # --audience decides
+    return LoadedFile(entries, sorted(found, key=lambda p: p.line or 0), frozenset(absent))
+
+
+# Header field → entry field kept from the store when the file has no such column (updated is not: a
+# changed answer takes the file's or the upload's date).
+_KEPT_FROM_STORE = {"subcategory": "section", "category": "category", "department": "department", "url": "url",
+                    "review_by": "review_by", "audience": "audience", "alternates": "alternates"}
 
 
 def _date_cell(value: str, label: str, line: int, notes: list[tuple[int, str]]) -> str:

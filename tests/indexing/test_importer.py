@@ -195,3 +195,31 @@ def test_office_lock_files_and_readme_txt_are_passed_over_and_a_cp932_synonym_li
     report = import_paths([folder], data)
     assert report.files == 1 and report.synonyms == 1
     assert KnowledgeStore(data).synonyms_text() == "ごみ,ゴミ\n"
+
+
+def test_fields_a_table_has_no_column_for_keep_what_editors_set_on_the_next_import(tmp_path):
+    from indexing.curation import admin_import, editing
+
+    faq = tmp_path / "faq.csv"
+    faq.write_text("ID,問い合わせ文,応答文,カテゴリ\n1,ごみの日は？,月曜です。,ごみ\n", encoding="utf-8")
+    data = tmp_path / "data"
+    import_paths([faq], data)
+    store = KnowledgeStore(data)
+    editing.add_alternate(store, "1", "燃えるごみはいつ出す？", changed_by="sato")
+    editing.update_entry(store, "1", {"department": "環境課", "review_by": "2030-03-31", "audience": "staff"},
+                         changed_by="sato")
+    # The master file again, its answer corrected: the answer changes, what the editor set stays.
+    faq.write_text("ID,問い合わせ文,応答文,カテゴリ\n1,ごみの日は？,月曜と木曜です。,ごみ\n", encoding="utf-8")
+    preview = admin_import.preview_import(store, [faq])
+    assert [c.fields for c in preview.changed] == [["body"]]
+    report = import_paths([faq], data)
+    entry = KnowledgeStore(data).get("1")
+    assert report.changed == ["1"] and entry.body == "月曜と木曜です。"
+    assert (entry.alternates, entry.department, entry.review_by, entry.audience) == (
+        ("燃えるごみはいつ出す？",), "環境課", "2030-03-31", "staff")
+    # A file that has the column decides.
+    faq.write_text("ID,問い合わせ文,応答文,カテゴリ,別の聞き方,対象\n1,ごみの日は？,月曜と木曜です。,ごみ,,市民\n",
+                   encoding="utf-8")
+    import_paths([faq], data)
+    entry = KnowledgeStore(data).get("1")
+    assert (entry.alternates, entry.audience) == ((), "citizen")
