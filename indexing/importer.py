@@ -231,19 +231,43 @@ def _load(paths, audience, strict, defaults, source_keys, names, report):
             for (path, source, digest, _, absent), entries in zip(loaded, claimed)]
 
 
+# History actions of the admin UI (indexing/curation/editing.py): what an editor chose, not a file.
+EDITOR_ACTIONS = ("edited", "alternate_added")
+
+
 def keep_stored_fields(store: KnowledgeStore, entries: list[Entry], absent: frozenset) -> list[Entry]:
-    """``entries`` with the fields their file has no column for (``absent``) taken from the store where it
-    has a value: alternates added from the review queue, a 見直し期限 or 所管課 set in the admin UI, an
-    audience narrowed to staff are not undone by the next import of a table without those columns."""
+    """``entries`` with the fields their file has no column for (``absent``) kept as an editor last set
+    them in the admin UI: alternates added from the review queue, a 見直し期限 or 所管課 set by hand are not
+    undone by the next import of a table without those columns. A value an earlier import gave (from
+    sources.toml or the upload's defaults) follows the file's metadata as before: a file moved to
+    ``audience = "staff"`` in sources.toml becomes staff-only."""
     if not absent:
         return entries
     rows = store.rows_by_id(e.id for e in entries)
     kept = []
     for entry in entries:
         stored = Entry.from_dict(rows[entry.id]) if entry.id in rows else None
-        values = {name: getattr(stored, name) for name in absent if stored is not None and getattr(stored, name)}
+        differing = [name for name in sorted(absent)
+                     if stored is not None and getattr(stored, name) and getattr(stored, name) != getattr(entry, name)]
+        edited = _set_by_editor(store, entry.id, differing) if differing else set()
+        values = {name: getattr(stored, name) for name in differing if name in edited}
         kept.append(entry.with_changes(**values) if values else entry)
     return kept
+
+
+def _set_by_editor(store: KnowledgeStore, entry_id: str, names: list[str]) -> set[str]:
+    """Which of ``names`` were last changed in the admin UI (newest history row changing each field)."""
+    undecided, edited = set(names), set()
+    for row in store.history(entry_id):
+        before = json.loads(row["before"]) if row["before"] else {}
+        after = json.loads(row["after"]) if row["after"] else {}
+        for name in [n for n in undecided if before.get(n) != after.get(n)]:
+            undecided.discard(name)
+            if row["action"] in EDITOR_ACTIONS:
+                edited.add(name)
+        if not undecided:
+            break
+    return edited
 
 
 def plan_import(store: KnowledgeStore, paths: list[str | Path], audience: str = "", strict: bool = False,

@@ -6,8 +6,10 @@ from dataclasses import asdict, dataclass, field
 from bot.answering.messages import has_texts, say
 from indexing.entries import Entry
 
-# Answer kinds given to a message that asked nothing: no feedback buttons, no handoff, not a knowledge gap.
-NOT_QUESTION_KINDS = ("empty", "too_long", "small_talk")
+# Answer kinds given to a message that asked nothing: no feedback buttons, not a knowledge gap.
+NOT_QUESTION_KINDS = ("empty", "too_long", "small_talk", "person")
+# Answer kinds after which a citizen is offered the handoff to staff: a decline, and 「人と話したい」.
+HANDOFF_KINDS = ("abstain", "person")
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ class Answer:
     contact: Contact | None = None
     category: str = ""
     department: str = ""
-    kind: str = "answer"  # answer | abstain | name_check | folder | empty | too_long | small_talk
+    kind: str = "answer"  # answer | abstain | name_check | folder | empty | too_long | small_talk | person
     latency_ms: float = 0.0
     inquiry_id: int | None = None
     extra: dict = field(default_factory=dict)

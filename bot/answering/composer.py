@@ -204,15 +204,15 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
 
 def compose_person_request(question: str, audience: str, departments: list[dict], language: str = "ja",
                            easy_japanese: bool = False) -> Answer:
-    """The reply to 「人と話したい」: the general desk's contact, as a decline (so the channels offer the
-    handoff to staff where it is set up); no entry is searched."""
+    """The reply to 「人と話したい」: the general desk's contact (kind ``person``: the channels offer the
+    handoff to staff where it is set up, as after a decline); no entry is searched."""
     said_in = language if messages.has_texts(language) else "ja"
     contact = find_contact(departments, [], audience)
     text = messages.say("PERSON_REQUEST", language, easy_japanese) + "\n" + (
         messages.say("ABSTAIN_CONTACT", language, easy_japanese, contact=contact_text(contact, language, easy_japanese))
         if contact else messages.say("ABSTAIN_NO_CONTACT", language, easy_japanese))
     return Answer(question=question, text=text, abstained=True, confidence=0.0, audience=audience, contact=contact,
-                  department=contact.department if contact else "", kind="abstain", answer_language=said_in)
+                  department=contact.department if contact else "", kind="person", answer_language=said_in)
 
 
 EASY_MIN_RATIO = 0.9  # an easy-Japanese entry is preferred when it scores at least this share of the best

@@ -25,7 +25,7 @@ from linebot.v3.messaging import (
     URIAction,
 )
 
-from bot.answering.answer import NOT_QUESTION_KINDS, Answer
+from bot.answering.answer import HANDOFF_KINDS, NOT_QUESTION_KINDS, Answer
 from channels.line import messages
 
 # Limits of the Messaging API.
@@ -126,7 +126,7 @@ def answer_bubble(answer: Answer, easy_japanese: bool = False, offer_handoff: bo
             if _web_url(contact.url):
                 buttons.append(FlexButton(action=URIAction(label=say("OPEN_CONTACT"), uri=_web_url(contact.url)),
                                           style="link", height="sm"))
-    if offer_handoff and answer.abstained and answer.kind == "abstain" and answer.inquiry_id is not None:
+    if offer_handoff and answer.abstained and answer.kind in HANDOFF_KINDS and answer.inquiry_id is not None:
         buttons.append(FlexButton(action=handoff_offer_action(answer.inquiry_id), style="secondary", height="sm"))
     if answer.inquiry_id is not None and answer.kind not in NOT_QUESTION_KINDS:
         if body:

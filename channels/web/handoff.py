@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.answering.answer import Answer
+from bot.answering.answer import HANDOFF_KINDS, Answer
 from bot.handoff import messages as texts
 from bot.handoff.ticket import TicketState
 
@@ -29,7 +29,7 @@ RATINGS = ("resolved", "unresolved")
 
 def offer(answer: Answer, runtime) -> dict | None:
     """The ``handoff`` field of an answer: offered after a decline when tickets can be posted."""
-    if (answer.audience != "citizen" or not answer.abstained or answer.kind != "abstain"
+    if (answer.audience != "citizen" or not answer.abstained or answer.kind not in HANDOFF_KINDS
             or answer.inquiry_id is None):
         return None
     return offer_after_unresolved(answer.language, runtime, answer.department, with_text=False)

@@ -223,3 +223,17 @@ def test_fields_a_table_has_no_column_for_keep_what_editors_set_on_the_next_impo
     import_paths([faq], data)
     entry = KnowledgeStore(data).get("1")
     assert (entry.alternates, entry.audience) == ((), "citizen")
+
+
+def test_a_value_an_earlier_import_gave_follows_the_files_metadata(tmp_path):
+    # Not an editor's choice: sources.toml moving a table to staff makes its entries staff-only.
+    folder = tmp_path / "k"
+    _faq(folder, "internal.csv", [("1", "残業の申請は？", "前日までです。", "人事")])
+    data = tmp_path / "data"
+    import_paths([folder], data)
+    assert KnowledgeStore(data).get("1").audience == "citizen"
+    (folder / "sources.toml").write_text('["internal.csv"]\naudience = "staff"\ndepartment = "人事課"\n',
+                                         encoding="utf-8")
+    import_paths([folder], data)
+    entry = KnowledgeStore(data).get("1")
+    assert (entry.audience, entry.department) == ("staff", "人事課")

@@ -17,6 +17,9 @@ def test_requests_for_a_person(message):
     "粗大ごみの相談", "子どもが人と話すのが苦手です", "人権相談はどこでできますか", "担当課はどこですか",
     "職員の採用試験", "弁護士と相談したい", "介護の相談をしたい", "保健師と話したい", "担当者の名前を教えて",
     "家族に代わって住民票を取りたいのですが、担当の方に電話で聞くのと窓口に行くのとどちらがいいですか",
+    "本人に代わって申請できますか", "人に代わって手続きしたい", "成年後見人に相談したい", "子どもが人と話すことができません",
+    "外国人と話せる交流会はありますか", "個人で対応できますか", "代理人に相談したい", "知人に相談してもいいですか",
+    "外国人対応できますか",
 ])
 def test_questions_that_mention_people_are_questions(message):
     assert not asks_for_person(message)
@@ -24,9 +27,21 @@ def test_questions_that_mention_people_are_questions(message):
 
 def test_the_bot_gives_the_general_desk_and_searches_nothing(bot):
     answer = bot.answer("人と話したいです", audience="citizen")
-    # A decline (channels offer the handoff to staff after one) naming the general desk, with no sources.
-    assert answer.kind == "abstain" and answer.abstained and not answer.sources and not answer.related
+    # Like a decline (channels offer the handoff to staff after one) naming the general desk, with no sources;
+    # not a knowledge gap for the review queue.
+    assert answer.kind == "person" and answer.abstained and not answer.sources and not answer.related
     assert answer.text.startswith("職員へのお問い合わせをご希望ですね。")
     assert answer.contact is not None and answer.department == answer.contact.department
     english = bot.answer("I want to talk to a human", audience="citizen")
     assert english.text.startswith("You would like to contact a member of staff.")
+
+
+def test_a_person_request_is_logged_but_is_not_a_knowledge_gap(fresh_data_dir):
+    from bot.insights.inquiry_log import InquiryLog
+    from bot.service import Bot
+    from channels.admin.review_queue import ReviewQueue
+
+    log = InquiryLog(fresh_data_dir)
+    answer = Bot(fresh_data_dir, inquiry_log=log).ask("人と話したいです", audience="citizen", channel="line")
+    assert log.get(answer.inquiry_id)["answer_kind"] == "person"
+    assert answer.inquiry_id not in {item["id"] for item in ReviewQueue(fresh_data_dir).open_items()}

@@ -103,3 +103,12 @@ def test_unresolved_feedback_offers_the_handoff(server):
         assert result["handoff"]["label"] == "職員に質問を送る" and "職員" in result["handoff"]["text"]
         preview = citizen.post("/api/handoff/offer", json={"inquiry_id": answer["inquiry_id"]}).json()
         assert "粗大ごみ" in preview["text"]
+
+
+def test_asking_for_a_person_offers_the_handoff(server):
+    with browser(server) as citizen:
+        answer = citizen.post("/api/ask", json={"question": "人と話したいです"}).json()
+        assert answer["answer"].startswith("職員へのお問い合わせをご希望ですね。")
+        assert answer["handoff"]["label"] == "職員に質問を送る"
+        preview = citizen.post("/api/handoff/offer", json={"inquiry_id": answer["inquiry_id"]}).json()
+        assert preview["confirm_label"] == "送信する"
