@@ -26,12 +26,16 @@ _ERA_DATE = re.compile(r"^(令和|平成|昭和|[RHS])\s*(\d{1,2}|元)\s*[年./-
                        r"(?:[月./-]\s*(?:(\d{1,2})\s*日?)?)?$", re.IGNORECASE)
 
 
+# What follows a date in a cell without changing it: a weekday (月), (月曜日) and 更新 / 現在.
+_AFTER_DATE = re.compile(r"(?<=\d)(?:日)?\s*(?:\((?:月|火|水|木|金|土|日)(?:曜日?)?\))?\s*(?:更新|現在|改訂|改正)?$")
+
+
 def parse_date(value: str | date | None) -> date | None:
     """A date from ``2026-04-01``, ``2026/4/1``, ``2026年4月1日``, ``20260401``, an era date such as
     ``令和8年4月1日`` or ``R8.4.1``, or a month alone (its first day); None when empty or unreadable."""
     if isinstance(value, date):
         return value
-    text = unicodedata.normalize("NFKC", str(value or "")).strip()
+    text = _AFTER_DATE.sub("", unicodedata.normalize("NFKC", str(value or "")).strip())
     era = _ERA_DATE.match(text)
     if era:
         name, year, month, day = era.groups()

@@ -208,14 +208,15 @@ class ImportPlan:
 
 
 def _load(paths, audience, strict, defaults, source_keys, names, report):
-    loaded: list[tuple[Path, str, str, list[Entry]]] = []
+    loaded: list[tuple[Path, str, str, list[Entry], frozenset]] = []
     for path, source in collect_files(paths):
         source = (source_keys or {}).get(path.name, source)
         raw = path.read_bytes()
         metadata = metadata_with_defaults(metadata_for(path, forced_audience=audience), defaults)
         result = load_knowledge_file(path, metadata)
-        if strict and result.problems:
-            first, *rest = result.problems
+        skipped = [p for p in result.problems if not p.kept]  # a note (a date left empty) is not an error
+        if strict and skipped:
+            first, *rest = skipped
             raise KnowledgeFileError(path, first.line, first.message, problems=[(p.line, p.message) for p in rest])
         shown = (names or {}).get(path.name)
         report.problems.extend(replace(p, path=shown) if shown else p for p in result.problems)

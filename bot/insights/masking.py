@@ -213,26 +213,31 @@ _DOTTED_GROUPS = re.compile(r"(?<![\d.,/])\d{2,5}([./・])\d{2,6}(?:\1\d{2,6})+(
 # Digit groups that people separate by whatever is at hand: 090、1234、5678 / 090～1234～5678 / 090の1234の5678 /
 # 1234-5678 9012 / a line break or an underscore. One separator character (with a blank either side) between
 # groups of at least three digits.
-_LOOSE_SEP = r"[ \t]?(?:[、,~〜_\nの\-‐‑‒–—―−ー─━]|(?<![ \t])[ \t](?![ \t]))[ \t]?"
-_LOOSE_GROUPS = re.compile(rf"(?<![\d.,/:])(?<!\d[ \t、,~〜_\nの\-‐‑‒–—―−ー─━])\d{{3,8}}(?:{_LOOSE_SEP}\d{{3,8}}){{1,3}}(?![\d]|[.:/]\d)")
-_LOOSE_SEP_CHARS = re.compile(r"[、,~〜_\nの\-‐‑‒–—―−ー─━]|(?<=\d)[ \t](?=\d)")
-# A year or a count after the last group: 2023、2024、2025年 are years, not a My Number.
-_UNIT_AFTER = re.compile(r"[ ]?[年月日時分秒歳円%人件回個度号]")
+_HYPHENS = "\\-‐‑‒–—―−ー─━"  # what people type between digits (also _D below)
+_LOOSE_MARK = rf"[、,~〜_\nの{_HYPHENS}]"
+_LOOSE_SEP = rf"[ \t]?(?:{_LOOSE_MARK}|(?<![ \t])[ \t](?![ \t]))[ \t]?"
+_LOOSE_GROUPS = re.compile(rf"(?<![\d.,/:])(?<!\d{_LOOSE_MARK})(?<!\d[ \t])\d{{3,8}}(?:{_LOOSE_SEP}\d{{3,8}}){{1,3}}"
+                           r"(?![\d]|[.:/]\d)")
+_LOOSE_SEP_CHARS = re.compile(rf"{_LOOSE_MARK}|(?<=\d)[ \t](?=\d)")
+# Units after a number: 2023、2024、2025年 are years and 1000、2000、3000枚 counts, not a My Number; '… 9012
+# 2024年' is a My Number followed by a year, not one card number.
+_UNIT = r"(?:[年月日時分秒歳円%人件回個度万億枚頁歩本台冊名点倍]|ページ)"
+_UNIT_AFTER = re.compile(rf"[ ]?{_UNIT}")
+_UNIT_AHEAD = rf"(?!{_UNIT})"
+_MY_NUMBER_LABEL = re.compile(r"マイナンバー|個人番号|my ?number", re.I)
 
 
 def _hyphenate_loose_groups(m: re.Match) -> str:
     """'090、1234、5678' -> '090-1234-5678' (same length) when the groups read as a phone number (ten or
-    eleven digits from a 0) or a My Number (twelve digits): each separator character becomes a hyphen,
-    so the phone and My Number patterns see one consistent separator. Years (2023、2024、2025年) and
-    amounts followed by a unit are left as written."""
+    eleven digits from a 0) or, after its label, a My Number (twelve digits): each separator character
+    becomes a hyphen, so the phone and My Number patterns see one consistent separator. Lists of years,
+    times, counts and file-name parts (0900、1200、1500 / file_2024_0401_1234) are left as written."""
     text, digits = m.group(), _digits(m.group())
-    phone_like = len(digits) in (10, 11) and digits[0] == "0"
-    if not (phone_like or len(digits) == 12) or _UNIT_AFTER.match(m.string, m.end()):
+    if _UNIT_AFTER.match(m.string, m.end()):
         return text
-    groups = re.findall(r"\d+", text)
-    if all(len(g) == 4 and g[:2] in ("19", "20") for g in groups):
-        return text  # 2019、2020、2021: years
-    return _LOOSE_SEP_CHARS.sub("-", text)
+    phone_like = len(digits) in (10, 11) and digits[0] == "0" and digits[1] != "0"
+    named = len(digits) == 12 and _MY_NUMBER_LABEL.search(m.string, max(0, m.start() - 16), m.start())
+    return _LOOSE_SEP_CHARS.sub("-", text) if phone_like or named else text
 
 
 def _hyphenate_groups(m: re.Match) -> str:
@@ -245,7 +250,7 @@ def _hyphenate_groups(m: re.Match) -> str:
 # --- Shared character classes (on NFKC text) --------------------------------------------
 
 # Hyphens, minus signs, long-vowel marks and box-drawing lines that people type between digits.
-_D = r"[\-‐‑‒–—―−ー─━]"
+_D = rf"[{_HYPHENS}]"
 _KANJI, _HIRA, _KATA = KANJI, HIRAGANA, KATAKANA
 _PLACE_CHAR = re.compile(rf"{_KANJI}|{_HIRA}|{_KATA}")
 _NUMBER_START = rf"(?<!\d)(?<!\d{_D})"  # not the tail of a longer number such as 2024-0312345678
@@ -293,8 +298,6 @@ def _find_emails(norm: str) -> Iterator[tuple[str, int, int]]:
 
 # --- Card numbers --------------------------------------------------------------------------
 
-# Units after a number: '… 9012 2024年' is a My Number followed by a year, not one card number.
-_UNIT_AHEAD = r"(?![年月日時分秒歳円%人件回個度])"
 _CARD = re.compile(rf"""{_NUMBER_START}(?:
     \d{{13,16}}                                                 # bare 13-16
   | \d{{4}}(?P<s1>[ ]|{_D})\d{{4}}(?P=s1)\d{{4}}(?P=s1)\d{{4}}      # 4-4-4-4
@@ -329,7 +332,6 @@ def _find_cards(norm: str) -> Iterator[tuple[str, int, int]]:
 _MY_NUMBER = re.compile(rf"{_NUMBER_START}\d{{4}}(?P<sep>[ ]|{_D}|)\d{{4}}(?P=sep)\d{{4}}{_NUMBER_END}")
 
 
-_MY_NUMBER_LABEL = re.compile(r"マイナンバー|個人番号|my ?number", re.I)
 # Twelve digits grouped unevenly (12345678 9012, 123 456 789 012: hyphens by now, see _hyphenate_loose_groups).
 _MY_NUMBER_UNEVEN = re.compile(rf"{_NUMBER_START}\d{{3,8}}(?:[ ]?{_D}[ ]?\d{{3,8}}){{1,3}}{_NUMBER_END}")
 
@@ -376,7 +378,7 @@ _PSEP = rf"(?:[ ]?{_D}[ ]?|[ ])"
 _PHONE_GROUPS = rf"""(?:
     \d{{1,4}}{_PSEP}\d{{1,4}}{_PSEP}\d{{3,4}}          # 3-1234-5678 after the leading 0 / +81
   | \d{{1,4}}{_PSEP}\d{{6,8}}                          # 90-12345678
-  | \d{{5,7}}{_PSEP}\d{{4}}                            # 901234-5678
+  | [789]0\d{{3,5}}{_D}\d{{4}}                          # 901234-5678 (a mobile number, hyphenated)
   | \(\d{{1,4}}\)[ ]?\d{{1,4}}(?:{_PSEP})?\d{{3,4}}      # (3)1234-5678
   | \d{{1,4}}\(\d{{1,4}}\)\d{{3,4}}                      # 3(1234)5678
   | \d{{8,10}}                                        # 9012345678

@@ -45,23 +45,26 @@ def _month_ranges(today: date) -> list[tuple[str, date, date]]:
             ("直近30日", today - timedelta(days=29), today)]
 
 
+def _period_date(value: str | None, label: str):
+    """A report period's date from the form; Denied with a message in Japanese when it is unreadable."""
+    from bot.insights.report import ReportError, parse_report_date
+
+    try:
+        return parse_report_date(value, label)
+    except ReportError:
+        raise Denied(400, f"{label}「{value}」を読めません。2026-04-01 のように入力してください。") from None
+
+
 def routes(site: AdminSite) -> list[Route]:
     def _build(request: Request):
         from bot.insights.ledger import LedgerConfigError, ledger_config_for
-        from bot.insights.report import ReportError, build_report, parse_report_date
+        from bot.insights.report import ReportError, build_report
 
-        date_from = request.query_params.get("from", "").strip() or None
-        date_to = request.query_params.get("to", "").strip() or None
-        for label, value in (("開始日", date_from), ("終了日", date_to)):
-            try:
-                parse_report_date(value, label)
-            except ReportError:
-                raise Denied(400, f"{label}「{value}」を読めません。2026-04-01 のように入力してください。") from None
+        date_from = _period_date(request.query_params.get("from", "").strip() or None, "開始日")
+        date_to = _period_date(request.query_params.get("to", "").strip() or None, "終了日")
+        if date_from and date_to and date_from > date_to:
+            raise Denied(400, f"開始日（{date_from}）が終了日（{date_to}）より後になっています。期間を確認してください。")
         try:
-            date_from = parse_report_date(date_from, "開始日")
-            date_to = parse_report_date(date_to, "終了日")
-            if date_from and date_to and date_from > date_to:
-                raise Denied(400, f"開始日（{date_from}）が終了日（{date_to}）より後になっています。期間を確認してください。")
             config = ledger_config_for(site.settings)
             return build_report(site.runtime.inquiry_log or site.data_dir, date_from, date_to, config,
                                 tickets=site.tickets.rows)

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.answering.answer import NOT_QUESTION_KINDS
+from bot.insights.masking import mask_personal_data
 from indexing.curation.validation import normalize_question
 from indexing.search_index import text_hash
 from indexing.storage.inquiries import InquiryTables
@@ -140,6 +141,7 @@ class ReviewQueue:
         for bucket in buckets:
             wordings[bucket[0]["question"]] += len(bucket)
         asked = sorted(r["asked_at"] or "" for r in rows)
+        unresolved = [r for r in sorted(rows, key=lambda r: -r["id"]) if r["feedback"] == "unresolved"]
         return ReviewGroup(
             key=min(r["id"] for r in rows), question=wordings.most_common(1)[0][0], audience=audience,
             inquiry_ids=sorted(r["id"] for r in rows), wordings=wordings.most_common(),
@@ -147,11 +149,11 @@ class ReviewQueue:
                                                                              if r["feedback"] == "unresolved"),
             first_asked=asked[0], last_asked=asked[-1],
             channels=sorted({r["channel"] for r in rows if r["channel"]}),
-            comments=[r["feedback_comment"] for r in sorted(rows, key=lambda r: -r["id"])
-                      if r["feedback"] == "unresolved" and (r.get("feedback_comment") or "").strip()][:MAX_COMMENTS],
-            answered_with=list(dict.fromkeys(_first_entry(r) for r in sorted(rows, key=lambda r: -r["id"])
-                                             if r["feedback"] == "unresolved" and not r["abstained"]
-                                             and _first_entry(r))))
+            # Masked again when shown, as the report does: a comment logged before a masking fix stays hidden.
+            comments=[mask_personal_data(r["feedback_comment"]) for r in unresolved
+                      if (r.get("feedback_comment") or "").strip()][:MAX_COMMENTS],
+            answered_with=list(dict.fromkeys(_first_entry(r) for r in unresolved
+                                             if not r["abstained"] and _first_entry(r))))
 
     def group(self, key: int) -> ReviewGroup | None:
         return next((g for g in self.groups() if g.key == key or key in g.inquiry_ids), None)

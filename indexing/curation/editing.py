@@ -63,15 +63,15 @@ def create_entry(store: KnowledgeStore, values: dict, changed_by: str, embedder_
 
     Without ``entry_id`` the entry takes ``suggested_id`` (the id the form showed when it was opened)
     while it is free, else the next free id. A form sent twice (a double click, a reload) creates
-    one entry: when the id is taken by an active entry written in the admin UI with the same
-    question and answer, that entry is returned unchanged."""
+    one entry: when the suggested id is taken by an active entry written in the admin UI with the same
+    fields, that entry is returned unchanged. A typed id already in use is always an error."""
     values = {"audience": "citizen", **values}
     clean = validate_fields(values, kind="faq")
     entry_id = (entry_id or "").strip()
     suggested_id = (suggested_id or "").strip()
     with WRITE_LOCK, knowledge_write_lock(store.data_dir):
         wanted = entry_id or (suggested_id if _ID_PATTERN.match(suggested_id) else "")
-        existing = store.get(wanted) if wanted else None
+        existing = store.get(wanted) if wanted and not entry_id else None
         if existing is not None and _same_submission(existing, clean):
             return existing
         if not entry_id:
@@ -88,8 +88,9 @@ def create_entry(store: KnowledgeStore, values: dict, changed_by: str, embedder_
 
 
 def _same_submission(existing: Entry, clean: dict) -> bool:
+    """The form that created ``existing`` sent again: every field it sets is the same."""
     return existing.status == "active" and existing.source == ADMIN_SOURCE and \
-        (existing.title, existing.body) == (clean.get("title"), clean.get("body"))
+        all(getattr(existing, name) == value for name, value in clean.items())
 
 
 def edit_version(entry: Entry) -> str:

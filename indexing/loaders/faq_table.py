@@ -337,6 +337,8 @@ def _date_cell(value: str, label: str, line: int, notes: list[tuple[int, str]]) 
     return read.isoformat()
 
 
+_NATIONAL_HOST = re.compile(r"\.go\.jp(?::\d+)?$", re.I)
+_MUNICIPAL_HOST = re.compile(r"\.lg\.jp(?::\d+)?$|//(?:www\.)?(?:city|town|vill|pref)\.", re.I)
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(?::\d+)?(?=[/\"'\s<>]|$)")
 
 
@@ -345,7 +347,11 @@ def _site_of(data: list[tuple[int, list]]) -> str:
     or ''. A CMS export writes links to the city's pages as relative paths (/kurashi/koseki/); with no URL
     column they are completed from it instead of losing their address."""
     origins = Counter(m.group() for _, row in data for value in row for m in _ORIGIN.finditer(str(value)))
-    return origins.most_common(1)[0][0] + "/" if origins else ""
+    # A national site the answers cite (mhlw.go.jp) is not where the city's /kurashi/ pages are.
+    local = [(origin, n) for origin, n in origins.most_common() if not _NATIONAL_HOST.search(origin)]
+    city = [(origin, n) for origin, n in local if _MUNICIPAL_HOST.search(origin)]
+    best = (city or local)[:1]
+    return best[0][0] + "/" if best else ""
 
 
 def _overflowing_rows(header: list, data: list[tuple[int, list]]) -> set[int]:

@@ -127,3 +127,13 @@ def test_import_warns_of_skipped_rows_and_of_rows_kept_with_a_note(capsys, tmp_p
     assert warnings[0].startswith("madoguchi: warning: /") and "faq.csv:2: 更新日「2026-13-40」" in warnings[0]
     assert warnings[1].startswith("madoguchi: warning: skipped") and "faq.csv:3:" in warnings[1]
     assert "1 added" in out and "1 rows skipped, 1 rows with notes" in out
+
+
+def test_strict_import_refuses_skipped_rows_not_notes(capsys, tmp_path):
+    faq = tmp_path / "faq.csv"
+    faq.write_text("ID,問い合わせ文,応答文,更新日\n1,ごみの日は？,月曜です。,随時\n", encoding="utf-8")
+    status, out, err = run(capsys, "--data-dir", tmp_path / "d", "import", "--quiet", "--strict", faq)
+    assert status == 0 and "1 added" in out and "見直し" not in err and "更新日「随時」" in err
+    faq.write_text("ID,問い合わせ文,応答文\n1,,回答だけ\n2,ごみの日は？,月曜です。\n", encoding="utf-8")
+    status, _, err = run(capsys, "--data-dir", tmp_path / "d", "import", "--quiet", "--strict", faq)
+    assert status == 2 and "faq.csv:2" in err

@@ -58,3 +58,6 @@ def test_a_new_entry_form_sent_twice_creates_one_entry(client_and_store):
     other = client.post("/admin/entries/new", data={**form, "title": "図書館の駐車場は？", "body": "20台あります。"},
                         follow_redirects=False)
     assert other.status_code == 303 and other.headers["location"] != first.headers["location"]
+    # An id typed by hand that is already used is an error, even with the same question and answer.
+    typed = client.post("/admin/entries/new", data={**form, "id": suggested}, follow_redirects=False)
+    assert typed.status_code == 400 and f"ID {suggested} はすでに使われています" in typed.text

@@ -159,7 +159,8 @@ def test_preview_reports_an_id_that_two_uploaded_files_share(tmp_path, store):
     # A month alone, as many published FAQs write 更新日: its first day (an era's first month from its first day).
     ("2024年4月", "2024-04-01"), ("R7.3", "2025-03-01"), ("令和元年5月", "2019-05-01"), ("平成元年1月", "1989-01-08"),
     ("20240401", "2024-04-01"), ("2024-04-01 09:30:00", "2024-04-01"), ("2026-13-40", None), ("随時", None),
-    ("2024", None),
+    ("2024", None), ("2024年4月1日(月)", "2024-04-01"), ("令和6年4月1日（月曜日）", "2024-04-01"),
+    ("2024年4月1日更新", "2024-04-01"), ("2024/4/1 現在", "2024-04-01"), ("2024年4月1日(x)", None),
 ])
 def test_era_dates_as_cities_write_them(typed, read):
     from indexing.dates import parse_date

@@ -318,8 +318,8 @@ def test_a_question_or_answer_longer_than_an_entry_may_be_is_a_row_problem(tmp_p
 def test_relative_links_without_a_url_column_use_the_site_the_files_own_links_name(tmp_path):
     text = ('ID,問い合わせ文,応答文\n1,ごみの日は？,"<a href=""/gomi/cal.html"">収集カレンダー</a>をご覧ください"\n'
             '2,戸籍は？,"<a href=""https://www.city.minato.example.lg.jp/koseki/"">戸籍のページ</a>"\n'
-            '3,国保は？,"<a href=""https://www.mhlw.example.go.jp/"">厚生労働省</a>と'
-            '<a href=""https://www.city.minato.example.lg.jp/kokuho/"">国保のページ</a>"\n')
+            '3,国保は？,"<a href=""https://www.mhlw.go.jp/a/"">厚生労働省</a>、<a href=""https://www.mhlw.go.jp/b/"">'
+            '年金</a>と<a href=""https://www.city.minato.example.lg.jp/kokuho/"">国保のページ</a>"\n')
     entries = load_knowledge_file(write(tmp_path, "faq.csv", text.encode()), META).entries
     assert entries[0].body == "収集カレンダー（https://www.city.minato.example.lg.jp/gomi/cal.html）をご覧ください"
     # The site only completes links: the entries keep no page URL of their own.
