@@ -383,3 +383,9 @@ def test_a_reply_also_sent_to_the_channel_reaches_the_citizen_and_one_with_a_fil
     [push] = line_api.wait_for(lambda f: f.pushes()[pushes_before:], what="answer pushed")
     text = push.json["messages"][0]["text"]
     assert "担当課の窓口でご案内します。" in text and "資料を添付します" not in text
+
+
+def test_asking_for_a_person_on_line_hands_over_with_one_added_message(client, server, line_api, slack_api):
+    ticket, confirmation = hand_over(client, line_api, slack_api, server, question="人と話したいです",
+                                     addition="国民健康保険の減免について相談したいです")
+    assert "国民健康保険の減免" in ticket.question and ticket.state is TicketState.OPEN
