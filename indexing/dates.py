@@ -26,8 +26,11 @@ _ERA_DATE = re.compile(r"^(令和|平成|昭和|[RHS])\s*(\d{1,2}|元)\s*[年./-
                        r"(?:[月./-]\s*(?:(\d{1,2})\s*日?)?)?$", re.IGNORECASE)
 
 
-# What follows a date in a cell without changing it: a weekday (月), (月曜日) and 更新 / 現在.
-_AFTER_DATE = re.compile(r"(?<=\d)(?:日)?\s*(?:\((?:月|火|水|木|金|土|日)(?:曜日?)?\))?\s*(?:更新|現在|改訂|改正)?$")
+# What follows a date in a cell without changing it: a weekday ((月), (月・祝), (Mon), 月曜日) and 更新 / 現在 /
+# 改定 / 時点 / 掲載 / 付.
+_WEEKDAY = r"(?:[月火水木金土日](?:曜日?)?(?:[・･,][祝休]日?)?|mon|tue|wed|thu|fri|sat|sun)"
+_AFTER_DATE = re.compile(rf"(?<=[\d月])(?:日)?\s*(?:\(\s*{_WEEKDAY}\s*\)|{_WEEKDAY}(?=\s|$|更|現|改|時|掲|付))?\s*"
+                         r"(?:更新|現在|改訂|改定|改正|時点|掲載|付け?)?$", re.IGNORECASE)
 
 
 def parse_date(value: str | date | None) -> date | None:

@@ -233,15 +233,15 @@ def _load(paths, audience, strict, defaults, source_keys, names, report):
 
 
 # History actions of the admin UI (indexing/curation/editing.py): what an editor chose, not a file.
-EDITOR_ACTIONS = ("edited", "alternate_added")
+EDITOR_ACTIONS = ("created", "edited", "alternate_added")
 
 
 def keep_stored_fields(store: KnowledgeStore, entries: list[Entry], absent: frozenset) -> list[Entry]:
     """``entries`` with the fields their file has no column for (``absent``) kept as an editor last set
     them in the admin UI: alternates added from the review queue, a 見直し期限 or 所管課 set by hand are not
     undone by the next import of a table without those columns. A value an earlier import gave (from
-    sources.toml or the upload's defaults) follows the file's metadata as before: a file moved to
-    ``audience = "staff"`` in sources.toml becomes staff-only."""
+    sources.toml or the upload's defaults) follows the file's metadata as before, and a file made
+    ``audience = "staff"`` in sources.toml is staff-only whatever an editor had widened it to."""
     if not absent:
         return entries
     rows = store.rows_by_id(e.id for e in entries)
@@ -249,7 +249,8 @@ def keep_stored_fields(store: KnowledgeStore, entries: list[Entry], absent: froz
     for entry in entries:
         stored = Entry.from_dict(rows[entry.id]) if entry.id in rows else None
         differing = [name for name in sorted(absent)
-                     if stored is not None and getattr(stored, name) and getattr(stored, name) != getattr(entry, name)]
+                     if stored is not None and getattr(stored, name) != getattr(entry, name)
+                     and not (name == "audience" and entry.audience == "staff")]  # staff-only is never widened
         edited = _set_by_editor(store, entry.id, differing) if differing else set()
         values = {name: getattr(stored, name) for name in differing if name in edited}
         kept.append(entry.with_changes(**values) if values else entry)

@@ -216,28 +216,47 @@ _DOTTED_GROUPS = re.compile(r"(?<![\d.,/])\d{2,5}([./・])\d{2,6}(?:\1\d{2,6})+(
 _HYPHENS = "\\-‐‑‒–—―−ー─━"  # what people type between digits (also _D below)
 _LOOSE_MARK = rf"[、,~〜_\nの{_HYPHENS}]"
 _LOOSE_SEP = rf"[ \t]?(?:{_LOOSE_MARK}|(?<![ \t])[ \t](?![ \t]))[ \t]?"
-_LOOSE_GROUPS = re.compile(rf"(?<![\d.,/:])(?<!\d{_LOOSE_MARK})(?<!\d[ \t])\d{{3,8}}(?:{_LOOSE_SEP}\d{{3,8}}){{1,3}}"
+_LOOSE_GROUPS = re.compile(rf"(?<![\d.,/:])(?<!\d{_LOOSE_MARK})(?<!\d[ \t])(?:0\d|\d{{3,8}})(?:{_LOOSE_SEP}\d{{3,8}}){{1,3}}"
                            r"(?![\d]|[.:/]\d)")
 _LOOSE_SEP_CHARS = re.compile(rf"{_LOOSE_MARK}|(?<=\d)[ \t](?=\d)")
-# Units after a number: 2023、2024、2025年 are years and 1000、2000、3000枚 counts, not a My Number; '… 9012
-# 2024年' is a My Number followed by a year, not one card number.
+# Units right after a number: 1000、2000、3000枚 are counts; '… 9012 2024年' is a My Number followed by a
+# year, not one card number. (A word after a blank is no unit: 090、1234、5678 本人です.)
 _UNIT = r"(?:[年月日時分秒歳円%人件回個度万億枚頁歩本台冊名点倍]|ページ)"
-_UNIT_AFTER = re.compile(rf"[ ]?{_UNIT}")
 _UNIT_AHEAD = rf"(?!{_UNIT})"
 _MY_NUMBER_LABEL = re.compile(r"マイナンバー|個人番号|my ?number", re.I)
+# How far before a number its My Number label may stand (「マイナンバーを聞かれたので伝えました 1234、…」).
+_LABEL_REACH = 40
 
 
 def _hyphenate_loose_groups(m: re.Match) -> str:
     """'090、1234、5678' -> '090-1234-5678' (same length) when the groups read as a phone number (ten or
-    eleven digits from a 0) or, after its label, a My Number (twelve digits): each separator character
-    becomes a hyphen, so the phone and My Number patterns see one consistent separator. Lists of years,
-    times, counts and file-name parts (0900、1200、1500 / file_2024_0401_1234) are left as written."""
+    eleven digits from a 0) or a My Number (twelve digits in 4-4-4, or in any grouping after its label):
+    each separator character becomes a hyphen, so the phone and My Number patterns see one consistent
+    separator. Counts with a unit, lists of years or times (2023、2024、2025 / 0900、1200、1500) and parts of a
+    file name (file_2024_0401_1234) are left as written."""
     text, digits = m.group(), _digits(m.group())
-    if _UNIT_AFTER.match(m.string, m.end()):
+    if re.match(_UNIT, m.string[m.end():m.end() + 3]):
         return text
+    groups = re.findall(r"\d+", text)
     phone_like = len(digits) in (10, 11) and digits[0] == "0" and digits[1] != "0"
-    named = len(digits) == 12 and _MY_NUMBER_LABEL.search(m.string, max(0, m.start() - 16), m.start())
-    return _LOOSE_SEP_CHARS.sub("-", text) if phone_like or named else text
+    named = len(digits) == 12 and _MY_NUMBER_LABEL.search(m.string, max(0, m.start() - _LABEL_REACH), m.start())
+    grouped = len(digits) == 12 and [len(g) for g in groups] == [4, 4, 4] and not _listed(groups) \
+        and not _in_a_name(m)
+    return _LOOSE_SEP_CHARS.sub("-", text) if phone_like or named or grouped else text
+
+
+def _listed(groups: list[str]) -> bool:
+    """Years (2019, 2020 …) or times of day (0900, 1200 …): a list, not a number."""
+    years = all(g[:2] in ("19", "20") for g in groups)
+    times = all(int(g[:2]) < 24 and int(g[2:]) < 60 for g in groups)
+    return years or times
+
+
+def _in_a_name(m: re.Match) -> bool:
+    """Digits joined by underscores inside a file name or an address (file_2024_0401_1234.csv)."""
+    before = m.string[m.start() - 1:m.start()] if m.start() else ""
+    after = m.string[m.end():m.end() + 2]
+    return "_" in m.group() and (bool(re.match(r"[A-Za-z_/\-.]", before)) or bool(re.match(r"\.[A-Za-z]", after)))
 
 
 def _hyphenate_groups(m: re.Match) -> str:
@@ -378,7 +397,7 @@ _PSEP = rf"(?:[ ]?{_D}[ ]?|[ ])"
 _PHONE_GROUPS = rf"""(?:
     \d{{1,4}}{_PSEP}\d{{1,4}}{_PSEP}\d{{3,4}}          # 3-1234-5678 after the leading 0 / +81
   | \d{{1,4}}{_PSEP}\d{{6,8}}                          # 90-12345678
-  | [789]0\d{{3,5}}{_D}\d{{4}}                          # 901234-5678 (a mobile number, hyphenated)
+  | \d{{5,7}}{_D}\d{{4}}                              # 901234-5678, 31234-5678 (one hyphen)
   | \(\d{{1,4}}\)[ ]?\d{{1,4}}(?:{_PSEP})?\d{{3,4}}      # (3)1234-5678
   | \d{{1,4}}\(\d{{1,4}}\)\d{{3,4}}                      # 3(1234)5678
   | \d{{8,10}}                                        # 9012345678

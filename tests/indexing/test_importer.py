@@ -237,3 +237,27 @@ def test_a_value_an_earlier_import_gave_follows_the_files_metadata(tmp_path):
     import_paths([folder], data)
     entry = KnowledgeStore(data).get("1")
     assert (entry.audience, entry.department) == ("staff", "人事課")
+
+
+def test_staff_only_metadata_wins_over_an_editors_wider_audience_and_admin_created_fields_stay(tmp_path):
+    from indexing.curation import editing
+
+    folder = tmp_path / "k"
+    _faq(folder, "internal.csv", [("1", "残業の申請は？", "前日までです。", "人事")])
+    data = tmp_path / "data"
+    import_paths([folder], data)
+    store = KnowledgeStore(data)
+    editing.update_entry(store, "1", {"audience": "all", "url": ""}, changed_by="sato")
+    (folder / "sources.toml").write_text('["internal.csv"]\naudience = "staff"\n', encoding="utf-8")
+    import_paths([folder], data)
+    assert KnowledgeStore(data).get("1").audience == "staff"
+    # An entry first written in the admin UI, whose id a new row of the master file then takes.
+    editing.create_entry(store, {"title": "犬の登録は？", "body": "環境課です。", "department": "環境課",
+                                 "review_by": "2031-03-31", "alternates": "犬を飼ったら"}, changed_by="sato",
+                         entry_id="2")
+    _faq(folder, "internal.csv", [("1", "残業の申請は？", "前日までです。", "人事"),
+                                  ("2", "犬の登録は？", "環境課で受け付けます。", "くらし")])
+    import_paths([folder], data)
+    entry = KnowledgeStore(data).get("2")
+    assert entry.body == "環境課で受け付けます。"
+    assert (entry.department, entry.review_by, entry.alternates) == ("環境課", "2031-03-31", ("犬を飼ったら",))

@@ -8,6 +8,8 @@ from bot.answering.person_request import asks_for_person
     "人と話したい", "わからないので人と話したい", "担当者につないでください", "職員と直接話したいです",
     "オペレーターをお願いします", "人間に代わってほしい", "有人対応できますか", "担当の方と電話で話したい",
     "スタッフと話せますか", "I want to talk to a human", "Can I speak with someone?", "human please",
+    "誰か人と話したい", "市役所の人と話したい", "福祉課の担当者と話したい", "チャットじゃなくて人と話したい",
+    "職員の方と話せますか", "人につないで", "人間に代わって", "オペレーター", "人に聞きたい", "担当者さんお願いします",
 ])
 def test_requests_for_a_person(message):
     assert asks_for_person(message)
@@ -19,7 +21,7 @@ def test_requests_for_a_person(message):
     "家族に代わって住民票を取りたいのですが、担当の方に電話で聞くのと窓口に行くのとどちらがいいですか",
     "本人に代わって申請できますか", "人に代わって手続きしたい", "成年後見人に相談したい", "子どもが人と話すことができません",
     "外国人と話せる交流会はありますか", "個人で対応できますか", "代理人に相談したい", "知人に相談してもいいですか",
-    "外国人対応できますか",
+    "外国人対応できますか", "土日でも、職員と相談できますか", "英語で、職員と話せますか", "手話で、職員と話せますか",
 ])
 def test_questions_that_mention_people_are_questions(message):
     assert not asks_for_person(message)
