@@ -22,7 +22,8 @@ _THANKS = ("ありがとう", "ありがとうございます", "ありがとう
            "たすかりました", "助かります", "感謝します", "thanks", "thankyou", "thx", "ty", "thanksalot",
            "thankyousomuch", "thankyouverymuch", "助かった", "たすかった", "obrigado", "obrigada", "cảmơn", "camon", "谢谢", "謝謝", "감사합니다", "고맙습니다")
 _CLOSINGS = ("わかりました", "分かりました", "了解", "了解です", "了解しました", "りょうかい", "りょ", "承知しました",
-             "ok", "okay", "オッケー", "おけ", "さようなら", "さよなら", "またね", "バイバイ", "bye", "goodbye",
+             "ok", "okay", "オッケー", "おけ", "さようなら", "さよなら", "おやすみ", "おやすみなさい", "またね", "バイバイ",
+             "bye", "goodbye",
              "なるほど", "そうですか", "tchau", "再见", "再見", "안녕히계세요")
 # Words that may join or end the above without making a question: 「はい、ありがとう」「どうも、助かりました」.
 _LEADING = "はい|いいえ|えっと|では|じゃあ|それでは|本当に|ほんとに|とても|大変|たいへん"

@@ -10,7 +10,7 @@ from bot.answering.small_talk import small_talk_kind
     ("ありがとう", "thanks"), ("ありがとうございました😊", "thanks"), ("はい、ありがとう", "thanks"),
     ("本当にありがとうございました", "thanks"), ("ありがとね", "thanks"), ("thank you!", "thanks"),
     ("わかりました。ありがとうございます", "thanks"), ("谢谢", "thanks"), ("Obrigado", "thanks"),
-    ("了解しました", "closing"), ("わかりました", "closing"), ("OK", "closing"),
+    ("了解しました", "closing"), ("わかりました", "closing"), ("OK", "closing"), ("おやすみなさい", "closing"),
 ])
 def test_messages_that_ask_nothing(message, kind):
     assert small_talk_kind(message) == kind
