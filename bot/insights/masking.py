@@ -300,9 +300,22 @@ _OBFUSCATED_EMAIL = re.compile(
 _TLDS = frozenset("jp com net org info biz io me uk us edu gov ne co ac go lg or ed gr ad de fr cn kr tw".split())
 
 
+# As people type an address in a chat: blanks around @ (taro.yamada @ gmail.com), a comma or 。 for the dot
+# (taro@gmail,com), a leading underscore, or a well-known provider without its ending (yamada@gmail).
+_LOOSE_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._+\-])(?P<local>[A-Za-z0-9_][A-Za-z0-9._+\-]*)[ ]?@[ ]?"
+    r"(?P<domain>[A-Za-z0-9\-]+(?:(?:\.|,|。|[ ]\.)[A-Za-z0-9\-]+)*)(?![A-Za-z0-9])")
+_MAIL_PROVIDERS = frozenset("gmail googlemail yahoo ymail docomo ezweb au softbank icloud me outlook hotmail live "
+                            "msn nifty biglobe ocn so-net ybb".split())
+
+
 def _find_emails(norm: str) -> Iterator[tuple[str, int, int]]:
     for m in _EMAIL.finditer(norm):
         yield "email", m.start(), m.end()
+    for m in _LOOSE_EMAIL.finditer(norm):
+        labels = re.split(r"\.|,|。|[ ]\.", m.group("domain").lower())
+        if (len(labels) > 1 and labels[-1] in _TLDS) or labels[0] in _MAIL_PROVIDERS:
+            yield "email", m.start(), m.end()
     for m in _OBFUSCATED_EMAIL.finditer(norm):
         tld = re.split(r"[^A-Za-z0-9\-]+", m.group("domain"))[-1].lower()
         if not re.fullmatch(r"[a-z]{2,}", tld):
