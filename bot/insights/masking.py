@@ -147,13 +147,20 @@ def find_personal_data(text: str) -> list[PersonalDataSpan]:
 _READING_AHEAD = re.compile(r"[ 　]?[（(][ 　]*[ぁ-んァ-ヶｦ-ﾟー・ 　A-Za-z.]{2,30}[）)]")
 
 
+# A building and room written after a street address, past a comma or a line break: 中央1-2-3、サンハイツ101.
+# The name must end in a word for a building (a room number alone is no building).
+_BUILDING_WORD = r"(?:ハイツ|マンション|アパート|コーポ|荘|レジデンス|ハウス|ビル|団地|住宅|タワー|ヒルズ|メゾン|パレス|コート|テラス|プラザ|ガーデン|寮)"
+_BUILDING_AHEAD = re.compile(
+    rf"[、,，]?[ 　\n]?[ァ-ヺー・A-Za-zＡ-Ｚａ-ｚ一-龥々]{{1,20}}?{_BUILDING_WORD}"
+    r"(?:[ 　]?[A-Za-zＡ-Ｚ]?[0-9０-９]{1,4}(?:号室|号棟|号館|号|階|F)?)?")
+
+
 def _with_reading(span: PersonalDataSpan, text: str) -> PersonalDataSpan:
-    """A name span stretched over the reading that follows it (the reading names the person too)."""
-    if span.kind == "name":
-        reading = _READING_AHEAD.match(text, span.end)
-        if reading:
-            return span._replace(end=reading.end())
-    return span
+    """A name span stretched over the reading that follows it (the reading names the person too); an
+    address over the building and room that follow it."""
+    ahead = _READING_AHEAD if span.kind == "name" else _BUILDING_AHEAD if span.kind == "address" else None
+    found = ahead.match(text, span.end) if ahead else None
+    return span._replace(end=found.end()) if found else span
 
 
 def _normalize_with_offsets(text: str) -> tuple[str, list[int]]:
