@@ -148,10 +148,7 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
                       abstained=True, confidence=0.0, audience=audience, kind="abstain", answer_language=said_in)
     if decline == "staff_topic":
         contact = find_contact(departments, [detail] if detail else [], audience)
-        text = messages.say("STAFF_TOPIC", language, easy_japanese) + "\n" + (
-            messages.say("ABSTAIN_CONTACT", language, easy_japanese,
-                         contact=contact_text(contact, language, easy_japanese))
-            if contact else messages.say("ABSTAIN_NO_CONTACT", language, easy_japanese))
+        text = _with_contact("STAFF_TOPIC", contact, language, easy_japanese)
         return Answer(question=question, text=text, abstained=True, confidence=0.0, audience=audience,
                       contact=contact, department=contact.department if contact else "", kind="abstain",
                       answer_language=said_in)
@@ -167,11 +164,9 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
         if not majority and not any(d.get("default") for d in departments):
             majority = names  # no general desk to give: the nearest entry's department is still a lead
         contact = find_contact(departments, majority, audience)
-        guessed = next((h.entry for h in near if contact and h.entry.department in majority[:1]), None)
-        text = messages.say("ABSTAIN", language, easy_japanese) + "\n" + (
-            messages.say("ABSTAIN_CONTACT", language, easy_japanese,
-                         contact=contact_text(contact, language, easy_japanese))
-            if contact else messages.say("ABSTAIN_NO_CONTACT", language, easy_japanese))
+        guessed = next((h.entry for h in near if h.entry.department == majority[0]), None) \
+            if contact and majority else None
+        text = _with_contact("ABSTAIN", contact, language, easy_japanese)
         related = tuple(Related(h.entry.id, _question_of(h)) for h in hits[:RELATED_COUNT]
                         if h.score >= threshold_score(hits))
         return Answer(question=question, text=text, abstained=True, confidence=confidence, audience=audience,
@@ -202,15 +197,20 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
                   answer_language=language if translated is not None else "ja")
 
 
+def _with_contact(opening: str, contact: Contact | None, language: str, easy_japanese: bool) -> str:
+    """The fixed text ``opening`` of a decline, then whom to ask (or the city's desk in general)."""
+    return messages.say(opening, language, easy_japanese) + "\n" + (
+        messages.say("ABSTAIN_CONTACT", language, easy_japanese, contact=contact_text(contact, language, easy_japanese))
+        if contact else messages.say("ABSTAIN_NO_CONTACT", language, easy_japanese))
+
+
 def compose_person_request(question: str, audience: str, departments: list[dict], language: str = "ja",
                            easy_japanese: bool = False) -> Answer:
     """The reply to 「人と話したい」: the general desk's contact (kind ``person``: the channels offer the
     handoff to staff where it is set up, as after a decline); no entry is searched."""
     said_in = language if messages.has_texts(language) else "ja"
     contact = find_contact(departments, [], audience)
-    text = messages.say("PERSON_REQUEST", language, easy_japanese) + "\n" + (
-        messages.say("ABSTAIN_CONTACT", language, easy_japanese, contact=contact_text(contact, language, easy_japanese))
-        if contact else messages.say("ABSTAIN_NO_CONTACT", language, easy_japanese))
+    text = _with_contact("PERSON_REQUEST", contact, language, easy_japanese)
     return Answer(question=question, text=text, abstained=True, confidence=0.0, audience=audience, contact=contact,
                   department=contact.department if contact else "", kind="person", answer_language=said_in)
 
