@@ -136,7 +136,7 @@ def find_personal_data(text: str) -> list[PersonalDataSpan]:
             chosen.append(cand)
             reach = cand.end
     stretched: list[PersonalDataSpan] = []
-    for span in map(lambda c: _with_reading(c, text), chosen):
+    for span in (_stretched(c, text) for c in chosen):
         if stretched and span.start < stretched[-1].end:  # inside the reading just stretched over
             continue
         stretched.append(span)
@@ -155,7 +155,7 @@ _BUILDING_AHEAD = re.compile(
     r"(?:[ 　]?[A-Za-zＡ-Ｚ]?[0-9０-９]{1,4}(?:号室|号棟|号館|号|階|F)?)?")
 
 
-def _with_reading(span: PersonalDataSpan, text: str) -> PersonalDataSpan:
+def _stretched(span: PersonalDataSpan, text: str) -> PersonalDataSpan:
     """A name span stretched over the reading that follows it (the reading names the person too); an
     address over the building and room that follow it."""
     ahead = _READING_AHEAD if span.kind == "name" else _BUILDING_AHEAD if span.kind == "address" else None
@@ -231,8 +231,14 @@ _LOOSE_SEP_CHARS = re.compile(rf"{_LOOSE_MARK}|(?<=\d)[ \t](?=\d)")
 _UNIT = r"(?:[年月日時分秒歳円%人件回個度万億枚頁歩本台冊名点倍]|ページ)"
 _UNIT_AHEAD = rf"(?!{_UNIT})"
 _MY_NUMBER_LABEL = re.compile(r"マイナンバー|個人番号|my ?number", re.I)
-# How far before a number its My Number label may stand (「マイナンバーを聞かれたので伝えました 1234、…」).
+# How far before a number its My Number label may stand (「マイナンバーを聞かれたので伝えました 1234、…」); groups
+# already hyphenated unevenly (12345678-9012) need it closer (_find_my_numbers).
 _LABEL_REACH = 40
+_UNEVEN_LABEL_REACH = 16
+
+
+def _after_my_number_label(text: str, start: int, reach: int = _LABEL_REACH) -> bool:
+    return bool(_MY_NUMBER_LABEL.search(text, max(0, start - reach), start))
 
 
 def _hyphenate_loose_groups(m: re.Match) -> str:
@@ -246,7 +252,7 @@ def _hyphenate_loose_groups(m: re.Match) -> str:
         return text
     groups = re.findall(r"\d+", text)
     phone_like = len(digits) in (10, 11) and digits[0] == "0" and digits[1] != "0"
-    named = len(digits) == 12 and _MY_NUMBER_LABEL.search(m.string, max(0, m.start() - _LABEL_REACH), m.start())
+    named = len(digits) == 12 and _after_my_number_label(m.string, m.start())
     grouped = len(digits) == 12 and [len(g) for g in groups] == [4, 4, 4] and not _listed(groups) \
         and not _in_a_name(m)
     return _LOOSE_SEP_CHARS.sub("-", text) if phone_like or named or grouped else text
@@ -309,9 +315,10 @@ _TLDS = frozenset("jp com net org info biz io me uk us edu gov ne co ac go lg or
 
 # As people type an address in a chat: blanks around @ (taro.yamada @ gmail.com), a comma or 。 for the dot
 # (taro@gmail,com), a leading underscore, or a well-known provider without its ending (yamada@gmail).
+_DOMAIN_DOT = r"(?:\.|,|。|[ ]\.)"
 _LOOSE_EMAIL = re.compile(
     r"(?<![A-Za-z0-9._+\-])(?P<local>[A-Za-z0-9_][A-Za-z0-9._+\-]*)[ ]?@[ ]?"
-    r"(?P<domain>[A-Za-z0-9\-]+(?:(?:\.|,|。|[ ]\.)[A-Za-z0-9\-]+)*)(?![A-Za-z0-9])")
+    rf"(?P<domain>[A-Za-z0-9\-]+(?:{_DOMAIN_DOT}[A-Za-z0-9\-]+)*)(?![A-Za-z0-9])")
 _MAIL_PROVIDERS = frozenset("gmail googlemail yahoo ymail docomo ezweb au softbank icloud me outlook hotmail live "
                             "msn nifty biglobe ocn so-net ybb".split())
 
@@ -320,7 +327,7 @@ def _find_emails(norm: str) -> Iterator[tuple[str, int, int]]:
     for m in _EMAIL.finditer(norm):
         yield "email", m.start(), m.end()
     for m in _LOOSE_EMAIL.finditer(norm):
-        labels = re.split(r"\.|,|。|[ ]\.", m.group("domain").lower())
+        labels = re.split(_DOMAIN_DOT, m.group("domain").lower())
         if (len(labels) > 1 and labels[-1] in _TLDS) or labels[0] in _MAIL_PROVIDERS:
             yield "email", m.start(), m.end()
     for m in _OBFUSCATED_EMAIL.finditer(norm):
@@ -381,7 +388,7 @@ def _find_my_numbers(norm: str) -> Iterator[tuple[str, int, int]]:
     for m in _MY_NUMBER_UNEVEN.finditer(norm):
         # Uneven groups are a My Number only when it is named: 受付番号 20240401-0012 or an address
         # 192.168.100.200 is not one.
-        if len(_digits(m.group())) == 12 and _MY_NUMBER_LABEL.search(norm, max(0, m.start() - 16), m.start()):
+        if len(_digits(m.group())) == 12 and _after_my_number_label(norm, m.start(), _UNEVEN_LABEL_REACH):
             yield "my_number", m.start(), m.end()
 
 
