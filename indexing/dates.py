@@ -48,7 +48,7 @@ def parse_date(value: str | date | None) -> date | None:
         start = _ERA_STARTS[offset]
         if read and not day and (read.year, read.month) == (start.year, start.month):
             read = start  # 令和元年5月: the era's first month, from the era's first day
-        return read if read and read >= _ERA_STARTS[offset] else None
+        return read if read and read >= start else None
     text = text.split("T")[0].split(" ")[0] if re.match(r"^\d{4}\D\d{1,2}\D\d{1,2}[T ]", text) else text
     match = _WESTERN_DATE.match(text) or _COMPACT_DATE.match(text)
     return _date(*match.groups()) if match else None

@@ -10,7 +10,6 @@ This module does not depend on the web framework; the admin views call it.
 from __future__ import annotations
 
 import json
-
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -145,15 +144,14 @@ class ReviewQueue:
         return ReviewGroup(
             key=min(r["id"] for r in rows), question=wordings.most_common(1)[0][0], audience=audience,
             inquiry_ids=sorted(r["id"] for r in rows), wordings=wordings.most_common(),
-            abstained=sum(1 for r in rows if r["abstained"]), unresolved=sum(1 for r in rows
-                                                                             if r["feedback"] == "unresolved"),
+            abstained=sum(1 for r in rows if r["abstained"]), unresolved=len(unresolved),
             first_asked=asked[0], last_asked=asked[-1],
             channels=sorted({r["channel"] for r in rows if r["channel"]}),
             # Masked again when shown, as the report does: a comment logged before a masking fix stays hidden.
             comments=[mask_personal_data(r["feedback_comment"]) for r in unresolved
                       if (r.get("feedback_comment") or "").strip()][:MAX_COMMENTS],
-            answered_with=list(dict.fromkeys(_first_entry(r) for r in unresolved
-                                             if not r["abstained"] and _first_entry(r))))
+            answered_with=list(dict.fromkeys(entry for entry in (_first_entry(r) for r in unresolved
+                                                                  if not r["abstained"]) if entry)))
 
     def group(self, key: int) -> ReviewGroup | None:
         return next((g for g in self.groups() if g.key == key or key in g.inquiry_ids), None)

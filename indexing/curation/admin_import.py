@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from indexing.curation.validation import CurationError
@@ -104,8 +104,9 @@ def _plan_file(store: KnowledgeStore, path: Path, name: str, source: str, audien
     except OSError as exc:
         plan.errors = [(None, f"ファイルを読めません: {exc}")]
         return plan
-    plan.problems = [RowProblem(name, p.line, p.message) for p in loaded.problems if not p.kept]
-    plan.notes = [RowProblem(name, p.line, p.message, kept=True) for p in loaded.problems if p.kept]
+    named = [replace(p, path=name) for p in loaded.problems]
+    plan.problems = [p for p in named if not p.kept]
+    plan.notes = [p for p in named if p.kept]
     plan.entries = keep_stored_fields(store, [e.with_changes(source=source) for e in loaded.entries], loaded.absent)
     return plan
 

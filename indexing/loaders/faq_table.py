@@ -264,7 +264,8 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
                                    "可能性があります）"))
             continue
         page = cell(row, "url") or metadata.url
-        question, answer = text_cell(row, "question", page or site), text_cell(row, "answer", page or site)
+        base = page or site  # what a relative link in the row's cells is completed from
+        question, answer = text_cell(row, "question", base), text_cell(row, "answer", base)
         entry_id = cell(row, "id") if "id" in columns else f"{stem}-{line}"
         if not question:
             problems.append((line, "問い合わせ文（質問）が空です"))
@@ -275,9 +276,11 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
         if not entry_id:
             problems.append((line, "ID が空です"))
             continue
-        if len(question) > MAX_TITLE_CHARS or len(answer) > MAX_BODY_CHARS:
-            what, size, limit = ("問い合わせ文（質問）", len(question), MAX_TITLE_CHARS) if len(question) > MAX_TITLE_CHARS \
-                else ("応答文（回答）", len(answer), MAX_BODY_CHARS)
+        too_long = next(((what, len(text), limit) for what, text, limit in (
+            ("問い合わせ文（質問）", question, MAX_TITLE_CHARS), ("応答文（回答）", answer, MAX_BODY_CHARS))
+            if len(text) > limit), None)
+        if too_long:
+            what, size, limit = too_long
             problems.append((line, f"{what}が長すぎます（{size:,}文字。{limit:,}文字以内にしてください）"))
             continue
         if entry_id in seen:
@@ -290,8 +293,7 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
         except ValueError as exc:
             problems.append((line, str(exc)))
             continue
-        alternates = tuple(a.strip() for a in re.split(r"[\n|｜]", text_cell(row, "alternates", page or site))
-                           if a.strip())
+        alternates = tuple(a.strip() for a in re.split(r"[\n|｜]", text_cell(row, "alternates", base)) if a.strip())
         category = cell(row, "category") or metadata.category
         updated, review_by = (_date_cell(cell(row, name), label, line, notes)
                               for name, label in (("updated", "更新日"), ("review_by", "見直し期限")))
