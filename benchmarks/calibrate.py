@@ -1,6 +1,10 @@
 """Fit fusion weights and the abstention model on the labelled dev set.
 
-    python -m benchmarks.calibrate [--data-dir DIR] [--embedder SPEC] [--write]
+    python -m benchmarks.calibrate [--sample-dir DIR] [--kawabe-dir DIR] [--embedder SPEC] [--write]
+
+Fitted on every tuned set: the sample knowledge's (dev set, styles, facts, out-of-scope) and a fourth
+city's (benchmarks/cities/: かわべ市's FAQ imported alone, with its answerable and out-of-scope
+questions), so that the model learns what separates in-scope questions on more than one city's FAQ.
 
 Prints in-sample and 5-fold cross-validated figures; ``--write`` stores the fit in
 bot/answering/calibration.json for the embedder used.
@@ -15,12 +19,14 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, FACTS, OOS_DEV, STYLES_DEV, ensure_sample_data
+from benchmarks.common import DEVSET, FACTS, OOS_DEV, STYLES_DEV
 from bot.answering.calibration import FEATURES, Calibration, load_calibration, save_calibration
-from bot.answering.evaluation import load_devset
+from benchmarks.quality_report import (CITIES, QueryVectorCache, add_data_arguments, collection_of, data_dir_of,
+                                       ensure_data, load_set)
 from bot.answering.retrieval import Retriever, ranker_judge, ranking_signals, rerank
 
 MAX_ANSWERABLE_ABSTAIN = 0.05
+TUNED_SETS = [DEVSET, STYLES_DEV, FACTS, OOS_DEV] + sorted(CITIES.glob("*.jsonl"))
 
 
 class Row:
@@ -198,13 +204,13 @@ def measure(probabilities, threshold, answerable, correct) -> dict:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
-    parser.add_argument("--embedder", default="")
-    parser.add_argument("--devset", type=Path, nargs="+", default=[DEVSET, STYLES_DEV, FACTS, OOS_DEV],
-                        help="labelled sets fitted on together (default: every tuned sample set: the dev set, "
-                             "benchmarks/styles_dev.jsonl, benchmarks/facts.jsonl and benchmarks/oos_dev.jsonl)")
+    add_data_arguments(parser)
+    parser.add_argument("--devset", type=Path, nargs="+", default=TUNED_SETS,
+                        help="labelled sets fitted on together (default: every tuned set: the dev set, "
+                             "benchmarks/styles_dev.jsonl, benchmarks/facts.jsonl, benchmarks/oos_dev.jsonl and "
+                             "benchmarks/cities/*.jsonl); a set runs against the knowledge its file name names "
+                             "(quality_report.collection_of)")
     parser.add_argument("--write", action="store_true")
-    parser.add_argument("--no-import", action="store_true", help="use the data dir as it is")
     parser.add_argument("--label", choices=("scope", "correct"), default="scope",
                         help="what the abstention model learns (see abstention_labels)")
     parser.add_argument("--drop", nargs="*", default=[], choices=FEATURES,
@@ -216,21 +222,27 @@ def main(argv=None):
     LABEL = args.label
     USED = [name for name in FEATURES if name not in args.drop]
 
-    if not args.no_import:
-        ensure_sample_data(args.data_dir, args.embedder)
     # The shipped calibration: the rules that decline whatever the scores say (a staff topic) and the
     # rerank read it as the bot does; the fit replaces its fusion weights and abstention model only.
-    retriever = Retriever(args.data_dir, args.embedder)
+    retrievers = {}
+    for kind in dict.fromkeys(collection_of(path) for path in args.devset):
+        data_dir = data_dir_of(args, kind)
+        if not args.no_import:
+            ensure_data(kind, data_dir, args.embedder)
+        retrievers[kind] = Retriever(data_dir, args.embedder)
+    retriever = next(iter(retrievers.values()))
     if retriever.ranker is not None and not args.keep_fusion:
         # The learned ranker (benchmarks/fit_ranker.py) was fitted over the current fusion weights.
         # The abstention model reads the fused ranking's signals, whatever order the ranker shows.
         print("a learned ranker is fitted for this embedder: keeping the current fusion weights")
         args.keep_fusion = True
-    from benchmarks.quality_report import QueryVectorCache
-    cache = QueryVectorCache(retriever.embedder, args.data_dir.parent / "query-vectors-sample.npz")
-    questions = [question for path in args.devset for question in load_devset(path)]
-    rows = score_arrays(retriever, questions)
-    cache.save()
+    questions, rows = [], []
+    for kind, kind_retriever in retrievers.items():
+        cache = QueryVectorCache(kind_retriever.embedder, args.sample_dir.parent / f"query-vectors-{kind}.npz")
+        kind_questions = [q for path in args.devset if collection_of(path) == kind for q in load_set(path)]
+        questions += kind_questions
+        rows += score_arrays(kind_retriever, kind_questions)
+        cache.save()
     current = load_calibration(retriever.embedder.name)
     keep = (current.dense_weight, current.terms_weight, current.grams_weight) if args.keep_fusion else None
     weights = keep or fit_fusion(rows)

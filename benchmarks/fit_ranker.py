@@ -3,7 +3,8 @@
     python -m benchmarks.fit_ranker [--sample-dir DIR] [--kosodate-dir DIR] [--heldout] [--write]
 
 Tuned sets only are fitted on: ``benchmarks/devset.jsonl``, ``benchmarks/styles_dev.jsonl`` and
-``benchmarks/facts.jsonl`` over the sample knowledge, and the kosodate ``development.json`` over the kosodate FAQ imported on its own.
+``benchmarks/facts.jsonl`` over the sample knowledge, the kosodate ``development.json`` over the kosodate FAQ imported on its own,
+and ``benchmarks/cities/kawabe.jsonl`` over a fourth city's FAQ imported on its own.
 The model is a linear score over FEATURES of each of the leading fused candidates, fitted with a
 listwise softmax loss (the relevant entries of a question should take the probability mass among
 its candidates) and L2 regularisation. It prints 5-fold cross-validated Hit@1 / nDCG@10 / MRR@10 on
@@ -20,17 +21,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from benchmarks.common import DEVSET, FACTS, STYLES_DEV, ensure_sample_data
-from benchmarks.quality_report import (HELDOUT, KOSODATE, QueryVectorCache, add_data_arguments, ensure_kosodate_data,
-                                       load_set)
+from benchmarks.common import DEVSET, FACTS, STYLES_DEV
+from benchmarks.quality_report import (CITIES, HELDOUT, KOSODATE, QueryVectorCache, add_data_arguments, data_dir_of,
+                                       ensure_data, load_set)
 from bot.answering.evaluation import hit_at_k, ndcg_at_k, reciprocal_rank
 from bot.answering.ranker import CANDIDATES, FEATURES, RankerModel, save_ranker
 from bot.answering.retrieval import Retriever, ranker_inputs
 
 TUNED = {"devset": ("sample", DEVSET), "styles-dev": ("sample", STYLES_DEV), "facts": ("sample", FACTS),
-         "kosodate-dev": ("kosodate", KOSODATE / "development.json")}
+         "kosodate-dev": ("kosodate", KOSODATE / "development.json"), "cities/kawabe": ("kawabe", CITIES / "kawabe.jsonl")}
 HELD = {"heldout/sample": ("sample", HELDOUT / "sample.jsonl"),
-        "heldout/kosodate": ("kosodate", HELDOUT / "kosodate.jsonl")}
+        "heldout/kosodate": ("kosodate", HELDOUT / "kosodate.jsonl"),
+        "heldout/minato": ("minato", HELDOUT / "minato.jsonl")}
 
 
 @dataclass
@@ -153,9 +155,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     retrievers, caches = {}, []
-    for kind, directory in (("sample", args.sample_dir), ("kosodate", args.kosodate_dir)):
+    for kind in sorted({kind for kind, _ in list(TUNED.values()) + (list(HELD.values()) if args.heldout else [])}):
+        directory = data_dir_of(args, kind)
         if not args.no_import:
-            (ensure_sample_data if kind == "sample" else ensure_kosodate_data)(directory, args.embedder)
+            ensure_data(kind, directory, args.embedder)
         retrievers[kind] = Retriever(directory, args.embedder, ranker=None)
         caches.append(QueryVectorCache(retrievers[kind].embedder, args.sample_dir.parent / f"query-vectors-{kind}.npz"))
     tuned = [g for name, (kind, path) in TUNED.items() for g in collect(retrievers[kind], load_set(path), name)]

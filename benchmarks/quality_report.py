@@ -34,8 +34,10 @@ from bot.answering.evaluation import LabelledQuestion, cross_validated, load_dev
 KOSODATE = next((p / "shared" / "data" / "kosodate-faq" for p in (ROOT.parent, ROOT.parent.parent)
                  if (p / "shared" / "data" / "kosodate-faq").exists()), ROOT.parent / "shared" / "data" / "kosodate-faq")
 HELDOUT = ROOT / "benchmarks" / "heldout"
-# A third city's FAQ (benchmarks/heldout/README.md): its sets run against it imported alone.
-MINATO_FAQ = HELDOUT / "minato_faq.csv"
+CITIES = ROOT / "benchmarks" / "cities"
+# Other cities' FAQs, each imported alone: a set whose file name starts with a city's name runs against
+# that city. みなと市 is held out (benchmarks/heldout/README.md); かわべ市 is tuned (benchmarks/cities/README.md).
+CITY_FAQS = {"minato": HELDOUT / "minato_faq.csv", "kawabe": CITIES / "kawabe_faq.csv"}
 
 
 def kosodate_csv(faq_json: Path, target: Path) -> Path:
@@ -63,6 +65,30 @@ def kosodate_questions(path: Path) -> list[LabelledQuestion]:
     items = json.loads(path.read_text(encoding="utf-8"))
     return [LabelledQuestion(str(i["query_id"]), i["query"], (str(i["faq_id"]),), "citizen", i.get("query_type", ""))
             for i in items]
+
+
+def collection_of(path: Path) -> str:
+    """The knowledge a set runs against: ``sample``, ``kosodate`` or a city of CITY_FAQS."""
+    if path.name.startswith(("kosodate", "development")):
+        return "kosodate"
+    return next((city for city in CITY_FAQS if path.name.startswith(city)), "sample")
+
+
+def data_dir_of(args, collection: str) -> Path:
+    return getattr(args, f"{collection}_dir")
+
+
+def ensure_data(collection: str, data_dir: Path, embedder: str = "") -> Path:
+    """Import the collection's knowledge into data_dir (incremental)."""
+    if collection == "sample":
+        ensure_sample_data(data_dir, embedder)
+    elif collection == "kosodate":
+        ensure_kosodate_data(data_dir, embedder)
+    else:
+        from indexing.importer import import_paths
+
+        import_paths([CITY_FAQS[collection]], data_dir, embedder_spec=embedder)
+    return data_dir
 
 
 def load_set(path: Path) -> list[LabelledQuestion]:
@@ -131,7 +157,8 @@ def add_data_arguments(parser: argparse.ArgumentParser):
     """The data dirs the sets run against (imported incrementally unless --no-import) and the embedder."""
     parser.add_argument("--sample-dir", type=Path, default=DEFAULT_DATA_DIR)
     parser.add_argument("--kosodate-dir", type=Path, default=DEFAULT_DATA_DIR.parent / "bench-kosodate")
-    parser.add_argument("--minato-dir", type=Path, default=DEFAULT_DATA_DIR.parent / "bench-minato")
+    for city in CITY_FAQS:
+        parser.add_argument(f"--{city}-dir", type=Path, default=DEFAULT_DATA_DIR.parent / f"bench-{city}")
     parser.add_argument("--embedder", default="")
     parser.add_argument("--no-import", action="store_true", help="use the data dirs as they are")
 
@@ -146,6 +173,8 @@ def main(argv=None):
 
     sets = {"devset": DEVSET, "styles_dev": STYLES_DEV, "devset_oos": OOS_DEV, "facts": FACTS,
             "kosodate-dev": KOSODATE / "development.json"}
+    for path in sorted(CITIES.glob("*.jsonl")) if CITIES.exists() else []:
+        sets[f"cities/{path.stem}"] = path
     for path in sorted(HELDOUT.glob("*.jsonl")) if HELDOUT.exists() else []:
         if path.stem == "facts":
             continue  # a view of sample.jsonl
@@ -159,23 +188,12 @@ def main(argv=None):
     print(HEADER)
     figures = {}
     for name, path in sets.items():
-        kind = "kosodate" if path.name.startswith(("kosodate", "development")) else \
-            "minato" if path.name.startswith("minato") else "sample"
+        kind = collection_of(path)
         if kind not in bots:
-            if kind == "sample":
-                if not args.no_import:
-                    ensure_sample_data(args.sample_dir, args.embedder)
-                bots[kind] = Bot(args.sample_dir, args.embedder)
-            elif kind == "minato":
-                if not args.no_import:
-                    from indexing.importer import import_paths
-
-                    import_paths([MINATO_FAQ], args.minato_dir, embedder_spec=args.embedder)
-                bots[kind] = Bot(args.minato_dir, args.embedder)
-            else:
-                if not args.no_import:
-                    ensure_kosodate_data(args.kosodate_dir, args.embedder)
-                bots[kind] = Bot(args.kosodate_dir, args.embedder)
+            data_dir = data_dir_of(args, kind)
+            if not args.no_import:
+                ensure_data(kind, data_dir, args.embedder)
+            bots[kind] = Bot(data_dir, args.embedder)
             caches.append(QueryVectorCache(bots[kind].retriever.embedder,
                                            args.sample_dir.parent / f"query-vectors-{kind}.npz"))
         outcomes = run_bot(bots[kind], load_set(path))

@@ -92,7 +92,8 @@ def test_no_tuned_question_is_a_near_copy_of_a_held_out_one():
     held = [(path.name, item["id"], _bigrams(item["text"])) for path in sorted(HERE.glob("*.jsonl"))
             for item in read_jsonl(path)]
     tuned = [path for path in sorted((ROOT / "benchmarks").glob("*.jsonl")) if path.name != "crosslang.jsonl"]
-    assert tuned, "no tuned sets found"
+    tuned += sorted((ROOT / "benchmarks" / "cities").glob("*.jsonl"))
+    assert len(tuned) >= 6, "no tuned sets found"
     close = []
     for path in tuned:
         for item in read_jsonl(path):
@@ -105,7 +106,29 @@ def test_no_tuned_question_is_a_near_copy_of_a_held_out_one():
 
 def test_question_ids_are_unique_within_each_set():
     # Reports name failures by ID, and branches that append to the same set can reuse one.
-    for path in [*sorted((ROOT / "benchmarks").glob("*.jsonl")), *sorted(HERE.glob("*.jsonl"))]:
+    for path in [*sorted((ROOT / "benchmarks").glob("*.jsonl")), *sorted((ROOT / "benchmarks" / "cities").glob("*.jsonl")),
+                 *sorted(HERE.glob("*.jsonl"))]:
         ids = [item["id"] for item in read_jsonl(path)]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         assert duplicates == [], f"{path.name}: {duplicates}"
+
+
+def test_the_tuned_city_sets_name_entries_of_their_own_faq():
+    cities = ROOT / "benchmarks" / "cities"
+    bodies = minato_bodies(cities / "kawabe_faq.csv")
+    assert len(bodies) == 220
+    for name in ("kawabe.jsonl", "kawabe_oos.jsonl"):
+        items = read_jsonl(cities / name)
+        assert items and all(entry_id in bodies for item in items for entry_id in item["relevant"])
+        assert all(bool(item["relevant"]) != name.endswith("_oos.jsonl") for item in items)
+
+
+def test_each_set_runs_against_the_knowledge_its_file_name_names(tmp_path):
+    from benchmarks.quality_report import CITY_FAQS, collection_of
+
+    assert collection_of(Path("benchmarks/cities/kawabe_oos.jsonl")) == "kawabe"
+    assert collection_of(HERE / "minato.jsonl") == "minato"
+    assert collection_of(HERE / "kosodate_oos.jsonl") == "kosodate"
+    assert collection_of(Path("development.json")) == "kosodate"
+    assert collection_of(HERE / "sample.jsonl") == collection_of(ROOT / "benchmarks" / "devset.jsonl") == "sample"
+    assert all(path.exists() for path in CITY_FAQS.values())
