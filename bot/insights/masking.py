@@ -25,7 +25,9 @@ cases behind each of them):
   when a card word (カード, クレジット, ...) comes just before. Other long numbers, such
   as 13-digit corporate numbers (法人番号, public data), are left alone.
 * 基礎年金番号 and 保険証 numbers are masked after their label only: without it they
-  are indistinguishable from reference numbers.
+  are indistinguishable from reference numbers. So are bank account numbers (口座番号, 普通預金 …),
+  driving licence and passport numbers, and a date of birth (生年月日は…): a bare seven-digit number,
+  ``TK1234567`` or a date is as likely a reference, a product code or the date a question is about.
 * E-mail addresses also in the forms people use to dodge scrapers: ``taro at example dot jp``,
   ``taro(at)example.jp``, ``taro[at]…``, ``taroアットマークexample.jp``.
 * Postal codes are masked only with a 〒 / 郵便番号 label or when an address follows:
@@ -60,7 +62,8 @@ from bot.insights.name_masking import (
 
 # When two findings overlap, the one that starts first wins, then the earlier kind here.
 PERSONAL_DATA_KINDS = (
-    "email", "card", "my_number", "pension_number", "insurance_number", "phone", "postal_code", "address", "name",
+    "email", "card", "licence_number", "my_number", "pension_number", "insurance_number", "bank_account",
+    "passport_number", "birth_date", "phone", "postal_code", "address", "name",
 )
 
 PLACEHOLDERS = {
@@ -69,6 +72,10 @@ PLACEHOLDERS = {
     "my_number": "〔マイナンバー〕",
     "pension_number": "〔年金番号〕",
     "insurance_number": "〔保険証番号〕",
+    "licence_number": "〔免許証番号〕",
+    "bank_account": "〔口座番号〕",
+    "passport_number": "〔旅券番号〕",
+    "birth_date": "〔生年月日〕",
     "phone": "〔電話番号〕",
     "postal_code": "〔郵便番号〕",
     "address": "〔住所〕",
@@ -418,6 +425,31 @@ def _find_insurance_numbers(norm: str) -> Iterator[tuple[str, int, int]]:
             yield "insurance_number", m.start("number"), m.end("number")
 
 
+# --- Other identifiers, after their label only ------------------------------------------------
+
+_IS = r"[ ]*(?:は|が|:|=|の)?[ ]*"
+# A bank account: 口座番号 / 普通預金 / 当座 … then 6-8 digits, or ゆうちょ's 記号 (5) and 番号 (up to 8).
+_BANK_ACCOUNT = re.compile(
+    rf"(?:口座番号|口座|普通預金|当座預金|普通口座|当座口座|貯金口座|記号番号)(?:番号)?{_IS}"
+    rf"(?:[(（]?(?:普通|当座)[)）]?[ ]*)?(?P<number>\d{{5}}[ ]?{_D}[ ]?\d{{6,8}}|\d{{6,8}}){_NUMBER_END}")
+# A driving licence: 12 digits, grouped as people like.
+_LICENCE = re.compile(
+    rf"(?:運転免許証|免許証|運転免許|免許)(?:の)?番号{_IS}(?P<number>\d(?:[ ]?{_D}?[ ]?\d){{11}}){_NUMBER_END}")
+# A passport: two letters and seven digits.
+_PASSPORT = re.compile(rf"(?:パスポート|旅券)(?:の)?番号{_IS}(?P<number>[A-Za-z]{{2}}[ ]?\d{{7}})(?![A-Za-z0-9])")
+# A date of birth: a western or era date after 生年月日 / 誕生日.
+_BIRTH_DATE = re.compile(
+    rf"(?:生年月日|誕生日){_IS}(?P<date>(?:(?:明治|大正|昭和|平成|令和|[MTSHR])[ ]?(?:\d{{1,2}}|元)|\d{{4}})[ ]?"
+    r"(?:年|[./\-])[ ]?\d{1,2}[ ]?(?:月|[./\-])[ ]?\d{1,2}日?)(?!\d)")
+
+
+def _find_labelled_identifiers(norm: str) -> Iterator[tuple[str, int, int]]:
+    for kind, pattern, group in (("bank_account", _BANK_ACCOUNT, "number"), ("licence_number", _LICENCE, "number"),
+                                 ("passport_number", _PASSPORT, "number"), ("birth_date", _BIRTH_DATE, "date")):
+        for m in pattern.finditer(norm):
+            yield kind, m.start(group), m.end(group)
+
+
 # --- Phone numbers -------------------------------------------------------------------------
 
 _PSEP = rf"(?:[ ]?{_D}[ ]?|[ ])"
@@ -582,6 +614,6 @@ def _find_postal_codes(norm: str) -> Iterator[tuple[str, int, int]]:
 
 
 _DETECTORS = (
-    _find_emails, _find_cards, _find_my_numbers, _find_pension_numbers, _find_insurance_numbers, _find_phones,
-    _find_postal_codes, _find_addresses, find_names, find_tagged_names,
+    _find_emails, _find_cards, _find_my_numbers, _find_pension_numbers, _find_insurance_numbers,
+    _find_labelled_identifiers, _find_phones, _find_postal_codes, _find_addresses, find_names, find_tagged_names,
 )
