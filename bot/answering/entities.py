@@ -5,7 +5,7 @@ A question about a 相続税 answered with the 住民税 entry, or about a 運�
 マイナンバーカード entry, is a near miss: the entry is about a look-alike. Such a question names a
 compound noun whose head is a word for a kind of document, benefit, tax or licence (税, 証, 手当,
 免許, カード ...) or a proper noun, and the entry does not contain it, neither as written nor as
-read (so a kana-typed or mistyped word still meets its kanji). The lists below are word classes of
+read (so a kana-typed or mistyped word still meets its kanji) nor as a clipped loanword (マイナカード). The lists below are word classes of
 Japanese administrative language, not words of any particular knowledge base.
 
 Four features of the abstention model come from here (EntityCheck): ``entity`` (the best entry
@@ -18,6 +18,7 @@ among the documents a 転入届 needs).
 """
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -142,7 +143,7 @@ class EntryTexts:
     def _names(self, phrase: Phrase) -> bool:
         corpus = self.corpus()
         if phrase.surface not in corpus:
-            return phrase.reading in self.corpus_reading()
+            return phrase.reading in self.corpus_reading() or clipped_in(phrase.surface, corpus)
         return standalone(phrase.surface, corpus)
 
     def corpus_reading(self) -> str:
@@ -215,8 +216,31 @@ def holds(phrase: Phrase, surface: str, reading) -> bool:
     as written and not only inside a longer compound (自動車税 only in 軽自動車税 is another tax), or,
     where it is not written at all, by its reading (a kana-typed or mistyped word)."""
     if phrase.surface not in surface:
-        return phrase.reading in reading()
+        return phrase.reading in reading() or clipped_in(phrase.surface, surface)
     return standalone(phrase.surface, surface)
+
+
+# A loanword compound clipped as people say it (マイナカード for マイナンバーカード): the kana word's start
+# and end, with up to this many kana cut from its middle. Kana only: a clipped kanji compound is as often
+# another thing (児童手当 is not 児童扶養手当).
+_CLIPPED_MIDDLE = 6
+_FOLDED_KANA = re.compile(r"[ぁ-ゖー]+")
+
+
+def clipped_in(word: str, text: str) -> bool:
+    """Whether ``text`` (folded to hiragana) holds a kana word that ``word`` clips: its first two or more
+    and last two or more kana, with one to _CLIPPED_MIDDLE kana between them."""
+    if len(word) < 4 or not _FOLDED_KANA.fullmatch(word):
+        return False
+    for cut in range(2, len(word) - 1):
+        head, tail = word[:cut], word[cut:]
+        start = text.find(head)
+        while start != -1:
+            word_rest = _FOLDED_KANA.match(text, start + cut)  # the kana word goes on after the head
+            if word_rest and 1 <= word_rest.group().find(tail, 1) <= _CLIPPED_MIDDLE:
+                return True
+            start = text.find(head, start + 1)
+    return False
 
 
 def standalone(word: str, text: str) -> bool:

@@ -112,3 +112,15 @@ def test_standalone_skips_a_match_that_ends_a_longer_kanji_compound():
     assert standalone("自動車税", "軽自動車税と自動車税")
     assert standalone("自動車税", "自動車税")
     assert standalone("マイナンバーカード", "新マイナンバーカード")  # only a kanji word joins a compound
+
+
+def test_a_loanword_clipped_as_people_say_it_meets_the_whole_word():
+    # マイナカード is what residents call the マイナンバーカード; a kanji compound clipped so is often
+    # another thing (児童手当 is not 児童扶養手当), so only kana words are read clipped.
+    analyzer = JapaneseAnalyzer()
+    texts = EntryTexts(analyzer.prepare, [CARD_ENTRY])
+    assert lacks("マイナカードの更新はどこで", CARD_ENTRY) == 0.0
+    assert EntityCheck(noun_phrases(analyzer.prepare("マイナカードをなくした")), texts).unknown == 0.0
+    assert lacks("クレジットカードの更新はどこで", CARD_ENTRY) == 1.0
+    allowance = Entry(id="4", kind="faq", title="児童扶養手当の申請", body="こども課で受け付けます。")
+    assert lacks("児童手当の申請", allowance) == 1.0
