@@ -104,26 +104,42 @@ class EntryTexts:
         self._lock = threading.Lock()
         self._entries = entries
         self._corpus: str | None = None
+        self._corpus_loanwords: dict[str, list[str]] | None = None
+        self._loanwords: OrderedDict = OrderedDict()
         self._corpus_reading: str | None = None
         self._named: OrderedDict = OrderedDict()
 
     def corpus(self) -> str:
-        """Every entry's folded text, whole (not cut at ENTRY_CHARS), one entry a line."""
+        """Every entry's folded text, whole (not cut at ENTRY_CHARS), one entry a line (its loanwords are
+        gathered on the way: corpus_loanwords)."""
         if self._corpus is None:
-            seen, parts = set(), []
+            seen, parts, words = set(), [], set()
             for entry in self._entries:
                 if entry.id in seen:
                     continue
                 seen.add(entry.id)
-                text = " ".join([entry.title, *entry.alternates, entry.section, entry.category, entry.body])
-                parts.append(katakana_to_hiragana(self._prepare(text)))
+                prepared = self._prepare(" ".join([entry.title, *entry.alternates, entry.section, entry.category,
+                                                   entry.body]))
+                parts.append(katakana_to_hiragana(prepared))
+                words |= loanwords(prepared)
+            by_start: dict[str, list[str]] = {}
+            for word in words:
+                by_start.setdefault(word[:2], []).append(word)
+            self._corpus_loanwords = by_start
             self._corpus = "\n".join(parts)
         return self._corpus
 
+    def corpus_loanwords(self) -> dict[str, list[str]]:
+        """Every entry's loanwords (see loanwords), by their first two kana."""
+        if self._corpus_loanwords is None:
+            self.corpus()  # builds them
+        return self._corpus_loanwords
+
     def warm(self):
-        """Build the knowledge-wide texts now (see corpus and corpus_reading)."""
+        """Build the knowledge-wide texts now (see corpus, corpus_reading and corpus_loanwords)."""
         self.corpus()
         self.corpus_reading()
+        self.corpus_loanwords()
 
     def names(self, phrase: Phrase) -> bool:
         """Whether some entry names ``phrase``: as written and not only inside a longer compound
@@ -143,7 +159,8 @@ class EntryTexts:
     def _names(self, phrase: Phrase) -> bool:
         corpus = self.corpus()
         if phrase.surface not in corpus:
-            return phrase.reading in self.corpus_reading() or clipped_in(phrase.surface, corpus)
+            return phrase.reading in self.corpus_reading() or clipped_in(
+                phrase.surface, self.corpus_loanwords().get(phrase.surface[:2], ()))
         return standalone(phrase.surface, corpus)
 
     def corpus_reading(self) -> str:
@@ -176,6 +193,11 @@ class EntryTexts:
         return self._cached(self._surfaces, (entry.id, entry.title, entry.body),
                             lambda: katakana_to_hiragana(self._prepare(text)[:ENTRY_CHARS]))
 
+    def loanwords(self, entry) -> set[str]:
+        text = " ".join([entry.title, *entry.alternates, entry.section, entry.category, entry.body])
+        return self._cached(self._loanwords, (entry.id, entry.title, entry.body),
+                            lambda: loanwords(self._prepare(text)[:ENTRY_CHARS]))
+
     def reading(self, entry) -> str:
         return self._cached(self._readings, (entry.id, entry.title, entry.body), lambda: _reading(self.surface(entry)))
 
@@ -206,41 +228,42 @@ def missing_entity(phrases: list[Phrase], entry, texts: EntryTexts) -> float:
         return 0.0
     surface = texts.surface(entry)
     for phrase in salient:
-        if not holds(phrase, surface, lambda: texts.reading(entry)):
+        if not holds(phrase, surface, lambda: texts.reading(entry), lambda: texts.loanwords(entry)):
             return 1.0
     return 0.0
 
 
-def holds(phrase: Phrase, surface: str, reading) -> bool:
-    """Whether a text (its folded ``surface``; ``reading()``, its katakana reading) holds ``phrase``:
-    as written and not only inside a longer compound (自動車税 only in 軽自動車税 is another tax), or,
-    where it is not written at all, by its reading (a kana-typed or mistyped word)."""
+def holds(phrase: Phrase, surface: str, reading, words=tuple) -> bool:
+    """Whether a text (its folded ``surface``; ``reading()``, its katakana reading; ``words()``, its
+    loanwords) holds ``phrase``: as written and not only inside a longer compound (自動車税 only in
+    軽自動車税 is another tax), or, where it is not written at all, by its reading (a kana-typed or
+    mistyped word) or as a clipped loanword (マイナカード)."""
     if phrase.surface not in surface:
-        return phrase.reading in reading() or clipped_in(phrase.surface, surface)
+        return phrase.reading in reading() or clipped_in(phrase.surface, words())
     return standalone(phrase.surface, surface)
 
 
-# A loanword compound clipped as people say it (マイナカード for マイナンバーカード): the kana word's start
-# and end, with up to this many kana cut from its middle. Kana only: a clipped kanji compound is as often
-# another thing (児童手当 is not 児童扶養手当).
+# A loanword compound clipped as people say it (マイナカード for マイナンバーカード): the loanword's start and
+# end, with one to this many kana cut from its middle. Loanwords only (written in katakana in the
+# knowledge): a clipped kanji compound is as often another thing (児童手当 is not 児童扶養手当).
 _CLIPPED_MIDDLE = 6
 _FOLDED_KANA = re.compile(r"[ぁ-ゖー]+")
+_LOANWORD = re.compile(r"[ァ-ヺー]{5,}")
 
 
-def clipped_in(word: str, text: str) -> bool:
-    """Whether ``text`` (folded to hiragana) holds a kana word that ``word`` clips: its first two or more
-    and last two or more kana, with one to _CLIPPED_MIDDLE kana between them."""
+def loanwords(text: str) -> set[str]:
+    """The katakana words of ``text`` long enough to be clipped, folded to hiragana as phrases are."""
+    return {katakana_to_hiragana(word) for word in _LOANWORD.findall(text)}
+
+
+def clipped_in(word: str, words) -> bool:
+    """Whether one of ``words`` (folded loanwords) is clipped to ``word``: its first two or more and its
+    last two or more kana, with one to _CLIPPED_MIDDLE kana between them cut."""
     if len(word) < 4 or not _FOLDED_KANA.fullmatch(word):
         return False
-    for cut in range(2, len(word) - 1):
-        head, tail = word[:cut], word[cut:]
-        start = text.find(head)
-        while start != -1:
-            word_rest = _FOLDED_KANA.match(text, start + cut)  # the kana word goes on after the head
-            if word_rest and 1 <= word_rest.group().find(tail, 1) <= _CLIPPED_MIDDLE:
-                return True
-            start = text.find(head, start + 1)
-    return False
+    return any(whole.startswith(word[:cut]) and whole.endswith(word[cut:])
+               and 1 <= len(whole) - len(word) <= _CLIPPED_MIDDLE
+               for whole in words for cut in range(2, len(word) - 1))
 
 
 def standalone(word: str, text: str) -> bool:
