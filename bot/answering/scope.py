@@ -25,13 +25,6 @@ PLACE_OFFICE = re.compile(r"の(?:市役所|区役所|役場|町役場|村役場
 # After a place, this makes it where someone moves from or to (横浜市から引っ越してきた, 大阪市に
 # 転出する): the question is then about this city's procedure, not the other place.
 MOVING = re.compile(r"(?:から|より|へ|に(?:引っ?越|転出|転居|転入|移))")
-# A kana word before a kanji suffix is a place typed in kana (さくら町, しらさぎ村, サクラ市) when it is one
-# noun of at least this many characters: shorter ones and pronouns are not names (この町, うちの市).
-KANA_NAME_MIN_CHARS = 3
-KANA_WORD = re.compile(r"[ぁ-ゖァ-ヺー]+")
-SPOKEN_SUFFIXES = ("市", "町", "村")
-# A kana place name whose kana suffix the tokenizer read together with the particle after it (ひろしましの).
-PARTICLES = ("の", "で", "は", "に", "へ", "から", "では", "だと", "って")
 # A place named in this many entries (or this share of them) is one the knowledge base is about.
 OWN_PLACE_MIN_ENTRIES = 3
 
@@ -54,11 +47,6 @@ def named_places(text: str) -> list[tuple[str, str]]:
             suffix = following.surface()
         elif place_name and following.surface() in KANA_SUFFIXES and following.part_of_speech()[0] == "接尾辞":
             suffix = KANA_SUFFIXES[following.surface()]
-        elif place_name and following.surface()[:1] in ("し", "シ") and following.surface()[1:] in PARTICLES:
-            suffix = "市"
-        elif (following.surface() in SPOKEN_SUFFIXES and pos[0] == "名詞" and pos[1] != "代名詞"
-              and len(current.surface()) >= KANA_NAME_MIN_CHARS and KANA_WORD.fullmatch(current.surface())):
-            suffix = following.surface()
         elif place_name and following.surface() in RUN_BY:
             suffix = RUN_BY[following.surface()]
         elif place_name and len(current.surface()) > 2 and current.surface()[-1] in PREFECTURE_SUFFIXES:
