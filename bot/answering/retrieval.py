@@ -166,7 +166,8 @@ class Retriever:
             shown_signals = ranking_signals(index, judged, fused, dense, terms, grams, weights, entity_check,
                                             first=int(order[0]), judge=judge)
         # Another city is named in the city's own script (横浜市) whatever the question's language.
-        place = other_place(query, self.own_places, index.terms.document_frequency)
+        place = other_place(query, self.own_places, index.terms.document_frequency,
+                            self.entry_texts[audience].corpus().count)
         if place:
             return Ranking(hits=hits, signals=signals, audience=audience, decline="other_city", detail=place,
                            language=language)

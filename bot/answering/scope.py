@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from indexing.japanese import normalize_text, sudachi_dictionary
+from indexing.japanese import katakana_to_hiragana, normalize_text, sudachi_dictionary
 
 MUNICIPALITY_SUFFIXES = ("市", "区", "町", "村", "都", "道", "府", "県")
 PREFECTURE_SUFFIXES = ("都", "道", "府", "県")
@@ -65,17 +65,23 @@ def named_places(text: str) -> list[tuple[str, str]]:
     return places
 
 
-def other_place(text: str, own_names: set[str], term_frequency) -> str:
+def other_place(text: str, own_names: set[str], term_frequency, written=None) -> str:
     """The first municipality named in ``text`` that is not this city, or ''.
 
-    ``term_frequency(term)`` tells in how many entries a term occurs.
+    ``term_frequency(term)`` tells in how many entries a term occurs; ``written(text)``, how often
+    the knowledge writes a text (folded to hiragana), for a name the tokenizer does not keep as one
+    term (かわべ市 is か + わべ + 市, while the question's カワベ is one word).
     """
     for name, full in named_places(text):
         if name in own_names or full in own_names:
             continue
-        if term_frequency(name) >= OWN_PLACE_MIN_ENTRIES:
+        # The index holds terms folded to hiragana: カワベ is counted as かわべ.
+        mentions = max(term_frequency(name) or 0, term_frequency(katakana_to_hiragana(name)) or 0)
+        if mentions >= OWN_PLACE_MIN_ENTRIES:
             continue
-        if name == full and term_frequency(name):
+        if not mentions and written is not None and written(katakana_to_hiragana(full)) >= OWN_PLACE_MIN_ENTRIES:
+            continue  # a name that is no term of the knowledge: is it written there as typed?
+        if name == full and mentions:
             continue  # a bare name the knowledge mentions at all (a district of this city)
         return full
     return ""

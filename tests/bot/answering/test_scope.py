@@ -47,3 +47,19 @@ def test_another_places_office_or_institution_is_another_city():
 def test_the_nearest_office_and_a_neighbouring_ward_are_this_city():
     assert other_place("近くの市役所の出張所はどこですか", set(), nowhere) == ""
     assert other_place("隣の区役所でも住民票は取れますか", set(), nowhere) == ""
+
+
+def test_a_kana_name_before_a_suffix_is_not_taken_for_another_city():
+    # A kana word before 町/村/市 is as often this city's own neighbourhood, a facility or a market
+    # (みどり町, キャンプ村, クリスマス市) or this city in kana (みなと市, whose index holds 港): no forced decline.
+    for question in ("みどり町の公園でボール遊びはできますか", "ひがし町一丁目のごみ収集日", "キャンプ村の予約はどうすればいいですか",
+                     "クリスマス市はいつ開催されますか", "みなと市の住民票はどこで取れますか"):
+        assert other_place(question, set(), nowhere) == "", question
+
+
+def test_this_city_typed_in_katakana_is_ours_when_the_knowledge_writes_it_in_hiragana():
+    # The index holds terms folded to hiragana (かわべ), whatever script the question uses.
+    assert other_place("カワベ市の粗大ごみの申し込み方法", set(), {"かわべ": 200}.get) == ""
+    assert other_place("カワベ市の粗大ごみの申し込み方法", set(), nowhere) == "カワベ市"
+    # ... and when the tokenizer splits the knowledge's spelling (か + わべ), by the text the knowledge writes.
+    assert other_place("カワベ市の粗大ごみ", set(), nowhere, "かわべ市の粗大ごみ\nかわべ市役所\nかわべ市の".count) == ""
