@@ -89,6 +89,11 @@ def noun_phrases(text: str) -> list[Phrase]:
     return phrases
 
 
+def searched_text(entry) -> str:
+    """What an entry is searched in for named things: its question or heading, alternates, category and answer."""
+    return " ".join([entry.title, *entry.alternates, entry.section, entry.category, entry.body])
+
+
 class EntryTexts:
     """An entry's text as searched for named things: its folded surface (cheap) and its katakana
     reading (a tokenization, done only when a named thing is not found as written), both cached;
@@ -105,7 +110,6 @@ class EntryTexts:
         self._entries = entries
         self._corpus: str | None = None
         self._corpus_loanwords: dict[str, list[str]] | None = None
-        self._loanwords: OrderedDict = OrderedDict()
         self._corpus_reading: str | None = None
         self._named: OrderedDict = OrderedDict()
 
@@ -118,19 +122,18 @@ class EntryTexts:
                 if entry.id in seen:
                     continue
                 seen.add(entry.id)
-                prepared = self._prepare(" ".join([entry.title, *entry.alternates, entry.section, entry.category,
-                                                   entry.body]))
+                prepared = self._prepare(searched_text(entry))
                 parts.append(katakana_to_hiragana(prepared))
                 words |= loanwords(prepared)
             by_start: dict[str, list[str]] = {}
             for word in words:
-                by_start.setdefault(word[:2], []).append(word)
+                by_start.setdefault(word[:3], []).append(word)
             self._corpus_loanwords = by_start
             self._corpus = "\n".join(parts)
         return self._corpus
 
     def corpus_loanwords(self) -> dict[str, list[str]]:
-        """Every entry's loanwords (see loanwords), by their first two kana."""
+        """Every entry's loanwords (see loanwords), by their first three kana (a clipped word keeps them)."""
         if self._corpus_loanwords is None:
             self.corpus()  # builds them
         return self._corpus_loanwords
@@ -160,7 +163,7 @@ class EntryTexts:
         corpus = self.corpus()
         if phrase.surface not in corpus:
             return phrase.reading in self.corpus_reading() or clipped_in(
-                phrase.surface, self.corpus_loanwords().get(phrase.surface[:2], ()))
+                phrase.surface, self.corpus_loanwords().get(phrase.surface[:3], ()))
         return standalone(phrase.surface, corpus)
 
     def corpus_reading(self) -> str:
@@ -188,15 +191,18 @@ class EntryTexts:
                     cache.popitem(last=False)
         return found
 
+    def _searched(self, entry) -> tuple[str, set[str]]:
+        """The entry's first ENTRY_CHARS of searched text, folded, and its loanwords (one preparation)."""
+        def make():
+            prepared = self._prepare(searched_text(entry))[:ENTRY_CHARS]
+            return katakana_to_hiragana(prepared), loanwords(prepared)
+        return self._cached(self._surfaces, (entry.id, entry.title, entry.body), make)
+
     def surface(self, entry) -> str:
-        text = " ".join([entry.title, *entry.alternates, entry.section, entry.category, entry.body])
-        return self._cached(self._surfaces, (entry.id, entry.title, entry.body),
-                            lambda: katakana_to_hiragana(self._prepare(text)[:ENTRY_CHARS]))
+        return self._searched(entry)[0]
 
     def loanwords(self, entry) -> set[str]:
-        text = " ".join([entry.title, *entry.alternates, entry.section, entry.category, entry.body])
-        return self._cached(self._loanwords, (entry.id, entry.title, entry.body),
-                            lambda: loanwords(self._prepare(text)[:ENTRY_CHARS]))
+        return self._searched(entry)[1]
 
     def reading(self, entry) -> str:
         return self._cached(self._readings, (entry.id, entry.title, entry.body), lambda: _reading(self.surface(entry)))
@@ -257,13 +263,14 @@ def loanwords(text: str) -> set[str]:
 
 
 def clipped_in(word: str, words) -> bool:
-    """Whether one of ``words`` (folded loanwords) is clipped to ``word``: its first two or more and its
-    last two or more kana, with one to _CLIPPED_MIDDLE kana between them cut."""
-    if len(word) < 4 or not _FOLDED_KANA.fullmatch(word):
+    """Whether one of ``words`` (folded loanwords) is clipped to ``word``: its first three or more and
+    its last two or more kana, with one to _CLIPPED_MIDDLE kana between them cut (マイナ|カード; two
+    kana are too short a start: マイカード is no マイナンバーカード)."""
+    if len(word) < 5 or not _FOLDED_KANA.fullmatch(word):
         return False
     return any(whole.startswith(word[:cut]) and whole.endswith(word[cut:])
                and 1 <= len(whole) - len(word) <= _CLIPPED_MIDDLE
-               for whole in words for cut in range(2, len(word) - 1))
+               for whole in words for cut in range(3, len(word) - 1))
 
 
 def standalone(word: str, text: str) -> bool:

@@ -1,5 +1,5 @@
 """Named things a question asks about (a card, a tax, a licence) and whether an entry mentions them."""
-from bot.answering.entities import EntityCheck, EntryTexts, missing_entity, noun_phrases
+from bot.answering.entities import EntityCheck, EntryTexts, clipped_in, missing_entity, noun_phrases
 from indexing.entries import Entry
 from indexing.japanese import JapaneseAnalyzer
 
@@ -124,3 +124,5 @@ def test_a_loanword_clipped_as_people_say_it_meets_the_whole_word():
     assert lacks("クレジットカードの更新はどこで", CARD_ENTRY) == 1.0
     allowance = Entry(id="4", kind="faq", title="児童扶養手当の申請", body="こども課で受け付けます。")
     assert lacks("児童手当の申請", allowance) == 1.0
+    # Two kana are too short a start to be a clipped word: マイカード (my card) is no マイナンバーカード.
+    assert clipped_in("まいなかーど", {"まいなんばーかーど"}) and not clipped_in("まいかーど", {"まいなんばーかーど"})
