@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.heldout import convert_kosodate
-from benchmarks.heldout.validate import (HERE, KOSODATE_FILES, check_file, knowledge_bodies, minato_bodies,
+from benchmarks.heldout.validate import (HERE, KOSODATE_FILES, check_file, knowledge_bodies, city_faq_bodies,
                                         read_jsonl, validate)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,12 +24,12 @@ def sample_knowledge() -> dict[str, str]:
 
 
 def test_sample_sets_name_existing_entries_and_their_facts(sample_knowledge):
-    problems, _ = validate(sample_knowledge, None, minato=minato_bodies())
+    problems, _ = validate(sample_knowledge, None, minato=city_faq_bodies())
     assert problems == []
 
 
 def test_the_third_city_sets_name_entries_of_its_own_faq():
-    bodies = minato_bodies()
+    bodies = city_faq_bodies()
     assert len(bodies) == 174
     for name in ("minato.jsonl", "minato_oos.jsonl"):
         for item in read_jsonl(HERE / name):
@@ -93,7 +93,7 @@ def test_no_tuned_question_is_a_near_copy_of_a_held_out_one():
             for item in read_jsonl(path)]
     tuned = [path for path in sorted((ROOT / "benchmarks").glob("*.jsonl")) if path.name != "crosslang.jsonl"]
     tuned += sorted((ROOT / "benchmarks" / "cities").glob("*.jsonl"))
-    assert len(tuned) >= 6, "no tuned sets found"
+    assert len(tuned) >= 6, "tuned sets missing"
     close = []
     for path in tuned:
         for item in read_jsonl(path):
@@ -115,7 +115,7 @@ def test_question_ids_are_unique_within_each_set():
 
 def test_the_tuned_city_sets_name_entries_of_their_own_faq():
     cities = ROOT / "benchmarks" / "cities"
-    bodies = minato_bodies(cities / "kawabe_faq.csv")
+    bodies = city_faq_bodies(cities / "kawabe_faq.csv")
     assert len(bodies) == 220
     for name in ("kawabe.jsonl", "kawabe_oos.jsonl"):
         items = read_jsonl(cities / name)

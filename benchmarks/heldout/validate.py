@@ -72,8 +72,8 @@ def knowledge_bodies(folder: Path) -> dict[str, str]:
     return bodies
 
 
-def minato_bodies(faq_csv: Path = MINATO_FAQ) -> dict[str, str]:
-    """Entry id → body of the みなと市 FAQ, read with the importer's loader."""
+def city_faq_bodies(faq_csv: Path = MINATO_FAQ) -> dict[str, str]:
+    """Entry id → body of a city's FAQ file (みなと市 by default), read with the importer's loader."""
     from indexing.loaders import SourceMetadata, load_knowledge_file
 
     return {entry.id: entry.body for entry in load_knowledge_file(faq_csv, SourceMetadata()).entries}
@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             sample = knowledge_bodies(args.knowledge or REPO_ROOT / "knowledge")
         kosodate = kosodate_bodies(args.faq_json) if args.faq_json else None
-        problems, summary = validate(sample, kosodate, minato=minato_bodies())
+        problems, summary = validate(sample, kosodate, minato=city_faq_bodies())
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
