@@ -14,6 +14,7 @@ import numpy as np
 
 from bot.answering.answer import Hit
 from bot.answering.calibration import Calibration, load_calibration
+from bot.answering.department_contacts import with_phones_from_entries
 from bot.answering.entities import EntityCheck, EntryTexts, noun_phrases
 from bot.answering.question_kinds import asked_kinds, fact_heading, holds_fact, names_fact
 from bot.answering.ranker import ANSWER_CHARS_SHOWN, CANDIDATES, RankerModel, candidate_features, load_ranker
@@ -80,7 +81,10 @@ class Retriever:
             for texts in entry_texts.values():
                 texts.warm()
             self.entry_texts = entry_texts
-            self.departments = self.store.departments()
+            # Phones a city's FAQ answers cite, for departments departments.toml does not reach: only
+            # from what citizens may read (a staff entry's number may be an internal line).
+            self.departments = with_phones_from_entries(self.store.departments(),
+                                                        indexes["citizen"].entries if "citizen" in indexes else [])
             self._version = version
 
     @property

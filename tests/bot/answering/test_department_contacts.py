@@ -1,0 +1,57 @@
+"""Department phones a city's FAQ answers cite, for a city without departments.toml."""
+from bot.answering.answer import Hit
+from bot.answering.composer import compose_answer
+from bot.answering.department_contacts import with_phones_from_entries
+from indexing.entries import Entry
+
+
+def faq(id: str, department: str, body: str, audience: str = "citizen") -> Entry:
+    return Entry(id=id, kind="faq", title=f"質問{id}", body=body, department=department, audience=audience)
+
+
+ENTRIES = [
+    faq("1", "市民課", "住民票は窓口で取れます。<br>問い合わせ先：市民課 0123-45-6701"),
+    faq("2", "市民課", "戸籍謄本は本籍地で。問い合わせ先：市民課（電話0123-45-6701）代表 0123-45-0000"),
+    faq("3", "市民課", "印鑑登録は本人が来庁してください。市民課 0123-45-6701"),
+    faq("4", "税務課", "住民税は6月に通知します。税務課 0123-45-6720 または代表 0123-45-0000"),
+    faq("5", "税務課", "納付は口座振替が便利です。税務課 0123-45-6720"),
+    faq("6", "保育課", "保育園の申し込みは11月です。保育課 0123-45-6730"),  # cited once only
+    faq("7", "子育て支援課", "詳しくは市民課 0123-45-6701 へ。"),               # another department's number
+    faq("8", "子育て支援課", "手当は市民課 0123-45-6701 でも受け付けます。代表 0123-45-0000"),
+]
+
+
+def test_each_department_gets_the_number_its_own_entries_cite():
+    phones = {d["name"]: d["phone"] for d in with_phones_from_entries([], ENTRIES)}
+    assert phones == {"市民課": "0123-45-6701", "税務課": "0123-45-6720"}
+    # The main number every department cites is no one's; a number cited once is not enough; a
+    # department that only cites another department's number gets none.
+
+
+def test_departments_toml_wins_and_a_derived_phone_only_fills_a_gap():
+    toml = [{"name": "市民課", "phone": "000-111-2222", "hours": "平日"}, {"name": "税務課", "hours": "平日"}]
+    departments = {d["name"]: d for d in with_phones_from_entries(toml, ENTRIES)}
+    assert departments["市民課"]["phone"] == "000-111-2222"
+    assert departments["税務課"] == {"name": "税務課", "hours": "平日", "phone": "0123-45-6720"}
+    assert len(departments) == 2
+
+
+def test_a_decline_near_an_entry_names_its_department_with_the_phone_its_faq_cites():
+    departments = with_phones_from_entries([], ENTRIES)
+    answer = compose_answer("住民票を本籍地以外で取るには", [Hit(entry=ENTRIES[0], score=0.6)], confidence=0.4,
+                            threshold=0.5, audience="citizen", departments=departments)
+    assert answer.abstained and "市民課" in answer.text and "0123-45-6701" in answer.text
+
+
+def test_the_retriever_reads_phones_from_what_citizens_may_see(tmp_path):
+    from bot.answering.retrieval import Retriever
+    from indexing.importer import import_paths
+
+    faq_csv = tmp_path / "faq.csv"
+    faq_csv.write_text("ID,問い合わせ文,応答文,カテゴリ,所管課\n"
+                       "1,住民票の取り方,窓口で取れます。市民課 0123-45-6701,届出,市民課\n"
+                       "2,戸籍謄本の取り方,本籍地で取れます。市民課 0123-45-6701,届出,市民課\n", encoding="utf-8")
+    import_paths([faq_csv], tmp_path / "data")
+    retriever = Retriever(tmp_path / "data")
+    retriever.refresh()
+    assert {"name": "市民課", "phone": "0123-45-6701", "from_entries": True} in retriever.departments
