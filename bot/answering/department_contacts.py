@@ -17,6 +17,8 @@ from collections import Counter, defaultdict
 
 # A Japanese telephone number as FAQ answers write it (with hyphens or parentheses).
 PHONE = re.compile(r"(?<![\d-])0\d{1,4}[-(（]\d{1,4}[-)）]\d{3,4}(?![\d-])")
+# A fax number is cited as often as the phone (電話：0123-45-6701 ファクス：0123-45-6702): never a phone.
+FAX_BEFORE = re.compile(r"(?:fax|ファクス|ファックス|ファクシミリ)[^\d]{0,4}$", re.IGNORECASE)
 # A number is a department's when more than this share of the entries citing it are that department's.
 OWN_SHARE = 0.5
 MIN_ENTRIES = 2
@@ -31,16 +33,18 @@ def with_phones_from_entries(departments: list[dict], entries) -> list[dict]:
         if entry.id in seen:
             continue
         seen.add(entry.id)
-        numbers = {_canonical(n) for n in PHONE.findall(entry.body)}
+        # In the order written (the phone usually comes first): ties go to the number met first.
+        numbers = list(dict.fromkeys(_canonical(m.group()) for m in PHONE.finditer(entry.body)
+                                     if not FAX_BEFORE.search(entry.body, max(0, m.start() - 12), m.start())))
         citing.update(numbers)
         if entry.department:
             cited_by[entry.department].update(numbers)
     phones = {}
     for department, counts in cited_by.items():
-        own = [(count, number) for number, count in counts.items()
+        own = [(number, count) for number, count in counts.items()
                if count >= MIN_ENTRIES and count > OWN_SHARE * citing[number]]
         if own:
-            phones[department] = max(own)[1]
+            phones[department] = max(own, key=lambda cited: cited[1])[0]
     result = []
     known = set()
     for department in departments:

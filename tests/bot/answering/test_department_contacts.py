@@ -55,3 +55,14 @@ def test_the_retriever_reads_phones_from_what_citizens_may_see(tmp_path):
     retriever = Retriever(tmp_path / "data")
     retriever.refresh()
     assert {"name": "市民課", "phone": "0123-45-6701", "from_entries": True} in retriever.departments
+
+
+def test_a_fax_number_cited_beside_the_phone_is_never_the_phone():
+    entries = [faq(str(i), "税務課", f"税務課 電話：0123-45-6720 ファクス：0123-45-6799 FAX 0123-45-6798 (質問{i})")
+               for i in range(3)]
+    assert with_phones_from_entries([], entries) == [{"name": "税務課", "phone": "0123-45-6720", "from_entries": True}]
+
+
+def test_of_two_numbers_cited_alike_the_one_written_first_is_the_phone():
+    entries = [faq(str(i), "税務課", f"税務課 0123-45-6790（納税係）、0123-45-6720（市民税係）{i}") for i in range(2)]
+    assert with_phones_from_entries([], entries)[0]["phone"] == "0123-45-6790"
