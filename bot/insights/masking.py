@@ -429,26 +429,33 @@ def _find_insurance_numbers(norm: str) -> Iterator[tuple[str, int, int]]:
 
 # Between a label and its value: 口座番号は、「1234567」 / 口座番号を1234567に / 旅券番号：TK1234567.
 _IS = r"[ ]*(?:は|が|を|:|=|の)?[、,]?[ ]*[「『\"']?[ ]*"
-# A bank account: 口座 / 普通預金 / 当座 … (番号) then 6-8 digits, or ゆうちょ's 記号 (5) and 番号 (up to 8);
-# not an amount (口座は1000000円以上).
+# A bank account: 口座 / 普通預金 / 当座 … (番号, No.) then 6-8 digits, or ゆうちょ's 記号 (5) and 番号 (up to 8);
+# not an amount (口座は1000000円以上, 口座が1000000を超えると).
+_NOT_AMOUNT = r"(?![ ]?(?:を超|まで|以上|以下|未満|より))"
 _BANK_ACCOUNT = re.compile(
-    rf"(?:(?:普通預金|当座預金|普通|当座|貯金)?口座|普通預金|当座預金|記号)(?:の)?(?:番号)?{_IS}"
-    rf"(?:[(（]?(?:普通|当座)[)）]?[ ]*)?(?P<number>\d{{5}}(?:[ ]?{_D}[ ]?|[ ])\d{{6,8}}|\d{{6,8}}){_NUMBER_END}{_UNIT_AHEAD}")
+    rf"(?:(?:普通預金|当座預金|普通|当座|貯金)?口座|普通預金|当座預金|記号番号)(?:の)?(?:番号)?(?:[ ]?No\.?)?{_IS}"
+    rf"(?:[(（]?(?:普通|当座)[)）]?[ ]*)?(?P<number>\d{{5}}(?:[ ]?{_D}[ ]?|[ ])\d{{6,8}}|\d{{6,8}})"
+    rf"{_NUMBER_END}{_UNIT_AHEAD}{_NOT_AMOUNT}")
+# ゆうちょ written as 記号 and 番号 apart: 記号12340 番号12345671 / 記号は12340-1、番号は12345671.
+_YUCHO = re.compile(
+    rf"記号{_IS}(?P<number>\d{{5}}(?:{_D}\d)?[ 、,]*番号{_IS}\d{{6,8}}){_NUMBER_END}")
 # A driving licence: 12 digits, grouped as people like.
 _LICENCE = re.compile(
     rf"(?:運転免許証|免許証|運転免許|免許)(?:の)?番号{_IS}(?P<number>\d(?:[ ]?{_D}?[ ]?\d){{11}}){_NUMBER_END}")
 # A passport: two letters and seven digits.
 _PASSPORT = re.compile(
-    rf"(?:パスポート|旅券)(?:の)?(?:番号|ナンバー|No\.?){_IS}(?P<number>[A-Za-z]{{2}}[ ]?\d{{7}})(?![A-Za-z0-9])")
+    rf"(?:パスポート|旅券)(?:の)?(?:番号|ナンバー|No\.?){_IS}(?P<number>[A-Za-z]{{2}}[ ]?{_D}?[ ]?\d{{7}})(?![A-Za-z0-9])")
 # A date of birth: a western or era date (or eight digits) after 生年月日 / 誕生日; not a rule's boundary
-# (生年月日が1960年4月2日以降の方), which is what the question is about.
+# or range (生年月日が1960年4月2日以降の方, 1960年4月2日～1961年4月1日の方), which is what the question is about.
 _BIRTH_DATE = re.compile(
     rf"(?:生年月日|誕生日){_IS}(?P<date>(?:(?:明治|大正|昭和|平成|令和|[MTSHR])[ ]?(?:\d{{1,2}}|元)|\d{{4}})[ ]?"
-    r"(?:年|[./\-])[ ]?\d{1,2}[ ]?(?:月|[./\-])[ ]?\d{1,2}日?|(?:19|20)\d{6})(?!\d)(?!日?[ ]?(?:以降|以前|まで|から|より))")
+    r"(?:年|[./\-])[ ]?\d{1,2}[ ]?(?:月|[./\-])[ ]?\d{1,2}日?|(?:19|20)\d{6})"
+    rf"(?!\d)(?!日?[ ]?(?:以降|以後|以前|まで|から|より|前|を過ぎ|[～〜~]|{_D}[ ]?\d))")
 
 
 def _find_labelled_identifiers(norm: str) -> Iterator[tuple[str, int, int]]:
-    for kind, pattern, group in (("bank_account", _BANK_ACCOUNT, "number"), ("licence_number", _LICENCE, "number"),
+    for kind, pattern, group in (("bank_account", _BANK_ACCOUNT, "number"), ("bank_account", _YUCHO, "number"),
+                                 ("licence_number", _LICENCE, "number"),
                                  ("passport_number", _PASSPORT, "number"), ("birth_date", _BIRTH_DATE, "date")):
         for m in pattern.finditer(norm):
             yield kind, m.start(group), m.end(group)
