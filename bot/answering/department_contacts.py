@@ -4,7 +4,9 @@ A decline names whom to ask (bot/answering/composer.py, find_contact). The DX of
 contacts in ``departments.toml``; a city that imports only its FAQ has none, and a decline could
 name the department (its 所管課 column) but no way to reach it. Yet published FAQ answers usually
 end with the department's telephone number (「問い合わせ先：市民課 0123-45-6701」). For each
-department the entries name, the number that its own entries cite most is taken as its phone,
+department the entries name, the number that its own entries cite most is taken as its phone
+(where an answer writes the department's name before a number, only such numbers: 「年金事務所（0123-11-2222）
+でも相談できます。問い合わせ先：保険年金課 0123-45-6750」 cites the pension office's number in passing),
 when it is that department's number (more than half of the entries citing it are that
 department's: the city's main number, cited by every department, is no one's) and at
 least two of its entries cite it. ``departments.toml`` always wins: a derived phone only fills a
@@ -13,12 +15,17 @@ department the file lacks or a phone it leaves empty.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 
 # A Japanese telephone number as FAQ answers write it (with hyphens or parentheses).
 PHONE = re.compile(r"(?<![\d-])0\d{1,4}[-(（]\d{1,4}[-)）]\d{3,4}(?![\d-])")
-# A fax number is cited as often as the phone (電話：0123-45-6701 ファクス：0123-45-6702): never a phone.
-FAX_BEFORE = re.compile(r"(?:fax|ファクス|ファックス|ファクシミリ)[^\d]{0,4}$", re.IGNORECASE)
+# A fax number is cited as often as the phone (電話：0123-45-6701 ファクス：0123-45-6702): never a phone,
+# unless the same label names a phone too (TEL/FAX, 電話・ファクス).
+FAX_BEFORE = re.compile(r"(?:fax|ファクス|ファックス|ファクシミリ)[^\d]{0,12}$", re.IGNORECASE)
+PHONE_BEFORE = re.compile(r"(?:tel|電話)[^\d]{0,12}$", re.IGNORECASE)
+# How far before a number the department's name may stand for the number to be the department's.
+NAME_REACH = 30
 # A number is a department's when more than this share of the entries citing it are that department's.
 OWN_SHARE = 0.5
 MIN_ENTRIES = 2
@@ -27,33 +34,39 @@ MIN_ENTRIES = 2
 def with_phones_from_entries(departments: list[dict], entries) -> list[dict]:
     """``departments`` with the phone each department's entries cite (see the module docstring)."""
     cited_by: dict[str, Counter] = defaultdict(Counter)   # department -> number -> entries
-    citing: Counter = Counter()                           # number -> entries, any department
     seen = set()
     for entry in entries:
         if entry.id in seen:
             continue
         seen.add(entry.id)
-        # In the order written (the phone usually comes first): ties go to the number met first.
-        numbers = list(dict.fromkeys(_canonical(m.group()) for m in PHONE.finditer(entry.body)
-                                     if not FAX_BEFORE.search(entry.body, max(0, m.start() - 12), m.start())))
-        citing.update(numbers)
+        body = unicodedata.normalize("NFKC", entry.body)
+        found = [m for m in PHONE.finditer(body) if _not_fax(body, m.start())]
+        numbers = set(_canonical(m.group()) for m in found)
         if entry.department:
-            cited_by[entry.department].update(numbers)
+            names = {entry.department, entry.department.split()[-1]}
+            named = {_canonical(m.group()) for m in found
+                     if any(name in body[max(0, m.start() - NAME_REACH):m.start()] for name in names)}
+            cited_by[entry.department].update(named or numbers)
+    citing: Counter = sum(cited_by.values(), Counter())  # number -> entries citing it for some department
     phones = {}
     for department, counts in cited_by.items():
-        own = [(number, count) for number, count in counts.items()
-               if count >= MIN_ENTRIES and count > OWN_SHARE * citing[number]]
-        if own:
-            phones[department] = max(own, key=lambda cited: cited[1])[0]
-    result = []
-    known = set()
-    for department in departments:
-        known.add(department.get("name", ""))
-        phone = phones.get(department.get("name", ""))
-        result.append(dict(department, phone=phone) if phone and not department.get("phone") else department)
-    result += [{"name": name, "phone": phone, "from_entries": True}
-               for name, phone in sorted(phones.items()) if name not in known]
+        own = sorted((count, number) for number, count in counts.items()
+                     if count >= MIN_ENTRIES and count > OWN_SHARE * citing[number])
+        if own and (len(own) == 1 or own[-1][0] > own[-2][0]):  # two numbers cited alike: neither
+            phones[department] = own[-1][1]
+    known = {department.get("name", "") for department in departments}
+    result = [dict(department, phone=phones[department["name"]])
+              if department.get("name") in phones and not department.get("phone") else department
+              for department in departments]
+    # A department the file names, also as the last word (「市民課 住民係」 is the file's 住民係), is the file's.
+    result += [{"name": name, "phone": phone, "from_entries": True} for name, phone in sorted(phones.items())
+               if name not in known and name.split()[-1] not in known]
     return result
+
+
+def _not_fax(body: str, start: int) -> bool:
+    before = body[max(0, start - 16):start]
+    return not FAX_BEFORE.search(before) or bool(PHONE_BEFORE.search(before))
 
 
 def _canonical(number: str) -> str:

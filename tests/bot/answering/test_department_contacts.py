@@ -63,6 +63,27 @@ def test_a_fax_number_cited_beside_the_phone_is_never_the_phone():
     assert with_phones_from_entries([], entries) == [{"name": "税務課", "phone": "0123-45-6720", "from_entries": True}]
 
 
-def test_of_two_numbers_cited_alike_the_one_written_first_is_the_phone():
-    entries = [faq(str(i), "税務課", f"税務課 0123-45-6790（納税係）、0123-45-6720（市民税係）{i}") for i in range(2)]
-    assert with_phones_from_entries([], entries)[0]["phone"] == "0123-45-6790"
+def test_a_number_the_answer_cites_in_passing_is_not_the_departments():
+    # The department's name before a number makes it the department's; another office's number is not.
+    pension = [faq(f"p{i}", "保険年金課", f"年金事務所（電話 0123-11-2222）でも相談できます。{i}<br>"
+                                      "【問い合わせ先】保険年金課 国民年金係 電話：0123-45-6750") for i in range(3)]
+    childcare = [faq(f"c{i}", "子育て支援課", "転入の届出は市民課（0123-45-6701）で。"
+                                          "【問い合わせ先】子育て支援課 電話：0123-45-6751") for i in range(4)]
+    phones = {d["name"]: d["phone"] for d in with_phones_from_entries([], pension + childcare + ENTRIES[:3])}
+    assert phones == {"保険年金課": "0123-45-6750", "子育て支援課": "0123-45-6751", "市民課": "0123-45-6701"}
+
+
+def test_two_numbers_cited_alike_give_no_phone_rather_than_a_guess():
+    entries = [faq(str(i), "税務課", f"0123-45-6790（納税）、0123-45-6720（市民税）{i}") for i in range(2)]
+    assert with_phones_from_entries([], entries) == []
+
+
+def test_a_department_the_file_names_by_its_last_word_is_the_files():
+    toml = [{"name": "住民係", "division": "市民課", "phone": "000-1", "hours": "平日"}]
+    entries = [faq(str(i), "市民課 住民係", f"市民課 住民係 ０１２３－４５－６７０１ {i}") for i in range(2)]
+    assert with_phones_from_entries(toml, entries) == toml
+
+
+def test_full_width_digits_and_a_combined_tel_fax_line_are_read():
+    entries = [faq(str(i), "市民課", f"市民課 TEL/FAX ０１２３－４５－６７０１ ({i})") for i in range(2)]
+    assert with_phones_from_entries([], entries)[0]["phone"] == "0123-45-6701"
