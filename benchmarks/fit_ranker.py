@@ -4,7 +4,7 @@
 
 Tuned sets only are fitted on: ``benchmarks/devset.jsonl``, ``benchmarks/styles_dev.jsonl`` and
 ``benchmarks/facts.jsonl`` over the sample knowledge, the kosodate ``development.json`` over the kosodate FAQ imported on its own,
-and ``benchmarks/cities/kawabe.jsonl`` over a fourth city's FAQ imported on its own.
+and the answerable sets of ``benchmarks/cities/`` over their cities' FAQs, each imported on its own.
 The model is a linear score over FEATURES of each of the leading fused candidates, fitted with a
 listwise softmax loss (the relevant entries of a question should take the probability mass among
 its candidates) and L2 regularisation. It prints 5-fold cross-validated Hit@1 / nDCG@10 / MRR@10 on
@@ -22,14 +22,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from benchmarks.common import DEVSET, FACTS, STYLES_DEV
-from benchmarks.quality_report import (CITIES, HELDOUT, KOSODATE, QueryVectorCache, add_data_arguments, data_dir_of,
-                                       ensure_data, load_set)
+from benchmarks.quality_report import (CITIES, HELDOUT, KOSODATE, QueryVectorCache, add_data_arguments,
+                                       collection_of, data_dir_of, ensure_data, load_set)
 from bot.answering.evaluation import hit_at_k, ndcg_at_k, reciprocal_rank
 from bot.answering.ranker import CANDIDATES, FEATURES, RankerModel, save_ranker
 from bot.answering.retrieval import Retriever, ranker_inputs
 
 TUNED = {"devset": ("sample", DEVSET), "styles-dev": ("sample", STYLES_DEV), "facts": ("sample", FACTS),
-         "kosodate-dev": ("kosodate", KOSODATE / "development.json"), "cities/kawabe": ("kawabe", CITIES / "kawabe.jsonl")}
+         "kosodate-dev": ("kosodate", KOSODATE / "development.json"),
+         **{f"cities/{path.stem}": (collection_of(path), path) for path in sorted(CITIES.glob("*.jsonl"))
+            if not path.stem.endswith("_oos")}}
 HELD = {"heldout/sample": ("sample", HELDOUT / "sample.jsonl"),
         "heldout/kosodate": ("kosodate", HELDOUT / "kosodate.jsonl"),
         "heldout/minato": ("minato", HELDOUT / "minato.jsonl")}

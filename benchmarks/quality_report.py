@@ -36,8 +36,10 @@ KOSODATE = next((p / "shared" / "data" / "kosodate-faq" for p in (ROOT.parent, R
 HELDOUT = ROOT / "benchmarks" / "heldout"
 CITIES = ROOT / "benchmarks" / "cities"
 # Other cities' FAQs, each imported alone: a set whose file name starts with a city's name runs against
-# that city. みなと市 is held out (benchmarks/heldout/README.md); かわべ市 is tuned (benchmarks/cities/README.md).
-CITY_FAQS = {"minato": HELDOUT / "minato_faq.csv", "kawabe": CITIES / "kawabe_faq.csv"}
+# that city. みなと市 is held out (benchmarks/heldout/README.md); the cities of benchmarks/cities/
+# (<city>_faq.csv) are tuned (benchmarks/cities/README.md).
+CITY_FAQS = {"minato": HELDOUT / "minato_faq.csv",
+             **{path.stem.removesuffix("_faq"): path for path in sorted(CITIES.glob("*_faq.csv"))}}
 
 
 def kosodate_csv(faq_json: Path, target: Path) -> Path:
