@@ -33,7 +33,8 @@ MIN_ENTRIES = 2
 
 def with_phones_from_entries(departments: list[dict], entries) -> list[dict]:
     """``departments`` with the phone each department's entries cite (see the module docstring)."""
-    cited_by: dict[str, Counter] = defaultdict(Counter)   # department -> number -> entries
+    named_by: dict[str, Counter] = defaultdict(Counter)   # department -> number written after its name -> entries
+    cited_by: dict[str, Counter] = defaultdict(Counter)   # department -> any number -> entries
     seen = set()
     for entry in entries:
         if entry.id in seen:
@@ -46,14 +47,19 @@ def with_phones_from_entries(departments: list[dict], entries) -> list[dict]:
             names = {entry.department, entry.department.split()[-1]}
             named = {_canonical(m.group()) for m in found
                      if any(name in body[max(0, m.start() - NAME_REACH):m.start()] for name in names)}
+            named_by[entry.department].update(named)
             cited_by[entry.department].update(named or numbers)
     citing: Counter = sum(cited_by.values(), Counter())  # number -> entries citing it for some department
     phones = {}
     for department, counts in cited_by.items():
-        own = sorted((count, number) for number, count in counts.items()
-                     if count >= MIN_ENTRIES and count > OWN_SHARE * citing[number])
-        if own and (len(own) == 1 or own[-1][0] > own[-2][0]):  # two numbers cited alike: neither
-            phones[department] = own[-1][1]
+        # Numbers written after the department's name are its own (one per 係: any will do, the most
+        # cited first, then the lowest); otherwise two numbers cited alike give none.
+        named = named_by[department]
+        own = sorted(((count, number) for number, count in counts.items()
+                      if count >= MIN_ENTRIES and count > OWN_SHARE * citing[number]),
+                     key=lambda cited: (-cited[0], cited[1]))
+        if own and (len(own) == 1 or own[0][0] > own[1][0] or (own[0][1] in named and own[1][1] in named)):
+            phones[department] = own[0][1]
     known = {department.get("name", "") for department in departments}
     result = [dict(department, phone=phones[department["name"]])
               if department.get("name") in phones and not department.get("phone") else department

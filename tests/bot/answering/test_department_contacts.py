@@ -87,3 +87,11 @@ def test_a_department_the_file_names_by_its_last_word_is_the_files():
 def test_full_width_digits_and_a_combined_tel_fax_line_are_read():
     entries = [faq(str(i), "市民課", f"市民課 TEL/FAX ０１２３－４５－６７０１ ({i})") for i in range(2)]
     assert with_phones_from_entries([], entries)[0]["phone"] == "0123-45-6701"
+
+
+def test_a_department_whose_sections_have_their_own_numbers_gets_the_most_cited_one():
+    # 手当係 and 相談係 of one 課, each cited after the department's name: either reaches the department.
+    entries = [faq(f"a{i}", "こども家庭課", f"【問い合わせ先】こども家庭課 手当係 電話：0987-63-1101 ファクス：0987-63-1100 {i}")
+               for i in range(2)]
+    entries += [faq(f"b{i}", "こども家庭課", f"【問い合わせ先】こども家庭課 相談係 電話：0987-63-1105 {i}") for i in range(2)]
+    assert with_phones_from_entries([], entries)[0]["phone"] == "0987-63-1101"
