@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.heldout import convert_kosodate
-from benchmarks.heldout.validate import (HERE, KOSODATE_FILES, check_file, knowledge_bodies, city_faq_bodies,
+from benchmarks.heldout.validate import (HERE, KOSODATE_FILES, check_file, city_faq_bodies, city_files, knowledge_bodies,
                                         read_jsonl, validate)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,7 +24,7 @@ def sample_knowledge() -> dict[str, str]:
 
 
 def test_sample_sets_name_existing_entries_and_their_facts(sample_knowledge):
-    problems, _ = validate(sample_knowledge, None, minato=city_faq_bodies())
+    problems, _ = validate(sample_knowledge, None)
     assert problems == []
 
 
@@ -115,12 +115,16 @@ def test_question_ids_are_unique_within_each_set():
 
 def test_the_tuned_city_sets_name_entries_of_their_own_faq():
     cities = ROOT / "benchmarks" / "cities"
-    bodies = city_faq_bodies(cities / "kawabe_faq.csv")
-    assert len(bodies) == 220
-    for name in ("kawabe.jsonl", "kawabe_oos.jsonl"):
-        items = read_jsonl(cities / name)
-        assert items and all(entry_id in bodies for item in items for entry_id in item["relevant"])
-        assert all(bool(item["relevant"]) != name.endswith("_oos.jsonl") for item in items)
+    sizes = {}
+    for faq_csv in sorted(cities.glob("*_faq.csv")):
+        city = faq_csv.stem.removesuffix("_faq")
+        bodies = city_faq_bodies(faq_csv)
+        sizes[city] = len(bodies)
+        for name in (f"{city}.jsonl", f"{city}_oos.jsonl"):
+            items = read_jsonl(cities / name)
+            assert items and all(entry_id in bodies for item in items for entry_id in item["relevant"]), name
+            assert all(bool(item["relevant"]) != name.endswith("_oos.jsonl") for item in items), name
+    assert sizes == {"kawabe": 220}
 
 
 def test_each_set_runs_against_the_knowledge_its_file_name_names(tmp_path):

@@ -31,9 +31,16 @@ HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
 SAMPLE_FILES = ("sample.jsonl", "sample_oos.jsonl", "facts.jsonl")
 KOSODATE_FILES = ("kosodate.jsonl", "kosodate_oos.jsonl")
-# A third city, みなと市: its FAQ (minato_faq.csv) and questions live here, written apart from the product.
-MINATO_FILES = ("minato.jsonl", "minato_oos.jsonl")
+# Other cities (みなと市, ひなた市): each FAQ (<city>_faq.csv) and its questions (<city>.jsonl,
+# <city>_oos.jsonl) live here, written apart from the product.
 MINATO_FAQ = HERE / "minato_faq.csv"
+
+
+def city_files(folder: Path = HERE) -> dict[str, tuple[str, str]]:
+    """City → its two question files, for every <city>_faq.csv in ``folder``."""
+    return {faq.stem.removesuffix("_faq"): (f"{faq.stem.removesuffix('_faq')}.jsonl",
+                                            f"{faq.stem.removesuffix('_faq')}_oos.jsonl")
+            for faq in sorted(folder.glob("*_faq.csv"))}
 AUDIENCES = {"citizen", "staff"}
 
 
@@ -113,11 +120,13 @@ def check_file(name: str, items: list[dict], bodies: dict[str, str] | None) -> l
 
 
 def validate(sample: dict[str, str] | None, kosodate: dict[str, str] | None,
-             folder: Path = HERE, minato: dict[str, str] | None = None) -> tuple[list[str], list[str]]:
-    """(problems, summary lines); ``sample`` / ``kosodate`` / ``minato`` map entry id → body (None: ids not
-    checked)."""
+             folder: Path = HERE) -> tuple[list[str], list[str]]:
+    """(problems, summary lines); ``sample`` / ``kosodate`` map entry id → body (None: ids not checked); the
+    other cities' sets are checked against their own FAQ files in ``folder``."""
     problems, summary = [], []
-    names = SAMPLE_FILES + KOSODATE_FILES + MINATO_FILES
+    cities = city_files(folder)
+    city_of = {name: city for city, names in cities.items() for name in names}
+    names = SAMPLE_FILES + KOSODATE_FILES + tuple(city_of)
     loaded = {name: read_jsonl(folder / name) for name in names if (folder / name).exists()}
     for name in names:
         if name not in loaded:
@@ -125,8 +134,9 @@ def validate(sample: dict[str, str] | None, kosodate: dict[str, str] | None,
     ids = Counter(item.get("id") for name, items in loaded.items() if name != "facts.jsonl" for item in items)
     problems += [f"duplicate id {i!r}" for i, count in ids.items() if count > 1]
 
+    city_bodies = {city: city_faq_bodies(folder / f"{city}_faq.csv") for city in cities}
     for name, items in loaded.items():
-        bodies = sample if name in SAMPLE_FILES else minato if name in MINATO_FILES else kosodate
+        bodies = sample if name in SAMPLE_FILES else city_bodies[city_of[name]] if name in city_of else kosodate
         problems += check_file(name, items, bodies)
         styles = Counter(item.get("style") for item in items)
         summary.append(f"{name}: {len(items)} questions; " + ", ".join(f"{s} {n}" for s, n in sorted(styles.items())))
@@ -159,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             sample = knowledge_bodies(args.knowledge or REPO_ROOT / "knowledge")
         kosodate = kosodate_bodies(args.faq_json) if args.faq_json else None
-        problems, summary = validate(sample, kosodate, minato=city_faq_bodies())
+        problems, summary = validate(sample, kosodate)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
