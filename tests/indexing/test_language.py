@@ -71,3 +71,12 @@ def test_addresses_and_links_are_left_out_and_only_the_opening_is_read():
         == "連絡は<> まで。<> も <> も。a@b"
     # A long message is judged by its opening (a bounded cost whatever its length).
     assert guess_language("住民票の写しが欲しいです。" * (GUESS_CHARS // 13 + 1) + "Where is city hall? " * 500).language == "ja"
+
+
+def test_japanese_search_words_in_kanji_only_stay_japanese():
+    # 護 (介護, 弁護士), 没 (陥没), 領 (要領) and the like are written so in Japanese too.
+    for words in ("弁護士 無料相談", "介護保険料 金額", "道路 陥没 連絡", "生活保護 相談", "写真 規格", "結婚 届"):
+        assert detect_language(words) == "ja", words
+    # One character only Chinese writes so is thin evidence: the channel's language decides.
+    assert resolve_language("护照", "ja") == "ja" and resolve_language("护照", "zh-Hans") == "zh-Hans"
+    assert detect_language("这个证书怎么办") == "zh-Hans"
