@@ -453,8 +453,18 @@ _BIRTH_DATE = re.compile(
     rf"(?!\d)(?!日?[ ]?(?:以降|以後|以前|まで|から|より|前|を過ぎ|[～〜~]|{_D}[ ]?\d))")
 
 
+# A date of birth told as one (昭和60年5月1日生まれ, S60.5.1生まれ, 昭和50年1月2日生): a whole date, day
+# included, followed by 生まれ / 生 (a year alone, 昭和60年生まれ, is an age, not a date of birth).
+_BORN_ON = re.compile(
+    r"(?P<date>(?:(?:明治|大正|昭和|平成|令和|[MTSHR])[ ]?(?:\d{1,2}|元)|\d{4})[ ]?(?:年|[./\-])[ ]?\d{1,2}[ ]?"
+    r"(?:月|[./\-])[ ]?\d{1,2}日?)(?!\d)[ ]?(?:生まれ|生)")
+# 普通 / 当座 right before seven digits: the account type and number as a bank writes them.
+_ACCOUNT_TYPE = re.compile(rf"(?:普通|当座)[ ]?(?:預金)?[ ]?(?P<number>\d{{7}}){_NUMBER_END}{_UNIT_AHEAD}{_NOT_AMOUNT}")
+
+
 def _find_labelled_identifiers(norm: str) -> Iterator[tuple[str, int, int]]:
     for kind, pattern, group in (("bank_account", _BANK_ACCOUNT, "number"), ("bank_account", _YUCHO, "number"),
+                                 ("bank_account", _ACCOUNT_TYPE, "number"), ("birth_date", _BORN_ON, "date"),
                                  ("licence_number", _LICENCE, "number"),
                                  ("passport_number", _PASSPORT, "number"), ("birth_date", _BIRTH_DATE, "date")):
         for m in pattern.finditer(norm):
