@@ -43,7 +43,7 @@ _NAME_STRONG = (
     r"|[A-Za-z]{2,20}(?:[ .][A-Za-z]{1,20}){0,3})"
 )
 _SELF = r"(?:私|わたし|わたくし|僕|ぼく|自分)は[、,]?[ ]?"
-_INTRO_END = r"(?:と申します|と申す|と申し|といいます|と言います|っていいます|って言います|と名乗)"
+_INTRO_END = r"(?:と申します|と申す|と申し(?!込)|といいます|と言います|っていいます|って言います|と名乗)"
 # The name must not swallow the copula: '高橋 みきです' ends before です.
 _NOT_COPULA_BEHIND = r"(?<!です)(?<!でし)(?<!ます)"
 _COPULA_END = r"(?:です(?!か)|でございます|だ(?=[。、,.!?\n]|$)|(?=[。、,.!?\n」』)]|$))"
@@ -136,7 +136,7 @@ def find_names(norm: str) -> Iterator[tuple[str, int, int]]:
 _HONORIFICS = frozenset("さん 様 さま サマ くん 君 ちゃん 氏 殿 先生 宛 宛て あて".split())
 # A parenthesis may come between the name and the copula: 加藤ゆかり（070-…）です.
 _NAME_END_CUE = re.compile(
-    r"(?:[ ]*\([^()\n]{0,40}\)[ ]*)?(?:です|でございます|と申し|と申す|といいます|と言います|っていいます|って言います|と名乗|"
+    r"(?:[ ]*\([^()\n]{0,40}\)[ ]*)?(?:です|でございます|と申し(?!込)|と申す|といいます|と言います|っていいます|って言います|と名乗|"
     r"だ(?=[。、,.!?\n]|$)|(?=[ ]*$))"  # …です, …と申します, or a signature closing the text
 )
 _RELATIONS = (
@@ -189,6 +189,10 @@ def _name_runs(norm: str) -> Iterator[tuple[int, int, list[str]]]:
                 run = []
 
 
+# Endings of common nouns (an occupation, a document, an office, a fee), not of given names.
+_WORD_ENDINGS = frozenset("師書所課係署局証票料費")
+
+
 def find_tagged_names(norm: str) -> Iterator[tuple[str, int, int]]:
     if not re.search(rf"{_KANJI}|{_KATA}|{_HIRA}", norm):
         return
@@ -214,6 +218,8 @@ def find_tagged_names(norm: str) -> Iterator[tuple[str, int, int]]:
             continue
         if any(u.start() <= start < u.end() for u in urls):
             continue  # a word inside a URL
+        if start and re.match(_KANJI, norm[start - 1]) and surface[-1] in _WORD_ENDINGS and not before:
+            continue  # the tail of a longer word Sudachi split (保|健師さん, 評価正|明書)
         if honorific or full_name or before:
             yield "name", start, end
         elif copula and not _PLACE_TOPIC.search(norm, max(0, start - 12), start):
