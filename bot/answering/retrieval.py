@@ -19,7 +19,8 @@ from bot.answering.entities import EntityCheck, EntryTexts, noun_phrases
 from bot.answering.question_kinds import asked_kinds, fact_heading, holds_fact, names_fact
 from bot.answering.ranker import ANSWER_CHARS_SHOWN, CANDIDATES, RankerModel, candidate_features, load_ranker
 from bot.answering.scope import other_place
-from bot.answering.story import need_of, need_weighted
+from bot.answering.story import asks, need_of, need_weighted
+from bot.insights.masking import mask_personal_data
 from indexing.embeddings import get_embedder
 from indexing.entries import visible_audiences
 from indexing.japanese import JapaneseAnalyzer
@@ -116,10 +117,12 @@ class Retriever:
 
     # --- search ---------------------------------------------------------------------------
     def query_text(self, query: str, audience: str) -> str:
-        """The question as searched: masking placeholders (〔電話番号〕) removed, words typed in
-        kana or with a wrong kanji of the same sound respelled as the index writes them."""
+        """The question as searched: personal data masked as the inquiry log stores it, then the
+        placeholders (〔電話番号〕) and the clauses that only introduce the resident removed
+        (strip_placeholders), words typed in kana or with a wrong kanji of the same sound respelled
+        as the index writes them."""
         self._ensure_fresh()
-        return self._spellings[audience].respell(strip_placeholders(query))
+        return self._spellings[audience].respell(strip_placeholders(mask_personal_data(query)))
 
     def _query_vector(self, text: str) -> np.ndarray:
         cache = self.__dict__.setdefault("_vectors", OrderedDict())
@@ -279,9 +282,31 @@ PLACEHOLDER = re.compile(r"〔[^〔〕\s]{1,12}〕")
 QUERY_VECTOR_CACHE = 512
 
 
+# A clause around masked personal data that only says who the resident is (「〔氏名〕です。」,
+# 「電話番号は〔電話番号〕です。」, 「〔生年月日〕生まれの〔氏名〕です。」) has at most this many characters left.
+SELF_INTRODUCTION_CHARS = 12
+_CLAUSE = re.compile(r"[^、。,，.！!？?\n]*[、。,，.！!？?\n]*")
+_WORD_CHARS = re.compile(r"[^\W_]")
+
+
 def strip_placeholders(text: str) -> str:
-    """Masked personal data (〔電話番号〕, 〔氏名〕 ...) says nothing about the question."""
-    return PLACEHOLDER.sub(" ", text)
+    """Masked personal data (〔電話番号〕, 〔氏名〕 ...) says nothing about the question, nor does a short
+    clause that only introduces the resident with it: 「〔氏名〕です。電話番号は〔電話番号〕です。住民票を取りたい」
+    is searched as 「住民票を取りたい」. A clause that asks (「〔住所〕の粗大ごみの収集日は？」) is kept."""
+    if not PLACEHOLDER.search(text):
+        return text
+    kept, dropped = [], False
+    for clause in _CLAUSE.findall(text):
+        if PLACEHOLDER.search(clause) and not asks(clause):
+            rest = _WORD_CHARS.findall(PLACEHOLDER.sub("", clause))
+            if len(rest) <= SELF_INTRODUCTION_CHARS:
+                dropped = True
+                continue
+        kept.append(clause)
+    remainder = "".join(kept)
+    if not dropped or len(_WORD_CHARS.findall(PLACEHOLDER.sub("", remainder))) < 2:
+        remainder = text  # nothing else says what is asked: keep it all
+    return PLACEHOLDER.sub(" ", remainder)
 
 
 def rerank(index: AudienceIndex, fused: np.ndarray, query: str, audience: str, c: Calibration) -> np.ndarray:

@@ -38,6 +38,11 @@ _WORDY = re.compile(r"[^\W\d_]")
 _ASKING = re.compile(r"[?？]|か[。．]?$|たい|教えて|ください|下さい|どう|いつ|どこ|なに|何|いくら|誰|だれ|ますか|でしょうか|の[?？。]?$")
 
 
+def asks(text: str) -> bool:
+    """Whether a sentence or clause asks something (a question marker, たい, 教えて, ください …)."""
+    return bool(_ASKING.search(text.strip()))
+
+
 def sentences(text: str) -> list[str]:
     """The sentences of ``text`` (split after 。！？ and line breaks), stripped, each with a word in it."""
     return [s.strip() for s in _SENTENCE_END.split(text.strip()) if _WORDY.search(s)]

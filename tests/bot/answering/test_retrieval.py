@@ -141,3 +141,20 @@ def test_a_guide_section_whose_heading_names_the_asked_fact_is_preferred(data_di
     before = next(h.score for h in plain.hits if h.entry.id == top.entry.id)
     # The body holds a deadline (「までに」) and the heading names one (「期限」): two bonuses.
     assert top.score - before == pytest.approx(0.4, abs=1e-6)
+
+
+def test_personal_data_and_the_clauses_that_only_carry_it_do_not_steer_the_search():
+    from bot.answering.retrieval import strip_placeholders
+
+    assert strip_placeholders("〔氏名〕です。電話番号は〔電話番号〕です。住民票を取りたい") == "住民票を取りたい"
+    assert strip_placeholders("〔生年月日〕生まれの〔氏名〕です。国民年金の免除をしたい") == "国民年金の免除をしたい"
+    # A clause that asks keeps its words; a question of nothing but personal data keeps what is left.
+    assert strip_placeholders("こんにちは。〔住所〕の粗大ごみの収集日は？") == "こんにちは。 の粗大ごみの収集日は？"
+    assert strip_placeholders("〔氏名〕です") == " です"
+
+
+def test_a_question_with_a_name_and_a_phone_number_is_searched_as_the_question_alone(bot):
+    plain = bot.retriever.rank("粗大ごみの出し方は？", "citizen")
+    introduced = bot.retriever.rank("山田太郎です。電話番号は090-1234-5678です。粗大ごみの出し方は？", "citizen")
+    assert [h.entry.id for h in introduced.hits[:3]] == [h.entry.id for h in plain.hits[:3]]
+    assert introduced.signals == plain.signals
