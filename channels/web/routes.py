@@ -30,7 +30,9 @@ from indexing.language import detect_language, is_ambiguous, preferred_language
 CHANNEL = "web"
 COOKIE = "madoguchi_uid"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 365
-MAX_BODY_BYTES = 16 * 1024
+# Room for a long message JSON-escaped (\uXXXX: 6 bytes a character): a 10,000-character question still
+# reaches the polite 「1000文字まで」 reply instead of a bare 413.
+MAX_BODY_BYTES = 64 * 1024
 MAX_COMMENT_CHARS = 1000
 STATIC_PATH = "/web/static"
 _COOKIE_VALUE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")

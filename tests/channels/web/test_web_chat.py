@@ -5,6 +5,8 @@ import re
 from pathlib import Path
 
 import httpx
+import json
+
 import pytest
 
 from fakes.server import serve_app
@@ -75,7 +77,7 @@ def test_api_ask_keeps_staff_knowledge_from_citizens(client):
     (b'{"question": ', {"Content-Type": "application/json"}, 400),
     (b'{"q": "x"}', {"Content-Type": "application/json"}, 400),
     (b'["x"]', {"Content-Type": "application/json"}, 400),
-    (b'{"question": "' + b"a" * 20000 + b'"}', {"Content-Type": "application/json"}, 413),
+    (b'{"question": "' + b"a" * 70000 + b'"}', {"Content-Type": "application/json"}, 413),
 ])
 def test_api_ask_rejects_bad_requests(client, server, content, headers, status):
     before = server.runtime.inquiry_log.count()
@@ -218,6 +220,14 @@ def test_every_answer_string_exists_in_every_supported_language():
         assert set(strings) == set(messages.ANSWER_KEYS) and all(strings.values())
         if language != "ja":
             assert strings != messages.answer_strings("ja"), language
+
+
+def test_a_long_question_sent_json_escaped_gets_the_polite_length_reply(client):
+    # 3,000 characters as \uXXXX escapes are 18 KB: the body is read, and the reply says the limit.
+    body = json.dumps({"question": "あ" * 3000}).encode()
+    assert len(body) > 16 * 1024
+    reply = client.post("/api/ask", content=body, headers={"Content-Type": "application/json"})
+    assert reply.status_code == 200 and "1000" in reply.json()["answer"]
 
 
 def test_oversized_body_is_refused_in_the_browsers_language(client):
