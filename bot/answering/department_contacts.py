@@ -10,7 +10,9 @@ department the entries name, the number that its own entries cite most is taken 
 when it is that department's number (more than half of the entries citing it are that
 department's: the city's main number, cited by every department, is no one's) and at
 least two of its entries cite it. ``departments.toml`` always wins: a derived phone only fills a
-department the file lacks or a phone it leaves empty.
+department the file lacks or a phone it leaves empty. A number the answers call the main one
+(「市役所代表 0987-65-1111」) becomes the general desk, named in declines far from every entry and for
+「人と話したい」, when the file names none.
 """
 from __future__ import annotations
 
@@ -26,6 +28,10 @@ FAX_BEFORE = re.compile(r"(?:fax|ファクス|ファックス|ファクシミリ
 PHONE_BEFORE = re.compile(r"(?:tel|電話)[^\d]{0,12}$", re.IGNORECASE)
 # How far before a number the department's name may stand for the number to be the department's.
 NAME_REACH = 30
+# The city's main number, named so in the answers (市役所代表 0987-65-1111, 代表電話：…): the general desk of a
+# city without departments.toml, named by the office written before 代表 (市役所, 町役場 …).
+MAIN_NUMBER = re.compile(r"(?P<office>市役所|区役所|町役場|村役場|役場|役所)?(?:の)?代表(?:電話|番号)?[^\d]{0,6}$")
+MAIN_DESK = "{office}（代表）"
 # A number is a department's when more than this share of the entries citing it are that department's.
 OWN_SHARE = 0.5
 MIN_ENTRIES = 2
@@ -35,6 +41,7 @@ def with_phones_from_entries(departments: list[dict], entries) -> list[dict]:
     """``departments`` with the phone each department's entries cite (see the module docstring)."""
     named_by: dict[str, Counter] = defaultdict(Counter)   # department -> number written after its name -> entries
     cited_by: dict[str, Counter] = defaultdict(Counter)   # department -> any number -> entries
+    main: Counter = Counter()                             # (office, number) named the main number -> entries
     seen = set()
     for entry in entries:
         if entry.id in seen:
@@ -43,6 +50,8 @@ def with_phones_from_entries(departments: list[dict], entries) -> list[dict]:
         body = unicodedata.normalize("NFKC", entry.body)
         found = [m for m in PHONE.finditer(body) if _not_fax(body, m.start())]
         numbers = set(_canonical(m.group()) for m in found)
+        main.update({(called.group("office") or "市役所", _canonical(m.group())) for m in found
+                     if (called := MAIN_NUMBER.search(body[max(0, m.start() - 16):m.start()]))})
         if entry.department:
             names = {entry.department, entry.department.split()[-1]}
             named = {_canonical(m.group()) for m in found
@@ -67,6 +76,10 @@ def with_phones_from_entries(departments: list[dict], entries) -> list[dict]:
     # A department the file names, also as the last word (「市民課 住民係」 is the file's 住民係), is the file's.
     result += [{"name": name, "phone": phone, "from_entries": True} for name, phone in sorted(phones.items())
                if name not in known and name.split()[-1] not in known]
+    if main and not any(department.get("default") for department in departments):
+        (office, number), _ = main.most_common(1)[0]
+        result.append({"name": MAIN_DESK.format(office=office), "phone": number, "default": True,
+                       "from_entries": True})
     return result
 
 

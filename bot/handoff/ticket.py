@@ -103,7 +103,9 @@ def route_for(department: str, departments: list[dict], *, default_channel: str 
     by_name = {d.get("name"): d for d in departments}
     owner = by_name.get(department) if department else None
     if owner is None or not owner.get("slack_channel"):
-        desk = next((d for d in departments if d.get("default")), None)
+        # A general desk read from the FAQ answers (bot/answering/department_contacts.py) is a phone
+        # number for residents, not a desk that takes tickets.
+        desk = next((d for d in departments if d.get("default") and not d.get("from_entries")), None)
         if desk is not None and desk.get("slack_channel"):
             owner = desk
         elif default_channel:
@@ -118,7 +120,7 @@ def routable_departments(departments: list[dict], default_channel: str = "") -> 
     """Departments a ticket may be moved to (担当課を変更): those with a Slack channel, and the
     default desk when ``default_channel`` serves it."""
     return [d["name"] for d in departments if d.get("name") and d.get("audience", "all") in ("citizen", "all")
-            and (d.get("slack_channel") or (default_channel and d.get("default")))]
+            and (d.get("slack_channel") or (default_channel and d.get("default") and not d.get("from_entries")))]
 
 
 def due_time(created_at: datetime, route: Route) -> datetime:

@@ -22,7 +22,7 @@ ENTRIES = [
 
 
 def test_each_department_gets_the_number_its_own_entries_cite():
-    phones = {d["name"]: d["phone"] for d in with_phones_from_entries([], ENTRIES)}
+    phones = {d["name"]: d["phone"] for d in with_phones_from_entries([], ENTRIES) if not d.get("default")}
     assert phones == {"市民課": "0123-45-6701", "税務課": "0123-45-6720"}
     # The main number every department cites is no one's; a number cited once is not enough; a
     # department that only cites another department's number gets none.
@@ -30,7 +30,7 @@ def test_each_department_gets_the_number_its_own_entries_cite():
 
 def test_departments_toml_wins_and_a_derived_phone_only_fills_a_gap():
     toml = [{"name": "市民課", "phone": "000-111-2222", "hours": "平日"}, {"name": "税務課", "hours": "平日"}]
-    departments = {d["name"]: d for d in with_phones_from_entries(toml, ENTRIES)}
+    departments = {d["name"]: d for d in with_phones_from_entries(toml, ENTRIES) if not d.get("default")}
     assert departments["市民課"]["phone"] == "000-111-2222"
     assert departments["税務課"] == {"name": "税務課", "hours": "平日", "phone": "0123-45-6720"}
     assert len(departments) == 2
@@ -69,7 +69,8 @@ def test_a_number_the_answer_cites_in_passing_is_not_the_departments():
                                       "【問い合わせ先】保険年金課 国民年金係 電話：0123-45-6750") for i in range(3)]
     childcare = [faq(f"c{i}", "子育て支援課", "転入の届出は市民課（0123-45-6701）で。"
                                           "【問い合わせ先】子育て支援課 電話：0123-45-6751") for i in range(4)]
-    phones = {d["name"]: d["phone"] for d in with_phones_from_entries([], pension + childcare + ENTRIES[:3])}
+    phones = {d["name"]: d["phone"] for d in with_phones_from_entries([], pension + childcare + ENTRIES[:3])
+              if not d.get("default")}
     assert phones == {"保険年金課": "0123-45-6750", "子育て支援課": "0123-45-6751", "市民課": "0123-45-6701"}
 
 
@@ -95,3 +96,19 @@ def test_a_department_whose_sections_have_their_own_numbers_gets_the_most_cited_
                for i in range(2)]
     entries += [faq(f"b{i}", "こども家庭課", f"【問い合わせ先】こども家庭課 相談係 電話：0987-63-1105 {i}") for i in range(2)]
     assert with_phones_from_entries([], entries)[0]["phone"] == "0987-63-1101"
+
+
+def test_the_main_number_the_answers_name_becomes_the_general_desk_when_the_file_has_none():
+    entries = [ENTRIES[0], ENTRIES[2], faq("m", "広報課", "市役所の代表電話番号は、市役所代表 0987-65-1111 です。")]
+    departments = with_phones_from_entries([], entries)
+    desk = next(d for d in departments if d.get("default"))
+    assert desk == {"name": "市役所（代表）", "phone": "0987-65-1111", "default": True, "from_entries": True}
+    answer = compose_answer("携帯の料金プランを変えたい", [Hit(entry=ENTRIES[0], score=0.1)], confidence=0.01,
+                            threshold=0.5, audience="citizen", departments=departments)
+    assert answer.abstained and "市役所（代表）（電話 0987-65-1111）" in answer.text
+    # A desk of departments.toml stays the only one; a desk read from answers takes no tickets.
+    toml = [{"name": "総合案内", "phone": "000-1", "default": True}]
+    assert [d for d in with_phones_from_entries(toml, entries) if d.get("default")] == toml
+    from bot.handoff.ticket import route_for, routable_departments
+    assert route_for("市民課", departments, default_channel="C1").department == "市民課"
+    assert "市役所（代表）" not in routable_departments(departments, default_channel="C1")
