@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from bot.answering import messages
 from bot.answering.answer import Answer, Contact, Hit, Related, Source
+from bot.answering.department_contacts import own_number
 from bot.answering.question_kinds import QuestionKind, asked_kinds, holds_fact
 from indexing.entries import visible_audiences
 
@@ -187,6 +189,9 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
                     if h.score >= best.score * RELATED_MIN_RATIO and _question_of(h) != _question_of(best)
                     )[:RELATED_COUNT]
     contact = find_contact(departments, [best.entry.department], audience) if best.entry.department else None
+    if contact and any(d.get("from_entries") and d.get("name") == best.entry.department for d in departments):
+        # A phone read from the answers: the one this answer gives (its 係's line) where it gives one.
+        contact = replace(contact, phone=own_number(best.entry) or contact.phone)
     if translated is None and messages.has_texts(language):
         note = (messages.say("JAPANESE_FOLLOWS", language, contact=contact_text(contact, language)) if contact
                 else messages.say("JAPANESE_FOLLOWS_NO_CONTACT", language))

@@ -83,6 +83,16 @@ def with_phones_from_entries(departments: list[dict], entries) -> list[dict]:
     return result
 
 
+def own_number(entry) -> str:
+    """The number an entry's answer writes after its own department's name (its 係's line), or ''."""
+    if not entry.department:
+        return ""
+    body = unicodedata.normalize("NFKC", entry.body)
+    names = {entry.department, entry.department.split()[-1]}
+    return next((_canonical(m.group()) for m in PHONE.finditer(body) if _not_fax(body, m.start())
+                 and any(name in body[max(0, m.start() - NAME_REACH):m.start()] for name in names)), "")
+
+
 def _not_fax(body: str, start: int) -> bool:
     before = body[max(0, start - 16):start]
     return not FAX_BEFORE.search(before) or bool(PHONE_BEFORE.search(before))

@@ -112,3 +112,18 @@ def test_the_main_number_the_answers_name_becomes_the_general_desk_when_the_file
     from bot.handoff.ticket import route_for, routable_departments
     assert route_for("市民課", departments, default_channel="C1").department == "市民課"
     assert "市役所（代表）" not in routable_departments(departments, default_channel="C1")
+
+
+def test_an_answer_shows_the_number_its_own_footer_gives_for_a_department_read_from_the_answers():
+    # 保険年金課's most cited number is its 国民年金係; an answer of its 国保資格係 gives that section's line.
+    pension = [faq(f"n{i}", "保険年金課", f"年金の免除 {i}。【問い合わせ先】保険年金課 国民年金係 電話：0987-62-3111") for i in range(3)]
+    health = faq("h", "保険年金課", "国保の加入は14日以内に。【問い合わせ先】保険年金課 国保資格係 電話：0987-62-3101")
+    departments = with_phones_from_entries([], pension + [health])
+    answer = compose_answer("国保に入る手続き", [Hit(entry=health, score=0.9)], confidence=0.9, threshold=0.5,
+                            audience="citizen", departments=departments)
+    assert answer.contact.phone == "0987-62-3101"
+    # departments.toml's phone is the city's choice: kept as written.
+    toml = [{"name": "保険年金課", "phone": "000-1"}]
+    answer = compose_answer("国保に入る手続き", [Hit(entry=health, score=0.9)], confidence=0.9, threshold=0.5,
+                            audience="citizen", departments=with_phones_from_entries(toml, pension + [health]))
+    assert answer.contact.phone == "000-1"
