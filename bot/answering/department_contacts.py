@@ -47,17 +47,12 @@ def with_phones_from_entries(departments: list[dict], entries) -> list[dict]:
         if entry.id in seen:
             continue
         seen.add(entry.id)
-        body = unicodedata.normalize("NFKC", entry.body)
-        found = [m for m in PHONE.finditer(body) if _not_fax(body, m.start())]
-        numbers = set(_canonical(m.group()) for m in found)
+        body, found, named = _citations(entry)
         main.update({(called.group("office") or "市役所", _canonical(m.group())) for m in found
                      if (called := MAIN_NUMBER.search(body[max(0, m.start() - 16):m.start()]))})
         if entry.department:
-            names = {entry.department, entry.department.split()[-1]}
-            named = {_canonical(m.group()) for m in found
-                     if any(name in body[max(0, m.start() - NAME_REACH):m.start()] for name in names)}
-            named_by[entry.department].update(named)
-            cited_by[entry.department].update(named or numbers)
+            named_by[entry.department].update(set(named))
+            cited_by[entry.department].update(set(named) or {_canonical(m.group()) for m in found})
     citing: Counter = sum(cited_by.values(), Counter())  # number -> entries citing it for some department
     phones = {}
     for department, counts in cited_by.items():
@@ -85,12 +80,19 @@ def with_phones_from_entries(departments: list[dict], entries) -> list[dict]:
 
 def own_number(entry) -> str:
     """The number an entry's answer writes after its own department's name (its 係's line), or ''."""
-    if not entry.department:
-        return ""
+    named = _citations(entry)[2]
+    return named[0] if named else ""
+
+
+def _citations(entry) -> tuple[str, list, list[str]]:
+    """(the answer as read, the phone numbers it cites (fax numbers left out), those of them written after
+    the entry's own department's name, in the order written)."""
     body = unicodedata.normalize("NFKC", entry.body)
-    names = {entry.department, entry.department.split()[-1]}
-    return next((_canonical(m.group()) for m in PHONE.finditer(body) if _not_fax(body, m.start())
-                 and any(name in body[max(0, m.start() - NAME_REACH):m.start()] for name in names)), "")
+    found = [m for m in PHONE.finditer(body) if _not_fax(body, m.start())]
+    names = {entry.department, entry.department.split()[-1]} if entry.department else set()
+    named = [_canonical(m.group()) for m in found
+             if any(name in body[max(0, m.start() - NAME_REACH):m.start()] for name in names)]
+    return body, found, named
 
 
 def _not_fax(body: str, start: int) -> bool:
