@@ -447,17 +447,17 @@ _PASSPORT = re.compile(
     rf"(?:パスポート|旅券)(?:の)?(?:番号|ナンバー|No\.?){_IS}(?P<number>[A-Za-z]{{2}}[ ]?{_D}?[ ]?\d{{7}})(?![A-Za-z0-9])")
 # A date of birth: a western or era date (or eight digits) after 生年月日 / 誕生日; not a rule's boundary
 # or range (生年月日が1960年4月2日以降の方, 1960年4月2日～1961年4月1日の方), which is what the question is about.
+# A whole date, day included: 昭和60年5月1日, S60.5.1, 1975/4/1.
+_DAY = (r"(?:(?:明治|大正|昭和|平成|令和|[MTSHR])[ ]?(?:\d{1,2}|元)|\d{4})[ ]?(?:年|[./\-])[ ]?\d{1,2}[ ]?"
+        r"(?:月|[./\-])[ ]?\d{1,2}日?")
 _BIRTH_DATE = re.compile(
-    rf"(?:生年月日|誕生日){_IS}(?P<date>(?:(?:明治|大正|昭和|平成|令和|[MTSHR])[ ]?(?:\d{{1,2}}|元)|\d{{4}})[ ]?"
-    r"(?:年|[./\-])[ ]?\d{1,2}[ ]?(?:月|[./\-])[ ]?\d{1,2}日?|(?:19|20)\d{6})"
+    rf"(?:生年月日|誕生日){_IS}(?P<date>{_DAY}|(?:19|20)\d{{6}})"
     rf"(?!\d)(?!日?[ ]?(?:以降|以後|以前|まで|から|より|前|を過ぎ|[～〜~]|{_D}[ ]?\d))")
 
 
 # A date of birth told as one (昭和60年5月1日生まれ, S60.5.1生まれ, 昭和50年1月2日生): a whole date, day
 # included, followed by 生まれ / 生 (a year alone, 昭和60年生まれ, is an age, not a date of birth).
-_BORN_ON = re.compile(
-    r"(?P<date>(?:(?:明治|大正|昭和|平成|令和|[MTSHR])[ ]?(?:\d{1,2}|元)|\d{4})[ ]?(?:年|[./\-])[ ]?\d{1,2}[ ]?"
-    r"(?:月|[./\-])[ ]?\d{1,2}日?)(?!\d)[ ]?(?:生まれ|生)")
+_BORN_ON = re.compile(rf"(?P<date>{_DAY})(?!\d)[ ]?(?:生まれ|生)")
 # 普通 / 当座 right before seven digits: the account type and number as a bank writes them.
 _ACCOUNT_TYPE = re.compile(rf"(?:普通|当座)[ ]?(?:預金)?[ ]?(?P<number>\d{{7}}){_NUMBER_END}{_UNIT_AHEAD}{_NOT_AMOUNT}")
 
