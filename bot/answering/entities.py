@@ -139,10 +139,9 @@ class EntryTexts:
         return self._corpus_loanwords
 
     def warm(self):
-        """Build the knowledge-wide texts now (see corpus, corpus_reading and corpus_loanwords)."""
+        """Build the knowledge-wide texts now (see corpus, which gathers corpus_loanwords, and corpus_reading)."""
         self.corpus()
         self.corpus_reading()
-        self.corpus_loanwords()
 
     def names(self, phrase: Phrase) -> bool:
         """Whether some entry names ``phrase``: as written and not only inside a longer compound
