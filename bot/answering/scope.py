@@ -1,5 +1,6 @@
 """Questions outside what this city's knowledge base can answer, recognised before ranking:
-another municipality named in the question (「横浜市では…」).
+another municipality named in the question (「横浜市では…」), or told without its name by where it
+is from here or whose it is (「隣の市の粗大ごみ」, 「引っ越し先の市役所は」).
 
 A place is "ours" when it is the configured city name or when the knowledge base itself talks
 about it (its name is a term of several entries), so no list of cities is kept anywhere.
@@ -25,6 +26,29 @@ PLACE_OFFICE = re.compile(r"の(?:市役所|区役所|役場|町役場|村役場
 # After a place, this makes it where someone moves from or to (横浜市から引っ越してきた, 大阪市に
 # 転出する): the question is then about this city's procedure, not the other place.
 MOVING = re.compile(r"(?:から|より|へ|に(?:引っ?越|転出|転居|転入|移))")
+# A municipality left unnamed: a neighbour (隣の市, となり町, 他県), where someone moves or goes
+# (引っ越し先の市), or where someone else lives (実家のある町, 親の住む町), with its own office if named
+# (引っ越し先の市役所). Not 近くの市役所 (this city's nearest office) nor 隣の区 (in a city with wards,
+# a ward of this same city); not where the resident lives (私が住んでいる市).
+_SOMEONE_ELSE = ("親|両親|母|父|母親|父親|妹|姉|兄|弟|息子|娘|子ども|子供|孫|祖父|祖母|親戚|友人|友達|知人|"
+                 "家族|夫|妻|主人|彼氏|彼女|義母|義父|義両親")
+_NEIGHBOUR = r"(?:(?:お?隣|となり|よそ|ほか|他|別|近隣|向こう)の|隣|となり|他)(?:市町村|自治体|市|町|村|県)"
+_ELSEWHERE = (r"(?:(?:引っ?越し?|転居|転勤|転出|移住|里帰り|赴任|進学|就職)先の|実家(?:の|が)ある|"
+              r"(?:" + _SOMEONE_ELSE + r")(?:が|の)(?:住んで(?:い)?る|住む))(?:市町村|市|町|村|区|県)")
+RELATIVE_PLACE = re.compile(rf"(?:{_NEIGHBOUR}|{_ELSEWHERE})(?P<office>役所|役場|庁)?")
+# What the unnamed place is asked about stops at the first particle after it (隣の市の粗大ごみ「の」出し方,
+# となりの町の児童手当「は」): with these, the question is about that place's own service ...
+ABOUT_PARTICLES = frozenset({"は", "の", "を", "が", "も", "って", "とか"})
+# ... with others (隣の市の小児科「で」使えますか, 隣の市の幼稚園「に」通っていても) it is about where
+# the resident goes, under this city's rules. So is a question about a facility over there or its
+# people, whatever the particle (隣の市の病院って医療証使える？, 隣の市の人でも出せますか): the
+# thing's last word is one of these (a one-kanji word only as the whole word: 成人式 is no 人).
+CROSS_BORDER = re.compile(r"病院|医院|クリニック|小児科|歯科|産婦人科|医療機関|薬局|保育園|保育所|こども園|幼稚園|"
+                          r"学校|大学|会社|職場|勤務先|施設|住民|人たち|方々")
+CROSS_BORDER_WORDS = frozenset({"人", "方", "者", "店", "駅"})
+# A question that also speaks of this city compares the two (隣の市は無料なのに、こっちは？) and asks
+# about this one.
+THIS_CITY = re.compile(r"こっち|こちら|この(?:市|町|村)|うちの(?:市|町|村)|当市|本市|のに|比べ|違い")
 # A place named in this many entries (or this share of them) is one the knowledge base is about.
 OWN_PLACE_MIN_ENTRIES = 3
 
@@ -65,6 +89,36 @@ def named_places(text: str) -> list[tuple[str, str]]:
     return places
 
 
+def unnamed_place(text: str, own_names=()) -> str:
+    """An unnamed other municipality the question asks about (隣の市 in 隣の市の粗大ごみの出し方), or ''
+    (also when the question speaks of this city too: ``own_names`` or THIS_CITY)."""
+    from sudachipy import SplitMode
+
+    normalized = normalize_text(text)
+    if THIS_CITY.search(normalized) or any(name and name in normalized for name in own_names):
+        return ""
+    for match in RELATIVE_PLACE.finditer(normalized):
+        rest = normalized[match.end():]
+        if not match.group("office"):
+            if not rest.startswith("の"):
+                continue  # 隣の県から, 他県に引っ越す: where someone moves from or to
+            rest = rest[1:]
+        thing = []
+        particle = ""
+        for morpheme in sudachi_dictionary().tokenizer(mode=SplitMode.C).tokenize(rest[:40]):
+            pos = morpheme.part_of_speech()[0]
+            if pos in ("名詞", "接頭辞", "接尾辞"):
+                thing.append(morpheme.surface())
+                continue
+            particle = morpheme.surface() if pos == "助詞" else ("" if pos == "補助記号" else "?")
+            break
+        if thing and (CROSS_BORDER.search(thing[-1]) or thing[-1] in CROSS_BORDER_WORDS):
+            continue
+        if particle in ABOUT_PARTICLES or particle == "":
+            return match.group(0)[:match.start("office") - match.start()] if match.group("office") else match.group(0)
+    return ""
+
+
 def other_place(text: str, own_names: set[str], term_frequency, written=None) -> str:
     """The first municipality named in ``text`` that is not this city, or ''.
 
@@ -84,4 +138,4 @@ def other_place(text: str, own_names: set[str], term_frequency, written=None) ->
         if name == full and mentions:
             continue  # a bare name the knowledge mentions at all (a district of this city)
         return full
-    return ""
+    return unnamed_place(text, own_names)

@@ -68,8 +68,9 @@ def test_places_the_knowledge_talks_about_or_the_configured_city_are_not_other_c
     assert other_place("世田谷区に住んでいます", set(), lambda t: 0) == "世田谷区"
     assert other_place("町内会の回覧板", set(), lambda t: 0) == ""
     assert other_place("東京都の保育料", set(), lambda t: 0) == "東京都"
-    # Unnamed (「隣の市の小児科で使えますか」 asks about this city's voucher): not declined by this rule.
-    assert other_place("隣の市の図書館", set(), lambda t: 0) == ""
+    # Unnamed: where the resident goes asks about this city's voucher; that place's own library does not.
+    assert other_place("隣の市の小児科で使えますか", set(), lambda t: 0) == ""
+    assert other_place("隣の市の図書館", set(), lambda t: 0) == "隣の市"
 
 
 def test_a_place_moved_from_or_to_is_not_what_the_question_is_about():

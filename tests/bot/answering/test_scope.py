@@ -30,10 +30,30 @@ def test_a_kana_name_of_a_place_the_knowledge_talks_about_is_ours():
     assert other_place("あおば市では粗大ごみはいくら", set(), {"あおば": 40}.get) == ""
 
 
-def test_an_unnamed_neighbour_is_left_to_the_abstention_model():
-    # 隣の市の人でも出せますか asks about this city's rule: no forced decline for an unnamed place.
-    assert other_place("隣の市の人でも粗大ごみを出せますか", set(), nowhere) == ""
-    assert other_place("隣の市の粗大ごみの料金は？", set(), nowhere) == ""
+def test_an_unnamed_municipality_asked_about_is_another_city():
+    assert other_place("隣の市の粗大ごみの料金は？", set(), nowhere) == "隣の市"
+    assert other_place("となりの町の児童手当はいくらですか", set(), nowhere) == "となりの町"
+    assert other_place("他市の図書館って何時まで？", set(), nowhere) == "他市"
+    assert other_place("引っ越し先の市役所は土曜日も開いていますか", set(), nowhere) == "引っ越し先の市"
+    assert other_place("実家のある町の粗大ごみの回収日が知りたい", set(), nowhere) == "実家のある町"
+    assert other_place("妹が住んでいる市の出産祝い金はいくら？", set(), nowhere) == "妹が住んでいる市"
+    assert other_place("親の住む町の役場、昼休みも窓口開いてる？", set(), nowhere) == "親の住む町"
+    assert other_place("隣の市の成人式っていつ？", set(), nowhere) == "隣の市"  # 人 inside 成人式 is no person
+
+
+def test_an_unnamed_municipality_the_resident_goes_to_or_comes_from_is_this_citys_question():
+    # Where an institution is, who lives there or where someone moves: this city's rules are asked.
+    for question in ("隣の市の人でも粗大ごみを出せますか", "1歳半健診の受診票、隣の市の小児科で使えますか？",
+                     "隣の市の私立幼稚園に通っていても補助金はもらえますか", "隣町の病院って医療証使える？",
+                     "隣の市の保育園に入れたい", "隣の県から引っ越してきました", "他県に引っ越す前の手続き",
+                     "本籍が別の市だけどコンビニで戸籍とれる？", "私が住んでいる市の児童手当",
+                     "来週、他の市の担当者とWebで打ち合わせをします", "隣の区のごみの収集日"):
+        assert other_place(question, set(), nowhere) == "", question
+
+
+def test_a_question_comparing_an_unnamed_neighbour_with_this_city_is_about_this_city():
+    assert other_place("隣町のごみ袋は無料なのにこっちは有料なの？", set(), nowhere) == ""
+    assert other_place("隣の市の子ども医療費は高校生までですが、あおば市は？", {"あおば市"}, nowhere) == ""
 
 
 def test_another_places_office_or_institution_is_another_city():
