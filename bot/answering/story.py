@@ -35,6 +35,11 @@ NEED_LEXICAL_WEIGHT = 0.3
 _SENTENCE_END = re.compile(r"(?<=[。．！？!?\n])(?![。．！？!?\n])")
 # A sentence says something only with a letter, kana or kanji in it (not 「？」 or an emoji alone).
 _WORDY = re.compile(r"[^\W\d_]")
+# A letter of a word that names something (kanji, katakana, Latin) ...
+_NAMING = re.compile(r"[\u3400-\u9fffァ-ヺA-Za-z]")
+# ... once the words every question asks with are left out: 「どうしたらいいでしょうか。」 and
+# 「まず何をすればいいですか？」 name nothing; the sentence before them says what they are about.
+_ASKING_WORDS = re.compile(r"何|誰|良|必要|方法|手続き?|大丈夫|問題")
 _ASKING = re.compile(r"[?？]|か[。．]?$|たい|教えて|ください|下さい|どう|いつ|どこ|なに|何|いくら|誰|だれ|ますか|でしょうか|の[?？。]?$")
 
 
@@ -60,6 +65,7 @@ def asking_sentences(question: str) -> list[str]:
 @lru_cache(maxsize=1024)
 def need_of(question: str) -> str:
     """The sentence of a long story that asks the question (the last one with a question marker),
+    with the sentences before it while it names nothing (「…と言われました。どうすればいいですか？」),
     or '' when the question is short or is that one sentence."""
     text = question.strip()
     if len(text) < STORY_CHARS:
@@ -67,9 +73,18 @@ def need_of(question: str) -> str:
     parts = sentences(text)
     if len(parts) < 2:
         return ""
-    asking = [s for s in parts if _ASKING.search(s)]
-    need = (asking or parts)[-1]
+    asking = [i for i, s in enumerate(parts) if _ASKING.search(s)]
+    last = (asking or range(len(parts)))[-1]
+    first = last
+    while first > 0 and not names_something("".join(parts[first:last + 1])):
+        first -= 1  # 「…出すように言われました。どうすればよかったのでしょう。」
+    need = "".join(parts[first:last + 1])
     return need if len(need) < len(text) * NEED_SHARE else ""
+
+
+def names_something(sentence: str) -> bool:
+    """Whether a sentence names what it asks about, beyond the words every question asks with."""
+    return bool(_NAMING.search(_ASKING_WORDS.sub("", sentence)))
 
 
 def need_weighted(whole: np.ndarray, need: np.ndarray, weight: float = NEED_LEXICAL_WEIGHT) -> np.ndarray:

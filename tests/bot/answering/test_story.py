@@ -34,6 +34,15 @@ def test_the_last_asking_sentence_wins_and_a_story_without_markers_keeps_its_las
     assert sentences("一つ目。二つ目！\n三つ目") == ["一つ目。", "二つ目！", "三つ目"]
 
 
+def test_an_asking_sentence_that_names_nothing_takes_the_sentence_before_it():
+    story = ("先週この市に引っ越してきたばかりで、家の前のごみ置き場のルールがまだよくわかりません。"
+             "昨日の夜に出したら、近所の方にもっと遅い時間に出すように言われてしまいました。どうすればよかったのでしょう。")
+    assert need_of(story) == "昨日の夜に出したら、近所の方にもっと遅い時間に出すように言われてしまいました。どうすればよかったのでしょう。"
+    # The words every question asks with (何, 手続き, 必要 …) name nothing either.
+    lost = "昨日、子どもと公園に行った帰りに、駅前のスーパーで財布を落としてしまいました。中にマイナンバーカードが入っていました。まず何をすればいいですか？"
+    assert need_of(lost) == "中にマイナンバーカードが入っていました。まず何をすればいいですか？"
+
+
 def test_need_weighted_blends_the_whole_texts_scores_with_the_needs():
     whole, need = np.array([1.0, 0.0, 0.5]), np.array([0.0, 1.0, 0.5])
     assert np.allclose(need_weighted(whole, need, 0.3), [0.7, 0.3, 0.5])
