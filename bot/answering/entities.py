@@ -111,6 +111,7 @@ class EntryTexts:
         self._corpus: str | None = None
         self._corpus_loanwords: dict[str, list[str]] | None = None
         self._corpus_reading: str | None = None
+        self._corpus_headings: str | None = None
         self._named: OrderedDict = OrderedDict()
 
     def corpus(self) -> str:
@@ -162,21 +163,29 @@ class EntryTexts:
         corpus = self.corpus()
         if phrase.surface not in corpus:
             return phrase.reading in self.corpus_reading() or clipped_in(
-                phrase.surface, self.corpus_loanwords().get(phrase.surface[:3], ()))
+                phrase.surface, self.corpus_loanwords().get(phrase.surface[:3], ())) or mistyped_in(
+                phrase.surface, self.corpus_headings())
         return standalone(phrase.surface, corpus)
 
-    def corpus_reading(self) -> str:
-        """The katakana reading of every entry's question, alternates and heading (a typo of the
-        same sound, 受信票 for 受診票, still meets the thing an entry is about); headings, not
-        bodies, so that building it for a large knowledge base stays short."""
-        if self._corpus_reading is None:
+    def corpus_headings(self) -> str:
+        """Every entry's folded question, alternates and heading (see heading), one entry a line:
+        what the knowledge is about, searched for a mistyped named thing (see mistyped_in)."""
+        if self._corpus_headings is None:
             seen, parts = set(), []
             for entry in self._entries:
                 if entry.id not in seen:
                     seen.add(entry.id)
                     parts.append(katakana_to_hiragana(self._prepare(" ".join([entry.title, *entry.alternates,
                                                                               entry.section]))))
-            self._corpus_reading = _reading("\n".join(parts))
+            self._corpus_headings = "\n".join(parts)
+        return self._corpus_headings
+
+    def corpus_reading(self) -> str:
+        """The katakana reading of every entry's question, alternates and heading (a typo of the
+        same sound, 受信票 for 受診票, still meets the thing an entry is about); headings, not
+        bodies, so that building it for a large knowledge base stays short."""
+        if self._corpus_reading is None:
+            self._corpus_reading = _reading(self.corpus_headings())
         return self._corpus_reading
 
     def _cached(self, cache: OrderedDict, key, make):
@@ -242,10 +251,33 @@ def holds(phrase: Phrase, surface: str, reading, words=tuple) -> bool:
     """Whether a text (its folded ``surface``; ``reading()``, its katakana reading; ``words()``, its
     loanwords) holds ``phrase``: as written and not only inside a longer compound (自動車税 only in
     軽自動車税 is another tax), or, where it is not written at all, by its reading (a kana-typed or
-    mistyped word) or as a clipped loanword (マイナカード)."""
+    mistyped word), as a clipped loanword (マイナカード) or with one kanji mistyped (婚因届)."""
     if phrase.surface not in surface:
-        return phrase.reading in reading() or clipped_in(phrase.surface, words())
+        return phrase.reading in reading() or clipped_in(phrase.surface, words()) or mistyped_in(phrase.surface, surface)
     return standalone(phrase.surface, surface)
+
+
+# A kanji compound of this many characters or more may be a mistyping of another one kanji apart.
+_MISTYPED_MIN = 3
+_MISTYPED_CACHE: OrderedDict = OrderedDict()
+
+
+def mistyped_in(word: str, text: str) -> bool:
+    """Whether ``text`` holds ``word`` with one kanji other than its last typed differently (婚因届
+    for 婚姻届, 内戦番号 for 内線番号, 体所届 for 退所届): a slip of the IME choosing another kanji of
+    the same or a near sound. The last kanji names the kind of thing (届, 税, 証) and must be the
+    same: 住民票 is not a mistyped 住民税."""
+    if len(word) < _MISTYPED_MIN:
+        return False
+    pattern = _MISTYPED_CACHE.get(word)
+    if pattern is None:
+        alternatives = [re.escape(word[:i]) + "[\u3400-\u4dbf\u4e00-\u9fff]" + re.escape(word[i + 1:])
+                        for i in range(len(word) - 1) if _is_kanji(word[i])]
+        pattern = re.compile("|".join(alternatives)) if alternatives else re.compile(r"(?!)")
+        _MISTYPED_CACHE[word] = pattern
+        while len(_MISTYPED_CACHE) > ENTRY_CACHE:
+            _MISTYPED_CACHE.popitem(last=False)
+    return pattern.search(text) is not None
 
 
 # A loanword compound clipped as people say it (マイナカード for マイナンバーカード): the loanword's start and

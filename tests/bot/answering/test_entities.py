@@ -1,5 +1,5 @@
 """Named things a question asks about (a card, a tax, a licence) and whether an entry mentions them."""
-from bot.answering.entities import EntityCheck, EntryTexts, clipped_in, missing_entity, noun_phrases
+from bot.answering.entities import EntityCheck, EntryTexts, clipped_in, missing_entity, mistyped_in, noun_phrases
 from indexing.entries import Entry
 from indexing.japanese import JapaneseAnalyzer
 
@@ -126,3 +126,20 @@ def test_a_loanword_clipped_as_people_say_it_meets_the_whole_word():
     assert lacks("児童手当の申請", allowance) == 1.0
     # Two kana are too short a start to be a clipped word: マイカード (my card) is no マイナンバーカード.
     assert clipped_in("まいなかーど", {"まいなんばーかーど"}) and not clipped_in("まいかーど", {"まいなんばーかーど"})
+
+
+def test_a_named_thing_with_one_kanji_mistyped_meets_the_word():
+    marriage = Entry(id="4", kind="faq", title="婚姻届に必要なもの", body="戸籍謄本と本人確認書類が必要です。")
+    analyzer = JapaneseAnalyzer()
+    texts = EntryTexts(analyzer.prepare, [marriage, TAX_ENTRY])
+
+    def check(question):
+        return EntityCheck(noun_phrases(analyzer.prepare(question)), texts)
+
+    # 婚因届: the IME chose another kanji (Sudachi even reads it otherwise, so the reading cannot tell).
+    assert check("婚因届 必用なもの").unknown == 0.0
+    assert check("婚因届 必用なもの")(marriage) == 0.0
+    # The last kanji names the kind of thing: 住民票 is no mistyped 住民税, 相続税 is two kanji away.
+    assert check("住民票の写しがほしい").unknown == 1.0
+    assert check("相続税の申告はいつまで？").unknown == 1.0
+    assert mistyped_in("内戦番号", "ヘルプデスクの内線番号は2345です") and not mistyped_in("内線", "内戦")
