@@ -34,7 +34,8 @@ TUNED = {"devset": ("sample", DEVSET), "styles-dev": ("sample", STYLES_DEV), "fa
             if not path.stem.endswith("_oos")}}
 HELD = {"heldout/sample": ("sample", HELDOUT / "sample.jsonl"),
         "heldout/kosodate": ("kosodate", HELDOUT / "kosodate.jsonl"),
-        "heldout/minato": ("minato", HELDOUT / "minato.jsonl")}
+        "heldout/minato": ("minato", HELDOUT / "minato.jsonl"),
+        "heldout/hinata": ("hinata", HELDOUT / "hinata.jsonl")}
 
 
 @dataclass
