@@ -38,6 +38,11 @@ ENTITY_HEADS = frozenset({
 # The city's counters themselves (役所, 役場, 支所) are not among them.
 ORGANIZATION_ENDINGS = ("署", "局", "事務所", "裁判所", "庁", "公社", "機構", "協会", "組合", "公庫", "事業団")
 _PHRASE_POS = {"名詞", "接頭辞", "接尾辞"}
+# Words for a time relative to today: before a compound they say when (来月 婚姻届を出す), they are not
+# part of the thing's name.
+RELATIVE_TIMES = frozenset({"今日", "明日", "昨日", "あした", "きのう", "きょう", "今週", "来週", "先週", "今月", "来月",
+                            "先月", "今年", "来年", "去年", "昨年", "毎日", "毎週", "毎月", "毎年", "最近", "今度",
+                            "今回", "前回", "次回", "今朝", "今夜", "今晩", "先日", "後日", "近日", "至急", "早急"})
 # A kanji before a match makes it part of a longer compound: 自動車税 inside 軽自動車税 is another tax
 # (see standalone).
 ENTRY_CACHE = 4096
@@ -61,7 +66,7 @@ def noun_phrases(text: str) -> list[Phrase]:
 
     def close():
         # A counter or suffix left at the start by a number (3「才」健診) belongs to the number.
-        while run and run[0].part_of_speech()[0] == "接尾辞":
+        while run and (run[0].part_of_speech()[0] == "接尾辞" or run[0].surface() in RELATIVE_TIMES):
             run.pop(0)
         content = [m for m in run if m.part_of_speech()[0] == "名詞"]
         if content:

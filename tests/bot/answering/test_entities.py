@@ -143,3 +143,9 @@ def test_a_named_thing_with_one_kanji_mistyped_meets_the_word():
     assert check("住民票の写しがほしい").unknown == 1.0
     assert check("相続税の申告はいつまで？").unknown == 1.0
     assert mistyped_in("内戦番号", "ヘルプデスクの内線番号は2345です") and not mistyped_in("内線", "内戦")
+
+
+def test_a_time_relative_to_today_before_a_compound_is_not_part_of_the_things_name():
+    # 来月 says when; 来月婚姻届 is no document the knowledge could name. 年末調整 keeps its 年末.
+    assert [(p.surface, p.salient) for p in noun_phrases("来月婚姻届を出します")] == [("婚姻届", True)]
+    assert noun_phrases("年末調整の書類")[0].surface == "年末調整"
