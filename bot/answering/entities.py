@@ -38,6 +38,8 @@ ENTITY_HEADS = frozenset({
 # The city's counters themselves (役所, 役場, 支所) are not among them.
 ORGANIZATION_ENDINGS = ("署", "局", "事務所", "裁判所", "庁", "公社", "機構", "協会", "組合", "公庫", "事業団")
 _PHRASE_POS = {"名詞", "接頭辞", "接尾辞"}
+_KANA_ONLY = re.compile(r"[ぁ-ゖー]+")
+PLURALS = frozenset({"ら", "たち", "達", "ども", "共"})
 # Words for a time relative to today: before a compound they say when (来月 婚姻届を出す), they are not
 # part of the thing's name.
 RELATIVE_TIMES = frozenset({"今日", "明日", "昨日", "あした", "きのう", "きょう", "今週", "来週", "先週", "今月", "来月",
@@ -65,8 +67,10 @@ def noun_phrases(text: str) -> list[Phrase]:
     phrases, run = [], []
 
     def close():
-        # A counter or suffix left at the start by a number (3「才」健診) belongs to the number.
-        while run and (run[0].part_of_speech()[0] == "接尾辞" or run[0].surface() in RELATIVE_TIMES):
+        # A counter or suffix left at the start by a number (3「才」健診) belongs to the number; a time
+        # (来月, and a clause's とき or あと written in kana) says when, not what.
+        while run and (run[0].part_of_speech()[0] == "接尾辞" or run[0].surface() in RELATIVE_TIMES
+                       or run[0].part_of_speech()[2] == "副詞可能" and _KANA_ONLY.fullmatch(run[0].surface())):
             run.pop(0)
         content = [m for m in run if m.part_of_speech()[0] == "名詞"]
         if content:
@@ -86,7 +90,9 @@ def noun_phrases(text: str) -> list[Phrase]:
 
     for m in tokenizer.tokenize(normalize_text(text)):
         pos = m.part_of_speech()
-        if pos[0] in _PHRASE_POS and pos[1] != "数詞":
+        if pos[0] == "接尾辞" and m.surface() in PLURALS:
+            close()  # 子どもら / 転入ら: a plural ends the phrase (転入ら予防接種 is two things)
+        elif pos[0] in _PHRASE_POS and pos[1] != "数詞":
             run.append(m)
         else:
             close()

@@ -149,3 +149,9 @@ def test_a_time_relative_to_today_before_a_compound_is_not_part_of_the_things_na
     # 来月 says when; 来月婚姻届 is no document the knowledge could name. 年末調整 keeps its 年末.
     assert [(p.surface, p.salient) for p in noun_phrases("来月婚姻届を出します")] == [("婚姻届", True)]
     assert noun_phrases("年末調整の書類")[0].surface == "年末調整"
+
+
+def test_a_clauses_time_word_in_kana_and_a_plural_are_not_part_of_a_things_name():
+    # 頼む「とき」手数料: the clause's time; 転入「ら」予防接種 (a synonym rewrite of 引っ越してきたら): a plural ends a phrase.
+    assert [(p.surface, p.salient) for p in noun_phrases("郵送で頼むとき手数料はどう払う")] == [("郵送", False), ("手数料", True)]
+    assert [p.surface for p in noun_phrases("転入ら予防接種の問診票")] == ["転入", "予防接種", "問診票"]
