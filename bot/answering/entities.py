@@ -10,7 +10,8 @@ Japanese administrative language, not words of any particular knowledge base.
 
 Four features of the abstention model come from here (EntityCheck): ``entity`` (the best entry
 lacks a named thing), ``entity_unknown`` (no entry of the knowledge names it: 相続税 in a city FAQ
-that knows only 住民税; another office such as 年金事務所), ``phrases`` (the share of the
+that knows only 住民税; another office such as 年金事務所; or a compound of any head with a word the
+knowledge never writes: 帰化申請, 婚活イベント), ``phrases`` (the share of the
 question's noun phrases the best entry holds, judged on a long story's asking sentence) and
 ``focus_heading`` (the question's first named thing, else its first noun phrase, is in the entry's
 heading: what the entry is about, not a word its answer mentions in passing, such as 運転免許証
@@ -57,6 +58,7 @@ class Phrase:
     surface: str   # normalized, hiragana-folded
     reading: str   # katakana
     salient: bool  # names a specific thing (see module docstring)
+    words: tuple[str, ...] = ()  # its content words of two characters or more, as written
 
 
 def noun_phrases(text: str) -> list[Phrase]:
@@ -85,7 +87,8 @@ def noun_phrases(text: str) -> list[Phrase]:
                                                    or head.surface() in ENTITY_HEADS
                                                    or surface.endswith(ORGANIZATION_ENDINGS))
             if len(surface) >= 2:
-                phrases.append(Phrase(surface, reading, salient))
+                words = tuple(m.surface() for m in content if len(m.surface()) >= 2)
+                phrases.append(Phrase(surface, reading, salient, words if len(parts) >= 2 else ()))
         run.clear()
 
     for m in tokenizer.tokenize(normalize_text(text)):
@@ -111,8 +114,9 @@ class EntryTexts:
     and the folded surface and heading readings of the whole knowledge (``entries``), built by warm()
     when the knowledge is loaded (else on first use)."""
 
-    def __init__(self, prepare, entries=()):
+    def __init__(self, prepare, entries=(), term_known=None):
         self._prepare = prepare
+        self._term_known = term_known
         self._surfaces: OrderedDict = OrderedDict()
         self._readings: OrderedDict = OrderedDict()
         self._headings: OrderedDict = OrderedDict()
@@ -124,6 +128,7 @@ class EntryTexts:
         self._corpus_reading: str | None = None
         self._corpus_headings: str | None = None
         self._named: OrderedDict = OrderedDict()
+        self._written: OrderedDict = OrderedDict()
 
     def corpus(self) -> str:
         """Every entry's folded text, whole (not cut at ENTRY_CHARS), one entry a line (its loanwords are
@@ -143,6 +148,13 @@ class EntryTexts:
             self._corpus_loanwords = by_start
             self._corpus = "\n".join(parts)
         return self._corpus
+
+    def writes(self, word: str) -> bool:
+        """Whether some entry writes ``word`` (as written in a question): by the knowledge's index terms
+        where the retriever gives them (``term_known``), else found in its folded text; cached."""
+        if self._term_known is not None:
+            return self._cached(self._written, word, lambda: self._term_known(word))
+        return self._cached(self._written, word, lambda: katakana_to_hiragana(word) in self.corpus())
 
     def corpus_loanwords(self) -> dict[str, list[str]]:
         """Every entry's loanwords (see loanwords), by their first three kana (a clipped word keeps them)."""
@@ -336,7 +348,8 @@ def _is_kanji(char: str) -> bool:
 class EntityCheck:
     """The salient things one question names, checked against an entry (``check(entry)``: 1.0 when
     the entry lacks one, see missing_entity) and against the whole knowledge (``unknown``: 1.0 when
-    no entry names one at all: 相続税 in a city FAQ that only knows 住民税 and 軽自動車税)."""
+    no entry names one at all: 相続税 in a city FAQ that only knows 住民税 and 軽自動車税; or when the
+    question names a compound with a word no entry writes: 帰化申請)."""
 
     def __init__(self, phrases: list[Phrase], texts: EntryTexts):
         self.phrases, self.texts = phrases, texts
@@ -366,5 +379,11 @@ class EntityCheck:
     @property
     def unknown(self) -> float:
         if self._unknown is None:
-            self._unknown = float(any(p.salient and not self.texts.names(p) for p in self.phrases))
+            self._unknown = float(any(p.salient and not self.texts.names(p) or self._unknown_word(p)
+                                      for p in self.phrases))
         return self._unknown
+
+    def _unknown_word(self, phrase: Phrase) -> bool:
+        """A compound with a word the knowledge never writes (帰化 in 帰化申請, 婚活 in 婚活イベント): what
+        it names is no business of this knowledge, whatever its head."""
+        return any(not self.texts.writes(word) for word in phrase.words)

@@ -155,3 +155,18 @@ def test_a_clauses_time_word_in_kana_and_a_plural_are_not_part_of_a_things_name(
     # 頼む「とき」手数料: the clause's time; 転入「ら」予防接種 (a synonym rewrite of 引っ越してきたら): a plural ends a phrase.
     assert [(p.surface, p.salient) for p in noun_phrases("郵送で頼むとき手数料はどう払う")] == [("郵送", False), ("手数料", True)]
     assert [p.surface for p in noun_phrases("転入ら予防接種の問診票")] == ["転入", "予防接種", "問診票"]
+
+
+def test_a_compound_with_a_word_the_knowledge_never_writes_is_unknown_whatever_its_head():
+    analyzer = JapaneseAnalyzer()
+    moving = Entry(id="5", kind="faq", title="転入届の手続き", body="転入の申請は市民課で受け付けます。")
+    texts = EntryTexts(analyzer.prepare, [moving, TAX_ENTRY])
+
+    def check(question):
+        return EntityCheck(noun_phrases(analyzer.prepare(question)), texts)
+
+    # 申請 is no head of a named thing, but 帰化 is written nowhere: another body's procedure.
+    assert check("帰化申請の手続きを知りたい").unknown == 1.0
+    # Words the knowledge writes, compounded anew, are not unknown; nor is a single unknown word.
+    assert check("転入申請の手続き").unknown == 0.0
+    assert check("献血できる場所").unknown == 0.0
