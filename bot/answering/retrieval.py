@@ -173,8 +173,9 @@ class Retriever:
             shown_signals = ranking_signals(index, judged, fused, dense, terms, grams, weights, entity_check,
                                             first=int(order[0]), judge=judge)
         # Another city is named in the city's own script (横浜市) whatever the question's language.
+        # An unnamed one (隣の市の…) only for a resident: staff compare with other cities' practice.
         place = other_place(query, self.own_places, index.terms.document_frequency,
-                            self.entry_texts[audience].corpus().count)
+                            self.entry_texts[audience].corpus().count, unnamed=audience == "citizen")
         if place:
             return Ranking(hits=hits, signals=signals, audience=audience, decline="other_city", detail=place,
                            language=language)

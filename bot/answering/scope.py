@@ -119,12 +119,13 @@ def unnamed_place(text: str, own_names=()) -> str:
     return ""
 
 
-def other_place(text: str, own_names: set[str], term_frequency, written=None) -> str:
+def other_place(text: str, own_names: set[str], term_frequency, written=None, unnamed: bool = True) -> str:
     """The first municipality named in ``text`` that is not this city, or ''.
 
     ``term_frequency(term)`` tells in how many entries a term occurs; ``written(text)``, how often
     the knowledge writes a text (folded to hiragana), for a name the tokenizer does not keep as one
-    term (かわべ市 is か + わべ + 市, while the question's カワベ is one word).
+    term (かわべ市 is か + わべ + 市, while the question's カワベ is one word). With ``unnamed``, a
+    municipality left unnamed (隣の市の…, see unnamed_place) counts too.
     """
     for name, full in named_places(text):
         if name in own_names or full in own_names:
@@ -138,4 +139,4 @@ def other_place(text: str, own_names: set[str], term_frequency, written=None) ->
         if name == full and mentions:
             continue  # a bare name the knowledge mentions at all (a district of this city)
         return full
-    return unnamed_place(text, own_names)
+    return unnamed_place(text, own_names) if unnamed else ""

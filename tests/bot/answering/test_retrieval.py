@@ -58,6 +58,13 @@ def test_another_city_named_is_declined_politely_without_this_citys_answer(bot):
     assert not answer.sources and not answer.related and "処理券" not in answer.text
 
 
+def test_an_unnamed_neighbour_is_declined_for_a_resident_not_for_staff(bot):
+    answer = bot.answer("隣の市の粗大ごみの料金は？", audience="citizen")
+    assert answer.abstained and "隣の市のことは" in answer.text and not answer.sources
+    # Staff compare with other cities' practice (a plan studies 他市での取組事例): searched as usual.
+    assert bot.retriever.rank("他市の取組事例は？", "staff").decline == ""
+
+
 def test_places_the_knowledge_talks_about_or_the_configured_city_are_not_other_cities():
     from bot.answering.scope import other_place
 
