@@ -175,7 +175,8 @@ class Retriever:
         # Another city is named in the city's own script (横浜市) whatever the question's language.
         # An unnamed one (隣の市の…) only for a resident: staff compare with other cities' practice.
         place = other_place(query, self.own_places, index.terms.document_frequency,
-                            self.entry_texts[audience].corpus().count, unnamed=audience == "citizen")
+                            self.entry_texts[audience].corpus().count, unnamed=audience == "citizen",
+                            known_word=term_known(self.analyzer, index))
         if place:
             return Ranking(hits=hits, signals=signals, audience=audience, decline="other_city", detail=place,
                            language=language)

@@ -49,6 +49,8 @@ CROSS_BORDER_WORDS = frozenset({"人", "方", "者", "店", "駅"})
 # A question that also speaks of this city compares the two (隣の市は無料なのに、こっちは？) and asks
 # about this one.
 THIS_CITY = re.compile(r"こっち|こちら|この(?:市|町|村)|うちの(?:市|町|村)|当市|本市|のに|比べ|違い")
+# A name in kana before 市 and 「の」 (みなと市の…), not inside a longer kana word.
+KANA_CITY = re.compile(r"(?<![ぁ-ゖァ-ヺー])([ぁ-ゖァ-ヺー]{2,8})市の")
 # A place named in this many entries (or this share of them) is one the knowledge base is about.
 OWN_PLACE_MIN_ENTRIES = 3
 
@@ -92,8 +94,6 @@ def named_places(text: str) -> list[tuple[str, str]]:
 def unnamed_place(text: str, own_names=()) -> str:
     """An unnamed other municipality the question asks about (隣の市 in 隣の市の粗大ごみの出し方), or ''
     (also when the question speaks of this city too: ``own_names`` or THIS_CITY)."""
-    from sudachipy import SplitMode
-
     normalized = normalize_text(text)
     if THIS_CITY.search(normalized) or any(name and name in normalized for name in own_names):
         return ""
@@ -103,29 +103,58 @@ def unnamed_place(text: str, own_names=()) -> str:
             if not rest.startswith("の"):
                 continue  # 隣の県から, 他県に引っ越す: where someone moves from or to
             rest = rest[1:]
-        thing = []
-        particle = ""
-        for morpheme in sudachi_dictionary().tokenizer(mode=SplitMode.C).tokenize(rest[:40]):
-            pos = morpheme.part_of_speech()[0]
-            if pos in ("名詞", "接頭辞", "接尾辞"):
-                thing.append(morpheme.surface())
-                continue
-            particle = morpheme.surface() if pos == "助詞" else ("" if pos == "補助記号" else "?")
-            break
-        if thing and (CROSS_BORDER.search(thing[-1]) or thing[-1] in CROSS_BORDER_WORDS):
-            continue
-        if particle in ABOUT_PARTICLES or particle == "":
+        if asks_about(rest):
             return match.group(0)[:match.start("office") - match.start()] if match.group("office") else match.group(0)
     return ""
 
 
-def other_place(text: str, own_names: set[str], term_frequency, written=None, unnamed: bool = True) -> str:
+def asks_about(rest: str) -> bool:
+    """Whether the text after 「<place>の」 (or after a place's office) asks about that place's own
+    thing: the thing it names stops at a particle of ABOUT_PARTICLES (or the end), and is no
+    facility or people a resident goes to from here (CROSS_BORDER)."""
+    from sudachipy import SplitMode
+
+    thing = []
+    particle = ""
+    for morpheme in sudachi_dictionary().tokenizer(mode=SplitMode.C).tokenize(rest[:40]):
+        pos = morpheme.part_of_speech()[0]
+        if pos in ("名詞", "接頭辞", "接尾辞"):
+            thing.append(morpheme.surface())
+            continue
+        particle = morpheme.surface() if pos == "助詞" else ("" if pos == "補助記号" else "?")
+        break
+    if thing and (CROSS_BORDER.search(thing[-1]) or thing[-1] in CROSS_BORDER_WORDS):
+        return False
+    return particle in ABOUT_PARTICLES or particle == ""
+
+
+def kana_city(text: str, own_names=(), written=None, known_word=None) -> str:
+    """A city named in kana the question asks about (みなと市の粗大ごみ, サクラ市の保育園は), or '': a
+    kana name before 市 and 「の」 and what it asks about (asks_about), which the knowledge neither
+    writes (written: かわべ市) nor holds as a word (known_word: みなと is 港, for a knowledge of 港市).
+    Only 市: a kana word before 町 or 村 is as often a neighbourhood or a place (みどり町, キャンプ村)."""
+    if written is None or known_word is None:
+        return ""
+    normalized = normalize_text(text)
+    for match in KANA_CITY.finditer(normalized):
+        name = match.group(1)
+        full = name + "市"
+        if name in own_names or full in own_names or written(katakana_to_hiragana(name)) or known_word(name):
+            continue
+        if asks_about(normalized[match.end():]):
+            return full
+    return ""
+
+
+def other_place(text: str, own_names: set[str], term_frequency, written=None, unnamed: bool = True,
+                known_word=None) -> str:
     """The first municipality named in ``text`` that is not this city, or ''.
 
     ``term_frequency(term)`` tells in how many entries a term occurs; ``written(text)``, how often
     the knowledge writes a text (folded to hiragana), for a name the tokenizer does not keep as one
     term (かわべ市 is か + わべ + 市, while the question's カワベ is one word). With ``unnamed``, a
-    municipality left unnamed (隣の市の…, see unnamed_place) counts too.
+    municipality left unnamed (隣の市の…, see unnamed_place) counts too; with ``known_word(word)``
+    (the knowledge holds a word among its terms), a city named in kana (see kana_city).
     """
     for name, full in named_places(text):
         if name in own_names or full in own_names:
@@ -139,4 +168,4 @@ def other_place(text: str, own_names: set[str], term_frequency, written=None, un
         if name == full and mentions:
             continue  # a bare name the knowledge mentions at all (a district of this city)
         return full
-    return unnamed_place(text, own_names) if unnamed else ""
+    return kana_city(text, own_names, written, known_word) or (unnamed_place(text, own_names) if unnamed else "")

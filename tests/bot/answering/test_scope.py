@@ -83,3 +83,17 @@ def test_this_city_typed_in_katakana_is_ours_when_the_knowledge_writes_it_in_hir
     assert other_place("カワベ市の粗大ごみの申し込み方法", set(), nowhere) == "カワベ市"
     # ... and when the tokenizer splits the knowledge's spelling (か + わべ), by the text the knowledge writes.
     assert other_place("カワベ市の粗大ごみ", set(), nowhere, "かわべ市の粗大ごみ\nかわべ市役所\nかわべ市の".count) == ""
+
+
+def test_a_city_named_in_kana_that_the_knowledge_never_writes_is_another_city():
+    knows_nothing = "".count  # the knowledge writes no such name ...
+    no_word = lambda word: False  # ... nor holds it as a word (みなと would be 港)
+    assert other_place("みなと市の粗大ごみ", set(), nowhere, knows_nothing, known_word=no_word) == "みなと市"
+    assert other_place("サクラ市の児童手当はいくら？", set(), nowhere, knows_nothing, known_word=no_word) == "サクラ市"
+    # This city in kana, written so in the knowledge or held as a word (港 for みなと), is ours.
+    assert other_place("かわべ市の粗大ごみ", set(), nowhere, "かわべ市役所".count, known_word=no_word) == ""
+    assert other_place("みなと市の粗大ごみ", set(), nowhere, knows_nothing, known_word=lambda w: w == "みなと") == ""
+    # Only 市 before 「の」 and a thing asked about: not 町 or 村 (みどり町, キャンプ村), not a market asked when.
+    for question in ("みどり町の公園でボール遊びはできますか", "キャンプ村の予約はどうすればいいですか",
+                     "クリスマス市はいつ開催されますか", "みなと市の病院で使えますか"):
+        assert other_place(question, set(), nowhere, knows_nothing, known_word=no_word) == "", question
