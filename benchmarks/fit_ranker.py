@@ -32,10 +32,9 @@ TUNED = {"devset": ("sample", DEVSET), "styles-dev": ("sample", STYLES_DEV), "fa
          "kosodate-dev": ("kosodate", KOSODATE / "development.json"),
          **{f"cities/{path.stem}": (collection_of(path), path) for path in sorted(CITIES.glob("*.jsonl"))
             if not path.stem.endswith("_oos")}}
-HELD = {"heldout/sample": ("sample", HELDOUT / "sample.jsonl"),
-        "heldout/kosodate": ("kosodate", HELDOUT / "kosodate.jsonl"),
-        "heldout/minato": ("minato", HELDOUT / "minato.jsonl"),
-        "heldout/hinata": ("hinata", HELDOUT / "hinata.jsonl")}
+# Every held-out answerable set (out-of-scope sets and the facts view of sample.jsonl have no ranking to judge).
+HELD = {f"heldout/{path.stem}": (collection_of(path), path) for path in sorted(HELDOUT.glob("*.jsonl"))
+        if not path.stem.endswith("_oos") and path.stem != "facts"}
 
 
 @dataclass

@@ -23,6 +23,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from indexing.japanese import hiragana_to_katakana, katakana_to_hiragana, normalize_text, sudachi_dictionary
 
@@ -39,13 +40,14 @@ ENTITY_HEADS = frozenset({
 # The city's counters themselves (役所, 役場, 支所) are not among them.
 ORGANIZATION_ENDINGS = ("署", "局", "事務所", "裁判所", "庁", "公社", "機構", "協会", "組合", "公庫", "事業団")
 _PHRASE_POS = {"名詞", "接頭辞", "接尾辞"}
-_KANA_ONLY = re.compile(r"[ぁ-ゖー]+")
+_FOLDED_KANA = re.compile(r"[ぁ-ゖー]+")
 PLURALS = frozenset({"ら", "たち", "達", "ども", "共"})
-# Words for a time relative to today: before a compound they say when (来月 婚姻届を出す), they are not
-# part of the thing's name.
-RELATIVE_TIMES = frozenset({"今日", "明日", "昨日", "あした", "きのう", "きょう", "今週", "来週", "先週", "今月", "来月",
-                            "先月", "今年", "来年", "去年", "昨年", "毎日", "毎週", "毎月", "毎年", "最近", "今度",
-                            "今回", "前回", "次回", "今朝", "今夜", "今晩", "先日", "後日", "近日", "至急", "早急"})
+# A time relative to today (来月, 明後日, 再来週, 今年度, 週明け): before a compound it says when
+# (来月 婚姻届を出す), it is not part of the thing's name; nor is the 分 or 中 after it (先月分, 今週中).
+RELATIVE_TIME = re.compile(r"(?:再?来|今|先|昨|毎|翌|前|再来)(?:週|月|年|年度|日|朝|晩|夜|回)|明後日|一昨日|明日|昨日|今日|"
+                           r"あさって|おととい|あした|きのう|きょう|年明け|週明け|月末|月初め|午前中?|午後|最近|今度|"
+                           r"次回|先日|後日|近日|至急|早急")
+AFTER_TIME = frozenset({"分", "中", "度", "頃", "ごろ", "以降", "以内"})
 # A kanji before a match makes it part of a longer compound: 自動車税 inside 軽自動車税 is another tax
 # (see standalone).
 ENTRY_CACHE = 4096
@@ -71,9 +73,16 @@ def noun_phrases(text: str) -> list[Phrase]:
     def close():
         # A counter or suffix left at the start by a number (3「才」健診) belongs to the number; a time
         # (来月, and a clause's とき or あと written in kana) says when, not what.
-        while run and (run[0].part_of_speech()[0] == "接尾辞" or run[0].surface() in RELATIVE_TIMES
-                       or run[0].part_of_speech()[2] == "副詞可能" and _KANA_ONLY.fullmatch(run[0].surface())):
+        while run and (run[0].part_of_speech()[0] == "接尾辞"
+                       or run[0].part_of_speech()[2] == "副詞可能" and _FOLDED_KANA.fullmatch(run[0].surface())):
             run.pop(0)
+        # The longest start of the run that is a time (再 + 来週, 今 + 年度), and the 分 or 中 after it.
+        time = next((k for k in range(len(run), 0, -1)
+                     if RELATIVE_TIME.fullmatch("".join(m.surface() for m in run[:k]))), 0)
+        if time:
+            del run[:time]
+            while run and run[0].surface() in AFTER_TIME:
+                run.pop(0)
         content = [m for m in run if m.part_of_speech()[0] == "名詞"]
         if content:
             surface = katakana_to_hiragana("".join(m.surface() for m in run))
@@ -94,7 +103,9 @@ def noun_phrases(text: str) -> list[Phrase]:
     for m in tokenizer.tokenize(normalize_text(text)):
         pos = m.part_of_speech()
         if pos[0] == "接尾辞" and m.surface() in PLURALS:
-            close()  # 子どもら / 転入ら: a plural ends the phrase (転入ら予防接種 is two things)
+            # 子どもら: a plural ends the phrase. (Sudachi also reads the ら left of たら, when a
+            # synonym rewrite turns 引っ越してきたら into 転入ら, as this suffix: 転入ら予防接種 is two things.)
+            close()
         elif pos[0] in _PHRASE_POS and pos[1] != "数詞":
             run.append(m)
         else:
@@ -129,6 +140,7 @@ class EntryTexts:
         self._corpus_headings: str | None = None
         self._named: OrderedDict = OrderedDict()
         self._written: OrderedDict = OrderedDict()
+        self._slips: OrderedDict = OrderedDict()
 
     def corpus(self) -> str:
         """Every entry's folded text, whole (not cut at ENTRY_CHARS), one entry a line (its loanwords are
@@ -148,6 +160,20 @@ class EntryTexts:
             self._corpus_loanwords = by_start
             self._corpus = "\n".join(parts)
         return self._corpus
+
+    def slips(self, word: str) -> tuple[int, ...]:
+        """Where ``word`` (folded) may hold a mistyped kanji (see mistyped_in): a kanji other than the
+        last (the last names the kind of thing: 住民票 is no mistyped 住民税) whose pairs with its
+        neighbours the knowledge never writes. 婚因届: 婚因 and 因届 are written nowhere, a slip; 入園届:
+        入園 is a word of the knowledge, so 入園届 is no mistyped 転園届."""
+        if len(word) < _MISTYPED_MIN:
+            return ()
+
+        def make():
+            corpus = self.corpus()
+            return tuple(i for i in range(len(word) - 1) if _is_kanji(word[i])
+                         and (i == 0 or word[i - 1:i + 1] not in corpus) and word[i:i + 2] not in corpus)
+        return self._cached(self._slips, word, make)
 
     def writes(self, word: str) -> bool:
         """Whether some entry writes ``word`` (as written in a question): by the knowledge's index terms
@@ -187,7 +213,7 @@ class EntryTexts:
         if phrase.surface not in corpus:
             return phrase.reading in self.corpus_reading() or clipped_in(
                 phrase.surface, self.corpus_loanwords().get(phrase.surface[:3], ())) or mistyped_in(
-                phrase.surface, self.corpus_headings())
+                phrase.surface, self.corpus_headings(), self.slips(phrase.surface))
         return standalone(phrase.surface, corpus)
 
     def corpus_headings(self) -> str:
@@ -265,49 +291,45 @@ def missing_entity(phrases: list[Phrase], entry, texts: EntryTexts) -> float:
         return 0.0
     surface = texts.surface(entry)
     for phrase in salient:
-        if not holds(phrase, surface, lambda: texts.reading(entry), lambda: texts.loanwords(entry)):
+        if not holds(phrase, surface, lambda: texts.reading(entry), lambda: texts.loanwords(entry),
+                     lambda: texts.slips(phrase.surface)):
             return 1.0
     return 0.0
 
 
-def holds(phrase: Phrase, surface: str, reading, words=tuple) -> bool:
+def holds(phrase: Phrase, surface: str, reading, words=tuple, slips=tuple) -> bool:
     """Whether a text (its folded ``surface``; ``reading()``, its katakana reading; ``words()``, its
     loanwords) holds ``phrase``: as written and not only inside a longer compound (自動車税 only in
     軽自動車税 is another tax), or, where it is not written at all, by its reading (a kana-typed or
-    mistyped word), as a clipped loanword (マイナカード) or with one kanji mistyped (婚因届)."""
+    mistyped word), as a clipped loanword (マイナカード) or with one kanji mistyped at one of the
+    positions ``slips()`` gives (婚因届, see EntryTexts.slips)."""
     if phrase.surface not in surface:
-        return phrase.reading in reading() or clipped_in(phrase.surface, words()) or mistyped_in(phrase.surface, surface)
+        return (phrase.reading in reading() or clipped_in(phrase.surface, words())
+                or mistyped_in(phrase.surface, surface, slips()))
     return standalone(phrase.surface, surface)
 
 
 # A kanji compound of this many characters or more may be a mistyping of another one kanji apart.
 _MISTYPED_MIN = 3
-_MISTYPED_CACHE: OrderedDict = OrderedDict()
+_KANJI = "[\u3400-\u4dbf\u4e00-\u9fff\u3005]"
 
 
-def mistyped_in(word: str, text: str) -> bool:
-    """Whether ``text`` holds ``word`` with one kanji other than its last typed differently (婚因届
-    for 婚姻届, 内戦番号 for 内線番号, 体所届 for 退所届): a slip of the IME choosing another kanji of
-    the same or a near sound. The last kanji names the kind of thing (届, 税, 証) and must be the
-    same: 住民票 is not a mistyped 住民税."""
-    if len(word) < _MISTYPED_MIN:
-        return False
-    pattern = _MISTYPED_CACHE.get(word)
-    if pattern is None:
-        alternatives = [re.escape(word[:i]) + "[\u3400-\u4dbf\u4e00-\u9fff]" + re.escape(word[i + 1:])
-                        for i in range(len(word) - 1) if _is_kanji(word[i])]
-        pattern = re.compile("|".join(alternatives)) if alternatives else re.compile(r"(?!)")
-        _MISTYPED_CACHE[word] = pattern
-        while len(_MISTYPED_CACHE) > ENTRY_CACHE:
-            _MISTYPED_CACHE.popitem(last=False)
-    return pattern.search(text) is not None
+def mistyped_in(word: str, text: str, positions: tuple[int, ...]) -> bool:
+    """Whether ``text`` holds ``word`` with the kanji at one of ``positions`` typed differently
+    (婚因届 for 婚姻届, 内戦番号 for 内線番号, 体所届 for 退所届): a slip of the IME choosing another
+    kanji of the same or a near sound."""
+    return bool(positions) and _mistyped_pattern(word, positions).search(text) is not None
+
+
+@lru_cache(maxsize=ENTRY_CACHE)
+def _mistyped_pattern(word: str, positions: tuple[int, ...]) -> re.Pattern:
+    return re.compile("|".join(re.escape(word[:i]) + _KANJI + re.escape(word[i + 1:]) for i in positions))
 
 
 # A loanword compound clipped as people say it (マイナカード for マイナンバーカード): the loanword's start and
 # end, with one to this many kana cut from its middle. Loanwords only (written in katakana in the
 # knowledge): a clipped kanji compound is as often another thing (児童手当 is not 児童扶養手当).
 _CLIPPED_MIDDLE = 6
-_FOLDED_KANA = re.compile(r"[ぁ-ゖー]+")
 _LOANWORD = re.compile(r"[ァ-ヺー]{5,}")
 
 
@@ -368,7 +390,8 @@ class EntityCheck:
         return found / len(self.phrases)
 
     def in_heading(self, phrase: Phrase, entry) -> bool:
-        return holds(phrase, self.texts.heading(entry), lambda: self.texts.heading_reading(entry))
+        return holds(phrase, self.texts.heading(entry), lambda: self.texts.heading_reading(entry),
+                     slips=lambda: self.texts.slips(phrase.surface))
 
     def focus_heading(self, entry) -> float:
         """1.0 when the entry's heading holds what the question is about: its first named thing (a
@@ -379,7 +402,9 @@ class EntityCheck:
     @property
     def unknown(self) -> float:
         if self._unknown is None:
-            self._unknown = float(any(p.salient and not self.texts.names(p) or self._unknown_word(p)
+            # A named thing is looked up in full (as read, mistyped, clipped: 児堂手当 is 児童手当); another
+            # compound by its words (a lookup in the index's terms, no scan of the knowledge).
+            self._unknown = float(any(not self.texts.names(p) if p.salient else self._unknown_word(p)
                                       for p in self.phrases))
         return self._unknown
 

@@ -22,7 +22,7 @@ from bot.answering.scope import other_place
 from bot.answering.story import asks, need_of, need_weighted
 from bot.insights.masking import mask_personal_data
 from indexing.embeddings import get_embedder
-from indexing.entries import visible_audiences
+from indexing.entries import Audience, visible_audiences
 from indexing.japanese import JapaneseAnalyzer
 from indexing.language import JAPANESE, UNDETERMINED
 from indexing.respelling import Respelling
@@ -175,7 +175,7 @@ class Retriever:
         # Another city is named in the city's own script (横浜市) whatever the question's language.
         # An unnamed one (隣の市の…) only for a resident: staff compare with other cities' practice.
         place = other_place(query, self.own_places, index.terms.document_frequency,
-                            self.entry_texts[audience].corpus().count, unnamed=audience == "citizen",
+                            self.entry_texts[audience].corpus().count, unnamed=audience == Audience.CITIZEN,
                             known_word=term_known(self.analyzer, index))
         if place:
             return Ranking(hits=hits, signals=signals, audience=audience, decline="other_city", detail=place,

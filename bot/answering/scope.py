@@ -46,9 +46,11 @@ ABOUT_PARTICLES = frozenset({"は", "の", "を", "が", "も", "って", "と�
 CROSS_BORDER = re.compile(r"病院|医院|クリニック|小児科|歯科|産婦人科|医療機関|薬局|保育園|保育所|こども園|幼稚園|"
                           r"学校|大学|会社|職場|勤務先|施設|住民|人たち|方々")
 CROSS_BORDER_WORDS = frozenset({"人", "方", "者", "店", "駅"})
-# A question that also speaks of this city compares the two (隣の市は無料なのに、こっちは？) and asks
-# about this one.
-THIS_CITY = re.compile(r"こっち|こちら|この(?:市|町|村)|うちの(?:市|町|村)|当市|本市|のに|比べ|違い")
+# A question that also speaks of this city compares the two (隣の市は無料なのに、こっちは？) or asks
+# whether something from there serves here (隣の市のごみ袋、うちでも使える？, 他県の受診票は使えますか):
+# it asks about this one.
+THIS_CITY = re.compile(r"こっち|こちら|ここ|この(?:市|町|村)|うちの(?:市|町|村)|うちで|地元|市内|当市|本市|のに|比べ|違い|"
+                       r"使え|使う|使って|持って(?:き|来)")
 # A name in kana before 市 and 「の」 (みなと市の…), not inside a longer kana word.
 KANA_CITY = re.compile(r"(?<![ぁ-ゖァ-ヺー])([ぁ-ゖァ-ヺー]{2,8})市の")
 # A place named in this many entries (or this share of them) is one the knowledge base is about.
@@ -92,8 +94,11 @@ def named_places(text: str) -> list[tuple[str, str]]:
 
 
 def unnamed_place(text: str, own_names=()) -> str:
-    """An unnamed other municipality the question asks about (隣の市 in 隣の市の粗大ごみの出し方), or ''
-    (also when the question speaks of this city too: ``own_names`` or THIS_CITY)."""
+    """An unnamed other municipality the question asks about (隣の市 in 隣の市の粗大ごみの出し方), or ''.
+
+    Only the forms 「<place>の<thing>」 and 「<place>の役所」 are read (see asks_about); others (隣の市では…,
+    隣の市だと…, …について) are left to the abstention model, as is a question that speaks of this
+    city too (``own_names``, THIS_CITY)."""
     normalized = normalize_text(text)
     if THIS_CITY.search(normalized) or any(name and name in normalized for name in own_names):
         return ""

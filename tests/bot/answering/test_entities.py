@@ -142,7 +142,11 @@ def test_a_named_thing_with_one_kanji_mistyped_meets_the_word():
     # The last kanji names the kind of thing: 住民票 is no mistyped 住民税, 相続税 is two kanji away.
     assert check("住民票の写しがほしい").unknown == 1.0
     assert check("相続税の申告はいつまで？").unknown == 1.0
-    assert mistyped_in("内戦番号", "ヘルプデスクの内線番号は2345です") and not mistyped_in("内線", "内戦")
+    # A kanji pair the knowledge writes is a word, not a slip: 入園届 is no mistyped 転園届.
+    nursery = EntryTexts(analyzer.prepare, [Entry(id="6", kind="faq", title="転園届の出し方", body="入園後の手続き。")])
+    assert nursery.slips("入園届") == () and nursery.slips("体園届") == (0,)
+    assert mistyped_in("内戦番号", "ヘルプデスクの内線番号は2345です", (1,))
+    assert not mistyped_in("内戦番号", "ヘルプデスクの内線番号は2345です", ())
 
 
 def test_a_time_relative_to_today_before_a_compound_is_not_part_of_the_things_name():
@@ -170,3 +174,12 @@ def test_a_compound_with_a_word_the_knowledge_never_writes_is_unknown_whatever_i
     # Words the knowledge writes, compounded anew, are not unknown; nor is a single unknown word.
     assert check("転入申請の手続き").unknown == 0.0
     assert check("献血できる場所").unknown == 0.0
+
+
+def test_the_bot_looks_compound_words_up_in_the_index_terms(bot):
+    # The retriever's EntryTexts reads the index's terms (synonyms and Sudachi's normalized forms).
+    texts = bot.retriever.entry_texts["citizen"]
+    assert texts.writes("粗大") and not texts.writes("帰化")
+    check = bot.retriever.entity_check("帰化申請の手続き", "citizen")
+    assert check.unknown == 1.0
+    assert bot.retriever.entity_check("粗大ごみの申し込み", "citizen").unknown == 0.0

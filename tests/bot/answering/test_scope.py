@@ -52,7 +52,12 @@ def test_an_unnamed_municipality_the_resident_goes_to_or_comes_from_is_this_city
 
 
 def test_a_question_comparing_an_unnamed_neighbour_with_this_city_is_about_this_city():
-    assert other_place("隣町のごみ袋は無料なのにこっちは有料なの？", set(), nowhere) == ""
+    assert other_place("隣町のごみ袋は無料なのに有料なの？", set(), nowhere) == ""
+    assert other_place("隣町のごみ袋は無料、こっちは有料？", set(), nowhere) == ""
+    # ... or whether something from there serves here.
+    for question in ("隣の市のごみ袋、うちでも使える？", "隣の市の粗大ごみ処理券はここで使えますか",
+                     "他県の受診票は使えますか", "他の市の予防接種券を持ってきてしまいました"):
+        assert other_place(question, set(), nowhere) == "", question
     assert other_place("隣の市の子ども医療費は高校生までですが、あおば市は？", {"あおば市"}, nowhere) == ""
 
 
