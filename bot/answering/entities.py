@@ -23,7 +23,6 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 
 from indexing.japanese import hiragana_to_katakana, katakana_to_hiragana, normalize_text, sudachi_dictionary
 
@@ -141,6 +140,7 @@ class EntryTexts:
         self._named: OrderedDict = OrderedDict()
         self._written: OrderedDict = OrderedDict()
         self._slips: OrderedDict = OrderedDict()
+        self._kanji_pairs: set[str] | None = None
 
     def corpus(self) -> str:
         """Every entry's folded text, whole (not cut at ENTRY_CHARS), one entry a line (its loanwords are
@@ -159,6 +159,7 @@ class EntryTexts:
                 by_start.setdefault(word[:3], []).append(word)
             self._corpus_loanwords = by_start
             self._corpus = "\n".join(parts)
+            self._kanji_pairs = {run[i:i + 2] for run in _KANJI_RUN.findall(self._corpus) for i in range(len(run) - 1)}
         return self._corpus
 
     def slips(self, word: str) -> tuple[int, ...]:
@@ -170,10 +171,16 @@ class EntryTexts:
             return ()
 
         def make():
-            corpus = self.corpus()
+            pairs = self.kanji_pairs()
             return tuple(i for i in range(len(word) - 1) if _is_kanji(word[i])
-                         and (i == 0 or word[i - 1:i + 1] not in corpus) and word[i:i + 2] not in corpus)
+                         and (i == 0 or word[i - 1:i + 1] not in pairs) and word[i:i + 2] not in pairs)
         return self._cached(self._slips, word, make)
+
+    def kanji_pairs(self) -> set[str]:
+        """Every pair of adjacent kanji the knowledge writes (gathered with corpus())."""
+        if self._kanji_pairs is None:
+            self.corpus()  # gathers them
+        return self._kanji_pairs
 
     def writes(self, word: str) -> bool:
         """Whether some entry writes ``word`` (as written in a question): by the knowledge's index terms
@@ -311,19 +318,26 @@ def holds(phrase: Phrase, surface: str, reading, words=tuple, slips=tuple) -> bo
 
 # A kanji compound of this many characters or more may be a mistyping of another one kanji apart.
 _MISTYPED_MIN = 3
-_KANJI = "[\u3400-\u4dbf\u4e00-\u9fff\u3005]"
+_KANJI_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3005]{2,}")
 
 
 def mistyped_in(word: str, text: str, positions: tuple[int, ...]) -> bool:
     """Whether ``text`` holds ``word`` with the kanji at one of ``positions`` typed differently
     (婚因届 for 婚姻届, 内戦番号 for 内線番号, 体所届 for 退所届): a slip of the IME choosing another
-    kanji of the same or a near sound."""
-    return bool(positions) and _mistyped_pattern(word, positions).search(text) is not None
-
-
-@lru_cache(maxsize=ENTRY_CACHE)
-def _mistyped_pattern(word: str, positions: tuple[int, ...]) -> re.Pattern:
-    return re.compile("|".join(re.escape(word[:i]) + _KANJI + re.escape(word[i + 1:]) for i in positions))
+    kanji of the same or a near sound. The longer side of the slip is searched as a plain string
+    (a regular expression starting with a character class scanned a large knowledge's headings slowly)."""
+    for i in positions:
+        before, after = word[:i], word[i + 1:]
+        anchor, offset = (before, 0) if len(before) > len(after) else (after, i + 1)
+        start = text.find(anchor)
+        while start != -1:
+            begin = start - offset
+            if (begin >= 0 and text.startswith(before, begin) and begin + i < len(text)
+                    and _is_kanji(text[begin + i]) and text[begin + i] != word[i]
+                    and text.startswith(after, begin + i + 1)):
+                return True
+            start = text.find(anchor, start + 1)
+    return False
 
 
 # A loanword compound clipped as people say it (マイナカード for マイナンバーカード): the loanword's start and
