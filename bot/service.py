@@ -10,7 +10,7 @@ from bot.answering.answer import NOT_QUESTION_KINDS, Answer, Hit
 from bot.answering.composer import compose_answer, compose_person_request
 from bot.answering.retrieval import Retriever
 from bot.answering.person_request import asks_for_person
-from bot.answering.small_talk import small_talk_kind
+from bot.answering.small_talk import says_nothing, small_talk_kind
 from bot.insights.inquiry_log import InquiryLog
 from bot.staff.staff_rules import answer_staff_rule_question, naming_rules_from_store
 from indexing.entries import QUESTION_AUDIENCES, Audience
@@ -84,8 +84,8 @@ class Bot:
         audience = Audience.for_question(audience)
         question = (question or "").strip()
         language = self.language_of(question, language_hint)
-        if not question:
-            answer = Answer(question="", text=messages.say("EMPTY_QUESTION", language, self.easy_japanese),
+        if not question or says_nothing(question):
+            answer = Answer(question=question, text=messages.say("EMPTY_QUESTION", language, self.easy_japanese),
                             abstained=True, confidence=0.0,
                             audience=audience, kind="empty")
         elif len(question) > MAX_QUESTION_CHARS:

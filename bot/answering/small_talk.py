@@ -34,6 +34,16 @@ _KINDS = {"greeting": _GREETINGS, "thanks": _THANKS, "closing": _CLOSINGS}
 _LONGEST = max(len(w) for words in _KINDS.values() for w in words) * 3
 
 
+# Nothing but digits, signs, emoji and spaces, with at most a は or って (「1+1は？」, 「12345」, 「👍」):
+# no word to search with; searched, digits met the nearest entry about ages or fees.
+_WORDLESS = re.compile(r"[\d\W_]*(?:(?:は|って)[\d\W_]*)?")
+
+
+def says_nothing(message: str) -> bool:
+    """Whether a message holds no word at all (see _WORDLESS): it is answered as an empty question."""
+    return bool(_WORDLESS.fullmatch(unicodedata.normalize("NFKC", message or "")))
+
+
 def small_talk_kind(message: str) -> str | None:
     """'greeting', 'thanks' or 'closing' when ``message`` is only such words, else None."""
     text = _NOISE.sub(" ", unicodedata.normalize("NFKC", message or "").lower()).strip()

@@ -44,6 +44,9 @@ def test_out_of_scope_questions_abstain_with_a_contact(bot):
 
 def test_empty_and_huge_questions_are_answered_politely(bot):
     assert bot.answer("   ").kind == "empty"
+    # Digits and signs only: no word to search with (searched, 「1+1は？」 met an entry about ages).
+    wordless = bot.answer("1+1は？")
+    assert wordless.kind == "empty" and not wordless.sources and "入力してください" in wordless.text
     assert bot.answer("あ" * 5000).kind == "too_long"
 
 

@@ -43,3 +43,12 @@ def test_small_talk_is_logged_but_is_not_a_knowledge_gap(fresh_data_dir):
     answer = Bot(fresh_data_dir, inquiry_log=log).ask("ありがとう", audience="citizen", channel="line")
     assert log.get(answer.inquiry_id)["answer_kind"] == "small_talk"
     assert "small_talk" in _NOT_GAPS
+
+
+def test_a_message_without_a_word_says_nothing():
+    from bot.answering.small_talk import says_nothing
+
+    for message in ("1+1は？", "12345", "👍", "？", "090-1234-5678", "(^_^)"):
+        assert says_nothing(message), message
+    for message in ("110番", "粗大ごみ", "ok", "1+1は何？", "ありがとう"):
+        assert not says_nothing(message), message
