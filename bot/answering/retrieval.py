@@ -30,8 +30,6 @@ from indexing.search_index import AudienceIndex, load_indexes
 from indexing.storage.knowledge import KnowledgeStore
 
 DENSE_CANDIDATES = 100
-# The question length (characters) beyond which the abstention model reads all questions alike.
-LENGTH_CAP = 200
 # Fusion weights and abstention model for questions not in Japanese (benchmarks/crosslang.py --fit).
 CROSSLANG_CALIBRATION_FILE = Path(__file__).with_name("calibration_crosslang.json")
 
@@ -167,14 +165,13 @@ class Retriever:
         # The ranker's score of an entry reads the whole question, as the ranker does when it orders.
         judge = ranker_judge(index, query, analysis, dense, terms, grams, audience, c,
                              self.ranker if language in (JAPANESE, UNDETERMINED, "") else None)
-        signals = ranking_signals(index, judged, fused, dense, terms, grams, weights, entity_check, judge=judge,
-                                  query=query)
+        signals = ranking_signals(index, judged, fused, dense, terms, grams, weights, entity_check, judge=judge)
         # Where the ranker shows another entry first, the same features of the entry shown: the
         # confidence must describe the answer given as well (see confidence()).
         shown_signals = None
         if int(order[0]) != int(top_positions(fused, 1)[0]):
             shown_signals = ranking_signals(index, judged, fused, dense, terms, grams, weights, entity_check,
-                                            first=int(order[0]), judge=judge, query=query)
+                                            first=int(order[0]), judge=judge)
         # Another city is named in the city's own script (横浜市) whatever the question's language.
         # An unnamed one (隣の市の…) only for a resident: staff compare with other cities' practice.
         place = other_place(query, self.own_places, index.terms.document_frequency,
@@ -427,7 +424,7 @@ def entry_scores(index: AudienceIndex, analysis, query_vector: np.ndarray):
 
 
 def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, weights, entity_check=None,
-                    first: int | None = None, judge=None, query: str = "") -> dict:
+                    first: int | None = None, judge=None) -> dict:
     """Features of a ranking that tell a real match from a near miss (see bot/calibration.py);
     ``entity_check(entry)`` is Retriever.entity_check's function for the question, ``judge(position)``
     the learned ranker's score of an entry (ranker_judge; ``ranker`` is 0.0 without one). The features
@@ -464,9 +461,6 @@ def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, 
                             if index.answers is not None else 0.0),
         "focus_heading": entity_check.focus_heading(entry) if hasattr(entity_check, "focus_heading") else 0.0,
         "ranker": judge(best) if judge else 0.0,
-        # A long question meets a short FAQ question with a lower cosine however well it matches: the
-        # model reads the question's length to judge its scores.
-        "length": min(len(query), LENGTH_CAP) / LENGTH_CAP,
     }
 
 
