@@ -4,6 +4,13 @@ LOGIN_REQUIRED = "ログインが必要です。"
 LOGIN_FAILED = "ユーザー名またはパスワードが違います。"
 LOGIN_THROTTLED = "ログインの失敗が続いたため、しばらくログインできません。{seconds}秒ほどおいてから再度お試しください。"
 LOGIN_EXPIRED_FORM = "画面の有効期限が切れました。もう一度ログインしてください。"
+# A form sent after the session ended: what was typed is shown back, nothing was saved.
+UNSAVED_AFTER_LOGOUT = ("ログインの有効期限が切れていたため、入力した内容は保存されていません。下の内容をコピーしてから、"
+                        "ログインし直して入力してください。")
+# Names of the form fields shown back (others by their own name).
+FIELD_LABELS = {"title": "質問・タイトル", "body": "回答・本文", "alternates": "別の聞き方", "category": "カテゴリ",
+                "department": "所管課", "section": "サブカテゴリ・節", "url": "参考 URL", "updated": "更新日",
+                "review_by": "見直し期限", "text": "本文", "answer": "回答", "note": "メモ", "id": "ID"}
 EDITOR_ONLY = "この操作には編集者の権限が必要です。"
 BAD_CSRF = "フォームの有効期限が切れたか、不正な送信です。画面を開き直してから、もう一度操作してください。"
 BAD_ORIGIN = "別のサイトからの送信は受け付けていません。"

@@ -32,6 +32,8 @@ HERE = Path(__file__).parent
 SESSION_COOKIE = "madoguchi_admin"
 LOGIN_COOKIE = "madoguchi_admin_login"
 CSRF_FIELD = "csrf_token"
+# Hidden fields of the admin forms, not typed by the editor (see AdminSite.unsaved_fields).
+UNSHOWN_FIELDS = frozenset({CSRF_FIELD, "version", "suggested_id", "review", "inquiry_id", "next"})
 SECRET_FILE = "admin-session.secret"
 MAX_FORM_BYTES = 2 * 1024 * 1024
 
@@ -220,6 +222,21 @@ class AdminSite:
             raise Denied(413, messages.TOO_LARGE)
         return await request.form(max_files=max_files, max_fields=200)
 
+    async def unsaved_fields(self, request: Request) -> list[tuple[str, str]]:
+        """The text a browser sent from one of this site's own forms after its session ended (an editor
+        who typed an answer for longer than the session lasts), as (label, value), so that it is shown
+        back rather than lost; [] for a request with no Origin or Referer of this host (not echoed to
+        another site's forms), an upload, or nothing typed."""
+        sent_by = request.headers.get("origin") or request.headers.get("referer")
+        if not sent_by or not self.same_origin(request):
+            return []
+        try:
+            form = await self.form(request, max_files=0)
+        except Exception:  # an upload, or a malformed body: nothing to show back
+            return []
+        return [(messages.FIELD_LABELS.get(name, name), value) for name, value in form.multi_items()
+                if isinstance(value, str) and value.strip() and name not in UNSHOWN_FIELDS]
+
     def page(self, role: str | None = None, uploads: bool = False):
         """Decorator: login required (and ``role`` when given); POSTs need the Origin and CSRF checks.
 
@@ -233,6 +250,9 @@ class AdminSite:
                 if session is None:
                     if request.method in ("GET", "HEAD"):
                         return self.secure(self.redirect(request, "/login", next=_local_next(request)))
+                    if request.method == "POST" and (unsaved := await self.unsaved_fields(request)):
+                        return self.render(request, "unsaved.html", status=403, fields=unsaved,
+                                           message=messages.UNSAVED_AFTER_LOGOUT, next=_referring_path(request))
                     return self.denied(request, 403, messages.LOGIN_REQUIRED)
                 if role == "editor" and not session.user.can_edit:
                     return self.denied(request, 403, messages.EDITOR_ONLY)
@@ -275,6 +295,12 @@ def local_time(value: str, with_time: bool = True) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone(ZoneInfo(DISPLAY_TIMEZONE))
     return moment.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def _referring_path(request: Request) -> str:
+    """The path of the page a form was sent from (its Referer), for the login link of unsaved.html."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    return referer.path + (f"?{referer.query}" if referer.query else "") if referer.path else ""
 
 
 def _local_next(request: Request) -> str:

@@ -262,3 +262,21 @@ def test_a_next_with_cr_lf_or_non_ascii_goes_to_the_admin_home(app):
         response = client.post("/admin/login", data={"name": EDITOR[0], "password": EDITOR[1], "next": target,
                                                      "csrf_token": csrf_of(page.text)}, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"] == "/admin/"
+
+
+def test_text_sent_after_the_session_ended_is_shown_back_not_lost(app, runtime):
+    # An editor typed an answer for longer than the session lasts: the post is refused, and what was
+    # typed is shown back to copy (nothing saved).
+    client = TestClient(app)
+    typed = {"csrf_token": "tok-9f3e", "version": "3", "title": "粗大ごみの回収日は？",
+             "body": "毎月第2・第4水曜日です。\n前日までに申し込んでください。<script>x</script>"}
+    response = client.post("/admin/entries/101/edit", data=typed, follow_redirects=False,
+                           headers={"Origin": "http://testserver", "Referer": "http://testserver/admin/entries/101/edit"})
+    assert response.status_code == 403 and "保存されていません" in response.text
+    assert "毎月第2・第4水曜日です。" in response.text and "&lt;script&gt;" in response.text
+    assert "tok-9f3e" not in response.text and 'href="/admin/login?next=/admin/entries/101/edit"' in response.text
+    assert KnowledgeStore(runtime.settings.data_dir).get("101").title != "粗大ごみの回収日は？"
+    # Another site's post, or one with no Origin or Referer, gets no text back.
+    for headers in ({"Origin": "https://evil.example"}, {}):
+        refused = client.post("/admin/entries/101/edit", data=typed, headers=headers, follow_redirects=False)
+        assert refused.status_code == 403 and "毎月第2" not in refused.text
