@@ -158,8 +158,11 @@ class EntryTexts:
             for word in words:
                 by_start.setdefault(word[:3], []).append(word)
             self._corpus_loanwords = by_start
-            self._corpus = "\n".join(parts)
-            self._kanji_pairs = {run[i:i + 2] for run in _KANJI_RUN.findall(self._corpus) for i in range(len(run) - 1)}
+            corpus = "\n".join(parts)
+            # Set before the corpus itself, which tells the other threads that all of it is ready.
+            self._kanji_pairs = {run[i:i + 2] for run in _KANJI_RUN.findall(corpus) for i in range(len(run) - 1)}
+            self._kanji_pairs |= set(_KANA_KANJI_PAIR.findall(corpus))
+            self._corpus = corpus
         return self._corpus
 
     def slips(self, word: str) -> tuple[int, ...]:
@@ -177,7 +180,7 @@ class EntryTexts:
         return self._cached(self._slips, word, make)
 
     def kanji_pairs(self) -> set[str]:
-        """Every pair of adjacent kanji the knowledge writes (gathered with corpus())."""
+        """Every pair of adjacent characters with a kanji in it that the knowledge writes (gathered with corpus())."""
         if self._kanji_pairs is None:
             self.corpus()  # gathers them
         return self._kanji_pairs
@@ -319,6 +322,9 @@ def holds(phrase: Phrase, surface: str, reading, words=tuple, slips=tuple) -> bo
 # A kanji compound of this many characters or more may be a mistyping of another one kanji apart.
 _MISTYPED_MIN = 3
 _KANJI_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3005]{2,}")
+# A kanji next to another character (子ど, い方): overlapping pairs, by a lookahead.
+_KANA_KANJI_PAIR = re.compile(r"(?=([\u3400-\u4dbf\u4e00-\u9fff\u3005][^\s\u3400-\u4dbf\u4e00-\u9fff\u3005]"
+                              r"|[^\s\u3400-\u4dbf\u4e00-\u9fff\u3005][\u3400-\u4dbf\u4e00-\u9fff\u3005]))")
 
 
 def mistyped_in(word: str, text: str, positions: tuple[int, ...]) -> bool:

@@ -7,10 +7,11 @@ LOGIN_EXPIRED_FORM = "画面の有効期限が切れました。もう一度ロ�
 # A form sent after the session ended: what was typed is shown back, nothing was saved.
 UNSAVED_AFTER_LOGOUT = ("ログインの有効期限が切れていたため、入力した内容は保存されていません。下の内容をコピーしてから、"
                         "ログインし直して入力してください。")
-# Names of the form fields shown back (others by their own name).
+# The fields an editor types, shown back under these names (no other field is: hidden ones and tokens stay out).
 FIELD_LABELS = {"title": "質問・タイトル", "body": "回答・本文", "alternates": "別の聞き方", "category": "カテゴリ",
                 "department": "所管課", "section": "サブカテゴリ・節", "url": "参考 URL", "updated": "更新日",
-                "review_by": "見直し期限", "text": "本文", "answer": "回答", "note": "メモ", "id": "ID"}
+                "review_by": "見直し期限", "id": "ID", "text": "配信する本文", "area": "地域", "at": "配信日時",
+                "interest": "配信の話題", "phrasing": "質問の言い方", "entry_id_manual": "追加先のエントリ ID"}
 EDITOR_ONLY = "この操作には編集者の権限が必要です。"
 BAD_CSRF = "フォームの有効期限が切れたか、不正な送信です。画面を開き直してから、もう一度操作してください。"
 BAD_ORIGIN = "別のサイトからの送信は受け付けていません。"

@@ -32,8 +32,8 @@ HERE = Path(__file__).parent
 SESSION_COOKIE = "madoguchi_admin"
 LOGIN_COOKIE = "madoguchi_admin_login"
 CSRF_FIELD = "csrf_token"
-# Hidden fields of the admin forms, not typed by the editor (see AdminSite.unsaved_fields).
-UNSHOWN_FIELDS = frozenset({CSRF_FIELD, "version", "suggested_id", "review", "inquiry_id", "next"})
+# At most this much typed text is shown back after the session ended (see AdminSite.unsaved_fields).
+UNSAVED_SHOWN_CHARS = 200_000
 SECRET_FILE = "admin-session.secret"
 MAX_FORM_BYTES = 2 * 1024 * 1024
 
@@ -228,14 +228,21 @@ class AdminSite:
         back rather than lost; [] for a request with no Origin or Referer of this host (not echoed to
         another site's forms), an upload, or nothing typed."""
         sent_by = request.headers.get("origin") or request.headers.get("referer")
-        if not sent_by or not self.same_origin(request):
+        declared = request.headers.get("content-length", "")
+        # Only a body of a declared, ordinary size is read for an anonymous request.
+        if not sent_by or not self.same_origin(request) or not declared.isdigit() or int(declared) > MAX_FORM_BYTES:
             return []
         try:
             form = await self.form(request, max_files=0)
         except Exception:  # an upload, or a malformed body: nothing to show back
             return []
-        return [(messages.FIELD_LABELS.get(name, name), value) for name, value in form.multi_items()
-                if isinstance(value, str) and value.strip() and name not in UNSHOWN_FIELDS]
+        shown, left = [], UNSAVED_SHOWN_CHARS
+        for name, value in form.multi_items():
+            # Only fields an editor types (FIELD_LABELS): never a token or a hidden field.
+            if name in messages.FIELD_LABELS and isinstance(value, str) and value.strip() and left > 0:
+                shown.append((messages.FIELD_LABELS[name], value[:left]))
+                left -= len(value)
+        return shown
 
     def page(self, role: str | None = None, uploads: bool = False):
         """Decorator: login required (and ``role`` when given); POSTs need the Origin and CSRF checks.

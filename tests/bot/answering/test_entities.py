@@ -145,6 +145,8 @@ def test_a_named_thing_with_one_kanji_mistyped_meets_the_word():
     # A kanji pair the knowledge writes is a word, not a slip: 入園届 is no mistyped 転園届.
     nursery = EntryTexts(analyzer.prepare, [Entry(id="6", kind="faq", title="転園届の出し方", body="入園後の手続き。")])
     assert nursery.slips("入園届") == () and nursery.slips("体園届") == (0,)
+    # ... and so is a kanji next to kana the knowledge writes so (後の in 入園後の): 後の手続き has no slip.
+    assert nursery.slips("後の手続き") == ()
     assert mistyped_in("内戦番号", "ヘルプデスクの内線番号は2345です", (1,))
     assert not mistyped_in("内戦番号", "ヘルプデスクの内線番号は2345です", ())
 

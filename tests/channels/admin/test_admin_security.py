@@ -276,6 +276,11 @@ def test_text_sent_after_the_session_ended_is_shown_back_not_lost(app, runtime):
     assert "毎月第2・第4水曜日です。" in response.text and "&lt;script&gt;" in response.text
     assert "tok-9f3e" not in response.text and 'href="/admin/login?next=/admin/entries/101/edit"' in response.text
     assert KnowledgeStore(runtime.settings.data_dir).get("101").title != "粗大ごみの回収日は？"
+    # Only what an editor types is shown: not an upload token or another hidden field.
+    apply = client.post("/admin/imports/" + "A" * 32 + "/apply", data={"csrf_token": "tok-9f3e", "replace": "upload-token-77",
+                                                     "source": "faq/a.csv"},
+                        headers={"Origin": "http://testserver"}, follow_redirects=False)
+    assert apply.status_code == 403 and "upload-token-77" not in apply.text and "faq/a.csv" not in apply.text
     # Another site's post, or one with no Origin or Referer, gets no text back.
     for headers in ({"Origin": "https://evil.example"}, {}):
         refused = client.post("/admin/entries/101/edit", data=typed, headers=headers, follow_redirects=False)
