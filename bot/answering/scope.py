@@ -134,7 +134,7 @@ def asks_about(rest: str) -> bool:
 
 
 def kana_city(text: str, own_names=(), written=None, known_word=None) -> str:
-    """A city named in kana the question asks about (みなと市の粗大ごみ, サクラ市の保育園は), or '': a
+    """A city named in kana the question asks about (みなと市の粗大ごみ, サクラ市の児童手当は), or '': a
     kana name before 市 and 「の」 and what it asks about (asks_about), which the knowledge neither
     writes (written: かわべ市) nor holds as a word (known_word: みなと is 港, for a knowledge of 港市).
     Only 市: a kana word before 町 or 村 is as often a neighbourhood or a place (みどり町, キャンプ村)."""
