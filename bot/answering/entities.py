@@ -118,6 +118,11 @@ def searched_text(entry) -> str:
     return " ".join([entry.title, *entry.alternates, entry.section, entry.category, entry.body])
 
 
+def heading_text(entry) -> str:
+    """What an entry is about: a FAQ's question and alternates, a guide or plan section's heading."""
+    return " ".join([entry.title, *entry.alternates, entry.section])
+
+
 class EntryTexts:
     """An entry's text as searched for named things: its folded surface (cheap) and its katakana
     reading (a tokenization, done only when a named thing is not found as written), both cached;
@@ -146,11 +151,8 @@ class EntryTexts:
         """Every entry's folded text, whole (not cut at ENTRY_CHARS), one entry a line (its loanwords are
         gathered on the way: corpus_loanwords)."""
         if self._corpus is None:
-            seen, parts, words = set(), [], set()
-            for entry in self._entries:
-                if entry.id in seen:
-                    continue
-                seen.add(entry.id)
+            parts, words = [], set()
+            for entry in self._distinct_entries():
                 prepared = self._prepare(searched_text(entry))
                 parts.append(katakana_to_hiragana(prepared))
                 words |= loanwords(prepared)
@@ -230,14 +232,17 @@ class EntryTexts:
         """Every entry's folded question, alternates and heading (see heading), one entry a line:
         what the knowledge is about, searched for a mistyped named thing (see mistyped_in)."""
         if self._corpus_headings is None:
-            seen, parts = set(), []
-            for entry in self._entries:
-                if entry.id not in seen:
-                    seen.add(entry.id)
-                    parts.append(katakana_to_hiragana(self._prepare(" ".join([entry.title, *entry.alternates,
-                                                                              entry.section]))))
-            self._corpus_headings = "\n".join(parts)
+            self._corpus_headings = "\n".join(katakana_to_hiragana(self._prepare(heading_text(entry)))
+                                              for entry in self._distinct_entries())
         return self._corpus_headings
+
+    def _distinct_entries(self):
+        """The knowledge's entries, each id once."""
+        seen = set()
+        for entry in self._entries:
+            if entry.id not in seen:
+                seen.add(entry.id)
+                yield entry
 
     def corpus_reading(self) -> str:
         """The katakana reading of every entry's question, alternates and heading (a typo of the
@@ -277,8 +282,8 @@ class EntryTexts:
     def heading(self, entry) -> str:
         """The folded text of what the entry is about: a FAQ's question and alternates, a guide or
         plan section's heading with its document's title."""
-        return self._cached(self._headings, (entry.id, entry.title, entry.section), lambda: katakana_to_hiragana(
-            self._prepare(" ".join([entry.title, *entry.alternates, entry.section]))))
+        return self._cached(self._headings, (entry.id, entry.title, entry.section),
+                            lambda: katakana_to_hiragana(self._prepare(heading_text(entry))))
 
     def heading_reading(self, entry) -> str:
         return self._cached(self._heading_readings, (entry.id, entry.title, entry.section),
@@ -321,10 +326,11 @@ def holds(phrase: Phrase, surface: str, reading, words=tuple, slips=tuple) -> bo
 
 # A kanji compound of this many characters or more may be a mistyping of another one kanji apart.
 _MISTYPED_MIN = 3
-_KANJI_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3005]{2,}")
+# The characters _is_kanji accepts, as a regular expression's class body.
+_KANJI = "\u3400-\u4dbf\u4e00-\u9fff\u3005"
+_KANJI_RUN = re.compile(rf"[{_KANJI}]{{2,}}")
 # A kanji next to another character (子ど, い方): overlapping pairs, by a lookahead.
-_KANA_KANJI_PAIR = re.compile(r"(?=([\u3400-\u4dbf\u4e00-\u9fff\u3005][^\s\u3400-\u4dbf\u4e00-\u9fff\u3005]"
-                              r"|[^\s\u3400-\u4dbf\u4e00-\u9fff\u3005][\u3400-\u4dbf\u4e00-\u9fff\u3005]))")
+_KANA_KANJI_PAIR = re.compile(rf"(?=([{_KANJI}][^\s{_KANJI}]|[^\s{_KANJI}][{_KANJI}]))")
 
 
 def mistyped_in(word: str, text: str, positions: tuple[int, ...]) -> bool:
