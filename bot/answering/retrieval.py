@@ -176,7 +176,7 @@ class Retriever:
         # An unnamed one (隣の市の…) only for a resident: staff compare with other cities' practice.
         place = other_place(query, self.own_places, index.terms.document_frequency,
                             self.entry_texts[audience].corpus().count, unnamed=audience == Audience.CITIZEN,
-                            known_word=term_known(self.analyzer, index))
+                            known_word=self.entry_texts[audience].writes)
         if place:
             return Ranking(hits=hits, signals=signals, audience=audience, decline="other_city", detail=place,
                            language=language)
