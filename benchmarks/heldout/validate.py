@@ -38,9 +38,10 @@ MINATO_FAQ = HERE / "minato_faq.csv"
 
 def city_files(folder: Path = HERE) -> dict[str, tuple[str, str]]:
     """City → its two question files, for every <city>_faq.csv in ``folder``."""
-    return {faq.stem.removesuffix("_faq"): (f"{faq.stem.removesuffix('_faq')}.jsonl",
-                                            f"{faq.stem.removesuffix('_faq')}_oos.jsonl")
-            for faq in sorted(folder.glob("*_faq.csv"))}
+    cities = (faq.stem.removesuffix("_faq") for faq in sorted(folder.glob("*_faq.csv")))
+    return {city: (f"{city}.jsonl", f"{city}_oos.jsonl") for city in cities}
+
+
 AUDIENCES = {"citizen", "staff"}
 
 

@@ -59,7 +59,7 @@ def asking_sentences(question: str) -> list[str]:
     if len(question.strip()) < STORY_CHARS:
         return [question]  # 「議事録を作りました。どこですか？」 is one short question, not a story
     parts = sentences(question)
-    return [s for s in parts if _ASKING.search(s)] or parts or [question]
+    return [s for s in parts if asks(s)] or parts or [question]
 
 
 @lru_cache(maxsize=1024)
@@ -73,7 +73,7 @@ def need_of(question: str) -> str:
     parts = sentences(text)
     if len(parts) < 2:
         return ""
-    asking = [i for i, s in enumerate(parts) if _ASKING.search(s)]
+    asking = [i for i, s in enumerate(parts) if asks(s)]
     last = (asking or range(len(parts)))[-1]
     first = last
     while first > 0 and not names_something("".join(parts[first:last + 1])):
