@@ -73,6 +73,8 @@ _MAX_READINGS = 8
 # word (おや|はけん: 派遣, こども|がい|りょう: がい); and what such a noun may be tagged as.
 _PARTICLE_HEADS = {"は", "が", "を"}
 _NOUN_LIKE_POS = {"名詞", "代名詞", "接尾辞", "感動詞"}
+# The kana that start a conjugated する (した, して, する, させ, せず) after a noun typed in kana.
+_SURU_STEMS = {"し", "す", "さ", "せ"}
 
 _LOCAL = threading.local()
 
@@ -449,7 +451,7 @@ class Respelling:
             if not all(u is None or u.barrier or not u.kana for u in (before, after)):
                 return None
             return 0.0
-        if not last.morpheme_end:
+        if not last.morpheme_end and not _suru_follows(units, j):
             return None  # ほけんしょ|う: a word is not cut
         if not first.morpheme_start and not after_piece:
             return None  # a word's tail only continues a respelled word
@@ -459,6 +461,14 @@ class Respelling:
     def _relax(best, at: int, cost: float, pieces):
         if (cost, len(pieces)) < (best[at][0], len(best[at][1])):
             best[at] = (cost, pieces)
+
+
+def _suru_follows(units, j: int) -> bool:
+    """Whether the kana after units[j], in the same verb as Sudachi split the text, are the
+    conjugated する of a noun (しゅう|しょくし|た: 就職 + した, misread as one verb しょくし)."""
+    after = units[j + 1] if j + 1 < len(units) else None
+    return (after is not None and after.kana and units[j].verb and after.morpheme == units[j].morpheme
+            and after.surface in _SURU_STEMS and after.morpheme_end)
 
 
 def _cut_before(text: str, cut: int) -> int:

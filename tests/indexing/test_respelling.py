@@ -99,3 +99,11 @@ def test_a_very_long_message_is_cut_between_words_not_inside_one(spelling):
         text = head + "じゅうみんひょう" + tail
         assert len(text) - 600 == len(head) + 4  # inside the word
         assert spelling.respell(text) == head + "住民票" + tail
+
+
+def test_a_noun_typed_in_kana_before_a_conjugated_suru_is_respelled_whole():
+    # In context Sudachi reads しゅう|しょくし|た (a verb しょくし): the knowledge's 就職 must still win
+    # over the shorter 週, and the する after it stays as typed.
+    spelling = Respelling(["就職したときは国民健康保険をやめる届出をしてください。", "毎週水曜日", "週に1回"])
+    assert spelling.respell("こくみんけんこうほけん やめたい しゅうしょくした") == "国民健康保険 やめたい 就職した"
+    assert spelling.respell("会社に しゅうしょくした") == "会社に 就職した"
