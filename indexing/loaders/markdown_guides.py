@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from indexing.entries import Entry
+from indexing.loaders.encoding import decode_text_bytes
 from indexing.loaders.errors import KnowledgeFileError, LoadedFile
 from indexing.loaders.packing import pack_pieces
 from indexing.loaders.source_metadata import SourceMetadata
@@ -48,10 +49,8 @@ def parse_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
 
 
 def _read(path: Path) -> tuple[dict, str, int]:
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-    except UnicodeDecodeError as exc:
-        raise KnowledgeFileError(path, None, "UTF-8 で読めません") from exc
+    # Saved as UTF-8 or, from an office editor, Shift_JIS (CP932): as CSV and text files are read.
+    text = decode_text_bytes(Path(path).read_bytes(), Path(path)).replace("\r\n", "\n")
     return parse_front_matter(text, path)
 
 
@@ -77,7 +76,7 @@ def _translations_of(path: Path) -> list[tuple[str, str, list[tuple[str, str, in
             continue
         suffix = _language_suffix(candidate)
         named = suffix and candidate.name.split(".")[0] == path.stem
-        if not named and "translation_of" not in candidate.read_text(encoding="utf-8-sig")[:2000]:
+        if not named and "translation_of" not in decode_text_bytes(candidate.read_bytes(), candidate)[:2000]:
             continue
         front, body, offset = _read(candidate)
         if not named and Path(front.get("translation_of", "")).name != path.name:

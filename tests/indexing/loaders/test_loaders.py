@@ -90,6 +90,16 @@ def test_markdown_guide_sections_and_front_matter(knowledge_dir):
     assert "サンプル" not in entries[0].body
 
 
+def test_markdown_guides_saved_as_shift_jis_are_read_like_csv_files(tmp_path):
+    # An office editor saves Markdown as Shift_JIS (CP932) as often as CSV; a translation beside it too.
+    write(tmp_path, "g.md", "# 住民票\n\n## 窓口で取る\n手数料は300円です。\n".encode("cp932"))
+    write(tmp_path, "h.md", "---\ntranslation_of: g.md\nlang: en\n---\n# Certificate\n\n## At the counter\n300 yen.\n"
+          .encode("cp932"))
+    [entry] = load_knowledge_file(tmp_path / "g.md", META).entries
+    assert entry.section == "窓口で取る" and "300円" in entry.body
+    assert entry.translations and "300 yen" in str(entry.translations)
+
+
 def test_markdown_bad_front_matter(tmp_path):
     path = write(tmp_path, "g.md", "---\ntitle: x\nnonsense line\n---\n## a\nbody\n".encode())
     with pytest.raises(KnowledgeFileError) as info:
