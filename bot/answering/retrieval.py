@@ -461,6 +461,12 @@ def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, 
                             if index.answers is not None else 0.0),
         "focus_heading": entity_check.focus_heading(entry) if hasattr(entity_check, "focus_heading") else 0.0,
         "ranker": judge(best) if judge else 0.0,
+        # The same share in its question field (a FAQ's question, a section's heading). Its weight is
+        # negative beside the dense score: a near miss shares the heading's words (児童扶養手当 against
+        # 児童手当の申請), so a cosine that comes from shared words says less than one that does not
+        # (calibrate 5-fold CV: 87.4% of out-of-scope declined at 5% answerable declined, from 86.2%).
+        "heading_coverage": (float(index.questions.coverages(list(analysis.terms), np.array([best]))[0])
+                             if index.questions is not None else 0.0),
     }
 
 

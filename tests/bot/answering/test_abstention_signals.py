@@ -27,10 +27,21 @@ def test_every_feature_is_computed_and_bounded(data_dir, question):
     directory, spec = data_dir
     signals = Retriever(directory, spec, ranker=None).rank(question, Audience.CITIZEN).signals
     assert set(FEATURES) <= set(signals)
-    for name in ("coverage", "answer_coverage", "missing", "phrases", "focus_heading"):
+    for name in ("coverage", "answer_coverage", "heading_coverage", "missing", "phrases", "focus_heading"):
         assert 0.0 <= signals[name] <= 1.0 + 1e-9, name
     # Without a learned ranker its score is 0 (a calibration fitted without one gives it no weight).
     assert signals["ranker"] == 0.0
+
+
+def test_heading_coverage_reads_the_question_field_of_the_entry_described(data_dir):
+    directory, spec = data_dir
+    ranking = Retriever(directory, spec, ranker=None).rank("粗大ごみを出したい", Audience.CITIZEN)
+    index = Retriever(directory, spec, ranker=None).index(Audience.CITIZEN)
+    best = next(i for i, e in enumerate(index.entries) if e.id == ranking.hits[0].entry.id)
+    terms = list(Retriever(directory, spec).analyzer.analyze("粗大ごみを出したい").terms)
+    assert ranking.signals["heading_coverage"] == pytest.approx(
+        float(index.questions.coverages(terms, np.array([best]))[0]))
+    assert ranking.signals["heading_coverage"] > 0.0  # 粗大ごみ is in the heading of the entry it finds
 
 
 def test_the_ranker_feature_is_the_rankers_score_of_the_entry_described(data_dir):
