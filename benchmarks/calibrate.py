@@ -1,10 +1,11 @@
 """Fit fusion weights and the abstention model on the labelled dev set.
 
-    python -m benchmarks.calibrate [--sample-dir DIR] [--kawabe-dir DIR] [--embedder SPEC] [--write]
+    python -m benchmarks.calibrate [--sample-dir DIR] [--kawabe-dir DIR] [--<city>-dir DIR] [--embedder SPEC] [--write]
 
-Fitted on every tuned set: the sample knowledge's (dev set, styles, facts, out-of-scope) and a fourth
-city's (benchmarks/cities/: かわべ市's FAQ imported alone, with its answerable and out-of-scope
-questions), so that the model learns what separates in-scope questions on more than one city's FAQ.
+Fitted on every tuned set: the sample knowledge's (dev set, styles, facts, out-of-scope) and the tuned
+cities' (benchmarks/cities/: かわべ市, 北浜市 and 森野市, each FAQ imported alone, with its answerable and
+out-of-scope questions), so that the model learns what separates in-scope questions on FAQs of several
+styles (long answers, terse titles), not one city's.
 
 Prints in-sample and 5-fold cross-validated figures; ``--write`` stores the fit in
 bot/answering/calibration.json for the embedder used.
