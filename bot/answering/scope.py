@@ -3,7 +3,8 @@ another municipality named in the question (「横浜市では…」), or told w
 is from here or whose it is (「隣の市の粗大ごみ」, 「引っ越し先の市役所は」).
 
 A place is "ours" when it is the configured city name or when the knowledge base itself talks
-about it (its name is a term of several entries), so no list of cities is kept anywhere.
+about it (its name is a term of several entries; not a city named after the prefecture the knowledge
+names, 福岡市 to a town of 福岡県), so no list of cities is kept anywhere.
 """
 from __future__ import annotations
 
@@ -77,6 +78,11 @@ def named_places(text: str) -> list[tuple[str, str]]:
             suffix = KANA_SUFFIXES[following.surface()]
         elif place_name and following.surface() in RUN_BY:
             suffix = RUN_BY[following.surface()]
+        elif place_name and len(current.surface()) > 2 and current.surface()[-1] in MUNICIPALITY_SUFFIXES \
+                and following.surface() in ("立", "営"):
+            # One word with its suffix, then the institution it runs (南原町|立図書館): that town's own.
+            places.append((current.surface()[:-1], current.surface()))
+            continue
         elif place_name and len(current.surface()) > 2 and current.surface()[-1] in PREFECTURE_SUFFIXES:
             # One word with its suffix (北海道): the place a question is about unless moved from or to.
             if not MOVING.match(normalized, current.end()):
@@ -151,6 +157,16 @@ def kana_city(text: str, own_names=(), written=None, known_word=None) -> str:
     return ""
 
 
+def _prefecture_namesake(name: str, full: str, written) -> bool:
+    """Whether ``full`` is a city or town named after the knowledge's prefecture (福岡市 to a city of
+    福岡県): the knowledge writes the name with a prefecture's suffix, never as ``full``."""
+    if written is None or full[-1:] not in ("市", "区", "町", "村"):
+        return False
+    if written(katakana_to_hiragana(full)):
+        return False
+    return any(written(katakana_to_hiragana(name + suffix)) for suffix in PREFECTURE_SUFFIXES)
+
+
 def other_place(text: str, own_names: set[str], term_frequency, written=None, unnamed: bool = True,
                 known_word=None) -> str:
     """The first municipality named in ``text`` that is not this city, or ''.
@@ -166,7 +182,7 @@ def other_place(text: str, own_names: set[str], term_frequency, written=None, un
             continue
         # The index holds terms folded to hiragana: カワベ is counted as かわべ.
         mentions = max(term_frequency(name) or 0, term_frequency(katakana_to_hiragana(name)) or 0)
-        if mentions >= OWN_PLACE_MIN_ENTRIES:
+        if mentions >= OWN_PLACE_MIN_ENTRIES and not _prefecture_namesake(name, full, written):
             continue
         if not mentions and written is not None and written(katakana_to_hiragana(full)) >= OWN_PLACE_MIN_ENTRIES:
             continue  # a name that is no term of the knowledge: is it written there as typed?

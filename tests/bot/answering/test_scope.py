@@ -102,3 +102,21 @@ def test_a_city_named_in_kana_that_the_knowledge_never_writes_is_another_city():
     for question in ("みどり町の公園でボール遊びはできますか", "キャンプ村の予約はどうすればいいですか",
                      "クリスマス市はいつ開催されますか", "みなと市の病院で使えますか"):
         assert other_place(question, set(), nowhere, knows_nothing, known_word=no_word) == "", question
+
+
+def test_a_city_named_after_the_knowledges_prefecture_is_another_city():
+    # The knowledge of a town in 福岡県 names 福岡 often (福岡県の補助, 福岡県警), never 福岡市: that city is
+    # another municipality, though its name is a word the knowledge knows well.
+    knowledge = "福岡県の補助金\n福岡県警察\n福岡県の制度\nもりの市役所".count
+    often = {"福岡": 30}.get
+    assert other_place("福岡市の粗大ごみの料金は？", set(), often, knowledge) == "福岡市"
+    assert other_place("福岡県の補助金はありますか", set(), often, knowledge) == ""
+    # A city the knowledge writes in full (its own, or one it works with) stays ours.
+    also_the_city = lambda text: knowledge(text) + "福岡市の粗大ごみ\n福岡市役所".count(text)
+    assert other_place("福岡市の粗大ごみの料金は？", set(), often, also_the_city) == ""
+
+
+def test_a_towns_own_institution_written_as_one_word_is_another_town():
+    # 南原町 is one word to the tokenizer; with 立 or 営 after it, it runs what is asked about.
+    assert other_place("南原町立図書館 開館時間", set(), nowhere) == "南原町"
+    assert other_place("中央町の粗大ごみの収集日", set(), nowhere) == ""  # a district, asked about here
