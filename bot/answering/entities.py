@@ -24,6 +24,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from bot.answering.national import national_matter
 from indexing.japanese import hiragana_to_katakana, katakana_to_hiragana, normalize_text, sudachi_dictionary
 
 # Heads of compound nouns that name a specific thing of a kind: a document, a card, a tax, a fee,
@@ -399,8 +400,8 @@ class EntityCheck:
     no entry names one at all: 相続税 in a city FAQ that only knows 住民税 and 軽自動車税; or when the
     question names a compound with a word no entry writes: 帰化申請)."""
 
-    def __init__(self, phrases: list[Phrase], texts: EntryTexts):
-        self.phrases, self.texts = phrases, texts
+    def __init__(self, phrases: list[Phrase], texts: EntryTexts, text: str = ""):
+        self.phrases, self.texts, self.text = phrases, texts, text
         self._unknown: float | None = None
 
     def __call__(self, entry) -> float:
@@ -424,6 +425,12 @@ class EntityCheck:
         salient phrase), else its first noun phrase; 0.0 for a question without any."""
         focus = next((p for p in self.phrases if p.salient), self.phrases[0] if self.phrases else None)
         return float(focus is not None and self.in_heading(focus, entry))
+
+    @property
+    def national(self) -> float:
+        """1.0 when the question (``text``, prepared) names a matter of a national or prefectural office
+        that no entry is about (bot/answering/national.py: ねんきん定期便, 登記, パスポート ...)."""
+        return float(bool(national_matter(katakana_to_hiragana(self.text), self.texts.corpus_headings())))
 
     @property
     def unknown(self) -> float:

@@ -235,8 +235,8 @@ class Retriever:
         entry lacks; ``.unknown``, 1.0 when no entry ``audience`` may see names it. A long story is
         judged by its asking sentence."""
         self._ensure_fresh()
-        phrases = noun_phrases(self.analyzer.prepare(self.need(query) or query))
-        return EntityCheck(phrases, self.entry_texts[audience])
+        prepared = self.analyzer.prepare(self.need(query) or query)
+        return EntityCheck(noun_phrases(prepared), self.entry_texts[audience], prepared)
 
     def _staff_topic(self, query: str, analysis, query_vector, citizen_best: float, c: Calibration) -> str | None:
         """The department of the staff-only entry that matches a citizen's question much better
@@ -461,6 +461,7 @@ def ranking_signals(index: AudienceIndex, analysis, fused, dense, terms, grams, 
                             if index.answers is not None else 0.0),
         "focus_heading": entity_check.focus_heading(entry) if hasattr(entity_check, "focus_heading") else 0.0,
         "ranker": judge(best) if judge else 0.0,
+        "national": float(getattr(entity_check, "national", 0.0)),
         # The same share in its question field (a FAQ's question, a section's heading). Its weight is
         # negative beside the dense score: a near miss shares the heading's words (児童扶養手当 against
         # 児童手当の申請), so a cosine that comes from shared words says less than one that does not

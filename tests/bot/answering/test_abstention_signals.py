@@ -27,7 +27,7 @@ def test_every_feature_is_computed_and_bounded(data_dir, question):
     directory, spec = data_dir
     signals = Retriever(directory, spec, ranker=None).rank(question, Audience.CITIZEN).signals
     assert set(FEATURES) <= set(signals)
-    for name in ("coverage", "answer_coverage", "heading_coverage", "missing", "phrases", "focus_heading"):
+    for name in ("coverage", "answer_coverage", "heading_coverage", "missing", "phrases", "focus_heading", "national"):
         assert 0.0 <= signals[name] <= 1.0 + 1e-9, name
     # Without a learned ranker its score is 0 (a calibration fitted without one gives it no weight).
     assert signals["ranker"] == 0.0

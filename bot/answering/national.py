@@ -1,0 +1,64 @@
+"""Matters a national or prefectural office handles, never a city hall: a pension record (年金事務所),
+a land registry (法務局), a residence status (出入国在留管理局), income tax (税務署), unemployment
+insurance (ハローワーク), a licence renewal (警察), a car inspection (運輸支局), the prefecture's car tax.
+
+A resident asks the city about them anyway (「ねんきん定期便が届かない」, 「土地の登記事項証明書はどこで」),
+and a city FAQ mentions some of them in passing (パスポート among the documents that prove who you are,
+厚生年金 beside 国民年金): the look-alike entry then answers at a high score. What the question asks
+about is such a matter when it names one of these words and no entry of the knowledge is about it (no
+question or heading names it): the abstention model reads that as a feature (``national``). A city
+that does handle one (many issue passports) says so in an entry's question, and the feature is 0.
+
+The list is about how Japanese administration is divided between offices, not about any knowledge
+base: words the city itself also handles (障害年金, 在留カード's address, 確定申告's local tax
+declaration, 軽自動車税) are left out.
+"""
+from __future__ import annotations
+
+import re
+
+from indexing.japanese import katakana_to_hiragana, normalize_text
+
+# Word → the office that handles it.
+NATIONAL_MATTERS = {
+    "厚生年金": "年金事務所", "年金定期便": "年金事務所", "ねんきん定期便": "年金事務所", "ねんきんネット": "年金事務所",
+    "登記": "法務局", "帰化": "法務局", "供託": "法務局",
+    "在留資格": "出入国在留管理局", "在留期間": "出入国在留管理局", "永住許可": "出入国在留管理局",
+    "再入国許可": "出入国在留管理局", "ビザ": "出入国在留管理局",
+    "所得税": "税務署", "相続税": "税務署", "贈与税": "税務署", "消費税": "税務署", "法人税": "税務署",
+    "インボイス": "税務署",
+    "雇用保険": "ハローワーク", "失業保険": "ハローワーク", "失業手当": "ハローワーク", "失業認定": "ハローワーク",
+    "免許更新": "警察署", "免許の更新": "警察署", "免許証の更新": "警察署", "車庫証明": "警察署",
+    "車検": "運輸支局",
+    "自動車税": "県税事務所", "パスポート": "都道府県の旅券窓口", "旅券": "都道府県の旅券窓口",
+    "残業代": "労働基準監督署", "労災": "労働基準監督署",
+    "相続放棄": "家庭裁判所",
+}
+_FOLDED = {katakana_to_hiragana(normalize_text(word)): office for word, office in NATIONAL_MATTERS.items()}
+_PATTERN = re.compile("|".join(sorted(map(re.escape, _FOLDED), key=len, reverse=True)))
+# 自動車税 inside 軽自動車税 is the city's own tax.
+_CITY_TAX_BEFORE = "軽"
+# A matter named as what a city document is for (車検用の納税証明書, 車検で要る, 登記に使う証明書) is not
+# what is asked about.
+_PURPOSE = re.compile(r"用|(?:で|に)(?:使|要|いる|必要)")
+
+
+def national_matter(folded_question: str, folded_headings: str) -> str:
+    """The first national matter the question names that no entry's question or heading names, or ''.
+
+    Both texts folded as the knowledge's headings are (normalized, katakana as hiragana)."""
+    for match in _PATTERN.finditer(folded_question):
+        word = match.group(0)
+        if word == "自動車税" and folded_question[max(0, match.start() - 1):match.start()] == _CITY_TAX_BEFORE:
+            continue
+        if _PURPOSE.match(folded_question, match.end()):
+            continue
+        if not _named_in(word, folded_headings):
+            return word
+    return ""
+
+
+def _named_in(word: str, folded_headings: str) -> bool:
+    if word == "自動車税":  # not inside the city's 軽自動車税
+        return re.search(f"(?<!{_CITY_TAX_BEFORE})自動車税", folded_headings) is not None
+    return word in folded_headings
