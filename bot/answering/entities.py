@@ -428,8 +428,8 @@ class EntityCheck:
 
     @property
     def national(self) -> float:
-        """1.0 when the question (``text``, prepared) names a matter of a national or prefectural office
-        that no entry is about (bot/answering/national.py: ねんきん定期便, 登記, パスポート ...)."""
+        """1.0 when the question (``text``, prepared; '' for a staff question) names a matter of a national
+        or prefectural office that no entry is about (bot/answering/national.py: ねんきん定期便, 登記 ...)."""
         return float(bool(national_matter(katakana_to_hiragana(self.text), self.texts.corpus_headings())))
 
     @property

@@ -36,8 +36,9 @@ NATIONAL_MATTERS = {
 }
 _FOLDED = {katakana_to_hiragana(normalize_text(word)): office for word, office in NATIONAL_MATTERS.items()}
 _PATTERN = re.compile("|".join(sorted(map(re.escape, _FOLDED), key=len, reverse=True)))
-# 自動車税 inside 軽自動車税 is the city's own tax.
-_CITY_TAX_BEFORE = "軽"
+# The city's own matters that hold one of the words: 軽自動車税 (a city tax), 未登記家屋 (a house without
+# a registry entry, which the city's property tax office records).
+_CITY_OWN_BEFORE = {"自動車税": "軽", "登記": "未"}
 # A matter named as what a city document is for (車検用の納税証明書, 車検で要る, 登記に使う証明書) is not
 # what is asked about.
 _PURPOSE = re.compile(r"用|(?:で|に)(?:使|要|いる|必要)")
@@ -49,7 +50,8 @@ def national_matter(folded_question: str, folded_headings: str) -> str:
     Both texts folded as the knowledge's headings are (normalized, katakana as hiragana)."""
     for match in _PATTERN.finditer(folded_question):
         word = match.group(0)
-        if word == "自動車税" and folded_question[max(0, match.start() - 1):match.start()] == _CITY_TAX_BEFORE:
+        before = _CITY_OWN_BEFORE.get(word)
+        if before and folded_question[max(0, match.start() - len(before)):match.start()] == before:
             continue
         if _PURPOSE.match(folded_question, match.end()):
             continue
@@ -59,6 +61,7 @@ def national_matter(folded_question: str, folded_headings: str) -> str:
 
 
 def _named_in(word: str, folded_headings: str) -> bool:
-    if word == "自動車税":  # not inside the city's 軽自動車税
-        return re.search(f"(?<!{_CITY_TAX_BEFORE})自動車税", folded_headings) is not None
+    before = _CITY_OWN_BEFORE.get(word)
+    if before:  # not inside the city's own matter (軽自動車税)
+        return re.search(f"(?<!{before}){word}", folded_headings) is not None
     return word in folded_headings

@@ -236,7 +236,10 @@ class Retriever:
         judged by its asking sentence."""
         self._ensure_fresh()
         prepared = self.analyzer.prepare(self.need(query) or query)
-        return EntityCheck(noun_phrases(prepared), self.entry_texts[audience], prepared)
+        # A national office's matter counts for a resident's question only: staff ask about 残業代 or
+        # 所得税 (year-end adjustment) as their own employer's rules.
+        return EntityCheck(noun_phrases(prepared), self.entry_texts[audience],
+                           prepared if audience == Audience.CITIZEN else "")
 
     def _staff_topic(self, query: str, analysis, query_vector, citizen_best: float, c: Calibration) -> str | None:
         """The department of the staff-only entry that matches a citizen's question much better

@@ -44,6 +44,15 @@ def test_heading_coverage_reads_the_question_field_of_the_entry_described(data_d
     assert ranking.signals["heading_coverage"] > 0.0  # 粗大ごみ is in the heading of the entry it finds
 
 
+def test_a_national_offices_matter_counts_for_a_residents_question_only(data_dir):
+    directory, spec = data_dir
+    retriever = Retriever(directory, spec, ranker=None)
+    assert retriever.rank("ねんきん定期便が届かないのですが", Audience.CITIZEN).signals["national"] == 1.0
+    assert retriever.rank("粗大ごみを出したい", Audience.CITIZEN).signals["national"] == 0.0
+    # Staff ask about 残業代 as their employer's rule.
+    assert retriever.rank("残業代はいつ支給されますか", Audience.STAFF).signals["national"] == 0.0
+
+
 def test_the_ranker_feature_is_the_rankers_score_of_the_entry_described(data_dir):
     directory, spec = data_dir
     question = "粗大ごみを出したい"  # asks no kind of fact: no fact bonus in the fused score

@@ -29,3 +29,8 @@ def test_a_matter_named_as_what_a_city_document_is_for_is_not_what_is_asked():
     assert national_matter(folded("軽自動車 納税証明 車検で要る どこで出してもらえる"), HEADINGS) == ""
     assert national_matter(folded("車検用の納税証明書がほしい"), HEADINGS) == ""
     assert national_matter(folded("相続登記に使う住民票の除票"), HEADINGS) == ""
+
+
+def test_a_house_without_a_registry_entry_is_the_citys_matter():
+    assert national_matter(folded("未登記の家屋を相続した"), HEADINGS) == ""
+    assert national_matter(folded("家の登記を変えたい"), HEADINGS) == "登記"
