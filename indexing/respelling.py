@@ -18,6 +18,9 @@ in kanji (講座) is never respelled into a homophone (口座): only runs that a
 (ふたり, いっかいめ), a verb's ending (もうしこみたい), a suffix alone (きょうじゅう), the particle
 after a kana noun (おやはけん).
 
+A loanword the knowledge writes, typed clipped as people say it (マイナカード, まいなかーど for
+マイナンバーカード), is written whole (clipped_whole: its start and end kept, a few kana cut between).
+
 The vocabulary is built from each text's counts, cached by the text's hash: reloading the
 knowledge after an edit tokenizes only the texts that changed.
 """
@@ -283,6 +286,11 @@ class Respelling:
         self._known = vocabulary.known
         self._spelling = vocabulary.spellings()
         self._prefixes = {reading[:i] for reading in self._spelling for i in range(1, len(reading) + 1)}
+        # The knowledge's loanwords long enough to be clipped, by their first three kana (see clipped_whole).
+        self._loanwords: dict[str, list[str]] = {}
+        for reading, (spelling, _) in self._spelling.items():
+            if len(reading) >= _CLIPPED_MIN and _KATAKANA_WORD.fullmatch(spelling):
+                self._loanwords.setdefault(reading[:3], []).append(reading)
 
     @classmethod
     def from_entries(cls, entries) -> "Respelling":
@@ -303,8 +311,29 @@ class Respelling:
         if len(text) > _MAX_CHARS:
             # A very long message: its end, where the question is asked, within a bounded cost.
             cut = _cut_before(text, len(text) - _MAX_CHARS)
-            return text[:cut] + self._respell_whole(text[cut:])
-        return self._respell_whole(text)
+            return text[:cut] + self._unclipped(self._respell_whole(text[cut:]))
+        return self._unclipped(self._respell_whole(text))
+
+    def _unclipped(self, text: str) -> str:
+        """``text`` with loanwords clipped as people say them (マイナカード, まいなかーど) written whole as the
+        knowledge writes them (マイナンバーカード): a run of kana is read from its start, its longest head
+        that is a clipping of a loanword of the knowledge (a particle after it stays: まいなかーど|を)."""
+        if not self._loanwords:
+            return text
+        out, at = [], 0
+        for run in _CLIPPABLE.finditer(text):
+            folded = katakana_to_hiragana(run.group())
+            if folded in self._spelling:
+                continue  # a word of the knowledge as typed
+            for end in range(len(folded), _CLIPPED_MIN - 1, -1):
+                whole = clipped_whole(folded[:end], self._loanwords.get(folded[:3], ()))
+                if whole:
+                    out.append(text[at:run.start()])
+                    out.append(self._spelling[whole][0])
+                    at = run.start() + end
+                    break
+        out.append(text[at:])
+        return "".join(out)
 
     def _respell_whole(self, text: str) -> str:
         units = _units(text, self._known)
@@ -469,6 +498,26 @@ def _suru_follows(units, j: int) -> bool:
     after = units[j + 1] if j + 1 < len(units) else None
     return (after is not None and after.kana and units[j].verb and after.morpheme == units[j].morpheme
             and after.surface in _SURU_STEMS and after.morpheme_end)
+
+
+# A loanword compound clipped as people say it (マイナカード for マイナンバーカード): the loanword's start and
+# end, with one to this many kana cut from its middle. Loanwords only (written in katakana in the
+# knowledge): a clipped kanji compound is as often another thing (児童手当 is not 児童扶養手当).
+_CLIPPED_MIDDLE = 6
+_CLIPPED_MIN = 5
+_CLIPPABLE = re.compile(r"[ぁ-ゖァ-ヺー]{5,}")
+_FOLDED_KANA = re.compile(r"[ぁ-ゖー]+")
+
+
+def clipped_whole(word: str, words) -> str | None:
+    """The one of ``words`` (folded loanwords) that is clipped to ``word``, or None: its first three or
+    more and its last two or more kana, with one to _CLIPPED_MIDDLE kana between them cut (マイナ|カード;
+    two kana are too short a start: マイカード is no マイナンバーカード)."""
+    if len(word) < _CLIPPED_MIN or not _FOLDED_KANA.fullmatch(word):
+        return None
+    return next((whole for whole in words for cut in range(3, len(word) - 1)
+                 if 1 <= len(whole) - len(word) <= _CLIPPED_MIDDLE
+                 and whole.startswith(word[:cut]) and whole.endswith(word[cut:])), None)
 
 
 def _cut_before(text: str, cut: int) -> int:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from bot.answering.national import national_matter
 from indexing.japanese import hiragana_to_katakana, katakana_to_hiragana, normalize_text, sudachi_dictionary
+from indexing.respelling import clipped_whole
 
 # Heads of compound nouns that name a specific thing of a kind: a document, a card, a tax, a fee,
 # a benefit, a licence, an insurance, a notification, a check-up.
@@ -353,10 +354,6 @@ def mistyped_in(word: str, text: str, positions: tuple[int, ...]) -> bool:
     return False
 
 
-# A loanword compound clipped as people say it (マイナカード for マイナンバーカード): the loanword's start and
-# end, with one to this many kana cut from its middle. Loanwords only (written in katakana in the
-# knowledge): a clipped kanji compound is as often another thing (児童手当 is not 児童扶養手当).
-_CLIPPED_MIDDLE = 6
 _LOANWORD = re.compile(r"[ァ-ヺー]{5,}")
 
 
@@ -366,14 +363,8 @@ def loanwords(text: str) -> set[str]:
 
 
 def clipped_in(word: str, words) -> bool:
-    """Whether one of ``words`` (folded loanwords) is clipped to ``word``: its first three or more and
-    its last two or more kana, with one to _CLIPPED_MIDDLE kana between them cut (マイナ|カード; two
-    kana are too short a start: マイカード is no マイナンバーカード)."""
-    if len(word) < 5 or not _FOLDED_KANA.fullmatch(word):
-        return False
-    return any(whole.startswith(word[:cut]) and whole.endswith(word[cut:])
-               and 1 <= len(whole) - len(word) <= _CLIPPED_MIDDLE
-               for whole in words for cut in range(3, len(word) - 1))
+    """Whether one of ``words`` (folded loanwords) is clipped to ``word`` (see indexing.respelling.clipped_whole)."""
+    return clipped_whole(word, words) is not None
 
 
 def standalone(word: str, text: str) -> bool:

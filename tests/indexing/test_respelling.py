@@ -107,3 +107,17 @@ def test_a_noun_typed_in_kana_before_a_conjugated_suru_is_respelled_whole():
     spelling = Respelling(["就職したときは国民健康保険をやめる届出をしてください。", "毎週水曜日", "週に1回"])
     assert spelling.respell("こくみんけんこうほけん やめたい しゅうしょくした") == "国民健康保険 やめたい 就職した"
     assert spelling.respell("会社に しゅうしょくした") == "会社に 就職した"
+
+
+def test_a_loanword_clipped_as_people_say_it_is_written_whole():
+    # マイナカード / まいなかーど for the knowledge's マイナンバーカード; a particle after it stays.
+    spelling = Respelling(["マイナンバーカードの受け取り", "マイナンバーカードをなくしたとき", "ペットボトルの出し方"])
+    assert spelling.respell("マイナカード なくした") == "マイナンバーカード なくした"
+    assert spelling.respell("まいなかーどを なくした") == "マイナンバーカードを なくした"
+    # Two kana are too short a start (マイカード), and a word the knowledge writes stays as typed.
+    assert spelling.respell("マイカード なくした") == "マイカード なくした"
+    assert spelling.respell("ペットボトル 出し方") == "ペットボトル 出し方"
+
+
+def test_a_knowledge_without_loanwords_leaves_kana_as_typed():
+    assert Respelling(["住民票の写しの請求"]).respell("マイナカード なくした") == "マイナカード なくした"
