@@ -137,10 +137,11 @@ def contact_text(contact: Contact, language: str = "ja", easy_japanese: bool = F
 
 def compose_answer(question: str, hits: list[Hit], confidence: float, threshold: float, audience: str,
                    departments: list[dict], decline: str = "", detail: str = "",
-                   language: str = "ja", easy_japanese: bool = False) -> Answer:
+                   language: str = "ja", easy_japanese: bool = False, referral: str = "") -> Answer:
     """``decline`` (from the ranking) forces a decline: ``other_city`` (``detail`` is the place named)
     or ``staff_topic`` (``detail`` is the owning department; the citizen gets a contact they may use
-    and nothing of the staff entry).
+    and nothing of the staff entry). ``referral``: the national or prefectural office whose matter the
+    question names (年金事務所 …), named in a decline before the city's contact.
 
     Otherwise the answer in ``language`` where the city has the texts: a translated entry, else the
     Japanese entry after a short note in that language saying so and whom to ask."""
@@ -168,7 +169,8 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
         contact = find_contact(departments, majority, audience)
         guessed = next((h.entry for h in near if h.entry.department == majority[0]), None) \
             if contact and majority else None
-        text = _with_contact("ABSTAIN", contact, language, easy_japanese)
+        note = messages.say("NATIONAL_REFERRAL", language, easy_japanese, office=referral) if referral else ""
+        text = _with_contact("ABSTAIN", contact, language, easy_japanese, note)
         related = tuple(Related(h.entry.id, _question_of(h)) for h in hits[:RELATED_COUNT]
                         if h.score >= threshold_score(hits))
         return Answer(question=question, text=text, abstained=True, confidence=confidence, audience=audience,
@@ -202,9 +204,9 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
                   answer_language=language if translated is not None else "ja")
 
 
-def _with_contact(opening: str, contact: Contact | None, language: str, easy_japanese: bool) -> str:
-    """The fixed text ``opening`` of a decline, then whom to ask (or the city's desk in general)."""
-    return messages.say(opening, language, easy_japanese) + "\n" + (
+def _with_contact(opening: str, contact: Contact | None, language: str, easy_japanese: bool, note: str = "") -> str:
+    """The fixed text ``opening`` of a decline, a ``note`` if any, then whom to ask (or the city's desk in general)."""
+    return messages.say(opening, language, easy_japanese) + "\n" + (note + "\n" if note else "") + (
         messages.say("ABSTAIN_CONTACT", language, easy_japanese, contact=contact_text(contact, language, easy_japanese))
         if contact else messages.say("ABSTAIN_NO_CONTACT", language, easy_japanese))
 

@@ -24,7 +24,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from bot.answering.national import national_matter
+from bot.answering.national import national_office
 from indexing.japanese import hiragana_to_katakana, katakana_to_hiragana, normalize_text, sudachi_dictionary
 from indexing.respelling import clipped_whole
 
@@ -394,6 +394,7 @@ class EntityCheck:
     def __init__(self, phrases: list[Phrase], texts: EntryTexts, text: str = ""):
         self.phrases, self.texts, self.text = phrases, texts, text
         self._unknown: float | None = None
+        self._office: str | None = None
 
     def __call__(self, entry) -> float:
         return missing_entity(self.phrases, entry, self.texts)
@@ -421,7 +422,15 @@ class EntityCheck:
     def national(self) -> float:
         """1.0 when the question (``text``, prepared; '' for a staff question) names a matter of a national
         or prefectural office that no entry is about (bot/answering/national.py: ねんきん定期便, 登記 ...)."""
-        return float(bool(national_matter(katakana_to_hiragana(self.text), self.texts.corpus_headings())))
+        return float(bool(self.national_office))
+
+    @property
+    def national_office(self) -> str:
+        """The office that handles that matter (年金事務所, 法務局 ...), or ''."""
+        if self._office is None:
+            self._office = national_office(katakana_to_hiragana(self.text), self.texts.corpus_headings()) \
+                if self.text else ""
+        return self._office
 
     @property
     def unknown(self) -> float:

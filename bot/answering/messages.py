@@ -11,6 +11,8 @@ ABSTAIN_CONTACT = "お手数ですが、{contact}までお問い合わせくだ�
 ABSTAIN_NO_CONTACT = "お手数ですが、市役所の担当窓口までお問い合わせください。"
 OTHER_CITY = "申し訳ありません。{place}のことは、こちらではご案内できません。{place}の窓口またはホームページでご確認ください。"
 STAFF_TOPIC = "申し訳ありません。このご質問は市役所の職員向けの内容のため、こちらではお答えできません。"
+# After a decline of a question about a national or prefectural office's matter (bot/answering/national.py).
+NATIONAL_REFERRAL = "このご質問は、{office}が扱う手続きの可能性があります。{office}にもご確認ください。"
 EMPTY_QUESTION = "ご質問の内容を文章で入力してください。（例：「粗大ごみの出し方は？」）"
 TOO_LONG = "ご質問が長すぎるため、お答えできませんでした。{limit}文字以内で、知りたいことを短く入力してください。"
 PASSAGE_INTRO = "{source}には、次のように書かれています。"
@@ -40,6 +42,16 @@ CATALOGUE = {
         "vi": "Xin lỗi, chúng tôi không tìm thấy thông tin để trả lời câu hỏi của bạn.",
         "pt": "Desculpe, não encontramos informações para responder à sua pergunta.",
         EASY_JAPANESE: "ごめんなさい。この 質問(しつもん)の 答(こた)えが 見(み)つかりませんでした。",
+    },
+    "NATIONAL_REFERRAL": {
+        "ja": NATIONAL_REFERRAL,
+        "en": "This may be a procedure handled by {office} (a national or prefectural office). Please also check with {office}.",
+        "zh-Hans": "您的问题可能属于{office}（国家或都道府县机构）办理的手续。也请向{office}确认。",
+        "zh-Hant": "您的問題可能屬於{office}（國家或都道府縣機關）辦理的手續。也請向{office}確認。",
+        "ko": "이 질문은 {office}(국가 또는 도도부현 기관)에서 담당하는 절차일 수 있습니다. {office}에도 확인해 주십시오.",
+        "vi": "Câu hỏi này có thể là thủ tục do {office} (cơ quan nhà nước hoặc tỉnh) phụ trách. Vui lòng hỏi thêm {office}.",
+        "pt": "Este pode ser um procedimento de {office} (órgão nacional ou da província). Consulte também {office}.",
+        EASY_JAPANESE: "この 質問(しつもん)は、{office}の 手続(てつづ)きかも しれません。{office}にも 聞(き)いて ください。",
     },
     "ABSTAIN_CONTACT": {
         "ja": ABSTAIN_CONTACT,

@@ -44,6 +44,12 @@ _CITY_OWN_BEFORE = {"自動車税": "軽", "登記": "未"}
 _PURPOSE = re.compile(r"用|(?:で|に)(?:使|要|いる|必要)")
 
 
+def national_office(folded_question: str, folded_headings: str) -> str:
+    """The office that handles the national matter the question names (see national_matter), or ''."""
+    word = national_matter(folded_question, folded_headings)
+    return _FOLDED.get(word, "") if word else ""
+
+
 def national_matter(folded_question: str, folded_headings: str) -> str:
     """The first national matter the question names that no entry's question or heading names, or ''.
 

@@ -186,7 +186,7 @@ class Retriever:
                 return Ranking(hits=hits, signals=signals, audience=audience, decline="staff_topic",
                                detail=department, language=language)
         return Ranking(hits=hits, signals=signals, audience=audience, language=language,
-                       shown_signals=shown_signals)
+                       shown_signals=shown_signals, referral=entity_check.national_office)
 
     def scores(self, index: AudienceIndex, query: str, analysis, query_vector: np.ndarray):
         """(dense, terms, grams) for every entry of ``index``; ``query`` as returned by query_text."""
@@ -398,6 +398,9 @@ class Ranking:
     # The abstention features of the first hit when the ranker put another entry than the fused
     # best first (None when they are the same entry).
     shown_signals: dict | None = None
+    # The national or prefectural office whose matter a resident's question names, which no entry is
+    # about (bot/answering/national.py): named if the bot declines ('' = none).
+    referral: str = ""
 
 
 def top_positions(scores: np.ndarray, k: int) -> np.ndarray:

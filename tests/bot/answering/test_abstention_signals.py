@@ -47,10 +47,12 @@ def test_heading_coverage_reads_the_question_field_of_the_entry_described(data_d
 def test_a_national_offices_matter_counts_for_a_residents_question_only(data_dir):
     directory, spec = data_dir
     retriever = Retriever(directory, spec, ranker=None)
-    assert retriever.rank("ねんきん定期便が届かないのですが", Audience.CITIZEN).signals["national"] == 1.0
+    ranking = retriever.rank("ねんきん定期便が届かないのですが", Audience.CITIZEN)
+    assert ranking.signals["national"] == 1.0 and ranking.referral == "年金事務所"
     assert retriever.rank("粗大ごみを出したい", Audience.CITIZEN).signals["national"] == 0.0
     # Staff ask about 残業代 as their employer's rule.
-    assert retriever.rank("残業代はいつ支給されますか", Audience.STAFF).signals["national"] == 0.0
+    staff = retriever.rank("残業代はいつ支給されますか", Audience.STAFF)
+    assert staff.signals["national"] == 0.0 and staff.referral == ""
 
 
 def test_the_ranker_feature_is_the_rankers_score_of_the_entry_described(data_dir):

@@ -81,6 +81,23 @@ def test_low_confidence_abstains_with_the_closest_entries_department():
     assert "ごみ減量推進課" in result.text and "000-123-4171" in result.text
 
 
+def test_a_decline_of_a_national_offices_matter_names_that_office_before_the_citys_contact():
+    hits = [Hit(entry=guide("粗大ごみの料金の例"), score=0.6)]
+    result = compose_answer("ねんきん定期便が届かない", hits, confidence=0.1, threshold=0.5, audience="citizen",
+                            departments=DEPARTMENTS, referral="年金事務所")
+    assert result.abstained
+    lines = result.text.split("\n")
+    assert lines[1] == messages.NATIONAL_REFERRAL.format(office="年金事務所")
+    assert "総合案内" in lines[2]
+    english = compose_answer("nenkin teikibin", hits, confidence=0.1, threshold=0.5, audience="citizen",
+                             departments=DEPARTMENTS, referral="年金事務所", language="en")
+    assert "handled by 年金事務所" in english.text
+    # An answer given is not touched by it.
+    answered = compose_answer("粗大ごみの料金", hits, confidence=0.9, threshold=0.5, audience="citizen",
+                              departments=DEPARTMENTS, referral="年金事務所")
+    assert not answered.abstained and "年金事務所" not in answered.text
+
+
 @pytest.mark.parametrize("departments", [DEPARTMENTS, []])
 def test_a_question_far_from_everything_names_no_department_of_the_nearest_entries(departments):
     # 「ピアノの調律」 nearest to the garbage fees is no lead to the garbage desk: the general desk (or,
