@@ -316,8 +316,9 @@ class Respelling:
 
     def _unclipped(self, text: str) -> str:
         """``text`` with loanwords clipped as people say them (マイナカード, まいなかーど) written whole as the
-        knowledge writes them (マイナンバーカード): a run of kana is read from its start, its longest head
-        that is a clipping of a loanword of the knowledge (a particle after it stays: まいなかーど|を)."""
+        knowledge writes them (マイナンバーカード). Within a run of katakana or of hiragana, a clipping may start
+        wherever three kana begin one of the knowledge's loanwords (この|まいなかーど|の), and is the longest
+        that fits (a particle after it stays)."""
         if not self._loanwords:
             return text
         out, at = [], 0
@@ -325,15 +326,29 @@ class Respelling:
             folded = katakana_to_hiragana(run.group())
             if folded in self._spelling:
                 continue  # a word of the knowledge as typed
-            for end in range(len(folded), _CLIPPED_MIN - 1, -1):
-                whole = clipped_whole(folded[:end], self._loanwords.get(folded[:3], ()))
-                if whole:
-                    out.append(text[at:run.start()])
-                    out.append(self._spelling[whole][0])
-                    at = run.start() + end
-                    break
+            start = 0
+            while start + _CLIPPED_MIN <= len(folded):
+                found = self._clipping_at(folded, start)
+                if found is None:
+                    start += 1
+                    continue
+                end, whole = found
+                out.append(text[at:run.start() + start])
+                out.append(self._spelling[whole][0])
+                at = run.start() + end
+                start = end
         out.append(text[at:])
         return "".join(out)
+
+    def _clipping_at(self, folded: str, start: int):
+        """(end, the loanword) of the longest clipping of a knowledge loanword at ``start``, or None."""
+        wholes = self._loanwords.get(folded[start:start + 3], ())
+        for end in range(min(len(folded), start + max((len(w) for w in wholes), default=0) - 1),
+                         start + _CLIPPED_MIN - 1, -1):
+            whole = clipped_whole(folded[start:end], wholes)
+            if whole:
+                return end, whole
+        return None
 
     def _respell_whole(self, text: str) -> str:
         units = _units(text, self._known)
@@ -480,7 +495,7 @@ class Respelling:
             if not all(u is None or u.barrier or not u.kana for u in (before, after)):
                 return None
             return 0.0
-        if not last.morpheme_end and not _suru_follows(units, j):
+        if not last.morpheme_end and not (_suru_follows(units, j) and _takes_suru(spelling)):
             return None  # ほけんしょ|う: a word is not cut
         if not first.morpheme_start and not after_piece:
             return None  # a word's tail only continues a respelled word
@@ -500,12 +515,19 @@ def _suru_follows(units, j: int) -> bool:
             and after.surface in _SURU_STEMS and after.morpheme_end)
 
 
+@functools.lru_cache(maxsize=4096)
+def _takes_suru(spelling: str) -> bool:
+    """Whether the dictionary knows ``spelling`` as a noun that takes する (就職, 抽選; not 歯医者, 中):
+    only such a noun is read out of a verb Sudachi made of it and its する (ちゅう|せん is no 中+せん)."""
+    return any(m.part_of_speech()[2] == "サ変可能" for m in sudachi_dictionary().lookup(spelling))
+
+
 # A loanword compound clipped as people say it (マイナカード for マイナンバーカード): the loanword's start and
 # end, with one to this many kana cut from its middle. Loanwords only (written in katakana in the
 # knowledge): a clipped kanji compound is as often another thing (児童手当 is not 児童扶養手当).
 _CLIPPED_MIDDLE = 6
 _CLIPPED_MIN = 5
-_CLIPPABLE = re.compile(r"[ぁ-ゖァ-ヺー]{5,}")
+_CLIPPABLE = re.compile(r"[ァ-ヺー]{5,}|[ぁ-ゖー]{5,}")
 _FOLDED_KANA = re.compile(r"[ぁ-ゖー]+")
 
 

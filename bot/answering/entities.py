@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
-from bot.answering.national import national_office
+from bot.answering.national import heading_holds, national_office
 from indexing.japanese import hiragana_to_katakana, katakana_to_hiragana, normalize_text, sudachi_dictionary
 from indexing.respelling import clipped_whole
 
@@ -145,9 +145,12 @@ class EntryTexts:
         self._corpus_reading: str | None = None
         self._corpus_headings: str | None = None
         self._named: OrderedDict = OrderedDict()
+        self._headed: OrderedDict = OrderedDict()
         self._written: OrderedDict = OrderedDict()
         self._slips: OrderedDict = OrderedDict()
         self._kanji_pairs: set[str] | None = None
+        self._prefectures: frozenset[str] | None = None
+        self._counts: OrderedDict = OrderedDict()
 
     def corpus(self) -> str:
         """Every entry's folded text, whole (not cut at ENTRY_CHARS), one entry a line (its loanwords are
@@ -158,6 +161,10 @@ class EntryTexts:
                 prepared = self._prepare(searched_text(entry))
                 parts.append(katakana_to_hiragana(prepared))
                 words |= loanwords(prepared)
+            # The prefectures the knowledge names (福岡県 in three entries or more): a city named after one
+            # (福岡市) is another municipality unless the knowledge writes it (bot/answering/scope.py).
+            named = Counter(name for part in parts for name in set(_PREFECTURE.findall(part)))
+            self._prefectures = frozenset(name for name, count in named.items() if count >= _PREFECTURE_MIN_ENTRIES)
             by_start: dict[str, list[str]] = {}
             for word in words:
                 by_start.setdefault(word[:3], []).append(word)
@@ -182,6 +189,16 @@ class EntryTexts:
             return tuple(i for i in range(len(word) - 1) if _is_kanji(word[i])
                          and (i == 0 or word[i - 1:i + 1] not in pairs) and word[i:i + 2] not in pairs)
         return self._cached(self._slips, word, make)
+
+    def prefectures(self) -> frozenset[str]:
+        """The names of the prefectures the knowledge names (福岡 for 福岡県; gathered with corpus())."""
+        if self._prefectures is None:
+            self.corpus()  # gathers them
+        return self._prefectures
+
+    def count(self, text: str) -> int:
+        """How often the knowledge writes ``text`` (folded), cached: a scan of a large knowledge takes milliseconds."""
+        return self._cached(self._counts, text, lambda: self.corpus().count(text))
 
     def kanji_pairs(self) -> set[str]:
         """Every pair of adjacent characters with a kanji in it that the knowledge writes (gathered with corpus())."""
@@ -229,6 +246,10 @@ class EntryTexts:
                 phrase.surface, self.corpus_loanwords().get(phrase.surface[:3], ())) or mistyped_in(
                 phrase.surface, self.corpus_headings(), self.slips(phrase.surface))
         return standalone(phrase.surface, corpus)
+
+    def headed(self, pattern: str) -> bool:
+        """Whether some entry's question or heading holds ``pattern`` (folded; see national.heading_holds), cached."""
+        return self._cached(self._headed, pattern, lambda: heading_holds(pattern, self.corpus_headings()))
 
     def corpus_headings(self) -> str:
         """Every entry's folded question, alternates and heading (see heading), one entry a line:
@@ -331,6 +352,9 @@ _MISTYPED_MIN = 3
 # The characters _is_kanji accepts, as a regular expression's class body.
 _KANJI = "\u3400-\u4dbf\u4e00-\u9fff\u3005"
 _KANJI_RUN = re.compile(rf"[{_KANJI}]{{2,}}")
+# A prefecture's name and suffix (北海道 is written so too); named in this many entries, it is the knowledge's own.
+_PREFECTURE = re.compile(rf"([{_KANJI}]{{2,3}})[都道府県]")
+_PREFECTURE_MIN_ENTRIES = 3
 # A kanji next to another character (子ど, い方): overlapping pairs, by a lookahead.
 _KANA_KANJI_PAIR = re.compile(rf"(?=([{_KANJI}][^\s{_KANJI}]|[^\s{_KANJI}][{_KANJI}]))")
 
@@ -428,7 +452,8 @@ class EntityCheck:
     def national_office(self) -> str:
         """The office that handles that matter (年金事務所, 法務局 ...), or ''."""
         if self._office is None:
-            self._office = national_office(katakana_to_hiragana(self.text), self.texts.corpus_headings()) \
+            named = [katakana_to_hiragana(p.surface) for p in self.phrases]
+            self._office = national_office(katakana_to_hiragana(self.text), self.texts.headed, named) \
                 if self.text else ""
         return self._office
 

@@ -42,18 +42,35 @@ _CITY_OWN_BEFORE = {"自動車税": "軽", "登記": "未"}
 # A matter named as what a city document is for (車検用の納税証明書, 車検で要る, 登記に使う証明書) is not
 # what is asked about.
 _PURPOSE = re.compile(r"用|(?:で|に)(?:使|要|いる|必要)")
+# The shortest phrase that counts as another thing the question asks about (申請, 必要 do not).
+_OTHER_THING_MIN = 3
 
 
-def national_office(folded_question: str, folded_headings: str) -> str:
-    """The office that handles the national matter the question names (see national_matter), or ''."""
-    word = national_matter(folded_question, folded_headings)
-    return _FOLDED.get(word, "") if word else ""
+def national_office(folded_question: str, headed, named=()) -> str:
+    """The office that handles the national matter the question asks about (see national_matter), or ''.
+
+    ``headed(text)``: whether some entry's question or heading holds ``text`` (folded; cached by the
+    caller, a scan of a large knowledge's headings takes milliseconds). ``named``: the question's noun
+    phrases, folded. A matter only mentioned beside a thing the city handles is not what is asked
+    about: 住民票を取るのにパスポートは使えますか, 免許更新に住民票が必要ですか, 粗大ごみの手数料は消費税込み
+    (another phrase of three or more characters that some heading holds), unless that thing is the
+    matter's own (自動車税の納付書)."""
+    word = national_matter(folded_question, headed)
+    if not word:
+        return ""
+    own = next((phrase for phrase in named if word in phrase), word)
+    for phrase in named:
+        if len(phrase) < _OTHER_THING_MIN or word in phrase or phrase in word or f"{own}の{phrase}" in folded_question:
+            continue
+        if headed(phrase):
+            return ""
+    return _FOLDED[word]
 
 
-def national_matter(folded_question: str, folded_headings: str) -> str:
-    """The first national matter the question names that no entry's question or heading names, or ''.
-
-    Both texts folded as the knowledge's headings are (normalized, katakana as hiragana)."""
+def national_matter(folded_question: str, headed) -> str:
+    """The first national matter the question names that no entry's question or heading names
+    (``headed``, see national_office), or ''. The question folded as the knowledge's headings are
+    (normalized, katakana as hiragana)."""
     for match in _PATTERN.finditer(folded_question):
         word = match.group(0)
         before = _CITY_OWN_BEFORE.get(word)
@@ -61,13 +78,19 @@ def national_matter(folded_question: str, folded_headings: str) -> str:
             continue
         if _PURPOSE.match(folded_question, match.end()):
             continue
-        if not _named_in(word, folded_headings):
+        if not headed(_heading_pattern(word)):
             return word
     return ""
 
 
-def _named_in(word: str, folded_headings: str) -> bool:
+def _heading_pattern(word: str) -> str:
+    """What a heading must hold to name ``word``: the word, not inside the city's own matter (軽自動車税)."""
     before = _CITY_OWN_BEFORE.get(word)
-    if before:  # not inside the city's own matter (軽自動車税)
-        return re.search(f"(?<!{before}){word}", folded_headings) is not None
-    return word in folded_headings
+    return f"(?<!{before}){word}" if before else word
+
+
+def heading_holds(pattern: str, folded_headings: str) -> bool:
+    """``pattern`` (a word, or a word with a look-behind from _heading_pattern) in the folded headings."""
+    if pattern.startswith("(?<!"):
+        return re.search(pattern, folded_headings) is not None
+    return pattern in folded_headings

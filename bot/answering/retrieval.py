@@ -174,9 +174,10 @@ class Retriever:
                                             first=int(order[0]), judge=judge)
         # Another city is named in the city's own script (横浜市) whatever the question's language.
         # An unnamed one (隣の市の…) only for a resident: staff compare with other cities' practice.
-        place = other_place(query, self.own_places, index.terms.document_frequency,
-                            self.entry_texts[audience].corpus().count, unnamed=audience == Audience.CITIZEN,
-                            known_word=self.entry_texts[audience].writes)
+        texts = self.entry_texts[audience]
+        place = other_place(query, self.own_places, index.terms.document_frequency, texts.count,
+                            unnamed=audience == Audience.CITIZEN, known_word=texts.writes,
+                            prefectures=texts.prefectures())
         if place:
             return Ranking(hits=hits, signals=signals, audience=audience, decline="other_city", detail=place,
                            language=language)

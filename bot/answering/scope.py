@@ -123,20 +123,39 @@ def asks_about(rest: str) -> bool:
     """Whether the text after 「<place>の」 (or after a place's office) asks about that place's own
     thing: the thing it names stops at a particle of ABOUT_PARTICLES (or the end), and is no
     facility or people a resident goes to from here (CROSS_BORDER)."""
+    thing, particle = _thing_after(rest)
+    if goes_there(thing):
+        return False
+    return particle in ABOUT_PARTICLES or particle == ""
+
+
+def _thing_after(rest: str) -> tuple[list[str], str]:
+    """(the words of the thing ``rest`` starts with, the particle after it: '' at the end, '?' for another word)."""
     from sudachipy import SplitMode
 
     thing = []
-    particle = ""
     for morpheme in sudachi_dictionary().tokenizer(mode=SplitMode.C).tokenize(rest[:40]):
         pos = morpheme.part_of_speech()[0]
         if pos in ("名詞", "接頭辞", "接尾辞"):
             thing.append(morpheme.surface())
             continue
-        particle = morpheme.surface() if pos == "助詞" else ("" if pos == "補助記号" else "?")
-        break
-    if thing and (CROSS_BORDER.search(thing[-1]) or thing[-1] in CROSS_BORDER_WORDS):
-        return False
-    return particle in ABOUT_PARTICLES or particle == ""
+        return thing, morpheme.surface() if pos == "助詞" else ("" if pos == "補助記号" else "?")
+    return thing, ""
+
+
+# Where a resident of this city goes in another city, named (横浜市の病院で受けた予防接種, 横浜市の会社に勤めて):
+# a doctor or a workplace, reached with で or に. Not its nurseries or schools (横浜市の保育園に入りたい asks
+# about that city's enrolment).
+VISITED = re.compile(r"病院|医院|クリニック|小児科|歯科|産婦人科|医療機関|薬局|会社|職場|勤務先")
+
+
+def _visited(thing: list[str], particle: str) -> bool:
+    return bool(thing) and bool(VISITED.search(thing[-1])) and particle in ("で", "に")
+
+
+def goes_there(thing: list[str]) -> bool:
+    """Whether a place's thing is a facility or people a resident goes to from here (CROSS_BORDER)."""
+    return bool(thing) and (bool(CROSS_BORDER.search(thing[-1])) or thing[-1] in CROSS_BORDER_WORDS)
 
 
 def kana_city(text: str, own_names=(), written=None, known_word=None) -> str:
@@ -157,32 +176,37 @@ def kana_city(text: str, own_names=(), written=None, known_word=None) -> str:
     return ""
 
 
-def _prefecture_namesake(name: str, full: str, written) -> bool:
+def _prefecture_namesake(name: str, full: str, written, prefectures) -> bool:
     """Whether ``full`` is a city or town named after the knowledge's prefecture (福岡市 to a city of
-    福岡県): the knowledge writes the name with a prefecture's suffix, never as ``full``."""
-    if written is None or full[-1:] not in ("市", "区", "町", "村"):
+    福岡県): ``name`` is one of the ``prefectures`` the knowledge names, and the knowledge writes
+    ``full`` itself fewer than OWN_PLACE_MIN_ENTRIES times (an address 福岡市博多区 in one answer)."""
+    if written is None or full[-1:] not in ("市", "区", "町", "村") or name not in prefectures:
         return False
-    if written(katakana_to_hiragana(full)):
-        return False
-    return any(written(katakana_to_hiragana(name + suffix)) for suffix in PREFECTURE_SUFFIXES)
+    return written(katakana_to_hiragana(full)) < OWN_PLACE_MIN_ENTRIES
 
 
 def other_place(text: str, own_names: set[str], term_frequency, written=None, unnamed: bool = True,
-                known_word=None) -> str:
+                known_word=None, prefectures=frozenset()) -> str:
     """The first municipality named in ``text`` that is not this city, or ''.
 
     ``term_frequency(term)`` tells in how many entries a term occurs; ``written(text)``, how often
     the knowledge writes a text (folded to hiragana), for a name the tokenizer does not keep as one
     term (かわべ市 is か + わべ + 市, while the question's カワベ is one word). With ``unnamed``, a
     municipality left unnamed (隣の市の…, see unnamed_place) counts too; with ``known_word(word)``
-    (the knowledge holds a word among its terms), a city named in kana (see kana_city).
+    (the knowledge holds a word among its terms), a city named in kana (see kana_city); with
+    ``prefectures`` (the prefecture names the knowledge writes), a city named after its prefecture.
+    A doctor or workplace over there a resident goes to (横浜市の病院で受けた予防接種) is this city's question.
     """
+    normalized = normalize_text(text)
     for name, full in named_places(text):
         if name in own_names or full in own_names:
             continue
+        at = normalized.find(full + "の")
+        if at >= 0 and _visited(*_thing_after(normalized[at + len(full) + 1:])):
+            continue
         # The index holds terms folded to hiragana: カワベ is counted as かわべ.
         mentions = max(term_frequency(name) or 0, term_frequency(katakana_to_hiragana(name)) or 0)
-        if mentions >= OWN_PLACE_MIN_ENTRIES and not _prefecture_namesake(name, full, written):
+        if mentions >= OWN_PLACE_MIN_ENTRIES and not _prefecture_namesake(name, full, written, prefectures):
             continue
         if not mentions and written is not None and written(katakana_to_hiragana(full)) >= OWN_PLACE_MIN_ENTRIES:
             continue  # a name that is no term of the knowledge: is it written there as typed?

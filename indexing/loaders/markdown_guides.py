@@ -50,7 +50,7 @@ def parse_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
 
 def _read(path: Path) -> tuple[dict, str, int]:
     # Saved as UTF-8 or, from an office editor, Shift_JIS (CP932): as CSV and text files are read.
-    text = decode_text_bytes(Path(path).read_bytes(), Path(path)).replace("\r\n", "\n")
+    text = decode_text_bytes(Path(path).read_bytes(), Path(path)).replace("\r\n", "\n").replace("\r", "\n")
     return parse_front_matter(text, path)
 
 

@@ -107,6 +107,10 @@ def test_a_noun_typed_in_kana_before_a_conjugated_suru_is_respelled_whole():
     spelling = Respelling(["就職したときは国民健康保険をやめる届出をしてください。", "毎週水曜日", "週に1回"])
     assert spelling.respell("こくみんけんこうほけん やめたい しゅうしょくした") == "国民健康保険 やめたい 就職した"
     assert spelling.respell("会社に しゅうしょくした") == "会社に 就職した"
+    # Only a noun that takes する is read out of such a verb: not 中 (ちゅう|せんに) nor 歯医者 (はいしゃ|したい).
+    other = Respelling(["抽選で決めます", "中学校", "歯医者の予約", "中止"])
+    assert "中せん" not in other.respell("2回連続でちゅうせんにはずれました")
+    assert other.respell("げんつきのはいしゃしたい") == "げんつきのはいしゃしたい"
 
 
 def test_a_loanword_clipped_as_people_say_it_is_written_whole():
@@ -114,6 +118,9 @@ def test_a_loanword_clipped_as_people_say_it_is_written_whole():
     spelling = Respelling(["マイナンバーカードの受け取り", "マイナンバーカードをなくしたとき", "ペットボトルの出し方"])
     assert spelling.respell("マイナカード なくした") == "マイナンバーカード なくした"
     assert spelling.respell("まいなかーどを なくした") == "マイナンバーカードを なくした"
+    # After other kana of the sentence too, in either script.
+    assert spelling.respell("新しいマイナカードがほしい") == "新しいマイナンバーカードがほしい"
+    assert spelling.respell("わたしのまいなかーどのきげん") == "わたしのマイナンバーカードのきげん"
     # Two kana are too short a start (マイカード), and a word the knowledge writes stays as typed.
     assert spelling.respell("マイカード なくした") == "マイカード なくした"
     assert spelling.respell("ペットボトル 出し方") == "ペットボトル 出し方"

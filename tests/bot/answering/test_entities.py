@@ -185,3 +185,12 @@ def test_the_bot_looks_compound_words_up_in_the_index_terms(bot):
     check = bot.retriever.entity_check("帰化申請の手続き", "citizen")
     assert check.unknown == 1.0
     assert bot.retriever.entity_check("粗大ごみの申し込み", "citizen").unknown == 0.0
+
+
+def test_the_prefectures_the_knowledge_names_are_gathered_with_its_text():
+    analyzer = JapaneseAnalyzer()
+    entries = [Entry(id=str(k), kind="faq", title=f"補助金{k}", body=f"福岡県の制度です。{k}") for k in range(3)]
+    entries.append(Entry(id="9", kind="faq", title="送付先", body="大分県の業者"))
+    texts = EntryTexts(analyzer.prepare, entries)
+    assert texts.prefectures() == {"福岡"}  # 大分 is named once only
+    assert texts.count("福岡県") == 3

@@ -108,12 +108,23 @@ def test_a_city_named_after_the_knowledges_prefecture_is_another_city():
     # The knowledge of a town in 福岡県 names 福岡 often (福岡県の補助, 福岡県警), never 福岡市: that city is
     # another municipality, though its name is a word the knowledge knows well.
     knowledge = "福岡県の補助金\n福岡県警察\n福岡県の制度\nもりの市役所".count
-    often = {"福岡": 30}.get
-    assert other_place("福岡市の粗大ごみの料金は？", set(), often, knowledge) == "福岡市"
-    assert other_place("福岡県の補助金はありますか", set(), often, knowledge) == ""
-    # A city the knowledge writes in full (its own, or one it works with) stays ours.
-    also_the_city = lambda text: knowledge(text) + "福岡市の粗大ごみ\n福岡市役所".count(text)
-    assert other_place("福岡市の粗大ごみの料金は？", set(), often, also_the_city) == ""
+    often, prefectures = {"福岡": 30}.get, frozenset({"福岡"})
+    assert other_place("福岡市の粗大ごみの料金は？", set(), often, knowledge, prefectures=prefectures) == "福岡市"
+    assert other_place("福岡県の補助金はありますか", set(), often, knowledge, prefectures=prefectures) == ""
+    # A city the knowledge writes in full (its own, or one it works with) stays ours; one address is not enough.
+    also_the_city = lambda text: knowledge(text) + "福岡市の粗大ごみ\n福岡市役所\n福岡市と連携".count(text)
+    assert other_place("福岡市の粗大ごみの料金は？", set(), often, also_the_city, prefectures=prefectures) == ""
+    one_address = lambda text: knowledge(text) + "送付先：福岡市博多区".count(text)
+    assert other_place("福岡市の粗大ごみの料金は？", set(), often, one_address, prefectures=prefectures) == "福岡市"
+
+
+def test_a_doctor_or_workplace_in_a_named_city_a_resident_goes_to_is_this_citys_question():
+    assert other_place("横浜市の病院で受けた予防接種の払い戻しはありますか", set(), nowhere) == ""
+    assert other_place("横浜市の会社に勤めていますが住民税はどこに払いますか", set(), nowhere) == ""
+    assert other_place("横浜市の粗大ごみの料金は？", set(), nowhere) == "横浜市"
+    # Its nurseries and schools are that city's enrolment, and a hospital it runs is asked about.
+    assert other_place("横浜市の保育園に入りたい", set(), nowhere) == "横浜市"
+    assert other_place("横浜市の病院の面会時間は？", set(), nowhere) == "横浜市"
 
 
 def test_a_towns_own_institution_written_as_one_word_is_another_town():

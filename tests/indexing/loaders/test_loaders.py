@@ -100,6 +100,12 @@ def test_markdown_guides_saved_as_shift_jis_are_read_like_csv_files(tmp_path):
     assert entry.translations and "300 yen" in str(entry.translations)
 
 
+def test_markdown_guides_with_old_mac_line_ends_keep_their_sections(tmp_path):
+    write(tmp_path, "g.md", "---\rtitle: 住民票\r---\r## 窓口で取る\r手数料は300円です。\r## 郵送\r定額小為替で。\r".encode())
+    entries = load_knowledge_file(tmp_path / "g.md", META).entries
+    assert [e.section for e in entries] == ["窓口で取る", "郵送"] and entries[0].title == "住民票"
+
+
 def test_markdown_bad_front_matter(tmp_path):
     path = write(tmp_path, "g.md", "---\ntitle: x\nnonsense line\n---\n## a\nbody\n".encode())
     with pytest.raises(KnowledgeFileError) as info:
