@@ -247,9 +247,9 @@ class EntryTexts:
                 phrase.surface, self.corpus_headings(), self.slips(phrase.surface))
         return standalone(phrase.surface, corpus)
 
-    def headed(self, pattern: str) -> bool:
-        """Whether some entry's question or heading holds ``pattern`` (folded; see national.heading_holds), cached."""
-        return self._cached(self._headed, pattern, lambda: heading_holds(pattern, self.corpus_headings()))
+    def headed(self, word: str) -> bool:
+        """Whether some entry's question or heading holds ``word`` (folded; see national.heading_holds), cached."""
+        return self._cached(self._headed, word, lambda: heading_holds(word, self.corpus_headings()))
 
     def corpus_headings(self) -> str:
         """Every entry's folded question, alternates and heading (see heading), one entry a line:

@@ -78,19 +78,15 @@ def national_matter(folded_question: str, headed) -> str:
             continue
         if _PURPOSE.match(folded_question, match.end()):
             continue
-        if not headed(_heading_pattern(word)):
+        if not headed(word):
             return word
     return ""
 
 
-def _heading_pattern(word: str) -> str:
-    """What a heading must hold to name ``word``: the word, not inside the city's own matter (軽自動車税)."""
+def heading_holds(word: str, folded_headings: str) -> bool:
+    """Whether the folded headings hold ``word``, not inside the city's own matter (自動車税 only in 軽自動車税
+    is not named)."""
     before = _CITY_OWN_BEFORE.get(word)
-    return f"(?<!{before}){word}" if before else word
-
-
-def heading_holds(pattern: str, folded_headings: str) -> bool:
-    """``pattern`` (a word, or a word with a look-behind from _heading_pattern) in the folded headings."""
-    if pattern.startswith("(?<!"):
-        return re.search(pattern, folded_headings) is not None
-    return pattern in folded_headings
+    if before:
+        return re.search(f"(?<!{re.escape(before)}){re.escape(word)}", folded_headings) is not None
+    return word in folded_headings

@@ -12,7 +12,7 @@ HEADINGS = folded("国民年金の保険料を払えないとき\n住民票の�
 
 
 def headed_in(headings: str):
-    return lambda pattern: heading_holds(pattern, headings)
+    return lambda word: heading_holds(word, headings)
 
 
 HEADED = headed_in(HEADINGS)
