@@ -73,8 +73,7 @@ def national_matter(folded_question: str, headed) -> str:
     (normalized, katakana as hiragana)."""
     for match in _PATTERN.finditer(folded_question):
         word = match.group(0)
-        before = _CITY_OWN_BEFORE.get(word)
-        if before and folded_question[max(0, match.start() - len(before)):match.start()] == before:
+        if _inside_city_own(word, folded_question, match.start()):
             continue
         if _PURPOSE.match(folded_question, match.end()):
             continue
@@ -86,7 +85,15 @@ def national_matter(folded_question: str, headed) -> str:
 def heading_holds(word: str, folded_headings: str) -> bool:
     """Whether the folded headings hold ``word``, not inside the city's own matter (自動車税 only in 軽自動車税
     is not named)."""
+    start = folded_headings.find(word)
+    while start != -1:
+        if not _inside_city_own(word, folded_headings, start):
+            return True
+        start = folded_headings.find(word, start + 1)
+    return False
+
+
+def _inside_city_own(word: str, text: str, start: int) -> bool:
+    """Whether ``word`` at ``start`` of ``text`` is part of the city's own matter (軽|自動車税, 未|登記)."""
     before = _CITY_OWN_BEFORE.get(word)
-    if before:
-        return re.search(f"(?<!{re.escape(before)}){re.escape(word)}", folded_headings) is not None
-    return word in folded_headings
+    return bool(before) and text[max(0, start - len(before)):start] == before

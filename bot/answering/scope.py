@@ -12,8 +12,9 @@ import re
 
 from indexing.japanese import katakana_to_hiragana, normalize_text, sudachi_dictionary
 
-MUNICIPALITY_SUFFIXES = ("市", "区", "町", "村", "都", "道", "府", "県")
+CITY_SUFFIXES = ("市", "区", "町", "村")
 PREFECTURE_SUFFIXES = ("都", "道", "府", "県")
+MUNICIPALITY_SUFFIXES = CITY_SUFFIXES + PREFECTURE_SUFFIXES
 # A municipality's own institutions named as one word after a place (神戸市営住宅, 千葉県立病院).
 RUN_BY = {"市営": "市", "市立": "市", "県営": "県", "県立": "県", "府立": "府", "府営": "府", "都立": "都",
           "都営": "都", "道立": "道", "区立": "区", "町立": "町", "村立": "村"}
@@ -44,8 +45,9 @@ ABOUT_PARTICLES = frozenset({"は", "の", "を", "が", "も", "って", "と�
 # the resident goes, under this city's rules. So is a question about a facility over there or its
 # people, whatever the particle (隣の市の病院って医療証使える？, 隣の市の人でも出せますか): the
 # thing's last word is one of these (a one-kanji word only as the whole word: 成人式 is no 人).
-CROSS_BORDER = re.compile(r"病院|医院|クリニック|小児科|歯科|産婦人科|医療機関|薬局|保育園|保育所|こども園|幼稚園|"
-                          r"学校|大学|会社|職場|勤務先|施設|住民|人たち|方々")
+# Of these, a doctor or a workplace is where a resident goes even in a named city (see _visited).
+_DOCTORS_AND_WORKPLACES = r"病院|医院|クリニック|小児科|歯科|産婦人科|医療機関|薬局|会社|職場|勤務先"
+CROSS_BORDER = re.compile(_DOCTORS_AND_WORKPLACES + r"|保育園|保育所|こども園|幼稚園|学校|大学|施設|住民|人たち|方々")
 CROSS_BORDER_WORDS = frozenset({"人", "方", "者", "店", "駅"})
 # A question that also speaks of this city compares the two (隣の市は無料なのに、こっちは？) or asks
 # whether something from there serves here (隣の市のごみ袋、うちでも使える？, 他県の受診票は使えますか):
@@ -146,7 +148,7 @@ def _thing_after(rest: str) -> tuple[list[str], str]:
 # Where a resident of this city goes in another city, named (横浜市の病院で受けた予防接種, 横浜市の会社に勤めて):
 # a doctor or a workplace, reached with で or に. Not its nurseries or schools (横浜市の保育園に入りたい asks
 # about that city's enrolment).
-VISITED = re.compile(r"病院|医院|クリニック|小児科|歯科|産婦人科|医療機関|薬局|会社|職場|勤務先")
+VISITED = re.compile(_DOCTORS_AND_WORKPLACES)
 
 
 def _visited(thing: list[str], particle: str) -> bool:
@@ -180,7 +182,7 @@ def _prefecture_namesake(name: str, full: str, written, prefectures) -> bool:
     """Whether ``full`` is a city or town named after the knowledge's prefecture (福岡市 to a city of
     福岡県): ``name`` is one of the ``prefectures`` the knowledge names, and the knowledge writes
     ``full`` itself fewer than OWN_PLACE_MIN_ENTRIES times (an address 福岡市博多区 in one answer)."""
-    if written is None or full[-1:] not in ("市", "区", "町", "村") or name not in prefectures:
+    if written is None or full[-1:] not in CITY_SUFFIXES or name not in prefectures:
         return False
     return written(katakana_to_hiragana(full)) < OWN_PLACE_MIN_ENTRIES
 
@@ -197,10 +199,10 @@ def other_place(text: str, own_names: set[str], term_frequency, written=None, un
     ``prefectures`` (the prefecture names the knowledge writes), a city named after its prefecture.
     A doctor or workplace over there a resident goes to (横浜市の病院で受けた予防接種) is this city's question.
     """
-    normalized = normalize_text(text)
     for name, full in named_places(text):
         if name in own_names or full in own_names:
             continue
+        normalized = normalize_text(text)
         at = normalized.find(full + "の")
         if at >= 0 and _visited(*_thing_after(normalized[at + len(full) + 1:])):
             continue
