@@ -528,14 +528,13 @@ def _takes_suru(spelling: str) -> bool:
 _CLIPPED_MIDDLE = 6
 _CLIPPED_MIN = 5
 _CLIPPABLE = re.compile(r"[ァ-ヺー]{5,}|[ぁ-ゖー]{5,}")
-_FOLDED_KANA = re.compile(r"[ぁ-ゖー]+")
 
 
 def clipped_whole(word: str, words) -> str | None:
     """The one of ``words`` (folded loanwords) that is clipped to ``word``, or None: its first three or
     more and its last two or more kana, with one to _CLIPPED_MIDDLE kana between them cut (マイナ|カード;
     two kana are too short a start: マイカード is no マイナンバーカード)."""
-    if len(word) < _CLIPPED_MIN or not _FOLDED_KANA.fullmatch(word):
+    if len(word) < _CLIPPED_MIN or not _READING.fullmatch(word):
         return None
     return next((whole for whole in words for cut in range(3, len(word) - 1)
                  if 1 <= len(whole) - len(word) <= _CLIPPED_MIDDLE
