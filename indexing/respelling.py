@@ -94,6 +94,7 @@ def _fold(text: str) -> str:
 
 
 _KANJI = re.compile(r"[\u4e00-\u9fff々]")
+_KANJI_WORD = re.compile(r"[\u4e00-\u9fff々]+")
 
 
 def _has_kanji(text: str) -> bool:
@@ -109,6 +110,24 @@ def _dictionary_readings(surface: str) -> tuple[str, ...]:
         if _READING.fullmatch(reading) and reading not in readings:
             readings.append(reading)
     return tuple(readings[:_MAX_READINGS])
+
+
+# A compound of kanji this long at most is also read split at each other place (see _resplit_readings).
+_RESPLIT_CHARS = 4
+
+
+@functools.lru_cache(maxsize=65536)
+def _resplit_readings(surface: str) -> tuple[str, ...]:
+    """The readings of a compound of kanji as two words of the dictionary, split at any place
+    (水道管: 水道 + 管, すいどうかん), each word read as the dictionary reads it first."""
+    if not 2 < len(surface) <= _RESPLIT_CHARS or not _KANJI_WORD.fullmatch(surface):
+        return ()
+    readings = []
+    for k in range(1, len(surface)):
+        left, right = _dictionary_readings(surface[:k]), _dictionary_readings(surface[k:])
+        if left and right and left[0] + right[0] not in readings:
+            readings.append(left[0] + right[0])
+    return tuple(readings)
 
 
 class _Vocabulary:
@@ -162,6 +181,12 @@ class _Vocabulary:
                     for other in _dictionary_readings(part):
                         if other != part_reading:
                             self.variants.setdefault(stem + other, Counter())[surface] += 1
+                # A compound the tokenizer split at the wrong place (水|道管): read as two words of the
+                # dictionary split elsewhere (水道|管: すいどうかん).
+                if end > start:
+                    for other in _resplit_readings(surface):
+                        if other != reading:
+                            self.variants.setdefault(other, Counter())[surface] += 1
 
     def spellings(self) -> dict[str, tuple[str, int]]:
         """reading → (the spelling the knowledge writes most often for it, how often); a

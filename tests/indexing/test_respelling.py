@@ -42,6 +42,14 @@ def test_a_compound_read_with_another_reading_of_its_last_kanji(spelling):
     assert spelling.respell("ていじたいちょうび 何曜日") == "定時退庁日 何曜日"
 
 
+def test_a_compound_the_tokenizer_splits_wrongly_is_read_as_dictionary_words():
+    # SudachiPy splits 水道管 as 水|道管 (みずどうかん); residents type すいどうかん (水道 + 管).
+    spelling = Respelling(["水道管が凍ったときは、タオルを巻いてぬるま湯をかけてください。"])
+    assert spelling.respell("すいどうかん こおった") == "水道管 こおった"
+    # Without the compound in the knowledge, nothing is respelled into it.
+    assert "管" not in Respelling(["水道の料金"]).respell("すいどうかん こおった")
+
+
 def test_a_particle_after_a_word_is_not_read_into_a_compound():
     # 運転手 is read うんてんしゅ; its 手 may also be read で, but で after うんてん is a particle.
     spelling = Respelling(["運転手の募集"])
