@@ -178,6 +178,21 @@ def test_a_compound_with_a_word_the_knowledge_never_writes_is_unknown_whatever_i
     assert check("献血できる場所").unknown == 0.0
 
 
+def test_kana_typed_words_cut_at_odd_places_are_known_by_their_reading():
+    # The tokenizer cuts a kana-typed じかんがいきんむ into じ|かんがい|きんむ: かんがい is written nowhere,
+    # but a heading reads so (ジカンガイキンム). A kanji word written nowhere is still unknown.
+    analyzer = JapaneseAnalyzer()
+    overtime = Entry(id="7", kind="faq", title="時間外勤務の上限", body="月45時間までです。")
+    texts = EntryTexts(analyzer.prepare, [overtime])
+
+    def check(question):
+        return EntityCheck(noun_phrases(analyzer.prepare(question)), texts)
+
+    assert check("じかんがいきんむ 上限").unknown == 0.0
+    assert check("帰化勤務 上限").unknown == 1.0
+    assert texts.reads("かんがい") and not texts.reads("ほうむきょく") and not texts.reads("帰化")
+
+
 def test_the_bot_looks_compound_words_up_in_the_index_terms(bot):
     # The retriever's EntryTexts reads the index's terms (synonyms and Sudachi's normalized forms).
     texts = bot.retriever.entry_texts["citizen"]
