@@ -207,12 +207,22 @@ def test_html_in_faq_cells_is_imported_as_plain_text(tmp_path):
 @pytest.mark.parametrize("header, expected", [
     ("No.,問い合わせ文,応答文", ["7"]), ("項番,質問,回答", ["7"]), ("通番,質問,回答", ["7"]),
     ("Ｎｏ．,質問,回答", ["7"]), ("問い合わせ（質問）,応答（回答）", ["faq-2"]),
+    ("問合せ（質問）,回答（応答）", ["faq-2"]),
 ])
 def test_id_and_text_headers_cities_use(tmp_path, header, expected):
     columns = header.count(",") + 1
     row = "7,犬の登録は？,保健所です。" if columns == 3 else "犬の登録は？,保健所です。"
     loaded = load_knowledge_file(write(tmp_path, "faq.csv", f"{header}\n{row}\n".encode()), META)
     assert [e.id for e in loaded.entries] == expected and loaded.entries[0].body == "保健所です。"
+
+
+def test_the_standard_open_data_faq_layout_with_a_department_column(tmp_path):
+    # 自治体標準オープンデータセット style: code and city name first, the answering department by name.
+    text = ("全国地方公共団体コード,ID,地方公共団体名,問合せ（質問）,回答（応答）,カテゴリ,回答部署,URL\n"
+            "012345,F-1,かすみ野市,犬の登録は？,保健所です。,ペット,環境課,https://x.example/dog\n")
+    [entry] = load_knowledge_file(write(tmp_path, "faq.csv", text.encode()), META).entries
+    assert (entry.id, entry.title, entry.body, entry.category, entry.department) == (
+        "F-1", "犬の登録は？", "保健所です。", "ペット", "環境課")
 
 
 def test_an_id_column_wins_over_a_row_number_beside_it(tmp_path):
