@@ -117,12 +117,14 @@ class Retriever:
 
     # --- search ---------------------------------------------------------------------------
     def query_text(self, query: str, audience: str) -> str:
-        """The question as searched: personal data masked as the inquiry log stores it, then the
-        placeholders (〔電話番号〕) and the clauses that only introduce the resident removed
-        (strip_placeholders), words typed in kana or with a wrong kanji of the same sound respelled
-        as the index writes them."""
+        """The question as searched: words typed in kana or with a wrong kanji of the same sound
+        respelled as the index writes them, then personal data masked as the inquiry log stores it,
+        and the placeholders (〔電話番号〕) and the clauses that only introduce the resident removed
+        (strip_placeholders). Respelled first, a word typed in kana before an honorific
+        (ほけんしさん, 保健師さん) is no given name (けんし) to mask out of the question; a name the
+        knowledge does not write stays in kana and is masked."""
         self._ensure_fresh()
-        return self._spellings[audience].respell(strip_placeholders(mask_personal_data(query)))
+        return strip_placeholders(mask_personal_data(self._spellings[audience].respell(query)))
 
     def _query_vector(self, text: str) -> np.ndarray:
         cache = self.__dict__.setdefault("_vectors", OrderedDict())

@@ -164,6 +164,21 @@ def test_personal_data_and_the_clauses_that_only_carry_it_do_not_steer_the_searc
     assert strip_placeholders("〔氏名〕です") == " です"
 
 
+def test_a_kana_word_before_an_honorific_is_respelled_not_masked_as_a_name(tmp_path):
+    # ほ|けんし|さん reads as a given name with its honorific; respelled first, it is 保健師さん, and
+    # a name the knowledge does not write (たなかさん) is still masked out of the searched question.
+    from bot.service import Bot
+    from indexing.importer import import_paths
+
+    faq = tmp_path / "faq.csv"
+    faq.write_text("ID,問い合わせ文,応答文\n1,保健師の家庭訪問はありますか,生後4か月までに保健師が訪問します。\n",
+                   encoding="utf-8")
+    import_paths([faq], tmp_path / "data")
+    retriever = Bot(tmp_path / "data").retriever
+    assert "保健師" in retriever.query_text("あかちゃん ほうもん ほけんしさん", "citizen")
+    assert "たなか" not in retriever.query_text("たなかさんに ほけんしの ほうもんを たのみたい", "citizen")
+
+
 def test_a_question_with_a_name_and_a_phone_number_is_searched_as_the_question_alone(bot):
     plain = bot.retriever.rank("粗大ごみの出し方は？", "citizen")
     introduced = bot.retriever.rank("山田太郎です。電話番号は090-1234-5678です。粗大ごみの出し方は？", "citizen")
