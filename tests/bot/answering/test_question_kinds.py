@@ -15,7 +15,11 @@ def test_everyday_phrasings_of_the_asked_fact_are_recognised():
     assert "deadline" in _names("現況届はいつ提出すればいい？")
     assert "write" in _names("処理券に何を書けばいいの")
     assert "hours" in _names("しやくしょ なんじまで")
+    assert "needs" in _names("マイナンバーカード うけとり なにもっていけばいい")
+    assert "needs" in _names("国保に入るのに何持ってけばいい？")
     assert _names("粗大ごみの出し方を教えて") == set()
+    # Taking the thing itself somewhere is no list of what to bring.
+    assert "needs" not in _names("ごみ 自分で もっていく どこ")
 
 
 def test_a_heading_naming_the_asked_fact_counts_and_an_unrelated_one_does_not():
