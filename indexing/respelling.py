@@ -66,6 +66,9 @@ _JOINED = 0.3
 _RAGGED = 0.4
 # Kana at the head of a run needs no noun in Sudachi's split when at least this long.
 _LONG_KANA = 5
+# A kana word standing alone (between spaces, marks or the ends of the text) this long is respelled
+# whatever Sudachi made of it.
+_STANDALONE_KANA = 3
 # Alternative readings are looked up for words this short (single kanji typed wrongly: 申精 → セイ).
 _LOOKUP_CHARS = 2
 # Particles and endings: kana a resident writes so, kept at no cost and never respelled.
@@ -498,8 +501,12 @@ class Respelling:
         functions = any(u.function for u in span)
         if before is None or before.barrier:
             # A run's head: Sudachi's split of a long kana run is poor, but a short one must hold
-            # a noun (いいんですか stays).
-            if not nouns and j - i + 1 < _LONG_KANA:
+            # a noun (いいんですか stays), unless it is a whole word of its own between spaces or
+            # marks (ほじょ read ほ|じょ, an adverb and a particle; しぜい, てっきょ) and no verb with
+            # its ending (したい is no 肢体).
+            standalone = ((after is None or after.barrier) and j - i + 1 >= _STANDALONE_KANA
+                          and not (last.ending and any(u.verb for u in span)))
+            if not nouns and j - i + 1 < _LONG_KANA and not standalone:
                 return None
         elif not before.kana:
             if not nouns or functions:

@@ -50,6 +50,15 @@ def test_a_compound_the_tokenizer_splits_wrongly_is_read_as_dictionary_words():
     assert "管" not in Respelling(["水道の料金"]).respell("すいどうかん こおった")
 
 
+def test_a_kana_word_standing_alone_is_respelled_whatever_the_tokenizer_made_of_it():
+    # Sudachi reads ほじょ as ほ|じょ (an adverb and a particle) and しぜい as endings: alone between
+    # spaces, they are still the knowledge's 補助 and 市税. A verb with its ending stays (したい is no 肢体).
+    spelling = Respelling(["住宅改修の補助があります。市税は口座振替で納められます。肢体不自由の方の手帳。"])
+    assert spelling.respell("じゅうたく かいしゅう ほじょ") == "住宅 改修 補助"
+    assert spelling.respell("しぜい こうざふりかえ") == "市税 口座振替"
+    assert spelling.respell("手帳の 登録 したい") == "手帳の 登録 したい"
+
+
 def test_a_particle_after_a_word_is_not_read_into_a_compound():
     # 運転手 is read うんてんしゅ; its 手 may also be read で, but で after うんてん is a particle.
     spelling = Respelling(["運転手の募集"])
