@@ -50,6 +50,8 @@ _COMPOUND_POS = {"名詞", "接尾辞", "接頭辞", "形状詞"}
 # The longest run of morphemes taken as one compound of the knowledge.
 _MAX_UNITS = 5
 _MIN_READING = 2
+# 方 after a verb's stem: the way it is done (出し方), read かた.
+_WAY, _WAY_READING = "方", "かた"
 _KANA = re.compile(r"[ぁ-ゖァ-ヺー]+")
 _KATAKANA_WORD = re.compile(r"[ァ-ヺー]+")
 # A spelling may hold kana and numbers besides its kanji (粗大ごみ, 3歳児健診), nothing else.
@@ -146,10 +148,16 @@ class _Vocabulary:
         text = _fold(text)
         known = self.known
         for chunk_start in range(0, len(text), 4000):
+            verb = None
             for m in _tokenizer().tokenize(text[chunk_start:chunk_start + 4000]):
                 surface = m.surface()
                 known.add(surface)
                 pos = m.part_of_speech()
+                if verb is not None and surface == _WAY and pos[0] == "接尾辞":
+                    # A verb's stem and 方, how it is done (出し方, 書き方, 払い方): typed だしかた.
+                    self.counts[(verb[1] + _WAY_READING, verb[0] + _WAY)] += 1
+                verb = (surface, katakana_to_hiragana(m.reading_form())) if pos[0] == "動詞" and _has_kanji(
+                    surface) and _READING.fullmatch(katakana_to_hiragana(m.reading_form())) else None
                 if pos[0] in _COMPOUND_POS and pos[2] != "人名" and not m.is_oov():
                     reading = katakana_to_hiragana(m.reading_form())
                     if _READING.fullmatch(reading):

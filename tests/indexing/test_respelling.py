@@ -59,6 +59,14 @@ def test_a_kana_word_standing_alone_is_respelled_whatever_the_tokenizer_made_of_
     assert spelling.respell("手帳の 登録 したい") == "手帳の 登録 したい"
 
 
+def test_the_way_of_doing_a_thing_typed_in_kana_is_respelled():
+    # 出し方 is a verb's stem and 方 to the tokenizer, not a noun compound; residents type だしかた.
+    spelling = Respelling(["ペットボトルの出し方。申請書の書き方。"])
+    assert spelling.respell("ぺっとぼとる だしかた") == "ペットボトル 出し方"
+    assert spelling.respell("しんせいしょの かきかた") == "申請書の 書き方"
+    assert spelling.respell("すてかた") == "すてかた"  # 捨て方 is written nowhere
+
+
 def test_a_particle_after_a_word_is_not_read_into_a_compound():
     # 運転手 is read うんてんしゅ; its 手 may also be read で, but で after うんてん is a particle.
     spelling = Respelling(["運転手の募集"])
