@@ -8,7 +8,8 @@ dense query and BM25 see the words the entries were indexed with.
 
 The vocabulary is the knowledge's own: every noun compound of the entries' text (a run of nouns,
 suffixes and numbers in SudachiPy mode A, and each of its shorter runs) with its reading and how
-often it is written so. A question is split into units (a kana character, a word with kanji, a
+often it is written so; also a compound read as split elsewhere where the tokenizer split it wrongly
+(水|道管, also 水道 + 管: すいどうかん), and the way of doing a thing (a verb's stem and 方: 出し方). A question is split into units (a kana character, a word with kanji, a
 number) and covered at the lowest cost by (a) units kept as typed, (b) runs of units the knowledge
 writes as typed (kept), and (c) runs whose reading is a compound of the knowledge written otherwise
 (respelled). Kana left uncovered costs most; a word with kanji unknown to the knowledge costs a little;
@@ -153,14 +154,14 @@ class _Vocabulary:
                 surface = m.surface()
                 known.add(surface)
                 pos = m.part_of_speech()
+                reading = katakana_to_hiragana(m.reading_form())
                 if verb is not None and surface == _WAY and pos[0] == "接尾辞":
                     # A verb's stem and 方, how it is done (出し方, 書き方, 払い方): typed だしかた.
                     self.counts[(verb[1] + _WAY_READING, verb[0] + _WAY)] += 1
-                verb = (surface, katakana_to_hiragana(m.reading_form())) if pos[0] == "動詞" and _has_kanji(
-                    surface) and _READING.fullmatch(katakana_to_hiragana(m.reading_form())) else None
+                readable = _READING.fullmatch(reading) is not None
+                verb = (surface, reading) if pos[0] == "動詞" and readable and _has_kanji(surface) else None
                 if pos[0] in _COMPOUND_POS and pos[2] != "人名" and not m.is_oov():
-                    reading = katakana_to_hiragana(m.reading_form())
-                    if _READING.fullmatch(reading):
+                    if readable:
                         run.append((surface, reading, pos[0]))
                         continue
                 if run:
