@@ -41,7 +41,7 @@ class Calibration:
     # A citizen question whose best staff-only match beats the best citizen match by this much is a
     # staff topic: declined with a contact, never answered with a look-alike.
     staff_topic_margin: float = 0.05
-    # A long story is also searched by its asking sentence alone (dense part; see retrieval.need_of).
+    # A long story is also searched by its asking sentence (bot/answering/story.py: searched_need, need_of).
     story_need: bool = True
 
     def fuse(self, dense, terms, grams):

@@ -19,7 +19,7 @@ from bot.answering.entities import EntityCheck, EntryTexts, noun_phrases
 from bot.answering.question_kinds import asked_kinds, fact_heading, holds_fact, names_fact
 from bot.answering.ranker import ANSWER_CHARS_SHOWN, CANDIDATES, RankerModel, candidate_features, load_ranker
 from bot.answering.scope import other_place
-from bot.answering.story import asks, need_of, need_weighted
+from bot.answering.story import asks, need_of, need_weighted, searched_need
 from bot.insights.masking import mask_personal_data
 from indexing.embeddings import get_embedder
 from indexing.entries import Audience, visible_audiences
@@ -194,7 +194,7 @@ class Retriever:
     def scores(self, index: AudienceIndex, query: str, analysis, query_vector: np.ndarray):
         """(dense, terms, grams) for every entry of ``index``; ``query`` as returned by query_text."""
         dense, terms, grams = entry_scores(index, analysis, query_vector)
-        need = self.need(query)
+        need = searched_need(query) if self.calibration.story_need else ""
         if need:
             # A story's need, embedded on its own, is compared too; an entry keeps its better cosine.
             dense = np.maximum(dense, index.dense_scores(self._query_vector(need), DENSE_CANDIDATES))

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from bot.answering.retrieval import Retriever, entry_scores
-from bot.answering.story import NEED_LEXICAL_WEIGHT, STORY_CHARS, need_of, need_weighted, sentences
+from bot.answering.story import NEED_LEXICAL_WEIGHT, STORY_CHARS, need_of, need_weighted, searched_need, sentences
 from fakes.embedder import HashingEmbedder, installed_embedder
 from indexing.entries import Audience
 from indexing.importer import import_paths
@@ -84,6 +84,16 @@ def test_the_abstention_signals_of_a_story_read_its_need_and_a_short_question_it
     short = "粗大ごみの出し方"
     analysis = retriever.analyzer.analyze(short)
     assert retriever.judged_analysis(short, analysis) is analysis
+
+
+def test_a_need_that_names_little_is_searched_with_the_sentence_before_it():
+    # 「補助はありますか」 alone meets every subsidy of the knowledge; the sentence before says which.
+    story = ("定年後に実家の畑で野菜を作っています。今年はサルにトウモロコシを全部やられてしまいました。"
+             "近所の家も被害に遭っていて、みんなで柵を作ろうかと話しています。補助はありますか")
+    assert need_of(story) == "補助はありますか"
+    assert searched_need(story) == "近所の家も被害に遭っていて、みんなで柵を作ろうかと話しています。補助はありますか"
+    # A need that names its thing is searched alone, as it is judged.
+    assert searched_need(STORY) == need_of(STORY) == "粗大ごみはどうやって出せばいいですか？"
 
 
 @pytest.mark.parametrize("ending", ["？", "？？", "！？", "?!", "？😢"])
