@@ -154,12 +154,15 @@ class _Vocabulary:
                 surface = m.surface()
                 known.add(surface)
                 pos = m.part_of_speech()
-                reading = katakana_to_hiragana(m.reading_form())
                 if verb is not None and surface == _WAY and pos[0] == "接尾辞":
                     # A verb's stem and 方, how it is done (出し方, 書き方, 払い方): typed だしかた.
                     self.counts[(verb[1] + _WAY_READING, verb[0] + _WAY)] += 1
-                readable = _READING.fullmatch(reading) is not None
-                verb = (surface, reading) if pos[0] == "動詞" and readable and _has_kanji(surface) else None
+                verb = None
+                if pos[0] == "動詞" or pos[0] in _COMPOUND_POS:
+                    reading = katakana_to_hiragana(m.reading_form())
+                    readable = _READING.fullmatch(reading) is not None
+                    if pos[0] == "動詞" and readable and _has_kanji(surface):
+                        verb = (surface, reading)
                 if pos[0] in _COMPOUND_POS and pos[2] != "人名" and not m.is_oov():
                     if readable:
                         run.append((surface, reading, pos[0]))
