@@ -348,11 +348,23 @@ class Respelling:
         return len(self._spelling)
 
     def respell(self, text: str) -> str:
-        if len(text) > _MAX_CHARS:
-            # A very long message: its end, where the question is asked, within a bounded cost.
-            cut = _cut_before(text, len(text) - _MAX_CHARS)
-            return text[:cut] + self._unclipped(self._respell_whole(text[cut:]))
-        return self._unclipped(self._respell_whole(text))
+        return self.respelled(text)[0]
+
+    def respelled(self, text: str) -> tuple[str, list[tuple[int, int]]]:
+        """``text`` respelled, and (begin, end) in ``text`` of each word written otherwise (a loanword
+        written whole aside). A very long message is respelled at its end, where the question is
+        asked, within a bounded cost."""
+        cut = _cut_before(text, len(text) - _MAX_CHARS) if len(text) > _MAX_CHARS else 0
+        tail = text[cut:]
+        pieces = self._pieces(tail)
+        out, at = [text[:cut]], 0
+        for begin, end, spelling in pieces:
+            out.append(tail[at:begin])
+            out.append(spelling)
+            at = end
+        out.append(tail[at:])
+        return (text[:cut] + self._unclipped("".join(out[1:])),
+                [(cut + begin, cut + end) for begin, end, _ in pieces])
 
     def _unclipped(self, text: str) -> str:
         """``text`` with loanwords clipped as people say them (マイナカード, まいなかーど) written whole as the
@@ -390,10 +402,11 @@ class Respelling:
                 return end, whole
         return None
 
-    def _respell_whole(self, text: str) -> str:
+    def _pieces(self, text: str) -> list[tuple[int, int, str]]:
+        """(begin, end, spelling) of each run of ``text`` respelled, in order."""
         units = _units(text, self._known)
         if not units:
-            return text
+            return []
         n = len(units)
         # best[i] = (cost, pieces) covering units[:i]; a piece is (start, end, spelling or None).
         best: list = [(0.0, ())] + [(float("inf"), ())] * n
@@ -455,13 +468,7 @@ class Respelling:
                 if penalty is None:
                     continue
                 self._relax(best, j + 1, cost + _RESPELLED + penalty - joined, pieces + ((i, j + 1, spelling),))
-        out, at = [], 0
-        for start, end, spelling in best[n][1]:
-            out.append(text[at:units[start].begin])
-            out.append(spelling)
-            at = units[end - 1].end
-        out.append(text[at:])
-        return "".join(out)
+        return [(units[start].begin, units[end - 1].end, spelling) for start, end, spelling in best[n][1]]
 
     def _choose(self, readings: dict[str, bool]) -> tuple[str | None, int]:
         """The most written spelling of the readings; a reading the question took only with a

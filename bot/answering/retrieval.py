@@ -117,14 +117,20 @@ class Retriever:
 
     # --- search ---------------------------------------------------------------------------
     def query_text(self, query: str, audience: str) -> str:
-        """The question as searched: words typed in kana or with a wrong kanji of the same sound
-        respelled as the index writes them, then personal data masked as the inquiry log stores it,
-        and the placeholders (〔電話番号〕) and the clauses that only introduce the resident removed
-        (strip_placeholders). Respelled first, a word typed in kana before an honorific
-        (ほけんしさん, 保健師さん) is no given name (けんし) to mask out of the question; a name the
-        knowledge does not write stays in kana and is masked."""
+        """The question as searched: personal data masked as the inquiry log stores it, then the
+        placeholders (〔電話番号〕) and the clauses that only introduce the resident removed
+        (strip_placeholders), words typed in kana or with a wrong kanji of the same sound respelled
+        as the index writes them. A "name" that is only part of longer words the knowledge writes
+        (けんし in ほけんしさん: 保健師さん) is no name (part_of_words); one that is a whole word
+        (ゆうきさん, though the knowledge writes 有機) is masked."""
         self._ensure_fresh()
-        return strip_placeholders(mask_personal_data(self._spellings[audience].respell(query)))
+        spelling = self._spellings[audience]
+        respelled, words = spelling.respelled(query)
+        masked = mask_personal_data(query, spare=lambda span: span.kind == "name" and part_of_words(
+            query, span.start, span.end, words))
+        if masked == query and not PLACEHOLDER.search(query):
+            return respelled  # nothing personal: respelled once
+        return spelling.respell(strip_placeholders(masked))
 
     def _query_vector(self, text: str) -> np.ndarray:
         cache = self.__dict__.setdefault("_vectors", OrderedDict())
@@ -301,6 +307,18 @@ def term_known(analyzer, index: AudienceIndex):
     """Whether the knowledge ``index`` holds writes a word: each of its index terms is in some entry
     (a lookup; a scan of the knowledge's text took milliseconds per word at 50,000 entries)."""
     return lambda word: all(index.terms.document_frequency(term) for term in analyzer.terms(word))
+
+
+def part_of_words(text: str, start: int, end: int, words: list[tuple[int, int]]) -> bool:
+    """Whether ``text[start:end]`` lies within the (begin, end) ``words`` (blanks between them aside)
+    without being one of them whole: the tail of ほけんし, or りょう けい across しようりょう and けいさん."""
+    if (start, end) in words:
+        return False
+    inside = [False] * (end - start)
+    for begin, stop in words:
+        for k in range(max(begin, start), min(stop, end)):
+            inside[k - start] = True
+    return all(inside[k] or text[start + k].isspace() for k in range(end - start))
 
 
 def strip_placeholders(text: str) -> str:

@@ -96,17 +96,19 @@ class PersonalDataSpan(NamedTuple):
     end: int
 
 
-def mask_personal_data(text: str) -> str:
+def mask_personal_data(text: str, spare=None) -> str:
     """Replace personal data in ``text`` with typed placeholders such as 〔電話番号〕.
 
-    Text without personal data is returned unchanged; masking is idempotent.
+    Text without personal data is returned unchanged; masking is idempotent. ``spare``, when given,
+    is asked about each finding (a PersonalDataSpan); the ones it returns True for are left as written
+    (search uses it for a "name" that is part of a longer word: ほ|けんし|さん, 保健師さん).
 
     >>> mask_personal_data("氏名：山田 太郎　メール：taro@example.jp")
     '氏名：〔氏名〕　メール：〔メール〕'
     """
     if not text:
         return text
-    spans = find_personal_data(text)
+    spans = [span for span in find_personal_data(text) if spare is None or not spare(span)]
     if not spans:
         return text
     parts, last = [], 0

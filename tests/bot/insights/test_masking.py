@@ -347,3 +347,10 @@ def test_random_text_never_breaks_masking():
         once = mask_personal_data(text)
         assert isinstance(once, str)
         assert mask_personal_data(once) == once, (text, once)
+
+
+def test_findings_the_caller_spares_are_left_as_written():
+    # Search spares a "name" that is part of a longer word (bot/answering/retrieval.py: part_of_words).
+    text = "たなかさん、電話は090-1234-5678です"
+    assert mask_personal_data(text) == "〔氏名〕さん、電話は〔電話番号〕です"
+    assert mask_personal_data(text, spare=lambda span: span.kind == "name") == "たなかさん、電話は〔電話番号〕です"
