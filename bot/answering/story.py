@@ -34,8 +34,9 @@ NEED_SHARE = 0.7
 # alone), the need alone (1) worse; the smaller share is kept.
 NEED_LEXICAL_WEIGHT = 0.3
 # A need searched alone has nouns of at least this many letters (see searched_need). Chosen on the tuned
-# story questions: 4 ranked 森野市's stories .600 → .800 and the dev set's .688 → .750; 3 and 5 gave less. The abstention signals still judge the asking sentence alone (need_of): judged on the
-# longer need, answerable stories were declined more.
+# story questions: 4 ranked 森野市's stories .600 → .800, 北浜市's .933 → .967 and styles_dev's .642 → .660;
+# a count of kanji and katakana letters instead (3, 4 or 5) gave less. The abstention signals still judge
+# the asking sentence alone (need_of): judged on the longer need, answerable stories were declined more.
 SEARCHED_NEED_LETTERS = 4
 
 # After a run of sentence ends (「か！？」 ends one sentence, not two).
@@ -47,8 +48,11 @@ _NAMING = re.compile(r"[\u3400-\u9fffァ-ヺA-Za-z]")
 # ... once the words every question asks with are left out: 「どうしたらいいでしょうか。」 and
 # 「まず何をすればいいですか？」 name nothing; the sentence before them says what they are about.
 _ASKING_WORDS = re.compile(r"何|誰|良|必要|方法|手続き?|大丈夫|問題")
-# A noun in kana this short is a form word (こと, もの, ところ), not a thing named.
-_FORM_WORD = re.compile(r"[ぁ-ゖ]{1,2}")
+# Nouns that name no thing: form words (こと, もの, ところ …).
+FORM_WORDS = frozenset({"こと", "もの", "ところ", "とき", "ほう", "ため", "よう", "わけ", "はず", "うち", "まま", "ころ",
+                        "ごろ", "ふう", "あと", "まえ", "ほか"})
+# A sentence longer than this is counted as naming nothing by noun_letters.
+LONGEST_SENTENCE = 2000
 _ASKING = re.compile(r"[?？]|か[。．]?$|たい|教えて|ください|下さい|どう|いつ|どこ|なに|何|いくら|誰|だれ|ますか|でしょうか|の[?？。]?$")
 
 
@@ -75,18 +79,20 @@ def need_of(question: str) -> str:
     """The sentence of a long story that asks the question (the last one with a question marker),
     with the sentences before it while it names nothing (「…と言われました。どうすればいいですか？」),
     or '' when the question is short or is that one sentence. What the abstention signals judge."""
-    return _need(question, names_something)
+    return _need(question, naming_letters, 1)
 
 
 def searched_need(question: str) -> str:
     """The need as searched: need_of, with the sentences before it while its nouns are fewer than
     SEARCHED_NEED_LETTERS letters. 「料金も知りたいです」 or 「補助はありますか」 alone meet every fee or
     subsidy of the knowledge; the sentence before says which (体育館のトレーニング室, 柵を作る)."""
-    return _need(question, names_enough)
+    return _need(question, noun_letters, SEARCHED_NEED_LETTERS)
 
 
 @lru_cache(maxsize=2048)
-def _need(question: str, names) -> str:
+def _need(question: str, letters, enough: int) -> str:
+    """The asking sentence and the sentences before it until their ``letters`` reach ``enough``; ''
+    when that is most of the question (nothing to separate). Each sentence is counted once."""
     text = question.strip()
     if len(text) < STORY_CHARS:
         return ""
@@ -95,31 +101,34 @@ def _need(question: str, names) -> str:
         return ""
     asking = [i for i, s in enumerate(parts) if asks(s)]
     last = (asking or range(len(parts)))[-1]
-    first = last
-    while first > 0 and not names("".join(parts[first:last + 1])):
+    first, length, total = last, len(parts[last]), letters(parts[last])
+    limit = len(text) * NEED_SHARE
+    while first > 0 and total < enough and length < limit:
         first -= 1  # 「…出すように言われました。どうすればよかったのでしょう。」
-    need = "".join(parts[first:last + 1])
-    return need if len(need) < len(text) * NEED_SHARE else ""
+        length += len(parts[first])
+        total += letters(parts[first])
+    return "".join(parts[first:last + 1]) if length < limit else ""
 
 
-def names_something(sentence: str) -> bool:
-    """Whether a sentence names what it asks about, beyond the words every question asks with."""
-    return bool(_NAMING.search(_ASKING_WORDS.sub("", sentence)))
+def naming_letters(sentence: str) -> int:
+    """The letters of a sentence that can name a thing (kanji, katakana, Latin), beyond the words every
+    question asks with: 0 for 「どうすればいいですか」."""
+    return len(_NAMING.findall(_ASKING_WORDS.sub("", sentence)))
 
 
-def names_enough(sentence: str) -> bool:
-    """Whether the nouns of a sentence, beyond the words every question asks with and a form word in
-    kana (こと, もの), have SEARCHED_NEED_LETTERS letters or more (粗大ごみ: yes; 料金, 補助: no)."""
+def noun_letters(sentence: str) -> int:
+    """The letters of a sentence's nouns, beyond the words every question asks with, form words
+    (こと, もの, ところ) and numbers: 粗大ごみ 4, 料金 2, 補助 2."""
     from sudachipy import SplitMode
 
+    if len(sentence) > LONGEST_SENTENCE:
+        return 0  # no need is this long (and the tokenizer takes bounded input)
     letters = 0
     for m in sudachi_dictionary().tokenizer(mode=SplitMode.C).tokenize(sentence):
-        surface = m.surface()
-        if m.part_of_speech()[0] != "名詞" or _ASKING_WORDS.fullmatch(surface) or \
-                _FORM_WORD.fullmatch(surface):
-            continue
-        letters += len(surface)
-    return letters >= SEARCHED_NEED_LETTERS
+        surface, pos = m.surface(), m.part_of_speech()
+        if pos[0] == "名詞" and pos[1] != "数詞" and surface not in FORM_WORDS and not _ASKING_WORDS.fullmatch(surface):
+            letters += len(surface)
+    return letters
 
 
 def need_weighted(whole: np.ndarray, need: np.ndarray, weight: float = NEED_LEXICAL_WEIGHT) -> np.ndarray:

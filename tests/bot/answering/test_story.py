@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from bot.answering.retrieval import Retriever, entry_scores
-from bot.answering.story import NEED_LEXICAL_WEIGHT, STORY_CHARS, need_of, need_weighted, searched_need, sentences
+from bot.answering.story import (NEED_LEXICAL_WEIGHT, STORY_CHARS, need_of, need_weighted, noun_letters, searched_need,
+                                 sentences)
 from fakes.embedder import HashingEmbedder, installed_embedder
 from indexing.entries import Audience
 from indexing.importer import import_paths
@@ -94,6 +95,13 @@ def test_a_need_that_names_little_is_searched_with_the_sentence_before_it():
     assert searched_need(story) == "近所の家も被害に遭っていて、みんなで柵を作ろうかと話しています。補助はありますか"
     # A need that names its thing is searched alone, as it is judged.
     assert searched_need(STORY) == need_of(STORY) == "粗大ごみはどうやって出せばいいですか？"
+
+
+def test_nouns_in_kana_count_and_form_words_and_numbers_do_not():
+    assert noun_letters("粗大ごみはどうやって出せばいいですか？") == 4
+    assert noun_letters("ねこの ごみは どこ？") == 4  # ねこ, ごみ
+    assert noun_letters("今のところどうですか") == 1  # 今; ところ is a form word
+    assert noun_letters("2024年の分はいつですか") < 4
 
 
 @pytest.mark.parametrize("ending", ["？", "？？", "！？", "?!", "？😢"])
