@@ -120,20 +120,35 @@ def _dictionary_readings(surface: str) -> tuple[str, ...]:
 
 # A compound of kanji this long at most is also read split at each other place (see _resplit_readings).
 _RESPLIT_CHARS = 4
+# What a word is read as when a compound is re-split: a common noun or a suffix, not a name or a verb
+# (税 is ぜい, not the given name みつぐ; 生 is せい, not the verb stem うま).
+_RESPLIT_POS = {"普通名詞", "名詞的"}
 
 
 @functools.lru_cache(maxsize=65536)
-def _resplit_readings(surface: str) -> tuple[str, ...]:
-    """The readings of a compound of kanji as two words of the dictionary, split at any place
-    (水道管: 水道 + 管, すいどうかん), each word read as the dictionary reads it first."""
+def _resplit_readings(surface: str, boundaries: tuple[int, ...]) -> tuple[str, ...]:
+    """The readings of a compound of kanji the tokenizer split at ``boundaries`` (水|道管: (1,)) as two
+    common nouns or a noun and a suffix split at another place (水道 + 管: すいどうかん)."""
     if not 2 < len(surface) <= _RESPLIT_CHARS or not _KANJI_WORD.fullmatch(surface):
         return ()
     readings = []
     for k in range(1, len(surface)):
-        left, right = _dictionary_readings(surface[:k]), _dictionary_readings(surface[k:])
-        if left and right and left[0] + right[0] not in readings:
-            readings.append(left[0] + right[0])
+        if k in boundaries:
+            continue  # the tokenizer's own split: read so already
+        left, right = _common_reading(surface[:k]), _common_reading(surface[k:])
+        if left and right and left + right not in readings:
+            readings.append(left + right)
     return tuple(readings)
+
+
+@functools.lru_cache(maxsize=65536)
+def _common_reading(word: str) -> str:
+    """The dictionary's first reading of ``word`` as a common noun or a suffix ('' if it has none)."""
+    for morpheme in sudachi_dictionary().lookup(word):
+        reading = katakana_to_hiragana(morpheme.reading_form())
+        if morpheme.part_of_speech()[1] in _RESPLIT_POS and _READING.fullmatch(reading):
+            return reading
+    return ""
 
 
 class _Vocabulary:
@@ -155,14 +170,19 @@ class _Vocabulary:
                 known.add(surface)
                 pos = m.part_of_speech()
                 if verb is not None and surface == _WAY and pos[0] == "接尾辞":
-                    # A verb's stem and 方, how it is done (出し方, 書き方, 払い方): typed だしかた.
+                    # A verb's stem and 方, how it is done (出し方, 受け取り方): typed だしかた.
                     self.counts[(verb[1] + _WAY_READING, verb[0] + _WAY)] += 1
-                verb = None
                 if pos[0] == "動詞" or pos[0] in _COMPOUND_POS:
                     reading = katakana_to_hiragana(m.reading_form())
                     readable = _READING.fullmatch(reading) is not None
-                    if pos[0] == "動詞" and readable and _has_kanji(surface):
-                        verb = (surface, reading)
+                    if pos[0] == "動詞" and readable and pos[5].startswith("連用形"):
+                        # The stem so far: 受け|取り is one verb's (受け取り), whose 方 is 受け取り方.
+                        verb = (verb[0] + surface, verb[1] + reading) if verb is not None else (surface, reading)
+                        verb = verb if _has_kanji(verb[0]) else None
+                    else:
+                        verb = None
+                else:
+                    verb = None
                 if pos[0] in _COMPOUND_POS and pos[2] != "人名" and not m.is_oov():
                     if readable:
                         run.append((surface, reading, pos[0]))
@@ -199,7 +219,7 @@ class _Vocabulary:
                 # A compound the tokenizer split at the wrong place (水|道管): read as two words of the
                 # dictionary split elsewhere (水道|管: すいどうかん).
                 if end > start:
-                    for other in _resplit_readings(surface):
+                    for other in _resplit_readings(surface, _boundaries(run[start:end + 1])):
                         if other != reading:
                             self.variants.setdefault(other, Counter())[surface] += 1
 
@@ -556,6 +576,15 @@ class Respelling:
     def _relax(best, at: int, cost: float, pieces):
         if (cost, len(pieces)) < (best[at][0], len(best[at][1])):
             best[at] = (cost, pieces)
+
+
+def _boundaries(parts) -> tuple[int, ...]:
+    """Where a compound's parts (surface first) meet, as offsets into the compound (水|道管: (1,))."""
+    offsets, at = [], 0
+    for part in parts[:-1]:
+        at += len(part[0])
+        offsets.append(at)
+    return tuple(offsets)
 
 
 def _suru_follows(units, j: int) -> bool:

@@ -46,6 +46,11 @@ def test_a_compound_the_tokenizer_splits_wrongly_is_read_as_dictionary_words():
     # SudachiPy splits 水道管 as 水|道管 (みずどうかん); residents type すいどうかん (水道 + 管).
     spelling = Respelling(["水道管が凍ったときは、タオルを巻いてぬるま湯をかけてください。"])
     assert spelling.respell("すいどうかん こおった") == "水道管 こおった"
+    # Only where the tokenizer split otherwise, and with a common noun's reading: 自動|車|税 gives no
+    # 自動車 + みつぐ (税 as a given name).
+    from indexing.respelling import _resplit_readings
+    assert _resplit_readings("水道管", (1,)) == ("すいどうかん",)
+    assert _resplit_readings("自動車税", (2, 3)) == ()
     # Without the compound in the knowledge, nothing is respelled into it.
     assert "管" not in Respelling(["水道の料金"]).respell("すいどうかん こおった")
 
@@ -65,6 +70,10 @@ def test_the_way_of_doing_a_thing_typed_in_kana_is_respelled():
     assert spelling.respell("ぺっとぼとる だしかた") == "ペットボトル 出し方"
     assert spelling.respell("しんせいしょの かきかた") == "申請書の 書き方"
     assert spelling.respell("すてかた") == "すてかた"  # 捨て方 is written nowhere
+    # A compound verb's whole stem (受け|取り), and only a stem: 申し込む方 is the person who applies.
+    compound = Respelling(["受け取り方の説明。申し込む方は窓口へ。"])
+    assert compound.respell("うけとりかた") == "受け取り方"
+    assert compound.respell("こむかた") == "こむかた"
 
 
 def test_a_particle_after_a_word_is_not_read_into_a_compound():
