@@ -54,6 +54,8 @@ AFTER_TIME = frozenset({"分", "中", "度", "頃", "ごろ", "以降", "以内"
 ENTRY_CACHE = 4096
 # An entry is searched for named things in this many characters (an answer rarely shows more).
 ENTRY_CHARS = 2000
+# A word in hiragana this long or longer is looked up by its reading (EntryTexts.reads); a shorter one is no evidence.
+_READ_MIN_KANA = 3
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,7 @@ class EntryTexts:
         self._corpus_headings: str | None = None
         self._named: OrderedDict = OrderedDict()
         self._headed: OrderedDict = OrderedDict()
+        self._reads: OrderedDict = OrderedDict()
         self._written: OrderedDict = OrderedDict()
         self._slips: OrderedDict = OrderedDict()
         self._kanji_pairs: set[str] | None = None
@@ -252,8 +255,14 @@ class EntryTexts:
         return self._cached(self._headed, word, lambda: heading_holds(word, self.corpus_headings()))
 
     def reads(self, word: str) -> bool:
-        """Whether ``word``, typed in hiragana, is read so in some entry's question or heading (corpus_reading)."""
-        return bool(_FOLDED_KANA.fullmatch(word)) and hiragana_to_katakana(word) in self.corpus_reading()
+        """Whether ``word``, typed in hiragana, may be a word of the knowledge: read so in some entry's
+        question or heading (corpus_reading), cached. Two kana or fewer (しん, せい: the tokenizer's cuts
+        of しんせい) say nothing either way and count as read."""
+        if not _FOLDED_KANA.fullmatch(word):
+            return False
+        if len(word) < _READ_MIN_KANA:
+            return True
+        return self._cached(self._reads, word, lambda: hiragana_to_katakana(word) in self.corpus_reading())
 
     def corpus_headings(self) -> str:
         """Every entry's folded question, alternates and heading (see heading), one entry a line:

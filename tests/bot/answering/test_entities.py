@@ -191,6 +191,7 @@ def test_kana_typed_words_cut_at_odd_places_are_known_by_their_reading():
     assert check("じかんがいきんむ 上限").unknown == 0.0
     assert check("帰化勤務 上限").unknown == 1.0
     assert texts.reads("かんがい") and not texts.reads("ほうむきょく") and not texts.reads("帰化")
+    assert texts.reads("しん")  # two kana: the tokenizer's cut of しんせい, no evidence either way
 
 
 def test_the_bot_looks_compound_words_up_in_the_index_terms(bot):
