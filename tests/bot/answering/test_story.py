@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot.answering.retrieval import Retriever, entry_scores
+from bot.answering.retrieval import DENSE_CANDIDATES, Retriever, entry_scores
 from bot.answering.story import (NEED_LEXICAL_WEIGHT, STORY_CHARS, need_of, need_weighted, noun_letters, searched_need,
                                  sentences)
 from fakes.embedder import HashingEmbedder, installed_embedder
@@ -75,6 +75,22 @@ def test_a_storys_lexical_scores_lean_towards_the_entry_its_need_asks_about(retr
     _, terms, _ = retriever.scores(index, text, analysis, vector)
     assert terms[garbage] > terms[nursery]
     assert terms[garbage] > whole_terms[garbage]
+
+
+def test_a_story_is_searched_by_its_searched_need_and_judged_by_its_asking_sentence(retriever):
+    # The last sentence names little (料金): the sentence before it is searched with it.
+    story = ("先月から在宅勤務になり、運動不足が気になっています。健康診断でも体重が増えたと言われました。"
+             "粗大ごみの処理券を買いに行くついでに寄れる窓口はありますか。料金も知りたいです")
+    searched, judged = searched_need(story), need_of(story)
+    assert searched != judged and searched.endswith(judged)
+    index = retriever.index(Audience.CITIZEN)
+    analysis = retriever.analyzer.analyze(story)
+    vector = retriever._query_vector(story)
+    whole, _, _ = entry_scores(index, analysis, vector)
+    dense, _, _ = retriever.scores(index, story, analysis, vector)
+    expected = np.maximum(whole, index.dense_scores(retriever._query_vector(searched), DENSE_CANDIDATES))
+    assert np.allclose(dense, expected)
+    assert retriever.judged_analysis(story, analysis) == retriever.analyzer.analyze(judged)
 
 
 def test_the_abstention_signals_of_a_story_read_its_need_and_a_short_question_itself(retriever):
