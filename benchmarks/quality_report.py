@@ -12,7 +12,8 @@ them). Sample-knowledge sets run against the sample knowledge; sets whose file n
 ``kosodate`` against the generic kosodate FAQ imported on its own (IDs are the FAQ's ``faq_id``), and
 sets whose name starts with another city's name against that city's FAQ (``<city>_faq.csv``, imported on
 its own into --<city>-dir): みなと市, ひなた市, かすみ野市 and 白川町 in benchmarks/heldout/ (cities the product
-was never tuned on), かわべ市, 北浜市 and 森野市 in benchmarks/cities/ (tuned: ``cities/kawabe``, ``cities/kitahama``, ``cities/morino``).
+was never tuned on), かわべ市, 北浜市 and 森野市 in benchmarks/cities/ (tuned: ``cities/kawabe``,
+``cities/kitahama``, ``cities/morino``).
 
 For each set and each style it prints Hit@1, nDCG@10, MRR@10, the share of answerable questions
 answered and the share of those answers whose first source is relevant, out-of-scope declined and
