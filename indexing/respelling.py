@@ -7,16 +7,16 @@ spelling the knowledge itself uses for that reading (住民票, 保健所, 申�
 dense query and BM25 see the words the entries were indexed with.
 
 The vocabulary is the knowledge's own: every noun compound of the entries' text (a run of nouns,
-suffixes and numbers in SudachiPy mode A, and each of its shorter runs) with its reading and how
-often it is written so; also a compound read as split elsewhere where the tokenizer split it wrongly
-(水|道管, also 水道 + 管: すいどうかん), and the way of doing a thing (a verb's stem and 方: 出し方). A
-question is split into units (a kana character, a word with kanji, a number) and covered at the
-lowest cost by (a) units kept as typed, (b) runs of units the knowledge writes as typed (kept), and
-(c) runs whose reading is a compound of the knowledge written otherwise (respelled). Kana left uncovered costs most; a word with kanji unknown to the knowledge costs a little;
-longer runs are cheaper, so a whole compound wins over its parts. A single dictionary word written
-in kanji (講座) is never respelled into a homophone (口座): only runs that are not one word (申+精,
-住民+表) or kana are. What a resident writes in kana on purpose stays so: a number and its counter
-(ふたり, いっかいめ), a verb's ending (もうしこみたい), a suffix alone (きょうじゅう), the particle
+suffixes and numbers in SudachiPy mode A, and each of its shorter runs) with its reading and how often
+it is written so; also a compound read as split elsewhere where the tokenizer split it wrongly (水|道管,
+also 水道 + 管: すいどうかん), and the way of doing a thing (a verb's stem and 方: 出し方). A question is split into
+units (a kana character, a word with kanji, a number) and covered at the lowest cost by (a) units kept
+as typed, (b) runs of units the knowledge writes as typed (kept), and (c) runs whose reading is a
+compound of the knowledge written otherwise (respelled). Kana left uncovered costs most; a word with
+kanji unknown to the knowledge costs a little; longer runs are cheaper, so a whole compound wins over
+its parts. A single dictionary word written in kanji (講座) is never respelled into a homophone (口座): only
+runs that are not one word (申+精, 住民+表) or kana are. What a resident writes in kana on purpose stays so:
+a number and its counter (ふたり, いっかいめ), a verb's ending (もうしこみたい), a suffix alone (きょうじゅう), the particle
 after a kana noun (おやはけん).
 
 A loanword the knowledge writes, typed clipped as people say it (マイナカード, まいなかーど for
