@@ -6,39 +6,27 @@ reads kana as another word and BM25 finds no term. ``Respelling`` rewrites those
 spelling the knowledge itself uses for that reading (住民票, 保健所, 申請, 処理券, 有効期限), so the
 dense query and BM25 see the words the entries were indexed with.
 
-The vocabulary is the knowledge's own: every noun compound of the entries' text (a run of nouns,
-suffixes and numbers in SudachiPy mode A, and each of its shorter runs) with its reading and how often
-it is written so; also a compound read as split elsewhere where the tokenizer split it wrongly (水|道管,
-also 水道 + 管: すいどうかん), and the way of doing a thing (a verb's stem and 方: 出し方). A question is split into
-units (a kana character, a word with kanji, a number) and covered at the lowest cost by (a) units kept
-as typed, (b) runs of units the knowledge writes as typed (kept), and (c) runs whose reading is a
-compound of the knowledge written otherwise (respelled). Kana left uncovered costs most; a word with
-kanji unknown to the knowledge costs a little; longer runs are cheaper, so a whole compound wins over
-its parts. A single dictionary word written in kanji (講座) is never respelled into a homophone (口座): only
-runs that are not one word (申+精, 住民+表) or kana are. What a resident writes in kana on purpose stays so:
-a number and its counter (ふたり, いっかいめ), a verb's ending (もうしこみたい), a suffix alone (きょうじゅう), the particle
-after a kana noun (おやはけん).
+The vocabulary is the knowledge's own: its compounds by reading (indexing/respelling_vocabulary.py).
+A question is split into units (a kana character, a word with kanji, a number) and covered at the
+lowest cost by (a) units kept as typed, (b) runs of units the knowledge writes as typed (kept), and
+(c) runs whose reading is a compound of the knowledge written otherwise (respelled). Kana left
+uncovered costs most; a word with kanji unknown to the knowledge costs a little; longer runs are
+cheaper, so a whole compound wins over its parts. A single dictionary word written in kanji (講座) is
+never respelled into a homophone (口座): only runs that are not one word (申+精, 住民+表) or kana are. What
+a resident writes in kana on purpose stays so: a number and its counter (ふたり, いっかいめ), a verb's
+ending (もうしこみたい), a suffix alone (きょうじゅう), the particle after a kana noun (おやはけん).
 
 A loanword the knowledge writes, typed clipped as people say it (マイナカード, まいなかーど for
 マイナンバーカード), is written whole (clipped_whole: its start and end kept, a few kana cut between).
-
-The vocabulary is built from each text's counts, cached by the text's hash: reloading the
-knowledge after an edit tokenizes only the texts that changed.
 """
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
-import threading
-import unicodedata
-from collections import Counter, OrderedDict
-from typing import NamedTuple
-
-import numpy as np
-from sudachipy import SplitMode
 
 from indexing.japanese import katakana_to_hiragana, sudachi_dictionary
+from indexing.respelling_vocabulary import (KATAKANA_WORD, MAX_READINGS, MAX_UNITS, READING, dictionary_readings, fold,
+                                            has_kanji, tokenizer, vocabulary_of)
 
 # The most characters of a question respelled (its end): the cost grows with the length.
 _MAX_CHARS = 600
@@ -46,18 +34,7 @@ _MAX_CHARS = 600
 # from its end, else at the start of the word there (never inside a word: じゅうみ|んひょう).
 _CUT_MARGIN = 100
 _SENTENCE_END = re.compile(r"[。！!？?\n]")  # not "." (1.5, URLs)
-# Parts of speech that make up a compound: nouns, suffixes (料, 所, 権), prefixes (再, 各).
-_COMPOUND_POS = {"名詞", "接尾辞", "接頭辞", "形状詞"}
-# The longest run of morphemes taken as one compound of the knowledge.
-_MAX_UNITS = 5
-_MIN_READING = 2
-# 方 after a verb's stem: the way it is done (出し方), read かた.
-_WAY, _WAY_READING = "方", "かた"
 _KANA = re.compile(r"[ぁ-ゖァ-ヺー]+")
-_KATAKANA_WORD = re.compile(r"[ァ-ヺー]+")
-# A spelling may hold kana and numbers besides its kanji (粗大ごみ, 3歳児健診), nothing else.
-_SPELLING = re.compile(r"[\u4e00-\u9fff々ぁ-ゖァ-ヺー0-9]+")
-_READING = re.compile(r"[ぁ-ゖー]+")
 _LEADING_NUMBER = re.compile(r"[0-9]+")
 # Costs of a cover (lower wins): a kana character left as typed; a word with kanji the knowledge
 # never writes; a respelled run; the saving per unit a run (kept or respelled) joins.
@@ -77,7 +54,6 @@ _LOOKUP_CHARS = 2
 # Particles and endings: kana a resident writes so, kept at no cost and never respelled.
 _FUNCTION_POS = {"助詞", "助動詞"}
 _FOLLOWING_PARTICLES = {"格助詞", "係助詞", "副助詞", "接続助詞"}
-_MAX_READINGS = 8
 # Kana a resident writes after a noun as its particle, though Sudachi may read it into the next
 # word (おや|はけん: 派遣, こども|がい|りょう: がい); and what such a noun may be tagged as.
 _PARTICLE_HEADS = {"は", "が", "を"}
@@ -85,253 +61,6 @@ _NOUN_LIKE_POS = {"名詞", "代名詞", "接尾辞", "感動詞"}
 # The kana that start a conjugated する (した, して, する, させ, せず) after a noun typed in kana.
 _SURU_STEMS = {"し", "す", "さ", "せ"}
 
-_LOCAL = threading.local()
-
-
-def _tokenizer():
-    tokenizer = getattr(_LOCAL, "tokenizer", None)
-    if tokenizer is None:
-        tokenizer = _LOCAL.tokenizer = sudachi_dictionary().tokenizer(mode=SplitMode.A)
-    return tokenizer
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
-
-
-_KANJI = re.compile(r"[\u4e00-\u9fff々]")
-_KANJI_WORD = re.compile(r"[\u4e00-\u9fff々]+")
-
-
-def _has_kanji(text: str) -> bool:
-    return _KANJI.search(text) is not None
-
-
-@functools.lru_cache(maxsize=65536)
-def _dictionary_readings(surface: str) -> tuple[str, ...]:
-    """Every kana reading the dictionary has for ``surface`` as one word (精: せい, ただし)."""
-    readings = []
-    for morpheme in sudachi_dictionary().lookup(surface):
-        reading = katakana_to_hiragana(morpheme.reading_form())
-        if _READING.fullmatch(reading) and reading not in readings:
-            readings.append(reading)
-    return tuple(readings[:_MAX_READINGS])
-
-
-# A compound of kanji this long at most is also read split at each other place (see _resplit_readings).
-_RESPLIT_CHARS = 4
-# What a word is read as when a compound is re-split: a common noun or a suffix, not a name or a verb
-# (税 is ぜい, not the given name みつぐ; 生 is せい, not the verb stem うま).
-_RESPLIT_POS = {"普通名詞", "名詞的"}
-
-
-@functools.lru_cache(maxsize=65536)
-def _resplit_readings(surface: str, boundaries: tuple[int, ...]) -> tuple[str, ...]:
-    """The readings of a compound of kanji the tokenizer split at ``boundaries`` (水|道管: (1,)) as two
-    common nouns or a noun and a suffix split at another place (水道 + 管: すいどうかん)."""
-    if not 2 < len(surface) <= _RESPLIT_CHARS or not _KANJI_WORD.fullmatch(surface):
-        return ()
-    readings = []
-    for k in range(1, len(surface)):
-        if k in boundaries:
-            continue  # the tokenizer's own split: read so already
-        left, right = _common_reading(surface[:k]), _common_reading(surface[k:])
-        if left and right and left + right not in readings:
-            readings.append(left + right)
-    return tuple(readings)
-
-
-@functools.lru_cache(maxsize=65536)
-def _common_reading(word: str) -> str:
-    """The dictionary's first reading of ``word`` as a common noun or a suffix ('' if it has none)."""
-    for morpheme in sudachi_dictionary().lookup(word):
-        reading = katakana_to_hiragana(morpheme.reading_form())
-        if morpheme.part_of_speech()[1] in _RESPLIT_POS and _READING.fullmatch(reading):
-            return reading
-    return ""
-
-
-class _Vocabulary:
-    """The knowledge's compounds counted by (reading, spelling) while its texts are read."""
-
-    def __init__(self):
-        self.counts: Counter = Counter()
-        self.variants: dict[str, Counter] = {}
-        self.known: set[str] = set()
-
-    def read(self, text: str):
-        run: list = []
-        text = _fold(text)
-        known = self.known
-        for chunk_start in range(0, len(text), 4000):
-            verb = None
-            for m in _tokenizer().tokenize(text[chunk_start:chunk_start + 4000]):
-                surface = m.surface()
-                known.add(surface)
-                pos = m.part_of_speech()
-                if verb is not None and surface == _WAY and pos[0] == "接尾辞":
-                    # A verb's stem and 方, how it is done (出し方, 受け取り方): typed だしかた.
-                    self.counts[(verb[1] + _WAY_READING, verb[0] + _WAY)] += 1
-                if pos[0] == "動詞" or pos[0] in _COMPOUND_POS:
-                    reading = katakana_to_hiragana(m.reading_form())
-                    readable = _READING.fullmatch(reading) is not None
-                    if pos[0] == "動詞" and readable and pos[5].startswith("連用形"):
-                        # The stem so far: 受け|取り is one verb's (受け取り), whose 方 is 受け取り方.
-                        verb = (verb[0] + surface, verb[1] + reading) if verb is not None else (surface, reading)
-                        verb = verb if _has_kanji(verb[0]) else None
-                    else:
-                        verb = None
-                else:
-                    verb = None
-                if pos[0] in _COMPOUND_POS and pos[2] != "人名" and not m.is_oov():
-                    if readable:
-                        run.append((surface, reading, pos[0]))
-                        continue
-                if run:
-                    self._compounds(run)
-                    run = []
-        if run:
-            self._compounds(run)
-
-    def _compounds(self, run):
-        """Every run of up to _MAX_UNITS parts of a noun run (粗大|ごみ|処理|券: 粗大ごみ, 処理券 ...)."""
-        for start in range(len(run)):
-            if run[start][2] == "接尾辞":
-                continue
-            surface = reading = ""
-            for end in range(start, min(len(run), start + _MAX_UNITS)):
-                part, part_reading, pos = run[end]
-                stem = reading
-                surface += part
-                reading += part_reading
-                if pos == "接頭辞":
-                    continue
-                self.known.add(surface)
-                if len(reading) < _MIN_READING or not _SPELLING.fullmatch(surface) or not (
-                        _has_kanji(surface) or _KATAKANA_WORD.fullmatch(surface)):
-                    continue  # a spelling has kanji, or is a loanword in katakana
-                self.counts[(reading, surface)] += 1
-                # A last single kanji read otherwise than in context (定時退庁日: にち, also ひ, び).
-                if end > start and len(part) == 1 and _has_kanji(part):
-                    for other in _dictionary_readings(part):
-                        if other != part_reading:
-                            self.variants.setdefault(stem + other, Counter())[surface] += 1
-                # A compound the tokenizer split at the wrong place (水|道管): read as two words of the
-                # dictionary split elsewhere (水道|管: すいどうかん).
-                if end > start:
-                    for other in _resplit_readings(surface, _boundaries(run[start:end + 1])):
-                        if other != reading:
-                            self.variants.setdefault(other, Counter())[surface] += 1
-
-    def spellings(self) -> dict[str, tuple[str, int]]:
-        """reading → (the spelling the knowledge writes most often for it, how often); a
-        compound's own reading before readings it takes only with another reading of a kanji."""
-        spelling: dict[str, tuple[str, int]] = {}
-        for (reading, surface), count in self.counts.items():
-            if count > spelling.get(reading, ("", 0))[1]:
-                spelling[reading] = (surface, count)
-        for reading, surfaces in self.variants.items():
-            if reading not in spelling:
-                spelling[reading] = (surfaces.most_common(1)[0][0], 0)
-        return spelling
-
-
-class _TextCounts(NamedTuple):
-    """One text's share of the vocabulary (what ``_Vocabulary.read`` counts in it), as uint32
-    key ids of the cache's ``_Keys``: ~1 KB a text where Python tuples and sets took ~12 KB."""
-    counts: bytes  # (id of (reading, spelling), count) pairs, in reading order
-    variants: bytes  # (id of (another reading, spelling), count) pairs
-    known: bytes  # ids of the surfaces read
-
-
-class _Keys:
-    """Ids for the words and (reading, spelling) pairs of every text read: they grow with the
-    knowledge's vocabulary, not with its texts."""
-
-    def __init__(self):
-        self.ids: dict = {}
-        self.keys: list = []
-
-    def id(self, key) -> int:
-        found = self.ids.get(key)
-        if found is None:
-            found = self.ids[key] = len(self.keys)
-            self.keys.append(key)
-        return found
-
-    def pack(self, counts) -> bytes:
-        return np.array([(self.id(key), n) for key, n in counts], dtype=np.uint32).tobytes()
-
-
-def _totals(packed: bytes, keys: list) -> dict:
-    """Packed (id, count) pairs of many texts → {key: total} in the order keys first appear."""
-    pairs = np.frombuffer(packed, dtype=np.uint32).reshape(-1, 2)
-    ids = pairs[:, 0]
-    totals = np.bincount(ids, weights=pairs[:, 1])
-    unique, first = np.unique(ids, return_index=True)
-    return {keys[i]: int(totals[i]) for i in unique[np.argsort(first, kind="stable")].tolist()}
-
-
-class _TextCountsCache:
-    """The last ``size`` texts' counts by the text's hash, so rebuilding the vocabulary after an
-    edit reads (tokenizes) only the texts that changed. Bounded by the number of texts: ~1 KB
-    a text of the sample knowledge, ~70 MB at 50,000 texts (with the ids of their words)."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._items: OrderedDict[bytes, _TextCounts] = OrderedDict()
-        self._keys = _Keys()
-        self._lock = threading.Lock()
-
-    def vocabulary(self, texts) -> "_Vocabulary":
-        """The vocabulary of ``texts``, each read unless cached (in order: ties go as in reading)."""
-        parts = [self._get(text) for text in texts]
-        vocabulary = _Vocabulary()
-        with self._lock:
-            keys = self._keys.keys
-            vocabulary.counts = Counter(_totals(b"".join(p.counts for p in parts), keys))
-            for (reading, surface), count in _totals(b"".join(p.variants for p in parts), keys).items():
-                vocabulary.variants.setdefault(reading, Counter())[surface] = count
-            known = np.unique(np.frombuffer(b"".join(p.known for p in parts), dtype=np.uint32))
-            vocabulary.known = {keys[i] for i in known.tolist()}
-        return vocabulary
-
-    def _get(self, text: str) -> _TextCounts:
-        key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
-        with self._lock:
-            counts = self._items.get(key)
-            if counts is not None:
-                self._items.move_to_end(key)
-                return counts
-        counts = _count_text(text)
-        with self._lock:
-            keys = self._keys
-            packed = _TextCounts(
-                keys.pack(counts.counts.items()),
-                keys.pack(((reading, surface), n) for reading, surfaces in counts.variants.items()
-                          for surface, n in surfaces.items()),
-                np.array([keys.id(word) for word in counts.known], dtype=np.uint32).tobytes())
-            self._items[key] = packed
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return packed
-
-    def clear(self):
-        with self._lock:
-            self._items.clear()
-            self._keys = _Keys()
-
-
-def _count_text(text: str) -> "_Vocabulary":
-    """One text read on its own (what the cache keeps, packed)."""
-    vocabulary = _Vocabulary()
-    vocabulary.read(text)
-    return vocabulary
-
-
-# Enough for a knowledge of 50,000 entries and an edited copy of a part of it.
-_TEXT_CACHE_SIZE = 65_536
-_TEXT_COUNTS = _TextCountsCache(_TEXT_CACHE_SIZE)
 
 
 class Respelling:
@@ -342,14 +71,14 @@ class Respelling:
     """
 
     def __init__(self, texts):
-        vocabulary = _TEXT_COUNTS.vocabulary(texts)
+        vocabulary = vocabulary_of(texts)
         self._known = vocabulary.known
         self._spelling = vocabulary.spellings()
         self._prefixes = {reading[:i] for reading in self._spelling for i in range(1, len(reading) + 1)}
         # The knowledge's loanwords long enough to be clipped, by their first three kana (see clipped_whole).
         self._loanwords: dict[str, list[str]] = {}
         for reading, (spelling, _) in self._spelling.items():
-            if len(reading) >= _CLIPPED_MIN and _KATAKANA_WORD.fullmatch(spelling):
+            if len(reading) >= _CLIPPED_MIN and KATAKANA_WORD.fullmatch(spelling):
                 self._loanwords.setdefault(reading[:3], []).append(reading)
 
     @classmethod
@@ -448,7 +177,7 @@ class Respelling:
             # reading so far → whether it took a unit's other reading (not the one in context)
             readings = {"": False}
             surface = ""
-            for j in range(i, min(n, i + 4 * _MAX_UNITS)):
+            for j in range(i, min(n, i + 4 * MAX_UNITS)):
                 if units[j].barrier:
                     break
                 surface += units[j].surface
@@ -578,15 +307,6 @@ class Respelling:
             best[at] = (cost, pieces)
 
 
-def _boundaries(parts) -> tuple[int, ...]:
-    """Where a compound's parts (surface first) meet, as offsets into the compound (水|道管: (1,))."""
-    offsets, at = [], 0
-    for part in parts[:-1]:
-        at += len(part[0])
-        offsets.append(at)
-    return tuple(offsets)
-
-
 def _suru_follows(units, j: int) -> bool:
     """Whether the kana after units[j], in the same verb as Sudachi split the text, are the
     conjugated する of a noun (しゅう|しょくし|た: 就職 + した, misread as one verb しょくし)."""
@@ -614,7 +334,7 @@ def clipped_whole(word: str, words) -> str | None:
     """The one of ``words`` (folded loanwords) that is clipped to ``word``, or None: its first three or
     more and its last two or more kana, with one to _CLIPPED_MIDDLE kana between them cut (マイナ|カード;
     two kana are too short a start: マイカード is no マイナンバーカード)."""
-    if len(word) < _CLIPPED_MIN or not _READING.fullmatch(word):
+    if len(word) < _CLIPPED_MIN or not READING.fullmatch(word):
         return None
     return next((whole for whole in words for cut in range(3, len(word) - 1)
                  if 1 <= len(whole) - len(word) <= _CLIPPED_MIDDLE
@@ -628,7 +348,7 @@ def _cut_before(text: str, cut: int) -> int:
     ends = [m.end() for m in _SENTENCE_END.finditer(text, window_start, cut)]
     if ends:
         return ends[-1]
-    for m in _tokenizer().tokenize(text[window_start:cut + _CUT_MARGIN]):
+    for m in tokenizer().tokenize(text[window_start:cut + _CUT_MARGIN]):
         if window_start + m.end() > cut:
             cut = window_start + m.begin()
             break
@@ -662,7 +382,7 @@ def _is_suffix(spelling: str, reading: str) -> bool:
 @functools.lru_cache(maxsize=65536)
 def _normalized(text: str) -> str:
     """The dictionary's normalized form of ``text`` (申し込み, 申込み → 申込)."""
-    return "".join(_fold(m.normalized_form()) for m in _tokenizer().tokenize(text))
+    return "".join(fold(m.normalized_form()) for m in tokenizer().tokenize(text))
 
 
 class _Unit:
@@ -703,10 +423,10 @@ def _units(text: str, known=frozenset()) -> list[_Unit]:
     if not text.strip():
         return units
     after_kana_noun = False
-    for number, m in enumerate(_tokenizer().tokenize(text[:4000])):
+    for number, m in enumerate(tokenizer().tokenize(text[:4000])):
         begin, end = m.begin(), m.end()
         written = text[begin:end]
-        surface = _fold(written)
+        surface = fold(written)
         pos = m.part_of_speech()
         if _KANA.fullmatch(surface):
             # Kana one character a unit (ほけん|じょ is one word to the knowledge: 保健所); the
@@ -742,18 +462,18 @@ def _units(text: str, known=frozenset()) -> list[_Unit]:
             continue
         after_kana_noun = False
         reading = katakana_to_hiragana(m.reading_form())
-        if pos[0] in ("補助記号", "空白") or not _READING.fullmatch(reading):
+        if pos[0] in ("補助記号", "空白") or not READING.fullmatch(reading):
             units.append(_Unit(surface, (), begin, end, barrier=True, morpheme=number))
             continue
         readings = [reading]
-        if _has_kanji(surface) and len(surface) <= _LOOKUP_CHARS and (
+        if has_kanji(surface) and len(surface) <= _LOOKUP_CHARS and (
                 surface not in known or pos[1] == "固有名詞" or m.is_oov()):
             # A short word the knowledge never writes alone (粗 in 粗代ごみ), or read as a name
             # (申精: 申|精 タダシ), may be a wrong kanji or read otherwise than in context: its other
             # readings count too (粗: そ, 精: せい → 粗大, 申請). Not 何 (か), which the knowledge writes.
-            readings += [r for r in _dictionary_readings(surface) if r not in readings]
-        unit = _Unit(surface, tuple(readings[:_MAX_READINGS]), begin, end, morpheme=number,
-                     noun=pos[0] == "名詞", normalized=_fold(m.normalized_form()))
+            readings += [r for r in dictionary_readings(surface) if r not in readings]
+        unit = _Unit(surface, tuple(readings[:MAX_READINGS]), begin, end, morpheme=number,
+                     noun=pos[0] == "名詞", normalized=fold(m.normalized_form()))
         unit.word = len(surface) >= 2 and not m.is_oov() and pos[1] != "固有名詞"
         units.append(unit)
     return units

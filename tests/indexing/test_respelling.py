@@ -48,9 +48,9 @@ def test_a_compound_the_tokenizer_splits_wrongly_is_read_as_dictionary_words():
     assert spelling.respell("すいどうかん こおった") == "水道管 こおった"
     # Only where the tokenizer split otherwise, and with a common noun's reading: 自動|車|税 gives no
     # 自動車 + みつぐ (税 as a given name).
-    from indexing.respelling import _resplit_readings
-    assert _resplit_readings("水道管", (1,)) == ("すいどうかん",)
-    assert _resplit_readings("自動車税", (2, 3)) == ()
+    from indexing.respelling_vocabulary import resplit_readings
+    assert resplit_readings("水道管", (1,)) == ("すいどうかん",)
+    assert resplit_readings("自動車税", (2, 3)) == ()
     # Without the compound in the knowledge, nothing is respelled into it.
     assert "管" not in Respelling(["水道の料金"]).respell("すいどうかん こおった")
 

@@ -1,5 +1,5 @@
 """The vocabulary is rebuilt from each text's cached counts: an edit re-reads only that text."""
-import indexing.respelling as respelling
+import indexing.respelling_vocabulary as vocabulary
 from indexing.respelling import Respelling
 
 TEXTS = [
@@ -11,9 +11,9 @@ TEXTS = [
 
 def counting_reads(monkeypatch) -> list[str]:
     read = []
-    original = respelling._count_text
-    monkeypatch.setattr(respelling, "_count_text", lambda text: read.append(text) or original(text))
-    monkeypatch.setattr(respelling, "_TEXT_COUNTS", respelling._TextCountsCache(100))
+    original = vocabulary.count_text
+    monkeypatch.setattr(vocabulary, "count_text", lambda text: read.append(text) or original(text))
+    monkeypatch.setattr(vocabulary, "TEXT_COUNTS", vocabulary.TextCountsCache(100))
     return read
 
 
@@ -32,7 +32,7 @@ def test_a_vocabulary_from_cached_counts_is_the_one_read_afresh(monkeypatch):
     counting_reads(monkeypatch)
     first = Respelling(TEXTS)
     again = Respelling(TEXTS)
-    respelling._TEXT_COUNTS.clear()
+    vocabulary.TEXT_COUNTS.clear()
     fresh = Respelling(TEXTS)
     assert first._spelling == again._spelling == fresh._spelling
     assert first._known == again._known == fresh._known
@@ -40,9 +40,9 @@ def test_a_vocabulary_from_cached_counts_is_the_one_read_afresh(monkeypatch):
 
 def test_the_cache_holds_at_most_its_size_in_texts(monkeypatch):
     read = counting_reads(monkeypatch)
-    monkeypatch.setattr(respelling, "_TEXT_COUNTS", respelling._TextCountsCache(2))
+    monkeypatch.setattr(vocabulary, "TEXT_COUNTS", vocabulary.TextCountsCache(2))
     Respelling(TEXTS)
-    assert len(respelling._TEXT_COUNTS._items) == 2
+    assert len(vocabulary.TEXT_COUNTS._items) == 2
     read.clear()
     Respelling(TEXTS[1:])  # the two most recent texts are still there
     assert read == []
