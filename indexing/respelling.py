@@ -106,13 +106,13 @@ class Respelling:
         cut = _cut_before(text, len(text) - _MAX_CHARS) if len(text) > _MAX_CHARS else 0
         tail = text[cut:]
         pieces = self._pieces(tail)
-        out, at = [text[:cut]], 0
+        out, at = [], 0
         for begin, end, spelling in pieces:
             out.append(tail[at:begin])
             out.append(spelling)
             at = end
         out.append(tail[at:])
-        return (text[:cut] + self._unclipped("".join(out[1:])),
+        return (text[:cut] + self._unclipped("".join(out)),
                 [(cut + begin, cut + end) for begin, end, _ in pieces])
 
     def _unclipped(self, text: str) -> str:

@@ -122,21 +122,18 @@ class Vocabulary:
                 if verb is not None and surface == _WAY and pos[0] == "接尾辞":
                     # A verb's stem and 方, how it is done (出し方, 受け取り方): typed だしかた.
                     self.counts[(verb[1] + _WAY_READING, verb[0] + _WAY)] += 1
-                if pos[0] == "動詞" or pos[0] in _COMPOUND_POS:
-                    reading = katakana_to_hiragana(m.reading_form())
-                    readable = READING.fullmatch(reading) is not None
-                    if pos[0] == "動詞" and readable and pos[5].startswith("連用形"):
-                        # The stem so far: 受け|取り is one verb's (受け取り), whose 方 is 受け取り方.
-                        verb = (verb[0] + surface, verb[1] + reading) if verb is not None else (surface, reading)
-                        verb = verb if has_kanji(verb[0]) else None
-                    else:
-                        verb = None
+                # Only a verb's or a compound part's reading is read (particles and endings skip it).
+                reading = katakana_to_hiragana(m.reading_form()) if pos[0] == "動詞" or pos[0] in _COMPOUND_POS else ""
+                readable = READING.fullmatch(reading) is not None
+                if pos[0] == "動詞" and readable and pos[5].startswith("連用形"):
+                    # The stem so far: 受け|取り is one verb's (受け取り), whose 方 is 受け取り方.
+                    verb = (verb[0] + surface, verb[1] + reading) if verb is not None else (surface, reading)
+                    verb = verb if has_kanji(verb[0]) else None
                 else:
                     verb = None
-                if pos[0] in _COMPOUND_POS and pos[2] != "人名" and not m.is_oov():
-                    if readable:
-                        run.append((surface, reading, pos[0]))
-                        continue
+                if readable and pos[0] in _COMPOUND_POS and pos[2] != "人名" and not m.is_oov():
+                    run.append((surface, reading, pos[0]))
+                    continue
                 if run:
                     self._compounds(run)
                     run = []
