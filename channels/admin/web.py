@@ -307,12 +307,15 @@ def local_time(value: str, with_time: bool = True) -> str:
 def _referring_path(request: Request) -> str:
     """The path of the page a form was sent from (its Referer), for the login link of unsaved.html."""
     referer = urlsplit(request.headers.get("referer", ""))
-    return referer.path + (f"?{referer.query}" if referer.query else "") if referer.path else ""
+    return _path_and_query(referer.path, referer.query) if referer.path else ""
 
 
 def _local_next(request: Request) -> str:
-    path = request.url.path
-    return path + (f"?{request.url.query}" if request.url.query else "")
+    return _path_and_query(request.url.path, request.url.query)
+
+
+def _path_and_query(path: str, query: str) -> str:
+    return path + (f"?{query}" if query else "")
 
 
 def safe_next(base: str, value: str) -> str:
