@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 
+from indexing.abbreviations import Abbreviations
 from indexing.japanese import katakana_to_hiragana, sudachi_dictionary
 from indexing.respelling_vocabulary import (KATAKANA_WORD, MAX_READINGS, MAX_UNITS, READING, dictionary_readings, fold,
                                             has_kanji, tokenizer, vocabulary_of)
@@ -73,6 +75,10 @@ class Respelling:
     def __init__(self, texts):
         vocabulary = vocabulary_of(texts)
         self._known = vocabulary.known
+        written = Counter()
+        for (_, spelling), count in vocabulary.counts.items():
+            written[spelling] += count
+        self._abbreviations = Abbreviations(written, vocabulary.known)
         self._spelling = vocabulary.spellings()
         self._prefixes = {reading[:i] for reading in self._spelling for i in range(1, len(reading) + 1)}
         # The knowledge's loanwords long enough to be clipped, by their first three kana (see clipped_whole).
@@ -112,7 +118,7 @@ class Respelling:
             out.append(spelling)
             at = end
         out.append(tail[at:])
-        return (text[:cut] + self._unclipped("".join(out)),
+        return (text[:cut] + self._abbreviations.expanded(self._unclipped("".join(out))),
                 [(cut + begin, cut + end) for begin, end, _ in pieces])
 
     def _unclipped(self, text: str) -> str:

@@ -1,0 +1,167 @@
+"""Kanji compounds clipped as people say them, written whole as the knowledge writes them.
+
+Residents shorten long compounds by keeping the first character or two of some of their words:
+身障手帳 for 身体障害者手帳 (身|障 of 身体|障害, then 手帳), 国保 for 国民健康保険, 育休 for 育児休業. A
+knowledge that writes only the long form misses such a question twice: BM25 finds no term and the
+dense model reads another word. ``Abbreviations`` rewrites a compound of the question that the
+knowledge never writes with the knowledge's compound it abbreviates, found by its structure, not
+from a list:
+
+* its characters are, in order, the first character of each of the long form's words (SudachiPy mode
+  A words) but the last, and then the last word whole or its first character, so the kind of thing
+  is kept (国保 never stands for 国民年金保険料); at most one word between is left out (健康 in
+  国民健康保険);
+* at least two words are clipped. A compound of whole words with one left out (児童手当 against
+  児童扶養手当) is as often another thing as a short name, and is left as typed;
+* it is read as the starts of its words' readings (国保: こく|ほ of こくみん, ほけん; 出費 is no 出産費用:
+  ぴ is not how ひよう starts);
+* of the long forms that fit and that the knowledge writes at least twice, the one it writes most
+  often, and only if no other is written as often.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+
+from indexing.respelling_vocabulary import tokenizer
+
+_KANJI_ONLY = re.compile(r"[\u4e00-\u9fff々]+")
+# The parts of speech a question's compound is made of (as the vocabulary's compounds).
+_COMPOUND_POS = {"名詞", "接尾辞", "接頭辞"}
+# Abbreviations this short or long (characters), long forms at most this long.
+_SHORTEST, _LONGEST, _LONGEST_WHOLE = 2, 6, 14
+# A long form the knowledge writes this often at least.
+_MIN_WRITTEN = 2
+
+
+@functools.lru_cache(maxsize=65536)
+def words_of(compound: str) -> tuple[str, ...]:
+    """The SudachiPy mode A words of ``compound`` (身体|障害|者|手帳)."""
+    return tuple(m.surface() for m in tokenizer().tokenize(compound))
+
+
+def abbreviates(short: str, words: tuple[str, ...]) -> bool:
+    """Whether ``short`` abbreviates the compound of ``words`` (see the module docstring): its
+    characters are the first characters of the compound's words but the last (one between may be
+    left out), then the last word whole or its first character; two words or more clipped; read as
+    the starts of the words' readings."""
+    if len(words) < 2 or not all(_KANJI_ONLY.fullmatch(word) for word in words):
+        return False
+    last = words[-1]
+    for head in ((last,) if len(last) < 2 else (last, last[0])):
+        if not short.endswith(head):
+            continue
+        initials = short[:len(short) - len(head)]
+        clipped = len(initials) + (head != last)
+        if not initials or clipped < 2:
+            continue
+        # The words before the head that the initials take, in order, at most one left out.
+        for left_out in [None, *range(1, len(words) - 1)]:
+            kept = [word for i, word in enumerate(words[:-1]) if i != left_out]
+            if (len(kept) == len(initials) and all(len(word) >= 2 and word[0] == char
+                                                   for word, char in zip(kept, initials))
+                    and _read_as_in(short, [*kept, last], head != last)):
+                return True
+    return False
+
+
+def _read_as_in(short: str, words: list[str], head_clipped: bool) -> bool:
+    """Whether the reading of ``short`` splits into a start of each word's reading, in order (the
+    last word's whole reading unless ``head_clipped``)."""
+    readings = [_reading(word) for word in words]
+
+    def fits(at: int, word: int, reading: str) -> bool:
+        if word == len(readings):
+            return at == len(reading)
+        if word == len(readings) - 1 and not head_clipped:
+            return reading[at:] == readings[word]
+        return any(readings[word].startswith(reading[at:end]) and fits(end, word + 1, reading)
+                   for end in range(at + 1, len(reading) + 1))
+
+    return fits(0, 0, _reading(short))
+
+
+@functools.lru_cache(maxsize=65536)
+def _reading(text: str) -> str:
+    return "".join(m.reading_form() for m in tokenizer().tokenize(text))
+
+
+def _in_order(short: str, spelling: str) -> bool:
+    """Whether the characters of ``short`` occur in ``spelling`` in order (a cheap test first)."""
+    rest = iter(spelling)
+    return all(char in rest for char in short)
+
+
+def _starts(run: list, at: int) -> bool:
+    """Whether a span of a run of the question's nouns may start at ``at``: at the run's start, or
+    between two words of two characters or more (事業|所|税 holds no 所税, 水|道管 no 道管)."""
+    return at == 0 or len(run[at - 1].surface()) >= 2 and len(run[at].surface()) >= 2
+
+
+def _ends(run: list, at: int) -> bool:
+    """Whether such a span may end at ``at``: where it may start, at the run's end, or before a
+    suffix, which belongs to the whole compound (育休|中)."""
+    return at == len(run) or run[at].part_of_speech()[0] == "接尾辞" or _starts(run, at)
+
+
+class Abbreviations:
+    """The knowledge's long kanji compounds (each with how often it is written), by first character."""
+
+    def __init__(self, counts: Counter, known: set[str]):
+        """``counts``: compound spelling → how often the knowledge writes it; ``known``: every word and
+        compound the knowledge writes (an abbreviation it writes itself is left alone)."""
+        self._known = known
+        self._by_start: dict[str, list[tuple[str, int]]] = {}
+        for spelling, count in counts.items():
+            if (count >= _MIN_WRITTEN and _SHORTEST < len(spelling) <= _LONGEST_WHOLE
+                    and _KANJI_ONLY.fullmatch(spelling)):
+                self._by_start.setdefault(spelling[0], []).append((spelling, count))
+
+    def expanded(self, text: str) -> str:
+        """``text`` with each compound the knowledge does not write but abbreviates written whole."""
+        if not self._by_start:
+            return text
+        out, at = [], 0
+        for start, end, whole in self._found(text):
+            out.append(text[at:start])
+            out.append(whole)
+            at = end
+        out.append(text[at:])
+        return "".join(out)
+
+    def _found(self, text: str):
+        """(start, end, long form) of each abbreviation in ``text``: within each run of kanji nouns,
+        the longest spans first (国保税 before 国保), split only where _starts and _ends allow."""
+        run: list = []
+        for m in [*tokenizer().tokenize(text[:4000]), None]:
+            if m is not None and m.part_of_speech()[0] in _COMPOUND_POS and _KANJI_ONLY.fullmatch(m.surface()):
+                run.append(m)
+                continue
+            i = 0
+            while i < len(run):
+                for j in range(len(run), i, -1):
+                    if not (_starts(run, i) and _ends(run, j)):
+                        continue
+                    short = "".join(x.surface() for x in run[i:j])
+                    whole = self.long_form(short)
+                    if whole:
+                        yield run[i].begin(), run[j - 1].end(), whole
+                        i = j
+                        break
+                else:
+                    i += 1
+            run = []
+
+    def long_form(self, short: str) -> str | None:
+        """The compound of the knowledge ``short`` abbreviates, or None."""
+        if not _SHORTEST <= len(short) <= _LONGEST or short in self._known:
+            return None
+        fitting = Counter()
+        for spelling, count in self._by_start.get(short[0], ()):
+            if len(spelling) > len(short) and _in_order(short, spelling) and abbreviates(short, words_of(spelling)):
+                fitting[spelling] = count
+        ranked = fitting.most_common(2)
+        if not ranked or len(ranked) == 2 and ranked[1][1] == ranked[0][1]:
+            return None
+        return ranked[0][0]

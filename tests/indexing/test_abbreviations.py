@@ -1,0 +1,85 @@
+"""Kanji compounds clipped as people say them (身障手帳, 国保, 育休), written whole as the knowledge writes them."""
+import pytest
+
+from bot.answering.retrieval import Retriever
+from fakes.embedder import HashingEmbedder, installed_embedder
+from indexing.abbreviations import abbreviates, words_of
+from indexing.importer import import_paths
+from indexing.respelling import Respelling
+
+# Each long form is written twice: an abbreviation stands only for what the knowledge writes more than once.
+KNOWLEDGE = [
+    "身体障害者手帳の交付を受けるには医師の診断書が必要です。身体障害者手帳は障害福祉課で申請します。",
+    "国民健康保険に加入するときは14日以内に届け出てください。国民健康保険の保険証は郵送します。",
+    "国民健康保険税の減免については税務課へ。国民健康保険税は年8回に分けて納めます。",
+    "育児休業中の保育園の利用について。育児休業が終わる月に入園を申し込めます。",
+    "児童扶養手当はひとり親家庭に支給されます。児童扶養手当の申請には戸籍謄本が必要です。",
+    "開催通知は会議の1週間前までに送ります。開催通知には議題を書きます。",
+    "出産費用の助成があります。出産費用は病院に直接支払われます。",
+]
+
+
+@pytest.fixture(scope="module")
+def spelling():
+    return Respelling(KNOWLEDGE)
+
+
+@pytest.mark.parametrize("short, long", [
+    ("身障手帳", "身体障害者手帳"),   # two words clipped, 者 left out, the head whole
+    ("国保", "国民健康保険"),          # 健康 left out, the head clipped
+    ("国保税", "国民健康保険税"),
+    ("育休", "育児休業"),
+])
+def test_an_abbreviation_is_the_starts_of_its_long_forms_words(short, long):
+    assert abbreviates(short, words_of(long))
+
+
+@pytest.mark.parametrize("short, long", [
+    ("児童手当", "児童扶養手当"),   # whole words with one left out: another thing, not a short name
+    ("出費", "出産費用"),            # read しゅっぴ: ぴ is not how 費用 (ひよう) starts
+    ("医者", "医療費受給者"),        # two words left out
+    ("国保", "国民年金保険料"),      # the head (料) is not kept
+    ("会員", "会社員"),              # one word clipped only
+])
+def test_look_alikes_are_no_abbreviations(short, long):
+    assert not abbreviates(short, words_of(long))
+
+
+def test_a_question_is_searched_with_the_long_forms_the_knowledge_writes(spelling):
+    assert spelling.respell("身障手帳 作りたい") == "身体障害者手帳 作りたい"
+    assert spelling.respell("国保の加入") == "国民健康保険の加入"
+    assert spelling.respell("国保税 減免") == "国民健康保険税 減免"
+    assert spelling.respell("育休中だけど保育園") == "育児休業中だけど保育園"
+
+
+def test_words_the_knowledge_writes_or_that_abbreviate_nothing_stay_as_typed(spelling):
+    assert spelling.respell("児童手当の申請") == "児童手当の申請"
+    assert spelling.respell("出費が多い") == "出費が多い"
+    # Not split where a word of one character joins the next (事業|所|税, 水|道管).
+    assert "国民" not in spelling.respell("事業所税の申告")
+
+
+def test_a_long_form_written_once_is_no_target():
+    once = Respelling(["身体障害者手帳の交付。"])
+    assert once.respell("身障手帳") == "身障手帳"
+
+
+def test_two_long_forms_written_as_often_leave_the_abbreviation_as_typed():
+    tied = Respelling(["育児休業の申請。育児休業の期間。", "育成休暇の申請。育成休暇の期間。"])
+    assert tied.respell("育休") == "育休"
+
+
+def test_the_entry_is_found_and_answered_through_the_abbreviation(tmp_path):
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    rows = ["ID,問い合わせ文,応答文,カテゴリ",
+            "A1,身体障害者手帳の申請方法は？,身体障害者手帳は障害福祉課で申請します。医師の診断書が必要です。身体障害者手帳の交付まで約1か月です。,福祉",
+            "A2,精神障害者保健福祉手帳の申請は？,精神障害者保健福祉手帳は障害福祉課で申請します。,福祉",
+            "A3,母子健康手帳の交付場所は？,母子健康手帳は保健センターで交付します。,子育て"]
+    (knowledge / "faq.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with installed_embedder(HashingEmbedder()) as spec:
+        data_dir = tmp_path / "data"
+        import_paths([knowledge], data_dir, embedder_spec=spec)
+        retriever = Retriever(data_dir, spec)
+        assert "身体障害者手帳" in retriever.query_text("身障手帳 作りたい", "citizen")
+        assert retriever.search("身障手帳 作りたい", "citizen")[0].entry.id == "A1"
