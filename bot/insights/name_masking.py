@@ -43,9 +43,14 @@ _NAME_STRONG = (
     r"|[A-Za-z]{2,20}(?:[ .][A-Za-z]{1,20}){0,3})"
 )
 _SELF = r"(?:私|わたし|わたくし|僕|ぼく|自分)は[、,]?[ ]?"
-_INTRO_END = r"(?:と申します|と申す|と申し(?!込)|といいます|と言います|っていいます|って言います|と名乗)"
+# と申し… introduces oneself (と申します, と申しまして), not when another person is reported (父が受けたいと
+# 申しております) nor in と申し込み.
+_INTRO = r"と申しま(?:す|した|して)|と申す"
+# A name does not end as a verb that wants or refuses (父が受けたいと言います, 行かないと言います).
+_INTRO_END = rf"(?<!たい)(?<!ない)(?:{_INTRO}|といいます|と言います|っていいます|って言います|と名乗)"
 # The name must not swallow the copula: '高橋 みきです' ends before です.
-_NOT_COPULA_BEHIND = r"(?<!です)(?<!でし)(?<!ます)"
+# Nor the particle before a comma: '会社勤めで、' is no name 会社勤め + で.
+_NOT_COPULA_BEHIND = r"(?<!です)(?<!でし)(?<!ます)(?<!で)(?<!を)(?<!は)(?<!が)"
 _COPULA_END = r"(?:です(?!か)|でございます|だ(?=[。、,.!?\n]|$)|(?=[。、,.!?\n」』)]|$))"
 _NAME_LABEL_WA = r"(?:氏名|お名前|名前|なまえ|フルネーム)(?:は|が)[、,]?[ ]?"
 _NAME_PATTERNS = (
@@ -136,7 +141,7 @@ def find_names(norm: str) -> Iterator[tuple[str, int, int]]:
 _HONORIFICS = frozenset("さん 様 さま サマ くん 君 ちゃん 氏 殿 先生 宛 宛て あて".split())
 # A parenthesis may come between the name and the copula: 加藤ゆかり（070-…）です.
 _NAME_END_CUE = re.compile(
-    r"(?:[ ]*\([^()\n]{0,40}\)[ ]*)?(?:です|でございます|と申し(?!込)|と申す|といいます|と言います|っていいます|って言います|と名乗|"
+    rf"(?:[ ]*\([^()\n]{{0,40}}\)[ ]*)?(?:です|でございます|{_INTRO}|といいます|と言います|っていいます|って言います|と名乗|"
     r"だ(?=[。、,.!?\n]|$)|(?=[ ]*$))"  # …です, …と申します, or a signature closing the text
 )
 _RELATIONS = (
@@ -189,6 +194,9 @@ def _name_runs(norm: str) -> Iterator[tuple[int, int, list[str]]]:
                 run = []
 
 
+# A municipality's or prefecture's suffix after a name-tagged word makes it a place (東浜市, 青峰町);
+# not before 市長 or 町長 (a mayor's name).
+_PLACE_SUFFIX = re.compile(r"[市町村区県](?!長)|[都府](?=[にでのはがも内外])")
 # Endings of common nouns (an occupation, a document, an office, a fee), not of given names.
 _WORD_ENDINGS = frozenset("師書所課係署局証票料費")
 
@@ -220,6 +228,8 @@ def find_tagged_names(norm: str) -> Iterator[tuple[str, int, int]]:
             continue  # a word inside a URL
         if start and re.match(_KANJI, norm[start - 1]) and surface[-1] in _WORD_ENDINGS and not before:
             continue  # the tail of a longer word Sudachi split (保|健師さん, 評価正|明書)
+        if _PLACE_SUFFIX.match(norm, end):
+            continue  # a place's name (私は東浜市に住んでいない), not a person's
         if honorific or full_name or before:
             yield "name", start, end
         elif copula and not _PLACE_TOPIC.search(norm, max(0, start - 12), start):
