@@ -108,14 +108,19 @@ def _ends(run: list, at: int) -> bool:
 class Abbreviations:
     """The knowledge's long kanji compounds (each with how often it is written), by first character."""
 
-    def __init__(self, counts: Counter, known: set[str]):
-        """``counts``: compound spelling → how often the knowledge writes it; ``known``: every word and
-        compound the knowledge writes (an abbreviation it writes itself is left alone)."""
+    def __init__(self, counts, known: set[str]):
+        """``counts``: (spelling, how often the knowledge writes it) pairs, a spelling possibly more than
+        once (one pair per reading); ``known``: every word and compound the knowledge writes (an
+        abbreviation it writes itself is left alone)."""
         self._known = known
+        written = Counter()
+        for spelling, count in counts:
+            # Long forms only (kanji, not too long): a small share of the vocabulary.
+            if _SHORTEST < len(spelling) <= _LONGEST_WHOLE and _KANJI_ONLY.fullmatch(spelling):
+                written[spelling] += count
         self._by_start: dict[str, list[tuple[str, int]]] = {}
-        for spelling, count in counts.items():
-            if (count >= _MIN_WRITTEN and _SHORTEST < len(spelling) <= _LONGEST_WHOLE
-                    and _KANJI_ONLY.fullmatch(spelling)):
+        for spelling, count in written.items():
+            if count >= _MIN_WRITTEN:
                 self._by_start.setdefault(spelling[0], []).append((spelling, count))
 
     def expanded(self, text: str) -> str:

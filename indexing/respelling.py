@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 
 from indexing.abbreviations import Abbreviations
 from indexing.japanese import katakana_to_hiragana, sudachi_dictionary
@@ -75,10 +74,8 @@ class Respelling:
     def __init__(self, texts):
         vocabulary = vocabulary_of(texts)
         self._known = vocabulary.known
-        written = Counter()
-        for (_, spelling), count in vocabulary.counts.items():
-            written[spelling] += count
-        self._abbreviations = Abbreviations(written, vocabulary.known)
+        self._abbreviations = Abbreviations(((spelling, count) for (_, spelling), count in vocabulary.counts.items()),
+                                            vocabulary.known)
         self._spelling = vocabulary.spellings()
         self._prefixes = {reading[:i] for reading in self._spelling for i in range(1, len(reading) + 1)}
         # The knowledge's loanwords long enough to be clipped, by their first three kana (see clipped_whole).
