@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from collections import Counter
+
 import faiss
 import numpy as np
 
@@ -117,6 +119,12 @@ class AudienceIndex:
     def staff_only(self) -> np.ndarray:
         """True at the positions of entries only staff may see."""
         return np.fromiter((e.audience == "staff" for e in self.entries), dtype=bool, count=len(self.entries))
+
+    @cached_property
+    def category_shares(self) -> dict[str, float]:
+        """Each category's share of the entries (what a random entry's chance is to be of it)."""
+        counts = Counter(e.category for e in self.entries)
+        return {category: n / max(len(self.entries), 1) for category, n in counts.items()}
 
     def dense_scores(self, query_vector: np.ndarray, k: int) -> np.ndarray:
         """Best cosine per entry among its vectors (entries without a hit get 0)."""

@@ -103,3 +103,26 @@ def test_the_threshold_is_chosen_on_the_confidences_the_bot_computes():
     # As fitted; the lower of the two where the ranker shows another entry; a plan passage shown to a
     # citizen below the plan threshold, and a rule's decline, give 0.
     assert p == pytest.approx([sigmoid, 1 - sigmoid, 0.0, 0.0])
+
+
+def _index_of(categories):
+    from types import SimpleNamespace
+    from collections import Counter
+    counts = Counter(categories)
+    return SimpleNamespace(entries=[SimpleNamespace(category=c) for c in categories],
+                           category_shares={c: n / len(categories) for c, n in counts.items()})
+
+
+def test_topic_cluster_reads_whether_the_nearest_entries_share_a_topic_beyond_chance():
+    from bot.answering.retrieval import CLUSTER_NEIGHBOURS, topic_cluster
+    categories = ["ごみ"] * 6 + ["税"] * 6 + ["子育て"] * 6 + ["水道"] * 6
+    index = _index_of(categories)
+    # The nearest six are all ごみ entries: siblings of one topic.
+    clustered = np.array([0.9 - 0.01 * i if i < 6 else 0.5 for i in range(len(categories))])
+    assert topic_cluster(index, clustered) == pytest.approx(1.0 - 0.25)
+    # The nearest ones come from four topics: no more than chance.
+    scattered = np.full(len(categories), 0.5)
+    scattered[[0, 6, 12, 18, 1, 7]] = [0.9, 0.89, 0.88, 0.87, 0.86, 0.85]
+    assert topic_cluster(index, scattered) == pytest.approx(1 / CLUSTER_NEIGHBOURS - 0.25)
+    # A knowledge of one category (or none) tells nothing.
+    assert topic_cluster(_index_of([""] * 10), np.linspace(1, 0, 10)) == 0.0
