@@ -15,22 +15,32 @@ from a list:
   児童扶養手当) is as often another thing as a short name, and is left as typed;
 * it is read as the starts of its words' readings (国保: こく|ほ of こくみん, ほけん; 出費 is no 出産費用:
   ぴ is not how ひよう starts);
-* of the long forms that fit and that the knowledge writes at least twice, the one it writes most
-  often, and only if no other is written as often.
+* of the long forms that fit, the one the knowledge writes most often (twice at least), and only if no
+  other is written as often. A long form is a compound as the knowledge writes it, not a part cut from a
+  longer one (the vocabulary also counts 国民年金保険 inside 国民年金保険料: no long form of 国保);
+* the embedder reads the two as near in meaning (a cosine of 0.9 or more): a common word of the same
+  shape is no abbreviation (特徴 is no 特別徴収, 司書 no 司法書士).
 """
 from __future__ import annotations
 
+import bisect
 import functools
-import re
 from collections import Counter
 
-from indexing.respelling_vocabulary import tokenizer
+from indexing.respelling_vocabulary import KANJI_WORD, tokenizer
 
-_KANJI_ONLY = re.compile(r"[\u4e00-\u9fff々]+")
-# The parts of speech a question's compound is made of (as the vocabulary's compounds).
-_COMPOUND_POS = {"名詞", "接尾辞", "接頭辞"}
-# Abbreviations this short or long (characters), long forms at most this long.
-_SHORTEST, _LONGEST, _LONGEST_WHOLE = 2, 6, 14
+# The parts of speech of the words a question's abbreviation is read from.
+_NOUN_POS = {"名詞", "接尾辞", "接頭辞"}
+# Abbreviations this short or long (characters); long forms longer than the shortest abbreviation and at
+# most _LONGEST_LONG_FORM.
+_SHORTEST, _LONGEST, _LONGEST_LONG_FORM = 2, 6, 14
+# A question is searched for abbreviations in its first this many characters (respelling passes at most ~700).
+_MAX_CHARS = 4000
+# The embedder's cosine of an abbreviation and its long form at least (e5-small: 国保/国民健康保険 0.93,
+# 育休/育児休業 0.96, 身障手帳/身体障害者手帳 0.95, 社保/社会保険 0.96; common words of the same shape read
+# apart: 特徴/特別徴収 0.86, 司書/司法書士 0.88, 開通/開催通知 0.83), and how many answers are kept.
+_AGREEMENT = 0.9
+_AGREEMENTS_KEPT = 4096
 # A long form the knowledge writes this often at least.
 _MIN_WRITTEN = 2
 
@@ -46,7 +56,7 @@ def abbreviates(short: str, words: tuple[str, ...]) -> bool:
     characters are the first characters of the compound's words but the last (one between may be
     left out), then the last word whole or its first character; two words or more clipped; read as
     the starts of the words' readings."""
-    if len(words) < 2 or not all(_KANJI_ONLY.fullmatch(word) for word in words):
+    if len(words) < 2 or not all(KANJI_WORD.fullmatch(word) for word in words):
         return False
     last = words[-1]
     for head in ((last,) if len(last) < 2 else (last, last[0])):
@@ -93,63 +103,70 @@ def _in_order(short: str, spelling: str) -> bool:
     return all(char in rest for char in short)
 
 
-def _starts(run: list, at: int) -> bool:
+def _may_start(run: list, at: int) -> bool:
     """Whether a span of a run of the question's nouns may start at ``at``: at the run's start, or
     between two words of two characters or more (事業|所|税 holds no 所税, 水|道管 no 道管)."""
     return at == 0 or len(run[at - 1].surface()) >= 2 and len(run[at].surface()) >= 2
 
 
-def _ends(run: list, at: int) -> bool:
+def _may_end(run: list, at: int) -> bool:
     """Whether such a span may end at ``at``: where it may start, at the run's end, or before a
     suffix, which belongs to the whole compound (育休|中)."""
-    return at == len(run) or run[at].part_of_speech()[0] == "接尾辞" or _starts(run, at)
+    return at == len(run) or run[at].part_of_speech()[0] == "接尾辞" or _may_start(run, at)
 
 
 class Abbreviations:
     """The knowledge's long kanji compounds (each with how often it is written), by first character."""
 
-    def __init__(self, counts, known: set[str]):
+    def __init__(self, counts, known: set[str], similar=None):
         """``counts``: (spelling, how often the knowledge writes it) pairs, a spelling possibly more than
         once (one pair per reading); ``known``: every word and compound the knowledge writes (an
-        abbreviation it writes itself is left alone)."""
+        abbreviation it writes itself is left alone); ``similar(short, long)``: the embedder's cosine of the
+        two words, which must reach _AGREEMENT (None: the structure alone decides)."""
         self._known = known
+        self._similar = similar
+        self._agreements: dict[tuple[str, str], float] = {}
         written = Counter()
         for spelling, count in counts:
             # Long forms only (kanji, not too long): a small share of the vocabulary.
-            if _SHORTEST < len(spelling) <= _LONGEST_WHOLE and _KANJI_ONLY.fullmatch(spelling):
+            if _SHORTEST < len(spelling) <= _LONGEST_LONG_FORM and KANJI_WORD.fullmatch(spelling):
                 written[spelling] += count
         self._by_start: dict[str, list[tuple[str, int]]] = {}
-        for spelling, count in written.items():
-            if count >= _MIN_WRITTEN:
-                self._by_start.setdefault(spelling[0], []).append((spelling, count))
+        for spelling in _whole_compounds(written):
+            if written[spelling] >= _MIN_WRITTEN:
+                self._by_start.setdefault(spelling[0], []).append((spelling, written[spelling]))
 
     def expanded(self, text: str) -> str:
         """``text`` with each compound the knowledge does not write but abbreviates written whole."""
         if not self._by_start:
             return text
         out, at = [], 0
-        for start, end, whole in self._found(text):
+        for start, end, whole in self._abbreviation_spans(text):
             out.append(text[at:start])
             out.append(whole)
             at = end
         out.append(text[at:])
         return "".join(out)
 
-    def _found(self, text: str):
-        """(start, end, long form) of each abbreviation in ``text``: within each run of kanji nouns,
-        the longest spans first (国保税 before 国保), split only where _starts and _ends allow."""
+    def _abbreviation_spans(self, text: str):
+        """(start, end, long form) of each abbreviation in ``text`` (its first _MAX_CHARS characters):
+        within each run of kanji nouns, the longest spans first (国保税 before 国保), split only where
+        _may_start and _may_end allow, none longer than _LONGEST characters."""
         run: list = []
-        for m in [*tokenizer().tokenize(text[:4000]), None]:
-            if m is not None and m.part_of_speech()[0] in _COMPOUND_POS and _KANJI_ONLY.fullmatch(m.surface()):
+        for m in [*tokenizer().tokenize(text[:_MAX_CHARS]), None]:
+            if m is not None and m.part_of_speech()[0] in _NOUN_POS and KANJI_WORD.fullmatch(m.surface()):
                 run.append(m)
                 continue
             i = 0
             while i < len(run):
-                for j in range(len(run), i, -1):
-                    if not (_starts(run, i) and _ends(run, j)):
+                # The farthest end whose span is still short enough to be an abbreviation.
+                end = i
+                while end < len(run) and run[end].end() - run[i].begin() <= _LONGEST:
+                    end += 1
+                for j in range(end, i, -1):
+                    if not (_may_start(run, i) and _may_end(run, j)):
                         continue
-                    short = "".join(x.surface() for x in run[i:j])
-                    whole = self.long_form(short)
+                    whole = self.long_form("".join(x.surface() for x in run[i:j]))
                     if whole:
                         yield run[i].begin(), run[j - 1].end(), whole
                         i = j
@@ -169,4 +186,34 @@ class Abbreviations:
         ranked = fitting.most_common(2)
         if not ranked or len(ranked) == 2 and ranked[1][1] == ranked[0][1]:
             return None
-        return ranked[0][0]
+        whole = ranked[0][0]
+        if self._similar is not None and self._agreement(short, whole) < _AGREEMENT:
+            return None
+        return whole
+
+    def _agreement(self, short: str, whole: str) -> float:
+        key = (short, whole)
+        if key not in self._agreements:
+            if len(self._agreements) >= _AGREEMENTS_KEPT:
+                self._agreements.clear()
+            self._agreements[key] = float(self._similar(short, whole))
+        return self._agreements[key]
+
+
+def _whole_compounds(written: Counter) -> list[str]:
+    """The spellings of ``written`` that are not only ever a part of a longer one: the vocabulary counts
+    every run of a compound's words (国民年金保険 inside 国民年金保険料), and a cut-off run written no more
+    often than the whole it was cut from is no word of the knowledge (国保 must not become 国民年金保険)."""
+    spellings = sorted(written)
+    cut = set()
+    for ordered, key in ((spellings, lambda s: s), (sorted(written, key=lambda s: s[::-1]), lambda s: s[::-1])):
+        keys = [key(s) for s in ordered]
+        for k, spelling in enumerate(ordered):
+            # The longer spellings that start (or, reversed, end) with this one follow it in this order.
+            after = bisect.bisect_right(keys, keys[k])
+            while after < len(ordered) and keys[after].startswith(keys[k]):
+                if written[ordered[after]] >= written[spelling]:
+                    cut.add(spelling)
+                    break
+                after += 1
+    return [spelling for spelling in spellings if spelling not in cut]

@@ -17,7 +17,8 @@ a resident writes in kana on purpose stays so: a number and its counter (ふた�
 ending (もうしこみたい), a suffix alone (きょうじゅう), the particle after a kana noun (おやはけん).
 
 A loanword the knowledge writes, typed clipped as people say it (マイナカード, まいなかーど for
-マイナンバーカード), is written whole (clipped_whole: its start and end kept, a few kana cut between).
+マイナンバーカード), is written whole (clipped_whole: its start and end kept, a few kana cut between); so is a
+kanji compound abbreviated as people say it (身障手帳, 国保: indexing/abbreviations.py).
 """
 from __future__ import annotations
 
@@ -68,14 +69,16 @@ class Respelling:
     """Respells a question's kana words and same-sound wrong kanji with the knowledge's spelling.
 
     Built once per loaded knowledge (``texts``: the entries' titles, questions, headings and
-    bodies); ``respell`` costs a tokenization and a small dynamic programme per question.
+    bodies); ``respell`` costs two tokenizations (one for the abbreviations: indexing/abbreviations.py)
+    and a small dynamic programme per question. ``similar(short, long)``, the embedder's cosine of two
+    words, confirms an abbreviation (see Abbreviations); without it the structure alone decides.
     """
 
-    def __init__(self, texts):
+    def __init__(self, texts, similar=None):
         vocabulary = vocabulary_of(texts)
         self._known = vocabulary.known
         self._abbreviations = Abbreviations(((spelling, count) for (_, spelling), count in vocabulary.counts.items()),
-                                            vocabulary.known)
+                                            vocabulary.known, similar)
         self._spelling = vocabulary.spellings()
         self._prefixes = {reading[:i] for reading in self._spelling for i in range(1, len(reading) + 1)}
         # The knowledge's loanwords long enough to be clipped, by their first three kana (see clipped_whole).
@@ -85,7 +88,7 @@ class Respelling:
                 self._loanwords.setdefault(reading[:3], []).append(reading)
 
     @classmethod
-    def from_entries(cls, entries) -> "Respelling":
+    def from_entries(cls, entries, similar=None) -> "Respelling":
         """From the entries' texts, each entry once (a plan passage and a guide section may be
         listed under several audiences)."""
         seen: set[str] = set()
@@ -94,7 +97,7 @@ class Respelling:
             if entry.id not in seen:
                 seen.add(entry.id)
                 texts.append(" ".join([entry.title, *entry.alternates, entry.section, entry.category, entry.body]))
-        return cls(texts)
+        return cls(texts, similar)
 
     def __len__(self) -> int:
         return len(self._spelling)

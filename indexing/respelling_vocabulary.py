@@ -50,7 +50,7 @@ def fold(text: str) -> str:
 
 
 _KANJI = re.compile(r"[\u4e00-\u9fff々]")
-_KANJI_WORD = re.compile(r"[\u4e00-\u9fff々]+")
+KANJI_WORD = re.compile(r"[\u4e00-\u9fff々]+")
 
 
 def has_kanji(text: str) -> bool:
@@ -79,7 +79,7 @@ _RESPLIT_POS = {"普通名詞", "名詞的"}
 def resplit_readings(surface: str, boundaries: tuple[int, ...]) -> tuple[str, ...]:
     """The readings of a compound of kanji the tokenizer split at ``boundaries`` (水|道管: (1,)) as two
     common nouns or a noun and a suffix split at another place (水道 + 管: すいどうかん)."""
-    if not 2 < len(surface) <= _RESPLIT_CHARS or not _KANJI_WORD.fullmatch(surface):
+    if not 2 < len(surface) <= _RESPLIT_CHARS or not KANJI_WORD.fullmatch(surface):
         return ()
     readings = []
     for k in range(1, len(surface)):

@@ -14,11 +14,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-
-from collections import Counter
 
 import faiss
 import numpy as np

@@ -80,6 +80,41 @@ def test_the_entry_is_found_and_answered_through_the_abbreviation(tmp_path):
     with installed_embedder(HashingEmbedder()) as spec:
         data_dir = tmp_path / "data"
         import_paths([knowledge], data_dir, embedder_spec=spec)
-        retriever = Retriever(data_dir, spec)
+        asked = []
+
+        class AgreeingRetriever(Retriever):
+            # The test embedder hashes characters: it cannot tell what an abbreviation means. The
+            # retriever asks its embedder whether the two words agree; here they do.
+            def _similarity(self, first, second):
+                asked.append((first, second))
+                return 0.95
+
+        retriever = AgreeingRetriever(data_dir, spec)
         assert "身体障害者手帳" in retriever.query_text("身障手帳 作りたい", "citizen")
+        assert asked == [("身障手帳", "身体障害者手帳")]
         assert retriever.search("身障手帳 作りたい", "citizen")[0].entry.id == "A1"
+
+
+def test_a_long_form_the_embedder_reads_apart_is_no_abbreviation():
+    # Written like an abbreviation of 特別徴収 (特|徴), 特徴 is a word of its own: the embedder tells them apart.
+    knowledge = ["特別徴収の税額の通知。特別徴収の変更の届出。", "国民健康保険の加入。国民健康保険の脱退。"]
+    meaning = {("特徴", "特別徴収"): 0.86, ("国保", "国民健康保険"): 0.93}
+    spelling = Respelling(knowledge, similar=lambda short, long: meaning[(short, long)])
+    assert spelling.respell("公園の特徴を教えて") == "公園の特徴を教えて"
+    assert spelling.respell("国保の加入") == "国民健康保険の加入"
+
+
+def test_a_long_form_cut_from_a_longer_compound_is_no_target():
+    # The vocabulary counts 国民年金保険 inside 国民年金保険料; it is not a word of this knowledge.
+    spelling = Respelling(["国民年金保険料の免除。国民年金保険料の納付。", "社会福祉協議会に相談。社会福祉協議会の窓口。"])
+    assert spelling.respell("国保の加入") == "国保の加入"
+
+
+def test_a_long_run_of_kanji_nouns_is_read_in_spans_of_bounded_length(spelling, monkeypatch):
+    # A 2,000-character run of kanji nouns: the spans looked up grow with its length, not its square.
+    abbreviations = spelling._abbreviations
+    looked_up = []
+    monkeypatch.setattr(abbreviations, "long_form", lambda short: looked_up.append(short))
+    abbreviations.expanded("申請書類" * 500)
+    assert looked_up and max(map(len, looked_up)) <= 6
+    assert len(looked_up) <= 4 * 1000

@@ -119,10 +119,16 @@ def test_topic_cluster_reads_whether_the_nearest_entries_share_a_topic_beyond_ch
     index = _index_of(categories)
     # The nearest six are all ごみ entries: siblings of one topic.
     clustered = np.array([0.9 - 0.01 * i if i < 6 else 0.5 for i in range(len(categories))])
-    assert topic_cluster(index, clustered) == pytest.approx(1.0 - 0.25)
+    assert topic_cluster(index, clustered, np.argsort(-clustered)) == pytest.approx(1.0 - 0.25)
     # The nearest ones come from four topics: no more than chance.
     scattered = np.full(len(categories), 0.5)
     scattered[[0, 6, 12, 18, 1, 7]] = [0.9, 0.89, 0.88, 0.87, 0.86, 0.85]
-    assert topic_cluster(index, scattered) == pytest.approx(1 / CLUSTER_NEIGHBOURS - 0.25)
-    # A knowledge of one category (or none) tells nothing.
-    assert topic_cluster(_index_of([""] * 10), np.linspace(1, 0, 10)) == 0.0
+    assert topic_cluster(index, scattered, np.argsort(-scattered)) == pytest.approx(1 / CLUSTER_NEIGHBOURS - 0.25)
+    # A knowledge of one category tells nothing, even when it has fewer entries than neighbours read.
+    few = np.array([0.9, 0.8, 0.7])
+    assert topic_cluster(_index_of(["ごみ"] * 3), few, np.argsort(-few)) == 0.0
+    # Nor do entries without a category, or entries the dense search did not find (cosine 0).
+    assert topic_cluster(_index_of([""] * 10), np.linspace(1, 0, 10), np.arange(10)) == 0.0
+    unfound = np.zeros(len(categories))
+    unfound[0] = 0.9
+    assert topic_cluster(index, unfound, np.argsort(-unfound)) == 0.0
