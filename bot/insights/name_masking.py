@@ -43,26 +43,21 @@ _NAME_STRONG = (
     r"|[A-Za-z]{2,20}(?:[ .][A-Za-z]{1,20}){0,3})"
 )
 _SELF = r"(?:私|わたし|わたくし|僕|ぼく|自分)は[、,]?[ ]?"
-# What introduces oneself after a name (と申します, と申し上げます, といいます); not と申し込み, nor と申しております
-# or と申している, which report what another person says (父が受けたいと申しております).
-_INTRO_OTHERS = r"と申す|といいます|と言います|っていいます|って言います|と名乗"
-_INTRO = rf"と申し(?!込|てお|てい)|{_INTRO_OTHERS}"
-_INTRO_END = rf"(?:{_INTRO})"
+_INTRO_END = r"(?:と申します|と申す|と申し(?!込)|といいます|と言います|っていいます|って言います|と名乗)"
 # The name must not swallow the copula: '高橋 みきです' ends before です.
 _NOT_COPULA_BEHIND = r"(?<!です)(?<!でし)(?<!ます)"
 _COPULA_END = r"(?:です(?!か)|でございます|だ(?=[。、,.!?\n]|$)|(?=[。、,.!?\n」』)]|$))"
 _NAME_LABEL_WA = r"(?:氏名|お名前|名前|なまえ|フルネーム)(?:は|が)[、,]?[ ]?"
 _NAME_PATTERNS = (
-    # (pattern, needs the stop-list check, needs the clause check: see _reads_as_clause)
-    (re.compile(rf"{_SELF}(?P<name>{_NAME_STRONG})(?={_INTRO_END})"), False, False),
-    # 山田太郎と申します without 私は: the name starts the kanji or katakana run (父が受けたいと言います: a clause).
+    # (pattern, needs the stop-list check)
+    (re.compile(rf"{_SELF}(?P<name>{_NAME_STRONG})(?={_INTRO_END})"), False),
+    # 山田太郎と申します without 私は: the name starts the kanji or katakana run.
     (re.compile(rf"(?<!{_K})(?<!{_T})(?!{_SELF})(?P<name>(?={_K}|{_T}){_NAME_STRONG})(?={_INTRO_END})"),
-     False, True),
-    # 私は山田です (私は会社勤めで、…: a clause).
-    (re.compile(rf"{_SELF}(?P<name>{_NAME_WEAK}){_NOT_COPULA_BEHIND}(?={_COPULA_END})", re.M), True, True),
+     False),
+    (re.compile(rf"{_SELF}(?P<name>{_NAME_WEAK}){_NOT_COPULA_BEHIND}(?={_COPULA_END})", re.M), True),
     (re.compile(
         rf"{_NAME_LABEL_WA}(?P<name>{_NAME_STRONG}){_NOT_COPULA_BEHIND}(?={_COPULA_END}|{_INTRO_END})", re.M),
-     True, False),
+     True),
 )
 _NAME_LABEL_COLON = re.compile(
     r"(?:申請者氏名|届出人氏名|保護者氏名|代表者氏名|担当者名|申請者名|申込者名|契約者名|世帯主名|"
@@ -111,21 +106,10 @@ def _could_be_name(name: str) -> bool:
     return True
 
 
-def _reads_as_clause(text: str) -> bool:
-    """Whether what a pattern took for a name reads as a clause instead: no word the dictionary tags as a
-    person's name, and a verb or an auxiliary in it (受けたい, 行かない) or a particle at its end (会社勤めで)."""
-    words = list(sudachi_tokenizer().tokenize(text))
-    if not words or any(m.part_of_speech()[:3] == ("名詞", "固有名詞", "人名") for m in words):
-        return False
-    return (any(m.part_of_speech()[0] in ("動詞", "助動詞") for m in words)
-            or words[-1].part_of_speech()[0] == "助詞")
-
-
 def find_names(norm: str) -> Iterator[tuple[str, int, int]]:
-    for pattern, check, clause_check in _NAME_PATTERNS:
+    for pattern, check in _NAME_PATTERNS:
         for m in pattern.finditer(norm):
-            name = m.group("name")
-            if (not check or _could_be_name(name)) and not (clause_check and _reads_as_clause(name)):
+            if not check or _could_be_name(m.group("name")):
                 yield "name", m.start("name"), m.end("name")
     for m in _NAME_LABEL_COLON.finditer(norm):
         line_end = norm.find("\n", m.end())
@@ -152,8 +136,7 @@ def find_names(norm: str) -> Iterator[tuple[str, int, int]]:
 _HONORIFICS = frozenset("さん 様 さま サマ くん 君 ちゃん 氏 殿 先生 宛 宛て あて".split())
 # A parenthesis may come between the name and the copula: 加藤ゆかり（070-…）です.
 _NAME_END_CUE = re.compile(
-    # After a word the dictionary tags as a name, と申しております introduces it too (鈴木と申しております).
-    rf"(?:[ ]*\([^()\n]{{0,40}}\)[ ]*)?(?:です|でございます|と申し(?!込)|{_INTRO_OTHERS}|"
+    r"(?:[ ]*\([^()\n]{0,40}\)[ ]*)?(?:です|でございます|と申し(?!込)|と申す|といいます|と言います|っていいます|って言います|と名乗|"
     r"だ(?=[。、,.!?\n]|$)|(?=[ ]*$))"  # …です, …と申します, or a signature closing the text
 )
 _RELATIONS = (
@@ -206,9 +189,6 @@ def _name_runs(norm: str) -> Iterator[tuple[int, int, list[str]]]:
                 run = []
 
 
-# A municipality's or prefecture's suffix standing alone after a name-tagged word makes it a place (私は東浜市に
-#住んでいない); not the start of a longer word (山田太郎市内在住, 鈴木花子市立小学校, 町子, 村田).
-_PLACE_SUFFIX = re.compile(r"[市町村区県](?=[にでのへはがもと、。,.!?]|在住|出身|[ ]|$)")
 # Endings of common nouns (an occupation, a document, an office, a fee), not of given names.
 _WORD_ENDINGS = frozenset("師書所課係署局証票料費")
 
@@ -240,8 +220,6 @@ def find_tagged_names(norm: str) -> Iterator[tuple[str, int, int]]:
             continue  # a word inside a URL
         if start and re.match(_KANJI, norm[start - 1]) and surface[-1] in _WORD_ENDINGS and not before:
             continue  # the tail of a longer word Sudachi split (保|健師さん, 評価正|明書)
-        if not full_name and _PLACE_SUFFIX.match(norm, end):
-            continue  # a place's name (私は東浜市に住んでいない), not a person's
         if honorific or full_name or before:
             yield "name", start, end
         elif copula and not _PLACE_TOPIC.search(norm, max(0, start - 12), start):
