@@ -9,8 +9,8 @@ from a list:
 
 * its characters are, in order, the first character of each of the long form's words (SudachiPy mode
   A words) but the last, and then the last word whole or its first character, so the kind of thing
-  is kept (国保 never stands for 国民年金保険料); at most one word between is left out (健康 in
-  国民健康保険);
+  is kept; at most one word between is left out (健康 in 国民健康保険), and only before a last word of two
+  characters: a last word of one (料, 税) is read apart (国保料 is 国保 + 料, never 国民年金保険料);
 * at least two words are clipped. A compound of whole words with one left out (児童手当 against
   児童扶養手当) is as often another thing as a short name, and is left as typed;
 * it is read as the starts of its words' readings (国保: こく|ほ of こくみん, ほけん; 出費 is no 出産費用:
@@ -41,6 +41,8 @@ _MAX_CHARS = 4000
 # apart: 特徴/特別徴収 0.86, 司書/司法書士 0.88, 開通/開催通知 0.83), and how many answers are kept.
 _AGREEMENT = 0.9
 _AGREEMENTS_KEPT = 4096
+# Word pairs not asked before that one question may have the embedder read (each costs ~20 ms).
+_NEW_AGREEMENTS = 3
 # A long form the knowledge writes this often at least.
 _MIN_WRITTEN = 2
 
@@ -66,8 +68,10 @@ def abbreviates(short: str, words: tuple[str, ...]) -> bool:
         clipped = len(initials) + (head != last)
         if not initials or clipped < 2:
             continue
-        # The words before the head that the initials take, in order, at most one left out.
-        for left_out in [None, *range(1, len(words) - 1)]:
+        # The words before the head that the initials take, in order, at most one left out, and only
+        # before a head of two characters (国保: 国民|(健康)|保険): a one-character head is a suffix of
+        # the whole, read apart (国保料 is 国保 + 料, never 国民(年金)保険料; see _abbreviation_spans).
+        for left_out in [None, *(range(1, len(words) - 1) if len(last) >= 2 else ())]:
             kept = [word for i, word in enumerate(words[:-1]) if i != left_out]
             if (len(kept) == len(initials) and all(len(word) >= 2 and word[0] == char
                                                    for word, char in zip(kept, initials))
@@ -141,17 +145,20 @@ class Abbreviations:
         if not self._by_start:
             return text
         out, at = [], 0
-        for start, end, whole in self._abbreviation_spans(text):
+        budget = [_NEW_AGREEMENTS]
+        for start, end, whole in self._abbreviation_spans(text, budget):
             out.append(text[at:start])
             out.append(whole)
             at = end
         out.append(text[at:])
         return "".join(out)
 
-    def _abbreviation_spans(self, text: str):
+    def _abbreviation_spans(self, text: str, budget: list[int] | None = None):
         """(start, end, long form) of each abbreviation in ``text`` (its first _MAX_CHARS characters):
         within each run of kanji nouns, the longest spans first (国保税 before 国保), split only where
-        _may_start and _may_end allow, none longer than _LONGEST characters."""
+        _may_start and _may_end allow, none longer than _LONGEST characters. A span that ends in a word
+        of one character (税, 料, 証) is first read as the abbreviation before it and that word
+        (国保料: 国民健康保険 + 料). ``budget``: how many more word pairs the embedder may be asked about."""
         run: list = []
         for m in [*tokenizer().tokenize(text[:_MAX_CHARS]), None]:
             if m is not None and m.part_of_speech()[0] in _NOUN_POS and KANJI_WORD.fullmatch(m.surface()):
@@ -166,7 +173,11 @@ class Abbreviations:
                 for j in range(end, i, -1):
                     if not (_may_start(run, i) and _may_end(run, j)):
                         continue
-                    whole = self.long_form("".join(x.surface() for x in run[i:j]))
+                    whole = None
+                    if j - i >= 2 and len(run[j - 1].surface()) == 1:
+                        before = self.long_form("".join(x.surface() for x in run[i:j - 1]), budget)
+                        whole = before + run[j - 1].surface() if before else None
+                    whole = whole or self.long_form("".join(x.surface() for x in run[i:j]), budget)
                     if whole:
                         yield run[i].begin(), run[j - 1].end(), whole
                         i = j
@@ -175,8 +186,9 @@ class Abbreviations:
                     i += 1
             run = []
 
-    def long_form(self, short: str) -> str | None:
-        """The compound of the knowledge ``short`` abbreviates, or None."""
+    def long_form(self, short: str, budget: list[int] | None = None) -> str | None:
+        """The compound of the knowledge ``short`` abbreviates, or None. ``budget`` (a one-item list,
+        spent here): how many more word pairs not asked before the embedder may be asked about."""
         if not _SHORTEST <= len(short) <= _LONGEST or short in self._known:
             return None
         fitting = Counter()
@@ -187,17 +199,24 @@ class Abbreviations:
         if not ranked or len(ranked) == 2 and ranked[1][1] == ranked[0][1]:
             return None
         whole = ranked[0][0]
-        if self._similar is not None and self._agreement(short, whole) < _AGREEMENT:
-            return None
+        if self._similar is not None and not self._agreement(short, whole, budget) >= _AGREEMENT:
+            return None  # (a cosine that is not a number agrees with nothing)
         return whole
 
-    def _agreement(self, short: str, whole: str) -> float:
+    def _agreement(self, short: str, whole: str, budget: list[int] | None) -> float:
+        """The embedder's cosine of the pair, asked once (cached) and only while ``budget`` lasts."""
         key = (short, whole)
-        if key not in self._agreements:
+        found = self._agreements.get(key)
+        if found is None:
+            if budget is not None:
+                if budget[0] <= 0:
+                    return 0.0
+                budget[0] -= 1
+            found = float(self._similar(short, whole))
             if len(self._agreements) >= _AGREEMENTS_KEPT:
-                self._agreements.clear()
-            self._agreements[key] = float(self._similar(short, whole))
-        return self._agreements[key]
+                self._agreements.pop(next(iter(self._agreements)))
+            self._agreements[key] = found
+        return found
 
 
 def _whole_compounds(written: Counter) -> list[str]:

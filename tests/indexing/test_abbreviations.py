@@ -27,7 +27,6 @@ def spelling():
 @pytest.mark.parametrize("short, long", [
     ("身障手帳", "身体障害者手帳"),   # two words clipped, 者 left out, the head whole
     ("国保", "国民健康保険"),          # 健康 left out, the head clipped
-    ("国保税", "国民健康保険税"),
     ("育休", "育児休業"),
 ])
 def test_an_abbreviation_is_the_starts_of_its_long_forms_words(short, long):
@@ -39,6 +38,7 @@ def test_an_abbreviation_is_the_starts_of_its_long_forms_words(short, long):
     ("出費", "出産費用"),            # read しゅっぴ: ぴ is not how 費用 (ひよう) starts
     ("医者", "医療費受給者"),        # two words left out
     ("国保", "国民年金保険料"),      # the head (料) is not kept
+    ("国保料", "国民年金保険料"),    # no word left out before a head of one character
     ("会員", "会社員"),              # one word clipped only
 ])
 def test_look_alikes_are_no_abbreviations(short, long):
@@ -114,7 +114,30 @@ def test_a_long_run_of_kanji_nouns_is_read_in_spans_of_bounded_length(spelling, 
     # A 2,000-character run of kanji nouns: the spans looked up grow with its length, not its square.
     abbreviations = spelling._abbreviations
     looked_up = []
-    monkeypatch.setattr(abbreviations, "long_form", lambda short: looked_up.append(short))
+    monkeypatch.setattr(abbreviations, "long_form", lambda short, budget=None: looked_up.append(short))
     abbreviations.expanded("申請書類" * 500)
     assert looked_up and max(map(len, looked_up)) <= 6
     assert len(looked_up) <= 4 * 1000
+
+
+def test_a_one_character_head_is_read_apart_from_the_abbreviation_before_it():
+    spelling = Respelling(["国民健康保険の加入。国民健康保険の脱退。", "国民年金保険料の免除。国民年金保険料の納付。"
+                           "国民年金保険料の額。"])
+    assert spelling.respell("国保料の計算") == "国民健康保険料の計算"
+
+
+def test_the_embedder_is_asked_about_few_new_pairs_per_question():
+    asked = []
+    spelling = Respelling(["国民健康保険の加入。国民健康保険の脱退。", "育児休業の期間。育児休業の申出。",
+                           "身体障害者手帳の交付。身体障害者手帳の再交付。", "社会保険の加入。社会保険の喪失。"],
+                          similar=lambda short, long: asked.append(short) or 0.95)
+    assert spelling.respell("国保 育休 身障手帳 社保") == "国民健康保険 育児休業 身体障害者手帳 社保"
+    assert len(asked) == 3
+    # The pairs asked are kept: the next question asks only about the new one.
+    assert spelling.respell("社保と国保") == "社会保険と国民健康保険"
+    assert len(asked) == 4
+
+
+def test_a_cosine_that_is_not_a_number_confirms_nothing():
+    spelling = Respelling(["国民健康保険の加入。国民健康保険の脱退。"], similar=lambda short, long: float("nan"))
+    assert spelling.respell("国保の加入") == "国保の加入"

@@ -129,6 +129,9 @@ def test_topic_cluster_reads_whether_the_nearest_entries_share_a_topic_beyond_ch
     assert topic_cluster(_index_of(["ごみ"] * 3), few, np.argsort(-few)) == 0.0
     # Nor do entries without a category, or entries the dense search did not find (cosine 0).
     assert topic_cluster(_index_of([""] * 10), np.linspace(1, 0, 10), np.arange(10)) == 0.0
+    # Nor cosines all equal: no entry is nearer than another, whatever the file's order.
+    flat = np.full(len(categories), 0.5)
+    assert topic_cluster(index, flat, np.arange(len(categories))) == 0.0
     unfound = np.zeros(len(categories))
     unfound[0] = 0.9
     assert topic_cluster(index, unfound, np.argsort(-unfound)) == 0.0
