@@ -14,8 +14,11 @@ def _setuptools() -> dict:
 
 
 def _packages_on_disk() -> set[str]:
-    return {".".join(init.parent.relative_to(ROOT).parts)
-            for top in TOP_LEVEL for init in (ROOT / top).rglob("__init__.py") if "__pycache__" not in init.parts}
+    """Every folder with an __init__.py, and every folder of data files inside one (templates, static):
+    Python imports it as a namespace package, and setuptools warns at install about one not listed."""
+    folders = {path for top in TOP_LEVEL for path in [ROOT / top, *(ROOT / top).rglob("*")]
+               if path.is_dir() and "__pycache__" not in path.parts and any(p.is_file() for p in path.iterdir())}
+    return {".".join(folder.relative_to(ROOT).parts) for folder in folders}
 
 
 def test_every_package_is_listed():
