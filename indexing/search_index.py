@@ -120,10 +120,20 @@ class AudienceIndex:
         return np.fromiter((e.audience == "staff" for e in self.entries), dtype=bool, count=len(self.entries))
 
     @cached_property
-    def category_shares(self) -> dict[str, float]:
-        """Each category's share of the entries (what a random entry's chance is to be of it)."""
-        counts = Counter(e.category for e in self.entries)
-        return {category: n / max(len(self.entries), 1) for category, n in counts.items()}
+    def topics(self) -> list[str] | None:
+        """Each entry's topic (retrieval.topic_cluster): its category; its department where the knowledge
+        has fewer than two categories; None where it has fewer than two of either."""
+        for field in ("category", "department"):
+            values = [getattr(e, field) for e in self.entries]
+            if len(set(values) - {""}) >= 2:
+                return values
+        return None
+
+    @cached_property
+    def topic_shares(self) -> dict[str, float]:
+        """Each topic's share of the entries (what a random entry's chance is to be of it)."""
+        counts = Counter(self.topics or ())
+        return {topic: n / max(len(self.entries), 1) for topic, n in counts.items()}
 
     def dense_scores(self, query_vector: np.ndarray, k: int) -> np.ndarray:
         """Best cosine per entry among its vectors (entries without a hit get 0)."""

@@ -105,16 +105,18 @@ def test_the_threshold_is_chosen_on_the_confidences_the_bot_computes():
     assert p == pytest.approx([sigmoid, 1 - sigmoid, 0.0, 0.0])
 
 
-def _index_of(categories):
+def _index_of(categories, departments=None):
+    from indexing.search_index import AudienceIndex
     from types import SimpleNamespace
-    from collections import Counter
-    counts = Counter(categories)
-    return SimpleNamespace(entries=[SimpleNamespace(category=c) for c in categories],
-                           category_shares={c: n / len(categories) for c, n in counts.items()})
+    departments = departments or [""] * len(categories)
+    entries = [SimpleNamespace(category=c, department=d) for c, d in zip(categories, departments)]
+    index = AudienceIndex.__new__(AudienceIndex)
+    index.entries = entries  # topics and topic_shares are read from the entries alone
+    return index
 
 
 def test_topic_cluster_reads_whether_the_nearest_entries_share_a_topic_beyond_chance():
-    from bot.answering.retrieval import CLUSTER_NEIGHBOURS, topic_cluster
+    from bot.answering.retrieval import CLUSTER_NEIGHBOURS, CLUSTER_UNKNOWN, topic_cluster
     categories = ["ごみ"] * 6 + ["税"] * 6 + ["子育て"] * 6 + ["水道"] * 6
     index = _index_of(categories)
     # The nearest six are all ごみ entries: siblings of one topic.
@@ -124,14 +126,20 @@ def test_topic_cluster_reads_whether_the_nearest_entries_share_a_topic_beyond_ch
     scattered = np.full(len(categories), 0.5)
     scattered[[0, 6, 12, 18, 1, 7]] = [0.9, 0.89, 0.88, 0.87, 0.86, 0.85]
     assert topic_cluster(index, scattered, np.argsort(-scattered)) == pytest.approx(1 / CLUSTER_NEIGHBOURS - 0.25)
-    # A knowledge of one category tells nothing, even when it has fewer entries than neighbours read.
-    few = np.array([0.9, 0.8, 0.7])
-    assert topic_cluster(_index_of(["ごみ"] * 3), few, np.argsort(-few)) == 0.0
-    # Nor do entries without a category, or entries the dense search did not find (cosine 0).
-    assert topic_cluster(_index_of([""] * 10), np.linspace(1, 0, 10), np.arange(10)) == 0.0
-    # Nor cosines all equal: no entry is nearer than another, whatever the file's order.
+    # Fewer neighbours found than read say less.
+    few = np.array([0.9, 0.8, 0.7, 0.0, 0.0, 0.0, 0.0, 0.0])
+    two_topics = _index_of(["ごみ"] * 4 + ["税"] * 4)
+    assert topic_cluster(two_topics, few, np.argsort(-few)) == pytest.approx((1.0 - 0.5) * 2 / CLUSTER_NEIGHBOURS)
+    # A knowledge without categories reads its departments.
+    by_department = _index_of([""] * 8, ["環境課"] * 4 + ["税務課"] * 4)
+    ranked = np.linspace(1, 0.5, 8)
+    assert topic_cluster(by_department, ranked, np.argsort(-ranked)) == pytest.approx(3 / CLUSTER_NEIGHBOURS - 0.5)
+    # Where nothing can be read the value is the tuned mean: no topics at all, one topic only, cosines
+    # all equal (no entry nearer than another), or nothing found by the dense search (cosine 0).
+    assert topic_cluster(_index_of([""] * 10), np.linspace(1, 0, 10), np.arange(10)) == CLUSTER_UNKNOWN
+    assert topic_cluster(_index_of(["ごみ"] * 10), np.linspace(1, 0, 10), np.arange(10)) == CLUSTER_UNKNOWN
     flat = np.full(len(categories), 0.5)
-    assert topic_cluster(index, flat, np.arange(len(categories))) == 0.0
+    assert topic_cluster(index, flat, np.arange(len(categories))) == CLUSTER_UNKNOWN
     unfound = np.zeros(len(categories))
     unfound[0] = 0.9
-    assert topic_cluster(index, unfound, np.argsort(-unfound)) == 0.0
+    assert topic_cluster(index, unfound, np.argsort(-unfound)) == CLUSTER_UNKNOWN
