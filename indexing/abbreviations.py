@@ -159,6 +159,14 @@ class Abbreviations:
         _may_start and _may_end allow, none longer than _LONGEST characters. A span that ends in a word
         of one character (税, 料, 証) is first read as the abbreviation before it and that word
         (国保料: 国民健康保険 + 料). ``budget``: how many more word pairs the embedder may be asked about."""
+        found: dict[str, str | None] = {}
+
+        def long_form(short: str) -> str | None:
+            # A span without its last word is looked up again as the next span: once per question.
+            if short not in found:
+                found[short] = self.long_form(short, budget)
+            return found[short]
+
         run: list = []
         for m in [*tokenizer().tokenize(text[:_MAX_CHARS]), None]:
             if m is not None and m.part_of_speech()[0] in _NOUN_POS and KANJI_WORD.fullmatch(m.surface()):
@@ -175,9 +183,9 @@ class Abbreviations:
                         continue
                     whole = None
                     if j - i >= 2 and len(run[j - 1].surface()) == 1:
-                        before = self.long_form("".join(x.surface() for x in run[i:j - 1]), budget)
+                        before = long_form("".join(x.surface() for x in run[i:j - 1]))
                         whole = before + run[j - 1].surface() if before else None
-                    whole = whole or self.long_form("".join(x.surface() for x in run[i:j]), budget)
+                    whole = whole or long_form("".join(x.surface() for x in run[i:j]))
                     if whole:
                         yield run[i].begin(), run[j - 1].end(), whole
                         i = j

@@ -523,8 +523,9 @@ def topic_cluster(index: AudienceIndex, dense: np.ndarray, nearest: np.ndarray) 
     word or two with it. Relative to chance, so a knowledge of few broad categories (or of one) does
     not read as clustered. The topic is an entry's category, else its department (AudienceIndex.topics).
     ``nearest``: the positions of the highest cosines, best first. Only entries the dense search found
-    count (a cosine of 0 is no neighbour); where nothing can be read, CLUSTER_UNKNOWN. Calibrate 5-fold CV over the tuned sets (round 2, twelfth stop): 86.2% of out-of-scope
-    declined at 5% answerable declined (85.8% without), 80.7% at 3% (79.1%)."""
+    count (a cosine of 0 is no neighbour); where nothing can be read, CLUSTER_UNKNOWN. Calibrate 5-fold CV
+    over the tuned sets (round 2, twelfth stop): 86.2% of out-of-scope declined at 5% answerable declined
+    (85.8% without), 80.7% at 3% (79.1%)."""
     topics = index.topics
     found = [int(i) for i in nearest[:CLUSTER_NEIGHBOURS + 1] if dense[int(i)] > 0]
     topic = topics[found[0]] if topics is not None and found else ""
