@@ -31,7 +31,7 @@ ANSWER_CHARS_SHOWN = 800
 # candidate) would add nothing to a linear score: every feature is the candidate's own.
 FEATURES = (
     "fused", "dense", "terms", "grams", "question_coverage", "answer_coverage",
-    "holds_fact", "names_fact", "missing", "body_length",
+    "holds_fact", "names_fact", "missing", "body_length", "local_terms",
 )
 
 
@@ -89,6 +89,7 @@ def candidate_features(index, candidates: np.ndarray, query: str, analysis, fuse
         rows[:, column["answer_coverage"]] = index.answers.coverages(query_terms, candidates)
     if missing_noun is not None:
         rows[:, column["missing"]] = missing_noun(candidates)
+    rows[:, column["local_terms"]] = local_coverage(index.terms, query_terms, candidates)
     for row, position in enumerate(int(p) for p in candidates):
         entry = index.entries[position]
         if kinds:
@@ -97,3 +98,20 @@ def candidate_features(index, candidates: np.ndarray, query: str, analysis, fuse
         # A link-only answer (「詳しくはこちら」) is short; one that holds the steps is longer.
         rows[row, column["body_length"]] = min(1.0, math.log1p(len(entry.body)) / math.log(2000))
     return rows
+
+
+def local_coverage(field, query_terms: list[str], candidates: np.ndarray) -> np.ndarray:
+    """Share of the question's terms each candidate holds, each term weighted by how few of the
+    candidates hold it: a term every candidate holds tells siblings apart no more than one none holds."""
+    n = len(candidates)
+    covered = np.zeros(n)
+    total = 0.0
+    for term in dict.fromkeys(query_terms):
+        held = field.contains_each(term, candidates)
+        count = int(held.sum())
+        if not count or count == n:
+            continue
+        weight = math.log(n / count)
+        total += weight
+        covered += weight * held
+    return covered / total if total else covered
