@@ -5,7 +5,8 @@ best entries; a linear model over features of each (question, entry) pair then o
 The features are generic signals any city's knowledge has: the fused, dense and lexical scores,
 the share of the question's terms that the question field and the answer field each cover, whether the entry holds the kind of fact asked for (a deadline, a
 fee ...: bot/answering/question_kinds.py), how salient a noun of the question is that the entry
-lacks, and the length of its answer.
+lacks, the length of its answer, and how many of the question's terms it holds that few of the
+other candidates hold (``local_coverage``: what tells siblings of one topic apart).
 
 ``benchmarks/fit_ranker.py`` fits the weights (a listwise softmax logistic model, cross-validated)
 on the tuned sets only and writes ``ranker.json`` beside this file, one block per embedder. With no

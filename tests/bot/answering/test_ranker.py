@@ -145,3 +145,22 @@ def test_batch_coverage_and_containment_agree_with_the_one_document_forms():
     assert np.allclose(index.coverages(query, positions), [index.coverage(query, int(p)) for p in positions])
     for term in ("t1", "t7", "unknown-term"):
         assert index.contains_each(term, positions).tolist() == [index.contains(term, int(p)) for p in positions]
+
+
+def test_local_coverage_weighs_the_terms_that_tell_the_candidates_apart():
+    from bot.answering.ranker import local_coverage
+    from indexing.lexical import BM25Index
+
+    # Four siblings of one topic: every one holds 保育園 and 申込, one the deadline, one the fee.
+    index = BM25Index([["保育園", "申込", "期限"], ["保育園", "申込", "料金"], ["保育園", "申込"],
+                       ["保育園", "申込", "期限", "料金"], ["ごみ"]])
+    siblings = np.array([0, 1, 2, 3])
+    coverage = local_coverage(index, ["保育園", "申込", "期限", "未知語"], siblings)
+    # Terms all candidates hold (保育園, 申込) or none holds (未知語) count for nothing.
+    assert coverage.tolist() == [1.0, 0.0, 0.0, 1.0]
+    # A rarer term among the candidates weighs more than a common one.
+    index = BM25Index([["期限", "窓口"], ["期限"], ["期限"], ["窓口"]])
+    coverage = local_coverage(index, ["期限", "窓口"], np.array([0, 1, 2, 3]))
+    assert coverage[3] > coverage[1] and coverage[0] == 1.0
+    # Nothing to tell apart: zeros, not a division by zero.
+    assert local_coverage(index, ["期限"], np.array([1, 2])).tolist() == [0.0, 0.0]
