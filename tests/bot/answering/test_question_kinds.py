@@ -46,3 +46,19 @@ def test_the_body_holding_the_asked_fact_is_recognised():
     assert holds_fact(kinds, "情報政策課 ヘルプデスク：内線2345") == 1.0
     assert holds_fact(kinds, "ヘルプデスクに相談してください。") == 0.0
     assert holds_fact(asked_kinds("何回まで"), "1回の申し込みは10点までです") == 1.0
+
+
+def test_ages_dates_shares_and_limits_are_facts_asked_for():
+    assert "age" in _names("児童手当は何歳までもらえますか")
+    assert "age" in _names("よぼうせっしゅ なんさいから")
+    assert "date" in _names("ごみの収集日はいつですか")
+    assert "date" in _names("健診の案内はいつ届く？")
+    assert "share" in _names("子どもの医療費の自己負担は何割？")
+    assert "limit" in _names("粗大ごみの大きさの目安は")
+    # 「いつも」「いつでも」 ask for no date; a deadline stays a deadline.
+    assert "date" not in _names("窓口はいつも混んでいますか")
+    assert "date" not in _names("いつでも申し込めますか")
+    assert _names("転入届はいつまで？") == {"deadline"}
+    assert holds_fact(asked_kinds("児童手当は何歳まで"), "中学校修了前（15歳到達後の最初の3月31日まで）") == 1.0
+    assert holds_fact(asked_kinds("収集日はいつ？"), "毎週火曜日と金曜日に収集します。") == 1.0
+    assert holds_fact(asked_kinds("自己負担は何割"), "窓口での負担は2割です。") == 1.0
