@@ -187,9 +187,17 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
     else:
         text = best.entry.body.strip() if best.entry.kind == "faq" else _passage_text(
             best, asked_kinds(question), language, easy_japanese)
+    sources = (Source.from_hit(best),)
+    # Only a Japanese entry's text is lent a sibling's sentence (a translated or easy-Japanese one is not).
+    supplement = _fact_supplement(asked_kinds(question), text, hits) \
+        if translated is None and not easy_japanese else None
+    if supplement is not None:
+        sibling, sentence = supplement
+        text += "\n\n" + messages.say("FACT_SUPPLEMENT", language, title=_question_of(sibling)) + "\n" + sentence
+        sources += (Source.from_hit(sibling),)
     related = tuple(Related(h.entry.id, _question_of(h)) for h in hits[1:1 + RELATED_COUNT * 2]
                     if h.score >= best.score * RELATED_MIN_RATIO and _question_of(h) != _question_of(best)
-                    )[:RELATED_COUNT]
+                    and (supplement is None or h is not supplement[0]))[:RELATED_COUNT]
     contact = find_contact(departments, [best.entry.department], audience) if best.entry.department else None
     if contact and any(d.get("from_entries") and d.get("name") == best.entry.department for d in departments):
         # A phone read from the answers: the one this answer gives (its 係's line) where it gives one.
@@ -199,9 +207,38 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
                 else messages.say("JAPANESE_FOLLOWS_NO_CONTACT", language))
         text = note + "\n\n" + text
     return Answer(question=question, text=text, abstained=False, confidence=confidence, audience=audience,
-                  sources=(Source.from_hit(best),), related=related, contact=contact,
+                  sources=sources, related=related, contact=contact,
                   category=best.entry.category, department=best.entry.department, kind="answer",
                   answer_language=language if translated is not None else "ja")
+
+
+SUPPLEMENT_FROM = 2         # the hits after the best that may lend the fact asked for
+SUPPLEMENT_DENSE_GAP = 0.03  # ... whose cosine to the question is at most this much below the best's
+SUPPLEMENT_CHARS = 160
+
+
+def _siblings(first, second) -> bool:
+    """Entries of one topic: sections of one document, or entries of one category."""
+    if first.kind != "faq" and second.kind != "faq" and first.id.split("#")[0] == second.id.split("#")[0]:
+        return True
+    return bool(first.category) and first.category == second.category
+
+
+def _fact_supplement(kinds: tuple[QuestionKind, ...], text: str, hits: list[Hit]):
+    """(hit, sentence): where the answer ``text`` holds none of the kinds of fact the question asks
+    for, the first sentence that holds one in a sibling entry ranked just after the best and nearly
+    as close to the question; else None."""
+    if not kinds or holds_fact(kinds, text) > 0:
+        return None
+    best = hits[0]
+    for hit in hits[1:1 + SUPPLEMENT_FROM]:
+        if hit.dense < best.dense - SUPPLEMENT_DENSE_GAP or not _siblings(best.entry, hit.entry):
+            continue
+        for match in _SENTENCE.finditer(plain_text(hit.entry.body)):
+            sentence = match.group().strip()
+            if sentence and holds_fact(kinds, sentence) > 0:
+                return hit, _excerpt(sentence, SUPPLEMENT_CHARS)
+    return None
 
 
 def _with_contact(opening: str, contact: Contact | None, language: str, easy_japanese: bool, note: str = "") -> str:

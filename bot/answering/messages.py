@@ -16,6 +16,9 @@ NATIONAL_REFERRAL = "このご質問は、{office}が扱う手続きの可能性
 EMPTY_QUESTION = "ご質問の内容を文章で入力してください。（例：「粗大ごみの出し方は？」）"
 TOO_LONG = "ご質問が長すぎるため、お答えできませんでした。{limit}文字以内で、知りたいことを短く入力してください。"
 PASSAGE_INTRO = "{source}には、次のように書かれています。"
+# After an answer that lacks the fact asked for (a deadline, a fee ...), before the sentence of a
+# close sibling entry that holds it (bot/answering/composer.py).
+FACT_SUPPLEMENT = "なお、「{title}」には次のようにあります。"
 # Replies to a message that is only a greeting, thanks or an acknowledgement (bot/answering/small_talk.py).
 SMALL_TALK_GREETING = "こんにちは。市役所のお問い合わせ窓口です。知りたいことを文章で送ってください。（例：「粗大ごみの出し方は？」）"
 SMALL_TALK_THANKS = "どういたしまして。ほかにも知りたいことがあれば、いつでも送ってください。"
@@ -147,6 +150,16 @@ CATALOGUE = {
         "pt": "Desculpe, não podemos dar informações sobre {place} aqui. Consulte o atendimento ou o site de {place}.",
         EASY_JAPANESE: "ごめんなさい。{place}の ことは、ここでは 答(こた)えられません。"
                        "{place}の 窓口(まどぐち)か ホームページで 調(しら)べてください。",
+    },
+    "FACT_SUPPLEMENT": {
+        "ja": FACT_SUPPLEMENT,
+        "en": "Also, \"{title}\" says:",
+        "zh-Hans": "另外，“{title}”中写道：",
+        "zh-Hant": "另外，「{title}」中寫道：",
+        "ko": "또한 「{title}」에는 다음과 같이 쓰여 있습니다.",
+        "vi": "Ngoài ra, \"{title}\" có ghi như sau:",
+        "pt": "Além disso, \"{title}\" diz o seguinte:",
+        EASY_JAPANESE: "また、「{title}」には こう 書(か)いて あります。",
     },
     "STAFF_TOPIC": {
         "ja": STAFF_TOPIC,

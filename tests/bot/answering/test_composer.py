@@ -215,3 +215,33 @@ def test_a_markdown_table_reads_as_lines_in_a_chat():
     assert text == ("料金の例です。\n\n品目／手数料\n・自転車（1台）：800円\n・布団（1枚）：400円\n\n"
                     "証明書／コンビニ／窓口\n・住民票／200円／300円")
     assert plain_text("a | b は記号です。") == "a | b は記号です。"
+
+
+def test_an_answer_without_the_asked_fact_adds_the_sentence_of_a_close_sibling_that_holds_it():
+    needs = Entry(id="moving#必要なもの", kind="guide", title="引っ越しの手続き", section="転入届に必要なもの",
+                  body="本人確認書類と転出証明書をお持ちください。", audience="citizen", department="市民課")
+    deadline = Entry(id="moving#期限", kind="guide", title="引っ越しの手続き", section="転入届の期限",
+                     body="転入届は市に住み始めてから14日以内に出してください。郵送はできません。",
+                     audience="citizen", department="市民課")
+    other = Entry(id="F9", kind="faq", title="パスポートの申請期限は？", body="申請から7日以内に受け取ってください。",
+                  audience="citizen", department="市民課", category="旅券")
+
+    def shown(question, hits, **options):
+        return compose_answer(question, hits, confidence=0.9, threshold=0.5, audience="citizen",
+                              departments=DEPARTMENTS, **options)
+
+    close = [Hit(needs, 0.9, dense=0.86), Hit(deadline, 0.89, dense=0.85)]
+    given = shown("転入届はいつまでに出せばいい？", close)
+    assert given.text.startswith("本人確認書類と転出証明書をお持ちください。")
+    assert "「転入届の期限」には次のようにあります。\n転入届は市に住み始めてから14日以内に出してください。" in given.text
+    assert "郵送" not in given.text
+    assert [s.id for s in given.sources] == ["moving#必要なもの", "moving#期限"]
+    assert "moving#期限" not in [r.id for r in given.related]
+    # Not when the answer holds a fact of the kind, nothing is asked, the sibling is far from the
+    # question, it is no sibling (another document, another category), or the answer is in easy Japanese.
+    holding = [Hit(deadline, 0.9, dense=0.86), Hit(needs, 0.89, dense=0.85)]
+    assert len(shown("転入届はいつまで？", holding).sources) == 1
+    assert len(shown("転入届に必要なものは？", close).sources) == 1
+    assert len(shown("転入届はいつまで？", [Hit(needs, 0.9, dense=0.86), Hit(deadline, 0.7, dense=0.70)]).sources) == 1
+    assert len(shown("転入届はいつまで？", [Hit(needs, 0.9, dense=0.86), Hit(other, 0.89, dense=0.86)]).sources) == 1
+    assert len(shown("転入届はいつまで？", close, easy_japanese=True).sources) == 1
