@@ -378,7 +378,8 @@ def ranker_judge(index: AudienceIndex, query: str, analysis, dense, terms, grams
                  ranker: RankerModel | None):
     """The learned ranker's score of one entry (by position) for this question, relative to the
     ranker's typical first score (RankerModel.center), a feature of the abstention model; None
-    without a ranker. Only the entries the signals describe are scored."""
+    without a ranker. Only the entries the signals describe are scored, each alone: what sets it
+    apart from other candidates (the ranker's local_terms) reads 0, as in the fit of the model."""
     if ranker is None:
         return None
 
