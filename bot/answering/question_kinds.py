@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from indexing.japanese import katakana_to_hiragana
+
 
 @dataclass(frozen=True)
 class QuestionKind:
@@ -64,7 +66,9 @@ def _fold(text: str) -> str:
 def asked_kinds(question: str) -> tuple[QuestionKind, ...]:
     """The kinds of fact the question asks for (often none)."""
     text = _fold(question)
-    return tuple(kind for kind in KINDS if kind.asks.search(text))
+    # A question typed all in katakana (ナンヨウビ, イクラ) asks as its hiragana does.
+    hiragana = katakana_to_hiragana(text)
+    return tuple(kind for kind in KINDS if kind.asks.search(text) or kind.asks.search(hiragana))
 
 
 def names_fact(kinds: tuple[QuestionKind, ...], heading: str) -> float:

@@ -62,3 +62,9 @@ def test_ages_dates_shares_and_limits_are_facts_asked_for():
     assert holds_fact(asked_kinds("児童手当は何歳まで"), "中学校修了前（15歳到達後の最初の3月31日まで）") == 1.0
     assert holds_fact(asked_kinds("収集日はいつ？"), "毎週火曜日と金曜日に収集します。") == 1.0
     assert holds_fact(asked_kinds("自己負担は何割"), "窓口での負担は2割です。") == 1.0
+
+
+def test_a_question_typed_in_katakana_asks_as_its_hiragana_does():
+    assert "date" in _names("ダンボール ダシカタ ナンヨウビ")
+    assert "fee" in _names("ソダイゴミ イクラ")
+    assert "limit" in _names("粗大ごみのサイズは")
