@@ -10,7 +10,7 @@ from dataclasses import replace
 from bot.answering import messages
 from bot.answering.answer import Answer, Contact, Hit, Related, Source
 from bot.answering.department_contacts import own_number
-from bot.answering.question_kinds import QuestionKind, asked_kinds, holds_fact
+from bot.answering.question_kinds import QuestionKind, asked_kinds, holds_fact, holds_value
 from indexing.entries import visible_audiences
 
 RELATED_COUNT = 3
@@ -234,10 +234,12 @@ def _fact_supplement(kinds: tuple[QuestionKind, ...], text: str, hits: list[Hit]
     for hit in hits[1:1 + SUPPLEMENT_FROM]:
         if hit.dense < best.dense - SUPPLEMENT_DENSE_GAP or not _siblings(best.entry, hit.entry):
             continue
-        for match in _SENTENCE.finditer(plain_text(hit.entry.body)):
-            sentence = match.group().strip()
-            if sentence and holds_fact(kinds, sentence) > 0:
-                return hit, _excerpt(sentence, SUPPLEMENT_CHARS)
+        holding = [s for s in (m.group().strip() for m in _SENTENCE.finditer(plain_text(hit.entry.body)))
+                   if s and holds_fact(kinds, s) > 0]
+        # A sentence with a number (14日以内, 300円) before one that only names the kind (期限があります).
+        sentence = next((s for s in holding if holds_value(kinds, s)), holding[0] if holding else "")
+        if sentence:
+            return hit, _excerpt(sentence, SUPPLEMENT_CHARS)
     return None
 
 

@@ -91,3 +91,10 @@ def holds_fact(kinds: tuple[QuestionKind, ...], text: str) -> float:
         return 0.0
     folded = _fold(text)
     return sum(1 for kind in kinds if kind.holds.search(folded)) / len(kinds)
+
+
+def holds_value(kinds: tuple[QuestionKind, ...], text: str) -> bool:
+    """Whether ``text`` holds an asked kind of fact as a value (14日以内, 300円, 2階), not only a word
+    that names the kind (期限, 窓口)."""
+    folded = _fold(text)
+    return any(any(c.isdigit() for c in match.group()) for kind in kinds for match in kind.holds.finditer(folded))

@@ -68,3 +68,11 @@ def test_a_question_typed_in_katakana_asks_as_its_hiragana_does():
     assert "date" in _names("ダンボール ダシカタ ナンヨウビ")
     assert "fee" in _names("ソダイゴミ イクラ")
     assert "limit" in _names("粗大ごみのサイズは")
+
+
+def test_a_value_of_the_asked_kind_is_told_from_a_word_naming_it():
+    from bot.answering.question_kinds import holds_value
+
+    kinds = asked_kinds("転入届はいつまで？")
+    assert holds_value(kinds, "住み始めた日から14日以内に届け出てください。")
+    assert not holds_value(kinds, "届出には3種類あり、それぞれ期限があります。")
