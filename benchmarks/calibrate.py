@@ -3,7 +3,7 @@
     python -m benchmarks.calibrate [--sample-dir DIR] [--kawabe-dir DIR] [--<city>-dir DIR] [--embedder SPEC] [--write]
 
 Fitted on every tuned set: the sample knowledge's (dev set, styles, facts, out-of-scope) and the tuned
-cities' (benchmarks/cities/: かわべ市, 北浜市 and 森野市, each FAQ imported alone, with its answerable and
+cities' (benchmarks/cities/: かわべ市, 北浜市, 森野市 and よつば市, each FAQ imported alone, with its answerable and
 out-of-scope questions), so that the model learns what separates in-scope questions on FAQs of several
 styles (long answers, terse titles), not one city's.
 

@@ -12,8 +12,8 @@ them). Sample-knowledge sets run against the sample knowledge; sets whose file n
 ``kosodate`` against the generic kosodate FAQ imported on its own (IDs are the FAQ's ``faq_id``), and
 sets whose name starts with another city's name against that city's FAQ (``<city>_faq.csv``, imported on
 its own into --<city>-dir): みなと市, ひなた市, かすみ野市, 白川町 and さくら台市 in benchmarks/heldout/ (cities the product
-was never tuned on), かわべ市, 北浜市 and 森野市 in benchmarks/cities/ (tuned: ``cities/kawabe``,
-``cities/kitahama``, ``cities/morino``).
+was never tuned on), かわべ市, 北浜市, 森野市 and よつば市 in benchmarks/cities/ (tuned: ``cities/kawabe``,
+``cities/kitahama``, ``cities/morino``, ``cities/yotsuba``).
 
 For each set and each style it prints Hit@1, nDCG@10, MRR@10, the share of answerable questions
 answered and the share of those answers whose first source is relevant, out-of-scope declined and
@@ -39,7 +39,7 @@ HELDOUT = ROOT / "benchmarks" / "heldout"
 CITIES = ROOT / "benchmarks" / "cities"
 # Other cities' FAQs, each imported alone: a set whose file name starts with a city's name runs against
 # that city. The cities of benchmarks/heldout/ (みなと市, ひなた市, かすみ野市, 白川町, さくら台市) are held out (benchmarks/heldout/README.md);
-# those of benchmarks/cities/ (かわべ市, 北浜市, 森野市) are tuned (benchmarks/cities/README.md).
+# those of benchmarks/cities/ (かわべ市, 北浜市, 森野市, よつば市) are tuned (benchmarks/cities/README.md).
 CITY_FAQS = {path.stem.removesuffix("_faq"): path
              for folder in (HELDOUT, CITIES) for path in sorted(folder.glob("*_faq.csv"))}
 
