@@ -125,7 +125,7 @@ def labelled_features(rows, weights):
 def shown_features(rows, weights):
     """What the bot reads besides the fused best entry's signals (bot/answering/retrieval.py,
     Retriever.confidence): the signals of the entry the learned ranker shows first where that is
-    another entry (the confidence is the lower of the two), and whether a plan passage is shown
+    another entry (the confidence is then that entry's), and whether a plan passage is shown
     to a citizen (answered only at the calibration's ``plan_threshold``). (features, has_shown, plan_shown)."""
     S, has_shown, plan = [], [], []
     for row in rows:
@@ -149,7 +149,7 @@ def bot_probabilities(X, shown, coefficients, bias, forced, plan_threshold: floa
     """The confidence the bot computes for each row (see shown_features); 0 where a rule declines."""
     S, has_shown, plan = shown
     p = 1 / (1 + np.exp(-(X @ coefficients + bias)))
-    p = np.where(has_shown, np.minimum(p, 1 / (1 + np.exp(-(S @ coefficients + bias)))), p)
+    p = np.where(has_shown, 1 / (1 + np.exp(-(S @ coefficients + bias))), p)  # the entry shown's
     p = np.where(plan & (p < plan_threshold), 0.0, p)
     return np.where(forced, 0.0, p)
 
@@ -251,7 +251,7 @@ def main(argv=None):
     forced = np.array([row.forced for row in rows])
     coefficients, bias = fit_logistic(X[~forced], abstention_labels(y[~forced], answerable[~forced]))
     # The threshold is chosen on the confidences the bot will compute (where the learned ranker shows
-    # another entry than the fused best, the lower of the two), so that at most 5% of answerable
+    # another entry than the fused best, that entry's), so that at most 5% of answerable
     # questions are declined by the bot itself, not only by the model.
     shown = shown_features(rows, weights)
     probabilities = bot_probabilities(X, shown, coefficients, bias, forced, current.plan_threshold)

@@ -100,7 +100,7 @@ def test_the_threshold_is_chosen_on_the_confidences_the_bot_computes():
     p = bot_probabilities(X, shown, np.array([2.0]), 0.0, np.array([False, False, False, True]),
                           Calibration().plan_threshold)
     sigmoid = 1 / (1 + np.exp(-2.0))
-    # As fitted; the lower of the two where the ranker shows another entry; a plan passage shown to a
+    # As fitted; the entry shown's where the ranker shows another entry; a plan passage shown to a
     # citizen below the plan threshold, and a rule's decline, give 0.
     assert p == pytest.approx([sigmoid, 1 - sigmoid, 0.0, 0.0])
 
