@@ -76,3 +76,9 @@ def test_a_value_of_the_asked_kind_is_told_from_a_word_naming_it():
     kinds = asked_kinds("転入届はいつまで？")
     assert holds_value(kinds, "住み始めた日から14日以内に届け出てください。")
     assert not holds_value(kinds, "届出には3種類あり、それぞれ期限があります。")
+
+
+def test_a_limit_is_a_size_or_a_ceiling_not_any_until():
+    kinds = asked_kinds("粗大ごみの大きさの上限は？")
+    assert holds_fact(kinds, "一辺が50cm以上のものが粗大ごみです。") == 1.0
+    assert holds_fact(kinds, "受付は平日17時までです。") == 0.0
