@@ -11,6 +11,8 @@ from bot.answering import messages
 from bot.answering.answer import Answer, Contact, Hit, Related, Source
 from bot.answering.department_contacts import own_number
 from bot.answering.question_kinds import QuestionKind, asked_kinds, holds_fact, holds_value
+from bot.answering.story import need_of
+from bot.insights.masking import PLACEHOLDER
 from indexing.entries import visible_audiences
 
 RELATED_COUNT = 3
@@ -186,10 +188,10 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
                                                                                PASSAGE_CHARS * 2)
     else:
         text = best.entry.body.strip() if best.entry.kind == "faq" else _passage_text(
-            best, asked_kinds(question), language, easy_japanese)
+            best, asked_kinds(asking_part(question)), language, easy_japanese)
     sources = (Source.from_hit(best),)
     # Only a Japanese entry's text is lent a sibling's sentence (a translated or easy-Japanese one is not).
-    supplement = _fact_supplement(asked_kinds(question), text, hits) \
+    supplement = _fact_supplement(asked_kinds(asking_part(question)), text, hits) \
         if translated is None and not easy_japanese else None
     if supplement is not None:
         sibling, sentence = supplement
@@ -218,25 +220,35 @@ SUPPLEMENT_CHARS = 160
 
 
 def _siblings(first, second) -> bool:
-    """Entries of one topic: sections of one document, or entries of one category."""
-    if first.kind != "faq" and second.kind != "faq" and first.id.split("#")[0] == second.id.split("#")[0]:
-        return True
-    return bool(first.category) and first.category == second.category
+    """Sections of one document (a guide's or a plan's). Entries of one FAQ category are not: on the
+    benchmark sets most facts they lent were another procedure's (児童扶養手当's age limit to a question
+    on 児童手当)."""
+    return first.kind != "faq" and second.kind != "faq" and first.id.split("#")[0] == second.id.split("#")[0]
+
+
+# Lines that hold a number of every kind but answer nothing: a contact footer, a parenthesis.
+_NOT_AN_ANSWER = re.compile(r"^(?:お?問い?合わ?せ|問合せ|電話|TEL|[（(▼※])")
+
+
+def asking_part(question: str) -> str:
+    """What asks in a question: a long story's asking sentence (「何年も使っていない」 in the story asks
+    nothing), without masked personal data (〔電話番号〕 is no question about a phone number)."""
+    return PLACEHOLDER.sub(" ", need_of(question) or question)
 
 
 def _fact_supplement(kinds: tuple[QuestionKind, ...], text: str, hits: list[Hit]):
     """(hit, sentence): where the answer ``text`` holds none of the kinds of fact the question asks
-    for, the first sentence that holds one in a sibling entry ranked just after the best and nearly
-    as close to the question; else None."""
+    for, the first sentence that holds one (a value first: 14日以内 before 期限があります) in a section of
+    the same document ranked just after the best and nearly as close to the question; else None."""
     if not kinds or holds_fact(kinds, text) > 0:
         return None
     best = hits[0]
     for hit in hits[1:1 + SUPPLEMENT_FROM]:
-        if hit.dense < best.dense - SUPPLEMENT_DENSE_GAP or not _siblings(best.entry, hit.entry):
+        if not _siblings(best.entry, hit.entry) or hit.dense <= 0 or hit.dense < best.dense - SUPPLEMENT_DENSE_GAP \
+                or hit.score < best.score * RELATED_MIN_RATIO:
             continue
         holding = [s for s in (m.group().strip() for m in _SENTENCE.finditer(plain_text(hit.entry.body)))
-                   if s and holds_fact(kinds, s) > 0]
-        # A sentence with a number (14日以内, 300円) before one that only names the kind (期限があります).
+                   if s and not _NOT_AN_ANSWER.match(s) and holds_fact(kinds, s) > 0]
         sentence = next((s for s in holding if holds_value(kinds, s)), holding[0] if holding else "")
         if sentence:
             return hit, _excerpt(sentence, SUPPLEMENT_CHARS)

@@ -46,17 +46,24 @@ KINDS = (
           r"\d+(?:点|回|枚|個|冊|件|台|人)", r"何(?:点|回|枚|個)|回数|\d+(?:点|回|枚|個)"),
     _kind("hours", r"何時|なんじ|営業時間|受付時間|開いて|あいて|土曜|日曜|休日|祝日",
           r"\d+時(?:\d+分)?～|\d+時から|\d+時まで|土曜日|日曜日|祝日", r"時間|受付|開庁|何時"),
-    _kind("age", r"何歳|なんさい|何才|年齢|いくつ(?:から|まで)",
+    _kind("age", r"何歳|なんさい|何才|年齢",
           r"\d+歳|満\d+|\d+才|年齢", r"年齢|何歳|\d+歳|対象"),
-    _kind("date", r"いつ(?!まで|も|でも)|何月|なんがつ|何日に|何曜日(?!まで)|なんようび",
+    _kind("date", r"(?<![あこそど])いつ(?!まで|も|でも)|何月|なんがつ|何日に|何曜日(?!まで)|なんようび",
           r"\d+月|\d+日|上旬|中旬|下旬|毎週|毎月|[月火水木金土日]曜日", r"日程|時期|日時|曜日|いつ|収集日"),
     _kind("share", r"何割|なんわり|何[%％]|何パーセント|負担(?:額|割合)?は|自己負担",
           r"\d割|\d+(?:[%％]|パーセント)|\d[\d,]*円", r"負担|割合|助成額|補助額"),
-    _kind("limit", r"何(?:キロ|kg|センチ|cm|メートル)|大きさ|サイズ|重さ|上限|限度|最大|最高",
-          r"\d+(?:キロ|kg|センチ|cm|メートル|m)|上限|限度|最大", r"上限|限度|大きさ|サイズ|重さ"),
-    _kind("duration", r"どれくらい|どのくらい|何日|何週間|何か月|何ヶ月|何時間|何分|何年",
-          r"\d+(?:日|週間|か月|ヶ月|カ月|時間|分|年)", r"期間|までの日数|何日|\d+(?:日|週間|か月|年)"),
+    _kind("limit", r"何(?:キロ|kg|センチ|cm|メートル)|大きさ|重さ|サイズ(?:は|制限|の(?:目安|上限))|上限|限度|最大で?(?:何|いくら|どれ)",
+          r"[0-9]+(?:キロ|kg|センチ|cm|メートル|m)|上限|限度|最大", r"上限|限度|大きさ|サイズ|重さ"),
+    # 何年も / 何年か経つ tell a story, 何日かかる asks.
+    _kind("duration", r"どれくらい|どのくらい|(?:何日|何週間|何か月|何ヶ月|何時間|何分|何年)(?!も|か(?!か))",
+          # Not a clock time's minutes (8時30分), a date's day (4月1日) nor a year (令和6年, 2026年).
+          r"(?<![0-9時和成月])(?![0-9]{4}年)[0-9]+(?:日|週間|か月|ヶ月|カ月|時間|分|年)", r"期間|までの日数|何日|\d+(?:日|週間|か月|年)"),
 )
+
+
+# A question is read as typed in katakana when more than this share of its kana are katakana.
+KATAKANA_SHARE = 0.8
+_KANA_LETTER = re.compile(r"[ぁ-ゖァ-ヺ]")
 
 
 def _fold(text: str) -> str:
@@ -66,9 +73,12 @@ def _fold(text: str) -> str:
 def asked_kinds(question: str) -> tuple[QuestionKind, ...]:
     """The kinds of fact the question asks for (often none)."""
     text = _fold(question)
-    # A question typed all in katakana (ナンヨウビ, イクラ) asks as its hiragana does.
-    hiragana = katakana_to_hiragana(text)
-    return tuple(kind for kind in KINDS if kind.asks.search(text) or kind.asks.search(hiragana))
+    # A question typed all in katakana (ナンヨウビ, イクラ) asks as its hiragana does; only such a one: in a
+    # mixed question a katakana word read as hiragana meets other kana (コンビニ after けど reads どこ).
+    kana = _KANA_LETTER.findall(text)
+    if kana and sum(1 for c in kana if c >= "ァ") > len(kana) * KATAKANA_SHARE:
+        text = katakana_to_hiragana(text)
+    return tuple(kind for kind in KINDS if kind.asks.search(text))
 
 
 def names_fact(kinds: tuple[QuestionKind, ...], heading: str) -> float:

@@ -20,7 +20,7 @@ from bot.answering.question_kinds import asked_kinds, fact_heading, holds_fact, 
 from bot.answering.ranker import ANSWER_CHARS_SHOWN, CANDIDATES, RankerModel, candidate_features, load_ranker
 from bot.answering.scope import other_place
 from bot.answering.story import asks, need_of, need_weighted, searched_need
-from bot.insights.masking import mask_personal_data
+from bot.insights.masking import PLACEHOLDER, mask_personal_data
 from indexing.embeddings import get_embedder
 from indexing.entries import Audience, visible_audiences
 from indexing.japanese import JapaneseAnalyzer
@@ -299,7 +299,6 @@ class Retriever:
         return {self.city_name} if self.city_name else set()
 
 
-PLACEHOLDER = re.compile(r"〔[^〔〕\s]{1,12}〕")
 QUERY_VECTOR_CACHE = 512
 
 

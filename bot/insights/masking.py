@@ -81,6 +81,8 @@ PLACEHOLDERS = {
     "address": "〔住所〕",
     "name": "〔氏名〕",
 }
+# Any placeholder as it stands in a masked text (〔電話番号〕 ...).
+PLACEHOLDER = re.compile(r"〔[^〔〕\s]{1,12}〕")
 
 
 def masked_kinds_text(separator: str = "・") -> str:

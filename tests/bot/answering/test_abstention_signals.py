@@ -143,3 +143,22 @@ def test_topic_cluster_reads_whether_the_nearest_entries_share_a_topic_beyond_ch
     unfound = np.zeros(len(categories))
     unfound[0] = 0.9
     assert topic_cluster(index, unfound, np.argsort(-unfound)) == CLUSTER_UNKNOWN
+
+
+def test_the_confidence_is_that_of_the_entry_shown_where_the_ranker_shows_another():
+    from types import SimpleNamespace
+
+    from bot.answering.answer import Hit
+    from bot.answering.retrieval import Ranking
+    from indexing.entries import Entry
+
+    calibration = Calibration(coefficients={"dense": 10.0}, bias=-5.0)
+    retriever = SimpleNamespace(calibration_for=lambda language: calibration)
+    hits = [Hit(Entry(id="F1", kind="faq", title="質問", body="回答です。", audience="citizen"), 0.9)]
+    fused_best, shown = {"dense": 0.3}, {"dense": 0.8}
+    alone = Ranking(hits=hits, signals=fused_best, audience="citizen")
+    reordered = Ranking(hits=hits, signals=fused_best, audience="citizen", shown_signals=shown)
+    assert Retriever.confidence(retriever, alone) == pytest.approx(calibration.confidence(fused_best))
+    # Not the lower of the two: a poor fused best the ranker passed over does not decline the answer shown.
+    assert Retriever.confidence(retriever, reordered) == pytest.approx(calibration.confidence(shown))
+    assert Retriever.confidence(retriever, reordered) > Retriever.confidence(retriever, alone)

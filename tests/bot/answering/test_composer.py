@@ -247,3 +247,32 @@ def test_an_answer_without_the_asked_fact_adds_the_sentence_of_a_close_sibling_t
     assert len(shown("転入届はいつまで？", [Hit(needs, 0.9, dense=0.86), Hit(deadline, 0.7, dense=0.70)]).sources) == 1
     assert len(shown("転入届はいつまで？", [Hit(needs, 0.9, dense=0.86), Hit(other, 0.89, dense=0.86)]).sources) == 1
     assert len(shown("転入届はいつまで？", close, easy_japanese=True).sources) == 1
+
+
+def test_a_fact_is_lent_only_by_a_section_of_the_same_document_and_never_a_footer():
+    def entry(id_, kind, body, category=""):
+        return Entry(id=id_, kind=kind, title="児童手当" if kind == "faq" else "手当の案内", body=body,
+                     section=id_, audience="citizen", category=category)
+
+    def lent(question, first, second, dense=(0.86, 0.85), scores=(0.9, 0.89)):
+        hits = [Hit(first, scores[0], dense=dense[0]), Hit(second, scores[1], dense=dense[1])]
+        return len(compose_answer(question, hits, confidence=0.9, threshold=0.5, audience="citizen",
+                                  departments=DEPARTMENTS).sources) == 2
+
+    opening = entry("guide#申請", "guide", "申請は窓口でどうぞ。")
+    deadline = entry("guide#期限", "guide", "申請は15日以内にしてください。")
+    assert lent("手当の申請はいつまで？", opening, deadline)
+    # A FAQ of the same category is another procedure as often as not (児童扶養手当 beside 児童手当).
+    assert not lent("手当の申請はいつまで？", entry("F1", "faq", "申請は窓口でどうぞ。", "手当"),
+                    entry("F2", "faq", "18歳に達した日以降の最初の3月31日までです。", "手当"))
+    # A contact footer holds numbers of every kind and answers nothing.
+    footer = entry("guide#問い合わせ", "guide", "お問い合わせ：市民課 000-123-4111（平日8時30分～17時15分）")
+    assert not lent("手続きにどれくらいかかりますか", opening, footer)
+    # Not from a hit outside the dense search (cosine 0) or far below the best.
+    assert not lent("手当の申請はいつまで？", opening, deadline, dense=(0.0, 0.0))
+    assert not lent("手当の申請はいつまで？", opening, deadline, scores=(0.9, 0.3))
+    # A story's narrative asks nothing: 「何年も」 is no question of how long; masked data is no question either.
+    story = "何年も前に引っ越してきて、子どもが二人います。上の子が小学校に入り、下の子はまだ保育園です。手当の申請の窓口を教えてください。"
+    assert not lent(story, opening, entry("guide#期間", "guide", "審査には2週間かかります。"))
+    assert not lent("電話〔電話番号〕です。手当の申請について", opening,
+                    entry("guide#連絡", "guide", "担当は内線1234です。"))

@@ -82,3 +82,22 @@ def test_a_limit_is_a_size_or_a_ceiling_not_any_until():
     kinds = asked_kinds("粗大ごみの大きさの上限は？")
     assert holds_fact(kinds, "一辺が50cm以上のものが粗大ごみです。") == 1.0
     assert holds_fact(kinds, "受付は平日17時までです。") == 0.0
+
+
+def test_words_that_only_look_like_an_asked_fact_are_not_one():
+    from bot.answering.question_kinds import holds_value
+
+    # Katakana read as hiragana only in a question typed in katakana: コンビニ after けど is no どこ.
+    assert "place" not in _names("本籍が別の市だけどコンビニで戸籍とれる？")
+    assert "hours" not in _names("リサイクルアイテムの回収について")
+    assert "date" not in _names("ドイツ語の通訳はいますか") and "date" not in _names("あいつ何してる")
+    assert "limit" not in _names("A4サイズの用紙はありますか") and "limit" not in _names("最高裁判所の場所は")
+    assert "age" not in _names("ごみ袋はいくつまで出せますか")
+    # 何年も / 何年か経つ tell a story; 何日かかる asks how long.
+    assert "duration" not in _names("何年も使っていない自転車") and "duration" not in _names("引っ越して何年か経ちます")
+    assert "duration" in _names("発行まで何日かかりますか")
+    # A clock time's minutes, a date's day and a year are no duration.
+    kinds = asked_kinds("どれくらいかかりますか")
+    assert not holds_value(kinds, "受付は平日8時30分～17時15分です。")
+    assert not holds_value(kinds, "令和6年4月1日から制度が変わりました。")
+    assert holds_value(kinds, "発行まで2週間ほどかかります。")
