@@ -183,15 +183,16 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
         hits = prefer_easy_japanese(hits)
     best = hits[0]
     translated = best.entry.translation(language) if language != "ja" else None
+    kinds = asked_kinds(asking_part(question))
     if translated is not None:
         text = translated[1].strip() if best.entry.kind == "faq" else _excerpt(plain_text(translated[1]),
                                                                                PASSAGE_CHARS * 2)
     else:
         text = best.entry.body.strip() if best.entry.kind == "faq" else _passage_text(
-            best, asked_kinds(asking_part(question)), language, easy_japanese)
+            best, kinds, language, easy_japanese)
     sources = (Source.from_hit(best),)
     # Only a Japanese entry's text is lent a sibling's sentence (a translated or easy-Japanese one is not).
-    supplement = _fact_supplement(asked_kinds(asking_part(question)), text, hits) \
+    supplement = _fact_supplement(kinds, text, hits) \
         if translated is None and not easy_japanese else None
     if supplement is not None:
         sibling, sentence = supplement
@@ -220,10 +221,10 @@ SUPPLEMENT_CHARS = 160
 
 
 def _siblings(first, second) -> bool:
-    """Sections of one document (a guide's or a plan's). Entries of one FAQ category are not: on the
+    """Sections of one document (a guide's or a plan's: one source file). Entries of one FAQ category are not: on the
     benchmark sets most facts they lent were another procedure's (児童扶養手当's age limit to a question
     on 児童手当)."""
-    return first.kind != "faq" and second.kind != "faq" and first.id.split("#")[0] == second.id.split("#")[0]
+    return first.kind != "faq" and second.kind != "faq" and bool(first.source) and first.source == second.source
 
 
 # Lines that hold a number of every kind but answer nothing: a contact footer, a parenthesis.

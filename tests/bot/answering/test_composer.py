@@ -219,8 +219,10 @@ def test_a_markdown_table_reads_as_lines_in_a_chat():
 
 def test_an_answer_without_the_asked_fact_adds_the_sentence_of_a_close_sibling_that_holds_it():
     needs = Entry(id="moving#必要なもの", kind="guide", title="引っ越しの手続き", section="転入届に必要なもの",
+                  source="moving.md",
                   body="本人確認書類と転出証明書をお持ちください。", audience="citizen", department="市民課")
     deadline = Entry(id="moving#期限", kind="guide", title="引っ越しの手続き", section="転入届の期限",
+                     source="moving.md",
                      body="届出には3種類あり、それぞれ期限があります。転入届は市に住み始めてから14日以内に出してください。"
                           "郵送はできません。",
                      audience="citizen", department="市民課")
@@ -252,7 +254,7 @@ def test_an_answer_without_the_asked_fact_adds_the_sentence_of_a_close_sibling_t
 def test_a_fact_is_lent_only_by_a_section_of_the_same_document_and_never_a_footer():
     def entry(id_, kind, body, category=""):
         return Entry(id=id_, kind=kind, title="児童手当" if kind == "faq" else "手当の案内", body=body,
-                     section=id_, audience="citizen", category=category)
+                     section=id_, audience="citizen", category=category, source=f"{kind}.md")
 
     def lent(question, first, second, dense=(0.86, 0.85), scores=(0.9, 0.89)):
         hits = [Hit(first, scores[0], dense=dense[0]), Hit(second, scores[1], dense=dense[1])]
