@@ -78,6 +78,10 @@ def named_places(text: str) -> list[tuple[str, str]]:
             suffix = following.surface()
         elif place_name and following.surface() in KANA_SUFFIXES and following.part_of_speech()[0] == "接尾辞":
             suffix = KANA_SUFFIXES[following.surface()]
+        elif place_name and following.surface()[-1:] == "の" and following.surface()[:-1] in KANA_SUFFIXES:
+            # Before a space or kana, Sudachi reads the suffix and 「の」 as one noun (ひろしま|しの そだいごみ,
+            # せたがや|くの): the same place asked about.
+            suffix = KANA_SUFFIXES[following.surface()[:-1]]
         elif place_name and following.surface() in RUN_BY:
             suffix = RUN_BY[following.surface()]
         elif place_name and len(current.surface()) > 2 and current.surface()[-1] in MUNICIPALITY_SUFFIXES \
@@ -187,6 +191,16 @@ def _prefecture_namesake(name: str, full: str, written, prefectures) -> bool:
     return written(katakana_to_hiragana(full)) < OWN_PLACE_MIN_ENTRIES
 
 
+def _after_place(text: str, name: str, full: str) -> int:
+    """Where the text after 「<place>の」 starts in ``text``, its suffix as written (市, or し in kana), or -1."""
+    suffix = full[len(name):]
+    for written in (suffix, *(kana for kana, kanji in KANA_SUFFIXES.items() if kanji == suffix)):
+        at = text.find(name + written + "の")
+        if at >= 0:
+            return at + len(name + written) + 1
+    return -1
+
+
 def other_place(text: str, own_names: set[str], term_frequency, written=None, unnamed: bool = True,
                 known_word=None, prefectures=frozenset()) -> str:
     """The first municipality named in ``text`` that is not this city, or ''.
@@ -203,8 +217,8 @@ def other_place(text: str, own_names: set[str], term_frequency, written=None, un
         if name in own_names or full in own_names:
             continue
         normalized = normalize_text(text)
-        at = normalized.find(full + "の")
-        if at >= 0 and _visited(*_thing_after(normalized[at + len(full) + 1:])):
+        at = _after_place(normalized, name, full)
+        if at >= 0 and _visited(*_thing_after(normalized[at:].lstrip())):
             continue
         # The index holds terms folded to hiragana: カワベ is counted as かわべ.
         mentions = max(term_frequency(name) or 0, term_frequency(katakana_to_hiragana(name)) or 0)

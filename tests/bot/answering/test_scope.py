@@ -9,6 +9,12 @@ def nowhere(term: str) -> int:
 def test_a_place_name_with_its_suffix_typed_in_kana_is_another_city():
     assert other_place("おおさかしの住民票の手数料", set(), nowhere) == "おおさか市"
     assert other_place("ふくおかけんの手当", set(), nowhere) == "ふくおか県"
+    # Before a space, Sudachi reads the suffix and 「の」 as one word (ひろしま|しの).
+    assert other_place("ひろしましの そだいごみ りょうきん", set(), nowhere) == "ひろしま市"
+    assert other_place("なごやしの ほいくえん", set(), nowhere) == "なごや市"
+    # ... and a doctor there is still where a resident of this city goes.
+    assert other_place("おおさかしの病院で受けた予防接種の払い戻し", set(), nowhere) == ""
+    assert other_place("ひろしましの 病院で うけた 予防接種", set(), nowhere) == ""
 
 
 def test_a_bare_place_name_is_left_to_the_abstention_model():
