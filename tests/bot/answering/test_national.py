@@ -54,3 +54,18 @@ def test_a_matter_mentioned_beside_a_thing_the_city_handles_is_not_what_is_asked
     # ... unless that thing is the matter's own, or too short to be one (申請).
     assert office("普通車の自動車税の納付書が来ない", "普通車", "自動車税", "納付書") == "県税事務所"
     assert office("パスポートの申請はどこで", "パスポート", "申請") == "都道府県の旅券窓口"
+
+
+def test_a_matter_typed_in_kana_is_read_as_its_word_from_four_kana():
+    assert national_matter(folded("うんてんめんきょ こうしん ばしょ"), HEADED) == "免許更新"
+    assert national_matter(folded("しつぎょうほけん もらいかた"), HEADED) == "失業保険"
+    assert national_matter(folded("ケイジドウシャゼイ いつ"), HEADED) == ""  # the city's own tax
+    # Shorter readings name other things too: とうき is also 陶器, a kind of garbage.
+    assert national_matter(folded("とうきの ごみ だしかた"), HEADED) == ""
+    # A city whose entries are about the matter, written in kanji, answers the kana question.
+    assert national_matter(folded("めんきょこうしん"), headed_in(HEADINGS + "\n" + folded("運転免許更新の手続き"))) == ""
+
+
+def test_a_prefectures_housing_is_the_prefectures_matter():
+    assert national_matter(folded("県営住宅に申し込みたい。次の募集時期は？"), HEADED) == "県営住宅"
+    assert national_matter(folded("市営住宅に申し込みたい"), HEADED) == ""
