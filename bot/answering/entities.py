@@ -45,10 +45,12 @@ _FOLDED_KANA = re.compile(r"[ぁ-ゖー]+")
 PLURALS = frozenset({"ら", "たち", "達", "ども", "共"})
 # A time relative to today (来月, 明後日, 再来週, 今年度, 週明け): before a compound it says when
 # (来月 婚姻届を出す), it is not part of the thing's name; nor is the 分 or 中 after it (先月分, 今週中).
-RELATIVE_TIME = re.compile(r"(?:再?来|今|先|昨|毎|翌|前|再来)(?:週|月|年|年度|日|朝|晩|夜|回)|明後日|一昨日|明日|昨日|今日|"
-                           r"あさって|おととい|あした|きのう|きょう|年明け|週明け|月末|月初め|午前中?|午後|最近|今度|"
-                           r"次回|先日|後日|近日|至急|早急")
+RELATIVE_TIME = re.compile(r"(?:再?来|今|先|昨|毎|翌|前|再来)(?:週|月|年|年度|日|朝|晩|夜|回|春|夏|秋|冬)|明後日|一昨日|"
+                           r"明日|昨日|今日|あさって|おととい|あした|きのう|きょう|年明け|週明け|月末|月初め|午前中?|午後|"
+                           r"夕方|朝方|最近|今度|次回|先日|後日|近日|至急|早急")
 AFTER_TIME = frozenset({"分", "中", "度", "頃", "ごろ", "以降", "以内"})
+# A question word inside a phrase (何曜日, 夕方何時, 月いくら) asks about the thing; it is no word of it.
+INTERROGATIVE = re.compile(r"何|いくら|いくつ|どこ|いつ|だれ|誰")
 # A kanji before a match makes it part of a longer compound: 自動車税 inside 軽自動車税 is another tax
 # (see standalone).
 ENTRY_CACHE = 4096
@@ -99,7 +101,8 @@ def noun_phrases(text: str) -> list[Phrase]:
                                                    or head.surface() in ENTITY_HEADS
                                                    or surface.endswith(ORGANIZATION_ENDINGS))
             if len(surface) >= 2:
-                words = tuple(m.surface() for m in content if len(m.surface()) >= 2)
+                words = tuple(m.surface() for m in content
+                              if len(m.surface()) >= 2 and not INTERROGATIVE.match(m.surface()))
                 phrases.append(Phrase(surface, reading, salient, words if len(parts) >= 2 else ()))
         run.clear()
 

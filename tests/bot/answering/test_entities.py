@@ -157,6 +157,22 @@ def test_a_time_relative_to_today_before_a_compound_is_not_part_of_the_things_na
     assert noun_phrases("年末調整の書類")[0].surface == "年末調整"
 
 
+def test_a_season_or_time_of_day_before_a_compound_is_not_part_of_the_things_name():
+    assert [p.surface for p in noun_phrases("来春小学校に入る子の通知")] == ["小学校", "通知"]
+    assert [p.surface for p in noun_phrases("夕方何時まで")] == ["何時"]
+
+
+def test_a_question_word_in_a_phrase_is_no_word_of_the_thing():
+    # 何曜日 asks which day, 月いくら how much a month: neither names a word the knowledge could lack.
+    assert noun_phrases("プラごみは何曜日")[-1].words == ()
+    assert noun_phrases("学童って月いくら")[-1].words == ()
+    analyzer = JapaneseAnalyzer()
+    garbage = Entry(id="8", kind="faq", title="燃やすごみの収集日", body="月曜日と木曜日です。")
+    texts = EntryTexts(analyzer.prepare, [garbage])
+    assert EntityCheck(noun_phrases(analyzer.prepare("燃やすごみは何曜日")), texts).unknown == 0.0
+    assert EntityCheck(noun_phrases(analyzer.prepare("燃やすごみ 回収曜日")), texts).unknown == 1.0  # 回収 is written nowhere
+
+
 def test_a_clauses_time_word_in_kana_and_a_plural_are_not_part_of_a_things_name():
     # 頼む「とき」手数料: the clause's time; 転入「ら」予防接種 (a synonym rewrite of 引っ越してきたら): a plural ends a phrase.
     assert [(p.surface, p.salient) for p in noun_phrases("郵送で頼むとき手数料はどう払う")] == [("郵送", False), ("手数料", True)]
