@@ -11,7 +11,7 @@ asking for a deadline, place, fee, requirement or approver, with the expected fa
 them). Sample-knowledge sets run against the sample knowledge; sets whose file name starts with
 ``kosodate`` against the generic kosodate FAQ imported on its own (IDs are the FAQ's ``faq_id``), and
 sets whose name starts with another city's name against that city's FAQ (``<city>_faq.csv``, imported on
-its own into --<city>-dir): みなと市, ひなた市, かすみ野市, 白川町 and さくら台市 in benchmarks/heldout/ (cities the product
+its own into --<city>-dir): みなと市, ひなた市, かすみ野市, 白川町, さくら台市 and あさぎり町 in benchmarks/heldout/ (cities the product
 was never tuned on), かわべ市, 北浜市, 森野市 and よつば市 in benchmarks/cities/ (tuned: ``cities/kawabe``,
 ``cities/kitahama``, ``cities/morino``, ``cities/yotsuba``).
 
@@ -38,7 +38,7 @@ KOSODATE = next((p / "shared" / "data" / "kosodate-faq" for p in (ROOT.parent, R
 HELDOUT = ROOT / "benchmarks" / "heldout"
 CITIES = ROOT / "benchmarks" / "cities"
 # Other cities' FAQs, each imported alone: a set whose file name starts with a city's name runs against
-# that city. The cities of benchmarks/heldout/ (みなと市, ひなた市, かすみ野市, 白川町, さくら台市) are held out (benchmarks/heldout/README.md);
+# that city. The cities of benchmarks/heldout/ (みなと市, ひなた市, かすみ野市, 白川町, さくら台市, あさぎり町) are held out (benchmarks/heldout/README.md);
 # those of benchmarks/cities/ (かわべ市, 北浜市, 森野市, よつば市) are tuned (benchmarks/cities/README.md).
 CITY_FAQS = {path.stem.removesuffix("_faq"): path
              for folder in (HELDOUT, CITIES) for path in sorted(folder.glob("*_faq.csv"))}
