@@ -15,7 +15,6 @@ declaration, 軽自動車税) are left out.
 """
 from __future__ import annotations
 
-import functools
 import re
 
 from indexing.japanese import katakana_to_hiragana, normalize_text
@@ -36,46 +35,16 @@ NATIONAL_MATTERS = {
     "相続放棄": "家庭裁判所",
     "県営住宅": "県の住宅窓口", "都営住宅": "都の住宅窓口", "府営住宅": "府の住宅窓口", "道営住宅": "道の住宅窓口",
 }
+_FOLDED = {katakana_to_hiragana(normalize_text(word)): office for word, office in NATIONAL_MATTERS.items()}
+_PATTERN = re.compile("|".join(sorted(map(re.escape, _FOLDED), key=len, reverse=True)))
 # The city's own matters that hold one of the words: 軽自動車税 (a city tax), 未登記家屋 (a house without
-# a registry entry, which the city's property tax office records); also typed in kana.
-_CITY_OWN_BEFORE = {"自動車税": "軽", "登記": "未", "じどうしゃぜい": "けい"}
+# a registry entry, which the city's property tax office records).
+_CITY_OWN_BEFORE = {"自動車税": "軽", "登記": "未"}
 # A matter named as what a city document is for (車検用の納税証明書, 車検で要る, 登記に使う証明書) is not
 # what is asked about.
 _PURPOSE = re.compile(r"用|(?:で|に)(?:使|要|いる|必要)")
 # The shortest phrase that counts as another thing the question asks about (申請, 必要 do not).
 _OTHER_THING_MIN = 3
-# A word typed in kana (めんきょこうしん, しつぎょうほけん) is read as its kanji only from this many kana:
-# shorter readings name other things too (とうき is also 陶器, a kind of garbage; きか, びざ).
-_MIN_READING = 4
-
-
-@functools.cache
-def _spellings() -> dict[str, str]:
-    """Each word as a question may write it (folded: normalized, katakana as hiragana; or its kana
-    reading, see _MIN_READING) → the word folded, as the knowledge's headings would hold it."""
-    from sudachipy import SplitMode
-
-    from indexing.japanese import sudachi_dictionary
-
-    tokenizer = sudachi_dictionary().tokenizer(mode=SplitMode.C)
-    spellings = {}
-    for word in NATIONAL_MATTERS:
-        folded = katakana_to_hiragana(normalize_text(word))
-        spellings[folded] = folded
-        reading = katakana_to_hiragana("".join(m.reading_form() for m in tokenizer.tokenize(word)))
-        if len(reading) >= _MIN_READING:
-            spellings.setdefault(reading, folded)
-    return spellings
-
-
-@functools.cache
-def _offices() -> dict[str, str]:
-    return {katakana_to_hiragana(normalize_text(word)): office for word, office in NATIONAL_MATTERS.items()}
-
-
-@functools.cache
-def _pattern() -> re.Pattern:
-    return re.compile("|".join(sorted(map(re.escape, _spellings()), key=len, reverse=True)))
 
 
 def national_office(folded_question: str, headed, named=()) -> str:
@@ -96,21 +65,19 @@ def national_office(folded_question: str, headed, named=()) -> str:
             continue
         if headed(phrase):
             return ""
-    return _offices()[word]
+    return _FOLDED[word]
 
 
 def national_matter(folded_question: str, headed) -> str:
     """The first national matter the question names that no entry's question or heading names
     (``headed``, see national_office), or ''. The question folded as the knowledge's headings are
-    (normalized, katakana as hiragana); spaces between its words are read through (めんきょ こうしん)."""
-    folded_question = "".join(folded_question.split())
-    for match in _pattern().finditer(folded_question):
-        written = match.group(0)
-        if _inside_city_own(written, folded_question, match.start()):
+    (normalized, katakana as hiragana)."""
+    for match in _PATTERN.finditer(folded_question):
+        word = match.group(0)
+        if _inside_city_own(word, folded_question, match.start()):
             continue
         if _PURPOSE.match(folded_question, match.end()):
             continue
-        word = _spellings()[written]
         if not headed(word):
             return word
     return ""
