@@ -153,6 +153,9 @@ def _thing_after(rest: str) -> tuple[list[str], str]:
 # a doctor or a workplace, reached with で or に. Not its nurseries or schools (横浜市の保育園に入りたい asks
 # about that city's enrolment).
 VISITED = re.compile(_DOCTORS_AND_WORKPLACES)
+# The same typed in kana after the place (おおさかしの びょういんで), matched as typed: Sudachi cuts かいしゃ into か|いしゃ.
+VISITED_KANA = re.compile(r"(?:びょういん|いいん|くりにっく|しょうにか|さんふじんか|しか|やっきょく|かいしゃ|しょくば|"
+                          r"きんむさき)(?:で|に)")
 
 
 def _visited(thing: list[str], particle: str) -> bool:
@@ -218,7 +221,8 @@ def other_place(text: str, own_names: set[str], term_frequency, written=None, un
             continue
         normalized = normalize_text(text)
         at = _after_place(normalized, name, full)
-        if at >= 0 and _visited(*_thing_after(normalized[at:].lstrip())):
+        rest = normalized[at:].lstrip() if at >= 0 else ""
+        if rest and (_visited(*_thing_after(rest)) or VISITED_KANA.match(katakana_to_hiragana(rest))):
             continue
         # The index holds terms folded to hiragana: カワベ is counted as かわべ.
         mentions = max(term_frequency(name) or 0, term_frequency(katakana_to_hiragana(name)) or 0)

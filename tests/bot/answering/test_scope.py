@@ -15,6 +15,8 @@ def test_a_place_name_with_its_suffix_typed_in_kana_is_another_city():
     # ... and a doctor there is still where a resident of this city goes.
     assert other_place("おおさかしの病院で受けた予防接種の払い戻し", set(), nowhere) == ""
     assert other_place("ひろしましの 病院で うけた 予防接種", set(), nowhere) == ""
+    assert other_place("おおさかしの びょういんで うけた よぼうせっしゅ", set(), nowhere) == ""
+    assert other_place("なごやしの かいしゃに つとめて います。ほいくえんの しんせいは", set(), nowhere) == ""
 
 
 def test_a_bare_place_name_is_left_to_the_abstention_model():
