@@ -47,6 +47,8 @@ ABOUT_PARTICLES = frozenset({"は", "の", "を", "が", "も", "って", "と�
 # thing's last word is one of these (a one-kanji word only as the whole word: 成人式 is no 人).
 # Of these, a doctor or a workplace is where a resident goes even in a named city (see _visited).
 _DOCTORS_AND_WORKPLACES = r"病院|医院|クリニック|小児科|歯科|産婦人科|医療機関|薬局|会社|職場|勤務先"
+# The same words typed in kana (folded to hiragana), kept beside them: see VISITED_KANA.
+_DOCTORS_AND_WORKPLACES_KANA = r"びょういん|いいん|くりにっく|しょうにか|さんふじんか|しか|やっきょく|かいしゃ|しょくば|きんむさき"
 CROSS_BORDER = re.compile(_DOCTORS_AND_WORKPLACES + r"|保育園|保育所|こども園|幼稚園|学校|大学|施設|住民|人たち|方々")
 CROSS_BORDER_WORDS = frozenset({"人", "方", "者", "店", "駅"})
 # A question that also speaks of this city compares the two (隣の市は無料なのに、こっちは？) or asks
@@ -154,8 +156,7 @@ def _thing_after(rest: str) -> tuple[list[str], str]:
 # about that city's enrolment).
 VISITED = re.compile(_DOCTORS_AND_WORKPLACES)
 # The same typed in kana after the place (おおさかしの びょういんで), matched as typed: Sudachi cuts かいしゃ into か|いしゃ.
-VISITED_KANA = re.compile(r"(?:びょういん|いいん|くりにっく|しょうにか|さんふじんか|しか|やっきょく|かいしゃ|しょくば|"
-                          r"きんむさき)(?:で|に)")
+VISITED_KANA = re.compile(r"(?:" + _DOCTORS_AND_WORKPLACES_KANA + r")(?:で|に)")
 
 
 def _visited(thing: list[str], particle: str) -> bool:
