@@ -101,3 +101,16 @@ def test_words_that_only_look_like_an_asked_fact_are_not_one():
     assert not holds_value(kinds, "受付は平日8時30分～17時15分です。")
     assert not holds_value(kinds, "令和6年4月1日から制度が変わりました。")
     assert holds_value(kinds, "発行まで2週間ほどかかります。")
+
+
+def test_question_words_typed_in_kana_ask_as_their_kanji_do():
+    assert {"deadline", "duration"} <= _names("そだいごみ もうしこみ なんにちまえまで")
+    assert "duration" in _names("はっこうまで なんしゅうかん かかる？")
+    # 誰 / だれ asks who wherever it stands, not only before が/に/の.
+    assert "who" in _names("課長がいない日の時間外勤務の承任はだれ")
+    assert "who" in _names("時間外勤務の承認は誰？")
+    # Someone, anyone and words that hold the kana are no question of who.
+    assert "who" not in _names("こんにちは、だれかいますか？") and "who" not in _names("誰でも使えますか")
+    assert "who" not in _names("赤ちゃんのよだれかけ") and "who" not in _names("すだれの捨て方")
+    # ひなんじょ (避難所) holds なんじ, but asks no hour.
+    assert "hours" not in _names("ぺっとと いっしょに ひなんじょ いける？")
