@@ -6,7 +6,7 @@ logistic regression over features of the ranking (fused score of the best hit, i
 dense and lexical parts, and its margin over the runner-up; how much of the question
 the entry covers, as a whole, in its answer field and in its question or heading; the things the question names
 that the entry lacks, and whether its heading holds what the question is about; a matter of a
-national office that no entry is about (bot/answering/national.py); the learned ranker's score of the entry; whether
+national office or a private business that no entry is about (bot/answering/national.py); the learned ranker's score of the entry; whether
 the entries nearest the question share a topic beyond chance: see retrieval.ranking_signals) that estimates the probability that
 the question is in scope; the bot abstains below a threshold chosen on the dev set.
 """

@@ -10,6 +10,7 @@ from dataclasses import replace
 from bot.answering import messages
 from bot.answering.answer import Answer, Contact, Hit, Related, Source
 from bot.answering.department_contacts import own_number
+from bot.answering.national import is_private
 from bot.answering.question_kinds import QuestionKind, asked_kinds, holds_fact, holds_value
 from bot.answering.story import need_of
 from bot.insights.masking import PLACEHOLDER
@@ -142,7 +143,7 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
                    language: str = "ja", easy_japanese: bool = False, referral: str = "") -> Answer:
     """``decline`` (from the ranking) forces a decline: ``other_city`` (``detail`` is the place named)
     or ``staff_topic`` (``detail`` is the owning department; the citizen gets a contact they may use
-    and nothing of the staff entry). ``referral``: the national or prefectural office whose matter the
+    and nothing of the staff entry). ``referral``: the public office or private business whose matter the
     question names (年金事務所 …), named in a decline before the city's contact.
 
     Otherwise the answer in ``language`` where the city has the texts: a translated entry, else the
@@ -171,7 +172,8 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
         contact = find_contact(departments, majority, audience)
         guessed = next((h.entry for h in near if h.entry.department == majority[0]), None) \
             if contact and majority else None
-        note = messages.say("NATIONAL_REFERRAL", language, easy_japanese, office=referral) if referral else ""
+        note = messages.say("PRIVATE_REFERRAL" if is_private(referral) else "NATIONAL_REFERRAL", language,
+                            easy_japanese, office=referral) if referral else ""
         text = _with_contact("ABSTAIN", contact, language, easy_japanese, note)
         related = tuple(Related(h.entry.id, _question_of(h)) for h in hits[:RELATED_COUNT]
                         if h.score >= threshold_score(hits))

@@ -461,12 +461,13 @@ class EntityCheck:
     @property
     def national(self) -> float:
         """1.0 when the question (``text``, prepared; '' for a staff question) names a matter of a national
-        or prefectural office that no entry is about (bot/answering/national.py: ねんきん定期便, 登記 ...)."""
+        or prefectural office or of a private business that no entry is about (bot/answering/national.py:
+        ねんきん定期便, 登記, 銀行口座 ...)."""
         return float(bool(self.national_office))
 
     @property
     def national_office(self) -> str:
-        """The office that handles that matter (年金事務所, 法務局 ...), or ''."""
+        """The office or business that handles that matter (年金事務所, 法務局, 銀行などの金融機関 ...), or ''."""
         if self._office is None:
             named = [katakana_to_hiragana(p.surface) for p in self.phrases]
             self._office = national_office(katakana_to_hiragana(self.text), self.texts.headed, named) \

@@ -13,6 +13,8 @@ OTHER_CITY = "申し訳ありません。{place}のことは、こちらでは�
 STAFF_TOPIC = "申し訳ありません。このご質問は市役所の職員向けの内容のため、こちらではお答えできません。"
 # After a decline of a question about a national or prefectural office's matter (bot/answering/national.py).
 NATIONAL_REFERRAL = "このご質問は、{office}が扱う手続きの可能性があります。{office}にもご確認ください。"
+# The same for a private business's matter (a bank account, a phone contract ...).
+PRIVATE_REFERRAL = "このご質問は、市役所ではなく、{office}が扱う内容の可能性があります。まずは{office}にご確認ください。"
 EMPTY_QUESTION = "ご質問の内容を文章で入力してください。（例：「粗大ごみの出し方は？」）"
 TOO_LONG = "ご質問が長すぎるため、お答えできませんでした。{limit}文字以内で、知りたいことを短く入力してください。"
 PASSAGE_INTRO = "{source}には、次のように書かれています。"
@@ -55,6 +57,16 @@ CATALOGUE = {
         "vi": "Câu hỏi này có thể là thủ tục do {office} (cơ quan nhà nước hoặc tỉnh) phụ trách. Vui lòng hỏi thêm {office}.",
         "pt": "Este pode ser um procedimento de {office} (órgão nacional ou da província). Consulte também {office}.",
         EASY_JAPANESE: "この 質問(しつもん)は、{office}の 手続(てつづ)きかも しれません。{office}にも 聞(き)いて ください。",
+    },
+    "PRIVATE_REFERRAL": {
+        "ja": PRIVATE_REFERRAL,
+        "en": "This may be a matter for {office} (a private business), not the city hall. Please check with {office} first.",
+        "zh-Hans": "您的问题可能不属于市政府，而是{office}（民营企业）的业务。请先向{office}确认。",
+        "zh-Hant": "您的問題可能不屬於市政府，而是{office}（民營企業）的業務。請先向{office}確認。",
+        "ko": "이 질문은 시청이 아니라 {office}(민간 사업자)에서 담당하는 내용일 수 있습니다. 먼저 {office}에 확인해 주십시오.",
+        "vi": "Câu hỏi này có thể thuộc về {office} (doanh nghiệp tư nhân), không phải tòa thị chính. Vui lòng hỏi {office} trước.",
+        "pt": "Este assunto pode ser de {office} (empresa privada), e não da prefeitura. Consulte primeiro {office}.",
+        EASY_JAPANESE: "この 質問(しつもん)は、市役所(しやくしょ)ではなく、{office}の ことかも しれません。まず {office}に 聞(き)いて ください。",
     },
     "ABSTAIN_CONTACT": {
         "ja": ABSTAIN_CONTACT,

@@ -1,17 +1,19 @@
-"""Matters a national or prefectural office handles, never a city hall: a pension record (年金事務所),
-a land registry (法務局), a residence status (出入国在留管理局), income tax (税務署), unemployment
-insurance (ハローワーク), a licence renewal (警察), a car inspection (運輸支局), the prefecture's car tax.
+"""Matters another body handles, never a city hall: a national or prefectural office's (a pension record
+at 年金事務所, a land registry at 法務局, a residence status, income tax, unemployment insurance, a licence
+renewal, a car inspection, the prefecture's car tax) or a private business's (a bank account, a phone or
+internet contract, electricity and gas, a rented flat's deposit, private insurance, movers and parcels, NHK).
 
-A resident asks the city about them anyway (「ねんきん定期便が届かない」, 「土地の登記事項証明書はどこで」),
-and a city FAQ mentions some of them in passing (パスポート among the documents that prove who you are,
-厚生年金 beside 国民年金): the look-alike entry then answers at a high score. What the question asks
-about is such a matter when it names one of these words and no entry of the knowledge is about it (no
-question or heading names it): the abstention model reads that as a feature (``national``). A city
-that does handle one (many issue passports) says so in an entry's question, and the feature is 0.
+A resident asks the city about them anyway (「ねんきん定期便が届かない」, 「土地の登記事項証明書はどこで」,
+「銀行口座を開きたい」), and a city FAQ mentions some of them in passing (パスポート among the documents that
+prove who you are, 厚生年金 beside 国民年金, クレジットカード among the ways to pay a tax): the look-alike entry
+then answers at a high score. What the question asks about is such a matter when it names one of these
+words and no entry of the knowledge is about it (no question or heading names it): the abstention model
+reads that as a feature (``national``, for either kind of body). A city that does handle one (many issue
+passports) says so in an entry's question, and the feature is 0.
 
-The list is about how Japanese administration is divided between offices, not about any knowledge
-base: words the city itself also handles (障害年金, 在留カード's address, 確定申告's local tax
-declaration, 軽自動車税) are left out.
+The lists are about how Japanese administration and everyday life are divided between bodies, not
+about any knowledge base: words the city itself also handles (障害年金, 在留カード's address, 確定申告's
+local tax declaration, 軽自動車税, the water supply) are left out.
 """
 from __future__ import annotations
 
@@ -35,20 +37,42 @@ NATIONAL_MATTERS = {
     "相続放棄": "家庭裁判所",
     "県営住宅": "県の住宅窓口", "都営住宅": "都の住宅窓口", "府営住宅": "府の住宅窓口", "道営住宅": "道の住宅窓口",
 }
-_FOLDED = {katakana_to_hiragana(normalize_text(word)): office for word, office in NATIONAL_MATTERS.items()}
+# Word → the kind of private business that handles it.
+_BANK, _PHONE, _ENERGY = "銀行などの金融機関", "携帯電話会社やインターネット回線の事業者", "電力会社やガス会社"
+_ESTATE, _INSURER, _CARRIER = "不動産会社や家主", "保険会社", "運送会社や引っ越し業者"
+PRIVATE_MATTERS = {
+    "銀行口座": _BANK, "口座開設": _BANK, "キャッシュカード": _BANK, "クレジットカード": _BANK, "住宅ローン": _BANK,
+    "携帯電話会社": _PHONE, "携帯会社": _PHONE, "スマホの契約": _PHONE, "スマホの解約": _PHONE, "格安スマホ": _PHONE,
+    "格安SIM": _PHONE, "機種変更": _PHONE, "光回線": _PHONE, "インターネット回線": _PHONE, "ネット回線": _PHONE,
+    "プロバイダ": _PHONE,
+    "電力会社": _ENERGY, "電気の契約": _ENERGY, "ガス会社": _ENERGY, "ガスの開栓": _ENERGY, "ガスの契約": _ENERGY,
+    "敷金": _ESTATE, "不動産会社": _ESTATE,
+    "任意保険": _INSURER, "自動車保険": _INSURER, "生命保険": _INSURER, "ペット保険": _INSURER,
+    "引っ越し業者": _CARRIER, "引越し業者": _CARRIER, "引越業者": _CARRIER, "宅配便": _CARRIER, "再配達": _CARRIER,
+    "NHK": "NHK", "受信料": "NHK",
+}
+_FOLDED = {katakana_to_hiragana(normalize_text(word)): office
+           for word, office in {**NATIONAL_MATTERS, **PRIVATE_MATTERS}.items()}
+_PRIVATE_BUSINESSES = frozenset(PRIVATE_MATTERS.values())
 _PATTERN = re.compile("|".join(sorted(map(re.escape, _FOLDED), key=len, reverse=True)))
 # The city's own matters that hold one of the words: 軽自動車税 (a city tax), 未登記家屋 (a house without
 # a registry entry, which the city's property tax office records).
 _CITY_OWN_BEFORE = {"自動車税": "軽", "登記": "未"}
+# The city's own matters named anywhere in the question: a public flat's deposit (市営住宅の敷金).
+_CITY_OWN_IN_QUESTION = {"敷金": re.compile(r"[市町村区県都府道公]営住宅")}
 # A matter named as what a city document is for (車検用の納税証明書, 車検で要る, 登記に使う証明書) is not
 # what is asked about.
 _PURPOSE = re.compile(r"用|(?:で|に)(?:使|要|いる|必要)")
+# A card or account named as how a city charge is paid or received (クレジットカードで納付, 口座に振り込み,
+# キャッシュカードは使えますか) is no business with the bank.
+_MEANS = {"くれじっとかーど", "きゃっしゅかーど", "銀行口座"}
+_USED_AS_MEANS = re.compile(r"(?:で|に|から)(?![すしもは])|払い|決済|(?:が|は|を|も)使")
 # The shortest phrase that counts as another thing the question asks about (申請, 必要 do not).
 _OTHER_THING_MIN = 3
 
 
 def national_office(folded_question: str, headed, named=()) -> str:
-    """The office that handles the national matter the question asks about (see national_matter), or ''.
+    """The office or business that handles the matter the question asks about (see national_matter), or ''.
 
     ``headed(text)``: whether some entry's question or heading holds ``text`` (folded; cached by the
     caller, a scan of a large knowledge's headings takes milliseconds). ``named``: the question's noun
@@ -60,12 +84,21 @@ def national_office(folded_question: str, headed, named=()) -> str:
     if not word:
         return ""
     own = next((phrase for phrase in named if word in phrase), word)
+    # A part of the matter's word counts when the question also names it on its own (引っ越し業者 … 引っ越しの届け).
+    rest = folded_question.replace(word, "\n")
     for phrase in named:
-        if len(phrase) < _OTHER_THING_MIN or word in phrase or phrase in word or f"{own}の{phrase}" in folded_question:
+        if len(phrase) < _OTHER_THING_MIN or f"{own}の{phrase}" in folded_question:
+            continue
+        if (word in phrase or phrase in word) and phrase not in rest:
             continue
         if headed(phrase):
             return ""
     return _FOLDED[word]
+
+
+def is_private(office: str) -> bool:
+    """Whether ``office`` (as national_office gives it) is a private business, not a public office."""
+    return office in _PRIVATE_BUSINESSES
 
 
 def national_matter(folded_question: str, headed) -> str:
@@ -77,6 +110,10 @@ def national_matter(folded_question: str, headed) -> str:
         if _inside_city_own(word, folded_question, match.start()):
             continue
         if _PURPOSE.match(folded_question, match.end()):
+            continue
+        if word in _MEANS and _USED_AS_MEANS.match(folded_question, match.end()):
+            continue
+        if word in _CITY_OWN_IN_QUESTION and _CITY_OWN_IN_QUESTION[word].search(folded_question):
             continue
         if not headed(word):
             return word

@@ -251,7 +251,7 @@ class Retriever:
         judged by its asking sentence."""
         self._ensure_fresh()
         prepared = self.analyzer.prepare(self.need(query) or query)
-        # A national office's matter counts for a resident's question only: staff ask about 残業代 or
+        # Another body's matter counts for a resident's question only: staff ask about 残業代 or
         # 所得税 (year-end adjustment) as their own employer's rules.
         return EntityCheck(noun_phrases(prepared), self.entry_texts[audience],
                            prepared if audience == Audience.CITIZEN else "")
@@ -426,7 +426,7 @@ class Ranking:
     # The abstention features of the first hit when the ranker put another entry than the fused
     # best first (None when they are the same entry).
     shown_signals: dict | None = None
-    # The national or prefectural office whose matter a resident's question names, which no entry is
+    # The public office or private business whose matter a resident's question names, which no entry is
     # about (bot/answering/national.py): named if the bot declines ('' = none).
     referral: str = ""
 

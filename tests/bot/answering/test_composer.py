@@ -98,6 +98,18 @@ def test_a_decline_of_a_national_offices_matter_names_that_office_before_the_cit
     assert not answered.abstained and "年金事務所" not in answered.text
 
 
+def test_a_decline_of_a_private_business_matter_says_the_city_hall_may_not_handle_it():
+    hits = [Hit(entry=guide("粗大ごみの料金の例"), score=0.6)]
+    result = compose_answer("銀行口座を開きたい", hits, confidence=0.1, threshold=0.5, audience="citizen",
+                            departments=DEPARTMENTS, referral="銀行などの金融機関")
+    lines = result.text.split("\n")
+    assert lines[1] == messages.PRIVATE_REFERRAL.format(office="銀行などの金融機関")
+    assert "市役所ではなく" in lines[1] and "総合案内" in lines[2]
+    english = compose_answer("open a bank account", hits, confidence=0.1, threshold=0.5, audience="citizen",
+                             departments=DEPARTMENTS, referral="銀行などの金融機関", language="en")
+    assert "a private business" in english.text and "national" not in english.text
+
+
 @pytest.mark.parametrize("departments", [DEPARTMENTS, []])
 def test_a_question_far_from_everything_names_no_department_of_the_nearest_entries(departments):
     # 「ピアノの調律」 nearest to the garbage fees is no lead to the garbage desk: the general desk (or,

@@ -1,5 +1,5 @@
-"""Matters of a national or prefectural office that no entry of the knowledge is about."""
-from bot.answering.national import heading_holds, national_matter, national_office
+"""Matters of a national or prefectural office or of a private business that no entry of the knowledge is about."""
+from bot.answering.national import heading_holds, is_private, national_matter, national_office
 from indexing.japanese import katakana_to_hiragana, normalize_text
 
 
@@ -65,3 +65,31 @@ def test_a_matters_kana_reading_inside_other_words_is_no_matter():
     # Readings are not matched: こうれい|しゃけん|しん is 高齢者健診, けいろうさい 敬老祭, not 車検 or 労災.
     assert national_matter(folded("こうれいしゃけんしんのうけかた"), HEADED) == ""
     assert national_matter(folded("けいろうさいはいつ"), HEADED) == ""
+
+
+def test_a_private_business_matter_no_entry_is_about_is_named_with_that_kind_of_business():
+    def office(question, *phrases):
+        return national_office(folded(question), HEADED, [folded(p) for p in phrases])
+
+    assert office("銀行口座を開きたいです", "銀行口座") == "銀行などの金融機関"
+    assert office("光回線の引っ越し手続きってどうやるの", "光回線", "引っ越し手続き") == "携帯電話会社やインターネット回線の事業者"
+    assert office("賃貸の敷金が返ってこない", "賃貸", "敷金") == "不動産会社や家主"
+    assert is_private("銀行などの金融機関") and not is_private("年金事務所") and not is_private("")
+
+
+def test_a_card_used_to_pay_the_city_and_a_public_flats_deposit_are_the_citys_matters():
+    assert national_matter(folded("クレジットカードで固定資産税を払えますか"), HEADED) == ""
+    assert national_matter(folded("窓口でキャッシュカードは使えますか"), HEADED) == ""
+    assert national_matter(folded("児童手当は銀行口座に振り込まれますか"), HEADED) == ""
+    assert national_matter(folded("市営住宅の家賃と敷金"), HEADED) == ""
+    # The card itself is the bank's or the card company's business.
+    assert national_matter(folded("クレジットカードをなくしてしまいました"), HEADED) == "くれじっとかーど"
+    assert national_matter(folded("キャッシュカードの暗証番号を忘れた"), HEADED) == "きゃっしゅかーど"
+
+
+def test_a_part_of_the_matters_word_named_again_on_its_own_is_another_thing_asked_about():
+    headed = headed_in(HEADINGS + "\n" + folded("引っ越しの届出"))
+    story = folded("引っ越し業者も決まってやっと一息ついたところですが、引っ越しの届けはいつから出せるのでしょうか。")
+    assert national_office(story, headed, [folded("引っ越し業者"), folded("一息"), folded("引っ越し")]) == ""
+    asked = folded("引っ越し業者の見積もりを比べたい")
+    assert national_office(asked, headed, [folded("引っ越し業者"), folded("見積もり")]) == "運送会社や引っ越し業者"
