@@ -47,7 +47,7 @@ _WORDY = re.compile(r"[^\W\d_]")
 _NAMING = re.compile(r"[\u3400-\u9fffァ-ヺA-Za-z]")
 # ... once the words every question asks with are left out: 「どうしたらいいでしょうか。」 and
 # 「まず何をすればいいですか？」 name nothing; the sentence before them says what they are about.
-_ASKING_WORDS = re.compile(r"何|誰|良|必要|方法|手続き?|大丈夫|問題")
+_ASKING_WORDS = re.compile(r"何(?:[日年月時分回円歳才件枚人点個台階番]|週間|か月|ヶ月|カ月)?|誰|良|必要|方法|手続き?|大丈夫|問題")
 # Nouns that name no thing: form words (こと, もの, ところ …).
 FORM_WORDS = frozenset({"こと", "もの", "ところ", "とき", "ほう", "ため", "よう", "わけ", "はず", "うち", "まま", "ころ",
                         "ごろ", "ふう", "あと", "まえ", "ほか"})

@@ -42,6 +42,9 @@ def test_an_asking_sentence_that_names_nothing_takes_the_sentence_before_it():
     # The words every question asks with (何, 手続き, 必要 …) name nothing either.
     sofa = "年末の大掃除で、家族みんなでリビングと和室を片付けています。古くなった二人掛けのソファを捨てることにしました。まず何をすればいいですか？"
     assert need_of(sofa) == "古くなった二人掛けのソファを捨てることにしました。まず何をすればいいですか？"
+    # Nor does a question word with its counter (何日, 何時, 何か月).
+    trip = "来月、家族で台湾旅行に行くことになりました。パスポートは5年前に切れています。新しいパスポートを作れますか？何日くらいかかりますか。"
+    assert need_of(trip) == "新しいパスポートを作れますか？何日くらいかかりますか。"
 
 
 def test_need_weighted_blends_the_whole_texts_scores_with_the_needs():
