@@ -5,8 +5,8 @@ handler answers one claimed event and says what happened with an :class:`Outcome
 
 * ``Outcome.done(...)``: the platform accepted the answer → ``done``, payload dropped;
 * ``Outcome.failed(...)``: the platform refused it for good (a 4xx) → ``failed_permanent``;
-* ``Outcome.retry(...)``: 5xx, 429 or the network → tried again after a backoff, at most
-  ``Inbox.max_attempts`` times in all.
+* ``Outcome.retry(...)``: 5xx, 429 or the network → tried again after a backoff (1, 2, 4 … 60 s, or
+  the platform's ``Retry-After`` when that is longer), at most ``Inbox.max_attempts`` times in all.
 
 The worker is woken right after a webhook stored an event in this process, and polls every
 ``poll_seconds`` for events stored by other processes, retries whose backoff is over, and
@@ -204,7 +204,9 @@ class InboxWorker:
                 log.warning("inbox %s event failed for good (%s)", event.channel, outcome.detail)
                 await self._call(self.inbox.fail, event.event_key, outcome.detail, outcome.inquiry_id)
             else:
-                delay = outcome.retry_after if outcome.retry_after is not None else backoff_seconds(event.attempts)
+                # A platform's Retry-After is the least wait: under a lasting rate limit (Slack answers
+                # every post with Retry-After: 1) the backoff still grows, so the attempts last minutes.
+                delay = max(outcome.retry_after or 0.0, backoff_seconds(event.attempts))
                 if not await self._call(self.inbox.retry, event.event_key, outcome.detail, delay, outcome.progress):
                     log.error("inbox %s event given up after %d attempts (%s)", event.channel, event.attempts,
                               outcome.detail)

@@ -55,7 +55,9 @@ FAILED = "failed_permanent"
 STATES = (PENDING, ANSWERING, DONE, FAILED)
 
 DEFAULT_LEASE_SECONDS = 120.0
-DEFAULT_MAX_ATTEMPTS = 8
+# With the worker's backoff (1, 2, 4 … 60 s) 20 attempts span about 14 minutes: an outage or a rate
+# limit of the platform that long delays answers, and only a longer one loses them.
+DEFAULT_MAX_ATTEMPTS = 20
 # Finished rows are kept this long so that late redeliveries are still recognised.
 DEFAULT_KEEP_DAYS = 7
 # Events per insert statement in ``add`` (5 parameters each, far below either backend's limit).

@@ -3,8 +3,8 @@ loading indicator, the month's message quota and its consumption, profiles.
 
 Point the real SDK at it with ``LINE_API_BASE_URL=fake.url``. Knobs for failure paths:
 ``reject_reply_tokens`` (a reply with one of these tokens gets 400 "Invalid reply token",
-as an expired token does), ``fail_pushes`` (the next N pushes get 500 and are not
-accepted) and ``refuse_push_targets`` (pushes to these ids get 400, as for a user who
+as an expired token does), ``fail_replies`` and ``fail_pushes`` (the next N replies or pushes get
+500 and are not accepted) and ``refuse_push_targets`` (pushes to these ids get 400, as for a user who
 blocked the account). A push whose retry key was already accepted gets 409, like the real API.
 
 Multicast: ``fail_multicasts`` is a list of statuses (500, 429, ...) the next calls get
@@ -39,6 +39,7 @@ class FakeLineApi(FakeServer):
         super().__init__()
         self.access_token = access_token
         self.reject_reply_tokens: set[str] = set()
+        self.fail_replies = 0
         self.fail_pushes = 0
         self.refuse_push_targets: set[str] = set()
         self._used_reply_tokens: set[str] = set()
@@ -75,6 +76,9 @@ class FakeLineApi(FakeServer):
         if not self._authorized(request):
             return web.json_response({"message": "Authentication failed"}, status=401)
         token = (item.json or {}).get("replyToken", "")
+        if self.fail_replies > 0:
+            self.fail_replies -= 1
+            return web.json_response({"message": "Internal server error"}, status=500)
         if token in self.reject_reply_tokens or token in self._used_reply_tokens:
             return web.json_response({"message": "Invalid reply token"}, status=400)
         self._used_reply_tokens.add(token)

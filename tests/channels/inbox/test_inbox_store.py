@@ -163,7 +163,11 @@ def test_a_locked_database_makes_add_raise_so_the_webhook_is_not_answered_200(tm
     assert inbox.add([event(1)]) == [True]
 
 
-def test_the_worker_applies_each_outcome(empty_backend_data_dir):
+def test_the_worker_applies_each_outcome(empty_backend_data_dir, monkeypatch):
+    import channels.inbox.worker as worker_module
+
+    monkeypatch.setattr(worker_module, "BACKOFF_FIRST_SECONDS", 0.01)  # retries without the real wait
+
     async def scenario():
         inbox = Inbox(empty_backend_data_dir, max_attempts=2)
         worker = InboxWorker(inbox, poll_seconds=0.05)
@@ -253,3 +257,28 @@ def test_workers_claiming_at_once_never_get_the_same_event(inbox):
     assert len(set(everything)) == len(everything)
     for claimant in claimants:
         claimant.close()
+
+
+def test_a_platforms_retry_after_is_the_least_wait_and_the_backoff_still_grows(empty_backend_data_dir, monkeypatch):
+    from indexing.storage.inbox import InboxEvent
+
+    inbox = Inbox(empty_backend_data_dir)
+    worker = InboxWorker(inbox)
+    waits = []
+    monkeypatch.setattr(inbox, "retry", lambda key, detail, delay, progress: waits.append(delay) or True)
+
+    async def rate_limited(item):
+        return Outcome.retry("post ratelimited", retry_after=1.0)
+
+    async def slow_down(item):
+        return Outcome.retry("post ratelimited", retry_after=30.0)
+
+    async def scenario():
+        for attempts, handler in ((1, rate_limited), (7, rate_limited), (1, slow_down)):
+            worker.handlers["slack"] = handler
+            await worker._handle(InboxEvent(f"slack:E{attempts}", "slack", {}, attempts, "", ""))
+
+    asyncio.run(scenario())
+    worker._executor.shutdown(wait=True)
+    # Slack's Retry-After: 1 on every post: 1 s at first, a minute by the seventh attempt, not 1 s each time.
+    assert 1.0 <= waits[0] < 1.3 and waits[1] >= 48 and waits[2] == 30.0
