@@ -113,13 +113,17 @@ def mentions_me(content: TextMessageContent) -> bool:
     return bool(mention and any(getattr(m, "is_self", False) for m in mention.mentionees))
 
 
-def strip_self_mentions(content: TextMessageContent) -> str:
-    """The question without the '@bot' parts (other people's mentions stay: they may be context)."""
+def typed_question(content: TextMessageContent) -> str:
+    """The question without the '@bot' parts (other people's mentions stay: they may be context) and
+    without LINE emoji, which the text holds as placeholders (「$」) at the places ``emojis`` gives."""
     text = content.text
-    spans = sorted(((m.index, m.index + m.length) for m in (content.mention.mentionees if content.mention else [])
-                    if getattr(m, "is_self", False)), reverse=True)
-    for start, end in spans:
-        text = text[:start] + text[end:]
+    mentionees = content.mention.mentionees if content.mention else []
+    spans = [(m.index, m.index + m.length) for m in mentionees if getattr(m, "is_self", False)]
+    spans += [(e.index, e.index + e.length) for e in content.emojis or []
+              if isinstance(e.index, int) and isinstance(e.length, int)]
+    for start, end in sorted(spans, reverse=True):
+        if 0 <= start < end <= len(text):
+            text = text[:start] + text[end:]
     return text.strip()
 
 
@@ -200,10 +204,10 @@ class LineChannel:
         direct = isinstance(event.source, UserSource)
         if isinstance(content, TextMessageContent):
             if direct:
-                return lambda key: self.answer_or_add(event, content.text, event_key=key)
+                return lambda key: self.answer_or_add(event, typed_question(content), event_key=key)
             if not mentions_me(content):
                 return None  # in groups and rooms, speak only when spoken to
-            return lambda key: self.answer(event, strip_self_mentions(content), quote_token=content.quote_token,
+            return lambda key: self.answer(event, typed_question(content), quote_token=content.quote_token,
                                            event_key=key)
         if not direct:
             return None
@@ -345,7 +349,10 @@ class LineChannel:
         key = item.event_key
         answer = None if item.answer else [m.to_dict() for m in messages_]  # stored with the first mark
         reply_token = getattr(event, "reply_token", None)
-        if reply_token and item.progress != PUSH:
+        # A retry after LINE failed (5xx, 429) pushes once the token may have expired: retrying the
+        # reply for minutes would only meet a 400 at the end. The first attempt always tries the
+        # token (a late redelivery's may still work).
+        if reply_token and item.progress != PUSH and (item.attempts <= 1 or token_still_valid(event)):
             replied_before = item.progress == REPLY
             await self.runtime.inbox.mark_progress(key, REPLY, inquiry_id, answer)
             answer = None

@@ -273,6 +273,29 @@ def test_failed_push_is_retried_with_the_same_retry_key(client, line_api, server
     assert len(line_api.pushes(user)) == 2
 
 
+def test_a_reply_line_failed_is_retried_while_its_token_works(client, line_api, server):
+    user = "Ureplyretry0000000000000000000001"
+    event = line_text_event("犬の登録はどこでしますか？", user)
+    line_api.fail_replies = 1
+    post_events(client, [event])
+    row = wait_closed(server, event)
+    assert (row["state"], row["outcome"], row["attempts"]) == ("done", "reply", 2)
+    assert len(line_api.replies(event["replyToken"])) == 2 and not line_api.pushes(user)
+
+
+def test_a_reply_line_failed_is_pushed_once_its_token_may_have_expired(client, line_api, server):
+    user = "Ureplyexpired000000000000000000001"
+    event = line_text_event("粗大ごみの料金はいくら？", user)
+    event["timestamp"] -= 50_000  # LINE sent it 50 s ago (a slow first attempt): the token is no longer trusted
+    line_api.fail_replies = 1
+    post_events(client, [event])
+    row = wait_closed(server, event)
+    assert (row["state"], row["outcome"], row["attempts"]) == ("done", "push", 2)
+    assert len(line_api.replies(event["replyToken"])) == 1
+    [push] = line_api.pushes(user)
+    assert push.header("X-Line-Retry-Key") == retry_key(key_of(event))
+
+
 def test_a_refused_push_is_a_permanent_failure_not_retried(client, line_api, server):
     user = "Ublockedtheaccount0000000000000001"
     event = line_text_event("粗大ごみの料金はいくら？", user)
@@ -412,6 +435,20 @@ def test_groups_are_answered_only_when_the_bot_is_mentioned(client, line_api, se
     post_events(client, [sticker])
     flush(client, line_api)
     assert not line_api.replies(sticker["replyToken"])
+
+
+def test_line_emoji_and_the_bots_mention_are_not_part_of_a_one_to_one_question(client, line_api, server):
+    question = "住民票はコンビニで取れますか？"
+    event = line_text_event(f"$ {question}$", "Uemoji000000000000000000000000001")
+    event["message"]["emojis"] = [{"index": 0, "length": 1, "productId": "5ac1bfd5040ab15980c9b435", "emojiId": "001"},
+                                  {"index": len(question) + 2, "length": 1, "productId": "5ac1bfd5040ab15980c9b435",
+                                   "emojiId": "002"}]
+    mention = line_text_event("@まどぐち 母子手帳はどこでもらえますか？", "Umention00000000000000000000000001",
+                              mention_self_at=(0, 5))
+    post_events(client, [event, mention])
+    line_api.reply_to(event), line_api.reply_to(mention)
+    assert inquiries(server, "question = ?", [question])
+    assert inquiries(server, "question = ?", ["母子手帳はどこでもらえますか？"])
 
 
 def test_several_events_in_one_webhook_are_each_answered(client, line_api):
