@@ -11,7 +11,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
+
+# Japan has one time zone and no daylight saving: the city's calendar day, whatever the server's clock
+# zone is (containers run in UTC, nine hours behind: before 9:00 JST their city_today() is yesterday).
+JAPAN_TIME = timezone(timedelta(hours=9), "JST")
+
+
+def city_today() -> date:
+    """Today's date in Japan: for file-name dates, review deadlines, report ranges and form defaults."""
+    return datetime.now(JAPAN_TIME).date()
 
 # Year, month and an optional day, separated by - / . or written 年月日; or eight digits.
 _WESTERN_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(?:(\d{1,2})\s*日?)?)?$")

@@ -23,6 +23,7 @@ from datetime import date
 
 from bot.staff.characters import Findings, TypedText, Violation, is_allowed_char, quote_chars, repair_characters
 from bot.staff.rules import SEPARATOR_CHARS, SEPARATOR_CLASS, NamingRules, western_year
+from indexing.dates import city_today
 
 
 @dataclass(frozen=True)
@@ -265,7 +266,7 @@ def check_file_name(name: str, rules: NamingRules, *, today: date | None = None,
     >>> check_file_name("令和6年4月1日 予算要求資料.xlsx", rules).suggestion
     '20240401_予算要求資料_v1.xlsx'
     """
-    return _check(name, rules, today or date.today(), folder, verify=True)
+    return _check(name, rules, today or city_today(), folder, verify=True)
 
 
 def _check(name: str, rules: NamingRules, today: date, folder: str | None, verify: bool) -> NameCheck:

@@ -1,8 +1,6 @@
 """Imports from the browser: upload → preview (added / changed / retired / bad rows) → apply."""
 from __future__ import annotations
 
-from datetime import date
-
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -12,6 +10,7 @@ from channels.admin import messages
 from channels.admin.uploads import UploadError, UploadStore
 from channels.admin.web import UPLOAD_LIMIT_BYTES, AdminSite, Denied
 from indexing.curation import admin_import, listing, validation
+from indexing.dates import city_today
 from indexing.entries import ENTRY_AUDIENCES
 
 DEFAULT_FIELDS = ("department", "category", "url", "updated", "review_by")
@@ -41,7 +40,7 @@ def routes(site: AdminSite) -> list[Route]:
 
     def _form_page(request, status=200, error="", values=None):
         return site.render(request, "import_form.html", status=status, error=error, values=values or {
-            "updated": date.today().isoformat(), "review_by": validation.default_review_by()},
+            "updated": city_today().isoformat(), "review_by": validation.default_review_by()},
             sources=admin_import.source_keys(store), audiences=ENTRY_AUDIENCES,
             facets=listing.facet_values(store), replace=request.query_params.get("replace", ""))
 

@@ -2,8 +2,6 @@
 restore, stale entries, a 'try the bot' page and the open-data FAQ download."""
 from __future__ import annotations
 
-from datetime import date
-
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -12,6 +10,7 @@ from starlette.routing import Route
 from channels.admin import messages
 from channels.admin.web import AdminSite, Denied
 from indexing.curation import editing, listing, open_data, review_digest, validation
+from indexing.dates import city_today
 from indexing.entries import EDITABLE_FIELDS, ENTRY_AUDIENCES, KINDS, QUESTION_AUDIENCES, Audience
 
 PER_PAGE = 50
@@ -56,7 +55,7 @@ def routes(site: AdminSite) -> list[Route]:
 
         def _counts():
             active = store.entries(status="active")
-            today = date.today()
+            today = city_today()
             return {
                 "by_kind": {k: sum(1 for e in active if e.kind == k) for k in KINDS},
                 "active": len(active),
@@ -78,7 +77,7 @@ def routes(site: AdminSite) -> list[Route]:
         if "status" not in params:
             params["status"] = "active"
         return site.render(request, "entries.html", page=page, criteria=criteria, facets=facets, params=params,
-                           today=date.today(), is_stale=validation.is_stale)
+                           today=city_today(), is_stale=validation.is_stale)
 
     def _form_context(request, entry=None, values=None, errors=None, **extra):
         facets = listing.facet_values(store)
@@ -89,7 +88,7 @@ def routes(site: AdminSite) -> list[Route]:
     async def entry_new(request: Request, session):
         review = None
         if request.method == "GET":
-            values = {"audience": "citizen", "updated": date.today().isoformat(),
+            values = {"audience": "citizen", "updated": city_today().isoformat(),
                       "review_by": validation.default_review_by()}
             key = _int(request.query_params.get("review"), 0)
             if key:
@@ -144,7 +143,7 @@ def routes(site: AdminSite) -> list[Route]:
             values = {name: getattr(entry, name) for name in EDITABLE_FIELDS if name != "alternates"}
             values["alternates"] = "\n".join(entry.alternates)
             # Entries imported without freshness data get sensible defaults to confirm.
-            values["updated"] = values["updated"] or date.today().isoformat()
+            values["updated"] = values["updated"] or city_today().isoformat()
             values["review_by"] = values["review_by"] or validation.default_review_by()
             return site.render(request, "entry_form.html", **_form_context(
                 request, entry=entry, values=values, from_file=entry.source not in ("", editing.ADMIN_SOURCE),
@@ -197,7 +196,7 @@ def routes(site: AdminSite) -> list[Route]:
     async def export_faq(request: Request, session):
         code, name = site.settings.city_identity
         data = await run_in_threadpool(open_data.open_data_csv, store, code, name)
-        filename = f"faq-opendata-{date.today():%Y%m%d}.csv"
+        filename = f"faq-opendata-{city_today():%Y%m%d}.csv"
         return Response(data, media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from channels.admin.web import AdminSite, Denied
+from indexing.dates import city_today
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json", "html": "text/html; charset=utf-8"}
 _STYLE_BLOCK = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
@@ -81,12 +82,12 @@ def routes(site: AdminSite) -> list[Route]:
             report = await run_in_threadpool(_build, request)
         except Denied as exc:
             return site.render(request, "reports.html", status=exc.status, available=True, error=exc.message,
-                               ranges=_month_ranges(date.today()), query=request.query_params)
+                               ranges=_month_ranges(city_today()), query=request.query_params)
         fragment = await run_in_threadpool(lambda: render_html(report, standalone=False))
         from channels.admin.push_views import delivery_figures_for  # LINE deliveries, beside the inquiries
         deliveries = await run_in_threadpool(delivery_figures_for, site, report.period["from"], report.period["to"])
         response = site.render(request, "reports.html", available=True, report=report, fragment=Markup(fragment),
-                               ranges=_month_ranges(date.today()), query=request.query_params, deliveries=deliveries)
+                               ranges=_month_ranges(city_today()), query=request.query_params, deliveries=deliveries)
         blocks, attributes = style_hashes(fragment)
         policy = response.headers["Content-Security-Policy"]
         extra = " ".join(sorted(blocks | attributes)) + (" 'unsafe-hashes'" if attributes else "")

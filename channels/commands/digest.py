@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from channels.commands.base import UsageError, require_knowledge, settings_from_args
+from indexing.dates import city_today
 
 SLACK_SECTION_CHARS = 2900   # Block Kit section text is limited to 3000 characters
 SLACK_MAX_SECTIONS = 45      # and a message to 50 blocks
@@ -60,7 +61,7 @@ def command_digest(args) -> int:
         except ValueError as exc:
             raise UsageError(f"--today must be YYYY-MM-DD, not {args.today!r}") from exc
     else:
-        today = date.today()
+        today = city_today()
     require_knowledge(settings)
     digest = freshness_digest(KnowledgeStore(settings.data_dir), today)
     admin_url = f"{settings.public_base_url.rstrip('/')}/admin/stale" if settings.public_base_url else ""

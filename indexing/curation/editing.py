@@ -17,10 +17,10 @@ import hashlib
 import json
 import re
 import threading
-from datetime import date
 
 from indexing.curation.validation import (MAX_ALTERNATES, CurationError, next_entry_id, normalize_question,
                                           validate_fields)
+from indexing.dates import city_today
 from indexing.entries import EDITABLE_FIELDS, MAX_TITLE_CHARS, Entry
 from indexing.importer import refresh_indexes
 from indexing.japanese import JapaneseAnalyzer
@@ -134,7 +134,7 @@ def update_entry(store: KnowledgeStore, entry_id: str, values: dict, changed_by:
         after = before.with_changes(**clean)
         text_changed = (after.title, after.body, after.alternates) != (before.title, before.body, before.alternates)
         if text_changed and after.updated == before.updated:
-            after = after.with_changes(updated=date.today().isoformat())
+            after = after.with_changes(updated=city_today().isoformat())
         outcome = _save_and_refresh(store, after, changed_by, "edited", embedder_spec)
     return store.get(entry_id), outcome != "unchanged"
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from indexing.curation.validation import is_stale, missing_metadata, normalize_question
+from indexing.dates import city_today
 from indexing.entries import ENTRY_AUDIENCES, KINDS, Entry
 from indexing.storage.knowledge import KnowledgeStore
 
@@ -38,7 +39,7 @@ class EntryPage:
 def find_entries(store: KnowledgeStore, criteria: EntryFilter = EntryFilter(), page: int = 1, per_page: int = 50,
                  today: date | None = None) -> EntryPage:
     """Entries matching ``criteria`` (substring search over id, question, body and alternates), paged."""
-    today = today or date.today()
+    today = today or city_today()
     words = [normalize_question(w) for w in (criteria.query or "").split() if normalize_question(w)]
     matched = []
     for entry in store.entries(status=criteria.status or None):

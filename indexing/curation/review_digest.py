@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from indexing.curation.validation import is_stale, missing_metadata, parse_date
+from indexing.dates import city_today
 from indexing.entries import Entry
 from indexing.storage.knowledge import KnowledgeStore
 
@@ -17,7 +18,7 @@ from indexing.storage.knowledge import KnowledgeStore
 # --- freshness ------------------------------------------------------------------------------------
 def stale_entries(store: KnowledgeStore, today: date | None = None) -> list[Entry]:
     """Active entries past their review-by date, oldest deadline first."""
-    today = today or date.today()
+    today = today or city_today()
     stale = [e for e in store.entries(status="active") if is_stale(e, today)]
     return sorted(stale, key=lambda e: (parse_date(e.review_by), e.department, e.id))
 
@@ -38,7 +39,7 @@ NO_DEPARTMENT = "（所管課未設定）"
 
 def freshness_digest(store: KnowledgeStore, today: date | None = None) -> Digest:
     """Entries past review-by grouped by 所管課 (departments with most overdue first)."""
-    today = today or date.today()
+    today = today or city_today()
     grouped: dict[str, list[Entry]] = {}
     for entry in stale_entries(store, today):
         grouped.setdefault(entry.department or NO_DEPARTMENT, []).append(entry)

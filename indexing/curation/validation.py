@@ -17,7 +17,7 @@ import unicodedata
 from datetime import date, timedelta
 from typing import Iterable
 
-from indexing.dates import parse_date
+from indexing.dates import city_today, parse_date
 from indexing.entries import ENTRY_AUDIENCES, MAX_BODY_CHARS, MAX_TITLE_CHARS, Entry
 from indexing.loaders.markup import plain_text_from_markup
 from indexing.storage.knowledge import KnowledgeStore
@@ -35,7 +35,7 @@ class CurationError(ValueError):
 
 
 def default_review_by(today: date | None = None) -> str:
-    return ((today or date.today()) + DEFAULT_REVIEW_PERIOD).isoformat()
+    return ((today or city_today()) + DEFAULT_REVIEW_PERIOD).isoformat()
 
 
 # --- validation ---------------------------------------------------------------------------------
@@ -144,7 +144,7 @@ def next_entry_id(store: KnowledgeStore) -> str:
 # --- freshness of one entry --------------------------------------------------------------------
 def is_stale(entry: Entry, today: date | None = None) -> bool:
     review_by = parse_date(entry.review_by)
-    return review_by is not None and review_by < (today or date.today())
+    return review_by is not None and review_by < (today or city_today())
 
 
 def missing_metadata(entry: Entry) -> list[str]:

@@ -462,3 +462,17 @@ def test_cli_bad_input_exits_2(capsys, tmp_path):
     assert main(["check", "x.xlsx", "--rules", str(tmp_path / "missing.toml")]) == 2
     assert "error" in capsys.readouterr().err
     assert main(["check", "x.xlsx", "--today", "2025-13-01"]) == 2
+
+
+def test_a_missing_date_is_todays_date_in_japan_whatever_the_servers_time_zone(rules, monkeypatch):
+    from datetime import datetime, timezone
+
+    import indexing.dates
+
+    class LateEveningUtc(datetime):
+        @classmethod
+        def now(cls, tz=None):  # 2026-11-27 22:30 UTC is 2026-11-28 07:30 in Japan
+            return datetime(2026, 11, 27, 22, 30, tzinfo=timezone.utc).astimezone(tz)
+
+    monkeypatch.setattr(indexing.dates, "datetime", LateEveningUtc)
+    assert check_file_name("予算資料.xlsx", rules).suggestion.startswith("20261128_")

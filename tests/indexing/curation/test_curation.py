@@ -7,6 +7,7 @@ import pytest
 
 from bot.service import Bot
 from indexing.curation import admin_import, editing, listing, review_digest, validation
+from indexing.dates import city_today
 from indexing.storage.knowledge import KnowledgeStore
 
 FRESH = {"department": "総合案内", "updated": "2026-04-01", "review_by": "2027-03-31"}
@@ -24,7 +25,7 @@ def test_edit_changes_the_answer_of_a_running_bot_without_restart(fresh_data_dir
     entry, changed = editing.update_entry(store, "101", {"body": "粗大ごみは前日の夜までに申し込んでください。"},
                                            changed_by="sato")
     assert changed and store.knowledge_version() > version
-    assert entry.updated == date.today().isoformat()  # text changed, date left as it was → today
+    assert entry.updated == city_today().isoformat()  # text changed, date left as it was → today (in Japan)
     answer = bot.answer("粗大ごみの出し方は？")
     assert answer.sources[0].id == "101" and answer.text == "粗大ごみは前日の夜までに申し込んでください。"
     [latest, *_] = store.history("101")
