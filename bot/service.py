@@ -85,7 +85,8 @@ class Bot:
         question = (question or "").strip()
         language = self.language_of(question, language_hint)
         if not question or says_nothing(question):
-            answer = Answer(question=question, text=messages.say("EMPTY_QUESTION", language, self.easy_japanese),
+            empty = "EMPTY_QUESTION_STAFF" if audience == Audience.STAFF else "EMPTY_QUESTION"
+            answer = Answer(question=question, text=messages.say(empty, language, self.easy_japanese),
                             abstained=True, confidence=0.0,
                             audience=audience, kind="empty")
         elif len(question) > MAX_QUESTION_CHARS:

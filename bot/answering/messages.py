@@ -16,6 +16,8 @@ NATIONAL_REFERRAL = "このご質問は、{office}が扱う手続きの可能性
 # The same for a private business's matter (a bank account, a phone contract ...).
 PRIVATE_REFERRAL = "このご質問は、市役所ではなく、{office}が扱う内容の可能性があります。まずは{office}にご確認ください。"
 EMPTY_QUESTION = "ご質問の内容を文章で入力してください。（例：「粗大ごみの出し方は？」）"
+# The same for staff (Slack, the staff web chat): an example of a staff question.
+EMPTY_QUESTION_STAFF = "質問の内容を文章で入力してください。（例：「時間外勤務の申請はいつまで？」）"
 TOO_LONG = "ご質問が長すぎるため、お答えできませんでした。{limit}文字以内で、知りたいことを短く入力してください。"
 PASSAGE_INTRO = "{source}には、次のように書かれています。"
 # After an answer that lacks the fact asked for (a deadline, a fee ...), before the sentence of a
@@ -97,6 +99,16 @@ CATALOGUE = {
         "vi": "Vui lòng nhập câu hỏi của bạn. (Ví dụ: \"Rác cỡ lớn thì vứt như thế nào?\")",
         "pt": "Digite sua pergunta em forma de frase. (Exemplo: \"Como jogo fora lixo grande?\")",
         EASY_JAPANESE: "知(し)りたいことを 文(ぶん)で 書(か)いてください。（例(れい)：「粗大(そだい)ごみの 出(だ)し方(かた)は？」）",
+    },
+    "EMPTY_QUESTION_STAFF": {
+        "ja": EMPTY_QUESTION_STAFF,
+        "en": "Please type your question as a sentence. (Example: \"By when must overtime be requested?\")",
+        "zh-Hans": "请用文字输入您的问题。（例：“加班申请的截止时间是什么时候？”）",
+        "zh-Hant": "請用文字輸入您的問題。（例：「加班申請的截止時間是什麼時候？」）",
+        "ko": "질문 내용을 문장으로 입력해 주세요. (예: \"시간외 근무 신청은 언제까지인가요?\")",
+        "vi": "Vui lòng nhập câu hỏi của bạn. (Ví dụ: \"Hạn đăng ký làm thêm giờ là khi nào?\")",
+        "pt": "Digite sua pergunta em forma de frase. (Exemplo: \"Até quando devo pedir horas extras?\")",
+        EASY_JAPANESE: "知(し)りたいことを 文(ぶん)で 書(か)いてください。（例(れい)：「時間外勤務(じかんがいきんむ)の 申請(しんせい)は いつまで？」）",
     },
     "SMALL_TALK_GREETING": {
         "ja": SMALL_TALK_GREETING,

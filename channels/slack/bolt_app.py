@@ -21,6 +21,7 @@ import aiohttp
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -32,6 +33,7 @@ from channels.inbox import InboxEvent, Outcome
 from channels.logging_setup import slack_app_logger
 from channels.runtime import Runtime
 from channels.slack import messages, render
+from channels.slack.request_checks import is_rate_limit_notice
 from channels.slack.text import typed_text
 
 log = logging.getLogger(__name__)
@@ -54,9 +56,22 @@ def user_id_of(team_id: str | None, user_id: str | None) -> str | None:
     return f"slack:{team_id or ''}:{user_id}" if user_id else None
 
 
-def question_of(text: str) -> str:
-    """The question as typed: without the bot's @mention, Slack's links and escapes (slack/text.py)."""
-    return typed_text(text)
+def question_of(text: str, files=()) -> str:
+    """The question as typed: without the bot's @mention, Slack's links and escapes (slack/text.py).
+    A message that asks about a name (「このファイル名で大丈夫？」) with a file attached asks about that
+    file's name: it is added in quotes, so the name check reads it (a screenshot alone is not)."""
+    question = typed_text(text)
+    names = [f.get("name") for f in files or () if isinstance(f, dict) and isinstance(f.get("name"), str)]
+    if names and _ASKS_ABOUT_A_NAME.search(question):
+        question = f"{question} " + " ".join(f"「{name}」" for name in names if name.strip())
+    return question.strip()
+
+
+# Words of a message that asks about an attached file's name.
+_ASKS_ABOUT_A_NAME = re.compile(r"ファイル名|名前|命名|付け方|つけ方|file ?name", re.IGNORECASE)
+# A slash command that asks how to use the command, and the name check's word with nothing after it.
+_HELP = re.compile(r"(?:help|ヘルプ|使い方|つかいかた|\?|？)", re.IGNORECASE)
+_CHECK_ALONE = re.compile(r"(?:check|チェック)", re.IGNORECASE)
 
 
 class SlackChannel:
@@ -112,6 +127,14 @@ class SlackChannel:
             body.decode("utf-8")
         except UnicodeDecodeError:
             return PlainTextResponse("invalid body", status_code=400)
+        if is_rate_limit_notice(body):
+            # Slack's notice that it paused event deliveries (over 30,000 events an hour): no event
+            # to answer, and Bolt has no listener for it (it would answer 404).
+            if not SignatureVerifier(self.runtime.settings.slack_signing_secret).is_valid_request(
+                    body, dict(request.headers)):
+                return PlainTextResponse("invalid request", status_code=401)
+            log.warning("Slack paused event deliveries to this app for a while (app_rate_limited)")
+            return PlainTextResponse("")
         return await self.handler.handle(request)
 
     # --- listeners ----------------------------------------------------------------------------
@@ -222,7 +245,8 @@ class SlackChannel:
         event_id = body.get("event_id")
         if not event_id or not event.get("channel"):
             return
-        payload = {"channel": event["channel"], "thread_ts": thread_ts, "question": question_of(event.get("text", "")),
+        payload = {"channel": event["channel"], "thread_ts": thread_ts,
+                   "question": question_of(event.get("text", ""), event.get("files")),
                    "team_id": body.get("team_id"), "user": event.get("user")}
         await self.runtime.inbox.add([(f"{CHANNEL}:{event_id}", CHANNEL, payload)])
 
@@ -296,8 +320,11 @@ class SlackChannel:
 
     async def on_command(self, ack, command: dict, respond):
         question = typed_text(command.get("text") or "")
-        if not question:
+        if not question or _HELP.fullmatch(question):
             await ack(response_type="ephemeral", text=messages.COMMAND_USAGE)
+            return
+        if _CHECK_ALONE.fullmatch(question):
+            await ack(response_type="ephemeral", text=messages.CHECK_USAGE)
             return
         await ack()  # within 3 s; the answer follows on response_url
         self.runtime.spawn(self._respond_with_answer(respond, question, command.get("team_id"),

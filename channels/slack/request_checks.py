@@ -31,3 +31,14 @@ def body_shape_ok(body: bytes, content_type: str) -> bool:
     except (ValueError, UnicodeDecodeError, RecursionError):
         return False
     return isinstance(data, dict) and isinstance(data.get("event", {}), dict)
+
+
+def is_rate_limit_notice(body: bytes) -> bool:
+    """Whether the body is Slack's ``app_rate_limited`` notice (a JSON object of that ``type``)."""
+    if not body.lstrip().startswith(b"{"):
+        return False
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return False
+    return isinstance(data, dict) and data.get("type") == "app_rate_limited"

@@ -162,6 +162,24 @@ def test_messages_with_a_file_or_also_sent_to_the_channel_are_answered(client, s
         assert "勤怠システム" in post_for(slack_api, channel).json["blocks"][0]["text"]["text"]
 
 
+def test_a_file_whose_name_is_asked_about_is_checked_and_a_screenshot_alone_is_not(client, slack_api, server):
+    channel = unique("DFILENAME")
+    event = slack_dm_event("このファイル名で大丈夫？", channel=channel, subtype="file_share")
+    event["files"] = [{"id": "F0002", "name": "予算資料最終版.xlsx", "mimetype": "application/vnd.ms-excel"}]
+    send_event(client, event)
+    text = post_for(slack_api, channel).json["blocks"][0]["text"]["text"]
+    assert "予算資料最終版.xlsx" in text
+    [row] = inquiries(server, "question like ?", ["%予算資料最終版.xlsx%"])
+    assert row["answer_kind"] == "name_check"
+    # An image with no words gets the staff example, not a resident's, and no check of 'image.png'.
+    channel = unique("DSCREENSHOT")
+    shot = slack_dm_event("", channel=channel, subtype="file_share")
+    shot["files"] = [{"id": "F0003", "name": "image.png", "mimetype": "image/png"}]
+    send_event(client, shot)
+    text = post_for(slack_api, channel).json["text"]
+    assert "時間外勤務" in text and "粗大ごみ" not in text and "image.png" not in text
+
+
 def test_slack_markup_is_read_as_typed(client, slack_api, server):
     # Slack auto-links a file name with a known ending and escapes &: the checker sees what was typed.
     channel = unique("DMARKUP")
@@ -184,6 +202,14 @@ def test_slack_markup_is_read_as_typed(client, slack_api, server):
 ])
 def test_events_without_a_listener_are_acknowledged(client, body):
     assert client.post("/slack/events", content=body, headers=slack_headers(body, JSON)).status_code == 200
+
+
+def test_slacks_rate_limit_notice_is_acknowledged_only_when_signed(client):
+    body = json.dumps({"token": "x", "type": "app_rate_limited", "team_id": "T0001", "minute_rate_limited": 1518467820,
+                       "api_app_id": "A0001"}).encode()
+    assert client.post("/slack/events", content=body, headers=slack_headers(body, JSON)).status_code == 200
+    forged = client.post("/slack/events", content=body, headers=slack_headers(body, JSON, secret="wrong"))
+    assert forged.status_code == 401
 
 
 def test_another_apps_button_is_acknowledged(client, slack_api):
@@ -222,6 +248,17 @@ def test_slash_command_without_text_shows_usage(client, slack_api):
     response = send_form(client, slack_command_body("  ", slack_api.response_url(name)))
     assert response.status_code == 200
     assert response.json()["response_type"] == "ephemeral" and "/madoguchi" in response.json()["text"]
+    flush(client, slack_api)
+    assert not slack_api.responses(name)
+
+
+@pytest.mark.parametrize("text, expected", [("help", "/madoguchi 質問"), ("使い方", "/madoguchi 質問"),
+                                            ("check", "/madoguchi check ファイル名")])
+def test_slash_command_asking_for_help_or_a_check_without_a_name_shows_usage(client, slack_api, text, expected):
+    name = unique("cmdhelp")
+    response = send_form(client, slack_command_body(text, slack_api.response_url(name)))
+    assert response.status_code == 200
+    assert response.json()["response_type"] == "ephemeral" and expected in response.json()["text"]
     flush(client, slack_api)
     assert not slack_api.responses(name)
 
