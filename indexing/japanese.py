@@ -65,6 +65,27 @@ def hiragana_to_katakana(text: str) -> str:
     return text.translate(_TO_KATAKANA)
 
 
+# A text is typed in katakana (a phone left in katakana mode: ジュウミンヒョウノ ウツシ, ソダイゴミ イクラ)
+# when more than this share of its kana letters are katakana, it has no kanji, and at least this many letters.
+KATAKANA_SHARE = 0.8
+_KATAKANA_TYPED_LETTERS = 4
+_KANA_LETTER = re.compile(r"[ぁ-ゖァ-ヺ]")
+_KANJI = re.compile(r"[\u3400-\u9fff]")
+
+
+def mostly_katakana(text: str) -> bool:
+    """Whether more than KATAKANA_SHARE of the kana letters of ``text`` are katakana."""
+    kana = _KANA_LETTER.findall(text)
+    return bool(kana) and sum(1 for c in kana if c >= "ァ") > len(kana) * KATAKANA_SHARE
+
+
+def typed_in_katakana(text: str) -> bool:
+    """Whether ``text`` is typed all in katakana, particles and endings too (mostly katakana, no kanji,
+    a few letters at least): read as its hiragana, it asks as a question typed in kana does."""
+    return (len(_KANA_LETTER.findall(text)) >= _KATAKANA_TYPED_LETTERS and not _KANJI.search(text)
+            and mostly_katakana(text))
+
+
 def _term_pattern(term: str) -> str:
     """Latin abbreviations match whole words only (HP must not rewrite HPV)."""
     escaped = re.escape(term)

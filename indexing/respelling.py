@@ -16,6 +16,10 @@ never respelled into a homophone (口座): only runs that are not one word (申+
 a resident writes in kana on purpose stays so: a number and its counter (ふたり, いっかいめ), a verb's
 ending (もうしこみたい), a suffix alone (きょうじゅう), the particle after a kana noun (おやはけん).
 
+A question typed all in katakana (a phone left in katakana mode: ソダイゴミ イクラ) reads its Japanese words
+as hiragana first (いくら); a katakana run the knowledge writes, one respelled as typed (ジュウミンヒョウ) and
+a loanword by its marks (ー, small ァィゥェォ: ファミサポ) stay as typed.
+
 A loanword the knowledge writes, typed clipped as people say it (マイナカード, まいなかーど for
 マイナンバーカード), is written whole (clipped_whole: its start and end kept, a few kana cut between); so is a
 kanji compound abbreviated as people say it (身障手帳, 国保: indexing/abbreviations.py).
@@ -26,7 +30,7 @@ import functools
 import re
 
 from indexing.abbreviations import Abbreviations
-from indexing.japanese import katakana_to_hiragana, sudachi_dictionary
+from indexing.japanese import katakana_to_hiragana, sudachi_dictionary, typed_in_katakana
 from indexing.respelling_vocabulary import (KATAKANA_WORD, MAX_READINGS, MAX_UNITS, READING, dictionary_readings, fold,
                                             has_kanji, tokenizer, vocabulary_of)
 
@@ -37,6 +41,8 @@ _MAX_CHARS = 600
 _CUT_MARGIN = 100
 _SENTENCE_END = re.compile(r"[。！!？?\n]")  # not "." (1.5, URLs)
 _KANA = re.compile(r"[ぁ-ゖァ-ヺー]+")
+_KATAKANA_RUN = re.compile(r"[ァ-ヺー]+")
+_LOANWORD_MARK = re.compile(r"[ーァィゥェォヴ]")
 _LEADING_NUMBER = re.compile(r"[0-9]+")
 # Costs of a cover (lower wins): a kana character left as typed; a word with kanji the knowledge
 # never writes; a respelled run; the saving per unit a run (kept or respelled) joins.
@@ -109,6 +115,8 @@ class Respelling:
         """``text`` respelled, and (begin, end) in ``text`` of each word written otherwise (a loanword
         written whole aside). A very long message is respelled at its end, where the question is
         asked, within a bounded cost."""
+        if typed_in_katakana(text) and len(_KATAKANA_RUN.findall(text)) > 1:  # one word alone: a loanword, a name
+            text = self._katakana_words_as_hiragana(text)
         cut = _cut_before(text, len(text) - _MAX_CHARS) if len(text) > _MAX_CHARS else 0
         tail = text[cut:]
         pieces = self._pieces(tail)
@@ -120,6 +128,18 @@ class Respelling:
         out.append(tail[at:])
         return (text[:cut] + self._abbreviations.expanded(self._unclipped("".join(out))),
                 [(cut + begin, cut + end) for begin, end, _ in pieces])
+
+    def _katakana_words_as_hiragana(self, text: str) -> str:
+        """A question typed in katakana with its Japanese words read as hiragana (the same length):
+        ダシカタ ナンヨウビ as だしかた なんようび. A run the knowledge writes, or one respelled as typed
+        (ジュウミンヒョウ: 住民票, マイナホケンショウ: マイナ保険証), or a loanword by its marks (ー, small
+        ァィゥェォ, ヴ: ファミサポ, テレワーク) stays in katakana."""
+        def read(match):
+            run = match.group(0)
+            if run in self._known or _LOANWORD_MARK.search(run) or self._pieces(run):
+                return run
+            return katakana_to_hiragana(run)
+        return _KATAKANA_RUN.sub(read, text)
 
     def _unclipped(self, text: str) -> str:
         """``text`` with loanwords clipped as people say them (マイナカード, まいなかーど) written whole as the

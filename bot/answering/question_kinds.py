@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from indexing.japanese import katakana_to_hiragana
+from indexing.japanese import katakana_to_hiragana, mostly_katakana
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,6 @@ KINDS = (
 )
 
 
-# A question is read as typed in katakana when more than this share of its kana are katakana.
-KATAKANA_SHARE = 0.8
-_KANA_LETTER = re.compile(r"[ぁ-ゖァ-ヺ]")
 
 
 def _fold(text: str) -> str:
@@ -75,8 +72,7 @@ def asked_kinds(question: str) -> tuple[QuestionKind, ...]:
     text = _fold(question)
     # A question typed all in katakana (ナンヨウビ, イクラ) asks as its hiragana does; only such a one: in a
     # mixed question a katakana word read as hiragana meets other kana (コンビニ after けど reads どこ).
-    kana = _KANA_LETTER.findall(text)
-    if kana and sum(1 for c in kana if c >= "ァ") > len(kana) * KATAKANA_SHARE:
+    if mostly_katakana(text):
         text = katakana_to_hiragana(text)
     return tuple(kind for kind in KINDS if kind.asks.search(text))
 

@@ -37,6 +37,18 @@ def test_katakana_typed_words_and_loanwords_typed_in_hiragana(spelling):
     assert spelling.respell("コンビニで取りたい") == "コンビニで取りたい"
 
 
+def test_a_question_typed_all_in_katakana_reads_its_japanese_words_as_kana(spelling):
+    # A phone left in katakana mode: endings and question words read as hiragana do.
+    assert spelling.respell("ソダイゴミ イクラ") == "粗大ごみ いくら"
+    assert spelling.respell("ホケンジョ ドコデ ウケラレル") == "保健所 どこで うけられる"
+    # Runs the knowledge writes or respelled as typed, and loanwords by their marks, stay in katakana.
+    assert spelling.respell("マイナンバーカード ナクシタ") == "マイナンバーカード なくした"
+    assert spelling.respell("ファミサポ ドコ") == "ファミサポ どこ"
+    # One katakana word alone is a loanword or a name; a question with kanji is not typed in katakana.
+    assert spelling.respell("インボイス") == "インボイス"
+    assert spelling.respell("粗大ごみ イクラ") == "粗大ごみ イクラ"
+
+
 def test_a_compound_read_with_another_reading_of_its_last_kanji(spelling):
     # The knowledge's 定時退庁日 is read ていじたいちょうにち in context; residents say ...び.
     assert spelling.respell("ていじたいちょうび 何曜日") == "定時退庁日 何曜日"
