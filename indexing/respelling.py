@@ -43,6 +43,9 @@ _SENTENCE_END = re.compile(r"[。！!？?\n]")  # not "." (1.5, URLs)
 _KANA = re.compile(r"[ぁ-ゖァ-ヺー]+")
 _KATAKANA_RUN = re.compile(r"[ァ-ヺー]+")
 _LOANWORD_MARK = re.compile(r"[ーァィゥェォヴ]")
+# Question words the dictionary also knows as katakana nouns (イクラ: salmon roe).
+_KATAKANA_QUESTION_WORDS = frozenset({"イクラ", "イツ", "ドコ", "ナニ", "ナン", "ダレ", "ドウ", "ドレ", "ドノ"})
+_KATAKANA_ONLY = re.compile(r"[ァ-ヺー]+")
 _LEADING_NUMBER = re.compile(r"[0-9]+")
 # Costs of a cover (lower wins): a kana character left as typed; a word with kanji the knowledge
 # never writes; a respelled run; the saving per unit a run (kept or respelled) joins.
@@ -131,12 +134,14 @@ class Respelling:
 
     def _katakana_words_as_hiragana(self, text: str) -> str:
         """A question typed in katakana with its Japanese words read as hiragana (the same length):
-        ダシカタ ナンヨウビ as だしかた なんようび. A run the knowledge writes, or one respelled as typed
-        (ジュウミンヒョウ: 住民票, マイナホケンショウ: マイナ保険証), or a loanword by its marks (ー, small
-        ァィゥェォ, ヴ: ファミサポ, テレワーク) stays in katakana."""
+        ダシカタ ナンヨウビ as だしかた なんようび, イクラ as いくら. A run the knowledge writes, one respelled
+        as typed (ジュウミンヒョウ: 住民票, マイナホケンショウ: マイナ保険証), a loanword by its marks (ー, small
+        ァィゥェォ, ヴ: ファミサポ, テレワーク) and a word the dictionary writes in katakana (ランドセル, ガス,
+        ワクチン) stay in katakana."""
         def read(match):
             run = match.group(0)
-            if run in self._known or _LOANWORD_MARK.search(run) or self._pieces(run):
+            if run not in _KATAKANA_QUESTION_WORDS and (
+                    run in self._known or _LOANWORD_MARK.search(run) or _katakana_word(run) or self._pieces(run)):
                 return run
             return katakana_to_hiragana(run)
         return _KATAKANA_RUN.sub(read, text)
@@ -331,6 +336,15 @@ class Respelling:
     def _relax(best, at: int, cost: float, pieces):
         if (cost, len(pieces)) < (best[at][0], len(best[at][1])):
             best[at] = (cost, pieces)
+
+
+def _katakana_word(run: str) -> bool:
+    """Whether the dictionary knows ``run`` as one word it writes in katakana (a loanword: ランドセル, バス),
+    not a Japanese word typed so (ホウホウ is ほうほう, ハライ 祓い) nor unknown (ダシカタ)."""
+    if len(run) < 2:
+        return False  # ノ, デ: particles
+    words = list(tokenizer().tokenize(run))
+    return len(words) == 1 and not words[0].is_oov() and bool(_KATAKANA_ONLY.fullmatch(words[0].normalized_form()))
 
 
 def _suru_follows(units, j: int) -> bool:

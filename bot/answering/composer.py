@@ -164,7 +164,10 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
         # is better than another, and the general desk is given.
         # A question far from everything (「おすすめのラーメン屋は？」) gets no guess at all: the entries
         # nearest to it are no lead, and naming their 資産税課 would send the resident to the wrong desk.
-        near = [h for h in hits[:3] if h.entry.department] if confidence >= threshold * CONTACT_GUESS_SHARE else []
+        # A private business's matter (a bank account) gets the general desk: the look-alike entries'
+        # department (保育課 for a bank's 口座) is no lead.
+        near = [h for h in hits[:3] if h.entry.department] \
+            if confidence >= threshold * CONTACT_GUESS_SHARE and not is_private(referral) else []
         names = [h.entry.department for h in near]
         majority = [name for name, count in Counter(names).most_common() if count >= 2 or len(names) == 1]
         if not majority and not any(d.get("default") for d in departments):

@@ -25,17 +25,24 @@ from indexing.japanese import katakana_to_hiragana, normalize_text
 NATIONAL_MATTERS = {
     "厚生年金": "年金事務所", "年金定期便": "年金事務所", "ねんきん定期便": "年金事務所", "ねんきんネット": "年金事務所",
     "登記": "法務局", "帰化": "法務局", "供託": "法務局",
-    "在留資格": "出入国在留管理局", "在留期間": "出入国在留管理局", "永住許可": "出入国在留管理局",
+    "在留資格": "出入国在留管理局", "在留期間": "出入国在留管理局", "在留期限": "出入国在留管理局",
+    "在留カードの更新": "出入国在留管理局", "永住許可": "出入国在留管理局",
     "再入国許可": "出入国在留管理局", "ビザ": "出入国在留管理局",
     "所得税": "税務署", "相続税": "税務署", "贈与税": "税務署", "消費税": "税務署", "法人税": "税務署",
     "インボイス": "税務署",
     "雇用保険": "ハローワーク", "失業保険": "ハローワーク", "失業手当": "ハローワーク", "失業認定": "ハローワーク",
-    "免許更新": "警察署", "免許の更新": "警察署", "免許証の更新": "警察署", "車庫証明": "警察署",
-    "車検": "運輸支局",
+    "免許更新": "警察署", "免許の更新": "警察署", "免許証の更新": "警察署", "免許 更新": "警察署", "免許証 更新": "警察署",
+    "免許証の住所": "警察署", "免許の住所": "警察署", "車庫証明": "警察署",
+    "遺失届": "警察署", "遺失物": "警察署", "盗難届": "警察署", "被害届": "警察署", "交通事故証明": "警察署",
+    "車検": "運輸支局", "車検証": "運輸支局",
     "自動車税": "県税事務所", "パスポート": "都道府県の旅券窓口", "旅券": "都道府県の旅券窓口",
     "残業代": "労働基準監督署", "労災": "労働基準監督署",
     "相続放棄": "家庭裁判所",
     "県営住宅": "県の住宅窓口", "都営住宅": "都の住宅窓口", "府営住宅": "府の住宅窓口", "道営住宅": "道の住宅窓口",
+    # The offices themselves, named as where the resident means to go (運輸支局で名義変更).
+    "年金事務所": "年金事務所", "法務局": "法務局", "出入国在留管理局": "出入国在留管理局", "入管": "出入国在留管理局",
+    "税務署": "税務署", "ハローワーク": "ハローワーク", "運輸支局": "運輸支局", "県税事務所": "県税事務所",
+    "警察署": "警察署", "労働基準監督署": "労働基準監督署", "家庭裁判所": "家庭裁判所",
 }
 # Word → the kind of private business that handles it.
 _BANK, _PHONE, _ENERGY = "銀行などの金融機関", "携帯電話会社やインターネット回線の事業者", "電力会社やガス会社"
@@ -54,21 +61,31 @@ PRIVATE_MATTERS = {
 _FOLDED = {katakana_to_hiragana(normalize_text(word)): office
            for word, office in {**NATIONAL_MATTERS, **PRIVATE_MATTERS}.items()}
 _PRIVATE_BUSINESSES = frozenset(PRIVATE_MATTERS.values())
+_PRIVATE_FOLDED = frozenset(katakana_to_hiragana(normalize_text(word)) for word in PRIVATE_MATTERS)
 _PATTERN = re.compile("|".join(sorted(map(re.escape, _FOLDED), key=len, reverse=True)))
 # The city's own matters that hold one of the words: 軽自動車税 (a city tax), 未登記家屋 (a house without
 # a registry entry, which the city's property tax office records).
 _CITY_OWN_BEFORE = {"自動車税": "軽", "登記": "未"}
-# The city's own matters named anywhere in the question: a public flat's deposit (市営住宅の敷金).
-_CITY_OWN_IN_QUESTION = {"敷金": re.compile(r"[市町村区県都府道公]営住宅")}
 # A matter named as what a city document is for (車検用の納税証明書, 車検で要る, 登記に使う証明書) is not
 # what is asked about.
 _PURPOSE = re.compile(r"用|(?:で|に)(?:使|要|いる|必要)")
-# A card or account named as how a city charge is paid or received (クレジットカードで納付, 口座に振り込み,
+# A card or account named as how a city charge is paid or received (クレジットカードで, 口座に振り込み,
 # キャッシュカードは使えますか) is no business with the bank.
 _MEANS = {"くれじっとかーど", "きゃっしゅかーど", "銀行口座"}
 _USED_AS_MEANS = re.compile(r"(?:で|に|から)(?![すしもは])|払い|決済|(?:が|は|を|も)使")
-# The shortest phrase that counts as another thing the question asks about (申請, 必要 do not).
+# A private business's word in a question about something the city does is not the business's matter:
+# paying or receiving money (市税 クレジットカード, 口座振替, 還付金の口座), waste (宅配便の段ボールは何ごみ),
+# aid and tax relief (光回線 整備 補助, 敷金 支援, 住宅ローン控除, 受信料の免除), registrations and
+# certificates (犬の登録 ペット保険), fraud (ガス会社を名乗る訪問), the resident's own moves (引っ越し業者 …
+# 転出届), public housing (市営団地の敷金), a traffic accident (事故 … 任意保険).
+_CITY_BUSINESS = re.compile(r"税|料金|保険料|手数料|納付|納め|払|振替|振込|振り込|引き落とし|引落|還付|給付|手当|"
+                            r"補助|助成|支援|控除|減免|免除|証明|登録|ごみ|捨て|処分|回収|資源|詐欺|名乗|悪質|"
+                            r"転出|転入|転居|住民票|[市町村区県都府道公]営|団地|事故|窓口|対応")
+# The shortest phrase that counts as another thing the question asks about (申請, 必要 do not), and
+# words of any procedure, which name no thing (光回線の引っ越しの手続き is still the provider's).
 _OTHER_THING_MIN = 3
+_PROCEDURE_WORDS = frozenset({"手続き", "手続", "申し込み", "申込み", "申込", "問い合わせ", "問合せ", "受け取り", "受取",
+                              "支払い", "届け出", "届出", "やり方", "仕方", "方法", "場所", "窓口"})
 
 
 def national_office(folded_question: str, headed, named=()) -> str:
@@ -87,7 +104,7 @@ def national_office(folded_question: str, headed, named=()) -> str:
     # A part of the matter's word counts when the question also names it on its own (引っ越し業者 … 引っ越しの届け).
     rest = folded_question.replace(word, "\n")
     for phrase in named:
-        if len(phrase) < _OTHER_THING_MIN or f"{own}の{phrase}" in folded_question:
+        if len(phrase) < _OTHER_THING_MIN or phrase in _PROCEDURE_WORDS or f"{own}の{phrase}" in folded_question:
             continue
         if (word in phrase or phrase in word) and phrase not in rest:
             continue
@@ -105,19 +122,21 @@ def national_matter(folded_question: str, headed) -> str:
     """The first national matter the question names that no entry's question or heading names
     (``headed``, see national_office), or ''. The question folded as the knowledge's headings are
     (normalized, katakana as hiragana)."""
+    private = []  # a national office's matter named too comes first (住宅ローン … 抵当権抹消の登記)
     for match in _PATTERN.finditer(folded_question):
         word = match.group(0)
         if _inside_city_own(word, folded_question, match.start()):
             continue
         if _PURPOSE.match(folded_question, match.end()):
             continue
-        if word in _MEANS and _USED_AS_MEANS.match(folded_question, match.end()):
-            continue
-        if word in _CITY_OWN_IN_QUESTION and _CITY_OWN_IN_QUESTION[word].search(folded_question):
+        if word in _PRIVATE_FOLDED:
+            if not (word in _MEANS and _USED_AS_MEANS.match(folded_question, match.end())
+                    or _CITY_BUSINESS.search(folded_question) or headed(word)):
+                private.append(word)
             continue
         if not headed(word):
             return word
-    return ""
+    return private[0] if private else ""
 
 
 def heading_holds(word: str, folded_headings: str) -> bool:

@@ -115,16 +115,20 @@ def mentions_me(content: TextMessageContent) -> bool:
 
 def typed_question(content: TextMessageContent) -> str:
     """The question without the '@bot' parts (other people's mentions stay: they may be context) and
-    without LINE emoji, which the text holds as placeholders (「$」) at the places ``emojis`` gives."""
-    text = content.text
+    without LINE emoji, which the text holds as their alt text (「(hello)」, 「$」 in older clients) at the
+    places ``emojis`` gives. LINE counts those places in UTF-16 code units: an emoji (😊) or a rare kanji
+    (𠮷) before them is two."""
     mentionees = content.mention.mentionees if content.mention else []
     spans = [(m.index, m.index + m.length) for m in mentionees if getattr(m, "is_self", False)]
     spans += [(e.index, e.index + e.length) for e in content.emojis or []
               if isinstance(e.index, int) and isinstance(e.length, int)]
+    if not spans:
+        return content.text.strip()
+    units = content.text.encode("utf-16-le")
     for start, end in sorted(spans, reverse=True):
-        if 0 <= start < end <= len(text):
-            text = text[:start] + text[end:]
-    return text.strip()
+        if 0 <= start < end <= len(units) // 2:
+            units = units[:2 * start] + units[2 * end:]
+    return units.decode("utf-16-le", errors="ignore").strip()  # a span through a pair drops its half
 
 
 class LineChannel:

@@ -130,8 +130,12 @@ class SlackChannel:
         if is_rate_limit_notice(body):
             # Slack's notice that it paused event deliveries (over 30,000 events an hour): no event
             # to answer, and Bolt has no listener for it (it would answer 404).
-            if not SignatureVerifier(self.runtime.settings.slack_signing_secret).is_valid_request(
-                    body, dict(request.headers)):
+            try:
+                valid = SignatureVerifier(self.runtime.settings.slack_signing_secret).is_valid_request(
+                    body, dict(request.headers))
+            except ValueError:  # a timestamp int() cannot read
+                valid = False
+            if not valid:
                 return PlainTextResponse("invalid request", status_code=401)
             log.warning("Slack paused event deliveries to this app for a while (app_rate_limited)")
             return PlainTextResponse("")

@@ -105,6 +105,10 @@ def test_a_decline_of_a_private_business_matter_says_the_city_hall_may_not_handl
     lines = result.text.split("\n")
     assert lines[1] == messages.PRIVATE_REFERRAL.format(office="銀行などの金融機関")
     assert "市役所ではなく" in lines[1] and "総合案内" in lines[2]
+    # Not the department of the look-alike entries, even when the confidence was near the threshold.
+    near = compose_answer("銀行口座を開きたい", [Hit(entry=guide("粗大ごみの料金の例"), score=0.6)] * 3, confidence=0.45,
+                          threshold=0.5, audience="citizen", departments=DEPARTMENTS, referral="銀行などの金融機関")
+    assert "総合案内" in near.text and "ごみ減量推進課" not in near.text
     english = compose_answer("open a bank account", hits, confidence=0.1, threshold=0.5, audience="citizen",
                              departments=DEPARTMENTS, referral="銀行などの金融機関", language="en")
     assert "a private business" in english.text and "national" not in english.text

@@ -1,4 +1,6 @@
 """Matters of a national or prefectural office or of a private business that no entry of the knowledge is about."""
+import pytest
+
 from bot.answering.national import heading_holds, is_private, national_matter, national_office
 from indexing.japanese import katakana_to_hiragana, normalize_text
 
@@ -93,3 +95,45 @@ def test_a_part_of_the_matters_word_named_again_on_its_own_is_another_thing_aske
     assert national_office(story, headed, [folded("引っ越し業者"), folded("一息"), folded("引っ越し")]) == ""
     asked = folded("引っ越し業者の見積もりを比べたい")
     assert national_office(asked, headed, [folded("引っ越し業者"), folded("見積もり")]) == "運送会社や引っ越し業者"
+
+
+def test_police_matters_a_vehicle_registration_and_an_office_named_as_where_to_go():
+    assert national_matter(folded("遺失届はどこに出せばいいですか"), HEADED) == "遺失届"
+    assert national_matter(folded("普通車 車検証 住所変更"), HEADED) == "車検証"
+    assert national_matter(folded("運転免許 更新 場所"), HEADED) == "免許 更新"
+    assert national_matter(folded("在留期限が近いので更新したい"), HEADED) == "在留期限"
+    assert national_office(folded("普通車の名義変更を運輸支局でするときの必要書類"), HEADED,
+                           [folded("普通車"), folded("名義変更"), folded("運輸支局"), folded("必要書類")]) == "運輸支局"
+
+
+def test_a_procedure_word_is_no_other_thing_and_a_city_charge_paid_by_card_is_the_citys():
+    headed = headed_in(HEADINGS + "\n" + folded("引っ越しの手続き"))
+    assert national_office(folded("光回線の引っ越し手続きってどうやるの"), headed,
+                           [folded("光回線"), folded("引っ越し"), folded("手続き")]) == "携帯電話会社やインターネット回線の事業者"
+    assert national_matter(folded("市税 クレジットカード"), HEADED) == ""
+    assert national_matter(folded("保育料はクレジットカードで払えますか"), HEADED) == ""
+
+
+# Questions about what the city does that name a private business's word (found by review across five cities).
+CITY_QUESTIONS_NAMING_A_BUSINESS = [
+    "クレジットカード納付できますか", "窓口はクレジットカード対応していますか", "銀行口座振替の申込方法",
+    "振込先の銀行口座を変更したい", "還付金の銀行口座を登録したい", "国民健康保険税 クレジットカード",
+    "宅配便の段ボールは何ごみ？", "宅配便の箱の捨て方", "引っ越し業者のダンボールは資源ごみに出せますか",
+    "引っ越し業者が決まったけど転出届はいつ？", "市営団地の敷金はいつ返ってきますか", "ひとり親 家賃 敷金 支援",
+    "結婚新生活支援 敷金", "ガス会社を名乗る点検の訪問", "交通事故の相談窓口 任意保険", "光回線 整備 補助",
+    "犬の登録 ペット保険", "NHK受信料の免除申請の証明はどこで", "生命保険料控除の証明書は必要？",
+    "電力会社を名乗る電話がきた 詐欺？",
+]
+
+
+@pytest.mark.parametrize("question", CITY_QUESTIONS_NAMING_A_BUSINESS)
+def test_a_business_word_in_a_question_about_what_the_city_does_is_no_private_matter(question):
+    assert national_matter(folded(question), HEADED) == ""
+
+
+def test_a_national_offices_matter_comes_before_a_business_named_beside_it():
+    question = folded("住宅ローン完済したので抵当権抹消の登記を自分でやりたい")
+    assert national_matter(question, HEADED) == "登記"
+    for asked in ("銀行口座を開きたい", "キャッシュカードの暗証番号を忘れた", "宅配便の再配達ってどう頼むの",
+                  "生命保険の受取人を変えたい", "賃貸の敷金が返ってこない", "光回線の工事に立ち会いは必要？"):
+        assert national_matter(folded(asked), HEADED) != "", asked

@@ -108,7 +108,8 @@ def test_question_words_typed_in_kana_ask_as_their_kanji_do():
     assert "duration" in _names("はっこうまで なんしゅうかん かかる？")
     # 誰 / だれ asks who wherever it stands, not only before が/に/の.
     assert "who" in _names("課長がいない日の時間外勤務の承任はだれ")
-    assert "who" in _names("時間外勤務の承認は誰？")
+    assert "who" in _names("時間外勤務の承認は誰？") and "who" in _names("誰から連絡が来るの")
+    assert "duration" not in _names("がくどう なんねんせいから") and "duration" not in _names("何年生まで")  # a grade
     # Someone, anyone and words that hold the kana are no question of who.
     assert "who" not in _names("こんにちは、だれかいますか？") and "who" not in _names("誰でも使えますか")
     assert "who" not in _names("赤ちゃんのよだれかけ") and "who" not in _names("すだれの捨て方")

@@ -445,10 +445,14 @@ def test_line_emoji_and_the_bots_mention_are_not_part_of_a_one_to_one_question(c
                                    "emojiId": "002"}]
     mention = line_text_event("@まどぐち 母子手帳はどこでもらえますか？", "Umention00000000000000000000000001",
                               mention_self_at=(0, 5))
-    post_events(client, [event, mention])
-    line_api.reply_to(event), line_api.reply_to(mention)
+    # LINE counts places in UTF-16 code units: 😊 before the emoji's alt text is two.
+    smiling = line_text_event("😊(hello)転入届に必要なものは？", "Uemoji000000000000000000000000002")
+    smiling["message"]["emojis"] = [{"index": 2, "length": 7, "productId": "5ac1bfd5040ab15980c9b435", "emojiId": "003"}]
+    post_events(client, [event, mention, smiling])
+    line_api.reply_to(event), line_api.reply_to(mention), line_api.reply_to(smiling)
     assert inquiries(server, "question = ?", [question])
     assert inquiries(server, "question = ?", ["母子手帳はどこでもらえますか？"])
+    assert inquiries(server, "question = ?", ["😊転入届に必要なものは？"])
 
 
 def test_several_events_in_one_webhook_are_each_answered(client, line_api):
