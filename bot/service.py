@@ -46,10 +46,22 @@ class Bot:
         return self.retriever.embedder
 
     def topics(self, audience: Audience | str, limit: int = 6) -> list[str]:
-        """The most common categories the knowledge base can answer for an audience."""
-        entries = self.retriever.index(Audience.for_question(audience)).entries
-        counts = Counter(e.category for e in entries if e.category)
-        return [name for name, _ in counts.most_common(limit)]
+        """The most common categories the knowledge base can answer for an audience, taken in turn from
+        each kind of knowledge (a large FAQ of one field would otherwise fill the list: 保育, 妊娠・出産 …
+        and never 届出・証明 or ごみ from the guides). A resident is not offered the plans (a long plan's
+        many passages would make 計画 the first topic): they answer staff, and residents only when nothing
+        else does."""
+        audience = Audience.for_question(audience)
+        by_kind: dict[str, Counter] = {}
+        for entry in self.retriever.index(audience).entries:
+            if entry.category and not (audience == Audience.CITIZEN and entry.kind == "plan"):
+                by_kind.setdefault(entry.kind, Counter())[entry.category] += 1
+        queues = [[name for name, _ in counts.most_common()]
+                  for counts in sorted(by_kind.values(), key=lambda c: -sum(c.values()))]
+        topics: list[str] = []
+        for turn in range(max(map(len, queues), default=0)):
+            topics += [queue[turn] for queue in queues if turn < len(queue) and queue[turn] not in topics]
+        return topics[:limit]
 
     def refresh(self) -> None:
         """Reload the indexes now if the knowledge changed (another process or host edited it),
