@@ -26,6 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from bot.handoff.ticket import TicketState
 from channels.feedback import feedback_reply
 from channels.handoff import blocks as ticket_blocks
 from channels.handoff.relay import INBOX_CHANNEL as TICKET_INBOX
@@ -200,7 +201,7 @@ class SlackChannel:
             "text": ticket_blocks.plain_text(event.get("text", "")),
             "source": f"{channel}:{event.get('ts')}"})])
 
-    async def on_ticket_button(self, ack, body: dict, action: dict):
+    async def on_ticket_button(self, ack, body: dict, action: dict, respond):
         await ack()
         relay = self.runtime.handoff_relay
         try:
@@ -210,6 +211,16 @@ class SlackChannel:
         if relay is None:
             return
         action_id = action.get("action_id")
+        # A button on a message that is out of date (another member of staff acted first): say why
+        # nothing happens, to the one who pressed it.
+        ticket = await self.runtime.run_blocking(relay.desk.store.get, ticket_id)
+        stale = ticket is None or not ticket.state.live or (
+            action_id == ticket_blocks.DECLINE_ACTION and ticket.state is not TicketState.OPEN)
+        if stale:
+            text = messages.TICKET_STALE.format(state=ticket_blocks.STATE_LABELS[ticket.state]) \
+                if ticket is not None else messages.TICKET_MISSING
+            await respond(text=text, response_type="ephemeral", replace_original=False)
+            return
         if action_id == ticket_blocks.DECLINE_ACTION:
             await self.runtime.inbox.add([(f"{TICKET_INBOX}:decline:{ticket_id}", TICKET_INBOX,
                                            {"op": "decline", "ticket": ticket_id})])

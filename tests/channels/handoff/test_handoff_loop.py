@@ -228,6 +228,19 @@ def test_decline_tells_the_citizen_politely(client, server, line_api, slack_api)
     slack_api.wait_for(lambda f: any("終了しています" in m["text"] for m in f.thread(ticket.slack_channel, ticket.slack_ts)),
                        what="final note")
     assert len(line_api.pushes()) == pushes_before + 1
+    # A button pressed again on an out-of-date message tells the one who pressed it why nothing happens.
+    for action, url in ((blocks.DECLINE_ACTION, "d-again"), (blocks.ANSWER_ACTION, "a-again")):
+        slack_form(client, slack_action_body(action, str(ticket.id), slack_api.response_url(url),
+                                             block_id=blocks.ACTIONS_BLOCK, channel=ticket.slack_channel,
+                                             message_ts=ticket.slack_ts))
+        [note] = slack_api.wait_for(lambda f: f.responses(url), what="stale button note")
+        assert note.json["response_type"] == "ephemeral" and "対応不要" in note.json["text"]
+    slack_form(client, slack_action_body(blocks.DECLINE_ACTION, "99999", slack_api.response_url("d-missing"),
+                                         block_id=blocks.ACTIONS_BLOCK, channel=ticket.slack_channel,
+                                         message_ts=ticket.slack_ts))
+    [note] = slack_api.wait_for(lambda f: f.responses("d-missing"), what="missing ticket note")
+    assert "見つかりません" in note.json["text"]
+    assert len(line_api.pushes()) == pushes_before + 1
 
 
 def test_reroute_and_answer_through_the_modals(client, server, line_api, slack_api):
