@@ -33,16 +33,12 @@ NATIONAL_MATTERS = {
     "雇用保険": "ハローワーク", "失業保険": "ハローワーク", "失業手当": "ハローワーク", "失業認定": "ハローワーク",
     "免許更新": "警察署", "免許の更新": "警察署", "免許証の更新": "警察署", "免許 更新": "警察署", "免許証 更新": "警察署",
     "免許証の住所": "警察署", "免許の住所": "警察署", "車庫証明": "警察署",
-    "遺失届": "警察署", "遺失物": "警察署", "盗難届": "警察署", "被害届": "警察署", "交通事故証明": "警察署",
+    "遺失届": "警察署", "遺失物": "警察署", "盗難届": "警察署",
     "車検": "運輸支局", "車検証": "運輸支局",
     "自動車税": "県税事務所", "パスポート": "都道府県の旅券窓口", "旅券": "都道府県の旅券窓口",
     "残業代": "労働基準監督署", "労災": "労働基準監督署",
     "相続放棄": "家庭裁判所",
     "県営住宅": "県の住宅窓口", "都営住宅": "都の住宅窓口", "府営住宅": "府の住宅窓口", "道営住宅": "道の住宅窓口",
-    # The offices themselves, named as where the resident means to go (運輸支局で名義変更).
-    "年金事務所": "年金事務所", "法務局": "法務局", "出入国在留管理局": "出入国在留管理局", "入管": "出入国在留管理局",
-    "税務署": "税務署", "ハローワーク": "ハローワーク", "運輸支局": "運輸支局", "県税事務所": "県税事務所",
-    "警察署": "警察署", "労働基準監督署": "労働基準監督署", "家庭裁判所": "家庭裁判所",
 }
 # Word → the kind of private business that handles it.
 _BANK, _PHONE, _ENERGY = "銀行などの金融機関", "携帯電話会社やインターネット回線の事業者", "電力会社やガス会社"
@@ -76,16 +72,21 @@ _USED_AS_MEANS = re.compile(r"(?:で|に|から)(?![すしもは])|払い|決済
 # A private business's word in a question about something the city does is not the business's matter:
 # paying or receiving money (市税 クレジットカード, 口座振替, 還付金の口座), waste (宅配便の段ボールは何ごみ),
 # aid and tax relief (光回線 整備 補助, 敷金 支援, 住宅ローン控除, 受信料の免除), registrations and
-# certificates (犬の登録 ペット保険), fraud (ガス会社を名乗る訪問), the resident's own moves (引っ越し業者 …
-# 転出届), public housing (市営団地の敷金), a traffic accident (事故 … 任意保険).
+# certificates (犬の登録 ペット保険), fraud and consumer advice (ガス会社を名乗る訪問, 身に覚えのない請求 …
+# どこに相談), the resident's own moves (引っ越し業者 … 転出届), public housing (市営団地の敷金), a traffic
+# accident (事故 … 任意保険).
 _CITY_BUSINESS = re.compile(r"税|料金|保険料|手数料|納付|納め|払|振替|振込|振り込|引き落とし|引落|還付|給付|手当|"
-                            r"補助|助成|支援|控除|減免|免除|証明|登録|ごみ|捨て|処分|回収|資源|詐欺|名乗|悪質|"
-                            r"転出|転入|転居|住民票|[市町村区県都府道公]営|団地|事故|窓口|対応")
-# The shortest phrase that counts as another thing the question asks about (申請, 必要 do not), and
-# words of any procedure, which name no thing (光回線の引っ越しの手続き is still the provider's).
+                            r"補助|助成|支援|控除|減免|免除|証明|登録|ごみ|捨て|処分|回収|資源|詐欺|名乗|悪質|勧誘|"
+                            r"相談|トラブル|とらぶる|消費生活|身に覚え|家具|水道|防災|移住|役所|役場|"
+                            r"[市町村区県都府道公]営|団地|事故|窓口|対応")
+# The shortest phrase that counts as another thing the question asks about, and words of any procedure,
+# which name no thing (光回線の引っ越しの手続き is still the provider's).
 _OTHER_THING_MIN = 3
-_PROCEDURE_WORDS = frozenset({"手続き", "手続", "申し込み", "申込み", "申込", "問い合わせ", "問合せ", "受け取り", "受取",
-                              "支払い", "届け出", "届出", "やり方", "仕方", "方法", "場所", "窓口"})
+_PROCEDURE_WORDS = frozenset({"手続き", "申し込み", "申込み", "問い合わせ", "受け取り", "支払い", "やり方", "再発行",
+                              "住所変更", "名義変更", "必要書類"})
+# The city's own core procedures: a question naming one is about the city whatever else it names
+# (免許証の住所も変えたい。転入届と一緒にできますか).
+_CITY_CORE = re.compile(r"転入|転出|転居|住民票|戸籍|国保|国民健康保険|印鑑登録")
 
 
 def national_office(folded_question: str, headed, named=()) -> str:
@@ -95,8 +96,8 @@ def national_office(folded_question: str, headed, named=()) -> str:
     caller, a scan of a large knowledge's headings takes milliseconds). ``named``: the question's noun
     phrases, folded. A matter only mentioned beside a thing the city handles is not what is asked
     about: 住民票を取るのにパスポートは使えますか, 免許更新に住民票が必要ですか, 粗大ごみの手数料は消費税込み
-    (another phrase of three or more characters that some heading holds), unless that thing is the
-    matter's own (自動車税の納付書)."""
+    (another phrase of three or more characters that some heading holds, not a word of any procedure),
+    unless that thing is the matter's own (自動車税の納付書, 土地の登記事項証明書)."""
     word = national_matter(folded_question, headed)
     if not word:
         return ""
@@ -104,8 +105,10 @@ def national_office(folded_question: str, headed, named=()) -> str:
     # A part of the matter's word counts when the question also names it on its own (引っ越し業者 … 引っ越しの届け).
     rest = folded_question.replace(word, "\n")
     for phrase in named:
-        if len(phrase) < _OTHER_THING_MIN or phrase in _PROCEDURE_WORDS or f"{own}の{phrase}" in folded_question:
+        if len(phrase) < _OTHER_THING_MIN or phrase in _PROCEDURE_WORDS:
             continue
+        if f"{own}の{phrase}" in folded_question or f"{phrase}の{own}" in folded_question:
+            continue  # the matter's own thing: 自動車税の納付書, 土地の登記
         if (word in phrase or phrase in word) and phrase not in rest:
             continue
         if headed(phrase):
@@ -127,7 +130,7 @@ def national_matter(folded_question: str, headed) -> str:
         word = match.group(0)
         if _inside_city_own(word, folded_question, match.start()):
             continue
-        if _PURPOSE.match(folded_question, match.end()):
+        if _PURPOSE.match(folded_question, match.end()) or _CITY_CORE.search(folded_question):
             continue
         if word in _PRIVATE_FOLDED:
             if not (word in _MEANS and _USED_AS_MEANS.match(folded_question, match.end())

@@ -124,11 +124,13 @@ def typed_question(content: TextMessageContent) -> str:
               if isinstance(e.index, int) and isinstance(e.length, int)]
     if not spans:
         return content.text.strip()
-    units = content.text.encode("utf-16-le")
+    # surrogatepass: a lone surrogate in the JSON ("\ud83d") must not fail the event; ignore drops it,
+    # and the half of a pair a span cuts through.
+    units = content.text.encode("utf-16-le", errors="surrogatepass")
     for start, end in sorted(spans, reverse=True):
         if 0 <= start < end <= len(units) // 2:
             units = units[:2 * start] + units[2 * end:]
-    return units.decode("utf-16-le", errors="ignore").strip()  # a span through a pair drops its half
+    return units.decode("utf-16-le", errors="ignore").strip()
 
 
 class LineChannel:

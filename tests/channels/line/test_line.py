@@ -522,3 +522,16 @@ def test_the_profile_language_is_used_when_the_message_does_not_tell(client, lin
     question = line_text_event("粗大ごみはどうやって出せばいいですか？", user)
     post_events(client, [question])
     assert "粗大ごみ処理券" in line_api.reply_to(question).json["messages"][0]["text"]
+
+
+def test_a_lone_surrogate_or_a_span_through_a_pair_does_not_fail_the_question():
+    from linebot.v3.webhooks import TextMessageContent
+
+    from channels.line.webhook import typed_question
+
+    def content(text, emojis):
+        return TextMessageContent.from_dict({"type": "text", "id": "1", "text": text, "quoteToken": "q", "emojis": [
+            {"index": i, "length": n, "productId": "p", "emojiId": "e"} for i, n in emojis]})
+
+    assert typed_question(content("\ud83d$住民票は？", [(1, 1)])) == "住民票は？"
+    assert typed_question(content("😊$住民票は？", [(1, 2)])) == "住民票は？"  # through the pair: its half dropped
