@@ -26,15 +26,15 @@ NATIONAL_MATTERS = {
     "厚生年金": "年金事務所", "年金定期便": "年金事務所", "ねんきん定期便": "年金事務所", "ねんきんネット": "年金事務所",
     "登記": "法務局", "帰化": "法務局", "供託": "法務局",
     "在留資格": "出入国在留管理局", "在留期間": "出入国在留管理局", "在留期限": "出入国在留管理局",
-    "在留カードの更新": "出入国在留管理局", "永住許可": "出入国在留管理局",
+    "永住許可": "出入国在留管理局",
     "再入国許可": "出入国在留管理局", "ビザ": "出入国在留管理局",
     "所得税": "税務署", "相続税": "税務署", "贈与税": "税務署", "消費税": "税務署", "法人税": "税務署",
     "インボイス": "税務署",
     "雇用保険": "ハローワーク", "失業保険": "ハローワーク", "失業手当": "ハローワーク", "失業認定": "ハローワーク",
     "免許更新": "警察署", "免許の更新": "警察署", "免許証の更新": "警察署", "免許 更新": "警察署", "免許証 更新": "警察署",
     "免許証の住所": "警察署", "免許の住所": "警察署", "車庫証明": "警察署",
-    "遺失届": "警察署", "遺失物": "警察署", "盗難届": "警察署",
-    "車検": "運輸支局", "車検証": "運輸支局",
+    "遺失届": "警察署", "盗難届": "警察署",
+    "車検": "運輸支局",
     "自動車税": "県税事務所", "パスポート": "都道府県の旅券窓口", "旅券": "都道府県の旅券窓口",
     "残業代": "労働基準監督署", "労災": "労働基準監督署",
     "相続放棄": "家庭裁判所",
@@ -46,7 +46,7 @@ _ESTATE, _INSURER, _CARRIER = "不動産会社や家主", "保険会社", "運�
 PRIVATE_MATTERS = {
     "銀行口座": _BANK, "口座開設": _BANK, "キャッシュカード": _BANK, "クレジットカード": _BANK, "住宅ローン": _BANK,
     "携帯電話会社": _PHONE, "携帯会社": _PHONE, "スマホの契約": _PHONE, "スマホの解約": _PHONE, "格安スマホ": _PHONE,
-    "格安SIM": _PHONE, "機種変更": _PHONE, "光回線": _PHONE, "インターネット回線": _PHONE, "ネット回線": _PHONE,
+    "格安SIM": _PHONE, "光回線": _PHONE, "インターネット回線": _PHONE, "ネット回線": _PHONE,
     "プロバイダ": _PHONE,
     "電力会社": _ENERGY, "電気の契約": _ENERGY, "ガス会社": _ENERGY, "ガスの開栓": _ENERGY, "ガスの契約": _ENERGY,
     "敷金": _ESTATE, "不動産会社": _ESTATE,
@@ -62,6 +62,9 @@ _PATTERN = re.compile("|".join(sorted(map(re.escape, _FOLDED), key=len, reverse=
 # The city's own matters that hold one of the words: 軽自動車税 (a city tax), 未登記家屋 (a house without
 # a registry entry, which the city's property tax office records).
 _CITY_OWN_BEFORE = {"自動車税": "軽", "登記": "未"}
+# A matter's word that is part of another word before these: 車検証 (a car's registration document, which
+# city FAQs name for 軽自動車 and 原付) is no inspection.
+_NOT_BEFORE = {"車検": "証"}
 # A matter named as what a city document is for (車検用の納税証明書, 車検で要る, 登記に使う証明書) is not
 # what is asked about.
 _PURPOSE = re.compile(r"用|(?:で|に)(?:使|要|いる|必要)")
@@ -77,7 +80,7 @@ _USED_AS_MEANS = re.compile(r"(?:で|に|から)(?![すしもは])|払い|決済
 # accident (事故 … 任意保険).
 _CITY_BUSINESS = re.compile(r"税|料金|保険料|手数料|納付|納め|払|振替|振込|振り込|引き落とし|引落|還付|給付|手当|"
                             r"補助|助成|支援|控除|減免|免除|証明|登録|ごみ|捨て|処分|回収|資源|詐欺|名乗|悪質|勧誘|"
-                            r"相談|トラブル|とらぶる|消費生活|身に覚え|家具|水道|防災|移住|役所|役場|"
+                            r"相談|とらぶる|消費生活|身に覚え|家具|水道|防災|移住|役所|役場|庁舎|まいな|公金|"
                             r"[市町村区県都府道公]営|団地|事故|窓口|対応")
 # The shortest phrase that counts as another thing the question asks about, and words of any procedure,
 # which name no thing (光回線の引っ越しの手続き is still the provider's).
@@ -85,8 +88,8 @@ _OTHER_THING_MIN = 3
 _PROCEDURE_WORDS = frozenset({"手続き", "申し込み", "申込み", "問い合わせ", "受け取り", "支払い", "やり方", "再発行",
                               "住所変更", "名義変更", "必要書類"})
 # The city's own core procedures: a question naming one is about the city whatever else it names
-# (免許証の住所も変えたい。転入届と一緒にできますか).
-_CITY_CORE = re.compile(r"転入|転出|転居|住民票|戸籍|国保|国民健康保険|印鑑登録")
+# (免許証の住所も変えたい。転入届と一緒にできますか, 免許の更新の前に返納したらバスの割引は).
+_CITY_CORE = re.compile(r"転入|転出|転居|住民票|戸籍|国保|国民健康保険|印鑑登録|死亡|返納")
 
 
 def national_office(folded_question: str, headed, named=()) -> str:
@@ -129,6 +132,8 @@ def national_matter(folded_question: str, headed) -> str:
     for match in _PATTERN.finditer(folded_question):
         word = match.group(0)
         if _inside_city_own(word, folded_question, match.start()):
+            continue
+        if word in _NOT_BEFORE and folded_question.startswith(_NOT_BEFORE[word], match.end()):
             continue
         if _PURPOSE.match(folded_question, match.end()) or _CITY_CORE.search(folded_question):
             continue
