@@ -60,7 +60,9 @@ class Bot:
                   for counts in sorted(by_kind.values(), key=lambda c: -sum(c.values()))]
         topics: list[str] = []
         for turn in range(max(map(len, queues), default=0)):
-            topics += [queue[turn] for queue in queues if turn < len(queue) and queue[turn] not in topics]
+            for queue in queues:
+                if turn < len(queue) and queue[turn] not in topics:
+                    topics.append(queue[turn])
         return topics[:limit]
 
     def refresh(self) -> None:

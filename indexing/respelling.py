@@ -45,7 +45,6 @@ _KATAKANA_RUN = re.compile(r"[ァ-ヺー]+")
 _LOANWORD_MARK = re.compile(r"[ーァィゥェォヴ]")
 # Question words the dictionary also knows as katakana nouns (イクラ: salmon roe).
 _KATAKANA_QUESTION_WORDS = frozenset({"イクラ", "イツ", "ドコ", "ナニ", "ナン", "ダレ", "ドウ", "ドレ", "ドノ"})
-_KATAKANA_ONLY = re.compile(r"[ァ-ヺー]+")
 _LEADING_NUMBER = re.compile(r"[0-9]+")
 # Costs of a cover (lower wins): a kana character left as typed; a word with kanji the knowledge
 # never writes; a respelled run; the saving per unit a run (kept or respelled) joins.
@@ -344,7 +343,7 @@ def _katakana_word(run: str) -> bool:
     if len(run) < 2:
         return False  # ノ, デ: particles
     words = list(tokenizer().tokenize(run))
-    return len(words) == 1 and not words[0].is_oov() and bool(_KATAKANA_ONLY.fullmatch(words[0].normalized_form()))
+    return len(words) == 1 and not words[0].is_oov() and bool(_KATAKANA_RUN.fullmatch(words[0].normalized_form()))
 
 
 def _suru_follows(units, j: int) -> bool:

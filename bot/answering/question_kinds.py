@@ -61,8 +61,6 @@ KINDS = (
 )
 
 
-
-
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "")
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from indexing.dates import JAPAN_TIME
 from indexing.interests import Interests, Topic
 
-JST = timezone(timedelta(hours=9), "JST")   # a time typed without an offset is Japan time
+JST = JAPAN_TIME   # a time typed without an offset is Japan time
 TEXT_LIMIT = 4500                           # LINE allows 5000 characters; the URL goes below the text
 URL_LIMIT = 400
 

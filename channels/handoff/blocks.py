@@ -7,10 +7,10 @@ channels/slack/bolt_app.py listens to; each button's value is the ticket id.
 from __future__ import annotations
 
 import re
-from datetime import timedelta, timezone
 
 from bot.handoff.ticket import Ticket, TicketState, parse_time
 from channels.slack.text import SLACK_LINK, unescape
+from indexing.dates import JAPAN_TIME
 
 ANSWER_ACTION = "ticket_answer"
 REROUTE_ACTION = "ticket_reroute"
@@ -26,7 +26,7 @@ REROUTE_INPUT = "ticket_department"
 ACTIONS_BLOCK = "ticket_actions"
 METADATA_EVENT_TYPE = "madoguchi_ticket"
 
-JST = timezone(timedelta(hours=9))
+JST = JAPAN_TIME
 SECTION_LIMIT = 3000
 OPTIONS_LIMIT = 100
 
@@ -68,6 +68,9 @@ NOTE_REROUTED = "担当課を{department}に変更しました。"
 NOTE_OVERDUE = "⏰ 回答期限（{due}）を過ぎています。回答するか、担当課を変更してください。"
 NOTE_EXPIRED = "期限切れにしました。市民には窓口へ直接問い合わせるようお知らせしました。"
 NOTE_RATED = "市民の評価：{rating}"
+# To the one who pressed a button on an out-of-date ticket message (another member of staff acted first).
+BUTTON_STALE = "このチケットはすでに「{state}」のため、この操作はできません。"
+BUTTON_NO_TICKET = "このチケットは見つかりませんでした。"
 RATINGS = {"resolved": "解決した", "unresolved": "解決しない"}
 
 

@@ -106,6 +106,16 @@ class HandoffRelay:
         except (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError) as exc:
             log.info("ticket %d thread note not posted (%s)", ticket.id, _describe(exc))
 
+    async def refusal(self, action_id: str, ticket_id: int) -> str | None:
+        """Why a ticket button can do nothing now (the ticket is gone or final; 対応不要 only while it is
+        open), said to the one who pressed it; None when the button acts."""
+        ticket = await self._run(self.desk.store.get, ticket_id)
+        if ticket is None:
+            return blocks.BUTTON_NO_TICKET
+        if not ticket.state.live or (action_id == blocks.DECLINE_ACTION and ticket.state is not TicketState.OPEN):
+            return blocks.BUTTON_STALE.format(state=blocks.STATE_LABELS[ticket.state])
+        return None
+
     async def open_answer_modal(self, trigger_id: str, ticket_id: int):
         ticket = await self._run(self.desk.store.get, ticket_id)
         if ticket is not None and ticket.state.live:

@@ -73,7 +73,8 @@ API_TIMEOUT_SECONDS = 10
 LOADING_SECONDS = 5          # 5..60 in steps of 5; the indicator stops when our reply arrives
 LOADING_WAIT_SECONDS = 1.0   # never hold an answer back longer than this for the indicator
 # A reply token works once, for about a minute. Within this many seconds of the event a
-# refused token that an earlier attempt had already sent was used by that attempt.
+# refused token that an earlier attempt had already sent was used by that attempt; past it, a
+# retry after LINE failed (5xx, 429) pushes instead of trying the token again.
 REPLY_TOKEN_TRUSTED_SECONDS = 40
 RETRY_KEY_NAMESPACE = uuid.UUID("6f0d3c1e-2b7a-5c4e-9a51-6d61646f6775")  # fixed: keys survive restarts
 # Inbox progress marks (what an attempt started sending).

@@ -26,7 +26,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from bot.handoff.ticket import TicketState
 from channels.feedback import feedback_reply
 from channels.handoff import blocks as ticket_blocks
 from channels.handoff.relay import INBOX_CHANNEL as TICKET_INBOX
@@ -50,6 +49,11 @@ LOOKUP_LIMIT = 200
 PERSON_SUBTYPES = (None, "file_share", "thread_broadcast")
 # Slack errors worth another attempt; any other error is a refusal (channel gone, no access, ...).
 TRANSIENT_ERRORS = ("internal_error", "fatal_error", "service_unavailable", "request_timeout")
+# Words of a message that asks about an attached file's name.
+_ASKS_ABOUT_A_NAME = re.compile(r"ファイル名|ファイルの名前|命名|file ?name", re.IGNORECASE)
+# A slash command that asks how to use the command, and the name check's word with nothing after it.
+_HELP = re.compile(r"(?:help|ヘルプ|使い方|つかいかた|\?|？)", re.IGNORECASE)
+_CHECK_ALONE = re.compile(r"(?:check|チェック)", re.IGNORECASE)
 
 
 def user_id_of(team_id: str | None, user_id: str | None) -> str | None:
@@ -67,12 +71,6 @@ def question_of(text: str, files=()) -> str:
         question = f"{question} " + " ".join(f"「{name}」" for name in names if name.strip())
     return question.strip()
 
-
-# Words of a message that asks about an attached file's name.
-_ASKS_ABOUT_A_NAME = re.compile(r"ファイル名|名前|命名|付け方|つけ方|file ?name", re.IGNORECASE)
-# A slash command that asks how to use the command, and the name check's word with nothing after it.
-_HELP = re.compile(r"(?:help|ヘルプ|使い方|つかいかた|\?|？)", re.IGNORECASE)
-_CHECK_ALONE = re.compile(r"(?:check|チェック)", re.IGNORECASE)
 
 
 class SlackChannel:
@@ -211,15 +209,9 @@ class SlackChannel:
         if relay is None:
             return
         action_id = action.get("action_id")
-        # A button on a message that is out of date (another member of staff acted first): say why
-        # nothing happens, to the one who pressed it.
-        ticket = await self.runtime.run_blocking(relay.desk.store.get, ticket_id)
-        stale = ticket is None or not ticket.state.live or (
-            action_id == ticket_blocks.DECLINE_ACTION and ticket.state is not TicketState.OPEN)
-        if stale:
-            text = messages.TICKET_STALE.format(state=ticket_blocks.STATE_LABELS[ticket.state]) \
-                if ticket is not None else messages.TICKET_MISSING
-            await respond(text=text, response_type="ephemeral", replace_original=False)
+        refusal = await relay.refusal(action_id, ticket_id)  # an out-of-date message: say why nothing happens
+        if refusal:
+            await respond(text=refusal, response_type="ephemeral", replace_original=False)
             return
         if action_id == ticket_blocks.DECLINE_ACTION:
             await self.runtime.inbox.add([(f"{TICKET_INBOX}:decline:{ticket_id}", TICKET_INBOX,

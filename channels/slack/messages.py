@@ -9,9 +9,6 @@ CHECK_USAGE = (
     "使い方：`/madoguchi check ファイル名` のように、確認したいファイル名を続けて入力してください。"
     "（例：`/madoguchi check 20261128_予算要求資料_v1.xlsx`）"
 )
-# A ticket button pressed on a message that is out of date (another member of staff acted first).
-TICKET_STALE = "このチケットはすでに「{state}」のため、この操作はできません。"
-TICKET_MISSING = "このチケットは見つかりませんでした。"
 RATE_LIMITED = "短時間に質問が集中しているため、少しの間回答を控えています。しばらくしてから、もう一度質問してください。"
 ERROR = "申し訳ありません。回答の作成中にエラーが発生しました。しばらくしてから、もう一度試してください。"
 SOURCES_LABEL = "*出典*"

@@ -55,8 +55,8 @@ FAILED = "failed_permanent"
 STATES = (PENDING, ANSWERING, DONE, FAILED)
 
 DEFAULT_LEASE_SECONDS = 120.0
-# With the worker's backoff (1, 2, 4 … 60 s) 20 attempts span about 14 minutes: an outage or a rate
-# limit of the platform that long delays answers, and only a longer one loses them.
+# With the inbox worker's backoff (channels/inbox/worker.py: 1, 2, 4 … 60 s) 20 attempts span about 14
+# minutes: an outage or a rate limit of the platform that long delays answers, only a longer one loses them.
 DEFAULT_MAX_ATTEMPTS = 20
 # Finished rows are kept this long so that late redeliveries are still recognised.
 DEFAULT_KEEP_DAYS = 7

@@ -26,3 +26,9 @@ def test_a_resident_is_offered_each_kind_of_knowledge_in_turn_and_no_plan():
 
 def test_staff_are_offered_the_plans_too():
     assert _bot_over(KNOWLEDGE).topics(Audience.STAFF, limit=3) == ["保育", "計画", "届出・証明"]
+
+
+def test_a_category_two_kinds_share_is_offered_once():
+    entries = (_entries("faq", "子育て", 50) + _entries("faq", "保育", 40) + _entries("guide", "子育て", 10)
+               + _entries("guide", "ごみ", 5))
+    assert _bot_over(entries).topics(Audience.CITIZEN) == ["子育て", "保育", "ごみ"]

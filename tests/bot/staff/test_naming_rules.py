@@ -471,8 +471,8 @@ def test_a_missing_date_is_todays_date_in_japan_whatever_the_servers_time_zone(r
 
     class LateEveningUtc(datetime):
         @classmethod
-        def now(cls, tz=None):  # 2026-11-27 22:30 UTC is 2026-11-28 07:30 in Japan
-            return datetime(2026, 11, 27, 22, 30, tzinfo=timezone.utc).astimezone(tz)
+        def now(cls, tz=None):  # 2031-03-31 22:30 UTC is 2031-04-01 07:30 in Japan (far from any real today)
+            return datetime(2031, 3, 31, 22, 30, tzinfo=timezone.utc).astimezone(tz)
 
     monkeypatch.setattr(indexing.dates, "datetime", LateEveningUtc)
-    assert check_file_name("予算資料.xlsx", rules).suggestion.startswith("20261128_")
+    assert check_file_name("予算資料.xlsx", rules).suggestion.startswith("20310401_")

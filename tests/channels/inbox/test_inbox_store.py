@@ -280,5 +280,6 @@ def test_a_platforms_retry_after_is_the_least_wait_and_the_backoff_still_grows(e
 
     asyncio.run(scenario())
     worker._executor.shutdown(wait=True)
+    inbox.close()
     # Slack's Retry-After: 1 on every post: 1 s at first, a minute by the seventh attempt, not 1 s each time.
     assert 1.0 <= waits[0] < 1.3 and waits[1] >= 48 and waits[2] == 30.0
