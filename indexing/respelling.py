@@ -17,8 +17,9 @@ a resident writes in kana on purpose stays so: a number and its counter (ふた�
 ending (もうしこみたい), a suffix alone (きょうじゅう), the particle after a kana noun (おやはけん).
 
 A question typed all in katakana (a phone left in katakana mode: ソダイゴミ イクラ) reads its Japanese words
-as hiragana first (いくら); a katakana run the knowledge writes, one respelled as typed (ジュウミンヒョウ) and
-a loanword by its marks (ー, small ァィゥェォ: ファミサポ) stay as typed.
+as hiragana first (いくら); a katakana run the knowledge writes, one respelled as typed (ジュウミンヒョウ), a
+loanword by its marks (ー, small ァィゥェォ: ファミサポ) and a word the dictionary writes in katakana
+(ランドセル) stay as typed.
 
 A loanword the knowledge writes, typed clipped as people say it (マイナカード, まいなかーど for
 マイナンバーカード), is written whole (clipped_whole: its start and end kept, a few kana cut between); so is a

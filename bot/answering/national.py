@@ -54,10 +54,16 @@ PRIVATE_MATTERS = {
     "引っ越し業者": _CARRIER, "引越し業者": _CARRIER, "引越業者": _CARRIER, "宅配便": _CARRIER, "再配達": _CARRIER,
     "NHK": "NHK", "受信料": "NHK",
 }
-_FOLDED = {katakana_to_hiragana(normalize_text(word)): office
-           for word, office in {**NATIONAL_MATTERS, **PRIVATE_MATTERS}.items()}
+
+
+def _folded(word: str) -> str:
+    """A word folded as questions and headings are here (normalized, katakana as hiragana)."""
+    return katakana_to_hiragana(normalize_text(word))
+
+
+_FOLDED = {_folded(word): office for word, office in {**NATIONAL_MATTERS, **PRIVATE_MATTERS}.items()}
 _PRIVATE_BUSINESSES = frozenset(PRIVATE_MATTERS.values())
-_PRIVATE_FOLDED = frozenset(katakana_to_hiragana(normalize_text(word)) for word in PRIVATE_MATTERS)
+_PRIVATE_FOLDED = frozenset(map(_folded, PRIVATE_MATTERS))
 _PATTERN = re.compile("|".join(sorted(map(re.escape, _FOLDED), key=len, reverse=True)))
 # The city's own matters that hold one of the words: 軽自動車税 (a city tax), 未登記家屋 (a house without
 # a registry entry, which the city's property tax office records).
@@ -70,7 +76,7 @@ _NOT_BEFORE = {"車検": "証"}
 _PURPOSE = re.compile(r"用|(?:で|に)(?:使|要|いる|必要)")
 # A card or account named as how a city charge is paid or received (クレジットカードで, 口座に振り込み,
 # キャッシュカードは使えますか) is no business with the bank.
-_MEANS = {"くれじっとかーど", "きゃっしゅかーど", "銀行口座"}
+_MEANS = frozenset(map(_folded, ("クレジットカード", "キャッシュカード", "銀行口座")))
 _USED_AS_MEANS = re.compile(r"(?:で|に|から)(?![すしもは])|払い|決済|(?:が|は|を|も)使")
 # A private business's word in a question about something the city does is not the business's matter:
 # paying or receiving money (市税 クレジットカード, 口座振替, 還付金の口座), waste (宅配便の段ボールは何ごみ),
@@ -128,6 +134,9 @@ def national_matter(folded_question: str, headed) -> str:
     """The first national matter the question names that no entry's question or heading names
     (``headed``, see national_office), or ''. The question folded as the knowledge's headings are
     (normalized, katakana as hiragana)."""
+    if _CITY_CORE.search(folded_question):
+        return ""
+    city_business = _CITY_BUSINESS.search(folded_question) is not None
     private = []  # a national office's matter named too comes first (住宅ローン … 抵当権抹消の登記)
     for match in _PATTERN.finditer(folded_question):
         word = match.group(0)
@@ -135,11 +144,11 @@ def national_matter(folded_question: str, headed) -> str:
             continue
         if word in _NOT_BEFORE and folded_question.startswith(_NOT_BEFORE[word], match.end()):
             continue
-        if _PURPOSE.match(folded_question, match.end()) or _CITY_CORE.search(folded_question):
+        if _PURPOSE.match(folded_question, match.end()):
             continue
         if word in _PRIVATE_FOLDED:
             if not (word in _MEANS and _USED_AS_MEANS.match(folded_question, match.end())
-                    or _CITY_BUSINESS.search(folded_question) or headed(word)):
+                    or city_business or headed(word)):
                 private.append(word)
             continue
         if not headed(word):
