@@ -11,7 +11,7 @@ import base64
 import hashlib
 import html
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
@@ -44,6 +44,18 @@ def _month_ranges(today: date) -> list[tuple[str, date, date]]:
     previous_last = first - timedelta(days=1)
     return [("今月", first, today), ("先月", previous_last.replace(day=1), previous_last),
             ("直近30日", today - timedelta(days=29), today)]
+
+
+def report_today(settings, now: datetime | None = None) -> date:
+    """Today in the report's time zone (report.timezone), so that the quick ranges (今月, 先月, 直近30日)
+    are the same calendar days the report counts in."""
+    from bot.insights.ledger import LedgerConfigError, ledger_config_for
+
+    now = now or datetime.now(timezone.utc)
+    try:
+        return now.astimezone(ledger_config_for(settings).tz()).date()
+    except LedgerConfigError:
+        return city_today()  # the page shows the configuration error itself
 
 
 def _period_date(value: str | None, label: str):
@@ -82,12 +94,12 @@ def routes(site: AdminSite) -> list[Route]:
             report = await run_in_threadpool(_build, request)
         except Denied as exc:
             return site.render(request, "reports.html", status=exc.status, available=True, error=exc.message,
-                               ranges=_month_ranges(city_today()), query=request.query_params)
+                               ranges=_month_ranges(report_today(site.settings)), query=request.query_params)
         fragment = await run_in_threadpool(lambda: render_html(report, standalone=False))
         from channels.admin.push_views import delivery_figures_for  # LINE deliveries, beside the inquiries
         deliveries = await run_in_threadpool(delivery_figures_for, site, report.period["from"], report.period["to"])
         response = site.render(request, "reports.html", available=True, report=report, fragment=Markup(fragment),
-                               ranges=_month_ranges(city_today()), query=request.query_params, deliveries=deliveries)
+                               ranges=_month_ranges(report_today(site.settings)), query=request.query_params, deliveries=deliveries)
         blocks, attributes = style_hashes(fragment)
         policy = response.headers["Content-Security-Policy"]
         extra = " ".join(sorted(blocks | attributes)) + (" 'unsafe-hashes'" if attributes else "")
