@@ -23,7 +23,9 @@ loanword by its marks (ー, small ァィゥェォ: ファミサポ) and a word t
 
 A loanword the knowledge writes, typed clipped as people say it (マイナカード, まいなかーど for
 マイナンバーカード), is written whole (clipped_whole: its start and end kept, a few kana cut between); so is a
-kanji compound abbreviated as people say it (身障手帳, 国保: indexing/abbreviations.py).
+kanji compound abbreviated as people say it (身障手帳, 国保: indexing/abbreviations.py). An everyday word the
+knowledge never writes is written with the word of its kind the knowledge uses (結婚 → 婚姻, 燃えないゴミ →
+不燃ごみ, 住民税 → 市県民税: indexing/everyday_words.py).
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ import functools
 import re
 
 from indexing.abbreviations import Abbreviations
+from indexing.everyday_words import EverydayWords
 from indexing.japanese import katakana_to_hiragana, sudachi_dictionary, typed_in_katakana
 from indexing.respelling_vocabulary import (KATAKANA_WORD, MAX_READINGS, MAX_UNITS, READING, dictionary_readings, fold,
                                             has_kanji, tokenizer, vocabulary_of)
@@ -84,7 +87,9 @@ class Respelling:
     """
 
     def __init__(self, texts, similar=None):
+        texts = list(texts)
         vocabulary = vocabulary_of(texts)
+        self._everyday = EverydayWords(texts)
         self._known = vocabulary.known
         self._abbreviations = Abbreviations(((spelling, count) for (_, spelling), count in vocabulary.counts.items()),
                                             vocabulary.known, similar)
@@ -129,7 +134,7 @@ class Respelling:
             out.append(spelling)
             at = end
         out.append(tail[at:])
-        return (text[:cut] + self._abbreviations.expanded(self._unclipped("".join(out))),
+        return (text[:cut] + self._everyday.expanded(self._abbreviations.expanded(self._unclipped("".join(out)))),
                 [(cut + begin, cut + end) for begin, end, _ in pieces])
 
     def _katakana_words_as_hiragana(self, text: str) -> str:

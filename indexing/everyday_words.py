@@ -1,0 +1,106 @@
+"""Everyday words for what a city's knowledge names with another word, written as the knowledge writes it.
+
+Residents ask in the words of daily life (結婚, 燃えないゴミ, 住民税, 学童), and each city writes the same
+thing in its own official or local name (婚姻届, 不燃ごみ, 市県民税, 放課後児童クラブ). A word that the
+knowledge never writes is a miss twice: BM25 finds no term and the dense model, which reads 結婚したら
+何を出す？ as near 転居届 as 婚姻届, gets no help. ``EverydayWords`` rewrites such a word of the question
+with the word of its group that the knowledge writes most.
+
+The groups are general Japanese municipal vocabulary (not any one city's): each holds words that name
+the same thing, and which of them a city uses varies. A word of the question is rewritten only when
+
+* the knowledge never writes it (as a part of any longer word either: a city that writes 結婚新生活支援
+  keeps 結婚 as typed), and
+* the knowledge writes another word of its group at least ``_MIN_WRITTEN`` times; of those, the one
+  written most is used.
+
+A word with ごみ may be typed with ゴミ or ｺﾞﾐ. The sample knowledge's own synonym list
+(knowledge/synonyms.txt) is a different thing: it is the DX office's, rewrites both sides, and applies
+whatever the knowledge writes.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+# Words that name the same thing, as Japanese cities variously write it. Keep a group's words specific
+# (a word here is rewritten wherever it stands, even inside a longer word the knowledge does not write).
+GROUPS: tuple[tuple[str, ...], ...] = (
+    ("婚姻", "結婚", "入籍"),
+    ("出生届", "出産届"),
+    ("燃えるごみ", "燃やすごみ", "可燃ごみ"),
+    ("燃えないごみ", "燃やさないごみ", "不燃ごみ"),
+    ("資源ごみ", "資源物"),
+    ("粗大ごみ", "大型ごみ"),
+    ("ごみ集積所", "ごみステーション", "ごみ置き場", "ごみ集積場"),
+    ("指定ごみ袋", "指定袋", "ごみ袋"),
+    ("住民税", "市県民税", "市民税・県民税", "市・県民税", "町県民税", "町民税・県民税", "市町村民税"),
+    ("保育園", "保育所"),
+    ("放課後児童クラブ", "学童保育", "学童クラブ", "学童"),
+    ("ひとり親", "母子家庭", "父子家庭", "シングルマザー", "シングルファザー", "片親"),
+    ("母子健康手帳", "母子手帳"),
+    ("子ども医療費", "こども医療費", "子供医療費"),
+    ("高齢者", "お年寄り"),
+    ("医療費", "病院代"),
+    ("駐輪場", "自転車置き場", "自転車置場"),
+    ("水道料金", "水道代"),
+    ("印鑑", "はんこ", "ハンコ"),
+)
+# What makes an everyday word part of another thing: a wedding (結婚式, 結婚相談所) is no marriage
+# registration.
+_PART_OF_ANOTHER = {"結婚": "式|相談|祝"}
+# The other word of a group is used only when the knowledge writes it this often at least.
+_MIN_WRITTEN = 2
+_GOMI = re.compile("ゴミ|ｺﾞﾐ")
+
+
+def _folded(text: str) -> str:
+    """ごみ however it is typed (ゴミ, ｺﾞﾐ)."""
+    return _GOMI.sub("ごみ", text)
+
+
+def _pattern(words) -> re.Pattern:
+    """Any of ``words``, the longest first, with ごみ also typed ゴミ or ｺﾞﾐ."""
+    def written(word: str) -> str:
+        pattern = re.escape(word).replace("ごみ", "(?:ごみ|ゴミ|ｺﾞﾐ)")
+        return pattern + (f"(?!{_PART_OF_ANOTHER[word]})" if word in _PART_OF_ANOTHER else "")
+
+    return re.compile("|".join(map(written, sorted(words, key=len, reverse=True))))
+
+
+class EverydayWords:
+    """Rewrites a question's everyday words the knowledge never writes (see the module docstring)."""
+
+    def __init__(self, texts):
+        words = {word for group in GROUPS for word in group}
+        written: Counter = Counter()
+        pattern = _pattern(words)
+        for text in texts:
+            folded = _folded(text)
+            if pattern.search(folded):
+                for word in words:
+                    written[word] += folded.count(word)
+        self._replacement: dict[str, str] = {}
+        for group in GROUPS:
+            used = [word for word in group if written[word] >= _MIN_WRITTEN]
+            if not used:
+                continue
+            best = max(used, key=lambda word: (written[word], -group.index(word)))
+            for word in group:
+                if not written[word]:
+                    self._replacement[word] = best
+        self._pattern = _pattern(self._replacement) if self._replacement else None
+
+    def __bool__(self) -> bool:
+        return self._pattern is not None
+
+    def replacement(self, word: str) -> str | None:
+        """The knowledge's word for ``word``, or None when it is kept as typed."""
+        return self._replacement.get(word)
+
+    def expanded(self, text: str) -> str:
+        """``text`` with each everyday word the knowledge never writes rewritten as the knowledge writes it
+        (``text`` unchanged when there is none)."""
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(lambda m: self._replacement[_folded(m.group(0))], text)

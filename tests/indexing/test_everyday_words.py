@@ -1,0 +1,60 @@
+"""Everyday words rewritten as the knowledge writes them (indexing/everyday_words.py)."""
+from __future__ import annotations
+
+from indexing.everyday_words import GROUPS, EverydayWords
+
+KNOWLEDGE = [
+    "婚姻届の届出に必要なものは何ですか？ 婚姻届1通と戸籍謄本が必要です。",
+    "不燃ごみの収集日は地区ごとに決まっています。不燃ごみは透明な袋で出してください。",
+    "市県民税の納期は6月、8月、10月、1月です。市県民税は口座振替もできます。",
+    "放課後児童クラブの申し込み。放課後児童クラブは小学生が対象です。",
+]
+
+
+def test_a_word_the_knowledge_never_writes_is_rewritten_with_the_one_it_writes():
+    words = EverydayWords(KNOWLEDGE)
+    assert words.expanded("結婚したら何を出す？") == "婚姻したら何を出す？"
+    assert words.expanded("燃えないゴミの日はいつ？") == "不燃ごみの日はいつ？"  # ゴミ read as ごみ
+    assert words.expanded("住民税はいつ払う？") == "市県民税はいつ払う？"
+    assert words.expanded("学童に入りたい") == "放課後児童クラブに入りたい"
+
+
+def test_a_word_the_knowledge_writes_stays_as_typed_even_as_part_of_a_longer_word():
+    words = EverydayWords([*KNOWLEDGE, "結婚新生活支援補助金のご案内。"])
+    assert words.replacement("結婚") is None
+    assert words.expanded("結婚したら何を出す？") == "結婚したら何を出す？"
+    assert words.expanded("不燃ごみの日") == "不燃ごみの日"
+
+
+def test_a_word_written_once_is_no_target_and_unrelated_text_is_untouched():
+    words = EverydayWords(["保育所の入所申し込みについて。"])
+    assert words.replacement("保育園") is None  # 保育所 written once only
+    assert not EverydayWords(["住民票の写しの取り方。"])
+    text = "ＡＢＣ　住民票がほしい"
+    assert EverydayWords(KNOWLEDGE).expanded(text) == text  # nothing rewritten: the text as typed
+
+
+def test_the_most_written_word_of_a_group_wins():
+    words = EverydayWords(["資源物の出し方。資源物は水曜日。資源ごみ袋", "資源物の日"])
+    assert words.replacement("資源ごみ") is None  # written (once) by the knowledge: kept
+    words = EverydayWords(["可燃ごみ 可燃ごみ 可燃ごみ", "燃やすごみ 燃やすごみ"])
+    assert words.replacement("燃えるごみ") == "可燃ごみ"
+
+
+def test_no_word_is_in_two_groups():
+    words = [word for group in GROUPS for word in group]
+    assert len(words) == len(set(words))
+
+
+def test_a_wedding_is_no_marriage_registration():
+    words = EverydayWords(KNOWLEDGE)
+    assert words.expanded("結婚式場を予約したい") == "結婚式場を予約したい"
+    assert words.expanded("結婚相談所はありますか") == "結婚相談所はありますか"
+
+
+def test_a_question_is_searched_with_the_knowledges_word_after_respelling():
+    from indexing.respelling import Respelling
+
+    spelling = Respelling(KNOWLEDGE)
+    assert spelling.respell("結婚したら何を出す？") == "婚姻したら何を出す？"
+    assert spelling.respell("燃えないゴミ いつ") == "不燃ごみ いつ"
