@@ -52,6 +52,8 @@ def _contact(department: dict) -> Contact:
 
 
 _MARKDOWN = (
+    # A fenced block's fences (```text); its lines stay as written.
+    (re.compile(r"^[ \t]*(?:`{3,}|~{3,})[^\n`]*\n?", re.MULTILINE), lambda m: ""),
     (re.compile(r"\*\*(.+?)\*\*|__(.+?)__"), lambda m: m.group(1) or m.group(2)),
     (re.compile(r"`([^`]+)`"), lambda m: m.group(1)),
     (re.compile(r"\[([^\]]+)\]\((https?://[^)]+)\)"), lambda m: f"{m.group(1)}（{m.group(2)}）"),
@@ -197,7 +199,7 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
             best, kinds, language, easy_japanese)
     sources = (Source.from_hit(best),)
     # Only a Japanese entry's text is lent a sibling's sentence (a translated or easy-Japanese one is not).
-    supplement = _fact_supplement(kinds, text, hits) \
+    supplement = (_fact_supplement(kinds, text, hits) or _section_supplement(question, hits)) \
         if translated is None and not easy_japanese else None
     if supplement is not None:
         sibling, sentence = supplement
@@ -259,6 +261,38 @@ def _fact_supplement(kinds: tuple[QuestionKind, ...], text: str, hits: list[Hit]
         if sentence:
             return hit, _excerpt(sentence, SUPPLEMENT_CHARS)
     return None
+
+
+# A section heading's parts (ファイル名 | 付け方 of ファイル名の付け方), split at particles and marks.
+_HEADING_PARTS = re.compile(r"[^のとや・、（）()\s]{2,}")
+
+
+def _section_supplement(question: str, hits: list[Hit]):
+    """(hit, opening): when the best hit is a guide's overview (the text before its first section, which
+    only says what the document covers) and the question names what one of its sections is about
+    (「共有フォルダのファイル名のルールは？」: ファイル名 of 「ファイル名の付け方」), that section's opening, if it is
+    ranked just after the overview; else None. A heading's part the document title also names (ファイル名
+    in 「…ファイル名・フォルダ構成ルール」) tells sections apart only when no other part does: 「ファイル名の
+    長さは？」 is about 「長さの上限」."""
+    best = hits[0]
+    if best.entry.kind != "guide" or best.entry.section:
+        return None
+    asked = asking_part(question)
+    named = {}
+    for hit in hits[1:]:
+        if _siblings(best.entry, hit.entry) and hit.entry.section and hit.entry.section not in named:
+            parts = [part for part in _HEADING_PARTS.findall(hit.entry.section) if part in asked]
+            if parts:
+                named[hit.entry.section] = (hit, any(part not in best.entry.title for part in parts))
+    own = [hit for hit, beyond_title in named.values() if beyond_title]
+    chosen = own if own else [hit for hit, _ in named.values()]
+    if len(chosen) != 1 or chosen[0] not in hits[1:1 + SUPPLEMENT_FROM] \
+            or chosen[0].score < best.score * RELATED_MIN_RATIO:
+        return None
+    hit = chosen[0]
+    opening = [s for s in (m.group().strip() for m in _SENTENCE.finditer(plain_text(hit.entry.body)))
+               if s and not _NOT_AN_ANSWER.match(s)]
+    return (hit, _excerpt("\n".join(opening), SUPPLEMENT_CHARS)) if opening else None
 
 
 def _with_contact(opening: str, contact: Contact | None, language: str, easy_japanese: bool, note: str = "") -> str:

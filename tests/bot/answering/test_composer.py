@@ -294,3 +294,35 @@ def test_a_fact_is_lent_only_by_a_section_of_the_same_document_and_never_a_foote
     assert not lent(story, opening, entry("guide#期間", "guide", "審査には2週間かかります。"))
     assert not lent("電話〔電話番号〕です。手当の申請について", opening,
                     entry("guide#連絡", "guide", "担当は内線1234です。"))
+
+
+def test_an_overview_asked_about_one_section_adds_that_sections_opening():
+    def section(name, body):
+        return Entry(id=f"folders#{name or '概要'}", kind="guide", title="共有フォルダのファイル名・フォルダ構成ルール",
+                     section=name, source="folders.md", body=body, audience="staff", department="情報政策課")
+
+    overview = section("", "全庁で同じフォルダ構成とファイル名の付け方を使います。")
+    naming = section("ファイル名の付け方", "ファイル名は「日付_業務名_文書名_版.拡張子」の形で付けます。\n\n"
+                                           "```\nYYYYMMDD_業務名_文書名_v版.拡張子\n```")
+    folders = section("フォルダ構成", "共有フォルダは「課 → 係 → 年度 → 業務分類」の4階層で整理します。")
+    length = section("長さの上限", "ファイル名は64文字以内にします。")
+
+    def shown(question, *entries, scores=(0.92, 0.87, 0.86, 0.85)):
+        hits = [Hit(entry, score, dense=0.95) for entry, score in zip(entries, scores)]
+        return compose_answer(question, hits, confidence=0.99, threshold=0.5, audience="staff",
+                              departments=DEPARTMENTS)
+
+    given = shown("共有フォルダのファイル名のルールは？", overview, naming, folders)
+    assert given.text.startswith("全庁で同じフォルダ構成")
+    assert ("「ファイル名の付け方」には次のようにあります。\nファイル名は「日付_業務名_文書名_版.拡張子」の形で付けます。\n"
+            "YYYYMMDD_業務名_文書名_v版.拡張子") in given.text  # the code fences are not shown
+    assert [s.id for s in given.sources] == ["folders#概要", "folders#ファイル名の付け方"]
+    # A part of a heading beyond the title's words tells the section (長さ), over one the title names too.
+    assert shown("ファイル名の長さは？", overview, naming, length).sources[-1].id == "folders#長さの上限"
+    # Not when the question names no section, names two by words the title does not name, the section ranks far
+    # below, or the best is itself a section.
+    assert len(shown("共有フォルダのルールを教えて", overview, naming, folders).sources) == 1
+    characters = section("使えない文字", "Windowsで使えない記号は使いません。")
+    assert len(shown("ファイル名の長さと使えない文字は？", overview, length, characters).sources) == 1
+    assert len(shown("共有フォルダのファイル名のルールは？", overview, naming, scores=(0.9, 0.3)).sources) == 1
+    assert len(shown("共有フォルダのファイル名のルールは？", folders, naming).sources) == 1
