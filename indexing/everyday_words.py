@@ -46,6 +46,16 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("水道料金", "水道代"),
     ("印鑑", "はんこ", "ハンコ"),
 )
+# Things residents throw away, by the kind of collection that takes them in Japanese cities: furniture and
+# other large items are 粗大ごみ, the four appliances of the 家電リサイクル法 are not collected by the city.
+# A question that names such a thing being thrown away, but not the kind, is searched with the kind as the
+# knowledge writes it after the thing (ベッドを捨てたい → ベッド（粗大ごみ）を捨てたい).
+DISPOSALS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("粗大ごみ", "大型ごみ"), ("ベッド", "ソファ", "たんす", "タンス", "箪笥", "本棚", "食器棚", "マットレス", "自転車",
+                             "机", "テーブル", "椅子", "ベビーカー", "物干し竿")),
+    (("家電リサイクル",), ("冷蔵庫", "冷凍庫", "洗濯機", "衣類乾燥機", "エアコン", "テレビ")),
+)
+_DISCARDED = re.compile(r"捨て|すて|処分|(?<!取り)出し|出す|出せ|回収|引き?取|ごみ")
 # What makes an everyday word part of another thing: a wedding (結婚式, 結婚相談所) is no marriage
 # registration.
 _PART_OF_ANOTHER = {"結婚": "式|相談|祝"}
@@ -72,7 +82,7 @@ class EverydayWords:
     """Rewrites a question's everyday words the knowledge never writes (see the module docstring)."""
 
     def __init__(self, texts):
-        words = {word for group in GROUPS for word in group}
+        words = {word for group in (*GROUPS, *(kinds for kinds, _ in DISPOSALS)) for word in group}
         written: Counter = Counter()
         pattern = _pattern(words)
         for text in texts:
@@ -90,9 +100,15 @@ class EverydayWords:
                 if not written[word]:
                     self._replacement[word] = best
         self._pattern = _pattern(self._replacement) if self._replacement else None
+        # (the knowledge's word for the kind, the kind's words, a pattern of its things)
+        self._disposals = []
+        for kinds, things in DISPOSALS:
+            used = [word for word in kinds if written[word] >= _MIN_WRITTEN]
+            if used:
+                self._disposals.append((max(used, key=lambda word: written[word]), kinds, _pattern(things)))
 
     def __bool__(self) -> bool:
-        return self._pattern is not None
+        return self._pattern is not None or bool(self._disposals)
 
     def replacement(self, word: str) -> str | None:
         """The knowledge's word for ``word``, or None when it is kept as typed."""
@@ -101,6 +117,17 @@ class EverydayWords:
     def expanded(self, text: str) -> str:
         """``text`` with each everyday word the knowledge never writes rewritten as the knowledge writes it
         (``text`` unchanged when there is none)."""
-        if self._pattern is None:
+        if self._pattern is not None:
+            text = self._pattern.sub(lambda m: self._replacement[_folded(m.group(0))], text)
+        return self._with_disposal_kind(text) if self._disposals else text
+
+    def _with_disposal_kind(self, text: str) -> str:
+        """``text`` with the kind of collection after the first thing it throws away (see DISPOSALS)."""
+        folded = _folded(text)
+        if not _DISCARDED.search(folded):
             return text
-        return self._pattern.sub(lambda m: self._replacement[_folded(m.group(0))], text)
+        for kind, kinds, things in self._disposals:
+            thing = things.search(text)
+            if thing and not any(word in folded for word in kinds):
+                return f"{text[:thing.end()]}（{kind}）{text[thing.end():]}"
+        return text

@@ -58,3 +58,15 @@ def test_a_question_is_searched_with_the_knowledges_word_after_respelling():
     spelling = Respelling(KNOWLEDGE)
     assert spelling.respell("結婚したら何を出す？") == "婚姻したら何を出す？"
     assert spelling.respell("燃えないゴミ いつ") == "不燃ごみ いつ"
+
+
+def test_a_thing_thrown_away_is_searched_with_the_kind_of_collection_the_knowledge_names():
+    knowledge = ["粗大ごみの申し込み方法。粗大ごみは有料です。", "家電リサイクル法の対象品目。家電リサイクル券"]
+    words = EverydayWords(knowledge)
+    assert words.expanded("ベッドを捨てたい") == "ベッド（粗大ごみ）を捨てたい"
+    assert words.expanded("古い冷蔵庫 処分") == "古い冷蔵庫（家電リサイクル） 処分"
+    # Not when the kind is named, nothing is thrown away, or the knowledge names no such kind.
+    assert words.expanded("ベッドは粗大ごみで出せる？") == "ベッドは粗大ごみで出せる？"
+    assert words.expanded("ベッドのレンタルはありますか") == "ベッドのレンタルはありますか"
+    assert EverydayWords(["家電リサイクル 家電リサイクル"]).expanded("ベッドを捨てたい") == "ベッドを捨てたい"
+    assert EverydayWords(["大型ごみ 大型ごみ"]).expanded("ソファを処分したい") == "ソファ（大型ごみ）を処分したい"
