@@ -14,7 +14,11 @@ the same thing, and which of them a city uses varies. A word of the question is 
 * the knowledge writes another word of its group at least ``_MIN_WRITTEN`` times; of those, the one
   written most is used.
 
-A word with ごみ may be typed with ゴミ or ｺﾞﾐ. The sample knowledge's own synonym list
+A word with ごみ may be typed with ゴミ or ｺﾞﾐ.
+
+Two kinds of everyday question name no word of the knowledge at all, and are searched with the knowledge's
+noun added after what they say (nothing removed): a thing thrown away (ベッドを捨てたい: ベッド（粗大ごみ）,
+DISPOSALS) and a life event told as it happened (会社を辞めた: 退職, 父が他界した: 死亡, EVENTS). The sample knowledge's own synonym list
 (knowledge/synonyms.txt) is a different thing: it is the DX office's, rewrites both sides, and applies
 whatever the knowledge writes.
 """
@@ -55,6 +59,14 @@ DISPOSALS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
                              "机", "テーブル", "椅子", "ベビーカー", "物干し竿")),
     (("家電リサイクル",), ("冷蔵庫", "冷凍庫", "洗濯機", "衣類乾燥機", "エアコン", "テレビ")),
 )
+# Life events told in everyday phrases (会社を辞めた, 父が他界した), and the noun a city's knowledge files them
+# under. A question with such a phrase and not the noun is searched with the noun after the phrase when the
+# knowledge writes the noun and never the phrase (会社を辞めた（退職）).
+EVENTS: tuple[tuple[str, str], ...] = (
+    ("退職", r"(?:仕事|会社|勤め先|職場|バイト|パート)を?(?:辞め|やめ)|失業|離職|リストラ|クビに"),
+    ("死亡", r"他界|死去|逝去|身内に不幸|死んだ|死にました"),
+    ("出生", r"(?:赤ちゃん|子ども|子供|こども|息子|娘|孫)が?(?:生まれ|産まれ|うまれ)"),
+)
 _DISCARDED = re.compile(r"捨て|すて|処分|(?<!取り)出し|出す|出せ|回収|引き?取|ごみ")
 # What makes an everyday word part of another thing: a wedding (結婚式, 結婚相談所) is no marriage
 # registration.
@@ -83,13 +95,17 @@ class EverydayWords:
 
     def __init__(self, texts):
         words = {word for group in (*GROUPS, *(kinds for kinds, _ in DISPOSALS)) for word in group}
+        words |= {noun for noun, _ in EVENTS}
         written: Counter = Counter()
         pattern = _pattern(words)
+        phrases = re.compile("|".join(f"(?P<e{number}>{phrase})" for number, (_, phrase) in enumerate(EVENTS)))
+        phrased: set[str] = set()
         for text in texts:
             folded = _folded(text)
             if pattern.search(folded):
                 for word in words:
                     written[word] += folded.count(word)
+            phrased.update(match.lastgroup for match in phrases.finditer(folded))
         self._replacement: dict[str, str] = {}
         for group in GROUPS:
             used = [word for word in group if written[word] >= _MIN_WRITTEN]
@@ -107,8 +123,12 @@ class EverydayWords:
             if used:
                 self._disposals.append((max(used, key=lambda word: written[word]), kinds, _pattern(things)))
 
+        # (the event's noun, a pattern of its phrases) for the events the knowledge files only by the noun
+        self._events = [(noun, re.compile(phrase)) for number, (noun, phrase) in enumerate(EVENTS)
+                        if written[noun] >= _MIN_WRITTEN and f"e{number}" not in phrased]
+
     def __bool__(self) -> bool:
-        return self._pattern is not None or bool(self._disposals)
+        return self._pattern is not None or bool(self._disposals) or bool(self._events)
 
     def replacement(self, word: str) -> str | None:
         """The knowledge's word for ``word``, or None when it is kept as typed."""
@@ -119,7 +139,17 @@ class EverydayWords:
         (``text`` unchanged when there is none)."""
         if self._pattern is not None:
             text = self._pattern.sub(lambda m: self._replacement[_folded(m.group(0))], text)
-        return self._with_disposal_kind(text) if self._disposals else text
+        if self._disposals:
+            text = self._with_disposal_kind(text)
+        return self._with_event_nouns(text) if self._events else text
+
+    def _with_event_nouns(self, text: str) -> str:
+        """``text`` with an event's noun after the first phrase that tells it (see EVENTS)."""
+        for noun, phrase in self._events:
+            told = phrase.search(text)
+            if told and noun not in text:
+                text = f"{text[:told.end()]}（{noun}）{text[told.end():]}"
+        return text
 
     def _with_disposal_kind(self, text: str) -> str:
         """``text`` with the kind of collection after the first thing it throws away (see DISPOSALS)."""

@@ -70,3 +70,13 @@ def test_a_thing_thrown_away_is_searched_with_the_kind_of_collection_the_knowled
     assert words.expanded("ベッドのレンタルはありますか") == "ベッドのレンタルはありますか"
     assert EverydayWords(["家電リサイクル 家電リサイクル"]).expanded("ベッドを捨てたい") == "ベッドを捨てたい"
     assert EverydayWords(["大型ごみ 大型ごみ"]).expanded("ソファを処分したい") == "ソファ（大型ごみ）を処分したい"
+
+
+def test_a_life_event_told_in_everyday_words_is_searched_with_the_noun_the_knowledge_files_it_under():
+    knowledge = ["退職したときの国民健康保険の加入手続き。退職日の翌日から加入します。", "死亡届の届出。死亡の事実を知った日から7日以内"]
+    words = EverydayWords(knowledge)
+    assert words.expanded("会社を辞めたら保険どうなる？") == "会社を辞め（退職）たら保険どうなる？"
+    assert words.expanded("父が他界しました。手続きは？") == "父が他界（死亡）しました。手続きは？"
+    # Not when the question names the noun, or the knowledge also tells the event in such words.
+    assert words.expanded("退職して会社を辞めた") == "退職して会社を辞めた"
+    assert EverydayWords([*knowledge, "会社を辞めた方へ"]).expanded("会社を辞めた") == "会社を辞めた"
