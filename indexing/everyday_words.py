@@ -27,8 +27,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-# Words that name the same thing, as Japanese cities variously write it. Keep a group's words specific
-# (a word here is rewritten wherever it stands, even inside a longer word the knowledge does not write).
+# Words that name the same thing, as Japanese cities variously write it. A word is rewritten only where no more
+# of a compound follows it (結婚式, 結婚新生活支援, 燃えるごみ袋, 保育所等訪問支援 are other things, which the
+# knowledge may lack: ハンコ注射 is the BCG vaccine). 入籍 is a marriage only as
+# something done (入籍した, 入籍する日; a child's 入籍届 or 入籍させる is another filing). Not here: ごみ袋 (燃えるごみ袋
+# would become 燃える指定袋).
 GROUPS: tuple[tuple[str, ...], ...] = (
     ("婚姻", "結婚", "入籍"),
     ("出生届", "出産届"),
@@ -37,7 +40,6 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("資源ごみ", "資源物"),
     ("粗大ごみ", "大型ごみ"),
     ("ごみ集積所", "ごみステーション", "ごみ置き場", "ごみ集積場"),
-    ("指定ごみ袋", "指定袋", "ごみ袋"),
     ("住民税", "市県民税", "市民税・県民税", "市・県民税", "町県民税", "町民税・県民税", "市町村民税"),
     ("保育園", "保育所"),
     ("放課後児童クラブ", "学童保育", "学童クラブ", "学童"),
@@ -53,24 +55,31 @@ GROUPS: tuple[tuple[str, ...], ...] = (
 # Things residents throw away, by the kind of collection that takes them in Japanese cities: furniture and
 # other large items are 粗大ごみ, the four appliances of the 家電リサイクル法 are not collected by the city.
 # A question that names such a thing being thrown away, but not the kind, is searched with the kind as the
-# knowledge writes it after the thing (ベッドを捨てたい → ベッド（粗大ごみ）を捨てたい).
+# knowledge writes it after the thing (ベッドを捨てたい → ベッド（粗大ごみ）を捨てたい). The thing must end a word (not
+# テレビ台) and be what is thrown away: the verb follows it and its particle at once (ベッドを捨てたい, 自転車は処分
+# できる?; not 自転車の盗難届を出したい, 車椅子の貸し出し, 冷蔵庫から取り出す, 放置自転車が回収された).
 DISPOSALS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
-    (("粗大ごみ", "大型ごみ"), ("ベッド", "ソファ", "たんす", "タンス", "箪笥", "本棚", "食器棚", "マットレス", "自転車",
-                             "机", "テーブル", "椅子", "ベビーカー", "物干し竿")),
+    (("粗大ごみ", "大型ごみ"), ("ベッド", "ソファー", "ソファ", "たんす", "タンス", "箪笥", "本棚", "食器棚", "マットレス",
+                             "自転車", "机", "テーブル", "椅子", "ベビーカー", "物干し竿")),
     (("家電リサイクル",), ("冷蔵庫", "冷凍庫", "洗濯機", "衣類乾燥機", "エアコン", "テレビ")),
 )
 # Life events told in everyday phrases (会社を辞めた, 父が他界した), and the noun a city's knowledge files them
 # under. A question with such a phrase and not the noun is searched with the noun after the phrase when the
-# knowledge writes the noun and never the phrase (会社を辞めた（退職）).
+# knowledge writes the noun and never the phrase (会社を辞めた（退職）). A phrase is matched with its verb's
+# ending, so that the noun follows the whole verb; an event is one that happened (生まれた, not 生まれつき or
+# 生まれる前).
+_PAST = r"(?:ました|まして|たら|た|て)"
 EVENTS: tuple[tuple[str, str], ...] = (
-    ("退職", r"(?:仕事|会社|勤め先|職場|バイト|パート)を?(?:辞め|やめ)|失業|離職|リストラ|クビに"),
+    ("退職", rf"(?:仕事|会社|勤め先|職場|バイト|パート)を?(?:辞め|やめ){_PAST}|失業|離職|リストラ|クビにな{_PAST}?"),
     ("死亡", r"他界|死去|逝去|身内に不幸|死んだ|死にました"),
-    ("出生", r"(?:赤ちゃん|子ども|子供|こども|息子|娘|孫)が?(?:生まれ|産まれ|うまれ)"),
+    ("出生", rf"(?:赤ちゃん|子ども|子供|こども|息子|娘|孫)が?(?:生まれ|産まれ|うまれ){_PAST}"),
 )
-_DISCARDED = re.compile(r"捨て|すて|処分|(?<!取り)出し|出す|出せ|回収|引き?取|ごみ")
-# What makes an everyday word part of another thing: a wedding (結婚式, 結婚相談所) is no marriage
-# registration.
-_PART_OF_ANOTHER = {"結婚": "式|相談|祝"}
+# A thing's particle, then a verb of throwing it away.
+_DISCARDED_AFTER = re.compile(r"\s*(?:(?:を|は|って|も|が)\s*)?(?:捨て|すて|処分|出し(?:たい|方)|出す|出せ|回収して)")
+# What continues a compound after a word (kanji, katakana).
+_IN_COMPOUND = "一-龥々〆ヵヶァ-ヺー"
+# What must follow a word for it to mean what its group means.
+_SENSE = {"入籍": "(?=し(?!な)|す|予定|日)"}
 # The other word of a group is used only when the knowledge writes it this often at least.
 _MIN_WRITTEN = 2
 _GOMI = re.compile("ゴミ|ｺﾞﾐ")
@@ -82,12 +91,13 @@ def _folded(text: str) -> str:
 
 
 def _pattern(words) -> re.Pattern:
-    """Any of ``words``, the longest first, with ごみ also typed ゴミ or ｺﾞﾐ."""
+    """Any of ``words``, the longest first, with ごみ also typed ゴミ or ｺﾞﾐ, never followed by more of a compound
+    (結婚|式, テレビ|台). A word may follow another word (来月|結婚, シングル|ベッド, 電動|自転車)."""
     def written(word: str) -> str:
-        pattern = re.escape(word).replace("ごみ", "(?:ごみ|ゴミ|ｺﾞﾐ)")
-        return pattern + (f"(?!{_PART_OF_ANOTHER[word]})" if word in _PART_OF_ANOTHER else "")
+        return re.escape(word).replace("ごみ", "(?:ごみ|ゴミ|ｺﾞﾐ)") + _SENSE.get(word, "")
 
-    return re.compile("|".join(map(written, sorted(words, key=len, reverse=True))))
+    alternatives = "|".join(map(written, sorted(words, key=len, reverse=True)))
+    return re.compile(f"(?:{alternatives})(?![{_IN_COMPOUND}])")
 
 
 class EverydayWords:
@@ -148,10 +158,10 @@ class EverydayWords:
     def _with_disposal_kind(self, text: str) -> str:
         """``text`` with the kind of collection after the first thing it throws away (see DISPOSALS)."""
         folded = _folded(text)
-        if not _DISCARDED.search(folded):
-            return text
         for kind, kinds, things in self._disposals:
-            thing = things.search(text)
-            if thing and not any(word in folded for word in kinds):
-                return f"{text[:thing.end()]}（{kind}）{text[thing.end():]}"
+            if any(word in folded for word in kinds):
+                continue
+            for thing in things.finditer(text):
+                if _DISCARDED_AFTER.match(text, thing.end()):
+                    return f"{text[:thing.end()]}（{kind}）{text[thing.end():]}"
         return text

@@ -225,6 +225,7 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
 SUPPLEMENT_FROM = 2         # the hits after the best that may lend the fact asked for
 SUPPLEMENT_DENSE_GAP = 0.03  # ... whose cosine to the question is at most this much below the best's
 SUPPLEMENT_CHARS = 160
+SECTION_OPENING_CHARS = 200  # a section's opening lent to a guide's overview (see _section_supplement)
 
 
 def _siblings(first, second) -> bool:
@@ -263,17 +264,18 @@ def _fact_supplement(kinds: tuple[QuestionKind, ...], text: str, hits: list[Hit]
     return None
 
 
-# A section heading's parts (ファイル名 | 付け方 of ファイル名の付け方), split at particles and marks.
-_HEADING_PARTS = re.compile(r"[^のとや・、（）()\s]{2,}")
+# A section heading's words that tell what it is about: its runs of two kanji, katakana or Latin characters
+# or more (ファイル名 of ファイル名の付け方, 文字 of 使えない文字; never a kana piece such as り方 of やり方).
+_HEADING_PARTS = re.compile(r"[一-龥々ァ-ヺーA-Za-z0-9]{2,}")
 
 
 def _section_supplement(question: str, hits: list[Hit]):
     """(hit, opening): when the best hit is a guide's overview (the text before its first section, which
     only says what the document covers) and the question names what one of its sections is about
     (「共有フォルダのファイル名のルールは？」: ファイル名 of 「ファイル名の付け方」), that section's opening, if it is
-    ranked just after the overview; else None. A heading's part the document title also names (ファイル名
-    in 「…ファイル名・フォルダ構成ルール」) tells sections apart only when no other part does: 「ファイル名の
-    長さは？」 is about 「長さの上限」."""
+    ranked just after the overview and nearly as close to the question; else None. A heading's word the
+    document title also names (ファイル名 in 「…ファイル名・フォルダ構成ルール」) tells sections apart only when no
+    other word does: 「ファイル名に使えない文字は？」 is about 「使えない文字」; a heading asked whole is one of its own."""
     best = hits[0]
     if best.entry.kind != "guide" or best.entry.section:
         return None
@@ -282,17 +284,31 @@ def _section_supplement(question: str, hits: list[Hit]):
     for hit in hits[1:]:
         if _siblings(best.entry, hit.entry) and hit.entry.section and hit.entry.section not in named:
             parts = [part for part in _HEADING_PARTS.findall(hit.entry.section) if part in asked]
-            if parts:
+            if hit.entry.section in asked:  # the whole heading asked (マイナンバーカードの受け取り方)
+                named[hit.entry.section] = (hit, True)
+            elif parts:
                 named[hit.entry.section] = (hit, any(part not in best.entry.title for part in parts))
     own = [hit for hit, beyond_title in named.values() if beyond_title]
     chosen = own if own else [hit for hit, _ in named.values()]
     if len(chosen) != 1 or chosen[0] not in hits[1:1 + SUPPLEMENT_FROM] \
-            or chosen[0].score < best.score * RELATED_MIN_RATIO:
+            or chosen[0].score < best.score * RELATED_MIN_RATIO \
+            or chosen[0].dense <= 0 or chosen[0].dense < best.dense - SUPPLEMENT_DENSE_GAP:
         return None
     hit = chosen[0]
-    opening = [s for s in (m.group().strip() for m in _SENTENCE.finditer(plain_text(hit.entry.body)))
-               if s and not _NOT_AN_ANSWER.match(s)]
-    return (hit, _excerpt("\n".join(opening), SUPPLEMENT_CHARS)) if opening else None
+    opening = [line for line in (line.strip() for line in plain_text(hit.entry.body).splitlines())
+               if line and not _NOT_AN_ANSWER.match(line)]
+    return (hit, _opening(opening, SECTION_OPENING_CHARS)) if opening else None
+
+
+def _opening(lines: list[str], limit: int) -> str:
+    """The first ``lines`` that fit in ``limit`` characters (at least the first, cut at a sentence end), then
+    an ellipsis when some were left out: a section's opening never ends inside a table row or a parenthesis."""
+    kept = [_excerpt(lines[0], limit)]
+    for line in lines[1:]:
+        if sum(map(len, kept)) + len(line) > limit:
+            return "\n".join(kept) + ("" if kept[-1].endswith("…") else "\n…")
+        kept.append(line)
+    return "\n".join(kept)
 
 
 def _with_contact(opening: str, contact: Contact | None, language: str, easy_japanese: bool, note: str = "") -> str:

@@ -305,7 +305,7 @@ def test_an_overview_asked_about_one_section_adds_that_sections_opening():
     naming = section("ファイル名の付け方", "ファイル名は「日付_業務名_文書名_版.拡張子」の形で付けます。\n\n"
                                            "```\nYYYYMMDD_業務名_文書名_v版.拡張子\n```")
     folders = section("フォルダ構成", "共有フォルダは「課 → 係 → 年度 → 業務分類」の4階層で整理します。")
-    length = section("長さの上限", "ファイル名は64文字以内にします。")
+    characters = section("使えない文字", "Windowsで使えない記号は使いません。")
 
     def shown(question, *entries, scores=(0.92, 0.87, 0.86, 0.85)):
         hits = [Hit(entry, score, dense=0.95) for entry, score in zip(entries, scores)]
@@ -317,12 +317,17 @@ def test_an_overview_asked_about_one_section_adds_that_sections_opening():
     assert ("「ファイル名の付け方」には次のようにあります。\nファイル名は「日付_業務名_文書名_版.拡張子」の形で付けます。\n"
             "YYYYMMDD_業務名_文書名_v版.拡張子") in given.text  # the code fences are not shown
     assert [s.id for s in given.sources] == ["folders#概要", "folders#ファイル名の付け方"]
-    # A part of a heading beyond the title's words tells the section (長さ), over one the title names too.
-    assert shown("ファイル名の長さは？", overview, naming, length).sources[-1].id == "folders#長さの上限"
+    # A word of a heading beyond the title's words tells the section (文字), over one the title names too.
+    assert shown("ファイル名に使えない文字は？", overview, naming, characters).sources[-1].id == "folders#使えない文字"
+    # A heading asked whole tells its section, whichever words the title shares with it.
+    assert shown("ファイル名の付け方を教えて", overview, naming, folders).sources[-1].id == "folders#ファイル名の付け方"
     # Not when the question names no section, names two by words the title does not name, the section ranks far
-    # below, or the best is itself a section.
+    # below or is far from the question, or the best is itself a section.
     assert len(shown("共有フォルダのルールを教えて", overview, naming, folders).sources) == 1
-    characters = section("使えない文字", "Windowsで使えない記号は使いません。")
-    assert len(shown("ファイル名の長さと使えない文字は？", overview, length, characters).sources) == 1
+    length = section("長さの上限", "ファイル名は64文字以内にします。")
+    assert len(shown("ファイル名の上限と使えない文字は？", overview, length, characters).sources) == 1
     assert len(shown("共有フォルダのファイル名のルールは？", overview, naming, scores=(0.9, 0.3)).sources) == 1
+    far = compose_answer("共有フォルダのファイル名のルールは？", [Hit(overview, 0.92, dense=0.95), Hit(naming, 0.9, dense=0.85)],
+                         confidence=0.99, threshold=0.5, audience="staff", departments=DEPARTMENTS)
+    assert len(far.sources) == 1
     assert len(shown("共有フォルダのファイル名のルールは？", folders, naming).sources) == 1
