@@ -50,13 +50,22 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("医療費", "病院代"),
     ("駐輪場", "自転車置き場", "自転車置場"),
     ("水道料金", "水道代"),
+    ("下水道使用料", "下水道料金"),
+    ("国民健康保険税", "国民健康保険料"),
+    ("ごみカレンダー", "ごみ収集カレンダー", "ごみ出しカレンダー"),
+    ("粗大ごみ処理券", "粗大ごみシール", "粗大ごみ処理手数料券", "粗大ごみ券"),
+    ("蛍光灯", "蛍光管"),
+    ("スプレー缶", "エアゾール缶"),
+    ("健康診査", "健診"),
+    ("一時預かり", "一時保育"),
+    ("狂犬病予防注射", "狂犬病予防接種"),
     ("印鑑", "はんこ", "ハンコ"),
 )
 # Things residents throw away, by the kind of collection that takes them in Japanese cities: furniture and
 # other large items are 粗大ごみ, the four appliances of the 家電リサイクル法 are not collected by the city.
 # A question that names such a thing being thrown away, but not the kind, is searched with the kind as the
-# knowledge writes it after the thing (ベッドを捨てたい → ベッド（粗大ごみ）を捨てたい). The thing must end a word (not
-# テレビ台) and be what is thrown away: the verb follows it and its particle at once (ベッドを捨てたい, 自転車は処分
+# knowledge writes it after the thing (ベッドを捨てたい → ベッド（粗大ごみ）を捨てたい). The thing must be a word (not
+# テレビ台, 車椅子, 原動機付自転車; シングルベッド is a bed) and be what is thrown away: the verb follows it and its particle at once (ベッドを捨てたい, 自転車は処分
 # できる?; not 自転車の盗難届を出したい, 車椅子の貸し出し, 冷蔵庫から取り出す, 放置自転車が回収された).
 DISPOSALS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("粗大ごみ", "大型ごみ"), ("ベッド", "ソファー", "ソファ", "たんす", "タンス", "箪笥", "本棚", "食器棚", "マットレス",
@@ -90,14 +99,15 @@ def _folded(text: str) -> str:
     return _GOMI.sub("ごみ", text)
 
 
-def _pattern(words) -> re.Pattern:
+def _pattern(words, after_kanji: bool = True) -> re.Pattern:
     """Any of ``words``, the longest first, with ごみ also typed ゴミ or ｺﾞﾐ, never followed by more of a compound
-    (結婚|式, テレビ|台). A word may follow another word (来月|結婚, シングル|ベッド, 電動|自転車)."""
+    (結婚|式, テレビ|台). A word may follow another word (来月|結婚, シングル|ベッド); without ``after_kanji``, not
+    a kanji (車|椅子, 放置|自転車, 原動機付|自転車 are other things)."""
     def written(word: str) -> str:
         return re.escape(word).replace("ごみ", "(?:ごみ|ゴミ|ｺﾞﾐ)") + _SENSE.get(word, "")
 
     alternatives = "|".join(map(written, sorted(words, key=len, reverse=True)))
-    return re.compile(f"(?:{alternatives})(?![{_IN_COMPOUND}])")
+    return re.compile(f"{'' if after_kanji else '(?<![一-龥々])'}(?:{alternatives})(?![{_IN_COMPOUND}])")
 
 
 class EverydayWords:
@@ -125,7 +135,7 @@ class EverydayWords:
         for kinds, things in DISPOSALS:
             used = [word for word in kinds if written[word] >= _MIN_WRITTEN]
             if used:
-                self._disposals.append((max(used, key=lambda word: written[word]), kinds, _pattern(things)))
+                self._disposals.append((max(used, key=lambda word: written[word]), kinds, _pattern(things, after_kanji=False)))
 
         # (the event's noun, a pattern of its phrases) for the events the knowledge files only by the noun
         self._events = [(noun, re.compile(phrase)) for noun, phrase in EVENTS
