@@ -56,8 +56,12 @@ CROSS_BORDER_WORDS = frozenset({"人", "方", "者", "店", "駅"})
 # it asks about this one.
 THIS_CITY = re.compile(r"こっち|こちら|ここ|この(?:市|町|村)|うちの(?:市|町|村)|うちで|地元|市内|当市|本市|のに|比べ|違い|"
                        r"使え|使う|使って|持って(?:き|来)")
-# A name in kana before 市 and 「の」 (みなと市の…), not inside a longer kana word.
-KANA_CITY = re.compile(r"(?<![ぁ-ゖァ-ヺー])([ぁ-ゖァ-ヺー]{2,8})市の")
+# A name in kana before 市 and 「の」 (みなと市の…), not inside a longer kana word; a name in hiragana before 町 or
+# 村 too (ひがしやま町の, しらさぎ村の: towns and villages write their names so; a katakana word before 村 is a
+# place, キャンプ村). Not a kana suffix (…ちょうの): てちょう, えんちょう, しゃちょう end so.
+KANA_CITY = re.compile(r"(?<![ぁ-ゖァ-ヺー])(?:([ぁ-ゖァ-ヺー]{2,8})(市)|([ぁ-ゖ]{2,8})(町|村))の")
+# Particles a kana run after a noun may start with that belong to the sentence, not the name (実家のひがしやま町).
+_NAME_EDGE_PARTICLES = "のがはをにでともやへ"
 # A place named in this many entries (or this share of them) is one the knowledge base is about.
 OWN_PLACE_MIN_ENTRIES = 3
 
@@ -169,16 +173,25 @@ def goes_there(thing: list[str]) -> bool:
 
 
 def kana_city(text: str, own_names=(), written=None, known_word=None) -> str:
-    """A city named in kana the question asks about (みなと市の粗大ごみ, サクラ市の児童手当は), or '': a
-    kana name before 市 and 「の」 and what it asks about (asks_about), which the knowledge neither
-    writes (written: かわべ市) nor holds as a word (known_word: みなと is 港, for a knowledge of 港市).
-    Only 市: a kana word before 町 or 村 is as often a neighbourhood or a place (みどり町, キャンプ村)."""
+    """A city, town or village named in kana the question asks about (みなと市の粗大ごみ, サクラ市の児童手当は,
+    ひがしやま町の粗大ごみ), or '': a kana name before 市 (a hiragana one before 町 or 村) and 「の」 and what it
+    asks about (asks_about), which the knowledge neither writes (written: かわべ市) nor holds as a word
+    (known_word: みなと is 港, for a knowledge of 港市). A particle starting the run after a noun is the sentence's
+    (実家のひがしやま町の: ひがしやま), and a town described with の (となりの町) is left to unnamed_place."""
     if written is None or known_word is None:
         return ""
     normalized = normalize_text(text)
     for match in KANA_CITY.finditer(normalized):
-        name = match.group(1)
-        full = name + "市"
+        name, suffix = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        if suffix != "市":
+            if name.endswith("の"):
+                continue  # となりの町, ふるさとの町: a town described, not named
+            before = normalized[match.start() - 1:match.start()]
+            if name[0] in _NAME_EDGE_PARTICLES and before and not re.match(r"[ぁ-ゖ\s]", before):
+                name = name[1:]  # 実家のひがしやま町: the particle after 実家
+            if len(name) < 2:
+                continue
+        full = name + suffix
         if name in own_names or full in own_names or written(katakana_to_hiragana(name)) or known_word(name):
             continue
         if asks_about(normalized[match.end():]):

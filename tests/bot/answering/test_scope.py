@@ -106,8 +106,14 @@ def test_a_city_named_in_kana_that_the_knowledge_never_writes_is_another_city():
     # This city in kana, written so in the knowledge or held as a word (港 for みなと), is ours.
     assert other_place("かわべ市の粗大ごみ", set(), nowhere, "かわべ市役所".count, known_word=no_word) == ""
     assert other_place("みなと市の粗大ごみ", set(), nowhere, knows_nothing, known_word=lambda w: w == "みなと") == ""
-    # Only 市 before 「の」 and a thing asked about: not 町 or 村 (みどり町, キャンプ村), not a market asked when.
+    # A hiragana name before 町 or 村 is a town or village (after a noun, its particle is the sentence's).
+    for question, town in (("ひがしやま町の粗大ごみの出し方を教えて", "ひがしやま町"), ("しらさぎ村の水道料金はいくらですか", "しらさぎ村"),
+                           ("実家のひがしやま町の粗大ごみは？", "ひがしやま町")):
+        assert other_place(question, set(), nowhere, knows_nothing, known_word=no_word) == town, question
+    # Not a place a resident goes to (みどり町の公園で), a katakana word before 村 (a camp), a town described
+    # (ふるさとの町), a kana suffix (てちょう, えんちょう end so), a market asked when.
     for question in ("みどり町の公園でボール遊びはできますか", "キャンプ村の予約はどうすればいいですか",
+                     "ふるさとの町の祭りはいつ？", "ぼしてちょうの もらいかた", "えんちょうの ほいくは なんじまで",
                      "クリスマス市はいつ開催されますか", "みなと市の病院で使えますか"):
         assert other_place(question, set(), nowhere, knows_nothing, known_word=no_word) == "", question
 
