@@ -18,9 +18,10 @@ A word with ごみ may be typed with ゴミ or ｺﾞﾐ.
 
 Two kinds of everyday question name no word of the knowledge at all, and are searched with the knowledge's
 noun added after what they say (nothing removed): a thing thrown away (ベッドを捨てたい: ベッド（粗大ごみ）,
-DISPOSALS) and a life event told as it happened (会社を辞めた: 退職, 父が他界した: 死亡, EVENTS). The sample knowledge's own synonym list
-(knowledge/synonyms.txt) is a different thing: it is the DX office's, rewrites both sides, and applies
-whatever the knowledge writes.
+DISPOSALS) and a life event told as it happened (会社を辞めた: 退職, 父が他界した: 死亡, EVENTS).
+
+The sample knowledge's own synonym list (knowledge/synonyms.txt) is a different thing: it is the DX office's,
+rewrites both sides, and applies whatever the knowledge writes.
 """
 from __future__ import annotations
 
@@ -29,9 +30,8 @@ from collections import Counter
 
 # Words that name the same thing, as Japanese cities variously write it. A word is rewritten only where no more
 # of a compound follows it (結婚式, 結婚新生活支援, 燃えるごみ袋, 保育所等訪問支援 are other things, which the
-# knowledge may lack: ハンコ注射 is the BCG vaccine). 入籍 is a marriage only as
-# something done (入籍した, 入籍する日; a child's 入籍届 or 入籍させる is another filing). Not here: ごみ袋 (燃えるごみ袋
-# would become 燃える指定袋).
+# knowledge may lack; ハンコ注射 is the BCG vaccine). 入籍 is a marriage only as something done (入籍した, 入籍する日;
+# a child's 入籍届 or 入籍させる is another filing). Not here: ごみ袋 (燃えるごみ袋 would become 燃える指定袋).
 GROUPS: tuple[tuple[str, ...], ...] = (
     ("婚姻", "結婚", "入籍"),
     ("出生届", "出産届"),
@@ -65,8 +65,9 @@ GROUPS: tuple[tuple[str, ...], ...] = (
 # other large items are 粗大ごみ, the four appliances of the 家電リサイクル法 are not collected by the city.
 # A question that names such a thing being thrown away, but not the kind, is searched with the kind as the
 # knowledge writes it after the thing (ベッドを捨てたい → ベッド（粗大ごみ）を捨てたい). The thing must be a word (not
-# テレビ台, 車椅子, 原動機付自転車; シングルベッド is a bed) and be what is thrown away: the verb follows it and its particle at once (ベッドを捨てたい, 自転車は処分
-# できる?; not 自転車の盗難届を出したい, 車椅子の貸し出し, 冷蔵庫から取り出す, 放置自転車が回収された).
+# テレビ台, 車椅子, 原動機付自転車; シングルベッド is a bed) and what is thrown away: the verb follows it and its
+# particle at once (ベッドを捨てたい, 自転車は処分できる?; not 自転車の盗難届を出したい, 車椅子の貸し出し,
+# 冷蔵庫から取り出す, 放置自転車が回収された).
 DISPOSALS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("粗大ごみ", "大型ごみ"), ("ベッド", "ソファー", "ソファ", "たんす", "タンス", "箪笥", "本棚", "食器棚", "マットレス",
                              "自転車", "机", "テーブル", "椅子", "ベビーカー", "物干し竿")),
@@ -135,8 +136,8 @@ class EverydayWords:
         for kinds, things in DISPOSALS:
             used = [word for word in kinds if written[word] >= _MIN_WRITTEN]
             if used:
-                self._disposals.append((max(used, key=lambda word: written[word]), kinds, _pattern(things, after_kanji=False)))
-
+                kind = max(used, key=lambda word: written[word])
+                self._disposals.append((kind, kinds, _pattern(things, after_kanji=False)))
         # (the event's noun, a pattern of its phrases) for the events the knowledge files only by the noun
         self._events = [(noun, re.compile(phrase)) for noun, phrase in EVENTS
                         if written[noun] >= _MIN_WRITTEN and not re.search(phrase, knowledge)]
