@@ -359,11 +359,24 @@ def _site_of(data: list[tuple[int, list]]) -> str:
 def _overflowing_rows(header: list, data: list[tuple[int, list]]) -> set[int]:
     """Lines of the rows with values beyond the header's last named column: a comma left unquoted
     in an answer shifts the rest of the row. When most rows have such values, they are the file's
-    own unnamed columns (notes and the like), not a broken row."""
+    own unnamed columns (notes and the like), not a broken row; unless a number is cut at its
+    thousands separator in one of them (手数料は3 | 000円です。): then the file's commas are unquoted."""
     named = [i for i, value in enumerate(header) if str(value).strip()]
     width = named[-1] + 1 if named else 0
-    lines = {line for line, row in data if any(str(v).strip() for v in row[width:])}
-    return lines if len(lines) * 2 <= len(data) else set()
+    overflowing = [(line, row) for line, row in data if any(str(v).strip() for v in row[width:])]
+    if len(overflowing) * 2 <= len(data) or any(_cut_number(row) for _, row in overflowing):
+        return {line for line, _ in overflowing}
+    return set()
+
+
+_NUMBER_END = re.compile(r"\d$")
+_THOUSANDS_START = re.compile(r"^\d{3}(?!\d)")
+
+
+def _cut_number(row: list) -> bool:
+    """Whether two neighbouring cells of ``row`` are one number cut at a thousands separator (3 | 000円)."""
+    cells = [str(value).strip() for value in row]
+    return any(_NUMBER_END.search(first) and _THOUSANDS_START.match(second) for first, second in zip(cells, cells[1:]))
 
 
 _AUDIENCE_WORDS = {"市民": "citizen", "住民": "citizen", "一般": "citizen", "公開": "citizen", "citizen": "citizen",

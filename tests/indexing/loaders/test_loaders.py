@@ -240,6 +240,11 @@ def test_a_row_shifted_by_an_unquoted_comma_is_reported_and_skipped(tmp_path):
     # Unnamed columns on most rows are the file's own (notes): nothing to report.
     notes = HEADER + "C-1,ごみの日は？,月曜です。,ごみ,メモ\nC-2,税は？,5月です。,税,メモ\n"
     assert load_knowledge_file(write(tmp_path, "notes.csv", notes.encode()), META).problems == []
+    # ... unless a number is cut at its thousands separator: then most rows are broken, not annotated.
+    fees = (HEADER + "P1,犬の登録手数料は,手数料は3,000円です。,動物\nP2,鑑札の再交付は,再交付手数料は1,600円です。,動物\n"
+            "P3,注射済票の手数料は,550円です。,動物\n")
+    loaded = load_knowledge_file(write(tmp_path, "fees.csv", fees.encode()), META)
+    assert [e.id for e in loaded.entries] == ["P3"] and [p.line for p in loaded.problems] == [2, 3]
 
 
 def test_windows_line_ends_inside_cells_and_a_header_only_file(tmp_path):
