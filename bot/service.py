@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.answering import messages
 from bot.answering.answer import NOT_QUESTION_KINDS, Answer, Hit
 from bot.answering.composer import compose_answer, compose_person_request
+from bot.answering.crisis import in_crisis
 from bot.answering.retrieval import Retriever
 from bot.answering.person_request import asks_for_person
 from bot.answering.small_talk import says_nothing, small_talk_kind
@@ -107,6 +108,10 @@ class Bot:
             answer = Answer(question=question, text=messages.say("TOO_LONG", language, self.easy_japanese,
                                                                  limit=MAX_QUESTION_CHARS),
                             abstained=True, confidence=0.0, audience=audience, kind="too_long")
+        elif in_crisis(question):
+            # Before anything else that reads words: a life matters more than the question's office hours.
+            answer = Answer(question=question, text=messages.say("CRISIS", language, self.easy_japanese),
+                            abstained=True, confidence=0.0, audience=audience, kind="crisis")
         elif talk := small_talk_kind(question):
             answer = Answer(question=question, text=messages.say(f"SMALL_TALK_{talk.upper()}", language,
                                                                  self.easy_japanese),

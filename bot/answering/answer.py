@@ -7,7 +7,7 @@ from bot.answering.messages import has_texts, say
 from indexing.entries import Entry
 
 # Answer kinds given to a message that asked nothing: no feedback buttons, not a knowledge gap.
-NOT_QUESTION_KINDS = ("empty", "too_long", "small_talk", "person")
+NOT_QUESTION_KINDS = ("empty", "too_long", "small_talk", "person", "crisis")
 # Answer kinds after which a citizen is offered the handoff to staff: a decline, and 「人と話したい」.
 HANDOFF_KINDS = ("abstain", "person")
 

@@ -22,7 +22,8 @@ Definitions (printed in the HTML report too):
 
     answered    the bot answered: not abstained (answer kinds answer, name_check, folder)
     abstained   the bot said it could not answer (including empty and over-long questions, and
-                greetings or thanks, which ask nothing)
+                greetings or thanks, which ask nothing; these are left out of the list of unanswered
+                questions)
     resolved    the user pressed 解決した;  unresolved: the user pressed 解決しない
     answer_rate       = answered / total_inquiries
     abstain_rate      = abstained / total_inquiries
@@ -46,6 +47,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from bot.answering.answer import NOT_QUESTION_KINDS
 from bot.insights.ledger import (CHANNEL_NAMES, LedgerConfig, channel_order, compute_ledger, compute_ticket_figures,
                                  load_ledger_config)
 from bot.insights.masking import mask_personal_data
@@ -303,7 +305,10 @@ def _assemble(rows: list[dict], date_from: date, date_to: date, config: LedgerCo
     languages = _by_language(rows)
     categories = _breakdown(rows, "category", UNCATEGORIZED, ledger["by_category"])
     departments = _breakdown(rows, "department", NO_DEPARTMENT, ledger["by_department"])
-    unanswered = group_similar_questions([r for r in rows if r.get("abstained")])
+    # What the bot could not answer, to write new entries for: not messages that ask nothing (greetings,
+    # empty, a request for a person, a message of crisis), which are counted above all the same.
+    unanswered = group_similar_questions([r for r in rows if r.get("abstained")
+                                          and r.get("answer_kind") not in NOT_QUESTION_KINDS])
     unresolved = group_similar_questions([r for r in rows if r.get("feedback") == "unresolved"], comments=True)
 
     excluded = [c for c in channels if c["excluded_from_savings"] and c["total"]]

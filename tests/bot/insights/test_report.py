@@ -449,3 +449,15 @@ def _ledger_file(data_dir, departments: dict):
     path.write_text("[tickets]\nminutes = 12.0\n[tickets.department]\n"
                     + "".join(f'"{name}" = {minutes}\n' for name, minutes in departments.items()), encoding="utf-8")
     return path
+
+
+def test_messages_that_ask_nothing_count_but_are_not_listed_as_unanswered_questions(tmp_path):
+    log = InquiryLog(tmp_path, user_key_secret="s")
+    for text, kind in (("ありがとう", "small_talk"), ("死にたい", "crisis"), ("", "empty"),
+                       ("ドローンの飛行許可は？", "abstain"), ("ドローンの飛行許可は？", "abstain")):
+        log.record(Answer(question=text, text="…", abstained=True, confidence=0.0, audience="citizen", kind=kind),
+                   "web")
+    log.close()
+    report = build_report(tmp_path, config=load_ledger_config(environ={}))
+    assert report.abstained == 5
+    assert [(g["question"], g["count"]) for g in report.unanswered_questions] == [("ドローンの飛行許可は？", 2)]
