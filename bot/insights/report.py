@@ -10,7 +10,8 @@ Stable API (the CLI ``madoguchi report`` and the admin UI's reports page call it
         tickets    reads the questions handed to staff: a callable (since, until) → ticket rows
                    (bot.handoff.store.TicketStore.rows), UTC ISO bounds; None: no ticket figures
         Days are calendar days in the ledger's report.timezone (Asia/Tokyo by default).
-        Raises ReportError (a ValueError) for a bad date, from > to, or a missing data dir.
+        Raises ReportError (a ValueError) for a bad date (or one outside 2000-01-01..2199-12-31), from > to,
+        a period longer than MAX_REPORT_DAYS, or a missing data dir.
         An empty period gives a valid Report whose total_inquiries is 0 (``report.empty``).
 
     The renderers live in ``bot.insights.report_render``:
@@ -120,17 +121,27 @@ DEFINITIONS = {
 
 # --- dates ---------------------------------------------------------------------------------------
 
+# The days a report may cover: an inquiry log's (0001-01-01 overflowed the time-zone arithmetic), and at most
+# about ten years at once (a period of a thousand years was a 15 MB page).
+FIRST_REPORT_DAY, LAST_REPORT_DAY = date(2000, 1, 1), date(2199, 12, 31)
+MAX_REPORT_DAYS = 3660
+
+
 def parse_report_date(value: str | date | None, name: str = "date") -> date | None:
     """A YYYY-MM-DD string (or a date) as a date; ReportError naming ``name`` otherwise."""
     if value is None or isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    text = str(value).strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ReportError(f"{name}: {text!r} is not a date in the form YYYY-MM-DD")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ReportError(f"{name}: {text!r} is not a valid date (YYYY-MM-DD)") from None
+        parsed = value
+    else:
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ReportError(f"{name}: {text!r} is not a date in the form YYYY-MM-DD")
+        try:
+            parsed = date.fromisoformat(text)
+        except ValueError:
+            raise ReportError(f"{name}: {text!r} is not a valid date (YYYY-MM-DD)") from None
+    if parsed is not None and not FIRST_REPORT_DAY <= parsed <= LAST_REPORT_DAY:
+        raise ReportError(f"{name}: {parsed} is outside {FIRST_REPORT_DAY}..{LAST_REPORT_DAY}")
+    return parsed
 
 
 def _local_day(asked_at: str, tz) -> date:
@@ -195,6 +206,9 @@ def build_report(source, date_from: date | str | None = None, date_to: date | st
             first, last = ((_local_day(bounds[0], tz), _local_day(bounds[1], tz)) if bounds else (today, today))
             date_to = date_to or max(last, date_from or last)
             date_from = date_from or min(first, date_to)
+        if (date_to - date_from).days >= MAX_REPORT_DAYS:
+            raise ReportError(f"the period {date_from}..{date_to} is longer than {MAX_REPORT_DAYS} days: "
+                              "report a shorter period")
         # Widen the query by a day each side and filter exactly on the local day, so that rows
         # stored with an unusual offset are still placed on the right day.
         since = _day_start_utc(date_from, tz) - timedelta(days=1)

@@ -60,12 +60,16 @@ def report_today(settings, now: datetime | None = None) -> date:
 
 def _period_date(value: str | None, label: str):
     """A report period's date from the form; Denied with a message in Japanese when it is unreadable."""
-    from bot.insights.report import ReportError, parse_report_date
+    from bot.insights.report import FIRST_REPORT_DAY, LAST_REPORT_DAY, ReportError, parse_report_date
 
     try:
         return parse_report_date(value, label)
     except ReportError:
-        raise Denied(400, f"{label}「{value}」を読めません。2026-04-01 のように入力してください。") from None
+        try:
+            date.fromisoformat(value or "")
+        except ValueError:
+            raise Denied(400, f"{label}「{value}」を読めません。2026-04-01 のように入力してください。") from None
+        raise Denied(400, f"{label}「{value}」は、{FIRST_REPORT_DAY}～{LAST_REPORT_DAY} の範囲で入力してください。") from None
 
 
 def routes(site: AdminSite) -> list[Route]:
@@ -77,6 +81,10 @@ def routes(site: AdminSite) -> list[Route]:
         date_to = _period_date(request.query_params.get("to", "").strip() or None, "終了日")
         if date_from and date_to and date_from > date_to:
             raise Denied(400, f"開始日（{date_from}）が終了日（{date_to}）より後になっています。期間を確認してください。")
+        from bot.insights.report import MAX_REPORT_DAYS
+
+        if date_from and date_to and (date_to - date_from).days >= MAX_REPORT_DAYS:
+            raise Denied(400, f"期間が長すぎます（{MAX_REPORT_DAYS:,}日まで）。期間を短くしてください。")
         try:
             config = ledger_config_for(site.settings)
             return build_report(site.runtime.inquiry_log or site.data_dir, date_from, date_to, config,
