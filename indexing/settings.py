@@ -5,6 +5,7 @@ Every variable is documented in the README's configuration table.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,8 @@ class Settings:
     rate_limit_burst: int = 10
     answer_timeout_seconds: float = 15.0
     easy_japanese: bool = False
+    # Sites that may show the web chat in a frame (https://www.city.example.lg.jp); none by default.
+    embed_origins: tuple[str, ...] = ()
     # Handing questions to staff (bot/handoff, channels/handoff).
     handoff_slack_channel: str = ""
     handoff_reply_hours: float = 24.0
@@ -76,6 +79,7 @@ class Settings:
             rate_limit_burst=int(_number(env, "MADOGUCHI_RATE_LIMIT_BURST", 10)),
             answer_timeout_seconds=_number(env, "MADOGUCHI_ANSWER_TIMEOUT_SECONDS", 15.0),
             easy_japanese=env.get("MADOGUCHI_EASY_JAPANESE", "").lower() in ("1", "true", "yes"),
+            embed_origins=_origins(env.get("MADOGUCHI_EMBED_ORIGINS", "")),
             handoff_slack_channel=env.get("MADOGUCHI_HANDOFF_SLACK_CHANNEL", "").strip(),
             handoff_reply_hours=_number(env, "MADOGUCHI_HANDOFF_REPLY_HOURS", 24.0),
             ticket_expire_days=_number(env, "MADOGUCHI_TICKET_EXPIRE_DAYS", 14.0),
@@ -89,6 +93,18 @@ def _database_url(raw: str) -> str:
     if raw and not raw.startswith(("postgresql://", "postgres://")):
         raise ValueError("MADOGUCHI_DATABASE_URL must be empty (SQLite in the data dir) or postgresql://...")
     return raw
+
+
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?$")
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    """Web origins (scheme, host and port only) separated by spaces or commas; a clear error otherwise."""
+    origins = tuple(part.rstrip("/") for part in re.split(r"[\s,]+", raw.strip()) if part)
+    for origin in origins:
+        if not _ORIGIN.match(origin):
+            raise ValueError(f"MADOGUCHI_EMBED_ORIGINS: {origin!r} is no origin such as https://www.city.example.lg.jp")
+    return origins
 
 
 def _number(env, name: str, default: float) -> float:

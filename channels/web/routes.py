@@ -48,6 +48,16 @@ SECURITY_HEADERS = {
 }
 
 
+def security_headers(embed_origins: tuple[str, ...] = ()) -> dict[str, str]:
+    """The page's headers; with ``embed_origins`` (MADOGUCHI_EMBED_ORIGINS) those sites may frame it."""
+    if not embed_origins:
+        return SECURITY_HEADERS
+    ancestors = "frame-ancestors 'self' " + " ".join(embed_origins)
+    return {**SECURITY_HEADERS,
+            "Content-Security-Policy": SECURITY_HEADERS["Content-Security-Policy"].replace("frame-ancestors 'none'",
+                                                                                          ancestors)}
+
+
 class ApiError(Exception):
     def __init__(self, status: int, code: str, retry_after: int | None = None):
         super().__init__(code)
@@ -76,6 +86,7 @@ class WebChat:
         self.runtime = runtime
         self.audience = runtime.settings.web_audience
         self.easy_japanese = runtime.settings.easy_japanese
+        self.embed_origins = runtime.settings.embed_origins
 
     def routes(self) -> list:
         return [
@@ -99,7 +110,7 @@ class WebChat:
         response = _templates.TemplateResponse(request, "index.html", {
             "ui": ui, "script_text": script_text, "static": STATIC_PATH, "audience": self.audience,
             "lang": language})
-        response.headers.update(SECURITY_HEADERS)
+        response.headers.update(security_headers(self.embed_origins))
         self._ensure_cookie(request, response)
         return response
 
@@ -176,8 +187,10 @@ class WebChat:
     def _set_cookie(self, request: Request, response: Response, uid: str):
         if _cookie_uid(request) == uid:
             return
-        response.set_cookie(COOKIE, uid, max_age=COOKIE_MAX_AGE, httponly=True, samesite="lax",
-                            secure=request.url.scheme == "https", path="/")
+        secure = request.url.scheme == "https"
+        # In a frame on another site, a browser sends only a cookie marked SameSite=None (and Secure).
+        response.set_cookie(COOKIE, uid, max_age=COOKIE_MAX_AGE, httponly=True,
+                            samesite="none" if self.embed_origins and secure else "lax", secure=secure, path="/")
 
 
 def browser_language(request: Request) -> str:

@@ -47,6 +47,25 @@ def test_page_is_accessible_self_contained_and_sets_a_user_cookie(client):
         assert client.get(asset).status_code == 200
 
 
+def test_the_city_sites_named_in_embed_origins_may_show_the_chat_in_a_frame(module_data_dir):
+    from channels.web.routes import security_headers
+
+    assert "frame-ancestors 'none'" in client_headers(module_data_dir, {})["content-security-policy"]
+    framed = client_headers(module_data_dir, {"MADOGUCHI_EMBED_ORIGINS": "https://www.city.example.lg.jp, "
+                                                                       "https://kids.city.example.lg.jp/"})
+    assert ("frame-ancestors 'self' https://www.city.example.lg.jp https://kids.city.example.lg.jp"
+            in framed["content-security-policy"])
+    assert "frame-ancestors 'none'" in security_headers()["Content-Security-Policy"]
+    with pytest.raises(ValueError, match="MADOGUCHI_EMBED_ORIGINS"):
+        Settings.from_env({"MADOGUCHI_EMBED_ORIGINS": "https://www.city.example.lg.jp/chat"})
+
+
+def client_headers(data_dir, environ) -> httpx.Headers:
+    settings = Settings.from_env({"MADOGUCHI_RATE_LIMIT_PER_MINUTE": "0", **environ}, data_dir=data_dir)
+    with serve_app(settings) as running, httpx.Client(base_url=running.url, timeout=10) as http:
+        return http.get("/").headers
+
+
 def test_every_visible_word_of_the_script_comes_from_messages():
     script = (Path(__file__).parents[3] / "channels" / "web" / "static" / "chat.js").read_text(encoding="utf-8")
     assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", script)
