@@ -9,6 +9,8 @@ LINE and Slack SDKs'):
   marker is replaced by 〔本文省略〕.
 * **Personal data** anywhere in the message, its arguments or a traceback: masked by
   :func:`bot.insights.masking.mask_personal_data`, with the same placeholders as the inquiry log.
+* **Query strings** of the access log's paths (``/admin/try?q=…`` carries a question, percent-encoded
+  where masking cannot read it): withheld like a body (``?〔クエリ省略〕``).
 
 ``install_log_redaction()`` (called when the app is built, so at serve start under both
 ``madoguchi serve`` and the Procfile's plain uvicorn) wraps the log record factory, so
@@ -27,6 +29,9 @@ import threading
 from bot.insights.masking import mask_personal_data
 
 BODY_WITHHELD = "〔本文省略〕"
+QUERY_WITHHELD = "?〔クエリ省略〕"
+_QUERY = re.compile(r"\?[^\s\"']*")
+ACCESS_LOGGER = "uvicorn.access"
 REDACTION_FAILED = "〔ログをマスクできないため本文省略〕"
 
 # 'body: {...}', 'body_params: ...', 'json_body=...', 'request body: ...', 'payload: ...'
@@ -62,6 +67,8 @@ def redact_record(record: logging.LogRecord) -> logging.LogRecord:
 
 
 def _redact(record: logging.LogRecord) -> None:
+    if record.name == ACCESS_LOGGER and isinstance(record.args, tuple):
+        record.args = tuple(_QUERY.sub(QUERY_WITHHELD, a) if isinstance(a, str) else a for a in record.args)
     args = record.args
     if not args or _BODY.search(str(record.msg)):
         # Plain message, or a format string carrying a body ('body: %s'): redact the text.

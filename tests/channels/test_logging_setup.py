@@ -104,6 +104,11 @@ def test_records_keep_their_argument_shape_and_numbers():
                                        ("127.0.0.1:5", "GET", f"/api/ask?q={PHONE}", "1.1", 200)))
     assert record.args[-1] == 200 and len(record.args) == 5
     assert record.getMessage() == '127.0.0.1:5 - "GET /api/ask?q=〔電話番号〕 HTTP/1.1" 200'
+    # The access log's query string is request data, percent-encoded where masking cannot read a name.
+    access = redact_record(make_record('%s - "%s %s HTTP/%s" %d', ("127.0.0.1:5", "GET",
+                                       "/admin/try?q=%E5%B1%B1%E7%94%B0%E5%A4%AA%E9%83%8E", "1.1", 200),
+                                       name="uvicorn.access"))
+    assert access.getMessage() == '127.0.0.1:5 - "GET /admin/try?〔クエリ省略〕 HTTP/1.1" 200'
     body_arg = redact_record(make_record("response body: %s", (f"{{'text': '{NAME}です'}}".encode(),)))
     assert body_arg.getMessage() == f"response body: {BODY_WITHHELD}" and body_arg.args is None
 
