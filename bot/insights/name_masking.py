@@ -106,11 +106,27 @@ def _could_be_name(name: str) -> bool:
     return True
 
 
+# A name introduced in the other languages the bot answers in: English, Portuguese, Vietnamese (a capitalised
+# name after "my name is", "meu nome é", "tên tôi là"; "I am"/"I'm" only before two capitalised words, so that
+# "I am Japanese" stays), Chinese (我叫王小明) and Korean (제 이름은 김민수입니다).
+_LATIN_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ỹ][a-zà-öø-ÿā-ỹ'’-]+"
+_FOREIGN_INTRODUCTIONS = (
+    re.compile(rf"(?i:\bmy name is|\bmy name's|\bmeu nome é|\bme chamo|\btên tôi là|\btôi tên là)[ ]+"
+               rf"(?P<name>{_LATIN_WORD}(?:[ ]+(?:d[aeo]s?[ ]+)?{_LATIN_WORD}){{0,3}})"),
+    re.compile(rf"(?i:\bi am|\bi'm|\bi’m)[ ]+(?P<name>{_LATIN_WORD}(?:[ ]+{_LATIN_WORD}){{1,2}})"),
+    re.compile(r"(?:我叫|我的名字是|我的名字叫|我姓)(?P<name>[\u4e00-\u9fff]{1,4})"),
+    re.compile(r"(?:제|내|저의)[ ]?이름은[ ]?(?P<name>[가-힣]{2,5}?)(?=입니다|이에요|예요|이고|라고|[ ,.]|$)"),
+)
+
+
 def find_names(norm: str) -> Iterator[tuple[str, int, int]]:
     for pattern, check in _NAME_PATTERNS:
         for m in pattern.finditer(norm):
             if not check or _could_be_name(m.group("name")):
                 yield "name", m.start("name"), m.end("name")
+    for pattern in _FOREIGN_INTRODUCTIONS:
+        for m in pattern.finditer(norm):
+            yield "name", m.start("name"), m.end("name")
     for m in _NAME_LABEL_COLON.finditer(norm):
         line_end = norm.find("\n", m.end())
         value = norm[m.end():line_end if line_end >= 0 else len(norm)]

@@ -354,3 +354,21 @@ def test_findings_the_caller_spares_are_left_as_written():
     text = "たなかさん、電話は090-1234-5678です"
     assert mask_personal_data(text) == "〔氏名〕さん、電話は〔電話番号〕です"
     assert mask_personal_data(text, spare=lambda span: span.kind == "name") == "たなかさん、電話は〔電話番号〕です"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("My name is John Smith and my phone is 090-1234-5678", "My name is 〔氏名〕 and my phone is 〔電話番号〕"),
+    ("I am Maria Garcia.", "I am 〔氏名〕."),
+    ("Meu nome é João da Silva", "Meu nome é 〔氏名〕"),
+    ("Tên tôi là Nguyen Van An, tôi muốn hỏi", "Tên tôi là 〔氏名〕, tôi muốn hỏi"),
+    ("我叫王小明", "我叫〔氏名〕"),
+    ("제 이름은 김민수입니다", "제 이름은 〔氏名〕입니다"),
+])
+def test_a_name_introduced_in_another_language_is_masked(text, expected):
+    assert mask_personal_data(text) == expected
+
+
+@pytest.mark.parametrize("text", ["I am Japanese and live in Aoba", "I am in Tokyo", "My name is on the list?",
+                                  "How do I register my name?"])
+def test_words_after_an_introduction_that_are_no_name_stay(text):
+    assert mask_personal_data(text) == text
