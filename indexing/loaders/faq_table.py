@@ -228,8 +228,7 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
             header_at = position
             break
     if header_at is None:
-        raise KnowledgeFileError(
-            path, None, "質問と回答の列が見つかりません (見出し行に ID, 問い合わせ文, 応答文, カテゴリ が必要です)")
+        raise KnowledgeFileError(path, *_missing_columns(rows[:20]))
 
     def cell(row, field):
         index = columns.get(field)
@@ -263,7 +262,15 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
             problems.append((line, "見出しより多い列に値があります（回答などの中のカンマが引用符 \" で囲まれていない"
                                    "可能性があります）"))
             continue
-        page = cell(row, "url") or metadata.url
+        page = cell(row, "url")
+        if page.startswith("/") and not page.startswith("//") and site:
+            page = site.rstrip("/") + page  # a CMS export's path on the city's own site
+        if page and not _WEB_URL.match(page):
+            # Imported without it, as the entry form would refuse it: a javascript: or file: link would be
+            # published by export-faq, and 「なし」 is no page.
+            notes.append((line, f"URL「{page[:60]}」は http:// または https:// で始まらないため、URL なしで取り込みました"))
+            page = ""
+        page = page or metadata.url
         base = page or site  # what a relative link in the row's cells is completed from
         question, answer = text_cell(row, "question", base), text_cell(row, "answer", base)
         entry_id = cell(row, "id") if "id" in columns else f"{stem}-{line}"
@@ -344,6 +351,21 @@ _MUNICIPAL_HOST = re.compile(r"\.lg\.jp(?::\d+)?$|//(?:www\.)?(?:city|town|vill|
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(?::\d+)?(?=[/\"'\s<>]|$)")
 
 
+def _missing_columns(rows: list[tuple[int, list]]) -> tuple[int | None, str]:
+    """(line, message) for a table without a question or an answer column: the row that looks most like a
+    header, and which of the two columns it lacks."""
+    expected = "見出し行に ID, 問い合わせ文, 応答文, カテゴリ が必要です"
+    candidates = [(len(map_columns(row)), line, row) for line, row in rows if any(str(v).strip() for v in row)]
+    if not candidates or max(candidates, key=lambda c: c[0])[0] == 0:
+        return None, f"質問と回答の列が見つかりません ({expected})"
+    _, line, row = max(candidates, key=lambda c: (c[0], -c[1]))
+    found = map_columns(row)
+    missing = "と".join(name for field, name in (("question", "質問（問い合わせ文）"), ("answer", "回答（応答文）"))
+                       if field not in found)
+    shown = "、".join(str(v).strip() for v in row if str(v).strip())
+    return line, f"{missing}の列が見つかりません（この行の見出し: {shown[:80]}。{expected}）"
+
+
 def _site_of(data: list[tuple[int, list]]) -> str:
     """The city's site as the file's own absolute links name it most often (``https://www.city.example.lg.jp/``),
     or ''. A CMS export writes links to the city's pages as relative paths (/kurashi/koseki/); with no URL
@@ -354,6 +376,9 @@ def _site_of(data: list[tuple[int, list]]) -> str:
     city = [(origin, n) for origin, n in local if _MUNICIPAL_HOST.search(origin)]
     best = (city or local)[:1]
     return best[0][0] + "/" if best else ""
+
+
+_WEB_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
 def _overflowing_rows(header: list, data: list[tuple[int, list]]) -> set[int]:

@@ -358,3 +358,23 @@ def test_relative_links_without_a_url_column_use_the_site_the_files_own_links_na
     alone = 'ID,問い合わせ文,応答文\n1,ごみの日は？,"<a href=""/gomi/cal.html"">収集カレンダー</a>をご覧ください"\n'
     [entry] = load_knowledge_file(write(tmp_path, "b.csv", alone.encode()), META).entries
     assert entry.body == "収集カレンダーをご覧ください"
+
+
+def test_a_url_cell_that_is_no_web_page_is_left_out_with_a_note_and_a_path_completed(tmp_path):
+    text = ("ID,問い合わせ文,応答文,URL\n1,ごみの日は？,月曜です。,javascript:alert(document.cookie)\n"
+            "2,犬の登録は？,環境課です。,なし\n3,図書館は？,月曜休みです。,/kurashi/tosho/\n"
+            "4,税は？,5月です。,https://www.city.example.lg.jp/zei/\n")
+    loaded = load_knowledge_file(write(tmp_path, "faq.csv", text.encode()), META)
+    assert [(e.id, e.url) for e in loaded.entries] == [
+        ("1", ""), ("2", ""), ("3", "https://www.city.example.lg.jp/kurashi/tosho/"),
+        ("4", "https://www.city.example.lg.jp/zei/")]
+    assert [(p.line, p.kept) for p in loaded.problems] == [(2, True), (3, True)]
+    assert "URL「javascript:alert(document.cookie)」は http:// または https:// で始まらない" in loaded.problems[0].message
+
+
+def test_a_table_without_an_answer_column_says_which_column_is_missing_and_where(tmp_path):
+    text = "市のFAQ一覧\nID,問い合わせ文,カテゴリ\n1,ごみの日は？,ごみ\n"
+    with pytest.raises(KnowledgeFileError) as error:
+        load_knowledge_file(write(tmp_path, "faq.csv", text.encode()), META)
+    assert error.value.line == 2
+    assert "回答（応答文）の列が見つかりません（この行の見出し: ID、問い合わせ文、カテゴリ" in str(error.value)
