@@ -272,6 +272,26 @@ def _set_by_editor(store: KnowledgeStore, entry_id: str, names: list[str]) -> se
     return edited
 
 
+def unknown_departments(loaded, departments: list[dict]) -> list[RowProblem]:
+    """A note for the first row of each file naming a 所管課 that departments.toml does not list (a typo
+    sends its residents to the general desk unnoticed); none when the city lists no departments."""
+    known = {d["name"] for d in departments}
+    if not known:
+        return []
+    notes = []
+    for path, _, _, entries in loaded:
+        unknown: dict[str, list] = {}
+        for entry in entries:
+            name = entry.department
+            if name and name not in known and name.split()[-1] not in known:
+                unknown.setdefault(name, []).append(entry)
+        for name, named in unknown.items():
+            more = f"（ほか {len(named) - 1} 件）" if len(named) > 1 else ""
+            notes.append(RowProblem(str(path), named[0].line, f"所管課「{name}」は departments.toml にないため、"
+                                                              f"問い合わせ先は総合案内になります{more}", kept=True))
+    return notes
+
+
 def plan_import(store: KnowledgeStore, paths: list[str | Path], audience: str = "", strict: bool = False,
                 changed_by: str = "import", defaults: dict | None = None, source_keys: dict[str, str] | None = None,
                 names: dict[str, str] | None = None, say: Callable[[str], None] = lambda m: None,
@@ -297,6 +317,7 @@ def plan_import(store: KnowledgeStore, paths: list[str | Path], audience: str = 
               for path, source, digest, entries, absent in _load(paths, audience, strict, defaults, source_keys,
                                                                  names, report)]
     report.files = len(loaded)
+    report.problems.extend(unknown_departments(loaded, departments if departments is not None else store.departments()))
 
     settings: dict[str, str] = {}
     resynonymize = synonym_text is not None and synonym_text != store.synonyms_text()

@@ -24,16 +24,21 @@ PASSAGE_INTRO = "{source}には、次のように書かれています。"
 # close sibling entry that holds it (bot/answering/composer.py).
 FACT_SUPPLEMENT = "なお、「{title}」には次のようにあります。"
 # The reply to a message from someone who may be thinking of ending their life (bot/answering/crisis.py):
-# national lines that answer now, then emergency numbers. Checked 2026: よりそいホットライン (24 hours, free,
-# other languages by pressing 2), いのちの電話 (navi dial), こころの健康相談統一ダイヤル (the prefecture's line),
-# #いのちSOS (free).
-CRISIS_LINES = ("・よりそいホットライン 0120-279-338（24時間・無料）\n"
-                "・いのちの電話 0570-783-556\n"
-                "・こころの健康相談統一ダイヤル 0570-064-556\n"
-                "・#いのちSOS 0120-061-338（無料）")
+# national lines that answer now, then emergency numbers: よりそいホットライン (24 hours, free; its guidance offers
+# other languages on 2), いのちの電話 (navi dial), こころの健康相談統一ダイヤル (the prefecture's line), #いのちSOS
+# (free), as the national 「まもろうよ こころ」 page lists them. Numbers change: the DX office checks them yearly
+# (a city may put its own 保健所 line first).
+CRISIS_LINES_LATIN = ("- Yorisoi Hotline 0120-279-338 (24 hours, free; 2 for other languages)\n"
+                      "- Inochi no Denwa 0570-783-556\n"
+                      "- Kokoro no Kenko Sodan Dial 0570-064-556\n"
+                      "- #Inochi SOS 0120-061-338 (free)")
 CRISIS = ("つらいお気持ちを聞かせてくださり、ありがとうございます。ひとりで抱え込まず、話を聞いてくれる窓口に相談して"
-          "ください。今すぐつながる相談窓口があります。\n" + CRISIS_LINES +
-          "\n命の危険が迫っているときは、119番（救急）または110番に電話してください。")
+          "ください。今すぐつながる相談窓口があります。\n"
+          "・よりそいホットライン 0120-279-338（24時間・無料）\n"
+          "・いのちの電話 0570-783-556\n"
+          "・こころの健康相談統一ダイヤル 0570-064-556\n"
+          "・#いのちSOS 0120-061-338（無料）\n"
+          "命の危険が迫っているときは、119番（救急）または110番に電話してください。")
 # Replies to a message that is only a greeting, thanks or an acknowledgement (bot/answering/small_talk.py).
 SMALL_TALK_GREETING = "こんにちは。市役所のお問い合わせ窓口です。知りたいことを文章で送ってください。（例：「粗大ごみの出し方は？」）"
 SMALL_TALK_THANKS = "どういたしまして。ほかにも知りたいことがあれば、いつでも送ってください。"
@@ -124,24 +129,28 @@ CATALOGUE = {
     "CRISIS": {
         "ja": CRISIS,
         "en": "Thank you for telling us how you feel. Please do not carry it alone: these lines will listen to you "
-              "now (in Japanese; よりそいホットライン also in other languages: press 2).\n" + CRISIS_LINES +
+              "now (in Japanese; the Yorisoi Hotline also in other languages).\n" + CRISIS_LINES_LATIN +
               "\nIf a life is in danger, call 119 (ambulance) or 110 (police).",
-        "zh-Hans": "谢谢您告诉我们您的心情。请不要一个人承受，可以向以下窗口倾诉（日语；よりそいホットライン按2可使用外语）。\n"
-                   + CRISIS_LINES + "\n如有生命危险，请拨打119（急救）或110（警察）。",
-        "zh-Hant": "謝謝您告訴我們您的心情。請不要一個人承受，可以向以下窗口傾訴（日語；よりそいホットライン按2可使用外語）。\n"
-                   + CRISIS_LINES + "\n如有生命危險，請撥打119（急救）或110（警察）。",
+        "zh-Hans": "谢谢您告诉我们您的心情。请不要一个人承受，可以向以下窗口倾诉（日语；Yorisoi Hotline 也提供外语服务）。\n"
+                   + CRISIS_LINES_LATIN + "\n如有生命危险，请拨打119（急救）或110（警察）。",
+        "zh-Hant": "謝謝您告訴我們您的心情。請不要一個人承受，可以向以下窗口傾訴（日語；Yorisoi Hotline 也提供外語服務）。\n"
+                   + CRISIS_LINES_LATIN + "\n如有生命危險，請撥打119（急救）或110（警察）。",
         "ko": "마음을 털어놓아 주셔서 감사합니다. 혼자 견디지 마시고 아래 상담 창구에 이야기해 주세요(일본어; "
-              "よりそいホットライン은 2번을 누르면 외국어 상담).\n" + CRISIS_LINES +
+              "Yorisoi Hotline은 외국어 상담도 가능).\n" + CRISIS_LINES_LATIN +
               "\n생명이 위험할 때는 119(구급) 또는 110(경찰)에 전화해 주세요.",
         "vi": "Cảm ơn bạn đã chia sẻ cảm xúc của mình. Xin đừng chịu đựng một mình, hãy gọi cho các đường dây tư vấn "
-              "dưới đây (tiếng Nhật; よりそいホットライン có tiếng nước ngoài: bấm số 2).\n" + CRISIS_LINES +
+              "dưới đây (tiếng Nhật; Yorisoi Hotline có cả tiếng nước ngoài).\n" + CRISIS_LINES_LATIN +
               "\nNếu có nguy hiểm đến tính mạng, hãy gọi 119 (cấp cứu) hoặc 110 (cảnh sát).",
         "pt": "Obrigado por nos contar como você se sente. Não carregue isso sozinho: estas linhas podem ouvir você "
-              "agora (em japonês; よりそいホットライン também em outras línguas: tecle 2).\n" + CRISIS_LINES +
+              "agora (em japonês; a Yorisoi Hotline também em outras línguas).\n" + CRISIS_LINES_LATIN +
               "\nSe houver risco de vida, ligue 119 (ambulância) ou 110 (polícia).",
         EASY_JAPANESE: "つらい 気持(きも)ちを 教(おし)えて くれて、ありがとう ございます。ひとりで なやまないで、"
-                       "話(はなし)を 聞(き)いて くれる ところに 電話(でんわ)して ください。\n" + CRISIS_LINES +
-                       "\n命(いのち)が あぶない ときは、119番(ばん)か 110番(ばん)に 電話(でんわ)して ください。",
+                       "話(はなし)を 聞(き)いて くれる ところに 電話(でんわ)して ください。\n"
+                       "・よりそいホットライン 0120-279-338（24時間(じかん)・無料(むりょう)）\n"
+                       "・いのちの 電話(でんわ) 0570-783-556\n"
+                       "・こころの 健康(けんこう) 相談(そうだん) 統一(とういつ)ダイヤル 0570-064-556\n"
+                       "・#いのちSOS 0120-061-338（無料(むりょう)）\n"
+                       "命(いのち)が あぶない ときは、119番(ばん)か 110番(ばん)に 電話(でんわ)して ください。",
     },
     "SMALL_TALK_GREETING": {
         "ja": SMALL_TALK_GREETING,

@@ -261,3 +261,21 @@ def test_staff_only_metadata_wins_over_an_editors_wider_audience_and_admin_creat
     entry = KnowledgeStore(data).get("2")
     assert entry.body == "環境課で受け付けます。"
     assert (entry.department, entry.review_by, entry.alternates) == ("環境課", "2031-03-31", ("犬を飼ったら",))
+
+
+def test_a_department_the_departments_file_does_not_list_is_noted_once_per_file(tmp_path):
+    folder = tmp_path / "k"
+    folder.mkdir()
+    (folder / "departments.toml").write_text('[[department]]\nname = "環境課"\nphone = "000-1"\n\n'
+                                             '[[department]]\nname = "総合案内"\ndefault = true\n', encoding="utf-8")
+    (folder / "faq.csv").write_text("ID,問い合わせ文,応答文,所管課\n1,犬の登録は？,環境課へ。,環境課\n"
+                                    "2,猫の相談は？,環境衛生課へ。,環境衛生課\n3,狂犬病は？,環境衛生課へ。,環境衛生課\n",
+                                    encoding="utf-8")
+    report = import_paths([folder], tmp_path / "data")
+    assert [(p.line, p.kept) for p in report.problems] == [(3, True)]
+    assert "所管課「環境衛生課」は departments.toml にないため、問い合わせ先は総合案内になります（ほか 1 件）" in \
+        report.problems[0].message
+    assert sorted(report.added) == ["1", "2", "3"]
+    # A city that lists no departments gets no such note.
+    (folder / "departments.toml").unlink()
+    assert not import_paths([folder / "faq.csv"], tmp_path / "plain").problems

@@ -25,4 +25,6 @@ def test_the_bot_answers_with_the_lines_that_answer_now_and_no_office_hours(bot)
     assert "0120-279-338" in answer.text and "119" in answer.text and "8時30分" not in answer.text
     english = bot.answer("I want to die")
     assert english.text.startswith("Thank you") and "0120-279-338" in english.text
-    assert messages.CRISIS_LINES in messages.say("CRISIS", "ja", easy_japanese=True)
+    for language in ("en", "zh-Hans", "ko", "vi", "pt"):
+        assert messages.CRISIS_LINES_LATIN in messages.say("CRISIS", language)
+    assert "0120-279-338" in messages.say("CRISIS", "ja", easy_japanese=True)
