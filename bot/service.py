@@ -104,14 +104,14 @@ class Bot:
             answer = Answer(question=question, text=messages.say(empty, language, self.easy_japanese),
                             abstained=True, confidence=0.0,
                             audience=audience, kind="empty")
+        elif in_crisis(question):
+            # Before anything else that reads words, a long message's length too: a life matters more.
+            answer = Answer(question=question, text=messages.say("CRISIS", language, self.easy_japanese),
+                            abstained=True, confidence=0.0, audience=audience, kind="crisis")
         elif len(question) > MAX_QUESTION_CHARS:
             answer = Answer(question=question, text=messages.say("TOO_LONG", language, self.easy_japanese,
                                                                  limit=MAX_QUESTION_CHARS),
                             abstained=True, confidence=0.0, audience=audience, kind="too_long")
-        elif in_crisis(question):
-            # Before anything else that reads words: a life matters more than the question's office hours.
-            answer = Answer(question=question, text=messages.say("CRISIS", language, self.easy_japanese),
-                            abstained=True, confidence=0.0, audience=audience, kind="crisis")
         elif talk := small_talk_kind(question):
             answer = Answer(question=question, text=messages.say(f"SMALL_TALK_{talk.upper()}", language,
                                                                  self.easy_japanese),

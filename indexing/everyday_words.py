@@ -64,8 +64,8 @@ GROUPS: tuple[tuple[str, ...], ...] = (
 # Things residents throw away, by the kind of collection that takes them in Japanese cities: furniture and
 # other large items are 粗大ごみ, the four appliances of the 家電リサイクル法 are not collected by the city.
 # A question that names such a thing being thrown away, but not the kind, is searched with the kind as the
-# knowledge writes it after the thing (ベッドを捨てたい → ベッド（粗大ごみ）を捨てたい). The thing must be a word (not
-# テレビ台, 車椅子, 原動機付自転車; シングルベッド is a bed) and what is thrown away: the verb follows it and its
+# knowledge writes it after the thing (ベッドを捨てたい → ベッド（粗大ごみ）を捨てたい). The thing must end a word (not
+# テレビ台; 車椅子 and 原動機付自転車 are other things, 学習机 and 二段ベッド the same) and be what is thrown away: the verb follows it and its
 # particle at once (ベッドを捨てたい, 自転車は処分できる?; not 自転車の盗難届を出したい, 車椅子の貸し出し,
 # 冷蔵庫から取り出す, 放置自転車が回収された).
 DISPOSALS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
@@ -84,6 +84,8 @@ EVENTS: tuple[tuple[str, str], ...] = (
     ("死亡", r"他界|死去|逝去|身内に不幸|死んだ|死にました"),
     ("出生", rf"(?:赤ちゃん|子ども|子供|こども|息子|娘|孫)が?(?:生まれ|産まれ|うまれ){_PAST}"),
 )
+# Words before a thing that make it another thing (a wheelchair, a motorbike: not 粗大ごみ).
+_NOT_THROWN_AFTER = "(?<!車)(?<!車い)(?<!原動機付)(?<!電動アシスト付)"
 # A thing's particle, then a verb of throwing it away.
 _DISCARDED_AFTER = re.compile(r"\s*(?:(?:を|は|って|も|が)\s*)?(?:捨て|すて|処分|出し(?:たい|方)|出す|出せ|回収して)")
 # What continues a compound after a word (kanji, katakana).
@@ -100,15 +102,15 @@ def _folded(text: str) -> str:
     return _GOMI.sub("ごみ", text)
 
 
-def _pattern(words, after_kanji: bool = True) -> re.Pattern:
+def _pattern(words, after: str = "") -> re.Pattern:
     """Any of ``words``, the longest first, with ごみ also typed ゴミ or ｺﾞﾐ, never followed by more of a compound
-    (結婚|式, テレビ|台). A word may follow another word (来月|結婚, シングル|ベッド); without ``after_kanji``, not
-    a kanji (車|椅子, 放置|自転車, 原動機付|自転車 are other things)."""
+    (結婚|式, テレビ|台). A word may follow another word (来月|結婚, 学習|机, 二段|ベッド), but not one ``after``
+    excludes (車|椅子, 原動機付|自転車 are other things)."""
     def written(word: str) -> str:
         return re.escape(word).replace("ごみ", "(?:ごみ|ゴミ|ｺﾞﾐ)") + _SENSE.get(word, "")
 
     alternatives = "|".join(map(written, sorted(words, key=len, reverse=True)))
-    return re.compile(f"{'' if after_kanji else '(?<![一-龥々])'}(?:{alternatives})(?![{_IN_COMPOUND}])")
+    return re.compile(f"{after}(?:{alternatives})(?![{_IN_COMPOUND}])")
 
 
 class EverydayWords:
@@ -137,7 +139,7 @@ class EverydayWords:
             used = [word for word in kinds if written[word] >= _MIN_WRITTEN]
             if used:
                 kind = max(used, key=lambda word: written[word])
-                self._disposals.append((kind, kinds, _pattern(things, after_kanji=False)))
+                self._disposals.append((kind, kinds, _pattern(things, _NOT_THROWN_AFTER)))
         # (the event's noun, a pattern of its phrases) for the events the knowledge files only by the noun
         self._events = [(noun, re.compile(phrase)) for noun, phrase in EVENTS
                         if written[noun] >= _MIN_WRITTEN and not re.search(phrase, knowledge)]

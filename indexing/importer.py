@@ -274,10 +274,12 @@ def _set_by_editor(store: KnowledgeStore, entry_id: str, names: list[str]) -> se
 
 def unknown_departments(loaded, departments: list[dict]) -> list[RowProblem]:
     """A note for the first row of each file naming a 所管課 that departments.toml does not list (a typo
-    sends its residents to the general desk unnoticed); none when the city lists no departments."""
+    sends its residents to the general desk, or to no phone, unnoticed); none when the city lists none."""
     known = {d["name"] for d in departments}
     if not known:
         return []
+    desk = next((d["name"] for d in departments if d.get("default")), "")
+    instead = f"問い合わせ先は{desk}になります" if desk else "問い合わせ先の電話番号が出ません"
     notes = []
     for path, _, _, entries in loaded:
         unknown: dict[str, list] = {}
@@ -288,7 +290,7 @@ def unknown_departments(loaded, departments: list[dict]) -> list[RowProblem]:
         for name, named in unknown.items():
             more = f"（ほか {len(named) - 1} 件）" if len(named) > 1 else ""
             notes.append(RowProblem(str(path), named[0].line, f"所管課「{name}」は departments.toml にないため、"
-                                                              f"問い合わせ先は総合案内になります{more}", kept=True))
+                                                              f"{instead}{more}", kept=True))
     return notes
 
 

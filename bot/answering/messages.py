@@ -33,7 +33,7 @@ CRISIS_LINES_LATIN = ("- Yorisoi Hotline 0120-279-338 (24 hours, free; 2 for oth
                       "- Kokoro no Kenko Sodan Dial 0570-064-556\n"
                       "- #Inochi SOS 0120-061-338 (free)")
 CRISIS = ("つらいお気持ちを聞かせてくださり、ありがとうございます。ひとりで抱え込まず、話を聞いてくれる窓口に相談して"
-          "ください。今すぐつながる相談窓口があります。\n"
+          "ください。次の窓口で相談できます。\n"
           "・よりそいホットライン 0120-279-338（24時間・無料）\n"
           "・いのちの電話 0570-783-556\n"
           "・こころの健康相談統一ダイヤル 0570-064-556\n"
@@ -129,7 +129,7 @@ CATALOGUE = {
     "CRISIS": {
         "ja": CRISIS,
         "en": "Thank you for telling us how you feel. Please do not carry it alone: these lines will listen to you "
-              "now (in Japanese; the Yorisoi Hotline also in other languages).\n" + CRISIS_LINES_LATIN +
+              "(in Japanese; the Yorisoi Hotline also in other languages).\n" + CRISIS_LINES_LATIN +
               "\nIf a life is in danger, call 119 (ambulance) or 110 (police).",
         "zh-Hans": "谢谢您告诉我们您的心情。请不要一个人承受，可以向以下窗口倾诉（日语；Yorisoi Hotline 也提供外语服务）。\n"
                    + CRISIS_LINES_LATIN + "\n如有生命危险，请拨打119（急救）或110（警察）。",
@@ -142,7 +142,7 @@ CATALOGUE = {
               "dưới đây (tiếng Nhật; Yorisoi Hotline có cả tiếng nước ngoài).\n" + CRISIS_LINES_LATIN +
               "\nNếu có nguy hiểm đến tính mạng, hãy gọi 119 (cấp cứu) hoặc 110 (cảnh sát).",
         "pt": "Obrigado por nos contar como você se sente. Não carregue isso sozinho: estas linhas podem ouvir você "
-              "agora (em japonês; a Yorisoi Hotline também em outras línguas).\n" + CRISIS_LINES_LATIN +
+              "(em japonês; a Yorisoi Hotline também em outras línguas).\n" + CRISIS_LINES_LATIN +
               "\nSe houver risco de vida, ligue 119 (ambulância) ou 110 (polícia).",
         EASY_JAPANESE: "つらい 気持(きも)ちを 教(おし)えて くれて、ありがとう ございます。ひとりで なやまないで、"
                        "話(はなし)を 聞(き)いて くれる ところに 電話(でんわ)して ください。\n"

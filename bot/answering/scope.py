@@ -60,8 +60,8 @@ THIS_CITY = re.compile(r"こっち|こちら|ここ|この(?:市|町|村)|うち
 # 村 too (ひがしやま町の, しらさぎ村の: towns and villages write their names so; a katakana word before 村 is a
 # place, キャンプ村). Not a kana suffix (…ちょうの): てちょう, えんちょう, しゃちょう end so.
 KANA_CITY = re.compile(r"(?<![ぁ-ゖァ-ヺー])(?:([ぁ-ゖァ-ヺー]{2,8})(市)|([ぁ-ゖ]{2,8})(町|村))の")
-# Particles a kana run after a noun may start with that belong to the sentence, not the name (実家のひがしやま町).
-_NAME_EDGE_PARTICLES = "のがはをにでともやへ"
+# Words that describe a town rather than name it (きれいな町, いい町, わが町, ちいさな村, 住んでいる町).
+_DESCRIBING_POS = {"形容詞", "形状詞", "連体詞", "動詞", "接続詞", "代名詞", "副詞", "感動詞"}
 # A place named in this many entries (or this share of them) is one the knowledge base is about.
 OWN_PLACE_MIN_ENTRIES = 3
 
@@ -176,20 +176,16 @@ def kana_city(text: str, own_names=(), written=None, known_word=None) -> str:
     """A city, town or village named in kana the question asks about (みなと市の粗大ごみ, サクラ市の児童手当は,
     ひがしやま町の粗大ごみ), or '': a kana name before 市 (a hiragana one before 町 or 村) and 「の」 and what it
     asks about (asks_about), which the knowledge neither writes (written: かわべ市) nor holds as a word
-    (known_word: みなと is 港, for a knowledge of 港市). A particle starting the run after a noun is the sentence's
-    (実家のひがしやま町の: ひがしやま), and a town described with の (となりの町) is left to unnamed_place."""
+    (known_word: みなと is 港, for a knowledge of 港市). A run before 町 or 村 that describes a town rather than
+    names it (きれいな町, わが町, となりの町) is none (see _kana_town_name)."""
     if written is None or known_word is None:
         return ""
     normalized = normalize_text(text)
     for match in KANA_CITY.finditer(normalized):
         name, suffix = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
         if suffix != "市":
-            if name.endswith("の"):
-                continue  # となりの町, ふるさとの町: a town described, not named
-            before = normalized[match.start() - 1:match.start()]
-            if name[0] in _NAME_EDGE_PARTICLES and before and not re.match(r"[ぁ-ゖ\s]", before):
-                name = name[1:]  # 実家のひがしやま町: the particle after 実家
-            if len(name) < 2:
+            name = _kana_town_name(name)
+            if not name:
                 continue
         full = name + suffix
         if name in own_names or full in own_names or written(katakana_to_hiragana(name)) or known_word(name):
@@ -197,6 +193,22 @@ def kana_city(text: str, own_names=(), written=None, known_word=None) -> str:
         if asks_about(normalized[match.end():]):
             return full
     return ""
+
+
+def _kana_town_name(run: str) -> str:
+    """The town's name in a hiragana run before 町 or 村, or '' when the run describes a town: a particle
+    starting it is the sentence's (実家|のひがしやま町), and a run with an adjective, a verb or a word such as
+    わが / こんな in it (きれいな町, いい町, 住んでいる町) or ending in の (となりの町, ふるさとの町) names no town."""
+    from sudachipy import SplitMode
+
+    morphemes = list(sudachi_dictionary().tokenizer(mode=SplitMode.C).tokenize(run))
+    if len(morphemes) > 1 and morphemes[0].part_of_speech()[0] == "助詞":
+        morphemes = morphemes[1:]
+    name = "".join(m.surface() for m in morphemes)
+    if len(name) < 2 or name.endswith("の") or name[0] in "んっゃゅょぁぃぅぇぉ" \
+            or any(m.part_of_speech()[0] in _DESCRIBING_POS for m in morphemes):
+        return ""
+    return name
 
 
 def _prefecture_namesake(name: str, full: str, written, prefectures) -> bool:

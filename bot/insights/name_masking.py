@@ -107,14 +107,16 @@ def _could_be_name(name: str) -> bool:
 
 
 # A name introduced in the other languages the bot answers in: English, Portuguese, Vietnamese (a capitalised
-# name after "my name is", "meu nome é", "tên tôi là"; "I am"/"I'm" only before two capitalised words, so that
-# "I am Japanese" stays), Chinese (我叫王小明) and Korean (제 이름은 김민수입니다).
+# name after "my name is", "meu nome é", "tên tôi là"; not a word that says something else about the name: "My
+# Name Is Not On The List"), Chinese (我叫王小明, 我姓王; not 我姓名变更, 我叫什么) and Korean (제 이름은 김민수입니다).
+# "I am …" introduces a nationality or a state as often as a name ("I'm Not Sure"): left as written.
 _LATIN_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ỹ][a-zà-öø-ÿā-ỹ'’-]+"
+_NOT_A_NAME_WORD = r"(?!(?:Not|On|In|At|The|A|An|Also|Still|Being|Wrong|Missing|Spelled|Written|Changed|Correct|Listed|Registered)\b)"
 _FOREIGN_INTRODUCTIONS = (
-    re.compile(rf"(?i:\bmy name is|\bmy name's|\bmeu nome é|\bme chamo|\btên tôi là|\btôi tên là)[ ]+"
+    re.compile(rf"(?i:\bmy name is|\bmy name's|\bmeu nome é|\bme chamo|\btên tôi là|\btôi tên là)[ ]+{_NOT_A_NAME_WORD}"
                rf"(?P<name>{_LATIN_WORD}(?:[ ]+(?:d[aeo]s?[ ]+)?{_LATIN_WORD}){{0,3}})"),
-    re.compile(rf"(?i:\bi am|\bi'm|\bi’m)[ ]+(?P<name>{_LATIN_WORD}(?:[ ]+{_LATIN_WORD}){{1,2}})"),
-    re.compile(r"(?:我叫|我的名字是|我的名字叫|我姓)(?P<name>[\u4e00-\u9fff]{1,4})"),
+    re.compile(r"(?:我叫(?!什么|啥|谁)|我的名字(?:是|叫)(?!什么|啥))(?P<name>[\u4e00-\u9fff]{2,3})"),
+    re.compile(r"我姓(?!名)(?P<name>[\u4e00-\u9fff])"),
     re.compile(r"(?:제|내|저의)[ ]?이름은[ ]?(?P<name>[가-힣]{2,5}?)(?=입니다|이에요|예요|이고|라고|[ ,.]|$)"),
 )
 

@@ -127,6 +127,9 @@ FIRST_REPORT_DAY, LAST_REPORT_DAY = date(2000, 1, 1), date(2199, 12, 31)
 MAX_REPORT_DAYS = 3660
 
 
+_ASKS_NOTHING = frozenset(NOT_QUESTION_KINDS) - {"too_long"}
+
+
 def parse_report_date(value: str | date | None, name: str = "date") -> date | None:
     """A YYYY-MM-DD string (or a date) as a date; ReportError naming ``name`` otherwise."""
     if value is None or isinstance(value, date) and not isinstance(value, datetime):
@@ -204,8 +207,13 @@ def build_report(source, date_from: date | str | None = None, date_to: date | st
             bounds = read_bounds()
             today = now.astimezone(tz).date()
             first, last = ((_local_day(bounds[0], tz), _local_day(bounds[1], tz)) if bounds else (today, today))
-            date_to = date_to or max(last, date_from or last)
-            date_from = date_from or min(first, date_to)
+            # A bound taken from the log keeps the period within MAX_REPORT_DAYS (a row stamped 1970 by a
+            # reset clock does not stretch the default report over 56 years).
+            given_from = date_from
+            date_to = date_to or min(max(last, date_from or last), LAST_REPORT_DAY,
+                                     *([date_from + timedelta(days=MAX_REPORT_DAYS - 1)] if date_from else []))
+            date_from = given_from or max(min(first, date_to), date_to - timedelta(days=MAX_REPORT_DAYS - 1),
+                                          FIRST_REPORT_DAY)
         if (date_to - date_from).days >= MAX_REPORT_DAYS:
             raise ReportError(f"the period {date_from}..{date_to} is longer than {MAX_REPORT_DAYS} days: "
                               "report a shorter period")
@@ -320,9 +328,10 @@ def _assemble(rows: list[dict], date_from: date, date_to: date, config: LedgerCo
     categories = _breakdown(rows, "category", UNCATEGORIZED, ledger["by_category"])
     departments = _breakdown(rows, "department", NO_DEPARTMENT, ledger["by_department"])
     # What the bot could not answer, to write new entries for: not messages that ask nothing (greetings,
-    # empty, a request for a person, a message of crisis), which are counted above all the same.
+    # empty, a request for a person, a message of crisis), which are counted above all the same. A question
+    # too long to answer is still one.
     unanswered = group_similar_questions([r for r in rows if r.get("abstained")
-                                          and r.get("answer_kind") not in NOT_QUESTION_KINDS])
+                                          and r.get("answer_kind") not in _ASKS_NOTHING])
     unresolved = group_similar_questions([r for r in rows if r.get("feedback") == "unresolved"], comments=True)
 
     excluded = [c for c in channels if c["excluded_from_savings"] and c["total"]]

@@ -187,10 +187,18 @@ class WebChat:
     def _set_cookie(self, request: Request, response: Response, uid: str):
         if _cookie_uid(request) == uid:
             return
-        secure = request.url.scheme == "https"
-        # In a frame on another site, a browser sends only a cookie marked SameSite=None (and Secure).
-        response.set_cookie(COOKIE, uid, max_age=COOKIE_MAX_AGE, httponly=True,
-                            samesite="none" if self.embed_origins and secure else "lax", secure=secure, path="/")
+        # Behind a TLS proxy the browser's scheme is in X-Forwarded-Proto (a client that lies about it only
+        # spoils its own cookie).
+        secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto", "").lower() == "https"
+        # In a frame on another site a browser sends only a cookie marked SameSite=None and Secure, and one
+        # that blocks third-party cookies only a Partitioned one (kept per embedding site).
+        framed = bool(self.embed_origins) and secure
+        response.set_cookie(COOKIE, uid, max_age=COOKIE_MAX_AGE, httponly=True, samesite="none" if framed else "lax",
+                            secure=secure, path="/")
+        if framed:  # Starlette writes Partitioned on Python 3.14 only: added to the header by hand
+            response.raw_headers = [(name, value + b"; Partitioned" if name == b"set-cookie"
+                                     and value.startswith(COOKIE.encode() + b"=") else value)
+                                    for name, value in response.raw_headers]
 
 
 def browser_language(request: Request) -> str:

@@ -389,7 +389,7 @@ def _overflowing_rows(header: list, data: list[tuple[int, list]]) -> set[int]:
     named = [i for i, value in enumerate(header) if str(value).strip()]
     width = named[-1] + 1 if named else 0
     overflowing = [(line, row) for line, row in data if any(str(v).strip() for v in row[width:])]
-    if len(overflowing) * 2 <= len(data) or any(_cut_number(row) for _, row in overflowing):
+    if len(overflowing) * 2 <= len(data) or any(_cut_number(row[:width]) for _, row in overflowing):
         return {line for line, _ in overflowing}
     return set()
 
@@ -399,7 +399,8 @@ _THOUSANDS_START = re.compile(r"^\d{3}(?!\d)")
 
 
 def _cut_number(row: list) -> bool:
-    """Whether two neighbouring cells of ``row`` are one number cut at a thousands separator (3 | 000円)."""
+    """Whether two neighbouring cells of ``row`` (its named columns: a note column's 2024-04-01 | 123 is two
+    values) are one number cut at a thousands separator (3 | 000円)."""
     cells = [str(value).strip() for value in row]
     return any(_NUMBER_END.search(first) and _THOUSANDS_START.match(second) for first, second in zip(cells, cells[1:]))
 

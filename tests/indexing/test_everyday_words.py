@@ -74,6 +74,8 @@ def test_a_thing_thrown_away_is_searched_with_the_kind_of_collection_the_knowled
     assert words.expanded("ソファーとベッドを捨てたい") == "ソファーとベッド（粗大ごみ）を捨てたい"
     assert words.expanded("ベッド 捨てたい") == "ベッド（粗大ごみ） 捨てたい"
     assert words.expanded("シングルベッドを処分したい") == "シングルベッド（粗大ごみ）を処分したい"
+    assert words.expanded("学習机を捨てたい") == "学習机（粗大ごみ）を捨てたい"
+    assert words.expanded("二段ベッドを処分したい") == "二段ベッド（粗大ごみ）を処分したい"
     # Not when the kind is named, the thing is not what is thrown away, is part of a longer word, or the
     # knowledge names no such kind.
     for text in ("ベッドは粗大ごみで出せる？", "ベッドのレンタルはありますか", "自転車の盗難届を出したい",

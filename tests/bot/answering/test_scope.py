@@ -108,12 +108,14 @@ def test_a_city_named_in_kana_that_the_knowledge_never_writes_is_another_city():
     assert other_place("みなと市の粗大ごみ", set(), nowhere, knows_nothing, known_word=lambda w: w == "みなと") == ""
     # A hiragana name before 町 or 村 is a town or village (after a noun, its particle is the sentence's).
     for question, town in (("ひがしやま町の粗大ごみの出し方を教えて", "ひがしやま町"), ("しらさぎ村の水道料金はいくらですか", "しらさぎ村"),
-                           ("実家のひがしやま町の粗大ごみは？", "ひがしやま町")):
+                           ("実家のひがしやま町の粗大ごみは？", "ひがしやま町"), ("もとやま町の水道料金は？", "もとやま町"),
+                           ("ときがわ町の粗大ごみ", "ときがわ町")):
         assert other_place(question, set(), nowhere, knows_nothing, known_word=no_word) == town, question
     # Not a place a resident goes to (みどり町の公園で), a katakana word before 村 (a camp), a town described
-    # (ふるさとの町), a kana suffix (てちょう, えんちょう end so), a market asked when.
+    # (ふるさとの町, わが町, きれいな町, 住んでいる町), a kana suffix (てちょう, えんちょう end so), a market asked when.
     for question in ("みどり町の公園でボール遊びはできますか", "キャンプ村の予約はどうすればいいですか",
-                     "ふるさとの町の祭りはいつ？", "ぼしてちょうの もらいかた", "えんちょうの ほいくは なんじまで",
+                     "ふるさとの町の祭りはいつ？", "わが町の防災計画", "きれいな町の取り組みは", "いい町の条件",
+                     "ちいさな村のお祭り", "住んでいる町の粗大ごみ", "こんな町の図書館", "ぼしてちょうの もらいかた", "えんちょうの ほいくは なんじまで",
                      "クリスマス市はいつ開催されますか", "みなと市の病院で使えますか"):
         assert other_place(question, set(), nowhere, knows_nothing, known_word=no_word) == "", question
 

@@ -358,7 +358,7 @@ def test_findings_the_caller_spares_are_left_as_written():
 
 @pytest.mark.parametrize("text, expected", [
     ("My name is John Smith and my phone is 090-1234-5678", "My name is 〔氏名〕 and my phone is 〔電話番号〕"),
-    ("I am Maria Garcia.", "I am 〔氏名〕."),
+    ("我姓王，想问一下", "我姓〔氏名〕，想问一下"),
     ("Meu nome é João da Silva", "Meu nome é 〔氏名〕"),
     ("Tên tôi là Nguyen Van An, tôi muốn hỏi", "Tên tôi là 〔氏名〕, tôi muốn hỏi"),
     ("我叫王小明", "我叫〔氏名〕"),
@@ -369,6 +369,7 @@ def test_a_name_introduced_in_another_language_is_masked(text, expected):
 
 
 @pytest.mark.parametrize("text", ["I am Japanese and live in Aoba", "I am in Tokyo", "My name is on the list?",
-                                  "How do I register my name?"])
+                                  "How do I register my name?", "I'm Not Sure", "I'm Looking For The Garbage Calendar",
+                                  "My Name Is Not On The List", "我姓名变更怎么办", "我叫什么名字都可以吗"])
 def test_words_after_an_introduction_that_are_no_name_stay(text):
     assert mask_personal_data(text) == text

@@ -474,3 +474,18 @@ def test_a_question_written_as_a_spreadsheet_formula_stays_text_in_the_csv(tmp_p
     cells = [cell for row in rows for cell in row]
     assert "'" + formula in cells and "'@SUM(1+1)" in cells
     assert not any(cell.startswith(("=", "@")) for cell in cells)
+
+
+def test_a_row_stamped_by_a_reset_clock_does_not_stretch_the_default_period_past_its_limit(tmp_path):
+    from bot.insights.report import MAX_REPORT_DAYS
+
+    log = InquiryLog(tmp_path, user_key_secret="s")
+    for asked_at in ("1970-01-01T09:00:00+09:00", "2026-04-01T10:00:00+09:00"):
+        log.record(Answer(question="粗大ごみ", text="…", abstained=False, confidence=0.9, audience="citizen",
+                          kind="answer"), "web", asked_at=asked_at)
+    log.close()
+    config = load_ledger_config(environ={})
+    report = build_report(tmp_path, config=config)
+    assert report.period["to"] == "2026-04-01" and report.period["days"] == MAX_REPORT_DAYS
+    assert build_report(tmp_path, "2016-01-01", config=config).period["days"] == MAX_REPORT_DAYS
+    assert build_report(tmp_path, None, "2026-04-01", config=config).period["days"] == MAX_REPORT_DAYS

@@ -56,14 +56,20 @@ def test_the_city_sites_named_in_embed_origins_may_show_the_chat_in_a_frame(modu
     assert ("frame-ancestors 'self' https://www.city.example.lg.jp https://kids.city.example.lg.jp"
             in framed["content-security-policy"])
     assert "frame-ancestors 'none'" in security_headers()["Content-Security-Policy"]
+    # The cookie then travels in the frame: SameSite=None, Secure and Partitioned when the browser is on HTTPS
+    # (behind a TLS proxy too); over plain HTTP it stays Lax (a Secure cookie would not be kept).
+    assert "samesite=lax" in framed["set-cookie"].lower() and "secure" not in framed["set-cookie"].lower()
+    proxied = client_headers(module_data_dir, {"MADOGUCHI_EMBED_ORIGINS": "https://www.city.example.lg.jp"},
+                             {"X-Forwarded-Proto": "https"})["set-cookie"].lower()
+    assert "samesite=none" in proxied and "secure" in proxied and "partitioned" in proxied
     with pytest.raises(ValueError, match="MADOGUCHI_EMBED_ORIGINS"):
         Settings.from_env({"MADOGUCHI_EMBED_ORIGINS": "https://www.city.example.lg.jp/chat"})
 
 
-def client_headers(data_dir, environ) -> httpx.Headers:
+def client_headers(data_dir, environ, headers=None) -> httpx.Headers:
     settings = Settings.from_env({"MADOGUCHI_RATE_LIMIT_PER_MINUTE": "0", **environ}, data_dir=data_dir)
     with serve_app(settings) as running, httpx.Client(base_url=running.url, timeout=10) as http:
-        return http.get("/").headers
+        return http.get("/", headers=headers).headers
 
 
 def test_every_visible_word_of_the_script_comes_from_messages():

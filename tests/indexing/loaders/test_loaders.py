@@ -245,6 +245,9 @@ def test_a_row_shifted_by_an_unquoted_comma_is_reported_and_skipped(tmp_path):
             "P3,注射済票の手数料は,550円です。,動物\n")
     loaded = load_knowledge_file(write(tmp_path, "fees.csv", fees.encode()), META)
     assert [e.id for e in loaded.entries] == ["P3"] and [p.line for p in loaded.problems] == [2, 3]
+    # Note columns that hold numbers beside each other are still notes.
+    dated = HEADER + "".join(f"C-{n},ごみの日は？{n},月曜です。,ごみ,2024-04-01,123\n" for n in range(3))
+    assert load_knowledge_file(write(tmp_path, "dated.csv", dated.encode()), META).problems == []
 
 
 def test_windows_line_ends_inside_cells_and_a_header_only_file(tmp_path):
