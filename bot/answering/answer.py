@@ -10,6 +10,10 @@ from indexing.entries import Entry
 NOT_QUESTION_KINDS = ("empty", "too_long", "small_talk", "person", "crisis")
 # Answer kinds after which a citizen is offered the handoff to staff: a decline, and 「人と話したい」.
 HANDOFF_KINDS = ("abstain", "person")
+# Declines that are no gap in the knowledge: another municipality's business, a staff topic asked by a
+# resident. Not offered as new FAQ entries (review queue, report); no handoff either (this city's staff
+# cannot answer for another city, and a staff topic is not for residents).
+ELSEWHERE_KINDS = ("other_city", "staff_topic")
 
 
 @dataclass(frozen=True)

@@ -153,12 +153,12 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
     said_in = language if messages.has_texts(language) else "ja"
     if decline == "other_city":
         return Answer(question=question, text=messages.say("OTHER_CITY", language, easy_japanese, place=detail),
-                      abstained=True, confidence=0.0, audience=audience, kind="abstain", answer_language=said_in)
+                      abstained=True, confidence=0.0, audience=audience, kind="other_city", answer_language=said_in)
     if decline == "staff_topic":
         contact = find_contact(departments, [detail] if detail else [], audience)
         text = _with_contact("STAFF_TOPIC", contact, language, easy_japanese)
         return Answer(question=question, text=text, abstained=True, confidence=0.0, audience=audience,
-                      contact=contact, department=contact.department if contact else "", kind="abstain",
+                      contact=contact, department=contact.department if contact else "", kind="staff_topic",
                       answer_language=said_in)
     if not hits or confidence < threshold:
         # The department that most of the closest entries share is still the best guess of whom to

@@ -8,7 +8,8 @@ One row of the ``inquiries`` table per question::
     user_key        keyed HMAC-SHA256 of the platform user id (never the raw id)
     question        the question with personal data masked (bot.masking)
     answer          what the bot said (masked, first 2,000 characters)
-    answer_kind     answer | abstain | name_check | folder | empty | too_long | small_talk | person | crisis
+    answer_kind     answer | abstain | other_city | staff_topic | name_check | folder | empty | too_long |
+                    small_talk | person | crisis
     abstained       1 when the bot said it could not answer
     confidence, entry_ids (JSON list), category, department (所管課), latency_ms
     feedback        resolved (解決した) | unresolved (解決しない) | NULL

@@ -48,7 +48,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from bot.answering.answer import NOT_QUESTION_KINDS
+from bot.answering.answer import ELSEWHERE_KINDS, NOT_QUESTION_KINDS
 from bot.insights.ledger import (CHANNEL_NAMES, LedgerConfig, channel_order, compute_ledger, compute_ticket_figures,
                                  load_ledger_config)
 from bot.insights.masking import mask_personal_data
@@ -127,7 +127,9 @@ FIRST_REPORT_DAY, LAST_REPORT_DAY = date(2000, 1, 1), date(2199, 12, 31)
 MAX_REPORT_DAYS = 3660
 
 
-_ASKS_NOTHING = frozenset(NOT_QUESTION_KINDS) - {"too_long"}
+# What is no knowledge gap to write an entry for: a message that asks nothing, another city's business,
+# a staff topic asked by a resident (a question too long to answer is still one).
+_NOT_GAPS = (frozenset(NOT_QUESTION_KINDS) - {"too_long"}) | frozenset(ELSEWHERE_KINDS)
 
 
 def parse_report_date(value: str | date | None, name: str = "date") -> date | None:
@@ -327,11 +329,10 @@ def _assemble(rows: list[dict], date_from: date, date_to: date, config: LedgerCo
     languages = _by_language(rows)
     categories = _breakdown(rows, "category", UNCATEGORIZED, ledger["by_category"])
     departments = _breakdown(rows, "department", NO_DEPARTMENT, ledger["by_department"])
-    # What the bot could not answer, to write new entries for: not messages that ask nothing (greetings,
-    # empty, a request for a person, a message of crisis), which are counted above all the same. A question
-    # too long to answer is still one.
+    # What the bot could not answer, to write new entries for (see _NOT_GAPS); the rest is counted above all
+    # the same.
     unanswered = group_similar_questions([r for r in rows if r.get("abstained")
-                                          and r.get("answer_kind") not in _ASKS_NOTHING])
+                                          and r.get("answer_kind") not in _NOT_GAPS])
     unresolved = group_similar_questions([r for r in rows if r.get("feedback") == "unresolved"], comments=True)
 
     excluded = [c for c in channels if c["excluded_from_savings"] and c["total"]]

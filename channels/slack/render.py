@@ -51,7 +51,7 @@ def answer_blocks(answer: Answer) -> list[dict]:
     context = [f"{say('SOURCES_LABEL')}: {source_mrkdwn(s)}" for s in answer.sources]
     if answer.contact is not None and not answer.abstained:
         context.append(f"{say('CONTACT_LABEL')}: {escape(answer.contact.text())}")
-    if answer.kind in ("answer", "abstain"):
+    if answer.kind in ("answer", "abstain", "other_city", "staff_topic"):
         context.append(say("CONFIDENCE", confidence=answer.confidence))
     if context:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": cut(t, SECTION_LIMIT)}

@@ -57,7 +57,7 @@ def test_unknown_audience_is_rejected(bot):
 
 def test_another_city_named_is_declined_politely_without_this_citys_answer(bot):
     answer = bot.answer("横浜市の粗大ごみはいくらですか？", audience="citizen")
-    assert answer.abstained and "横浜市" in answer.text
+    assert answer.abstained and "横浜市" in answer.text and answer.kind == "other_city"
     assert not answer.sources and not answer.related and "処理券" not in answer.text
 
 
@@ -96,7 +96,7 @@ def test_a_staff_topic_asked_by_a_citizen_is_declined_with_a_public_contact(bot)
     question = "時間外勤務の申請の期限は？"
     assert not bot.answer(question, audience="staff").abstained
     answer = bot.answer(question, audience="citizen")
-    assert answer.abstained and not answer.sources and not answer.related
+    assert answer.abstained and not answer.sources and not answer.related and answer.kind == "staff_topic"
     assert answer.contact is not None and answer.contact.department == "総合案内"  # 職員課 is staff-only
     assert "午後5時" not in answer.text and "勤怠システム" not in answer.text
 

@@ -89,3 +89,17 @@ def test_resolving_queue_items_from_the_admin_ui(runtime):
     closed = {row["inquiry_id"]: row for row in queue.recently_closed(50)}
     assert {closed[i]["resolution"] for i in passport.inquiry_ids} == {"new_entry"}
     assert closed[dog.key]["entry_id"] == "109" and closed[dog.key]["reviewed_by"] == "editor1"
+
+
+def test_declines_of_another_citys_business_or_a_staff_topic_are_no_gaps_to_review(tmp_path):
+    from bot.answering.answer import Answer
+    from bot.insights.inquiry_log import InquiryLog
+    from channels.admin.review_queue import ReviewQueue
+
+    log = InquiryLog(tmp_path, user_key_secret="s")
+    for text, kind in (("横浜市の粗大ごみの出し方は？", "other_city"), ("テレワークの申請方法を教えて", "staff_topic"),
+                       ("ドローンの飛行許可は？", "abstain")):
+        log.record(Answer(question=text, text="…", abstained=True, confidence=0.0, audience="citizen", kind=kind), "web")
+    log.close()
+    groups = ReviewQueue(tmp_path).groups()
+    assert [g.question for g in groups] == ["ドローンの飛行許可は？"]
