@@ -11,7 +11,7 @@ from bot.answering.crisis import in_crisis
                                      "生きるのがつらいです", "I want to die", "quero morrer", "죽고 싶어요",
                                      # said of oneself, whatever else the message names
                                      "事業に失敗して死にたい", "会社の研修がつらくて死にたい", "もう死にたい。対策なんてない",
-                                     "死んだほうがましだ", "不想活了"])
+                                     "死んだほうがましだ", "不想活了", "研修がつらくて自殺したい"])
 def test_words_of_crisis_are_recognised(message):
     assert in_crisis(message)
 
