@@ -12,7 +12,8 @@ Matching runs on a normalised copy in which every character remembers its positi
 original (see ``_normalize_with_offsets``): NFKC (full-width digits, ＠, （）, ： become ASCII),
 invisible characters dropped (zero-width spaces, word joiner, BOM, soft hyphen), runs of kanji
 digits read as digits (〇九〇一二三四五六七八), digits spaced out one by one joined, and
-``.`` / ``/`` between long digit groups read as hyphens (090.1234.5678). Replacements are made
+``.`` / ``/`` between long digit groups read as hyphens (090.1234.5678). A phone number read out in kana
+digit words (ゼロキューゼロの1234の5678) is masked when its digits make a Japanese number. Replacements are made
 on the original, so everything that is not masked is left exactly as written.
 
 Design choices (see ``tests/bot/insights/test_masking.py`` and ``tests/fixtures/masking_cases.tsv`` for the
@@ -511,6 +512,25 @@ def _find_phones(norm: str) -> Iterator[tuple[str, int, int]]:
             yield "phone", m.start(), m.end()
 
 
+# A phone number read out in words, as a resident dictating it types it (ゼロキューゼロの1234の5678): digit words
+# in kana and digits, with の, ー, - or a space between groups; masked when they make a Japanese number.
+_SPOKEN_DIGITS = {"ゼロ": "0", "ぜろ": "0", "レイ": "0", "れい": "0", "マル": "0", "まる": "0", "イチ": "1", "いち": "1",
+                  "ニー": "2", "にー": "2", "ニ": "2", "に": "2", "サン": "3", "さん": "3", "ヨン": "4", "よん": "4",
+                  "ゴー": "5", "ごー": "5", "ゴ": "5", "ご": "5", "ロク": "6", "ろく": "6", "ナナ": "7", "なな": "7",
+                  "ハチ": "8", "はち": "8", "キュウ": "9", "きゅう": "9", "キュー": "9", "きゅー": "9"}
+_SPOKEN_DIGIT = "|".join(sorted(map(re.escape, _SPOKEN_DIGITS), key=len, reverse=True))
+_SPOKEN_PHONE = re.compile(rf"(?:{_SPOKEN_DIGIT}|\d)(?:[のー\- ]?(?:{_SPOKEN_DIGIT}|\d)){{9,12}}")
+
+
+def _find_spoken_phones(norm: str) -> Iterator[tuple[str, int, int]]:
+    for m in _SPOKEN_PHONE.finditer(norm):
+        words = re.findall(rf"{_SPOKEN_DIGIT}|\d", m.group())
+        if any(not w.isdigit() for w in words):  # digits alone are the phone pattern's
+            digits = "".join(w if w.isdigit() else _SPOKEN_DIGITS[w] for w in words)
+            if _is_japanese_phone(digits):
+                yield "phone", m.start(), m.end()
+
+
 # --- Addresses -----------------------------------------------------------------------------
 
 _PREFECTURES = (
@@ -640,5 +660,6 @@ def _find_postal_codes(norm: str) -> Iterator[tuple[str, int, int]]:
 
 _DETECTORS = (
     _find_emails, _find_cards, _find_my_numbers, _find_pension_numbers, _find_insurance_numbers,
-    _find_labelled_identifiers, _find_phones, _find_postal_codes, _find_addresses, find_names, find_tagged_names,
+    _find_labelled_identifiers, _find_phones, _find_spoken_phones, _find_postal_codes, _find_addresses, find_names,
+    find_tagged_names,
 )

@@ -373,3 +373,18 @@ def test_a_name_introduced_in_another_language_is_masked(text, expected):
                                   "My Name Is Not On The List", "我姓名变更怎么办", "我叫什么名字都可以吗"])
 def test_words_after_an_introduction_that_are_no_name_stay(text):
     assert mask_personal_data(text) == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("電話番号はゼロキューゼロの１２３４の５６７８です", "電話番号は〔電話番号〕です"),
+    ("ぜろきゅうぜろ いちにさんよん ごろくななはち", "〔電話番号〕"),
+    ("電話はゼロサンの1234の5678", "電話は〔電話番号〕"),
+])
+def test_a_phone_number_read_out_in_words_is_masked(text, expected):
+    assert mask_personal_data(text) == expected
+
+
+@pytest.mark.parametrize("text", ["にさんにちで届きます", "いちにのさんで始めます", "ごごさんじにきてください",
+                                  "1234の5678番の書類"])
+def test_kana_that_only_sound_like_digits_stay(text):
+    assert mask_personal_data(text) == text
