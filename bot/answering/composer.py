@@ -245,6 +245,13 @@ def asking_part(question: str) -> str:
     return PLACEHOLDER.sub(" ", need_of(question) or question)
 
 
+def _lends_to(best: Hit, hit: Hit) -> bool:
+    """Whether ``hit`` may lend the answer ``best`` its text: a section of the same document, found by the dense
+    search, nearly as close to the question and scoring near the best."""
+    return (_siblings(best.entry, hit.entry) and hit.dense > 0 and hit.dense >= best.dense - SUPPLEMENT_DENSE_GAP
+            and hit.score >= best.score * RELATED_MIN_RATIO)
+
+
 def _fact_supplement(kinds: tuple[QuestionKind, ...], text: str, hits: list[Hit]):
     """(hit, sentence): where the answer ``text`` holds none of the kinds of fact the question asks
     for, the first sentence that holds one (a value first: 14日以内 before 期限があります) in a section of
@@ -253,8 +260,7 @@ def _fact_supplement(kinds: tuple[QuestionKind, ...], text: str, hits: list[Hit]
         return None
     best = hits[0]
     for hit in hits[1:1 + SUPPLEMENT_FROM]:
-        if not _siblings(best.entry, hit.entry) or hit.dense <= 0 or hit.dense < best.dense - SUPPLEMENT_DENSE_GAP \
-                or hit.score < best.score * RELATED_MIN_RATIO:
+        if not _lends_to(best, hit):
             continue
         holding = [s for s in (m.group().strip() for m in _SENTENCE.finditer(plain_text(hit.entry.body)))
                    if s and not _NOT_AN_ANSWER.match(s) and holds_fact(kinds, s) > 0]
@@ -290,9 +296,7 @@ def _section_supplement(question: str, hits: list[Hit]):
                 named[hit.entry.section] = (hit, any(part not in best.entry.title for part in parts))
     own = [hit for hit, beyond_title in named.values() if beyond_title]
     chosen = own if own else [hit for hit, _ in named.values()]
-    if len(chosen) != 1 or chosen[0] not in hits[1:1 + SUPPLEMENT_FROM] \
-            or chosen[0].score < best.score * RELATED_MIN_RATIO \
-            or chosen[0].dense <= 0 or chosen[0].dense < best.dense - SUPPLEMENT_DENSE_GAP:
+    if len(chosen) != 1 or chosen[0] not in hits[1:1 + SUPPLEMENT_FROM] or not _lends_to(best, chosen[0]):
         return None
     hit = chosen[0]
     opening = [line for line in (line.strip() for line in plain_text(hit.entry.body).splitlines())
