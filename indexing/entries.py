@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import typing
 from dataclasses import asdict, dataclass, field, fields, replace
 from enum import StrEnum
@@ -129,11 +130,13 @@ ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Entry))
 FIXED_FIELDS = ("id", "kind", "source", "page", "line", "status")
 # Set by the knowledge files only (translations, the やさしい日本語 mark): the admin UI has no form for them yet.
 FILE_ONLY_FIELDS = ("translations", "easy_japanese")
-# What an editor may change in the admin UI.
 # The longest question and answer an entry may have, imported or written in the admin UI (a longer
 # one could be imported but never saved again from the edit form).
 MAX_TITLE_CHARS = 500
 MAX_BODY_CHARS = 20000
+# An entry's URL: a web page (the admin form refuses anything else, an import leaves it out with a note).
+WEB_URL = re.compile(r"^https?://[^\s<>\"']+$")
+# What an editor may change in the admin UI.
 EDITABLE_FIELDS: tuple[str, ...] = tuple(name for name in ENTRY_FIELDS
                                          if name not in FIXED_FIELDS and name not in FILE_ONLY_FIELDS)
 # What a knowledge file says about an entry: all but its id, source key and line (an import compares these).

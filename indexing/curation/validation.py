@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from typing import Iterable
 
 from indexing.dates import city_today, parse_date
-from indexing.entries import ENTRY_AUDIENCES, MAX_BODY_CHARS, MAX_TITLE_CHARS, Entry
+from indexing.entries import ENTRY_AUDIENCES, MAX_BODY_CHARS, MAX_TITLE_CHARS, WEB_URL, Entry
 from indexing.loaders.markup import plain_text_from_markup
 from indexing.storage.knowledge import KnowledgeStore
 
@@ -111,7 +111,7 @@ def validate_fields(values: dict, kind: str = "faq", today: date | None = None) 
         if clean["review_by"] < clean["updated"]:
             errors["review_by"] = "見直し期限は更新日より後の日付にしてください。"
     url = clean.get("url", "")
-    if url and not re.match(r"^https?://[^\s<>\"']+$", url):
+    if url and not WEB_URL.match(url):
         errors["url"] = "URL は http:// または https:// で始まる形で入力してください。"
     if len(clean.get("alternates", ())) > MAX_ALTERNATES:
         errors["alternates"] = f"別の聞き方は{MAX_ALTERNATES}件までにしてください。"

@@ -24,7 +24,7 @@ from collections import Counter
 from pathlib import Path
 
 from indexing.dates import parse_date
-from indexing.entries import MAX_BODY_CHARS, MAX_TITLE_CHARS, Entry
+from indexing.entries import MAX_BODY_CHARS, MAX_TITLE_CHARS, WEB_URL, Entry
 from indexing.loaders.encoding import decode_text_bytes
 from indexing.loaders.errors import KnowledgeFileError, LoadedFile, RowProblem
 from indexing.loaders.markup import plain_text_from_markup
@@ -265,7 +265,7 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
         page = cell(row, "url")
         if page.startswith("/") and not page.startswith("//") and site:
             page = site.rstrip("/") + page  # a CMS export's path on the city's own site
-        if page and not _WEB_URL.match(page):
+        if page and not WEB_URL.match(page):
             # Imported without it, as the entry form would refuse it: a javascript: or file: link would be
             # published by export-faq, and 「なし」 is no page.
             notes.append((line, f"URL「{page[:60]}」は http:// または https:// で始まらないため、URL なしで取り込みました"))
@@ -376,9 +376,6 @@ def _site_of(data: list[tuple[int, list]]) -> str:
     city = [(origin, n) for origin, n in local if _MUNICIPAL_HOST.search(origin)]
     best = (city or local)[:1]
     return best[0][0] + "/" if best else ""
-
-
-_WEB_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
 def _overflowing_rows(header: list, data: list[tuple[int, list]]) -> set[int]:
