@@ -163,20 +163,27 @@ def sudachi_dictionary() -> Dictionary:
     return Dictionary(dict="core")
 
 
+_TOKENIZERS = threading.local()
+
+
+def thread_tokenizer(mode: SplitMode = SplitMode.A):
+    """This thread's Sudachi tokenizer in ``mode`` (a tokenizer is not safe to share between threads)."""
+    tokenizers, key = _TOKENIZERS.__dict__, str(mode)  # SplitMode is not hashable
+    if key not in tokenizers:
+        tokenizers[key] = sudachi_dictionary().tokenizer(mode=mode)
+    return tokenizers[key]
+
+
 class JapaneseAnalyzer:
     """Turns text into retrieval tokens. Safe to share between threads."""
 
     def __init__(self, synonyms: SynonymTable | None = None):
         self.synonyms = synonyms or SynonymTable()
-        self._local = threading.local()
-        self._dictionary = sudachi_dictionary()
+        sudachi_dictionary()  # loaded now, not by the first question
 
-    def _tokenizer(self):
-        tokenizer = getattr(self._local, "tokenizer", None)
-        if tokenizer is None:
-            tokenizer = self._dictionary.tokenizer(mode=SplitMode.A)
-            self._local.tokenizer = tokenizer
-        return tokenizer
+    @staticmethod
+    def _tokenizer():
+        return thread_tokenizer(SplitMode.A)
 
     def prepare(self, text: str) -> str:
         return self.synonyms.apply(normalize_text(text))

@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 from sudachipy import SplitMode
 
-from indexing.japanese import katakana_to_hiragana, sudachi_dictionary
+from indexing.japanese import katakana_to_hiragana, sudachi_dictionary, thread_tokenizer
 
 # Parts of speech that make up a compound: nouns, suffixes (料, 所, 権), prefixes (再, 各).
 _COMPOUND_POS = {"名詞", "接尾辞", "接頭辞", "形状詞"}
@@ -35,14 +35,9 @@ _SPELLING = re.compile(r"[\u4e00-\u9fff々ぁ-ゖァ-ヺー0-9]+")
 READING = re.compile(r"[ぁ-ゖー]+")
 MAX_READINGS = 8
 
-_LOCAL = threading.local()
-
-
 def tokenizer():
-    tokenizer = getattr(_LOCAL, "tokenizer", None)
-    if tokenizer is None:
-        tokenizer = _LOCAL.tokenizer = sudachi_dictionary().tokenizer(mode=SplitMode.A)
-    return tokenizer
+    """This thread's SudachiPy mode A tokenizer."""
+    return thread_tokenizer(SplitMode.A)
 
 
 def fold(text: str) -> str:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-from indexing.japanese import katakana_to_hiragana, normalize_text, sudachi_dictionary
+from sudachipy import SplitMode
+
+from indexing.japanese import katakana_to_hiragana, normalize_text, thread_tokenizer
 
 CITY_SUFFIXES = ("市", "区", "町", "村")
 PREFECTURE_SUFFIXES = ("都", "道", "府", "県")
@@ -71,9 +73,7 @@ def named_places(text: str) -> list[tuple[str, str]]:
     question is about: a proper noun followed by 市/区/町/村/都/道/府/県 (or a place name followed
     by the suffix in kana: おおさかし), unless a particle after it makes it where someone moves from
     or to; or a bare place name followed by its office (横浜の市役所), as (name, name)."""
-    from sudachipy import SplitMode
-
-    tokenizer = sudachi_dictionary().tokenizer(mode=SplitMode.A)
+    tokenizer = thread_tokenizer(SplitMode.A)
     normalized = normalize_text(text)
     morphemes = list(tokenizer.tokenize(normalized))
     places = []
@@ -143,10 +143,8 @@ def asks_about(rest: str) -> bool:
 
 def _thing_after(rest: str) -> tuple[list[str], str]:
     """(the words of the thing ``rest`` starts with, the particle after it: '' at the end, '?' for another word)."""
-    from sudachipy import SplitMode
-
     thing = []
-    for morpheme in sudachi_dictionary().tokenizer(mode=SplitMode.C).tokenize(rest[:40]):
+    for morpheme in thread_tokenizer(SplitMode.C).tokenize(rest[:40]):
         pos = morpheme.part_of_speech()[0]
         if pos in ("名詞", "接頭辞", "接尾辞"):
             thing.append(morpheme.surface())
@@ -199,9 +197,7 @@ def _kana_town_name(run: str) -> str:
     """The town's name in a hiragana run before 町 or 村, or '' when the run describes a town: a particle
     starting it is the sentence's (実家|のひがしやま町), and a run with an adjective, a verb or a word such as
     わが / こんな in it (きれいな町, いい町, 住んでいる町) or ending in の (となりの町, ふるさとの町) names no town."""
-    from sudachipy import SplitMode
-
-    morphemes = list(sudachi_dictionary().tokenizer(mode=SplitMode.C).tokenize(run))
+    morphemes = list(thread_tokenizer(SplitMode.C).tokenize(run))
     if len(morphemes) > 1 and morphemes[0].part_of_speech()[0] == "助詞":
         morphemes = morphemes[1:]
     name = "".join(m.surface() for m in morphemes)

@@ -14,7 +14,6 @@ Two detectors, both run on the NFKC-normalised text masking.py prepares:
 from __future__ import annotations
 
 import re
-import threading
 from typing import Iterator
 
 
@@ -174,19 +173,16 @@ _PLACE_TOPIC = re.compile(
 )
 _NAME_JOINERS = frozenset("・=･")
 _URL = re.compile(r"(?i)\b(?:https?|ftp)://[^\s\u3000「」『』（）()<>\[\]]+")
-_SUDACHI_LOCAL = threading.local()
 SUDACHI_CHUNK = 2000  # characters; Sudachi limits the input size in bytes
 
 
 def sudachi_tokenizer():
-    tokenizer = getattr(_SUDACHI_LOCAL, "tokenizer", None)
-    if tokenizer is None:
-        from sudachipy import SplitMode
+    """This thread's SudachiPy mode C tokenizer (imported when first needed: masking alone loads no dictionary)."""
+    from sudachipy import SplitMode
 
-        from indexing.japanese import sudachi_dictionary
+    from indexing.japanese import thread_tokenizer
 
-        tokenizer = _SUDACHI_LOCAL.tokenizer = sudachi_dictionary().tokenizer(mode=SplitMode.C)
-    return tokenizer
+    return thread_tokenizer(SplitMode.C)
 
 
 def _name_runs(norm: str) -> Iterator[tuple[int, int, list[str]]]:
