@@ -14,6 +14,8 @@ HANDOFF_KINDS = ("abstain", "person")
 # resident. Not offered as new FAQ entries (review queue, report); no handoff either (this city's staff
 # cannot answer for another city, and a staff topic is not for residents).
 ELSEWHERE_KINDS = ("other_city", "staff_topic")
+# Answer kinds that are no gap in the knowledge to write an entry for.
+NO_GAP_KINDS = NOT_QUESTION_KINDS + ELSEWHERE_KINDS
 
 
 @dataclass(frozen=True)

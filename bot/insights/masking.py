@@ -519,12 +519,13 @@ _SPOKEN_DIGITS = {"ゼロ": "0", "ぜろ": "0", "レイ": "0", "れい": "0", "�
                   "ゴー": "5", "ごー": "5", "ゴ": "5", "ご": "5", "ロク": "6", "ろく": "6", "ナナ": "7", "なな": "7",
                   "ハチ": "8", "はち": "8", "キュウ": "9", "きゅう": "9", "キュー": "9", "きゅー": "9"}
 _SPOKEN_DIGIT = "|".join(sorted(map(re.escape, _SPOKEN_DIGITS), key=len, reverse=True))
-_SPOKEN_PHONE = re.compile(rf"(?:{_SPOKEN_DIGIT}|\d)(?:[のー\- ]?(?:{_SPOKEN_DIGIT}|\d)){{9,12}}")
+_SPOKEN_WORD = re.compile(rf"{_SPOKEN_DIGIT}|\d")
+_SPOKEN_PHONE = re.compile(rf"(?:{_SPOKEN_WORD.pattern})(?:[のー\- ]?(?:{_SPOKEN_WORD.pattern})){{9,12}}")
 
 
 def _find_spoken_phones(norm: str) -> Iterator[tuple[str, int, int]]:
     for m in _SPOKEN_PHONE.finditer(norm):
-        words = re.findall(rf"{_SPOKEN_DIGIT}|\d", m.group())
+        words = _SPOKEN_WORD.findall(m.group())
         if any(not w.isdigit() for w in words):  # digits alone are the phone pattern's
             digits = "".join(w if w.isdigit() else _SPOKEN_DIGITS[w] for w in words)
             if _is_japanese_phone(digits):

@@ -48,7 +48,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from bot.answering.answer import ELSEWHERE_KINDS, NOT_QUESTION_KINDS
+from bot.answering.answer import NO_GAP_KINDS
 from bot.insights.ledger import (CHANNEL_NAMES, LedgerConfig, channel_order, compute_ledger, compute_ticket_figures,
                                  load_ledger_config)
 from bot.insights.masking import mask_personal_data
@@ -127,9 +127,9 @@ FIRST_REPORT_DAY, LAST_REPORT_DAY = date(2000, 1, 1), date(2199, 12, 31)
 MAX_REPORT_DAYS = 3660
 
 
-# What is no knowledge gap to write an entry for: a message that asks nothing, another city's business,
-# a staff topic asked by a resident (a question too long to answer is still one).
-_NOT_GAPS = (frozenset(NOT_QUESTION_KINDS) - {"too_long"}) | frozenset(ELSEWHERE_KINDS)
+# What the report lists as unanswered: the review queue's gaps, and a question too long to answer too (the
+# DX office sees what residents wrote at length).
+_NOT_GAPS = frozenset(NO_GAP_KINDS) - {"too_long"}
 
 
 def parse_report_date(value: str | date | None, name: str = "date") -> date | None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.answering.answer import ELSEWHERE_KINDS, NOT_QUESTION_KINDS
+from bot.answering.answer import NO_GAP_KINDS
 from bot.insights.masking import mask_personal_data
 from indexing.curation.validation import normalize_question
 from indexing.search_index import text_hash
@@ -30,7 +30,7 @@ RESOLUTIONS = ("new_entry", "alternate", "dismissed")
 SIMILARITY_THRESHOLD = 0.89
 # Answer kinds that are not knowledge gaps (an empty or over-long message, a greeting or thanks; another
 # city's business or a staff topic asked by a resident, declined as such).
-_NOT_GAPS = NOT_QUESTION_KINDS + ELSEWHERE_KINDS
+_NOT_GAPS = NO_GAP_KINDS
 MAX_OPEN_ITEMS = 5000
 
 
