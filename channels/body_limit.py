@@ -8,6 +8,7 @@ in memory. The admin UI's uploads get their own, larger cap::
 """
 from __future__ import annotations
 
+import html
 import json
 
 from channels.web.messages import api_error
@@ -34,7 +35,7 @@ class BodyLimit:
         limit = self.limit_for(scope.get("path", ""))
         declared = _content_length(scope)
         if declared is not None and declared > limit:
-            return await _too_large(scope, send)
+            return await _too_large(scope, send, limit)
         if declared is not None:
             return await self.app(scope, _capped(receive, limit), send)
         # No length declared (chunked): buffer up to the cap, then replay to the app.
@@ -46,7 +47,7 @@ class BodyLimit:
                 break
             size += len(message.get("body", b""))
             if size > limit:
-                return await _too_large(scope, send)
+                return await _too_large(scope, send, limit)
             if not message.get("more_body", False):
                 break
 
@@ -80,18 +81,38 @@ def _capped(receive, limit: int):
     return wrapped
 
 
-def _accept_language(scope) -> str | None:
+def _header(scope, wanted: bytes) -> str | None:
     for name, value in scope.get("headers", []):
-        if name == b"accept-language":
+        if name == wanted:
             return value.decode("latin-1")
     return None
 
 
-async def _too_large(scope, send):
-    """413 in the browser's language (the body was not read, so the question's is unknown)."""
-    message = api_error("too_large", preferred_language(_accept_language(scope)))
-    body = json.dumps({"error": "too_large", "message": message}, ensure_ascii=False).encode("utf-8")
+def _wants_html(scope) -> bool:
+    """A browser's form post (an admin upload) rather than an API client: it reads a page, not JSON."""
+    accept = _header(scope, b"accept") or ""
+    return "text/html" in accept and "application/json" not in accept
+
+
+def _page(message: str, limit: int, path: str) -> bytes:
+    megabytes = max(1, round(limit / (1024 * 1024)))
+    back = "/admin/" if path == "/admin" or path.startswith("/admin/") else "/"
+    return (f'<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>{html.escape(message)}</title></head>'
+            f"<body><h1>{html.escape(message)}</h1><p>上限は {megabytes}MB です。ファイルを分けるか、小さくしてから"
+            f'もう一度お試しください。</p><p><a href="{back}">戻る</a></p></body></html>').encode("utf-8")
+
+
+async def _too_large(scope, send, limit: int):
+    """413: a Japanese page for a browser's form post (the admin UI is Japanese), else JSON in the
+    browser's language (the body was not read, so the question's is unknown)."""
+    if _wants_html(scope):
+        body = _page(api_error("too_large"), limit, scope.get("path", ""))
+        content_type = b"text/html; charset=utf-8"
+    else:
+        message = api_error("too_large", preferred_language(_header(scope, b"accept-language")))
+        body = json.dumps({"error": "too_large", "message": message}, ensure_ascii=False).encode("utf-8")
+        content_type = b"application/json; charset=utf-8"
     await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json; charset=utf-8"),
+                "headers": [(b"content-type", content_type),
                             (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
     await send({"type": "http.response.body", "body": body})
