@@ -250,7 +250,8 @@ class EntryTexts:
         if phrase.surface not in corpus:
             return phrase.reading in self.corpus_reading() or clipped_in(
                 phrase.surface, self.corpus_loanwords().get(phrase.surface[:3], ())) or mistyped_in(
-                phrase.surface, self.corpus_headings(), self.slips(phrase.surface))
+                phrase.surface, self.corpus_headings(), self.slips(phrase.surface)) or number_given(
+                phrase.surface, corpus)
         return standalone(phrase.surface, corpus)
 
     def headed(self, word: str) -> bool:
@@ -359,8 +360,23 @@ def holds(phrase: Phrase, surface: str, reading, words=tuple, slips=tuple) -> bo
     positions ``slips()`` gives (婚因届, see EntryTexts.slips)."""
     if phrase.surface not in surface:
         return (phrase.reading in reading() or clipped_in(phrase.surface, words())
-                or mistyped_in(phrase.surface, surface, slips()))
+                or mistyped_in(phrase.surface, surface, slips()) or number_given(phrase.surface, surface))
     return standalone(phrase.surface, surface)
+
+
+# A number written right after the thing it is the number of (内線2345, 電話：000-123-4567, FAX (000) ...).
+_NUMBER_AFTER = r"[\s:：は]*[(（]?\s*[0-9]"
+
+
+def number_given(word: str, text: str) -> bool:
+    """Whether ``word``, a thing's 番号 (内線番号, 電話番号, ファックス番号), is given in ``text`` as that thing
+    followed by its number (内線2345): an entry that gives the number names it, whatever it calls it."""
+    stem = word.removesuffix("番号")
+    if not stem or stem == word:
+        return False
+    # Not the tail of a longer compound (a question's 線番号 is no 内線2345).
+    return any(match.start() == 0 or not (_is_kanji(stem[0]) and _is_kanji(text[match.start() - 1]))
+               for match in re.finditer(re.escape(stem) + _NUMBER_AFTER, text))
 
 
 # A kanji compound of this many characters or more may be a mistyping of another one kanji apart.

@@ -1,5 +1,6 @@
 """Named things a question asks about (a card, a tax, a licence) and whether an entry mentions them."""
-from bot.answering.entities import EntityCheck, EntryTexts, clipped_in, missing_entity, mistyped_in, noun_phrases
+from bot.answering.entities import (EntityCheck, EntryTexts, clipped_in, missing_entity, mistyped_in, noun_phrases,
+                                    number_given)
 from indexing.entries import Entry
 from indexing.japanese import JapaneseAnalyzer
 
@@ -149,6 +150,19 @@ def test_a_named_thing_with_one_kanji_mistyped_meets_the_word():
     assert nursery.slips("後の手続き") == ()
     assert mistyped_in("内戦番号", "ヘルプデスクの内線番号は2345です", (1,))
     assert not mistyped_in("内戦番号", "ヘルプデスクの内線番号は2345です", ())
+
+
+def test_a_things_number_is_named_by_an_entry_that_gives_it():
+    # 内線番号 is not written, but 内線2345 gives it; a 線番号 is no tail of 内線2345, nor 電話 of 携帯電話.
+    helpdesk = Entry(id="3", kind="guide", title="ICTツール", section="問い合わせ先",
+                     body="情報政策課 ヘルプデスク：内線2345（外線 000-123-4211）")
+    assert lacks("ヘルプデスクの内線番号は？", helpdesk) == 0.0
+    assert lacks("ヘルプデスクのファックス番号は？", helpdesk) == 1.0
+    assert number_given("電話番号", "電話：000-123-4567") and number_given("ファックス番号", "ファックス (03) 1234")
+    assert not number_given("電話番号", "携帯電話 090") and not number_given("電話番号", "電話でお問い合わせ")
+    assert not number_given("番号", "内線2345") and not number_given("内線", "内線2345")
+    texts = EntryTexts(JapaneseAnalyzer().prepare, [helpdesk])
+    assert texts.names(noun_phrases("内線番号")[0])
 
 
 def test_a_time_relative_to_today_before_a_compound_is_not_part_of_the_things_name():
