@@ -16,7 +16,8 @@ import unicodedata
 _GREETINGS = ("こんにちは", "こんにちわ", "こんばんは", "こんばんわ", "おはよう", "おはようございます", "はじめまして",
               "初めまして", "よろしく", "よろしくお願いします", "よろしくおねがいします", "よろしくお願いいたします",
               "もしもし", "やあ", "hello", "hi", "hey", "helo", "hallo", "olá", "ola", "bomdia", "boatarde", "xinchào",
-              "chào", "你好", "您好", "안녕하세요", "안녕")
+              "chào", "你好", "您好", "안녕하세요", "안녕", "元気", "元気ですか", "お元気ですか", "げんき", "げんきですか",
+              "おげんきですか", "howareyou", "tudobem")
 _THANKS = ("ありがとう", "ありがとうございます", "ありがとうございました", "ありがと", "どうもありがとう",
            "どうもありがとうございます", "どうもありがとうございました", "どうも", "サンキュー", "助かりました",
            "たすかりました", "助かります", "感謝します", "thanks", "thankyou", "thx", "ty", "thanksalot",
@@ -24,7 +25,8 @@ _THANKS = ("ありがとう", "ありがとうございます", "ありがとう
 _CLOSINGS = ("わかりました", "分かりました", "了解", "了解です", "了解しました", "りょうかい", "りょ", "承知しました",
              "ok", "okay", "オッケー", "おけ", "さようなら", "さよなら", "おやすみ", "おやすみなさい", "またね", "バイバイ",
              "bye", "goodbye",
-             "なるほど", "そうですか", "tchau", "再见", "再見", "안녕히계세요")
+             "なるほど", "そうですか", "tchau", "再见", "再見", "안녕히계세요", "また聞きます", "また聞く", "またきく",
+             "また来ます", "またきます", "またあとで", "また今度", "またこんど", "また連絡します")
 # Words that may join or end the above without making a question: 「はい、ありがとう」「どうも、助かりました」.
 _LEADING = "はい|いいえ|えっと|では|じゃあ|それでは|本当に|ほんとに|とても|大変|たいへん"
 _FILLERS = re.compile(rf"^(?:{_LEADING})+|(?:ね|ねー|よ|です|でした|さん|様|さま|ー|〜|~)+$")
@@ -66,7 +68,8 @@ def small_talk_kind(message: str) -> str | None:
 
 
 def _part_kind(part: str) -> str | None:
-    for candidate in (part, _FILLERS.sub("", part)):
+    # A casual わ ends a phrase too (また聞くわ); not stripped with the others, which would cut こんばんわ.
+    for candidate in (part, _FILLERS.sub("", part), _FILLERS.sub("", part).removesuffix("わ")):
         for kind, words in _KINDS.items():
             if candidate in words:
                 return kind

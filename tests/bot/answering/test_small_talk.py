@@ -11,6 +11,8 @@ from bot.answering.small_talk import small_talk_kind
     ("本当にありがとうございました", "thanks"), ("ありがとね", "thanks"), ("thank you!", "thanks"),
     ("わかりました。ありがとうございます", "thanks"), ("谢谢", "thanks"), ("Obrigado", "thanks"),
     ("了解しました", "closing"), ("わかりました", "closing"), ("OK", "closing"), ("おやすみなさい", "closing"),
+    ("元気？", "greeting"), ("お元気ですか", "greeting"), ("How are you?", "greeting"),
+    ("どうもね、また聞くわ", "thanks"), ("また聞きます", "closing"),
 ])
 def test_messages_that_ask_nothing(message, kind):
     assert small_talk_kind(message) == kind
@@ -19,6 +21,7 @@ def test_messages_that_ask_nothing(message, kind):
 @pytest.mark.parametrize("message", [
     "こんにちは、粗大ごみの出し方は？", "ありがとう。ところで住民票は？", "粗大ごみ", "はい", "いいえ", "テスト",
     "hi there, where is city hall?", "結婚したら何を出す？", "ありがとうを伝える手紙の書き方", "",
+    "元気な子どもを育てる講座", "また聞きますが、住民票は？",
 ])
 def test_questions_and_other_words_are_not_small_talk(message):
     assert small_talk_kind(message) is None
