@@ -58,7 +58,8 @@ import unicodedata
 from typing import Iterator, NamedTuple
 
 from bot.insights.name_masking import (
-    HIRAGANA, KANJI, KATAKANA, SUDACHI_CHUNK, find_names, find_tagged_names, sudachi_tokenizer,
+    HIRAGANA, KANJI, KATAKANA, SUDACHI_CHUNK, find_kana_introductions, find_names, find_tagged_names,
+    sudachi_tokenizer,
 )
 
 # When two findings overlap, the one that starts first wins, then the earlier kind here.
@@ -415,7 +416,9 @@ _PENSION = re.compile(
 _INSURANCE = re.compile(
     r"(?:保険証|被保険者証|被保険者番号|保険者番号|資格確認書)(?:の)?(?:記号[・/]?番号|記号|番号)?"
     r"[ ]*(?:は|が|:|=)?[ ]*"
-    rf"(?P<number>[A-Za-z0-9](?:[A-Za-z0-9]|[ ]?(?:{_D}|・|/)[ ]?|[ ]){{3,30}}[A-Za-z0-9])(?![A-Za-z0-9])"
+    rf"(?P<number>[A-Za-z0-9](?:[A-Za-z0-9]|[ ]?(?:{_D}|・|/)[ ]?|[ ]){{2,30}}[A-Za-z0-9]"
+    # 記号 and 番号 apart: 記号1234番号56, 記号は1234、番号は56
+    rf"(?:[ 、,]*番号[ ]*(?:は|が|:|=)?[ ]*[A-Za-z0-9]{{1,12}})?)(?![A-Za-z0-9])"
 )
 
 
@@ -449,7 +452,7 @@ _LICENCE = re.compile(
     rf"(?:運転免許証|免許証|運転免許|免許)(?:の)?番号{_IS}(?P<number>\d(?:[ ]?{_D}?[ ]?\d){{11}}){_NUMBER_END}")
 # A passport: two letters and seven digits.
 _PASSPORT = re.compile(
-    rf"(?:パスポート|旅券)(?:の)?(?:番号|ナンバー|No\.?){_IS}(?P<number>[A-Za-z]{{2}}[ ]?{_D}?[ ]?\d{{7}})(?![A-Za-z0-9])")
+    rf"(?:パスポート|旅券)(?:の)?(?:番号|ナンバー|No\.?)?{_IS}(?P<number>[A-Za-z]{{2}}[ ]?{_D}?[ ]?\d{{7}})(?![A-Za-z0-9])")
 # A date of birth: a western or era date (or eight digits) after 生年月日 / 誕生日; not a rule's boundary
 # or range (生年月日が1960年4月2日以降の方, 1960年4月2日～1961年4月1日の方), which is what the question is about.
 # A whole date, day included: 昭和60年5月1日, S60.5.1, 1975/4/1.
@@ -503,6 +506,17 @@ def _is_japanese_phone(national: str) -> bool:
     return False
 
 
+# Digits grouped as a resident happened to type them (09 012 345 678, 0901-234-5678): masked when all of them make
+# a Japanese number.
+_LOOSE_PHONE = re.compile(rf"(?<![\d+]){_NUMBER_START}0\d{{0,4}}(?:{_PSEP}\d{{1,4}}){{2,5}}{_NUMBER_END}")
+# A number after a word for a phone in the other languages residents write (电话, 手机, 전화, telefone, điện thoại,
+# phone): a foreign number too (13912345678, 010-1234-5678), when it has as many digits as a phone number has.
+_PHONE_LABEL = re.compile(
+    r"(?i:电话|電話|手机|手機|携帯|ＴＥＬ|\btel\b|\bphone\b|\bmobile\b|\bcell\b|전화|연락처|휴대폰|핸드폰|telefone|celular|"
+    r"điện thoại|\bsđt\b|whatsapp)(?:[ ]?(?:番号|号码|號碼|번호|number|no\.?))?[ ]*(?:は|是|는|은|:|=|：)?[ ]*")
+_LABELLED_PHONE = re.compile(rf"\+?\d{{1,4}}(?:{_PSEP}?\(?\d{{1,5}}\)?){{1,5}}{_NUMBER_END}")
+
+
 def _find_phones(norm: str) -> Iterator[tuple[str, int, int]]:
     for m in _PHONE.finditer(norm):
         digits = _digits(m.group())
@@ -510,13 +524,20 @@ def _find_phones(norm: str) -> Iterator[tuple[str, int, int]]:
             digits = "0" + digits[2:].removeprefix("0")  # +81 (0)3 ... -> 03 ...
         if _is_japanese_phone(digits):
             yield "phone", m.start(), m.end()
+    for m in _LOOSE_PHONE.finditer(norm):
+        if _is_japanese_phone(_digits(m.group())):
+            yield "phone", m.start(), m.end()
+    for label in _PHONE_LABEL.finditer(norm):
+        m = _LABELLED_PHONE.match(norm, label.end())
+        if m and 9 <= len(_digits(m.group())) <= 15:
+            yield "phone", m.start(), m.end()
 
 
 # A phone number read out in words, as a resident dictating it types it (ゼロキューゼロの1234の5678): digit words
 # in kana and digits, with の, ー, - or a space between groups; masked when they make a Japanese number.
 _SPOKEN_DIGITS = {"ゼロ": "0", "ぜろ": "0", "レイ": "0", "れい": "0", "マル": "0", "まる": "0", "イチ": "1", "いち": "1",
-                  "ニー": "2", "にー": "2", "ニ": "2", "に": "2", "サン": "3", "さん": "3", "ヨン": "4", "よん": "4",
-                  "ゴー": "5", "ごー": "5", "ゴ": "5", "ご": "5", "ロク": "6", "ろく": "6", "ナナ": "7", "なな": "7",
+                  "ニー": "2", "にー": "2", "ニイ": "2", "にい": "2", "ニ": "2", "に": "2", "サン": "3", "さん": "3", "ヨン": "4", "よん": "4",
+                  "ゴー": "5", "ごー": "5", "ゴオ": "5", "ごお": "5", "ゴ": "5", "ご": "5", "ロク": "6", "ろく": "6", "ナナ": "7", "なな": "7",
                   "ハチ": "8", "はち": "8", "キュウ": "9", "きゅう": "9", "キュー": "9", "きゅー": "9"}
 _SPOKEN_DIGIT = "|".join(sorted(map(re.escape, _SPOKEN_DIGITS), key=len, reverse=True))
 _SPOKEN_WORD = re.compile(rf"{_SPOKEN_DIGIT}|\d")
@@ -552,7 +573,7 @@ _STREET = re.compile(rf"""(?<![\d〇一二三四五六七八九十百千])(?:
     {_NUM}丁目[ ]?(?:{_NUM}番地?(?:(?:の|{_D})?{_NUM}号?|[ ]?{_NUM}号)?|{_D}?\d{{1,5}}(?:{_D}\d{{1,5}}){{0,2}})  # 2丁目3番4号
   | {_NUM}番地(?:(?:の|{_D})?{_NUM}号?)?                                                     # 123番地の4
   | {_NUM}番[ ]?{_NUM}号                                                                    # 3番4号
-  | (?P<hyphen>\d{{1,5}}{_D}\d{{1,5}}(?:{_D}\d{{1,5}})?)                                    # 1-2-3
+  | (?P<hyphen>\d{{1,5}}{_D}\d{{1,5}}(?:{_D}\d{{1,5}})?|\d{{1,5}}の\d{{1,5}}の\d{{1,5}})             # 1-2-3, 1の2の3
 )(?!\d)
 (?:(?P<building>(?:{_BUILDING_NAME}[ ]?|[ ]|の|{_D})?{_ROOM}(?:[ ]?{_D}?[ ]?{_ROOM})?
   (?![\dA-Za-z丁番]){_UNIT_AHEAD}(?!{_D}\d))|{_NUMBER_END}{_UNIT_AHEAD})""", re.X)
@@ -628,7 +649,7 @@ def _address_span(norm: str, m: re.Match) -> tuple[int, int] | None:
         return None  # '3番4号' alone, '第1-2' ...: no place name, no address context
     hyphen = m.group("hyphen")
     if hyphen:
-        parts = re.split(_D, hyphen)
+        parts = re.split(f"{_D}|の", hyphen)
         if len(parts[0]) == 4 and parts[0][:2] in ("19", "20"):
             return None  # 2024-04-01
         # '資料2-1-3' has a place-like word before it; an address needs 市/町/区..., a
@@ -662,5 +683,5 @@ def _find_postal_codes(norm: str) -> Iterator[tuple[str, int, int]]:
 _DETECTORS = (
     _find_emails, _find_cards, _find_my_numbers, _find_pension_numbers, _find_insurance_numbers,
     _find_labelled_identifiers, _find_phones, _find_spoken_phones, _find_postal_codes, _find_addresses, find_names,
-    find_tagged_names,
+    find_tagged_names, find_kana_introductions,
 )

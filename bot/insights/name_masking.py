@@ -141,6 +141,60 @@ def find_names(norm: str) -> Iterator[tuple[str, int, int]]:
             yield "name", m.end(), m.end() + len(value)
 
 
+# A name typed in hiragana that opens a message (やまだはなこです。保育園の…, たなかけんじといいます, こんにちは、いとう
+# です): the first sentence is nothing but the name and a self-introduction, or a copula with a name in it. Kana
+# topics open messages with a copula too (ほいくえんです。, しつもんです。), so before です the run must hold a word
+# Sudachi tags as a surname (a given name alone is also a place: あおばです), or start with one of the common surnames
+# it reads as other words in kana (さとう is sugar, すずき a fish, やまもと two nouns); and no word of a kind a name
+# never is (a verb, an adverb ...).
+_OPENERS = (r"(?:こんにちは|こんにちわ|こんばんは|こんばんわ|おはようございます|はじめまして|初めまして|すみません|すいません|"
+            r"お世話になります|お世話になっております|おせわになります)[、,。.!! ]*")
+_KANA_INTRODUCTION = re.compile(
+    rf"^(?:{_OPENERS})?(?P<name>{_H}{{2,8}}(?:[ ]{_H}{{1,6}})?)"
+    r"(?P<end>です|でございます|と申します|と申す|といいます|と言います|っていいます|って言います)(?=[。、,.!?\n ]|$)")
+_KANA_SURNAMES = tuple("""
+さとう すずき やまもと はやし さいとう もり いけだ はしもと やました まえだ おがわ ごとう おかだ あおき ふくだ
+なかの おの なかやま もりた はら さかい よこやま みやもと うちだ たかぎ まるやま いまい たかだ ふじもと うえの
+ひらの くぼ こじま きのした きくち さの おおにし すぎもと やまぐち ますだ まつおか ふじい まつだ
+""".split())
+_NOT_KANA_NAMES = frozenset("""
+しつもん そうだん おねがい はじめて しみん じゅうみん ひらがな かたかな ほんにん だいりにん がくせい かいしゃいん
+しゅふ ぱーと あるばいと ふあん しんぱい だいじょうぶ むり へいき げんき びょうき こども おや はは ちち わたし
+""".split())
+_NOT_NAME_POS = {"動詞", "形容詞", "副詞", "助動詞", "接続詞", "感動詞", "連体詞", "代名詞", "形状詞"}
+
+
+def find_kana_introductions(norm: str) -> Iterator[tuple[str, int, int]]:
+    m = _KANA_INTRODUCTION.match(norm)
+    if not m:
+        return
+    name = m.group("name")
+    if name.replace(" ", "") in _NOT_KANA_NAMES:
+        return
+    if m.group("end") in ("です", "でございます") and not _kana_surname_first(name):
+        tokens = list(sudachi_tokenizer().tokenize(name))
+        if any(t.part_of_speech()[0] in _NOT_NAME_POS for t in tokens) \
+                or not any(t.part_of_speech()[2:4] == ("人名", "姓") for t in tokens):
+            return
+    yield "name", m.start("name"), m.end("name")
+
+
+def _kana_surname_first(name: str) -> bool:
+    """A common surname, alone or before a given name (さとう, いけだ はなこ); not before a particle or a small
+    kana that continue another word (もりのこうえん, はらっぱ)."""
+    name = name.replace(" ", "")
+    for surname in _KANA_SURNAMES:
+        if name.startswith(surname):
+            rest = name[len(surname):]
+            if not rest:
+                return True
+            if rest[0] in "っゃゅょぁぃぅぇぉんー" or len(rest) < 2:
+                continue
+            if not any(t.part_of_speech()[0] in ("助詞", "助動詞") for t in sudachi_tokenizer().tokenize(rest)):
+                return True
+    return False
+
+
 # --- Names found by part of speech -----------------------------------------------------------
 #
 # Sudachi tags surnames and given names (名詞,固有名詞,人名,姓 / 名 / 一般), so place names

@@ -114,6 +114,23 @@ MASKED = [
     ("電話番号はゼロキューゼロの１２３４の５６７８です", "電話番号は〔電話番号〕です"),
     ("ぜろきゅうぜろ いちにさんよん ごろくななはち", "〔電話番号〕"),
     ("電話はゼロサンの1234の5678", "電話は〔電話番号〕"),
+    ("けいたいは ぜろきゅうぜろ いちにいさんよん ごろくななはち です", "けいたいは 〔電話番号〕 です"),
+    # Digits grouped oddly; a foreign number after a word for a phone.
+    ("09 012 345 678に連絡を", "〔電話番号〕に連絡を"),
+    ("我叫王小明，电话13912345678", "我叫〔氏名〕，电话〔電話番号〕"),
+    ("제 이름은 김민수입니다. 전화 010-1234-5678", "제 이름은 〔氏名〕입니다. 전화 〔電話番号〕"),
+    ("phone: +1 415 555 0123", "phone: 〔電話番号〕"),
+    # A street number read out with の; an insurance card's 記号 and 番号 apart; a passport without 番号.
+    ("あおば市本町1の2の3に住んでいます", "〔住所〕に住んでいます"),
+    ("保険証の記号1234番号56です", "保険証の記号〔保険証番号〕です"),
+    ("保険証の記号は1234、番号は56です", "保険証の記号は〔保険証番号〕です"),
+    ("パスポート TK1234567", "パスポート 〔旅券番号〕"),
+    # A name typed in hiragana opening the message.
+    ("やまだはなこです。保育園の申し込みをしたい", "〔氏名〕です。保育園の申し込みをしたい"),
+    ("やまだたろうといいます", "〔氏名〕といいます"),
+    ("さとうです。引っ越しました", "〔氏名〕です。引っ越しました"),
+    ("こんにちは、いとうです。ごみの日は？", "こんにちは、〔氏名〕です。ごみの日は？"),
+    ("いけだ はなこです", "〔氏名〕です"),
 ]
 
 # Questions that contain no personal data and must be stored exactly as typed.
@@ -181,6 +198,9 @@ UNCHANGED = [
     "I am Japanese and live in Aoba", "I am in Tokyo", "My name is on the list?", "How do I register my name?",
     "I'm Not Sure", "I'm Looking For The Garbage Calendar", "My Name Is Not On The List", "我姓名变更怎么办",
     "我叫什么名字都可以吗", "にさんにちで届きます", "いちにのさんで始めます", "ごごさんじにきてください", "1234の5678番の書類",
+    # Kana topics opening a message as a name would; numbers that only look like a phone's or an address's.
+    "しつもんです。ごみの日はいつ", "そだいごみです。だしかたを おしえて", "ほいくえんです", "はじめてです。",
+    "もりのこうえんです", "ごみの日です", "資料1の2の3を見て", "電話で問い合わせ 3回", "2024 04 01", "Phone 3 times",
 ]
 
 
