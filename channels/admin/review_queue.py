@@ -157,6 +157,11 @@ class ReviewQueue:
     def group(self, key: int) -> ReviewGroup | None:
         return next((g for g in self.groups() if g.key == key or key in g.inquiry_ids), None)
 
+    def any_open(self, inquiry_ids: list[int]) -> bool:
+        """Whether any of ``inquiry_ids`` is still waiting for review (another editor may have closed them)."""
+        open_ids = {item["id"] for item in self.open_items()}
+        return any(int(i) in open_ids for i in inquiry_ids)
+
     def close(self, inquiry_ids: list[int], resolution: str, reviewed_by: str, entry_id: str = "") -> int:
         """Close the open items among ``inquiry_ids``; returns how many were closed."""
         if resolution not in RESOLUTIONS:

@@ -45,10 +45,15 @@ def routes(site: AdminSite) -> list[Route]:
     async def add_alternate(request: Request, session):
         form = request.state.form
         ids = _ids(form)
-        entry_id = str(form.get("entry_id", "")).strip() or str(form.get("entry_id_manual", "")).strip()
+        # An ID typed in 「ID を指定」 wins over the candidate checked: a browser keeps the first candidate's radio
+        # checked when the editor only types in the box (a click in a text field does not check its label's radio).
+        entry_id = str(form.get("entry_id_manual", "")).strip() or str(form.get("entry_id", "")).strip()
         phrasing = str(form.get("phrasing", "")).strip()
         if not entry_id:
             raise Denied(400, messages.REVIEW_ENTRY_REQUIRED)
+        # Closed meanwhile (another editor, a stale tab): nothing is changed.
+        if not await run_in_threadpool(queue.any_open, ids):
+            raise Denied(409, messages.REVIEW_NOT_FOUND)
         try:
             added = await run_in_threadpool(lambda: editing.add_alternate(
                 store, entry_id, phrasing, changed_by=session.user.name, embedder_spec=site.settings.embedder))

@@ -69,14 +69,19 @@ def test_resolving_queue_items_from_the_admin_ui(runtime):
     answer = runtime.bot.answer("パスポートを作りたい")
     assert not answer.abstained and "旅券センター" in answer.text
 
-    # 2. Add the dog question as another phrasing of FAQ 109.
+    # 2. Add the dog question as another phrasing of FAQ 109, typed in 「ID を指定」 while the browser still sends
+    # the first candidate's radio (101): the typed ID wins.
     dog = _group(groups, "ワンちゃん")
-    added = client.post("/admin/review/alternate", data={
-        "csrf_token": token, "inquiry_id": [str(i) for i in dog.inquiry_ids], "entry_id": "109",
-        "phrasing": dog.question}, follow_redirects=False)
+    fields = {"csrf_token": token, "inquiry_id": [str(i) for i in dog.inquiry_ids], "entry_id": "101",
+              "entry_id_manual": " 109 ", "phrasing": dog.question}
+    added = client.post("/admin/review/alternate", data=fields, follow_redirects=False)
     assert added.status_code == 303
-    assert dog.question in KnowledgeStore(runtime.settings.data_dir).get("109").alternates
+    store = KnowledgeStore(runtime.settings.data_dir)
+    assert dog.question in store.get("109").alternates and dog.question not in store.get("101").alternates
     assert runtime.bot.search(dog.question, top=1)[0].entry.id == "109"
+    # The same form sent again from a stale tab, to another entry: refused, and that entry is left as it was.
+    stale = client.post("/admin/review/alternate", data={**fields, "entry_id_manual": "102"}, follow_redirects=False)
+    assert stale.status_code == 409 and dog.question not in KnowledgeStore(runtime.settings.data_dir).get("102").alternates
 
     # 3. Close the ramen group as needing no answer; a second click finds nothing to close.
     ramen = _group(groups, "ラーメン")
