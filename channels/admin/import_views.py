@@ -1,4 +1,7 @@
-"""Imports from the browser: upload → preview (added / changed / retired / bad rows) → apply."""
+"""Imports from the browser: upload → preview (added / changed / retired / bad rows) → apply.
+
+The apply runs beside the request (channels/admin/import_jobs.py): a small file's result is shown at
+once, a large one's progress on a page that reloads itself until the apply is done."""
 from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
@@ -7,6 +10,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from channels.admin import messages
+from channels.admin.import_jobs import ImportJobs
 from channels.admin.uploads import UploadError, UploadStore
 from channels.admin.web import UPLOAD_LIMIT_BYTES, AdminSite, Denied
 from indexing.curation import admin_import, listing, validation
@@ -16,11 +20,16 @@ from indexing.entries import ENTRY_AUDIENCES
 DEFAULT_FIELDS = ("department", "category", "url", "updated", "review_by")
 AUTO_SOURCE = ""          # replace the existing file of the same name, else add as new
 NEW_SOURCE = "__new__"
+# The apply request waits this long for the apply to end before it shows the progress page instead.
+APPLY_WAIT_SECONDS = 8.0
+# The progress page reloads itself this often.
+PROGRESS_RELOAD_SECONDS = 2
 
 
 def routes(site: AdminSite) -> list[Route]:
     store = site.store
     uploads = UploadStore(site.data_dir)
+    jobs = ImportJobs()
 
     def _upload_or_404(token: str):
         upload = uploads.get(token)
@@ -83,20 +92,51 @@ def routes(site: AdminSite) -> list[Route]:
     @site.page(role="editor")
     async def apply(request: Request, session):
         upload = _upload_or_404(request.path_params["token"])
-        args = _import_args(upload)
-        plan = await run_in_threadpool(lambda: admin_import.preview_import(store, **args))
-        if plan.problems and request.state.form.get("skip_problems") != "1":
-            return site.render(request, "import_preview.html", status=400, upload=upload, plan=plan,
-                               source=args["source_keys"][upload.name], error=messages.UPLOAD_SKIP_REQUIRED)
-        try:
-            result = await run_in_threadpool(lambda: admin_import.apply_import(
-                store, changed_by=session.user.name, embedder_spec=site.settings.embedder, **args))
-        except validation.CurationError as exc:
-            return site.render(request, "import_preview.html", status=400, upload=upload, plan=plan,
-                               source=args["source_keys"][upload.name], error=str(exc))
-        await run_in_threadpool(uploads.remove, upload.token)
-        return site.render(request, "import_done.html", upload=upload, plan=result,
-                           source=args["source_keys"][upload.name])
+        job = jobs.get(upload.token)
+        if job is None or not job.running:
+            args = _import_args(upload)
+            plan = await run_in_threadpool(lambda: admin_import.preview_import(store, **args))
+            source = args["source_keys"][upload.name]
+            if plan.problems and request.state.form.get("skip_problems") != "1":
+                return site.render(request, "import_preview.html", status=400, upload=upload, plan=plan,
+                                   source=source, error=messages.UPLOAD_SKIP_REQUIRED)
+            name, embedder = session.user.name, site.settings.embedder
+
+            def work(progress):
+                result = admin_import.apply_import(store, changed_by=name, embedder_spec=embedder,
+                                                   progress=progress, **args)
+                uploads.remove(upload.token)  # only once the apply has committed
+                return result
+
+            job = jobs.start(upload.token, name, work, shown_errors=(validation.CurationError,),
+                             context={"upload": upload, "plan": plan, "source": source})
+        if await run_in_threadpool(job.wait, APPLY_WAIT_SECONDS):
+            return _finished_page(request, job)
+        return site.redirect(request, f"/imports/{upload.token}/progress")
+
+    @site.page(role="editor")
+    async def progress(request: Request, session):
+        token = request.path_params["token"]
+        job = jobs.get(token)
+        if job is None:
+            if await run_in_threadpool(uploads.get, token) is not None:
+                return site.redirect(request, f"/imports/{token}")  # not applied (or applied on another host)
+            raise Denied(404, messages.UPLOAD_NOT_FOUND)
+        if job.running:
+            response = site.render(request, "import_progress.html", job=job, upload=job.context["upload"],
+                                   source=job.context["source"], reload_seconds=PROGRESS_RELOAD_SECONDS)
+            response.headers["Refresh"] = str(PROGRESS_RELOAD_SECONDS)
+            response.headers["Cache-Control"] = "no-store"
+            return response
+        return _finished_page(request, job)
+
+    def _finished_page(request: Request, job):
+        context = job.context
+        if job.error:
+            return site.render(request, "import_preview.html", status=400, upload=context["upload"],
+                               plan=context["plan"], source=context["source"], error=job.error)
+        return site.render(request, "import_done.html", upload=context["upload"], plan=job.result,
+                           source=context["source"])
 
     @site.page(role="editor")
     async def discard(request: Request, session):
@@ -108,5 +148,6 @@ def routes(site: AdminSite) -> list[Route]:
         Route("/imports", upload, methods=["GET", "POST"], name="admin_imports"),
         Route("/imports/{token}", preview, name="admin_import_preview"),
         Route("/imports/{token}/apply", apply, methods=["POST"], name="admin_import_apply"),
+        Route("/imports/{token}/progress", progress, name="admin_import_progress"),
         Route("/imports/{token}/discard", discard, methods=["POST"], name="admin_import_discard"),
     ]

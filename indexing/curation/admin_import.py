@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -164,9 +165,11 @@ def preview_import(store: KnowledgeStore, paths: list[str | Path], audience: str
 
 def apply_import(store: KnowledgeStore, paths: list[str | Path], changed_by: str, audience: str = "",
                  source_keys: dict[str, str] | None = None, defaults: dict | None = None,
-                 names: dict[str, str] | None = None, embedder_spec: str = "") -> ImportPlan:
+                 names: dict[str, str] | None = None, embedder_spec: str = "",
+                 progress: Callable[[str], None] | None = None) -> ImportPlan:
     """Apply what ``preview_import`` shows, through the same pipeline as ``madoguchi import``
-    (one transaction, the data dir's knowledge lock, synonym and department files honoured).
+    (one transaction, the data dir's knowledge lock, synonym and department files honoured);
+    ``progress`` gets the importer's progress lines (count, rate, ETA).
 
     Bad rows are skipped as in ``madoguchi import``; a file that cannot be read at all
     stops the whole import before anything changes.
@@ -178,7 +181,7 @@ def apply_import(store: KnowledgeStore, paths: list[str | Path], changed_by: str
             raise CurationError(f"{name}:{line}: {message}" if line else f"{name}: {message}")
         try:
             report = import_paths(paths, store.data_dir, audience=audience, embedder_spec=embedder_spec,
-                                  changed_by=changed_by, defaults=defaults, source_keys=source_keys, names=names,
+                                  progress=progress, changed_by=changed_by, defaults=defaults, source_keys=source_keys, names=names,
                                   folder_sync=False)
         except KnowledgeFileError as exc:
             raise CurationError(str(exc)) from exc

@@ -76,3 +76,57 @@ def test_a_row_with_an_unreadable_date_is_imported_with_a_note_and_no_tick_box(c
     assert done.status_code == 200
     # The readable date is stored as YYYY-MM-DD; the unreadable one falls back to the upload's default.
     assert (store.get("101").updated, store.get("101").review_by) == ("2026-04-01", "2027-05-01")
+
+
+def test_a_long_apply_shows_its_progress_until_it_is_done(client_and_store, monkeypatch):
+    """An apply that outlasts the request's wait goes on beside it; the progress page reloads until the result."""
+    import threading
+
+    from channels.admin import import_views
+    from indexing.curation import admin_import
+
+    client, token, store = client_and_store
+    release, real_apply = threading.Event(), admin_import.apply_import
+
+    def slow_apply(*args, progress=None, **kwargs):
+        progress("embedding 120/1800 (45/s, ETA 37 s)")
+        assert release.wait(30)
+        return real_apply(*args, progress=progress, **kwargs)
+
+    monkeypatch.setattr(admin_import, "apply_import", slow_apply)
+    monkeypatch.setattr(import_views, "APPLY_WAIT_SECONDS", 0.05)
+    csv = "ID,問い合わせ文,応答文\n101,粗大ごみはどうやって出せばいいですか？,電話で申し込んでください。\n".encode()
+    preview_url = _upload(client, token, "city-faq.csv", csv, source="faq/city-faq.csv")
+    started = client.post(preview_url + "/apply", data={"csrf_token": token}, follow_redirects=False)
+    assert started.status_code == 303 and started.headers["location"].endswith("/progress")
+    page = client.get(started.headers["location"])
+    assert page.status_code == 200 and page.headers["Refresh"] == "2" and "反映しています" in page.text
+    assert "120 / 1,800 件" in page.text and "残り約 37 秒" in page.text
+    # A second click while it runs starts nothing new: it waits on the same apply.
+    again = client.post(preview_url + "/apply", data={"csrf_token": token}, follow_redirects=False)
+    assert again.status_code == 303 and store.get("101").body != "電話で申し込んでください。"
+    release.set()
+    for _ in range(200):
+        page = client.get(started.headers["location"])
+        if "取り込みを反映しました" in page.text:
+            break
+        threading.Event().wait(0.05)
+    assert page.status_code == 200 and "取り込みを反映しました" in page.text and "Refresh" not in page.headers
+    assert store.get("101").body == "電話で申し込んでください。"
+    assert client.get(preview_url).status_code == 404  # the upload is gone once applied
+
+
+def test_an_apply_that_fails_keeps_the_upload_and_says_why(client_and_store, monkeypatch):
+    from indexing.curation import admin_import
+
+    client, token, store = client_and_store
+
+    def failing_apply(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(admin_import, "apply_import", failing_apply)
+    csv = "ID,問い合わせ文,応答文\n101,粗大ごみはどうやって出せばいいですか？,電話で申し込んでください。\n".encode()
+    preview_url = _upload(client, token, "city-faq.csv", csv, source="faq/city-faq.csv")
+    failed = client.post(preview_url + "/apply", data={"csrf_token": token})
+    assert failed.status_code == 400 and "予期しないエラー" in failed.text and "disk full" not in failed.text
+    assert client.get(preview_url).status_code == 200  # the upload is kept: the editor may try again
