@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import replace
-import itertools
 import random
 from pathlib import Path
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.heldout import convert_kosodate
-from benchmarks.heldout.validate import (HERE, KOSODATE_FILES, check_file, city_faq_bodies, city_files, knowledge_bodies,
+from benchmarks.heldout.validate import (HERE, KOSODATE_FILES, check_file, city_faq_bodies, knowledge_bodies,
                                         read_jsonl, validate)
 
 ROOT = Path(__file__).resolve().parents[1]

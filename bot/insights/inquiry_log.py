@@ -55,7 +55,7 @@ from pathlib import Path
 from bot.answering.answer import Answer
 from bot.insights.masking import mask_personal_data
 from indexing.storage import DATABASE_ERRORS, is_busy
-from indexing.storage.inquiries import INQUIRY_COLUMNS, ROW_COLUMNS as _ROW_COLUMNS, InquiryTables
+from indexing.storage.inquiries import ROW_COLUMNS as _ROW_COLUMNS, InquiryTables
 from indexing.storage.inquiries import asked_at_bounds, read_inquiries  # noqa: F401  (report reads these)
 
 try:  # POSIX; on other systems the thread lock alone serialises the spool

@@ -93,7 +93,8 @@ def routes(site: AdminSite) -> list[Route]:
         try:
             draft = await run_in_threadpool(_draft, values)
         except DraftError as exc:
-            return await run_in_threadpool(lambda: _page(request, 400, values, str(exc)))
+            message = str(exc)
+            return await run_in_threadpool(lambda: _page(request, 400, values, message))
         recipients = await run_in_threadpool(book.count_recipients, draft.keys, draft.area)
         return site.render(request, "push_preview.html", draft=draft, values=values, recipients=recipients,
                            bubble=delivery_text(draft.text, draft.url), jst=JST,
