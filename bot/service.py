@@ -126,7 +126,8 @@ class Bot:
             confidence = self.retriever.confidence(ranking)
             answer = compose_answer(question, ranking.hits, confidence, self.retriever.threshold_for(language), audience,
                                     self.retriever.departments, decline=ranking.decline, detail=ranking.detail,
-                                    language=language, easy_japanese=self.easy_japanese, referral=ranking.referral)
+                                    language=language, easy_japanese=self.easy_japanese, referral=ranking.referral,
+                                    unknown_thing=ranking.signals.get("entity_unknown", 0.0) >= 1.0)
         if answer.kind in NOT_QUESTION_KINDS and messages.has_texts(language):
             answer = _replace(answer, answer_language=language)
         return _with_latency(_replace(answer, language=language), started)

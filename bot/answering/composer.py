@@ -142,11 +142,14 @@ def contact_text(contact: Contact, language: str = "ja", easy_japanese: bool = F
 
 def compose_answer(question: str, hits: list[Hit], confidence: float, threshold: float, audience: str,
                    departments: list[dict], decline: str = "", detail: str = "",
-                   language: str = "ja", easy_japanese: bool = False, referral: str = "") -> Answer:
+                   language: str = "ja", easy_japanese: bool = False, referral: str = "",
+                   unknown_thing: bool = False) -> Answer:
     """``decline`` (from the ranking) forces a decline: ``other_city`` (``detail`` is the place named)
     or ``staff_topic`` (``detail`` is the owning department; the citizen gets a contact they may use
     and nothing of the staff entry). ``referral``: the public office or private business whose matter the
-    question names (年金事務所 …), named in a decline before the city's contact.
+    question names (年金事務所 …), named in a decline before the city's contact. ``unknown_thing``: the
+    question names a thing no entry names (市営住宅 in a knowledge without one), so a decline guesses no
+    department from the nearest entries.
 
     Otherwise the answer in ``language`` where the city has the texts: a translated entry, else the
     Japanese entry after a short note in that language saying so and whom to ask."""
@@ -167,9 +170,11 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
         # A question far from everything (「おすすめのラーメン屋は？」) gets no guess at all: the entries
         # nearest to it are no lead, and naming their 資産税課 would send the resident to the wrong desk.
         # A private business's matter (a bank account) gets the general desk: the look-alike entries'
-        # department (保育課 for a bank's 口座) is no lead.
+        # department (保育課 for a bank's 口座) is no lead; nor are they for a thing no entry names (市営住宅
+        # near the nursery's 申し込み entries).
         near = [h for h in hits[:3] if h.entry.department] \
-            if confidence >= threshold * CONTACT_GUESS_SHARE and not is_private(referral) else []
+            if confidence >= threshold * CONTACT_GUESS_SHARE and not is_private(referral) and not unknown_thing \
+            else []
         names = [h.entry.department for h in near]
         majority = [name for name, count in Counter(names).most_common() if count >= 2 or len(names) == 1]
         if not majority and not any(d.get("default") for d in departments):

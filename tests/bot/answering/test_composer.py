@@ -223,6 +223,13 @@ def test_a_decline_gives_the_department_most_nearby_entries_share_else_the_gener
     hits = [Hit(entry=_faq(i, name), score=0.7) for i, name in enumerate(["こども家庭課", "市民課", "保育課"])]
     assert compose_answer("死亡届はどこに出す", hits, confidence=0.3, threshold=0.5, audience="citizen",
                           departments=[]).contact.department == "こども家庭課"
+    # A thing no entry names (市営住宅 near the nursery's 申し込み entries): the nearest entries are no lead.
+    nursery = [Hit(entry=_faq(i, "保育課"), score=0.7) for i in range(3)]
+    assert compose_answer("市営住宅に申し込みたい", nursery, confidence=0.3, threshold=0.5, audience="citizen",
+                          departments=departments + [{"name": "保育課"}]).contact.department == "保育課"
+    unknown = compose_answer("市営住宅に申し込みたい", nursery, confidence=0.3, threshold=0.5, audience="citizen",
+                             departments=departments + [{"name": "保育課"}], unknown_thing=True)
+    assert unknown.contact.department == "総合案内" and unknown.category == ""
 
 
 def test_a_markdown_table_reads_as_lines_in_a_chat():
