@@ -16,15 +16,17 @@ def decode_text_bytes(raw: bytes, path: Path) -> str:
             return raw.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise KnowledgeFileError(path, None, "UTF-16 として読めません（CSV UTF-8 で保存し直してください）") from exc
+    failures = {}
     for encoding in ("utf-8-sig", "cp932"):
         try:
             return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    # Report the line of the first undecodable byte under UTF-8.
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise KnowledgeFileError(path, line, "文字コードを判別できません (UTF-8 / Shift_JIS ではありません)") from exc
-    raise KnowledgeFileError(path, None, "文字コードを判別できません")
+        except UnicodeDecodeError as exc:
+            failures[encoding] = exc
+    # Neither reads the whole file: the one that reads further is the encoding it was saved in (a Shift_JIS
+    # file with one broken character fails under UTF-8 at its first Japanese character, on line 1), and the
+    # line of its first undecodable byte is the one to fix.
+    encoding, exc = max(failures.items(), key=lambda item: item[1].start)
+    line = raw[: exc.start].count(b"\n") + 1
+    name = "UTF-8" if encoding == "utf-8-sig" else "Shift_JIS"
+    raise KnowledgeFileError(path, line, f"文字コードを判別できません（{name} として読めない文字があります。"
+                                         "その行の文字を確認するか、CSV UTF-8 で保存し直してください）") from exc

@@ -404,7 +404,10 @@ def _cut_number(row: list) -> bool:
 
 _AUDIENCE_WORDS = {"市民": "citizen", "住民": "citizen", "一般": "citizen", "公開": "citizen", "citizen": "citizen",
                    "職員": "staff", "庁内": "staff", "内部": "staff", "非公開": "staff", "staff": "staff",
-                   "全員": "all", "共通": "all", "両方": "all", "all": "all"}
+                   "全員": "all", "共通": "all", "両方": "all", "all": "all",
+                   # Both named (the admin UI's own label for all: 市民・職員).
+                   "市民・職員": "all", "市民/職員": "all", "市民と職員": "all", "市民、職員": "all", "職員・市民": "all",
+                   "住民・職員": "all"}
 
 
 def _audience_cell(value: str) -> str:
@@ -416,4 +419,4 @@ def _audience_cell(value: str) -> str:
     word = re.sub(r"(?:向け|むけ|用|のみ|限定)$", "", value)
     if word in _AUDIENCE_WORDS:
         return _AUDIENCE_WORDS[word]
-    raise ValueError(f"対象「{value}」を読めません（市民・職員・全員 のいずれか、または citizen / staff / all）")
+    raise ValueError(f"対象「{value}」を読めません（市民、職員、全員（市民・職員）のいずれか、または citizen / staff / all）")

@@ -32,6 +32,19 @@ def test_csv_encodings(tmp_path, encoding):
     assert entry.id == "1" and entry.title == "住民票の写しの取り方は？"
 
 
+@pytest.mark.parametrize("encoding, named", [("cp932", "Shift_JIS"), ("utf-8", "UTF-8")])
+def test_a_broken_character_is_reported_on_its_own_line_in_the_encoding_the_file_was_saved_in(tmp_path, encoding,
+                                                                                              named):
+    from indexing.loaders import KnowledgeFileError
+
+    raw = "\n".join(["ID,問い合わせ文,応答文"] + [f"{i},質問{i},回答{i}" for i in range(1, 60)]).encode(encoding)
+    at = raw.index("質問49".encode(encoding))
+    path = write(tmp_path, "faq.csv", raw[:at] + b"\x85\xff" + raw[at:])
+    with pytest.raises(KnowledgeFileError) as error:
+        load_knowledge_file(path, META)
+    assert error.value.line == 50 and f"{named} として読めない文字" in str(error.value)
+
+
 def test_aliases_and_multiline_answers(tmp_path):
     text = '番号,質問,回答,分類,URL\n5,"引っ越しの手続きは？","転入届を出してください。\n14日以内です。",住民,https://x.example/5\n'
     [entry] = load_knowledge_file(write(tmp_path, "q.csv", text.encode()), META).entries
@@ -298,11 +311,12 @@ def test_excel_unicode_text_export_is_read_as_a_faq_table(tmp_path):
 
 def test_audience_cells_as_written_and_unreadable_ones_reported_in_japanese(tmp_path):
     text = ("ID,問い合わせ文,応答文,対象\n1,ごみの日は？,月曜です。,市民向け\n2,残業の申請は？,前日までです。,職員向け\n"
-            "3,会議室は？,予約します。,庁内用\n4,補助金は？,あります。,事業者\n")
+            "3,会議室は？,予約します。,庁内用\n4,補助金は？,あります。,事業者\n5,窓口は？,1階です。,市民・職員\n")
     loaded = load_knowledge_file(write(tmp_path, "faq.csv", text.encode()), META)
-    assert [(e.id, e.audience) for e in loaded.entries] == [("1", "citizen"), ("2", "staff"), ("3", "staff")]
+    assert [(e.id, e.audience) for e in loaded.entries] == [("1", "citizen"), ("2", "staff"), ("3", "staff"),
+                                                           ("5", "all")]  # the admin UI's label for all
     assert [(p.line, p.message) for p in loaded.problems] == [
-        (5, "対象「事業者」を読めません（市民・職員・全員 のいずれか、または citizen / staff / all）")]
+        (5, "対象「事業者」を読めません（市民、職員、全員（市民・職員）のいずれか、または citizen / staff / all）")]
 
 
 def test_date_cells_are_stored_as_iso_dates_and_unreadable_ones_left_empty_with_a_note(tmp_path):
