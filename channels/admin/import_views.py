@@ -100,6 +100,9 @@ def routes(site: AdminSite) -> list[Route]:
             if plan.problems and request.state.form.get("skip_problems") != "1":
                 return site.render(request, "import_preview.html", status=400, upload=upload, plan=plan,
                                    source=source, error=messages.UPLOAD_SKIP_REQUIRED)
+            if plan.mass_retirement and request.state.form.get("confirm_retirement") != "1":
+                return site.render(request, "import_preview.html", status=400, upload=upload, plan=plan,
+                                   source=source, error=messages.UPLOAD_RETIRE_CONFIRM)
             name, embedder = session.user.name, site.settings.embedder
 
             def work(progress):

@@ -20,6 +20,9 @@ from indexing.storage.knowledge import KnowledgeStore, knowledge_write_lock
 
 
 # --- import preview and apply ----------------------------------------------------------------------
+# An apply retiring at least this many entries, and more than it keeps, needs a second confirmation.
+MASS_RETIREMENT_MIN = 10
+
 @dataclass
 class EntryChange:
     before: Entry
@@ -84,6 +87,14 @@ class ImportPlan:
     @property
     def can_apply(self) -> bool:
         return bool(self.files) and not self.errors
+
+    @property
+    def mass_retirement(self) -> bool:
+        """Whether applying would retire most of what the files' sources held (a one-row file uploaded under
+        the name of the whole FAQ): the admin UI then asks for a second, explicit confirmation."""
+        retired = len(self.retired)
+        kept = self.unchanged + len(self.changed)
+        return retired >= MASS_RETIREMENT_MIN and retired > kept
 
 
 def _differing_fields(before: Entry, after: Entry) -> list[str]:

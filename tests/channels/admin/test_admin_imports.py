@@ -73,7 +73,7 @@ def test_a_row_with_an_unreadable_date_is_imported_with_a_note_and_no_tick_box(c
     assert "注意のある行（1 件、取り込みます）" in preview.text and "見直し期限「2026-13-40」" in preview.text
     assert 'name="skip_problems"' not in preview.text
     done = client.post(preview_url + "/apply", data={"csrf_token": token})
-    assert done.status_code == 200
+    assert done.status_code == 200 and "見直し期限「2026-13-40」" in done.text  # the note stays on the result
     # The readable date is stored as YYYY-MM-DD; the unreadable one falls back to the upload's default.
     assert (store.get("101").updated, store.get("101").review_by) == ("2026-04-01", "2027-05-01")
 
@@ -130,3 +130,18 @@ def test_an_apply_that_fails_keeps_the_upload_and_says_why(client_and_store, mon
     failed = client.post(preview_url + "/apply", data={"csrf_token": token})
     assert failed.status_code == 400 and "予期しないエラー" in failed.text and "disk full" not in failed.text
     assert client.get(preview_url).status_code == 200  # the upload is kept: the editor may try again
+
+
+def test_retiring_most_of_a_source_needs_a_second_confirmation(client_and_store):
+    client, token, store = client_and_store
+    rows = "".join(f"{900 + i},質問{i}はどこですか,回答{i}です。\n" for i in range(12))
+    whole = _upload(client, token, "big.csv", f"ID,問い合わせ文,応答文\n{rows}".encode(), source="__new__")
+    assert client.post(whole + "/apply", data={"csrf_token": token}).status_code == 200
+    # The same file name with one row: 11 of 12 entries would be retired.
+    one_row = _upload(client, token, "big.csv", "ID,問い合わせ文,応答文\n900,質問0はどこですか,回答0です。\n".encode())
+    preview = client.get(one_row)
+    assert "取り込み元のエントリの大半が廃止されます" in preview.text and 'name="confirm_retirement"' in preview.text
+    refused = client.post(one_row + "/apply", data={"csrf_token": token})
+    assert refused.status_code == 400 and "確認のチェック" in refused.text and store.get("905").status == "active"
+    done = client.post(one_row + "/apply", data={"csrf_token": token, "confirm_retirement": "1"})
+    assert done.status_code == 200 and store.get("905").status == "retired" and store.get("900").status == "active"
