@@ -193,13 +193,13 @@ class AdminSite:
         return hmac.new(self.secret.encode(), f"login:{nonce}".encode(), hashlib.sha256).hexdigest()
 
     # --- request checks -------------------------------------------------------------------------------
-    @staticmethod
-    def same_origin(request: Request) -> bool:
+    def same_origin(self, request: Request) -> bool:
         """A browser's Origin (or Referer) header, when sent, must name this host.
 
         Hosts are compared rather than full origins so that a TLS-terminating proxy that does
         not forward the scheme does not lock editors out; SameSite cookies and the CSRF token
-        remain the main defence.
+        remain the main defence. The host a proxy forwards (X-Forwarded-Host) counts only where
+        proxies are configured (MADOGUCHI_TRUSTED_PROXIES): anyone else could send it.
         """
         origin = request.headers.get("origin")
         if origin is None:
@@ -210,7 +210,7 @@ class AdminSite:
             return False
         netloc = urlsplit(origin).netloc.lower()
         allowed = {request.headers.get("host", request.url.netloc).lower()}
-        forwarded = request.headers.get("x-forwarded-host")
+        forwarded = request.headers.get("x-forwarded-host") if self.settings.trusted_proxies else None
         if forwarded:
             allowed.add(forwarded.split(",")[0].strip().lower())
         return netloc in allowed

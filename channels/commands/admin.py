@@ -54,9 +54,12 @@ def read_password(from_stdin: bool) -> str:
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = getpass.getpass("Password: ")
-        if getpass.getpass("Password (again): ") != password:
-            raise UsageError("passwords do not match")
+        try:
+            password = getpass.getpass("Password: ")
+            if getpass.getpass("Password (again): ") != password:
+                raise UsageError("passwords do not match")
+        except EOFError:
+            raise UsageError("no password typed (end of input): pipe it with --password-stdin") from None
     if not password:
         raise UsageError("empty password")
     return password

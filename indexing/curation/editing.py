@@ -31,6 +31,8 @@ from indexing.storage.knowledge import KnowledgeStore, knowledge_write_lock
 # a file import never retires them.
 ADMIN_SOURCE = "admin"
 _ID_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.\-]{0,63}$")
+# Ids the admin UI's own pages use (/admin/entries/new is the form for a new entry).
+RESERVED_IDS = frozenset({"new"})
 # One knowledge change at a time per process (edits re-embed and rewrite the FAISS files).
 WRITE_LOCK = threading.Lock()
 
@@ -70,7 +72,8 @@ def create_entry(store: KnowledgeStore, values: dict, changed_by: str, embedder_
     entry_id = (entry_id or "").strip()
     suggested_id = (suggested_id or "").strip()
     with WRITE_LOCK, knowledge_write_lock(store.data_dir):
-        wanted = entry_id or (suggested_id if _ID_PATTERN.match(suggested_id) else "")
+        wanted = entry_id or (suggested_id if _ID_PATTERN.match(suggested_id)
+                              and suggested_id.lower() not in RESERVED_IDS else "")
         existing = store.get(wanted) if wanted and not entry_id else None
         if existing is not None and _same_submission(existing, clean):
             return existing
@@ -79,6 +82,9 @@ def create_entry(store: KnowledgeStore, values: dict, changed_by: str, embedder_
         elif not _ID_PATTERN.match(entry_id):
             raise CurationError("入力内容を確認してください。",
                                 {"id": "ID は英数字と - _ . の64文字以内で入力してください。"})
+        elif entry_id.lower() in RESERVED_IDS:
+            raise CurationError("入力内容を確認してください。",
+                                {"id": f"ID「{entry_id}」は管理画面で使うため使えません。別の ID にしてください。"})
         elif store.row(entry_id) is not None:
             # Ids are never reused, not even those of retired entries.
             raise CurationError("入力内容を確認してください。", {"id": f"ID {entry_id} はすでに使われています。"})

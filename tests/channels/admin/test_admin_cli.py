@@ -32,6 +32,12 @@ def test_create_user_from_stdin_and_prompt(tmp_path, monkeypatch, capsys):
     assert "at least 10 characters" in capsys.readouterr().err
     assert main(["--data-dir", data, "admin", "create-user", "sato", "--role", "viewer", "--password-stdin"]) == 2
     assert "already exists" in capsys.readouterr().err
+    # No terminal and nothing typed (</dev/null): a one-line error, not a traceback.
+    def end_of_input(prompt=""):
+        raise EOFError
+    monkeypatch.setattr("getpass.getpass", end_of_input)
+    assert main(["--data-dir", data, "admin", "create-user", "kato", "--role", "viewer"]) == 2
+    assert "--password-stdin" in capsys.readouterr().err and accounts.user("kato") is None
     with pytest.raises(SystemExit) as exit_:
         main(["--data-dir", data, "admin", "create-user", "x", "--role", "admin"])
     assert exit_.value.code == 2

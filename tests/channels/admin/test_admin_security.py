@@ -100,6 +100,11 @@ def test_form_posts_need_the_sessions_csrf_token(app, runtime):
     hostile = client.post("/admin/entries/101/retire", data={"csrf_token": token},
                           headers={"Origin": "https://evil.example"}, follow_redirects=False)
     assert hostile.status_code == 403 and store.get("101").status == "active"
+    # ... also with the other site named as the forwarded host: no proxy is configured, so anyone could send it.
+    forged = client.post("/admin/entries/101/retire", data={"csrf_token": token},
+                         headers={"Origin": "https://evil.example", "X-Forwarded-Host": "evil.example"},
+                         follow_redirects=False)
+    assert forged.status_code == 403 and store.get("101").status == "active"
     ok = client.post("/admin/entries/101/edit", data={**form, "csrf_token": token}, follow_redirects=False)
     assert ok.status_code == 303 and store.get("101").title == "改ざん"
     # The login form has its own token.

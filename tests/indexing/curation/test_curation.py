@@ -46,6 +46,9 @@ def test_create_retire_restore(fresh_data_dir, store):
     with pytest.raises(validation.CurationError) as error:  # ids are never reused
         editing.create_entry(store, {"title": "q", "body": "a", **FRESH}, "sato", entry_id="111")
     assert "すでに使われています" in error.value.errors["id"]
+    with pytest.raises(validation.CurationError) as error:  # /admin/entries/new is the form, not an entry
+        editing.create_entry(store, {"title": "q", "body": "a", **FRESH}, "sato", entry_id="New")
+    assert "管理画面で使うため" in error.value.errors["id"]
     assert editing.restore_entry(store, "111", changed_by="suzuki")
     assert bot.search("パスポートを作りたい", top=1)[0].entry.id == "111"
     actions = [(h["action"], h["changed_by"]) for h in editing.entry_history(store, "111")]
