@@ -80,8 +80,16 @@ def command_import(args) -> int:
     return 0
 
 
+def _warn_if_empty(bot, args) -> None:
+    """A data dir nothing was imported into answers every question with 「わかりません」: say why."""
+    if not bot.retriever.index("staff").entries:
+        print(f"madoguchi: warning: no knowledge in {settings_from_args(args).data_dir} yet: "
+              "run `madoguchi import PATH` first", file=sys.stderr)
+
+
 def command_ask(args) -> int:
     bot = bot_from_args(args, with_log=not args.no_log)
+    _warn_if_empty(bot, args)
     answer = bot.ask(args.question, audience=args.audience, channel="cli", log=not args.no_log)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
@@ -131,6 +139,7 @@ def command_search(args) -> int:
         raise UsageError("--top must be at least 1")
     queries = _read_batch(args.batch) if args.batch else None
     bot = bot_from_args(args)
+    _warn_if_empty(bot, args)
     if queries is None:
         hits = bot.search(args.query, audience=args.audience, top=args.top)
         if args.json:

@@ -137,3 +137,16 @@ def test_strict_import_refuses_skipped_rows_not_notes(capsys, tmp_path):
     faq.write_text("ID,問い合わせ文,応答文\n1,,回答だけ\n2,ごみの日は？,月曜です。\n", encoding="utf-8")
     status, _, err = run(capsys, "--data-dir", tmp_path / "d", "import", "--quiet", "--strict", faq)
     assert status == 2 and "faq.csv:2" in err
+
+
+def test_asking_a_data_dir_with_nothing_imported_says_why_every_answer_is_a_decline(capsys, tmp_path):
+    assert run(capsys, "--data-dir", tmp_path, "migrate")[0] == 0  # the database exists, with no entries
+    status, out, err = run(capsys, "--data-dir", tmp_path, "ask", "粗大ごみの出し方", "--no-log")
+    assert status == 0 and "no knowledge in" in err and "madoguchi import PATH" in err
+    status, _, err = run(capsys, "--data-dir", tmp_path, "search", "粗大ごみ", "--json")
+    assert status == 0 and "no knowledge in" in err
+
+
+def test_asking_an_imported_data_dir_warns_of_nothing(capsys, data_dir):
+    status, _, err = run(capsys, "--data-dir", data_dir, "ask", "粗大ごみの出し方", "--no-log")
+    assert status == 0 and "warning" not in err
