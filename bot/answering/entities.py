@@ -364,8 +364,9 @@ def holds(phrase: Phrase, surface: str, reading, words=tuple, slips=tuple) -> bo
     return standalone(phrase.surface, surface)
 
 
-# A number written right after the thing it is the number of (内線2345, 電話：000-123-4567, FAX (000) ...).
-_NUMBER_AFTER = r"[\s:：は]*[(（]?\s*[0-9]"
+# A number written right after the thing it is the number of (内線2345, 電話：000-123-4567, FAX (000) ...), not a count,
+# a time or an amount (受付は9時から, 申請は10日まで, 口座は1つまで).
+_NUMBER_AFTER = r"[\s:：]*[(（]?\s*[0-9][0-9()（）\-‐－ ]*(?![0-9時日月年台円階件回分人個枚つ歳週か])"
 
 
 def number_given(word: str, text: str) -> bool:

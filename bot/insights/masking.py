@@ -413,12 +413,14 @@ _PENSION = re.compile(
     rf"(?:基礎年金番号|年金番号|年金手帳の番号)[ ]*(?:は|が|:|=)?[ ]*(?P<number>\d{{4}}[ ]?{_D}?[ ]?\d{{6}}){_NUMBER_END}"
 )
 # 保険証 (被保険者証) 記号・番号: formats vary by insurer, so whatever code follows the label.
+_INSURANCE_CODE = rf"[A-Za-z0-9](?:[A-Za-z0-9]|[ ]?(?:{_D}|・|/)[ ]?|[ ]){{%d,30}}[A-Za-z0-9]"
+# 記号 and 番号 apart (記号1234番号56, 記号は1234、番号は56): the 記号 may then be as short as four characters;
+# alone, a code of five or more (four digits after 保険証 are as often a year: 保険証は2024年12月に廃止).
+_INSURANCE_NUMBER_TAIL = r"[ 、,]*番号[ ]*(?:は|が|:|=)?[ ]*[A-Za-z0-9]{1,12}"
 _INSURANCE = re.compile(
-    r"(?:保険証|被保険者証|被保険者番号|保険者番号|資格確認書)(?:の)?(?:記号[・/]?番号|記号|番号)?"
+    r"(?:保険証|被保険者証|被保険者番号|保険者番号|資格確認書)(?:の)?[ ]?(?:記号[・/]?番号|記号|番号)?"
     r"[ ]*(?:は|が|:|=)?[ ]*"
-    rf"(?P<number>[A-Za-z0-9](?:[A-Za-z0-9]|[ ]?(?:{_D}|・|/)[ ]?|[ ]){{2,30}}[A-Za-z0-9]"
-    # 記号 and 番号 apart: 記号1234番号56, 記号は1234、番号は56
-    rf"(?:[ 、,]*番号[ ]*(?:は|が|:|=)?[ ]*[A-Za-z0-9]{{1,12}})?)(?![A-Za-z0-9])"
+    rf"(?P<number>{_INSURANCE_CODE % 2}{_INSURANCE_NUMBER_TAIL}|{_INSURANCE_CODE % 3})(?![A-Za-z0-9])"
 )
 
 
@@ -508,13 +510,17 @@ def _is_japanese_phone(national: str) -> bool:
 
 # Digits grouped as a resident happened to type them (09 012 345 678, 0901-234-5678): masked when all of them make
 # a Japanese number.
-_LOOSE_PHONE = re.compile(rf"(?<![\d+]){_NUMBER_START}0\d{{0,4}}(?:{_PSEP}\d{{1,4}}){{2,5}}{_NUMBER_END}")
+_LOOSE_PHONE = re.compile(rf"(?<![\d+]){_NUMBER_START}0\d{{0,4}}(?:{_PSEP}\d{{1,4}}){{2,5}}{_NUMBER_END}{_UNIT_AHEAD}")
+# Days of a month listed (資源ごみの日は 02 09 16 23 30日): groups of two digits only.
+_DAY_LIST = re.compile(r"\d{2}(?:\D+\d{2})+")
 # A number after a word for a phone in the other languages residents write (电话, 手机, 전화, telefone, điện thoại,
 # phone): a foreign number too (13912345678, 010-1234-5678), when it has as many digits as a phone number has.
 _PHONE_LABEL = re.compile(
     r"(?i:电话|電話|手机|手機|携帯|ＴＥＬ|\btel\b|\bphone\b|\bmobile\b|\bcell\b|전화|연락처|휴대폰|핸드폰|telefone|celular|"
-    r"điện thoại|\bsđt\b|whatsapp)(?:[ ]?(?:番号|号码|號碼|번호|number|no\.?))?[ ]*(?:は|是|는|은|:|=|：)?[ ]*")
-_LABELLED_PHONE = re.compile(rf"\+?\d{{1,4}}(?:{_PSEP}?\(?\d{{1,5}}\)?){{1,5}}{_NUMBER_END}")
+    r"điện thoại|\bsđt\b|whatsapp)(?:[ ]?(?:番号|号码|號碼|号|번호|number|no\.?))?[ ]*(?:は|是|는|은|\bis\b|é|:|=|：)?[ ]*")
+_LABELLED_PHONE = re.compile(rf"\+?\d{{1,4}}(?:{_PSEP}?\(?\d{{1,5}}\)?){{1,5}}{_NUMBER_END}{_UNIT_AHEAD}(?![:：]\d)")
+# A date after a phone word is no number (phone 2024-04-01).
+_DATE_START = re.compile(rf"(?:19|20)\d\d{_D}|(?:19|20)\d\d[./]")
 
 
 def _find_phones(norm: str) -> Iterator[tuple[str, int, int]]:
@@ -525,11 +531,11 @@ def _find_phones(norm: str) -> Iterator[tuple[str, int, int]]:
         if _is_japanese_phone(digits):
             yield "phone", m.start(), m.end()
     for m in _LOOSE_PHONE.finditer(norm):
-        if _is_japanese_phone(_digits(m.group())):
+        if _is_japanese_phone(_digits(m.group())) and not _DAY_LIST.fullmatch(m.group()):
             yield "phone", m.start(), m.end()
     for label in _PHONE_LABEL.finditer(norm):
         m = _LABELLED_PHONE.match(norm, label.end())
-        if m and 9 <= len(_digits(m.group())) <= 15:
+        if m and not _DATE_START.match(m.group()) and 9 <= len(_digits(m.group())) <= 15:
             yield "phone", m.start(), m.end()
 
 

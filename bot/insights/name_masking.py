@@ -144,55 +144,61 @@ def find_names(norm: str) -> Iterator[tuple[str, int, int]]:
 # A name typed in hiragana that opens a message (やまだはなこです。保育園の…, たなかけんじといいます, こんにちは、いとう
 # です): the first sentence is nothing but the name and a self-introduction, or a copula with a name in it. Kana
 # topics open messages with a copula too (ほいくえんです。, しつもんです。), so before です the run must hold a word
-# Sudachi tags as a surname (a given name alone is also a place: あおばです), or start with one of the common surnames
-# it reads as other words in kana (さとう is sugar, すずき a fish, やまもと two nouns); and no word of a kind a name
-# never is (a verb, an adverb ...).
+# Sudachi tags as a surname (a given name alone is also a place: あおばです), or start with one of the hundred most
+# common surnames (in kana Sudachi reads many as other words: さとう is sugar, すずき a fish, やまもと two nouns).
 _OPENERS = (r"(?:こんにちは|こんにちわ|こんばんは|こんばんわ|おはようございます|はじめまして|初めまして|すみません|すいません|"
             r"お世話になります|お世話になっております|おせわになります)[、,。.!! ]*")
 _KANA_INTRODUCTION = re.compile(
     rf"^(?:{_OPENERS})?(?P<name>{_H}{{2,8}}(?:[ ]{_H}{{1,6}})?)"
     r"(?P<end>です|でございます|と申します|と申す|といいます|と言います|っていいます|って言います)(?=[。、,.!?\n ]|$)")
 _KANA_SURNAMES = tuple("""
-さとう すずき やまもと はやし さいとう もり いけだ はしもと やました まえだ おがわ ごとう おかだ あおき ふくだ
-なかの おの なかやま もりた はら さかい よこやま みやもと うちだ たかぎ まるやま いまい たかだ ふじもと うえの
-ひらの くぼ こじま きのした きくち さの おおにし すぎもと やまぐち ますだ まつおか ふじい まつだ
+さとう すずき たかはし たなか いとう わたなべ やまもと なかむら こばやし かとう よしだ やまだ ささき やまぐち まつもと
+いのうえ きむら はやし さいとう しみず やまざき もり あべ いけだ はしもと やました いしかわ なかじま まえだ ふじた
+おがわ ごとう おかだ はせがわ むらかみ こんどう いしい さかもと えんどう あおき ふじい にしむら ふくだ おおた みうら
+ふじわら おかもと まつだ なかがわ なかの はらだ おの たむら たけうち かねこ わだ なかやま いしだ うえだ もりた はら
+しばた さかい くどう よこやま みやざき みやもと うちだ たかぎ あんどう たにぐち おおの まるやま いまい たかだ ふじもと
+たけだ むらた うえの すぎやま ますだ すがわら ひらの おおつか ちば くぼ まつい こじま いわさき さくらい のぐち
+まつおか きのした のむら きくち さの おおにし すぎもと あらい
 """.split())
 _NOT_KANA_NAMES = frozenset("""
 しつもん そうだん おねがい はじめて しみん じゅうみん ひらがな かたかな ほんにん だいりにん がくせい かいしゃいん
 しゅふ ぱーと あるばいと ふあん しんぱい だいじょうぶ むり へいき げんき びょうき こども おや はは ちち わたし
 """.split())
-_NOT_NAME_POS = {"動詞", "形容詞", "副詞", "助動詞", "接続詞", "感動詞", "連体詞", "代名詞", "形状詞"}
+# Given names end so (たろう, はなこ, なおみ, ゆうき, かずや, けんと, ひろし, しんすけ, こうへい, けんじ).
+_GIVEN_NAME_END = re.compile(r"(?:ろう|こ|み|え|お|き|や|と|し|すけ|へい|じ|ひこ|ひと|ろ|な|か|よ)$")
+# A small kana or ん cannot start a given name: it continues another word (はらっぱ).
+_NOT_NAME_START = "っゃゅょぁぃぅぇぉんー"
 
 
 def find_kana_introductions(norm: str) -> Iterator[tuple[str, int, int]]:
     m = _KANA_INTRODUCTION.match(norm)
-    if not m:
-        return
-    name = m.group("name")
-    if name.replace(" ", "") in _NOT_KANA_NAMES:
-        return
-    if m.group("end") in ("です", "でございます") and not _kana_surname_first(name):
-        tokens = list(sudachi_tokenizer().tokenize(name))
-        if any(t.part_of_speech()[0] in _NOT_NAME_POS for t in tokens) \
-                or not any(t.part_of_speech()[2:4] == ("人名", "姓") for t in tokens):
-            return
-    yield "name", m.start("name"), m.end("name")
+    if m and m.group("name").replace(" ", "") not in _NOT_KANA_NAMES and _kana_name(m.group("name")):
+        yield "name", m.start("name"), m.end("name")
 
 
-def _kana_surname_first(name: str) -> bool:
-    """A common surname, alone or before a given name (さとう, いけだ はなこ); not before a particle or a small
-    kana that continue another word (もりのこうえん, はらっぱ)."""
-    name = name.replace(" ", "")
-    for surname in _KANA_SURNAMES:
-        if name.startswith(surname):
-            rest = name[len(surname):]
-            if not rest:
-                return True
-            if rest[0] in "っゃゅょぁぃぅぇぉんー" or len(rest) < 2:
-                continue
-            if not any(t.part_of_speech()[0] in ("助詞", "助動詞") for t in sudachi_tokenizer().tokenize(rest)):
-                return True
-    return False
+def _kana_name(name: str) -> bool:
+    """Whether a hiragana run reads as a person's name: a surname (tagged so by Sudachi, or one of the common
+    surnames it reads as other words), alone or before a given name (tagged so, or ending as given names do:
+    たろう, which Sudachi reads as a verb ending). Not a run the dictionary reads as another word across the
+    surname's end (さとうきび, もりあがり, はらいこみ), nor a surname before a suffix or particle (やまぐちけん is
+    not read so only because けん is also a given name; もりのこうえん, ますだかい are other things)."""
+    whole = name.replace(" ", "")
+    tokens = list(sudachi_tokenizer().tokenize(whole))
+    surname = max((s for s in _KANA_SURNAMES if whole.startswith(s)), key=len, default="")
+    if not surname:
+        if not tokens or tokens[0].part_of_speech()[2:4] != ("人名", "姓"):
+            return False
+        surname = tokens[0].surface()
+    rest = whole[len(surname):]
+    if not rest:
+        return True
+    if any(t.begin() < len(surname) < t.end() for t in tokens) or len(rest) < 2 or rest[0] in _NOT_NAME_START:
+        return False
+    rest_tokens = list(sudachi_tokenizer().tokenize(rest))
+    if all(t.part_of_speech()[2] == "人名" for t in rest_tokens):
+        return True
+    return len(rest) <= 4 and bool(_GIVEN_NAME_END.search(rest)) and \
+        not any(t.part_of_speech()[0] in ("助詞", "接尾辞") for t in rest_tokens)
 
 
 # --- Names found by part of speech -----------------------------------------------------------

@@ -7,8 +7,10 @@ a page that shows how far it has got and reloads itself until it is done.
 
 Nothing here must survive a crash: the upload stays in the upload store until its apply has committed
 (channels/admin/import_views.py removes it afterwards), and an apply is one transaction, so an apply cut
-short changes nothing and can be started again. The jobs themselves live in this process only; another
-host of the same database does not see them (its progress page says the apply is not known here).
+short changes nothing and can be started again. The jobs themselves live in this process only: on another
+host of the same database the progress page shows the upload's preview while the apply runs here (an apply
+started there too waits for the knowledge lock, then finds nothing left to change) and, once it has committed,
+says that the upload was applied or has expired.
 """
 from __future__ import annotations
 
@@ -77,13 +79,14 @@ class ImportJobs:
 
     def start(self, token: str, user: str, work, shown_errors: tuple = (), context: dict | None = None) -> ImportJob:
         """Run ``work(progress)`` for the upload ``token`` in a thread of its own, unless an apply of that
-        upload is already running (that one is returned). ``work`` returns the result to show; an exception
+        upload is running or has succeeded (that one is returned: a second click, or a second editor, sees the
+        first apply's result rather than a failure on an upload it removed). Only a failed apply is run again. ``work`` returns the result to show; an exception
         of ``shown_errors`` has its text shown to the editor, any other is logged and shown as FAILED.
         ``context`` is kept with the job for the page that shows it."""
         with self._lock:
             self._forget_old()
             job = self._jobs.get(token)
-            if job is not None and job.running:
+            if job is not None and (job.running or not job.error):
                 return job
             job = self._jobs[token] = ImportJob(token, user, context=context or {})
 

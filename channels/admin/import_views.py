@@ -4,6 +4,8 @@ The apply runs beside the request (channels/admin/import_jobs.py): a small file'
 once, a large one's progress on a page that reloads itself until the apply is done."""
 from __future__ import annotations
 
+import logging
+
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -17,6 +19,7 @@ from indexing.curation import admin_import, listing, validation
 from indexing.dates import city_today
 from indexing.entries import ENTRY_AUDIENCES
 
+log = logging.getLogger(__name__)
 DEFAULT_FIELDS = ("department", "category", "url", "updated", "review_by")
 AUTO_SOURCE = ""          # replace the existing file of the same name, else add as new
 NEW_SOURCE = "__new__"
@@ -93,9 +96,16 @@ def routes(site: AdminSite) -> list[Route]:
     async def apply(request: Request, session):
         upload = _upload_or_404(request.path_params["token"])
         job = jobs.get(upload.token)
-        if job is None or not job.running:
+        if job is None or job.error:
             args = _import_args(upload)
-            plan = await run_in_threadpool(lambda: admin_import.preview_import(store, **args))
+            try:
+                plan = await run_in_threadpool(lambda: admin_import.preview_import(store, **args))
+            except OSError:
+                # Applied meanwhile by another click, which removed the file: show that apply.
+                job = jobs.get(upload.token)
+                if job is None:
+                    raise Denied(404, messages.UPLOAD_NOT_FOUND) from None
+                return await _shown(request, job, upload.token)
             source = args["source_keys"][upload.name]
             if plan.problems and request.state.form.get("skip_problems") != "1":
                 return site.render(request, "import_preview.html", status=400, upload=upload, plan=plan,
@@ -108,14 +118,21 @@ def routes(site: AdminSite) -> list[Route]:
             def work(progress):
                 result = admin_import.apply_import(store, changed_by=name, embedder_spec=embedder,
                                                    progress=progress, **args)
-                uploads.remove(upload.token)  # only once the apply has committed
+                try:
+                    uploads.remove(upload.token)  # only once the apply has committed
+                except Exception:  # noqa: BLE001 - the apply stands; a stale upload expires on its own
+                    log.exception("removing applied upload %s failed", upload.token[:8])
                 return result
 
             job = jobs.start(upload.token, name, work, shown_errors=(validation.CurationError,),
                              context={"upload": upload, "plan": plan, "source": source})
+        return await _shown(request, job, upload.token)
+
+    async def _shown(request: Request, job, token: str):
+        """The job's result once it ends within the wait, else its progress page."""
         if await run_in_threadpool(job.wait, APPLY_WAIT_SECONDS):
             return _finished_page(request, job)
-        return site.redirect(request, f"/imports/{upload.token}/progress")
+        return site.redirect(request, f"/imports/{token}/progress")
 
     @site.page(role="editor")
     async def progress(request: Request, session):

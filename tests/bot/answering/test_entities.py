@@ -161,6 +161,9 @@ def test_a_things_number_is_named_by_an_entry_that_gives_it():
     assert number_given("電話番号", "電話：000-123-4567") and number_given("ファックス番号", "ファックス (03) 1234")
     assert not number_given("電話番号", "携帯電話 090") and not number_given("電話番号", "電話でお問い合わせ")
     assert not number_given("番号", "内線2345") and not number_given("内線", "内線2345")
+    # A count, a time or an amount after the thing is no number of it.
+    assert not number_given("受付番号", "窓口の受付は9時から17時です") and not number_given("申請番号", "申請は10日まで")
+    assert not number_given("車両番号", "車両 2台まで")
     texts = EntryTexts(JapaneseAnalyzer().prepare, [helpdesk])
     assert texts.names(noun_phrases("内線番号")[0])
 

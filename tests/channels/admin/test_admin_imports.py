@@ -145,3 +145,43 @@ def test_retiring_most_of_a_source_needs_a_second_confirmation(client_and_store)
     assert refused.status_code == 400 and "確認のチェック" in refused.text and store.get("905").status == "active"
     done = client.post(one_row + "/apply", data={"csrf_token": token, "confirm_retirement": "1"})
     assert done.status_code == 200 and store.get("905").status == "retired" and store.get("900").status == "active"
+
+
+def test_two_clicks_on_apply_show_one_apply_and_its_result(client_and_store, monkeypatch):
+    """The second click's preview ends after the first click's apply removed the file: it is shown that apply's
+    result, not a failure, and no second apply runs."""
+    import threading
+
+    from indexing.curation import admin_import
+
+    client, token, store = client_and_store
+    csv = "ID,問い合わせ文,応答文\n101,粗大ごみはどうやって出せばいいですか？,電話で申し込んでください。\n".encode()
+    preview_url = _upload(client, token, "city-faq.csv", csv, source="faq/city-faq.csv")
+    real_preview, real_apply, applies = admin_import.preview_import, admin_import.apply_import, []
+    first_applied, calls = threading.Event(), []
+
+    def preview(*args, **kwargs):
+        if not threading.current_thread().name.startswith("import-"):  # a click's preview, not the apply's own
+            calls.append(1)
+            if len(calls) == 2:  # the second click's preview ends after the first click's apply
+                assert first_applied.wait(30)
+        return real_preview(*args, **kwargs)
+
+    def apply(*args, **kwargs):
+        applies.append(1)
+        result = real_apply(*args, **kwargs)
+        first_applied.set()
+        return result
+
+    monkeypatch.setattr(admin_import, "preview_import", preview)
+    monkeypatch.setattr(admin_import, "apply_import", apply)
+    responses = []
+    clicks = [threading.Thread(target=lambda: responses.append(
+        client.post(preview_url + "/apply", data={"csrf_token": token}))) for _ in range(2)]
+    for click in clicks:
+        click.start()
+    for click in clicks:
+        click.join(60)
+    assert sorted(r.status_code for r in responses) == [200, 200]
+    assert all("取り込みを反映しました" in r.text for r in responses) and len(applies) == 1
+    assert store.get("101").body == "電話で申し込んでください。"
