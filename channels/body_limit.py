@@ -15,6 +15,8 @@ from channels.web.messages import api_error
 from indexing.language import preferred_language
 
 DEFAULT_LIMIT_BYTES = 1_000_000
+# An oversized form post from a browser is read (and dropped) up to this size before the 413 page is sent.
+DRAIN_LIMIT_BYTES = 100 * 1024 * 1024
 
 
 class BodyLimit:
@@ -35,6 +37,10 @@ class BodyLimit:
         limit = self.limit_for(scope.get("path", ""))
         declared = _content_length(scope)
         if declared is not None and declared > limit:
+            if _wants_html(scope) and declared <= DRAIN_LIMIT_BYTES:
+                # A browser still sending its upload reads a reply only after it has sent it all; cut off,
+                # it shows a connection error instead of the page that says what the limit is.
+                await _drain(receive)
             return await _too_large(scope, send, limit)
         if declared is not None:
             return await self.app(scope, _capped(receive, limit), send)
@@ -79,6 +85,14 @@ def _capped(receive, limit: int):
         return message
 
     return wrapped
+
+
+async def _drain(receive):
+    """Read the request body to its end without keeping it."""
+    while True:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return
 
 
 def _header(scope, wanted: bytes) -> str | None:

@@ -45,3 +45,32 @@ def test_an_oversized_api_call_still_gets_json_in_the_callers_language():
 def test_a_body_within_the_cap_reaches_the_handler():
     response = _client().post("/admin/imports", files={"file": ("faq.csv", b"x" * 5000)}, headers=BROWSER)
     assert response.status_code == 200 and len(received) == 1
+
+
+def test_an_oversized_browser_upload_is_read_to_its_end_before_the_page_is_sent():
+    """A browser reads the reply only after sending its whole upload: cut off, it shows a connection error."""
+    import asyncio
+
+    chunks = [{"type": "http.request", "body": b"x" * 1000, "more_body": True} for _ in range(9)]
+    chunks.append({"type": "http.request", "body": b"x" * 1000, "more_body": False})
+    sent, read = [], []
+
+    async def receive():
+        read.append(1)
+        return chunks[len(read) - 1]
+
+    async def send(message):
+        sent.append(message)
+
+    async def app(scope, receive, send):
+        raise AssertionError("the handler must not run")
+
+    scope = {"type": "http", "path": "/admin/imports", "headers": [
+        (b"content-length", b"10000"), (b"accept", b"text/html,application/xhtml+xml")]}
+    asyncio.run(BodyLimit(app, limit=100, limits={"/admin": 5000})(scope, receive, send))
+    assert len(read) == 10 and sent[0]["status"] == 413
+    # An API client is refused at once, its body unread.
+    read.clear()
+    api = {"type": "http", "path": "/api/ask", "headers": [(b"content-length", b"10000")]}
+    asyncio.run(BodyLimit(app, limit=100)(api, receive, send))
+    assert read == []
