@@ -56,6 +56,13 @@ _HELP = re.compile(r"(?:help|ヘルプ|使い方|つかいかた|\?|？)", re.IG
 _CHECK_ALONE = re.compile(r"(?:check|チェック)", re.IGNORECASE)
 
 
+def from_another_workspace(body: dict, event: dict) -> bool:
+    """Whether the person who wrote ``event`` belongs to another organisation's workspace (a Slack Connect
+    channel or DM): their ``user_team`` or ``source_team`` is not the workspace the app is installed in."""
+    home = body.get("team_id") or next((a.get("team_id") for a in body.get("authorizations") or [] if a), None)
+    return bool(home) and any(event.get(key) and event.get(key) != home for key in ("user_team", "source_team"))
+
+
 def user_id_of(team_id: str | None, user_id: str | None) -> str | None:
     """The id handed to the inquiry log (which keeps only a keyed hash of it)."""
     return f"slack:{team_id or ''}:{user_id}" if user_id else None
@@ -162,6 +169,8 @@ class SlackChannel:
             register(re.compile(".*"))(self.on_anything_else)
 
     async def on_app_mention(self, body: dict, event: dict):
+        if event.get("bot_id") or event.get("subtype") == "bot_message":
+            return  # another bot mentioning this one: answering could start a loop between the two
         await self._store_event(body, event, event.get("thread_ts") or event.get("ts"))
 
     async def on_anything_else(self, ack=None):
@@ -252,9 +261,13 @@ class SlackChannel:
         event_id = body.get("event_id")
         if not event_id or not event.get("channel"):
             return
-        payload = {"channel": event["channel"], "thread_ts": thread_ts,
-                   "question": question_of(event.get("text", ""), event.get("files")),
-                   "team_id": body.get("team_id"), "user": event.get("user")}
+        if from_another_workspace(body, event):
+            # Staff knowledge stays in the city's workspace: the question itself is not kept.
+            payload = {"channel": event["channel"], "thread_ts": thread_ts, "external": True}
+        else:
+            payload = {"channel": event["channel"], "thread_ts": thread_ts,
+                       "question": question_of(event.get("text", ""), event.get("files")),
+                       "team_id": body.get("team_id"), "user": event.get("user")}
         await self.runtime.inbox.add([(f"{CHANNEL}:{event_id}", CHANNEL, payload)])
 
     async def handle(self, item: InboxEvent) -> Outcome:
@@ -275,6 +288,8 @@ class SlackChannel:
         stored = item.answer if isinstance(item.answer, dict) and item.answer.get("text") else None
         if stored is not None:  # an earlier attempt got as far as posting: the very same answer
             text, blocks, inquiry_id = stored["text"], stored.get("blocks"), item.inquiry_id
+        elif payload.get("external"):
+            text, blocks, inquiry_id = messages.EXTERNAL_USER, None, None
         else:
             text, blocks, inquiry_id = await self._render(payload.get("question", ""), payload.get("team_id"),
                                                           payload.get("user"), event_key=item.event_key)

@@ -9,6 +9,9 @@ CHECK_USAGE = (
     "使い方：`/madoguchi check ファイル名` のように、確認したいファイル名を続けて入力してください。"
     "（例：`/madoguchi check 20261128_予算要求資料_v1.xlsx`）"
 )
+# To a person of another organisation (Slack Connect): staff knowledge is for the city's own workspace.
+EXTERNAL_USER = ("この窓口は市役所の職員向けです。組織外の方（Slack コネクトで参加している方）のご質問には"
+                 "お答えできません。市の担当者に直接お問い合わせください。")
 RATE_LIMITED = "短時間に質問が集中しているため、少しの間回答を控えています。しばらくしてから、もう一度質問してください。"
 ERROR = "申し訳ありません。回答の作成中にエラーが発生しました。しばらくしてから、もう一度試してください。"
 SOURCES_LABEL = "*出典*"

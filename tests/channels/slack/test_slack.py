@@ -16,6 +16,7 @@ from fakes.webhooks import (
     SLACK_APP_TOKEN,
     SLACK_BOT_TOKEN,
     SLACK_SECRET,
+    SLACK_TEAM,
     slack_action_body,
     slack_command_body,
     slack_dm_event,
@@ -131,6 +132,32 @@ def test_mention_inside_a_thread_replies_in_that_thread(client, slack_api):
     event = slack_mention_event("共有フォルダのファイル名のルールは？", channel=channel, thread_ts="1700000000.000001")
     send_event(client, event)
     assert post_for(slack_api, channel).json["thread_ts"] == "1700000000.000001"
+
+
+def test_a_person_of_another_organisation_gets_no_staff_knowledge(client, slack_api, server):
+    """Slack Connect: a mention in a shared channel, or a DM, from another workspace's user (user_team) is told
+    the desk is for the city's staff; nothing of the answer is posted and the question is not kept."""
+    before = len(inquiries(server))
+    for make, prefix in ((slack_mention_event, "CSHARED"), (slack_dm_event, "DSHARED")):
+        channel = unique(prefix)
+        event = {**make(STAFF_QUESTION, channel=channel), "user_team": "TVENDOR99", "source_team": "TVENDOR99"}
+        assert send_event(client, event).status_code == 200
+        post = post_for(slack_api, channel)
+        assert "組織外の方" in post.json["text"] and "勤怠システム" not in post.json["text"]
+    # The city's own staff in the same kind of channel (their user_team is the workspace's) are answered.
+    channel = unique("CSHARED")
+    own = {**slack_mention_event(STAFF_QUESTION, channel=channel), "user_team": SLACK_TEAM}
+    assert send_event(client, own).status_code == 200
+    assert "勤怠システム" in post_for(slack_api, channel).json["text"]
+    assert len(inquiries(server)) == before + 1
+
+
+def test_another_bots_mention_is_not_answered(client, slack_api, server):
+    channel = unique("CBOTS")
+    event = {**slack_mention_event(STAFF_QUESTION, channel=channel), "bot_id": "BOTHER2"}
+    assert send_event(client, event).status_code == 200
+    flush(client, slack_api)
+    assert not [p for p in slack_api.posts() if p.json.get("channel") == channel]
 
 
 def test_direct_message_is_answered(client, slack_api):
