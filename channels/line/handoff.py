@@ -22,6 +22,11 @@ RATE = "ticket_rate"         # {"a": "ticket_rate", "t": ticket id, "v": resolve
 CHANNEL = "line"
 
 
+def is_number(value) -> bool:
+    """An id in postback data: an integer, not JSON's true / false (Python's bool is an int)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _data(**values) -> str:
     return json.dumps(values, separators=(",", ":"))
 
@@ -74,14 +79,14 @@ async def on_postback(channel, event, data: dict, user_id: str | None):
     easy = channel.easy_japanese
     if runtime.handoff_relay is None:
         return handoff_text("UNAVAILABLE", await channel.user_language(event), easy), None
-    if action == OFFER and isinstance(data.get("i"), int):
+    if action == OFFER and is_number(data.get("i")):
         preview = await runtime.run_blocking(desk.offer, data["i"], user_id)
         if preview is None:
             return handoff_text("UNAVAILABLE", await channel.user_language(event), easy), None
         if preview.existing is not None:
             return handoff_text("ALREADY_SENT", preview.language, easy, ticket=preview.existing.id), None
         return confirm_messages(preview, easy), None
-    if action == CONFIRM and isinstance(data.get("i"), int):
+    if action == CONFIRM and is_number(data.get("i")):
         reply_to = getattr(event.source, "user_id", None) or ""
         ticket, created = await runtime.run_blocking(desk.confirm, data["i"], user_id, CHANNEL, reply_to)
         if ticket is None:
@@ -93,7 +98,7 @@ async def on_postback(channel, event, data: dict, user_id: str | None):
         hours = route.reply_hours if route else desk.policy.reply_hours
         return handoff_text("SENT", ticket.language, easy, department=ticket.department, ticket=ticket.id,
                             hours=texts.hours_text(hours)), None
-    if action == RATE and isinstance(data.get("t"), int) and data.get("v") in ("resolved", "unresolved"):
+    if action == RATE and is_number(data.get("t")) and data.get("v") in ("resolved", "unresolved"):
         ticket = await runtime.run_blocking(desk.rate, data["t"], data["v"], user_id)
         if ticket is None:
             return render.text_messages(render.messages.say("FEEDBACK_NOT_FOUND", await channel.user_language(event),

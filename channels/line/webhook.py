@@ -222,6 +222,9 @@ class LineChannel:
             name = "STICKER"
         elif isinstance(content, (ImageMessageContent, VideoMessageContent, AudioMessageContent,
                                   FileMessageContent)):
+            image_set = getattr(content, "image_set", None)
+            if image_set is not None and isinstance(image_set.index, int) and image_set.index > 1:
+                return None  # several photos sent at once: one apology, for the first of them
             name = "MEDIA"
         elif isinstance(content, LocationMessageContent):
             name = "LOCATION"
@@ -319,7 +322,7 @@ class LineChannel:
         action = data.get("a")
         if action == render.ASK and isinstance(data.get("q"), str):
             return await self.answer(event, data["q"], event_key=event_key)
-        if action == render.FEEDBACK and data.get("v") in FEEDBACK_VALUES and isinstance(data.get("i"), int):
+        if action == render.FEEDBACK and data.get("v") in FEEDBACK_VALUES and handoff.is_number(data.get("i")):
             outcome = await self.runtime.set_feedback(data["i"], data["v"], user_id_of(event.source))
             # The language of the question rated (carried by the button), else the profile's.
             language = data.get("l") if data.get("l") in messages.CATALOGUE["RESOLVED"] else \

@@ -226,6 +226,15 @@ def test_non_text_messages_get_a_polite_reply(client, line_api, server, message,
     assert len(inquiries(server)) == before  # not a question
 
 
+def test_several_photos_sent_at_once_get_one_apology(client, line_api):
+    photos = [line_message_event({"type": "image", "contentProvider": {"type": "line"}, "quoteToken": f"q{index}",
+                                  "imageSet": {"id": "S1", "index": index, "total": 3}}, USER) for index in (1, 2, 3)]
+    assert post_events(client, photos).status_code == 200
+    assert "画像" in line_api.reply_to(photos[0]).json["messages"][0]["text"]
+    flush(client, line_api)
+    assert not line_api.replies(photos[1]["replyToken"]) and not line_api.replies(photos[2]["replyToken"])
+
+
 def test_follow_gets_a_welcome_saying_what_it_can_answer(client, line_api):
     event = line_follow_event(USER)
     post_events(client, [event])
@@ -408,6 +417,11 @@ def test_unknown_postback_data_is_ignored(client, line_api):
     post_events(client, [event])
     flush(client, line_api)
     assert not line_api.replies(event["replyToken"])
+    # JSON's true is no inquiry id (Python's bool is an int): nothing is rated.
+    forged = line_postback_event(json.dumps({"a": "feedback", "i": True, "v": "resolved"}), user_id=USER)
+    post_events(client, [forged])
+    flush(client, line_api)
+    assert not line_api.replies(forged["replyToken"])
 
 
 # --- groups --------------------------------------------------------------------------------------
