@@ -43,6 +43,16 @@ def find_contact(departments: list[dict], names: list[str], audience: str = "cit
     return Contact(department=named) if named else None
 
 
+def department_of(contact: Contact | None, departments: list[dict]) -> str:
+    """The department a decline is logged under: its name as departments.toml (and an answered entry's 所管課)
+    writes it, not the division-prefixed name shown to the resident (総務部 総合案内), so that the report and the
+    handoff count one department once."""
+    if contact is None:
+        return ""
+    return next((d["name"] for d in departments if d.get("name") and _contact(d).department == contact.department),
+                contact.department)
+
+
 def _contact(department: dict) -> Contact:
     name = department["name"]
     if department.get("division") and department["division"] not in name:
@@ -161,7 +171,7 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
         contact = find_contact(departments, [detail] if detail else [], audience)
         text = _with_contact("STAFF_TOPIC", contact, language, easy_japanese)
         return Answer(question=question, text=text, abstained=True, confidence=0.0, audience=audience,
-                      contact=contact, department=contact.department if contact else "", kind="staff_topic",
+                      contact=contact, department=department_of(contact, departments), kind="staff_topic",
                       answer_language=said_in)
     if not hits or confidence < threshold:
         # The department that most of the closest entries share is still the best guess of whom to
@@ -189,7 +199,7 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
                         if h.score >= threshold_score(hits))
         return Answer(question=question, text=text, abstained=True, confidence=confidence, audience=audience,
                       related=related, contact=contact, category=guessed.category if guessed else "",
-                      department=contact.department if contact else "", kind="abstain",
+                      department=department_of(contact, departments), kind="abstain",
                       answer_language=said_in)
     if easy_japanese and not messages.has_texts(language):
         hits = prefer_easy_japanese(hits)
@@ -335,7 +345,7 @@ def compose_person_request(question: str, audience: str, departments: list[dict]
     contact = find_contact(departments, [], audience)
     text = _with_contact("PERSON_REQUEST", contact, language, easy_japanese)
     return Answer(question=question, text=text, abstained=True, confidence=0.0, audience=audience, contact=contact,
-                  department=contact.department if contact else "", kind="person", answer_language=said_in)
+                  department=department_of(contact, departments), kind="person", answer_language=said_in)
 
 
 EASY_MIN_RATIO = 0.9  # an easy-Japanese entry is preferred when it scores at least this share of the best

@@ -232,6 +232,18 @@ def test_a_decline_gives_the_department_most_nearby_entries_share_else_the_gener
     assert unknown.contact.department == "総合案内" and unknown.category == ""
 
 
+def test_a_decline_is_logged_under_the_departments_own_name_not_the_one_shown_with_its_division():
+    departments = [{"name": "総合案内", "division": "総務部", "phone": "000-123-4000", "default": True},
+                   {"name": "公園緑地課", "division": "都市整備部", "phone": "000-123-4500"}]
+    hits = [Hit(entry=_faq(i, "公園緑地課"), score=0.7) for i in range(3)]
+    declined = compose_answer("ドローンを飛ばしたい", hits, confidence=0.3, threshold=0.5, audience="citizen",
+                              departments=departments)
+    assert declined.contact.department == "都市整備部 公園緑地課" and declined.department == "公園緑地課"
+    far = compose_answer("ドローンを飛ばしたい", hits, confidence=0.1, threshold=0.5, audience="citizen",
+                         departments=departments)
+    assert far.contact.department == "総務部 総合案内" and far.department == "総合案内"
+
+
 def test_a_markdown_table_reads_as_lines_in_a_chat():
     text = plain_text("料金の例です。\n\n| 品目 | 手数料 |\n|---|---|\n| 自転車（1台） | 800円 |\n| 布団（1枚） | 400円 |\n"
                       "\n| 証明書 | コンビニ | 窓口 |\n|:---|---:|---|\n| 住民票 | 200円 | 300円 |")
