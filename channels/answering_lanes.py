@@ -5,8 +5,8 @@ Answers are computed on threads in two lanes::
     lanes = AnsweringLanes()
     answer = await lanes.run(lanes.lane_for(question), lambda: bot.ask(question), timeout=15)
 
-* the **short** lane (2 threads) takes questions up to ``LONG_QUESTION_CHARS`` characters,
-  which is nearly every real question;
+* the **short** lane (2 threads, up to 64 waiting) takes questions up to ``LONG_QUESTION_CHARS``
+  characters, which is nearly every real question;
 * the **long** lane (1 thread) takes the rest: a 1,000-character story costs several times a
   short question (the embedder sees at most ``indexing.embeddings.MAX_QUERY_CHARS`` of it, but
   tokenizing and scoring still grow with it), so at most one is computed at a time and a flood
@@ -31,6 +31,10 @@ T = TypeVar("T")
 LONG_QUESTION_CHARS = 120
 SHORT_THREADS = 2
 LONG_THREADS = 1
+# How many questions may wait per thread before a web request is refused: a short question takes tens of
+# milliseconds, so a burst of 20 web questions at once (a page opened in a class, a shared link) waits well under a
+# second in the short lane instead of being refused; a long story takes up to a second, so its lane stays shallow.
+SHORT_QUEUE_PER_THREAD = 32
 QUEUE_PER_THREAD = 4
 BUSY_RETRY_SECONDS = 5
 
@@ -81,9 +85,12 @@ class _Skipped:
 
 class AnsweringLanes:
     def __init__(self, short_threads: int = SHORT_THREADS, long_threads: int = LONG_THREADS,
-                 queue_per_thread: int = QUEUE_PER_THREAD, long_question_chars: int = LONG_QUESTION_CHARS):
-        self.short = Lane("short", short_threads, short_threads * queue_per_thread)
-        self.long = Lane("long", long_threads, long_threads * queue_per_thread)
+                 queue_per_thread: int | None = None, long_question_chars: int = LONG_QUESTION_CHARS):
+        """``queue_per_thread``: one depth for both lanes (tests); by default SHORT_QUEUE_PER_THREAD and QUEUE_PER_THREAD."""
+        short_depth = SHORT_QUEUE_PER_THREAD if queue_per_thread is None else queue_per_thread
+        long_depth = QUEUE_PER_THREAD if queue_per_thread is None else queue_per_thread
+        self.short = Lane("short", short_threads, short_threads * short_depth)
+        self.long = Lane("long", long_threads, long_threads * long_depth)
         self.long_question_chars = long_question_chars
 
     def lane_for(self, question: str) -> Lane:

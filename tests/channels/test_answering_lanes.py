@@ -25,6 +25,23 @@ def test_bounded_query_text_keeps_the_asking_sentence_within_the_budget():
     assert len(bounded_query_text("あ" * 5000)) == MAX_QUERY_CHARS
 
 
+def test_a_burst_of_short_web_questions_waits_its_turn_instead_of_being_refused():
+    """20 questions at once (a page opened in a class): each takes a few tens of milliseconds, so all are answered."""
+    import time
+
+    async def scenario():
+        lanes = AnsweringLanes()
+
+        def answer():
+            time.sleep(0.02)
+            return "answer"
+
+        return await asyncio.gather(*(lanes.run(lanes.short, answer, timeout=5) for _ in range(20)),
+                                    return_exceptions=True)
+
+    assert asyncio.run(scenario()) == ["answer"] * 20
+
+
 def test_long_questions_wait_in_their_own_lane_and_short_ones_pass():
     async def scenario():
         lanes = AnsweringLanes(short_threads=1, long_threads=1, queue_per_thread=1, long_question_chars=20)
