@@ -72,7 +72,8 @@ class TicketStore:
         return self.tables.reroute(ticket_id, department, slack_channel, due_at)
 
     def record_answer(self, ticket_id: int, answer: str, at: datetime | None = None) -> bool:
-        """The staff answer (masked) of a live ticket; a follow-up replaces the text, not the time."""
+        """The staff answer (masked) of a live ticket, all of it (Desk.answer adds a follow-up to it); the time
+        stays the first answer's."""
         return self.tables.record_answer(ticket_id, answer, to_iso(at or utc_now()))
 
     def mark_delivered(self, ticket_id: int, at: datetime | None = None) -> None:

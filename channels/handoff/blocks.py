@@ -62,6 +62,8 @@ REROUTE_MODAL_LABEL = "新しい担当課"
 NOTE_DELIVERED = "✅ 回答を市民に届けました（{channel}）。"
 NOTE_WEB_STORED = "回答を保存しました。市民のWebチャット画面が開いていれば表示されます。"
 NOTE_NOT_DELIVERED = "⚠️ 回答を市民に届けられませんでした（{reason}）。"
+NOTE_EDIT_NOT_SENT = ("✏️ 編集・削除は市民に届きません（届いているのは最初に送った内容です）。"
+                      "訂正はこのスレッドに新しく返信してください。")
 NOTE_FINAL = "このチケットは終了しています（{state}）。返信は市民に届きません。"
 NOTE_DECLINED = "対応不要にしました。市民には窓口へ直接問い合わせるようお知らせしました。"
 NOTE_REROUTED = "担当課を{department}に変更しました。"

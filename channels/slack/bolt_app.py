@@ -179,7 +179,10 @@ class SlackChannel:
 
     async def on_message(self, body: dict, event: dict):
         # Only messages people type: with a file attached or also sent to the channel too; edits,
-        # deletions, joins and bot posts are ignored.
+        # deletions, joins and bot posts are ignored (a staff reply edited in a ticket's thread gets a note).
+        if event.get("subtype") in ("message_changed", "message_deleted"):
+            await self._note_edited_ticket_reply(event)
+            return
         if event.get("subtype") not in PERSON_SUBTYPES or event.get("bot_id"):
             return
         if event.get("channel_type") in ("channel", "group"):
@@ -193,6 +196,23 @@ class SlackChannel:
         await self._store_event(body, event, event.get("thread_ts"))
 
     # --- tickets (channels/handoff/relay.py answers them from the inbox) ----------------------
+    async def _note_edited_ticket_reply(self, event: dict):
+        """A staff reply edited or deleted in a live ticket's thread: what the citizen got stays as first sent, so
+        the thread says so (a correction is a new reply). The app's own edits of its messages are no staff's."""
+        relay = self.runtime.handoff_relay
+        message = event.get("message") if event.get("subtype") == "message_changed" else event.get("previous_message")
+        message, channel = message or {}, event.get("channel")
+        thread_ts = message.get("thread_ts")
+        if relay is None or not thread_ts or thread_ts == message.get("ts") or message.get("bot_id") \
+                or not message.get("user") or ticket_blocks.is_internal(message.get("text", "")):
+            return
+        if event.get("subtype") == "message_changed" and \
+                (event.get("previous_message") or {}).get("text") == message.get("text"):
+            return  # an unfurl or a reaction count, not an edit of the words
+        ticket = await self.runtime.run_blocking(relay.desk.store.by_thread, channel, thread_ts)
+        if ticket is not None and ticket.state.live:
+            self.runtime.spawn(relay.note(ticket, ticket_blocks.NOTE_EDIT_NOT_SENT), name="ticket note")
+
     async def _store_ticket_reply(self, body: dict, event: dict):
         """A staff reply in a ticket's thread, stored before the 200; any other thread is ignored."""
         relay = self.runtime.handoff_relay

@@ -67,6 +67,10 @@ def test_answer_rate_and_final_states_forget_the_recipient(desk):
     ticket, _ = desk.confirm(ask(desk), "line:U1", "line", "U1")
     answered = desk.answer(ticket, "ご連絡は 03-1234-5678 へ")
     assert answered.state is TicketState.ANSWERED and "03-1234-5678" not in answered.answer
+    # A follow-up is added to the answer; the same text again (a retried delivery) is not added twice.
+    followed = desk.answer(answered, "補足：窓口は1階です。")
+    assert followed.answer == answered.answer + "\n\n補足：窓口は1階です。"
+    assert desk.answer(followed, "補足：窓口は1階です。").answer == followed.answer
     assert desk.rate(ticket.id, "resolved", "line:U2") is None
     closed = desk.rate(ticket.id, "resolved", "line:U1")
     assert closed.state is TicketState.CLOSED and closed.rating == "resolved" and closed.reply_to == ""

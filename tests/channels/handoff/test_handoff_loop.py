@@ -383,6 +383,23 @@ def test_a_follow_up_in_the_thread_reaches_the_citizen_too(client, server, line_
     assert len({p.header("X-Line-Retry-Key") for p in pushed}) == 2  # one key per staff message
     answered = wait_ticket(server, ticket.id, lambda t: "430" in t.answer)
     assert answered.state is TicketState.ANSWERED
+    assert answered.answer == "担当で確認中です。\n\n昼は約430度です。"  # the first answer is kept, not replaced
+
+
+def test_an_edited_staff_reply_is_not_resent_and_the_thread_says_so(client, server, line_api, slack_api):
+    ticket, _ = hand_over(client, line_api, slack_api, server, question="金星の自転周期は？")
+    pushes_before = len(line_api.pushes())
+    reply = slack_channel_message_event("約243日です。", ticket.slack_channel, thread_ts=ticket.slack_ts)
+    slack_event(client, reply)
+    line_api.wait_for(lambda f: len(f.pushes()) > pushes_before, what="answer")
+    edited = {"type": "message", "subtype": "message_changed", "channel": ticket.slack_channel,
+              "channel_type": "channel", "ts": reply["ts"],
+              "message": {**reply, "text": "訂正：約243地球日です。"}, "previous_message": reply}
+    slack_event(client, edited)
+    note = slack_api.wait_for(lambda f: [p for p in f.posts() if "編集・削除は市民に届きません" in p.json.get("text", "")],
+                              what="edit note")[0]
+    assert note.json["thread_ts"] == ticket.slack_ts and note.json["channel"] == ticket.slack_channel
+    assert len(line_api.pushes()) == pushes_before + 1  # the edit itself is not sent
 
 
 def test_a_reply_also_sent_to_the_channel_reaches_the_citizen_and_one_with_a_file_does_not(
