@@ -121,8 +121,13 @@ class TicketTables:
         return changed
 
     def hold_answer(self, ticket_id: int, text: str) -> None:
+        """Held until the page fetches it; a follow-up sent before that is added after it (the same text held
+        again, a retried delivery, is not)."""
         self._execute("insert into ticket_outbox (ticket_id, text) values (?, ?) "
-                      "on conflict (ticket_id) do update set text = excluded.text", [int(ticket_id), text])
+                      "on conflict (ticket_id) do update set text = case "
+                      "when substr(ticket_outbox.text, length(ticket_outbox.text) - length(excluded.text) + 1) "
+                      "= excluded.text then ticket_outbox.text else ticket_outbox.text || ? || excluded.text end",
+                      [int(ticket_id), text, "\n\n"])
 
     def take_answer(self, ticket_id: int) -> str | None:
         """The held answer, removed as it is handed over: one delete, so only one fetch gets it."""

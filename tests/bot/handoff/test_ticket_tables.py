@@ -33,8 +33,9 @@ def test_tickets_and_drafts_on_both_backends(empty_backend_data_dir):
     assert store.claim_reminder(second.id, NOW + timedelta(days=2), timedelta(hours=12))
     assert not store.claim_reminder(second.id, NOW + timedelta(days=2, hours=1), timedelta(hours=12))
     store.hold_answer(second.id, "職員の回答です")
-    store.hold_answer(second.id, "職員の回答です（訂正）")  # a follow-up replaces it
-    assert store.take_answer(second.id) == "職員の回答です（訂正）" and store.take_answer(second.id) is None
+    store.hold_answer(second.id, "補足です")  # a follow-up before the page fetched: added after it
+    store.hold_answer(second.id, "補足です")  # the same again (a retried delivery): not added twice
+    assert store.take_answer(second.id) == "職員の回答です\n\n補足です" and store.take_answer(second.id) is None
     store.hold_answer(second.id, "終了前の回答")
     assert store.finish(second.id, TicketState.DECLINED, NOW) and store.take_answer(second.id) is None
     store.start_draft("k9", 5, NOW)
