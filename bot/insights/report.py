@@ -28,6 +28,8 @@ Definitions (printed in the HTML report too):
     resolved    the user pressed 解決した;  unresolved: the user pressed 解決しない
     answer_rate       = answered / total_inquiries
     abstain_rate      = abstained / total_inquiries
+    question_answer_rate = answered / (total_inquiries - messages that ask nothing: empty, too long,
+                           greetings and thanks, crisis lines shown, a request for a person)
     feedback_rate     = (resolved + unresolved) / total_inquiries
     resolution_rate   = resolved / (resolved + unresolved)       (among inquiries with feedback)
     unresolved_rate   = unresolved / (resolved + unresolved)
@@ -48,7 +50,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from bot.answering.answer import NO_GAP_KINDS
+from bot.answering.answer import NO_GAP_KINDS, NOT_QUESTION_KINDS
 from bot.insights.ledger import (CHANNEL_NAMES, LedgerConfig, channel_order, compute_ledger, compute_ticket_figures,
                                  load_ledger_config)
 from bot.insights.masking import mask_personal_data
@@ -112,6 +114,7 @@ DEFINITIONS = {
     "unresolved": "解決しない：利用者が「解決しない」を押した問い合わせ",
     "answer_rate": "回答率 ＝ 回答できた ÷ 問い合わせ件数",
     "abstain_rate": "回答できなかった割合 ＝ 回答できなかった ÷ 問い合わせ件数",
+    "question_answer_rate": "質問への回答率 ＝ 回答できた ÷（問い合わせ件数 − 空欄・長すぎる質問、あいさつ・お礼、相談窓口の案内、職員への取り次ぎ希望）",
     "feedback_rate": "評価率 ＝（解決した＋解決しない）÷ 問い合わせ件数",
     "resolution_rate": "解決率 ＝ 解決した ÷（解決した＋解決しない）※評価のあった問い合わせのうち",
     "unresolved_rate": "未解決率 ＝ 解決しない ÷（解決した＋解決しない）",
@@ -252,9 +255,10 @@ def _rate(numerator: int, denominator: int) -> float | None:
 
 
 def _counts(rows: Iterable[Mapping]) -> dict:
-    total = answered = resolved = unresolved = escalated = no_feedback = 0
+    total = answered = resolved = unresolved = escalated = no_feedback = not_questions = 0
     for row in rows:
         total += 1
+        not_questions += row.get("answer_kind") in NOT_QUESTION_KINDS
         if not row.get("abstained"):
             answered += 1
             if not row.get("feedback"):
@@ -267,6 +271,7 @@ def _counts(rows: Iterable[Mapping]) -> dict:
         "total": total, "answered": answered, "abstained": total - answered, "resolved": resolved,
         "unresolved": unresolved, "no_feedback": no_feedback, "escalated": escalated,
         "answer_rate": _rate(answered, total), "abstain_rate": _rate(total - answered, total),
+        "question_answer_rate": _rate(answered, total - not_questions),
         "feedback_rate": _rate(rated, total), "resolution_rate": _rate(resolved, rated),
         "unresolved_rate": _rate(unresolved, rated), "escalation_rate": _rate(escalated, total),
     }
@@ -347,8 +352,8 @@ def _assemble(rows: list[dict], date_from: date, date_to: date, config: LedgerCo
         by_channel={c["channel"]: c["total"] for c in channels},
         answered=totals["answered"], abstained=totals["abstained"], resolved=totals["resolved"],
         unresolved=totals["unresolved"], no_feedback=totals["no_feedback"], escalated=totals["escalated"],
-        rates={k: totals[k] for k in ("answer_rate", "abstain_rate", "feedback_rate", "resolution_rate",
-                                      "unresolved_rate", "escalation_rate")},
+        rates={k: totals[k] for k in ("answer_rate", "abstain_rate", "question_answer_rate", "feedback_rate",
+                                      "resolution_rate", "unresolved_rate", "escalation_rate")},
         channels=channels, daily=daily, weekly=weekly, monthly=monthly, categories=categories, departments=departments,
         unanswered_questions=unanswered[:TOP_GROUPS], unresolved_questions=unresolved[:TOP_GROUPS],
         minutes_saved=ledger["minutes_saved"], hours_saved=ledger["hours_saved"],

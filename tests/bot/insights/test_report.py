@@ -458,9 +458,16 @@ def test_messages_that_ask_nothing_count_but_are_not_listed_as_unanswered_questi
         log.record(Answer(question=text, text="…", abstained=True, confidence=0.0, audience="citizen", kind=kind),
                    "web")
     log.close()
+    log = InquiryLog(tmp_path, user_key_secret="s")
+    log.record(Answer(question="粗大ごみの出し方", text="…", abstained=False, confidence=0.9, audience="citizen",
+                      kind="answer"), "web")
+    log.close()
     report = build_report(tmp_path, config=load_ledger_config(environ={}))
     assert report.abstained == 5
     assert [(g["question"], g["count"]) for g in report.unanswered_questions] == [("ドローンの飛行許可は？", 2)]
+    # The rate of questions answered leaves out what asks nothing: 1 answered of 3 questions, beside 1 of 6.
+    assert report.rates["answer_rate"] == round(1 / 6, 4) and report.rates["question_answer_rate"] == round(1 / 3, 4)
+    assert "あいさつ等を除いた質問への回答率 33.3%" in render_html(report)
 
 
 def test_a_question_written_as_a_spreadsheet_formula_stays_text_in_the_csv(tmp_path):
