@@ -8,6 +8,7 @@ in memory. The admin UI's uploads get their own, larger cap::
 """
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 
@@ -17,6 +18,7 @@ from indexing.language import preferred_language
 DEFAULT_LIMIT_BYTES = 1_000_000
 # An oversized form post from a browser is read (and dropped) up to this size before the 413 page is sent.
 DRAIN_LIMIT_BYTES = 100 * 1024 * 1024
+DRAIN_SECONDS = 60
 
 
 class BodyLimit:
@@ -24,6 +26,14 @@ class BodyLimit:
         self.app = app
         self.limit = limit
         self.limits = sorted((limits or {}).items(), key=lambda item: -len(item[0]))
+
+    def drains(self, scope, declared: int) -> bool:
+        """Whether an oversized body is read before the 413: a browser's form post to a path with a cap of its
+        own (the admin UI's uploads), of at most DRAIN_LIMIT_BYTES, and not one that waits to be asked for its
+        body (Expect: 100-continue gets the 413 at once)."""
+        path = scope.get("path", "")
+        own_cap = any(path == prefix or path.startswith(prefix.rstrip("/") + "/") for prefix, _ in self.limits)
+        return own_cap and _wants_html(scope) and declared <= DRAIN_LIMIT_BYTES and _header(scope, b"expect") is None
 
     def limit_for(self, path: str) -> int:
         for prefix, limit in self.limits:
@@ -37,10 +47,14 @@ class BodyLimit:
         limit = self.limit_for(scope.get("path", ""))
         declared = _content_length(scope)
         if declared is not None and declared > limit:
-            if _wants_html(scope) and declared <= DRAIN_LIMIT_BYTES:
+            if self.drains(scope, declared):
                 # A browser still sending its upload reads a reply only after it has sent it all; cut off,
-                # it shows a connection error instead of the page that says what the limit is.
-                await _drain(receive)
+                # it shows a connection error instead of the page that says what the limit is. A client that
+                # trickles is not waited for past DRAIN_SECONDS.
+                try:
+                    await asyncio.wait_for(_drain(receive), DRAIN_SECONDS)
+                except asyncio.TimeoutError:
+                    pass
             return await _too_large(scope, send, limit)
         if declared is not None:
             return await self.app(scope, _capped(receive, limit), send)

@@ -172,16 +172,9 @@ class HandoffDesk:
     # --- the staff's side -------------------------------------------------------------------------
     def answer(self, ticket: Ticket, text: str, now: datetime | None = None) -> Ticket | None:
         """Record a staff answer (stored masked); None when the ticket is no longer live. A follow-up in the
-        thread (「補足：…」) is added after the answers before it, so the ticket (and a FAQ made from it) keeps
-        all of them; the same text recorded again (a retried delivery) is not added twice."""
-        addition = masked(text)
-        current = self.store.get(ticket.id)
-        earlier = (current.answer if current is not None else "") or ""
-        if earlier and (earlier == addition or earlier.endswith("\n\n" + addition)):
-            combined = earlier
-        else:
-            combined = f"{earlier}\n\n{addition}" if earlier else addition
-        if not self.store.record_answer(ticket.id, combined, now):
+        thread (「補足：…」) is added after the answers before it (TicketTables.record_answer), so the ticket and a
+        FAQ made from it keep all of them; the same text recorded again (a retried delivery) is not added twice."""
+        if not self.store.record_answer(ticket.id, masked(text), now):
             return None
         return self.store.get(ticket.id)
 

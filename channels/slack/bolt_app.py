@@ -58,9 +58,17 @@ _CHECK_ALONE = re.compile(r"(?:check|チェック)", re.IGNORECASE)
 
 def from_another_workspace(body: dict, event: dict) -> bool:
     """Whether the person who wrote ``event`` belongs to another organisation's workspace (a Slack Connect
-    channel or DM): their ``user_team`` or ``source_team`` is not the workspace the app is installed in."""
-    home = body.get("team_id") or next((a.get("team_id") for a in body.get("authorizations") or [] if a), None)
-    return bool(home) and any(event.get(key) and event.get(key) != home for key in ("user_team", "source_team"))
+    channel or DM): their ``user_team`` or ``source_team`` is not the workspace the app is installed in.
+
+    That workspace is the authorization's team, not the envelope's ``team_id``, which in a shared channel is
+    the workspace that hosts the channel (Bolt reads it the same way). An org-wide install (Enterprise Grid)
+    has no one team: a colleague of another workspace of the same organisation is no outsider, so it is left
+    to the channel's flag (``is_ext_shared_channel``) whether anyone there is."""
+    authorization = next((a for a in body.get("authorizations") or [] if isinstance(a, dict)), {})
+    home = authorization.get("team_id") or (None if authorization.get("enterprise_id") else body.get("team_id"))
+    if not home:
+        return False
+    return any(event.get(key) and event.get(key) != home for key in ("user_team", "source_team"))
 
 
 def user_id_of(team_id: str | None, user_id: str | None) -> str | None:
@@ -284,6 +292,9 @@ class SlackChannel:
         if from_another_workspace(body, event):
             # Staff knowledge stays in the city's workspace: the question itself is not kept.
             payload = {"channel": event["channel"], "thread_ts": thread_ts, "external": True}
+        elif body.get("is_ext_shared_channel") and event.get("channel_type") != "im":
+            # The city's own staff, in a channel another organisation's members read: asked to use a DM.
+            payload = {"channel": event["channel"], "thread_ts": thread_ts, "shared_channel": True}
         else:
             payload = {"channel": event["channel"], "thread_ts": thread_ts,
                        "question": question_of(event.get("text", ""), event.get("files")),
@@ -308,8 +319,9 @@ class SlackChannel:
         stored = item.answer if isinstance(item.answer, dict) and item.answer.get("text") else None
         if stored is not None:  # an earlier attempt got as far as posting: the very same answer
             text, blocks, inquiry_id = stored["text"], stored.get("blocks"), item.inquiry_id
-        elif payload.get("external"):
-            text, blocks, inquiry_id = messages.EXTERNAL_USER, None, None
+        elif payload.get("external") or payload.get("shared_channel"):
+            text = messages.EXTERNAL_USER if payload.get("external") else messages.SHARED_CHANNEL
+            blocks, inquiry_id = None, None
         else:
             text, blocks, inquiry_id = await self._render(payload.get("question", ""), payload.get("team_id"),
                                                           payload.get("user"), event_key=item.event_key)

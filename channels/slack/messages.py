@@ -12,6 +12,8 @@ CHECK_USAGE = (
 # To a person of another organisation (Slack Connect): staff knowledge is for the city's own workspace.
 EXTERNAL_USER = ("この窓口は市役所の職員向けです。組織外の方（Slack コネクトで参加している方）のご質問には"
                  "お答えできません。市の担当者に直接お問い合わせください。")
+# To the city's own staff in a channel shared with another organisation: its members could read the answer.
+SHARED_CHANNEL = "このチャンネルは組織外の方と共有されているため、ここでは回答できません。DM で質問してください。"
 RATE_LIMITED = "短時間に質問が集中しているため、少しの間回答を控えています。しばらくしてから、もう一度質問してください。"
 ERROR = "申し訳ありません。回答の作成中にエラーが発生しました。しばらくしてから、もう一度試してください。"
 SOURCES_LABEL = "*出典*"

@@ -29,6 +29,19 @@ REPORT_COLUMNS = ("id", "state", "channel", "category", "department", "bot_decli
                   "answered_at", "closed_at", "rating", "staff_minutes")
 
 
+# Answers to one ticket (a first answer, then follow-ups) are kept one after another, this between them.
+PART_SEPARATOR = "\n\n"
+# Whether a column already holds a text as one of its parts (a whole part, not the end of a longer one).
+_HOLDS_PART = "(? || {column} || ?) like ? escape '!'"
+
+
+def _part_params(text: str) -> list[str]:
+    """The parameters of _HOLDS_PART for ``text``: the separators around the column, and the LIKE pattern."""
+    escaped = text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+    separator = PART_SEPARATOR
+    return [separator, separator, f"%{separator}{escaped}{separator}%"]
+
+
 class TicketTables:
     def __init__(self, data_dir: str | Path):
         self.storage = storage_for(data_dir)
@@ -91,10 +104,14 @@ class TicketTables:
             "where id = ? and state in ('open', 'answered')", [department, slack_channel, due_at, int(ticket_id)]) > 0
 
     def record_answer(self, ticket_id: int, answer: str, at: str) -> bool:
+        """A staff answer; a follow-up is added after the answers before it in the same statement (two at once
+        both stay), unless that very text is already one of them (a retried delivery)."""
         return self._execute(
-            "update tickets set state = 'answered', answer = ?, "
+            "update tickets set state = 'answered', answer = case when answer = '' then ? "
+            f"when {_HOLDS_PART.format(column='answer')} then answer else answer || ? || ? end, "
             "answered_at = case when answered_at = '' then ? else answered_at end, delivered_at = '' "
-            "where id = ? and state in ('open', 'answered')", [answer, at, int(ticket_id)]) > 0
+            "where id = ? and state in ('open', 'answered')",
+            [answer, *_part_params(answer), PART_SEPARATOR, answer, at, int(ticket_id)]) > 0
 
     def set_field(self, ticket_id: int, column: str, value) -> None:
         """``delivered_at``, ``reminded_at`` or ``staff_minutes`` of one ticket."""
@@ -124,10 +141,10 @@ class TicketTables:
         """Held until the page fetches it; a follow-up sent before that is added after it (the same text held
         again, a retried delivery, is not)."""
         self._execute("insert into ticket_outbox (ticket_id, text) values (?, ?) "
-                      "on conflict (ticket_id) do update set text = case "
-                      "when substr(ticket_outbox.text, length(ticket_outbox.text) - length(excluded.text) + 1) "
-                      "= excluded.text then ticket_outbox.text else ticket_outbox.text || ? || excluded.text end",
-                      [int(ticket_id), text, "\n\n"])
+                      f"on conflict (ticket_id) do update set text = case "
+                      f"when {_HOLDS_PART.format(column='ticket_outbox.text')} then ticket_outbox.text "
+                      "else ticket_outbox.text || ? || excluded.text end",
+                      [int(ticket_id), text, *_part_params(text), PART_SEPARATOR])
 
     def take_answer(self, ticket_id: int) -> str | None:
         """The held answer, removed as it is handed over: one delete, so only one fetch gets it."""

@@ -71,6 +71,18 @@ def test_answer_rate_and_final_states_forget_the_recipient(desk):
     followed = desk.answer(answered, "補足：窓口は1階です。")
     assert followed.answer == answered.answer + "\n\n補足：窓口は1階です。"
     assert desk.answer(followed, "補足：窓口は1階です。").answer == followed.answer
+    # Two follow-ups at once both stay (the answer is added to in one statement, not read and written back).
+    import threading
+    both = [threading.Thread(target=desk.answer, args=(answered, text)) for text in ("補足A", "補足B")]
+    for thread in both:
+        thread.start()
+    for thread in both:
+        thread.join()
+    assert {"補足A", "補足B"} <= set(desk.store.get(ticket.id).answer.split("\n\n"))
+    # A retry of the first follow-up after a second one is not added again; a text that only ends another is.
+    second = desk.answer(followed, "以上です。")
+    assert desk.answer(second, "補足：窓口は1階です。").answer == second.answer
+    assert second.answer.endswith("\n\n以上です。") and second.answer.count("補足：窓口は1階です。") == 1
     assert desk.rate(ticket.id, "resolved", "line:U2") is None
     closed = desk.rate(ticket.id, "resolved", "line:U1")
     assert closed.state is TicketState.CLOSED and closed.rating == "resolved" and closed.reply_to == ""

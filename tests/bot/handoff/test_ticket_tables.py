@@ -35,7 +35,11 @@ def test_tickets_and_drafts_on_both_backends(empty_backend_data_dir):
     store.hold_answer(second.id, "職員の回答です")
     store.hold_answer(second.id, "補足です")  # a follow-up before the page fetched: added after it
     store.hold_answer(second.id, "補足です")  # the same again (a retried delivery): not added twice
-    assert store.take_answer(second.id) == "職員の回答です\n\n補足です" and store.take_answer(second.id) is None
+    store.hold_answer(second.id, "です")  # the end of another part is a part of its own
+    store.hold_answer(second.id, "100%_!")  # LIKE's wildcards and escape are the text's own letters
+    store.hold_answer(second.id, "100%_!")
+    assert store.take_answer(second.id) == "職員の回答です\n\n補足です\n\nです\n\n100%_!"
+    assert store.take_answer(second.id) is None
     store.hold_answer(second.id, "終了前の回答")
     assert store.finish(second.id, TicketState.DECLINED, NOW) and store.take_answer(second.id) is None
     store.start_draft("k9", 5, NOW)

@@ -144,12 +144,32 @@ def test_a_person_of_another_organisation_gets_no_staff_knowledge(client, slack_
         assert send_event(client, event).status_code == 200
         post = post_for(slack_api, channel)
         assert "組織外の方" in post.json["text"] and "勤怠システム" not in post.json["text"]
-    # The city's own staff in the same kind of channel (their user_team is the workspace's) are answered.
-    channel = unique("CSHARED")
+    # The city's own staff are answered in their workspace's channels, and asked to use a DM in a channel
+    # another organisation shares (its members would read the answer).
+    channel = unique("COWN")
     own = {**slack_mention_event(STAFF_QUESTION, channel=channel), "user_team": SLACK_TEAM}
     assert send_event(client, own).status_code == 200
     assert "勤怠システム" in post_for(slack_api, channel).json["text"]
     assert len(inquiries(server)) == before + 1
+    channel = unique("CSHARED")
+    body = json.loads(slack_event_body({**slack_mention_event(STAFF_QUESTION, channel=channel), "user_team": SLACK_TEAM}))
+    body["is_ext_shared_channel"] = True
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    assert client.post("/slack/events", content=raw, headers=slack_headers(raw, JSON)).status_code == 200
+    post = post_for(slack_api, channel)
+    assert "DM で質問してください" in post.json["text"] and "勤怠システム" not in post.json["text"]
+
+
+def test_the_home_workspace_is_the_authorizations_not_the_channels_host():
+    """In a channel hosted by the other organisation the envelope's team_id is theirs."""
+    from channels.slack.bolt_app import from_another_workspace
+
+    hosted_there = {"team_id": "TVENDOR", "authorizations": [{"team_id": "TCITY"}], "is_ext_shared_channel": True}
+    assert from_another_workspace(hosted_there, {"user_team": "TVENDOR", "source_team": "TVENDOR"})
+    assert not from_another_workspace(hosted_there, {"user_team": "TCITY", "source_team": "TCITY"})
+    # An org-wide install: a colleague of another workspace of the same organisation is no outsider.
+    org_wide = {"team_id": "T2", "authorizations": [{"team_id": None, "enterprise_id": "E1"}]}
+    assert not from_another_workspace(org_wide, {"user_team": "T1"})
 
 
 def test_another_bots_mention_is_not_answered(client, slack_api, server):
