@@ -24,8 +24,9 @@ PASSAGE_CHARS = 400
 CONTACT_GUESS_SHARE = 0.5
 
 
-def find_contact(departments: list[dict], names: list[str], audience: str = "citizen") -> Contact | None:
-    """The first known department among ``names``, else the general desk.
+def find_department(departments: list[dict], names: list[str], audience: str = "citizen") -> dict | None:
+    """The first known department among ``names``, else the general desk, else the first of ``names`` as
+    given (``{"name": …}``, no way to reach it); None without any.
 
     A department marked ``audience = "staff"`` (an internal extension) is never given to a citizen.
     """
@@ -35,22 +36,26 @@ def find_contact(departments: list[dict], names: list[str], audience: str = "cit
     for name in names:
         for candidate in (name, name.split()[-1] if name else ""):
             if candidate in by_name:
-                return _contact(by_name[candidate])
+                return by_name[candidate]
     default = next((d for d in departments if d.get("default")), None)
     if default:
-        return _contact(default)
+        return default
     named = next((n for n in names if n), "")
-    return Contact(department=named) if named else None
+    return {"name": named} if named else None
 
 
-def department_of(contact: Contact | None, departments: list[dict]) -> str:
-    """The department a decline is logged under: its name as departments.toml (and an answered entry's 所管課)
-    writes it, not the division-prefixed name shown to the resident (総務部 総合案内), so that the report and the
-    handoff count one department once."""
-    if contact is None:
-        return ""
-    return next((d["name"] for d in departments if d.get("name") and _contact(d).department == contact.department),
-                contact.department)
+def find_contact(departments: list[dict], names: list[str], audience: str = "citizen") -> Contact | None:
+    """The contact of find_department's department."""
+    department = find_department(departments, names, audience)
+    return _contact(department) if department else None
+
+
+def _whom_to_ask(departments: list[dict], names: list[str], audience: str) -> tuple[Contact | None, str]:
+    """(the contact a decline names, the department it is logged under): the department's own name as
+    departments.toml (and an answered entry's 所管課) writes it, not the division-prefixed name shown to the
+    resident (総務部 総合案内), so that the report and the handoff count one department once."""
+    department = find_department(departments, names, audience)
+    return (_contact(department), department["name"]) if department else (None, "")
 
 
 def _contact(department: dict) -> Contact:
@@ -168,10 +173,10 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
         return Answer(question=question, text=messages.say("OTHER_CITY", language, easy_japanese, place=detail),
                       abstained=True, confidence=0.0, audience=audience, kind="other_city", answer_language=said_in)
     if decline == "staff_topic":
-        contact = find_contact(departments, [detail] if detail else [], audience)
+        contact, department = _whom_to_ask(departments, [detail] if detail else [], audience)
         text = _with_contact("STAFF_TOPIC", contact, language, easy_japanese)
         return Answer(question=question, text=text, abstained=True, confidence=0.0, audience=audience,
-                      contact=contact, department=department_of(contact, departments), kind="staff_topic",
+                      contact=contact, department=department, kind="staff_topic",
                       answer_language=said_in)
     if not hits or confidence < threshold:
         # The department that most of the closest entries share is still the best guess of whom to
@@ -189,7 +194,7 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
         majority = [name for name, count in Counter(names).most_common() if count >= 2 or len(names) == 1]
         if not majority and not any(d.get("default") for d in departments):
             majority = names  # no general desk to give: the nearest entry's department is still a lead
-        contact = find_contact(departments, majority, audience)
+        contact, department = _whom_to_ask(departments, majority, audience)
         guessed = next((h.entry for h in near if h.entry.department == majority[0]), None) \
             if contact and majority else None
         note = messages.say("PRIVATE_REFERRAL" if is_private(referral) else "NATIONAL_REFERRAL", language,
@@ -199,7 +204,7 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
                         if h.score >= threshold_score(hits))
         return Answer(question=question, text=text, abstained=True, confidence=confidence, audience=audience,
                       related=related, contact=contact, category=guessed.category if guessed else "",
-                      department=department_of(contact, departments), kind="abstain",
+                      department=department, kind="abstain",
                       answer_language=said_in)
     if easy_japanese and not messages.has_texts(language):
         hits = prefer_easy_japanese(hits)
@@ -342,10 +347,10 @@ def compose_person_request(question: str, audience: str, departments: list[dict]
     """The reply to 「人と話したい」: the general desk's contact (kind ``person``: the channels offer the
     handoff to staff where it is set up, as after a decline); no entry is searched."""
     said_in = language if messages.has_texts(language) else "ja"
-    contact = find_contact(departments, [], audience)
+    contact, department = _whom_to_ask(departments, [], audience)
     text = _with_contact("PERSON_REQUEST", contact, language, easy_japanese)
     return Answer(question=question, text=text, abstained=True, confidence=0.0, audience=audience, contact=contact,
-                  department=department_of(contact, departments), kind="person", answer_language=said_in)
+                  department=department, kind="person", answer_language=said_in)
 
 
 EASY_MIN_RATIO = 0.9  # an easy-Japanese entry is preferred when it scores at least this share of the best
