@@ -31,15 +31,19 @@ class BodyLimit:
         """Whether an oversized body is read before the 413: a browser's form post to a path with a cap of its
         own (the admin UI's uploads), of at most DRAIN_LIMIT_BYTES, and not one that waits to be asked for its
         body (Expect: 100-continue gets the 413 at once)."""
-        path = scope.get("path", "")
-        own_cap = any(path == prefix or path.startswith(prefix.rstrip("/") + "/") for prefix, _ in self.limits)
-        return own_cap and _wants_html(scope) and declared <= DRAIN_LIMIT_BYTES and _header(scope, b"expect") is None
+        return (self._own_limit(scope.get("path", "")) is not None and _wants_html(scope)
+                and declared <= DRAIN_LIMIT_BYTES and _header(scope, b"expect") is None)
 
     def limit_for(self, path: str) -> int:
+        own = self._own_limit(path)
+        return self.limit if own is None else own
+
+    def _own_limit(self, path: str) -> int | None:
+        """The cap of the longest prefix in ``limits`` that ``path`` is under, or None."""
         for prefix, limit in self.limits:
             if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
                 return limit
-        return self.limit
+        return None
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
