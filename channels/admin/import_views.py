@@ -18,6 +18,7 @@ from channels.admin.web import UPLOAD_LIMIT_BYTES, AdminSite, Denied
 from indexing.curation import admin_import, listing, validation
 from indexing.dates import city_today
 from indexing.entries import ENTRY_AUDIENCES
+from indexing.loaders import KnowledgeFileError
 
 log = logging.getLogger(__name__)
 DEFAULT_FIELDS = ("department", "category", "url", "updated", "review_by")
@@ -100,8 +101,9 @@ def routes(site: AdminSite) -> list[Route]:
             args = _import_args(upload)
             try:
                 plan = await run_in_threadpool(lambda: admin_import.preview_import(store, **args))
-            except OSError:
-                # Applied meanwhile by another click, which removed the file: show that apply.
+            except (OSError, KnowledgeFileError):
+                # Applied meanwhile by another click, which removed the file (「ファイルまたはフォルダがありません」
+                # from the file list, or the read itself): show that apply.
                 job = jobs.get(upload.token)
                 if job is None:
                     raise Denied(404, messages.UPLOAD_NOT_FOUND) from None
