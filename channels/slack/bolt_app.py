@@ -56,6 +56,10 @@ _HELP = re.compile(r"(?:help|ヘルプ|使い方|つかいかた|\?|？)", re.IG
 _CHECK_ALONE = re.compile(r"(?:check|チェック)", re.IGNORECASE)
 
 
+# A fixed reply instead of an answer, by the name stored with the event (see _store_event).
+REFUSALS = {"EXTERNAL_USER": messages.EXTERNAL_USER, "SHARED_CHANNEL": messages.SHARED_CHANNEL}
+
+
 def from_another_workspace(body: dict, event: dict) -> bool:
     """Whether the person who wrote ``event`` belongs to another organisation's workspace (a Slack Connect
     channel or DM): their ``user_team`` or ``source_team`` is not the workspace the app is installed in.
@@ -289,12 +293,12 @@ class SlackChannel:
         event_id = body.get("event_id")
         if not event_id or not event.get("channel"):
             return
-        if from_another_workspace(body, event):
-            # Staff knowledge stays in the city's workspace: the question itself is not kept.
-            payload = {"channel": event["channel"], "thread_ts": thread_ts, "external": True}
-        elif body.get("is_ext_shared_channel") and event.get("channel_type") != "im":
-            # The city's own staff, in a channel another organisation's members read: asked to use a DM.
-            payload = {"channel": event["channel"], "thread_ts": thread_ts, "shared_channel": True}
+        # Staff knowledge stays in the city's workspace: a person of another organisation is refused, and the city's
+        # own staff in a channel another organisation's members read are asked to use a DM; the question is not kept.
+        refusal = "EXTERNAL_USER" if from_another_workspace(body, event) else (
+            "SHARED_CHANNEL" if body.get("is_ext_shared_channel") and event.get("channel_type") != "im" else "")
+        if refusal:
+            payload = {"channel": event["channel"], "thread_ts": thread_ts, "refusal": refusal}
         else:
             payload = {"channel": event["channel"], "thread_ts": thread_ts,
                        "question": question_of(event.get("text", ""), event.get("files")),
@@ -319,9 +323,8 @@ class SlackChannel:
         stored = item.answer if isinstance(item.answer, dict) and item.answer.get("text") else None
         if stored is not None:  # an earlier attempt got as far as posting: the very same answer
             text, blocks, inquiry_id = stored["text"], stored.get("blocks"), item.inquiry_id
-        elif payload.get("external") or payload.get("shared_channel"):
-            text = messages.EXTERNAL_USER if payload.get("external") else messages.SHARED_CHANNEL
-            blocks, inquiry_id = None, None
+        elif payload.get("refusal") in REFUSALS:
+            text, blocks, inquiry_id = REFUSALS[payload["refusal"]], None, None
         else:
             text, blocks, inquiry_id = await self._render(payload.get("question", ""), payload.get("team_id"),
                                                           payload.get("user"), event_key=item.event_key)
