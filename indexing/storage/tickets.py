@@ -141,7 +141,7 @@ class TicketTables:
         """Held until the page fetches it; a follow-up sent before that is added after it (the same text held
         again, a retried delivery, is not)."""
         self._execute("insert into ticket_outbox (ticket_id, text) values (?, ?) "
-                      f"on conflict (ticket_id) do update set text = case "
+                      "on conflict (ticket_id) do update set text = case "
                       f"when {_HOLDS_PART.format(column='ticket_outbox.text')} then ticket_outbox.text "
                       "else ticket_outbox.text || ? || excluded.text end",
                       [int(ticket_id), text, *_part_params(text), PART_SEPARATOR])
