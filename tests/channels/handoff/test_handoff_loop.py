@@ -367,16 +367,21 @@ def test_a_ticket_long_past_due_expires_and_the_citizen_is_told_once(client, ser
     assert len(line_api.pushes()) == pushes_before + 1
 
 
+def reply_in_thread(client, line_api, ticket, text: str) -> dict:
+    """A staff reply in the ticket's thread, once it has been pushed to the citizen on LINE."""
+    before = len(line_api.pushes())
+    reply = slack_channel_message_event(text, ticket.slack_channel, thread_ts=ticket.slack_ts)
+    slack_event(client, reply)
+    line_api.wait_for(lambda f: len(f.pushes()) > before, what=f"push of {text}")
+    return reply
+
+
 def test_a_follow_up_in_the_thread_reaches_the_citizen_too(client, server, line_api, slack_api):
     ticket, _ = hand_over(client, line_api, slack_api, server, question="水星の気温は何度ですか")
     pushes_before = len(line_api.pushes())
-    first = slack_channel_message_event("担当で確認中です。", ticket.slack_channel, thread_ts=ticket.slack_ts)
-    slack_event(client, first)
-    line_api.wait_for(lambda f: len(f.pushes()) > pushes_before, what="first answer")
+    reply_in_thread(client, line_api, ticket, "担当で確認中です。")
     wait_ticket(server, ticket.id, lambda t: t.delivered_at)
-    second = slack_channel_message_event("昼は約430度です。", ticket.slack_channel, thread_ts=ticket.slack_ts)
-    slack_event(client, second)
-    line_api.wait_for(lambda f: len(f.pushes()) > pushes_before + 1, what="follow-up")
+    reply_in_thread(client, line_api, ticket, "昼は約430度です。")
     pushed = line_api.pushes()[pushes_before:]
     assert [p.json["to"] for p in pushed] == [CITIZEN, CITIZEN]
     assert "昼は約430度です" in pushed[1].json["messages"][0]["text"]
@@ -389,9 +394,7 @@ def test_a_follow_up_in_the_thread_reaches_the_citizen_too(client, server, line_
 def test_an_edited_staff_reply_is_not_resent_and_the_thread_says_so(client, server, line_api, slack_api):
     ticket, _ = hand_over(client, line_api, slack_api, server, question="金星の自転周期は？")
     pushes_before = len(line_api.pushes())
-    reply = slack_channel_message_event("約243日です。", ticket.slack_channel, thread_ts=ticket.slack_ts)
-    slack_event(client, reply)
-    line_api.wait_for(lambda f: len(f.pushes()) > pushes_before, what="answer")
+    reply = reply_in_thread(client, line_api, ticket, "約243日です。")
     edited = {"type": "message", "subtype": "message_changed", "channel": ticket.slack_channel,
               "channel_type": "channel", "ts": reply["ts"],
               "message": {**reply, "text": "訂正：約243地球日です。"}, "previous_message": reply}
