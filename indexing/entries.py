@@ -136,6 +136,9 @@ MAX_TITLE_CHARS = 500
 MAX_BODY_CHARS = 20000
 # An entry's URL: a web page (the admin form refuses anything else, an import leaves it out with a note).
 WEB_URL = re.compile(r"^https?://[^\s<>\"']+$")
+# Ids the admin UI's own pages use (/admin/entries/new is the form for a new entry): no entry, whether
+# written in the admin UI or imported from a file, may take one.
+RESERVED_IDS = frozenset({"new"})
 # What an editor may change in the admin UI.
 EDITABLE_FIELDS: tuple[str, ...] = tuple(name for name in ENTRY_FIELDS
                                          if name not in FIXED_FIELDS and name not in FILE_ONLY_FIELDS)

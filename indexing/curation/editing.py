@@ -21,7 +21,7 @@ import threading
 from indexing.curation.validation import (MAX_ALTERNATES, CurationError, next_entry_id, normalize_question,
                                           validate_fields)
 from indexing.dates import city_today
-from indexing.entries import EDITABLE_FIELDS, MAX_TITLE_CHARS, Entry
+from indexing.entries import EDITABLE_FIELDS, MAX_TITLE_CHARS, RESERVED_IDS, Entry
 from indexing.importer import refresh_indexes
 from indexing.japanese import JapaneseAnalyzer
 from indexing.search_index import analyze_entry
@@ -31,8 +31,6 @@ from indexing.storage.knowledge import KnowledgeStore, knowledge_write_lock
 # a file import never retires them.
 ADMIN_SOURCE = "admin"
 _ID_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.\-]{0,63}$")
-# Ids the admin UI's own pages use (/admin/entries/new is the form for a new entry).
-RESERVED_IDS = frozenset({"new"})
 # One knowledge change at a time per process (edits re-embed and rewrite the FAISS files).
 WRITE_LOCK = threading.Lock()
 
