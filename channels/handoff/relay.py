@@ -43,6 +43,10 @@ API_TIMEOUT_SECONDS = 10
 TRANSIENT_SLACK_ERRORS = ("internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited")
 
 
+# Thread notes by the name the Slack channel stores them under (see _thread_note).
+THREAD_NOTES = {"edit": blocks.NOTE_EDIT_NOT_SENT, "outsider": blocks.NOTE_OUTSIDER_NOT_SENT}
+
+
 def retry_key(ticket_id: int, what: str) -> str:
     """The push's ``X-Line-Retry-Key``: one UUID per ticket and message (an answer's Slack ts, 'declined')."""
     return str(uuid.uuid5(RETRY_KEY_NAMESPACE, f"ticket:{int(ticket_id)}:{what}"))
@@ -137,7 +141,18 @@ class HandoffRelay:
             return await self._decline(payload)
         if op == "reroute":
             return await self._reroute(payload)
+        if op == "note":
+            return await self._thread_note(payload)
         return Outcome.failed("unknown ticket operation")
+
+    async def _thread_note(self, payload: dict) -> Outcome:
+        """A note about a message in a live ticket's thread that did not reach the citizen (an edit, an
+        outsider's reply), stored in the inbox under the Slack event's id: a retried event notes once."""
+        ticket, text = await self._ticket_of(payload), THREAD_NOTES.get(payload.get("note") or "")
+        if ticket is None or text is None or not ticket.state.live:
+            return Outcome.done("no note")
+        await self.note(ticket, text)
+        return Outcome.done("note")
 
     async def _ticket_of(self, payload: dict) -> Ticket | None:
         if payload.get("thread_ts"):

@@ -60,19 +60,36 @@ _CHECK_ALONE = re.compile(r"(?:check|チェック)", re.IGNORECASE)
 REFUSALS = {"EXTERNAL_USER": messages.EXTERNAL_USER, "SHARED_CHANNEL": messages.SHARED_CHANNEL}
 
 
-def from_another_workspace(body: dict, event: dict) -> bool:
-    """Whether the person who wrote ``event`` belongs to another organisation's workspace (a Slack Connect
-    channel or DM): their ``user_team`` or ``source_team`` is not the workspace the app is installed in.
-
-    That workspace is the authorization's team, not the envelope's ``team_id``, which in a shared channel is
-    the workspace that hosts the channel (Bolt reads it the same way). An org-wide install (Enterprise Grid)
-    has no one team: a colleague of another workspace of the same organisation is no outsider, so it is left
-    to the channel's flag (``is_ext_shared_channel``) whether anyone there is."""
+def home_team(body: dict, context=None) -> str | None:
+    """The workspace the app is installed in: the authorization's team (Bolt's ``authorize_result``, from
+    auth.test or the installation; else the event's ``authorizations``), not the envelope's ``team_id``, which
+    in a shared channel is the workspace that hosts the channel. None for an org-wide install (Enterprise
+    Grid): it has no one team, and a colleague of another workspace of the same organisation is no outsider."""
+    result = getattr(context, "authorize_result", None) if context is not None else None
+    if result is not None and (result.team_id or result.enterprise_id):
+        return result.team_id or None
     authorization = next((a for a in body.get("authorizations") or [] if isinstance(a, dict)), {})
-    home = authorization.get("team_id") or (None if authorization.get("enterprise_id") else body.get("team_id"))
-    if not home:
-        return False
-    return any(event.get(key) and event.get(key) != home for key in ("user_team", "source_team"))
+    return authorization.get("team_id") or (None if authorization.get("enterprise_id") else body.get("team_id"))
+
+
+def outsider(home: str | None, *teams) -> bool:
+    """Whether any of ``teams`` (the workspaces the acting person belongs to, as the payload gives them) is
+    not the ``home`` workspace: a person of another organisation, in a Slack Connect channel or DM."""
+    return bool(home) and any(isinstance(team, str) and team and team != home for team in teams)
+
+
+def from_another_workspace(body: dict, event: dict, context=None) -> bool:
+    """Whether the person who wrote ``event`` belongs to another organisation's workspace: their
+    ``user_team`` or ``source_team`` is not the workspace the app is installed in (home_team). An org-wide
+    install leaves it to the channel's flag (``is_ext_shared_channel``) whether anyone there is."""
+    return outsider(home_team(body, context), event.get("user_team"), event.get("source_team"))
+
+
+def clicker_outside(body: dict, context=None) -> bool:
+    """Whether the person who pressed a button or submitted a modal belongs to another organisation
+    (their ``user.team_id``; a shared channel's other members can press the buttons of its messages)."""
+    user = body.get("user") if isinstance(body.get("user"), dict) else {}
+    return outsider(home_team(body, context), user.get("team_id"))
 
 
 def user_id_of(team_id: str | None, user_id: str | None) -> str | None:
@@ -180,20 +197,20 @@ class SlackChannel:
         for register in (app.event, app.action, app.shortcut, app.command, app.view):
             register(re.compile(".*"))(self.on_anything_else)
 
-    async def on_app_mention(self, body: dict, event: dict):
+    async def on_app_mention(self, body: dict, event: dict, context=None):
         if event.get("bot_id") or event.get("subtype") == "bot_message":
             return  # another bot mentioning this one: answering could start a loop between the two
-        await self._store_event(body, event, event.get("thread_ts") or event.get("ts"))
+        await self._store_event(body, event, event.get("thread_ts") or event.get("ts"), context)
 
     async def on_anything_else(self, ack=None):
         if ack is not None:
             await ack()
 
-    async def on_message(self, body: dict, event: dict):
+    async def on_message(self, body: dict, event: dict, context=None):
         # Only messages people type: with a file attached or also sent to the channel too; edits,
         # deletions, joins and bot posts are ignored (a staff reply edited in a ticket's thread gets a note).
         if event.get("subtype") in ("message_changed", "message_deleted"):
-            await self._note_edited_ticket_reply(event)
+            await self._note_edited_ticket_reply(body, event, context)
             return
         if event.get("subtype") not in PERSON_SUBTYPES or event.get("bot_id"):
             return
@@ -201,32 +218,38 @@ class SlackChannel:
             # A staff reply to a resident: a file cannot be passed on to LINE or the web chat, so a
             # reply with one is not relayed as if its words were all of it.
             if event.get("subtype") != "file_share":
-                await self._store_ticket_reply(body, event)
+                await self._store_ticket_reply(body, event, context)
             return
         if event.get("channel_type") != "im":
             return
-        await self._store_event(body, event, event.get("thread_ts"))
+        await self._store_event(body, event, event.get("thread_ts"), context)
 
     # --- tickets (channels/handoff/relay.py answers them from the inbox) ----------------------
-    async def _note_edited_ticket_reply(self, event: dict):
+    async def _note_edited_ticket_reply(self, body: dict, event: dict, context=None):
         """A staff reply edited or deleted in a live ticket's thread: what the citizen got stays as first sent, so
-        the thread says so (a correction is a new reply). The app's own edits of its messages are no staff's."""
+        the thread says so (a correction is a new reply). The app's own edits of its messages are no staff's, and
+        an outsider's edit changed nothing that was sent. The note goes through the inbox under the event's id,
+        so a retried delivery of the edit posts it once."""
         relay = self.runtime.handoff_relay
         message = event.get("message") if event.get("subtype") == "message_changed" else event.get("previous_message")
         message, channel = message or {}, event.get("channel")
         thread_ts = message.get("thread_ts")
         if relay is None or not thread_ts or thread_ts == message.get("ts") or message.get("bot_id") \
-                or not message.get("user") or ticket_blocks.is_internal(message.get("text", "")):
+                or not message.get("user") or ticket_blocks.is_internal(message.get("text", "")) \
+                or not body.get("event_id") or from_another_workspace(body, message, context):
             return
         if event.get("subtype") == "message_changed" and \
                 (event.get("previous_message") or {}).get("text") == message.get("text"):
             return  # an unfurl or a reaction count, not an edit of the words
-        ticket = await self.runtime.run_blocking(relay.desk.store.by_thread, channel, thread_ts)
-        if ticket is not None and ticket.state.live:
-            self.runtime.spawn(relay.note(ticket, ticket_blocks.NOTE_EDIT_NOT_SENT), name="ticket note")
+        if await self.runtime.run_blocking(relay.desk.store.by_thread, channel, thread_ts) is None:
+            return
+        await self.runtime.inbox.add([(f"{TICKET_INBOX}:note:{body['event_id']}", TICKET_INBOX, {
+            "op": "note", "channel": channel, "thread_ts": thread_ts, "note": "edit"})])
 
-    async def _store_ticket_reply(self, body: dict, event: dict):
-        """A staff reply in a ticket's thread, stored before the 200; any other thread is ignored."""
+    async def _store_ticket_reply(self, body: dict, event: dict, context=None):
+        """A staff reply in a ticket's thread, stored before the 200; any other thread is ignored. A reply by a
+        person of another organisation (a department channel shared by Slack Connect) is never passed on to the
+        citizen: the thread gets a note saying so instead."""
         relay = self.runtime.handoff_relay
         thread_ts, channel = event.get("thread_ts"), event.get("channel")
         if relay is None or not thread_ts or thread_ts == event.get("ts") or not body.get("event_id"):
@@ -235,13 +258,20 @@ class SlackChannel:
             return  # staff talking to staff (a mention): never sent to the citizen
         if await self.runtime.run_blocking(relay.desk.store.by_thread, channel, thread_ts) is None:
             return
+        if from_another_workspace(body, event, context):
+            await self.runtime.inbox.add([(f"{TICKET_INBOX}:note:{body['event_id']}", TICKET_INBOX, {
+                "op": "note", "channel": channel, "thread_ts": thread_ts, "note": "outsider"})])
+            return
         await self.runtime.inbox.add([(f"{TICKET_INBOX}:slack:{body['event_id']}", TICKET_INBOX, {
             "op": "answer", "channel": channel, "thread_ts": thread_ts,
             "text": ticket_blocks.plain_text(event.get("text", "")),
             "source": f"{channel}:{event.get('ts')}"})])
 
-    async def on_ticket_button(self, ack, body: dict, action: dict, respond):
+    async def on_ticket_button(self, ack, body: dict, action: dict, respond, context=None):
         await ack()
+        if clicker_outside(body, context):
+            await respond(text=messages.EXTERNAL_USER, response_type="ephemeral", replace_original=False)
+            return
         relay = self.runtime.handoff_relay
         try:
             ticket_id = int(action.get("value", ""))
@@ -262,8 +292,12 @@ class SlackChannel:
         else:
             self.runtime.spawn(relay.open_reroute_modal(body.get("trigger_id", ""), ticket_id), name="ticket modal")
 
-    async def on_ticket_modal(self, ack, body: dict, view: dict):
-        """回答する / 担当課を変更 submitted: stored in the inbox, then the modal closes."""
+    async def on_ticket_modal(self, ack, body: dict, view: dict, context=None):
+        """回答する / 担当課を変更 submitted: stored in the inbox, then the modal closes (a person of another
+        organisation cannot open one, the buttons refuse them; a forged submission of theirs changes nothing)."""
+        if clicker_outside(body, context):
+            await ack()
+            return
         values = (view.get("state") or {}).get("values") or {}
         try:
             ticket_id = int(view.get("private_metadata", ""))
@@ -284,7 +318,7 @@ class SlackChannel:
         await self.runtime.inbox.add([(f"{TICKET_INBOX}:view:{view.get('id')}", TICKET_INBOX, payload)])
         await ack()
 
-    async def _store_event(self, body: dict, event: dict, thread_ts: str | None):
+    async def _store_event(self, body: dict, event: dict, thread_ts: str | None, context=None):
         """Store the event in the inbox before Bolt answers 200 (``process_before_response``).
 
         If it cannot be stored the listener raises, Bolt answers 500, and Slack retries.
@@ -295,7 +329,7 @@ class SlackChannel:
             return
         # Staff knowledge stays in the city's workspace: a person of another organisation is refused, and the city's
         # own staff in a channel another organisation's members read are asked to use a DM; the question is not kept.
-        refusal = "EXTERNAL_USER" if from_another_workspace(body, event) else (
+        refusal = "EXTERNAL_USER" if from_another_workspace(body, event, context) else (
             "SHARED_CHANNEL" if body.get("is_ext_shared_channel") and event.get("channel_type") != "im" else "")
         if refusal:
             payload = {"channel": event["channel"], "thread_ts": thread_ts, "refusal": refusal}
@@ -375,7 +409,11 @@ class SlackChannel:
                 return True
         return False
 
-    async def on_command(self, ack, command: dict, respond):
+    async def on_command(self, ack, command: dict, respond, context=None):
+        # A person of another organisation: the command's team_id (and user_team, where given) is theirs.
+        if outsider(home_team(command, context), command.get("user_team"), command.get("team_id")):
+            await ack(response_type="ephemeral", text=messages.EXTERNAL_USER)
+            return
         question = typed_text(command.get("text") or "")
         if not question or _HELP.fullmatch(question):
             await ack(response_type="ephemeral", text=messages.COMMAND_USAGE)
@@ -387,8 +425,11 @@ class SlackChannel:
         self.runtime.spawn(self._respond_with_answer(respond, question, command.get("team_id"),
                                                      command.get("user_id")), name="slack command")
 
-    async def on_related(self, ack, body: dict, action: dict, respond):
+    async def on_related(self, ack, body: dict, action: dict, respond, context=None):
         await ack()
+        if clicker_outside(body, context):
+            await respond(text=messages.EXTERNAL_USER, response_type="ephemeral", replace_original=False)
+            return
         team_id, user_id = _clicker(body)
         self.runtime.spawn(self._respond_with_answer(respond, action.get("value", ""), team_id, user_id),
                            name="slack related")
@@ -399,8 +440,11 @@ class SlackChannel:
             return  # rate-limited, and already told
         await respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
 
-    async def on_feedback(self, ack, body: dict, action: dict, respond):
+    async def on_feedback(self, ack, body: dict, action: dict, respond, context=None):
         await ack()
+        if clicker_outside(body, context):
+            await respond(text=messages.EXTERNAL_USER, response_type="ephemeral", replace_original=False)
+            return
         feedback = "resolved" if action.get("action_id") == render.FEEDBACK_UP else "unresolved"
         team_id, user_id = _clicker(body)
         try:

@@ -398,11 +398,30 @@ def test_an_edited_staff_reply_is_not_resent_and_the_thread_says_so(client, serv
     edited = {"type": "message", "subtype": "message_changed", "channel": ticket.slack_channel,
               "channel_type": "channel", "ts": reply["ts"],
               "message": {**reply, "text": "訂正：約243地球日です。"}, "previous_message": reply}
-    slack_event(client, edited)
+    event_id = unique("EvEDIT")
+    slack_event(client, edited, event_id=event_id)
+    slack_event(client, edited, event_id=event_id)  # Slack's retry of the same event: one note
     note = slack_api.wait_for(lambda f: [p for p in f.posts() if "編集・削除は市民に届きません" in p.json.get("text", "")],
                               what="edit note")[0]
     assert note.json["thread_ts"] == ticket.slack_ts and note.json["channel"] == ticket.slack_channel
-    assert len(line_api.pushes()) == pushes_before + 1  # the edit itself is not sent
+    reply_in_thread(client, line_api, ticket, "補足です。")  # handled after the retry
+    assert len([p for p in slack_api.posts() if "編集・削除は市民に届きません" in p.json.get("text", "")]) == 1
+    assert len(line_api.pushes()) == pushes_before + 2  # the edit itself is not sent
+
+
+def test_a_reply_by_a_person_of_another_organisation_is_not_sent_to_the_citizen(client, server, line_api, slack_api):
+    """A department channel shared by Slack Connect: only the city's own staff answer residents."""
+    ticket, _ = hand_over(client, line_api, slack_api, server, question="火星の衛星はいくつ？")
+    pushes_before = len(line_api.pushes())
+    outside = {**slack_channel_message_event("外部の者ですが、2個です。", ticket.slack_channel, thread_ts=ticket.slack_ts,
+                                             user="UVENDOR1"), "user_team": "TVENDOR99"}
+    slack_event(client, outside)
+    slack_api.wait_for(lambda f: [p for p in f.posts() if "組織外の方" in p.json.get("text", "")
+                                  and p.json.get("thread_ts") == ticket.slack_ts], what="outsider note")
+    reply_in_thread(client, line_api, ticket, "フォボスとダイモスの2個です。")
+    pushed = line_api.pushes()[pushes_before:]
+    assert len(pushed) == 1 and "フォボス" in pushed[0].json["messages"][0]["text"]
+    assert "外部の者" not in wait_ticket(server, ticket.id, lambda t: "フォボス" in t.answer).answer
 
 
 def test_a_reply_also_sent_to_the_channel_reaches_the_citizen_and_one_with_a_file_does_not(

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+import urllib.parse
 import uuid
 
 import httpx
@@ -158,6 +159,34 @@ def test_a_person_of_another_organisation_gets_no_staff_knowledge(client, slack_
     assert client.post("/slack/events", content=raw, headers=slack_headers(raw, JSON)).status_code == 200
     post = post_for(slack_api, channel)
     assert "DM で質問してください" in post.json["text"] and "勤怠システム" not in post.json["text"]
+
+
+def test_a_person_of_another_organisation_cannot_use_the_command_or_the_buttons(client, slack_api, server):
+    """Slack Connect: the slash command, a related question and the feedback buttons are refused to a member of
+    another organisation too (their team_id / user.team_id is not the app's workspace, which auth.test names)."""
+    before = len(inquiries(server))
+    name = unique("cmd-outsider")
+    response = send_form(client, slack_command_body(STAFF_QUESTION, slack_api.response_url(name),
+                                                    user_id="UVENDOR1", team_id="TVENDOR99"))
+    assert response.status_code == 200 and "組織外の方" in response.json()["text"]
+    channel = unique("CMINE")
+    send_event(client, slack_mention_event(STAFF_QUESTION, channel=channel))
+    found = buttons(post_for(slack_api, channel).json["blocks"])
+    related = next(e for k, e in found.items() if k.startswith("related_question_"))
+    inquiry_id = int(found["feedback_down"]["value"])
+    for action_id, value, block_id in ((related["action_id"], related["value"], "madoguchi_related"),
+                                       ("feedback_down", str(inquiry_id), "madoguchi_feedback")):
+        body = json.loads(urllib.parse.parse_qs(slack_action_body(
+            action_id, value, slack_api.response_url(name := unique("act-outsider")), block_id=block_id
+        ).decode())["payload"][0])
+        body["user"]["team_id"] = "TVENDOR99"  # the channel is the city's; the person is not
+        raw = urllib.parse.urlencode({"payload": json.dumps(body, ensure_ascii=False)}).encode()
+        assert send_form(client, raw).status_code == 200
+        [refused] = slack_api.wait_for(lambda f: f.responses(name), what="refusal")
+        assert "組織外の方" in refused.json["text"] and "blocks" not in refused.json
+    flush(client, slack_api)
+    assert not slack_api.responses(unique("never")) and len(inquiries(server)) == before + 2  # CMINE + the sentinel
+    assert inquiries(server, "id = ?", [inquiry_id])[0]["feedback"] is None
 
 
 def test_the_home_workspace_is_the_authorizations_not_the_channels_host():
