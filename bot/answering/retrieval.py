@@ -18,18 +18,20 @@ from bot.answering.department_contacts import with_phones_from_entries
 from bot.answering.entities import EntityCheck, EntryTexts, noun_phrases
 from bot.answering.question_kinds import asked_kinds, fact_heading, holds_fact, names_fact
 from bot.answering.ranker import ANSWER_CHARS_SHOWN, CANDIDATES, RankerModel, candidate_features, load_ranker
-from bot.answering.scope import other_place
+from bot.answering.scope import OWN_PLACE_MIN_ENTRIES, other_place, outside_moves
 from bot.answering.story import asks, need_of, need_weighted, searched_need
 from bot.insights.masking import PLACEHOLDER, mask_personal_data
 from indexing.embeddings import get_embedder
 from indexing.entries import Audience, visible_audiences
-from indexing.japanese import JapaneseAnalyzer
+from indexing.japanese import JapaneseAnalyzer, katakana_to_hiragana
 from indexing.language import JAPANESE, UNDETERMINED
 from indexing.respelling import Respelling
 from indexing.search_index import AudienceIndex, load_indexes
 from indexing.storage.knowledge import KnowledgeStore
 
 DENSE_CANDIDATES = 100
+# How a knowledge writes a place outside its municipality, the most written first chosen.
+OUTSIDE_WORDS = ("市外", "町外", "村外", "区外")
 # Fusion weights and abstention model for questions not in Japanese (benchmarks/crosslang.py --fit).
 CROSSLANG_CALIBRATION_FILE = Path(__file__).with_name("calibration_crosslang.json")
 
@@ -130,8 +132,19 @@ class Retriever:
         masked = mask_personal_data(query, spare=lambda span: span.kind == "name" and part_of_words(
             query, span.start, span.end, words))
         if masked == query and not PLACEHOLDER.search(query):
-            return respelled  # nothing personal: respelled once
-        return spelling.respell(strip_placeholders(masked))
+            return self._moves_as_outside(respelled, audience)  # nothing personal: respelled once
+        return self._moves_as_outside(spelling.respell(strip_placeholders(masked)), audience)
+
+    def _moves_as_outside(self, query: str, audience: str) -> str:
+        """The question with another place someone moves from or to written as the knowledge writes a
+        place outside the city (東京に引っ越します: 市外に引っ越します; see outside_moves). Before, a
+        moving-out question naming its destination was declined (東京 is a thing no entry names). A
+        place the knowledge writes OWN_PLACE_MIN_ENTRIES times or more is this city's own."""
+        texts = self.entry_texts[audience]
+        outside = max(OUTSIDE_WORDS, key=texts.count) if any(map(texts.count, OUTSIDE_WORDS)) else OUTSIDE_WORDS[0]
+        return outside_moves(query, lambda place: place in self.own_places or place.rstrip("市区町村都道府県")
+                             in self.own_places or texts.count(katakana_to_hiragana(place)) >= OWN_PLACE_MIN_ENTRIES,
+                             outside)
 
     def _similarity(self, first: str, second: str) -> float:
         """The embedder's cosine of two short texts (read as queries)."""

@@ -111,6 +111,40 @@ def named_places(text: str) -> list[tuple[str, str]]:
     return places
 
 
+# After a place, a move from or to it: to it (東京に引っ越す, 福岡県に転勤になった) or from it (大阪から越してきた,
+# 名古屋からの転入): the question asks this city's procedure for someone leaving or arriving (see
+# outside_moves). Not a 転入 there (世田谷区に転入するとき: that city's procedure) nor a 移住 (東山村に移住したら
+# 支援金: what that village offers newcomers).
+MOVED = re.compile(r"(?:に|へ)(?:の)?(?:引っ?越|越し|転出|転勤|赴任|単身赴任|移(?:る|り|っ))"
+                   r"|(?:から|より)(?:の)?(?:引っ?越|越して|越し|転入|転居|転勤|来(?:た|て|ま)|きた|きて|きま)")
+
+
+def outside_moves(text: str, own_place, outside: str = "市外") -> str:
+    """``text`` with each other place someone moves from or to (東京に引っ越します, 大阪から越してきた) written
+    as ``outside`` (市外に引っ越します): where a resident goes or comes from is no thing an entry must
+    name, while 市外 says what the knowledge says (転出 is a move 市外へ, 転入 one 市外から). A place
+    ``own_place(name)`` says is this city's (one of its districts: a move within the city) and a
+    country (アメリカから: a move from abroad has its own rules) stay. ``text`` unchanged if nothing moved,
+    else normalized (normalize_text) with the places replaced."""
+    normalized = normalize_text(text)
+    spans, start, end = [], None, 0
+    for morpheme in list(thread_tokenizer(SplitMode.A).tokenize(normalized)) + [None]:
+        pos = morpheme.part_of_speech() if morpheme is not None else ()
+        place = len(pos) > 3 and pos[1] == "固有名詞" and pos[2] == "地名" and pos[3] != "国"
+        if place or start is not None and morpheme is not None and morpheme.surface() in MUNICIPALITY_SUFFIXES:
+            start = morpheme.begin() if start is None else start
+            end = morpheme.end()
+            continue
+        if start is not None and MOVED.match(normalized, end) and not own_place(normalized[start:end]):
+            spans.append((start, end))
+        start = None
+    if not spans:
+        return text
+    for begin, stop in reversed(spans):
+        normalized = normalized[:begin] + outside + normalized[stop:]
+    return normalized
+
+
 def unnamed_place(text: str, own_names=()) -> str:
     """An unnamed other municipality the question asks about (隣の市 in 隣の市の粗大ごみの出し方), or ''.
 

@@ -92,6 +92,14 @@ def test_a_place_moved_from_or_to_is_not_what_the_question_is_about():
     assert other_place("大阪市に住んでいます", set(), lambda t: 0) == "大阪市"
 
 
+def test_a_move_from_another_city_is_searched_as_one_from_outside_the_city(bot):
+    # 名古屋 is no thing an entry names: the question is this city's 転入届 (it was judged a near miss).
+    retriever = bot.retriever
+    assert retriever.query_text("名古屋から引っ越してきました。転入届に必要なものは？", "citizen").startswith("市外から")
+    answer = bot.answer("名古屋から引っ越してきました。転入届に必要なものは？", audience="citizen")
+    assert not answer.abstained and answer.sources[0].id == "103"
+
+
 def test_a_staff_topic_asked_by_a_citizen_is_declined_with_a_public_contact(bot):
     question = "時間外勤務の申請の期限は？"
     assert not bot.answer(question, audience="staff").abstained

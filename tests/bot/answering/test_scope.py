@@ -147,3 +147,20 @@ def test_a_towns_own_institution_written_as_one_word_is_another_town():
     # 南原町 is one word to the tokenizer; with 立 or 営 after it, it runs what is asked about.
     assert other_place("南原町立図書館 開館時間", set(), nowhere) == "南原町"
     assert other_place("中央町の粗大ごみの収集日", set(), nowhere) == ""  # a district, asked about here
+
+
+def test_a_place_someone_moves_from_or_to_is_written_as_outside_the_city():
+    from bot.answering.scope import outside_moves
+
+    def ours(place):
+        return place == "北町"
+
+    assert outside_moves("来月東京に引っ越します。転出届は", ours) == "来月市外に引っ越します。転出届は"
+    assert outside_moves("神奈川県横浜市から越してきた", ours) == "市外から越してきた"
+    assert outside_moves("東京都に転勤になりました。児童手当は？", ours, "町外") == "町外に転勤になりました。児童手当は?"
+    assert outside_moves("名古屋からの転入です", ours) == "市外からの転入です"
+    # A district of this city (a move within it), a country (a move from abroad has its own rules), a place
+    # asked about, a 転入 there (that city's procedure) and a 移住 there (what it offers newcomers) stay.
+    for question in ("北町に引っ越します", "アメリカから引っ越してきました", "横浜市の粗大ごみ",
+                     "世田谷区に転入するときの必要書類", "東山村に移住したら支援金もらえますか", "大阪より安い？"):
+        assert outside_moves(question, ours) == question
