@@ -113,7 +113,8 @@ class Bot:
                                                                  limit=MAX_QUESTION_CHARS),
                             abstained=True, confidence=0.0, audience=audience, kind="too_long")
         elif talk := small_talk_kind(question):
-            answer = Answer(question=question, text=messages.say(f"SMALL_TALK_{talk.upper()}", language,
+            staff = "_STAFF" if talk == "greeting" and audience is Audience.STAFF else ""
+            answer = Answer(question=question, text=messages.say(f"SMALL_TALK_{talk.upper()}{staff}", language,
                                                                  self.easy_japanese),
                             abstained=True, confidence=0.0, audience=audience, kind="small_talk")
         elif asks_for_person(question):

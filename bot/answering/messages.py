@@ -41,6 +41,8 @@ CRISIS = ("つらいお気持ちを聞かせてくださり、ありがとうご
           "命の危険が迫っているときは、119番（救急）または110番に電話してください。")
 # Replies to a message that is only a greeting, thanks or an acknowledgement (bot/answering/small_talk.py).
 SMALL_TALK_GREETING = "こんにちは。市役所のお問い合わせ窓口です。知りたいことを文章で送ってください。（例：「粗大ごみの出し方は？」）"
+# A colleague's greeting (お疲れさまです) on the staff channel, with a staff question as the example.
+SMALL_TALK_GREETING_STAFF = "お疲れさまです。職員向けの問い合わせ窓口です。知りたいことを文章で送ってください。（例：「時間外勤務の申請期限は？」）"
 SMALL_TALK_THANKS = "どういたしまして。ほかにも知りたいことがあれば、いつでも送ってください。"
 SMALL_TALK_CLOSING = "ほかにも知りたいことがあれば、いつでも送ってください。"
 # Reply to 「人と話したい」 (bot/answering/person_request.py), before the desk's contact.
@@ -165,6 +167,20 @@ CATALOGUE = {
               "(Exemplo: \"Como jogo fora lixo grande?\")",
         EASY_JAPANESE: "こんにちは。市役所(しやくしょ)の 窓口(まどぐち)です。知(し)りたいことを 文(ぶん)で 送(おく)ってください。"
                        "（例(れい)：「粗大(そだい)ごみの 出(だ)し方(かた)は？」）",
+    },
+    "SMALL_TALK_GREETING_STAFF": {
+        "ja": SMALL_TALK_GREETING_STAFF,
+        "en": "Hello. This is the staff inquiry desk. Please send what you would like to know as a sentence. "
+              "(Example: \"What is the deadline for an overtime request?\")",
+        "zh-Hans": "您好。这里是职员咨询窗口。请用文字发送您想了解的内容。（例：“加班申请的截止时间是？”）",
+        "zh-Hant": "您好。這裡是職員諮詢窗口。請用文字傳送您想了解的內容。（例：「加班申請的截止時間是？」）",
+        "ko": "수고하십니다. 직원용 문의 창구입니다. 알고 싶은 내용을 문장으로 보내 주세요. (예: \"시간외 근무 신청 기한은?\")",
+        "vi": "Xin chào. Đây là quầy hỏi đáp dành cho nhân viên. Vui lòng gửi điều bạn muốn biết bằng một câu. "
+              "(Ví dụ: \"Hạn đăng ký làm thêm giờ là khi nào?\")",
+        "pt": "Olá. Este é o balcão de atendimento para servidores. Envie o que você quer saber em forma de frase. "
+              "(Exemplo: \"Qual é o prazo do pedido de hora extra?\")",
+        EASY_JAPANESE: "お疲(つか)れさまです。職員(しょくいん)の ための 窓口(まどぐち)です。知(し)りたいことを 文(ぶん)で "
+                       "送(おく)ってください。（例(れい)：「時間外(じかんがい)勤務(きんむ)の 申請(しんせい)は いつまで？」）",
     },
     "SMALL_TALK_THANKS": {
         "ja": SMALL_TALK_THANKS,

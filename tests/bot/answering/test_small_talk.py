@@ -13,6 +13,7 @@ from bot.answering.small_talk import small_talk_kind
     ("了解しました", "closing"), ("わかりました", "closing"), ("OK", "closing"), ("おやすみなさい", "closing"),
     ("元気？", "greeting"), ("お元気ですか", "greeting"), ("How are you?", "greeting"),
     ("どうもね、また聞くわ", "thanks"), ("また聞きます", "closing"),
+    ("お疲れさまです", "greeting"), ("お世話になっております。", "greeting"), ("お先に失礼します", "closing"),
 ])
 def test_messages_that_ask_nothing(message, kind):
     assert small_talk_kind(message) == kind
@@ -21,7 +22,7 @@ def test_messages_that_ask_nothing(message, kind):
 @pytest.mark.parametrize("message", [
     "こんにちは、粗大ごみの出し方は？", "ありがとう。ところで住民票は？", "粗大ごみ", "はい", "いいえ", "テスト",
     "hi there, where is city hall?", "結婚したら何を出す？", "ありがとうを伝える手紙の書き方", "",
-    "元気な子どもを育てる講座", "また聞きますが、住民票は？",
+    "元気な子どもを育てる講座", "また聞きますが、住民票は？", "お疲れさまです。時間外勤務の申請期限は？",
 ])
 def test_questions_and_other_words_are_not_small_talk(message):
     assert small_talk_kind(message) is None
@@ -33,6 +34,8 @@ def test_the_bot_replies_to_small_talk_without_a_department(bot):
     assert greeting.text.startswith("こんにちは。") and "粗大ごみ" in greeting.text
     thanks = bot.answer("ありがとうございました！", audience="staff")
     assert thanks.kind == "small_talk" and thanks.text.startswith("どういたしまして")
+    colleague = bot.answer("お疲れさまです！", audience="staff")
+    assert colleague.kind == "small_talk" and colleague.text.startswith("お疲れさまです。") and "粗大ごみ" not in colleague.text
     english = bot.answer("Thank you!", audience="citizen")
     assert english.text.startswith("You're welcome") and english.answer_language == "en"
 
