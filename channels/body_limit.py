@@ -1,8 +1,8 @@
 """A cap on request bodies for the whole app, before any handler reads them.
 
 ``Content-Length`` over the cap is answered 413 at once; a body sent without one (chunked) is
-read up to the cap and then refused the same way, so no handler ever holds more than the cap
-in memory. The admin UI's uploads get their own, larger cap::
+read up to the app-wide cap and then refused the same way, so no handler ever holds more than the
+cap in memory. The admin UI's uploads (of a declared length) get their own, larger cap::
 
     app = BodyLimit(app, limit=1_000_000, limits={"/admin": 21 * 1024 * 1024})
 """
@@ -62,7 +62,11 @@ class BodyLimit:
             return await _too_large(scope, send, limit)
         if declared is not None:
             return await self.app(scope, _capped(receive, limit), send)
-        # No length declared (chunked): buffer up to the cap, then replay to the app.
+        # No length declared (chunked): buffer up to the cap, then replay to the app. The buffer is held before
+        # any handler runs, so before a login is checked: never more than the app-wide cap, whatever the
+        # path's own (browsers declare the length of their uploads; an anonymous client sending 20 MB bodies
+        # to the admin UI without one could hold 20 MB each).
+        limit = min(limit, self.limit)
         messages, size = [], 0
         while True:
             message = await receive()

@@ -137,8 +137,16 @@ MAX_BODY_CHARS = 20000
 # An entry's URL: a web page (the admin form refuses anything else, an import leaves it out with a note).
 WEB_URL = re.compile(r"^https?://[^\s<>\"']+$")
 # Ids the admin UI's own pages use (/admin/entries/new is the form for a new entry): no entry, whether
-# written in the admin UI or imported from a file, may take one.
+# written in the admin UI or imported from a file, may take one; nor one ending in an entry page's action
+# (x/edit would open the edit page of entry x).
 RESERVED_IDS = frozenset({"new"})
+RESERVED_ID_ENDINGS = ("/edit", "/retire", "/restore")
+
+
+def reserved_id(entry_id: str) -> bool:
+    """Whether ``entry_id`` would collide with a page of the admin UI (see RESERVED_IDS)."""
+    folded = entry_id.strip().lower()
+    return folded in RESERVED_IDS or folded.endswith(RESERVED_ID_ENDINGS)
 # What an editor may change in the admin UI.
 EDITABLE_FIELDS: tuple[str, ...] = tuple(name for name in ENTRY_FIELDS
                                          if name not in FIXED_FIELDS and name not in FILE_ONLY_FIELDS)

@@ -24,7 +24,7 @@ from collections import Counter
 from pathlib import Path
 
 from indexing.dates import parse_date
-from indexing.entries import MAX_BODY_CHARS, MAX_TITLE_CHARS, RESERVED_IDS, WEB_URL, Entry
+from indexing.entries import MAX_BODY_CHARS, MAX_TITLE_CHARS, WEB_URL, Entry, reserved_id
 from indexing.loaders.encoding import decode_text_bytes
 from indexing.loaders.errors import KnowledgeFileError, LoadedFile, RowProblem
 from indexing.loaders.markup import plain_text_from_markup
@@ -283,7 +283,7 @@ def faq_entries_from_rows(rows: list[tuple[int, list]], path: Path, metadata: So
         if not entry_id:
             problems.append((line, "ID が空です"))
             continue
-        if entry_id.lower() in RESERVED_IDS:
+        if reserved_id(entry_id):
             problems.append((line, f"ID「{entry_id}」は管理画面で使うため使えません。別の ID にしてください"))
             continue
         too_long = next(((what, len(text), limit) for what, text, limit in (

@@ -79,3 +79,16 @@ def test_an_oversized_browser_upload_is_read_to_its_end_before_the_page_is_sent(
         read.clear()
         asyncio.run(BodyLimit(app, limit=100, limits={"/admin": 5000})(scope, receive, send))
         assert read == []
+
+
+def test_a_body_of_undeclared_length_is_held_only_up_to_the_app_wide_cap_even_under_the_admin_ui():
+    """A chunked body is buffered before any handler (and its login check) runs: an anonymous client must not
+    make the server hold an upload's cap per request."""
+    def chunks():
+        yield b"x" * 600
+        yield b"x" * 600
+
+    response = _client().post("/admin/imports", content=chunks(), headers={"Content-Type": "text/csv"})
+    assert response.status_code == 413 and received == []
+    small = _client().post("/admin/imports", content=iter([b"x" * 500]), headers={"Content-Type": "text/csv"})
+    assert small.status_code == 200 and received == [b"x" * 500]

@@ -67,10 +67,11 @@ def test_bad_rows_are_reported_with_line_numbers_and_skipped(tmp_path):
 
 def test_an_id_the_admin_ui_uses_for_its_own_page_is_a_row_problem(tmp_path):
     # /admin/entries/new is the new-entry form: an entry "new" could never be opened there.
-    text = HEADER + "new,ごみの日は？,月曜です。,ごみ\nnews,税は？,5月です。,税金\n"
+    # An ID ending in an entry page's action would open that page of another entry (x/edit: x's edit page).
+    text = HEADER + "new,ごみの日は？,月曜です。,ごみ\nnews,税は？,5月です。,税金\nx/edit,犬は？,登録します。,動物\n"
     loaded = load_knowledge_file(write(tmp_path, "faq.csv", text.encode()), META)
     assert [e.id for e in loaded.entries] == ["news"]
-    assert [(p.line, "管理画面" in p.message) for p in loaded.problems] == [(2, True)]
+    assert [(p.line, "管理画面" in p.message) for p in loaded.problems] == [(2, True), (4, True)]
 
 
 def test_unreadable_files_are_errors_with_a_line(tmp_path):
