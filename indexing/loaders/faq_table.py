@@ -160,6 +160,11 @@ def faq_table_from_text(text: str, path: Path, metadata: SourceMetadata, delimit
     return faq_entries_from_rows(rows, path, metadata, check_overflow=True)
 
 
+# How much of a workbook's sheet is read (see load_faq_xlsx).
+MAX_SHEET_ROWS = 50_000
+MAX_SHEET_COLUMNS = 64
+
+
 def load_faq_xlsx(path: Path, metadata: SourceMetadata) -> LoadedFile:
     """The first visible sheet with a header row naming questions and answers and rows under it (a
     cover, or an example sheet holding only the header, is passed over). Hidden sheets are never read,
@@ -178,9 +183,15 @@ def load_faq_xlsx(path: Path, metadata: SourceMetadata) -> LoadedFile:
                 continue
             if hasattr(sheet, "reset_dimensions"):
                 sheet.reset_dimensions()  # a wrong stored size would hide all but the first row
-            rows = [(number, ["" if c.value is None else _cell_text(c.value, getattr(c, "number_format", ""))
-                              for c in row])
-                    for number, row in enumerate(sheet.iter_rows(), start=1)]
+            rows = []
+            # A workbook is compressed XML: a small file can hold millions of cells (minutes of CPU and
+            # memory to read). A FAQ sheet has a few columns and at most some tens of thousands of rows.
+            for number, row in enumerate(sheet.iter_rows(max_col=MAX_SHEET_COLUMNS), start=1):
+                if number > MAX_SHEET_ROWS:
+                    raise KnowledgeFileError(path, number, f"シート「{sheet.title}」の行が多すぎます"
+                                                           f"（{MAX_SHEET_ROWS:,}行まで）。ファイルを分けて取り込んでください")
+                rows.append((number, ["" if c.value is None else _cell_text(c.value, getattr(c, "number_format", ""))
+                                      for c in row]))
             try:
                 loaded = faq_entries_from_rows(rows, path, metadata)
             except KnowledgeFileError as exc:

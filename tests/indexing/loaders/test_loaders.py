@@ -104,6 +104,25 @@ def test_xlsx(tmp_path):
     assert [p.line for p in loaded.problems] == [5]
 
 
+def test_an_xlsx_sheet_with_more_rows_than_a_faq_has_is_refused_with_the_line(tmp_path, monkeypatch):
+    from openpyxl import Workbook
+
+    from indexing.loaders import faq_table
+
+    monkeypatch.setattr(faq_table, "MAX_SHEET_ROWS", 5)
+    workbook = Workbook()
+    workbook.active.append(["ID", "問い合わせ文", "応答文", "カテゴリ"] + ["余白"] * 100)  # columns past 64 unread
+    for number in range(1, 6):
+        workbook.active.append([number, f"質問{number}は？", "回答です。", "分類"])
+    path = tmp_path / "faq.xlsx"
+    workbook.save(path)
+    with pytest.raises(KnowledgeFileError) as error:
+        load_knowledge_file(path, META)
+    assert error.value.line == 6 and "5行まで" in str(error.value)
+    monkeypatch.setattr(faq_table, "MAX_SHEET_ROWS", 6)
+    assert len(load_knowledge_file(path, META).entries) == 5
+
+
 def test_markdown_guide_sections_and_front_matter(knowledge_dir):
     entries = load_knowledge_file(knowledge_dir / "guides" / "overtime.md", META).entries
     assert [e.section for e in entries] == ["時間外勤務５原則", "申請の期限"]
