@@ -158,8 +158,14 @@ class WebHandoff:
             return self._refuse(404, "not_found")
         body = {"ticket": ticket.id, "state": str(ticket.state)}
         if ticket.answer and ticket.state in (TicketState.ANSWERED, TicketState.CLOSED):
-            # The staff's own words the first time (held until now), the stored masked text after that.
+            # The staff's own words the first time (held until now: a follow-up holds only its own words), the
+            # stored masked text after that. An answer recorded but not yet held (the relay holds it right after
+            # recording it) is waited for: shown masked now, the staff's words would never be.
             held = await self.runtime.run_blocking(self.desk.store.take_answer, ticket.id)
+            if held is None and not ticket.delivered_at:
+                return JSONResponse(body)
+            # ``new``: words this page has not been given yet (an open page keeps polling for follow-ups).
+            body["new"] = held is not None
             body["text"] = self._say("ANSWER", ticket.language, department=ticket.department, ticket=ticket.id,
                                      answer=held or ticket.answer)
             if ticket.state is TicketState.ANSWERED:
@@ -168,7 +174,7 @@ class WebHandoff:
                 strings = web_messages.answer_strings(ticket.language, self.runtime.settings.easy_japanese)
                 body["rate"] = {"question": self._say("RATE_QUESTION", ticket.language),
                                 "resolved": strings["resolved"], "unresolved": strings["unresolved"]}
-            if not ticket.delivered_at:  # the first poll that shows it: delivered, and the thread says so
+            if held is not None:  # the poll that shows it: delivered, and the thread says so
                 await self.runtime.run_blocking(self.desk.store.mark_delivered, ticket.id)
                 from channels.handoff.blocks import NOTE_DELIVERED
 

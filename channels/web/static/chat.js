@@ -201,7 +201,7 @@
 
   function renderHandoffConfirm(preview) {
     var item = addBotText(preview.text, "handoff");
-    if (preview.ticket) { pollTicket(preview.ticket, 0); return; }
+    if (preview.ticket) { pollTicket(preview.ticket, 0, false); return; }
     counter += 1;
     var id = "handoff-addition-" + counter;
     var box = el("form", { "class": "comment handoff-confirm", action: "#" });
@@ -219,7 +219,7 @@
           addBotText(sent.text, "handoff");
           announce(sent.text);
           if (sent.waiting) { statusLine.textContent = sent.waiting; }
-          pollTicket(sent.ticket, 0);
+          pollTicket(sent.ticket, 0, false);
         })
         .catch(function (error) { submit.disabled = false; announce((error && error.message) || T.error); });
     });
@@ -227,22 +227,24 @@
     item.scrollIntoView({ block: "nearest" });
   }
 
-  function pollTicket(ticketId, round) {
+  // An answered ticket is polled on while the page is open: a staff follow-up (new words) is shown too.
+  function pollTicket(ticketId, round, shown) {
     if (round >= POLL_LIMIT) { return; }
     fetch("/api/handoff/tickets/" + ticketId, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (ticket) {
-        if (ticket && ticket.text) { renderTicketAnswer(ticket); return; }
         if (ticket === null) { return; }
-        window.setTimeout(function () { pollTicket(ticketId, round + 1); }, POLL_MS);
+        if (ticket.text && (ticket["new"] || !shown)) { renderTicketAnswer(ticket, shown); shown = true; }
+        if (ticket.text && ticket.state !== "answered") { return; }  // rated, declined or expired: final
+        window.setTimeout(function () { pollTicket(ticketId, round + 1, shown); }, POLL_MS);
       })
-      .catch(function () { window.setTimeout(function () { pollTicket(ticketId, round + 1); }, POLL_MS); });
+      .catch(function () { window.setTimeout(function () { pollTicket(ticketId, round + 1, shown); }, POLL_MS); });
   }
 
-  function renderTicketAnswer(ticket) {
+  function renderTicketAnswer(ticket, followUp) {
     var item = addBotText(ticket.text, "handoff answered");
     announce(ticket.text);
-    if (!ticket.rate) { return; }
+    if (!ticket.rate || followUp) { return; }  // one rating per ticket, under its first answer
     counter += 1;
     var id = "ticket-rate-" + counter;
     var group = el("div", { "class": "feedback", role: "group", "aria-labelledby": id });
@@ -269,7 +271,7 @@
   function resumeTickets() {
     fetch("/api/handoff/tickets", { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.ok ? response.json() : { tickets: [] }; })
-      .then(function (data) { (data.tickets || []).forEach(function (id) { pollTicket(id, 0); }); })
+      .then(function (data) { (data.tickets || []).forEach(function (id) { pollTicket(id, 0, false); }); })
       .catch(function () {});
   }
 

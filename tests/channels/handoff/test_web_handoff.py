@@ -89,6 +89,18 @@ def test_web_chat_handoff_from_decline_to_rating(server, slack_api):
                            what="delivered note")
         assert server.runtime.handoff_desk.store.get(ticket_id).delivered_at
         assert citizen.get("/api/handoff/tickets").json() == {"tickets": []}
+        assert polled["new"] and not again["new"]  # the open page shows only words it has not shown
+        # A follow-up in the thread reaches the page that is still open: its words alone, as written, once.
+        follow = slack_channel_message_event("補足：窓口は3階です。", ticket.slack_channel, thread_ts=ticket.slack_ts)
+        body = slack_event_body(follow)
+        assert httpx.post(f"{server.url}/slack/events", content=body, headers=slack_headers(body, JSON)).status_code == 200
+        wait_ticket(server, ticket_id, lambda t: "窓口は3階" in t.answer and not t.delivered_at)
+        deadline = time.monotonic() + 10
+        while not (followed := citizen.get(f"/api/handoff/tickets/{ticket_id}").json()).get("new"):
+            assert time.monotonic() < deadline, followed
+            time.sleep(0.05)  # recorded, then held by the relay: the page waits for the staff's own words
+        assert "補足：窓口は3階です。" in followed["text"] and "移住の手続き" not in followed["text"]
+        assert not citizen.get(f"/api/handoff/tickets/{ticket_id}").json()["new"]
         assert stranger.post("/api/handoff/rate", json={"ticket": ticket_id, "rating": "resolved"}).status_code == 404
         rated = citizen.post("/api/handoff/rate", json={"ticket": ticket_id, "rating": "unresolved"}).json()
         assert rated["state"] == "closed" and "直接お問い合わせ" in rated["text"]
