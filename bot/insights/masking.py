@@ -536,7 +536,9 @@ def _find_phones(norm: str) -> Iterator[tuple[str, int, int]]:
     for label in _PHONE_LABEL.finditer(norm):
         m = _LABELLED_PHONE.match(norm, label.end())
         if m and not _DATE_START.match(m.group()) and 9 <= len(_digits(m.group())) <= 15:
-            yield "phone", m.start(), m.end()
+            # A bracket closing the words around the number (（携帯09011112222）から) is no part of it.
+            end = m.end() - 1 if m.group().endswith(")") and m.group().count("(") < m.group().count(")") else m.end()
+            yield "phone", m.start(), end
 
 
 # A phone number read out in words, as a resident dictating it types it (ゼロキューゼロの1234の5678): digit words

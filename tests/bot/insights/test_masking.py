@@ -11,6 +11,8 @@ from bot.insights.masking import (
 
 # (question as typed, what the inquiry log must store)
 MASKED = [
+    # A bracket closing the words around a labelled number stays (it was masked with the number).
+    ("（携帯09011112222）から", "（携帯〔電話番号〕）から"), ("携帯 090(1111)2222 です", "携帯 〔電話番号〕 です"),
     # Phone numbers
     ("電話番号は03-1234-5678です", "電話番号は〔電話番号〕です"),
     ("携帯090-1234-5678に折り返しください", "携帯〔電話番号〕に折り返しください"),
