@@ -4,6 +4,7 @@ owning department's contact."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import replace
 
@@ -15,6 +16,7 @@ from bot.answering.question_kinds import QuestionKind, asked_kinds, holds_fact, 
 from bot.answering.story import need_of
 from bot.insights.masking import PLACEHOLDER
 from indexing.entries import visible_audiences
+from indexing.japanese import katakana_to_hiragana
 
 RELATED_COUNT = 3
 RELATED_MIN_RATIO = 0.6  # a related question scores at least this share of the best hit
@@ -85,29 +87,53 @@ def _cells(line: str) -> list[str]:
     return [cell.strip() for cell in line.strip().strip("|").split("|")]
 
 
-def _table_as_lines(markdown: str) -> str:
+def _table_as_lines(markdown: str, asked: str = "") -> str:
     """A Markdown table as chat lines: its header once (品目／手数料), then one line per row
-    (・自転車（1台）：800円); LINE would show the pipes and dashes as they are."""
+    (・自転車（1台）：800円); LINE would show the pipes and dashes as they are. The rows whose first cell
+    names a thing the question ``asked`` about come first (ソファの料金は？: the ソファ row, not the eighth
+    of nine), when some rows and not all do; the others follow in their order."""
     lines, out, index = markdown.split("\n"), [], 0
+    folded = _item_fold(asked)
     while index < len(lines):
         line = lines[index]
         if line.lstrip().startswith("|") and index + 1 < len(lines) and _TABLE_SEPARATOR.match(lines[index + 1]):
             header = _cells(line)
             out.append("／".join(cell for cell in header if cell))
             index += 2
+            rows = []
             while index < len(lines) and lines[index].lstrip().startswith("|"):
                 cells = [cell for cell in _cells(lines[index]) if cell]
-                out.append("・" + ("：" if len(cells) == 2 else "／").join(cells))
+                rows.append((cells, "・" + ("：" if len(cells) == 2 else "／").join(cells)))
                 index += 1
+            named = [row for row in rows if folded and row[0] and _names_item(row[0][0], folded)]
+            if named and len(named) < len(rows):
+                rows = named + [row for row in rows if row not in named]
+            out.extend(text for _, text in rows)
             continue
         out.append(line)
         index += 1
     return "\n".join(out)
 
 
-def plain_text(markdown: str) -> str:
-    """Guide text as chat text: LINE shows Markdown marks literally, so they are removed."""
-    text = _table_as_lines(markdown)
+# What a table's first cell says besides the item (ソファ（2人掛け）, ベッド（枠のみ、シングル）, 自転車 1台).
+_ITEM_DETAIL = re.compile(r"[（(［\[].*?[）)］\]]|\s*\d.*$")
+
+
+def _item_fold(text: str) -> str:
+    return katakana_to_hiragana(unicodedata.normalize("NFKC", text or ""))
+
+
+def _names_item(cell: str, folded_question: str) -> bool:
+    """Whether the question names the item of a table row's first cell (two characters or more, its details in
+    brackets left out; katakana and hiragana alike: ソファ, そふぁ)."""
+    item = _item_fold(_ITEM_DETAIL.sub("", cell)).strip()
+    return len(item) >= 2 and item in folded_question
+
+
+def plain_text(markdown: str, asked: str = "") -> str:
+    """Guide text as chat text: LINE shows Markdown marks literally, so they are removed (a table's rows
+    that the question ``asked`` names first, see _table_as_lines)."""
+    text = _table_as_lines(markdown, asked)
     for pattern, replacement in _MARKDOWN:
         text = pattern.sub(replacement, text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
@@ -140,11 +166,11 @@ def _excerpt_holding(text: str, limit: int, kinds: tuple[QuestionKind, ...] = ()
 
 
 def _passage_text(hit: Hit, kinds: tuple[QuestionKind, ...] = (), language: str = "ja",
-                  easy_japanese: bool = False) -> str:
+                  easy_japanese: bool = False, question: str = "") -> str:
     """A guide section is written to be an answer; a plan passage is quoted with its place
     (introduced in the resident's language; the passage itself as the city wrote it)."""
     if hit.entry.kind == "guide":
-        return _excerpt_holding(plain_text(hit.entry.body), PASSAGE_CHARS * 2, kinds)
+        return _excerpt_holding(plain_text(hit.entry.body, question), PASSAGE_CHARS * 2, kinds)
     body = _excerpt_holding(re.sub(r"\n{2,}", "\n", hit.entry.body).strip(), PASSAGE_CHARS, kinds)
     intro = messages.say("PASSAGE_INTRO", language, easy_japanese, source=Source.from_hit(hit).label(language))
     return intro + "\n" + body
@@ -216,7 +242,7 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
                                                                                PASSAGE_CHARS * 2)
     else:
         text = best.entry.body.strip() if best.entry.kind == "faq" else _passage_text(
-            best, kinds, language, easy_japanese)
+            best, kinds, language, easy_japanese, question)
     sources = (Source.from_hit(best),)
     # Only a Japanese entry's text is lent a sibling's sentence (a translated or easy-Japanese one is not).
     supplement = (_fact_supplement(kinds, text, hits) or _section_supplement(question, hits)) \

@@ -252,6 +252,18 @@ def test_a_markdown_table_reads_as_lines_in_a_chat():
     assert plain_text("a | b は記号です。") == "a | b は記号です。"
 
 
+def test_the_rows_a_question_names_come_first_in_a_table():
+    table = ("| 品目 | 手数料 |\n|---|---|\n| 自転車（1台） | 800円 |\n| 布団（1枚） | 400円 |\n"
+             "| ソファ（2人掛け） | 1,200円 |")
+    assert plain_text(table, "ソファを出すといくら？") == "品目／手数料\n・ソファ（2人掛け）：1,200円\n・自転車（1台）：800円\n・布団（1枚）：400円"
+    # Several rows named (a katakana item typed in hiragana too) keep their order among themselves.
+    assert plain_text(table, "そふぁと 布団は いくら").splitlines()[1:] == [
+        "・布団（1枚）：400円", "・ソファ（2人掛け）：1,200円", "・自転車（1台）：800円"]
+    # A question naming no row, or every row, keeps the table's own order.
+    for question in ("粗大ごみの料金は？", "自転車と布団とソファの料金"):
+        assert plain_text(table, question).splitlines()[1] == "・自転車（1台）：800円"
+
+
 def test_an_answer_without_the_asked_fact_adds_the_sentence_of_a_close_sibling_that_holds_it():
     needs = Entry(id="moving#必要なもの", kind="guide", title="引っ越しの手続き", section="転入届に必要なもの",
                   source="moving.md",

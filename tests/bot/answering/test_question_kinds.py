@@ -10,6 +10,7 @@ def test_everyday_phrasings_of_the_asked_fact_are_recognised():
     assert "needs" in _names("婚姻届を出すとき何がいるの？")
     assert "count" in _names("パスワードは何回まちがえたらロックされる？")
     assert "count" in _names("ぷらごみ しゅう なんかい")
+    assert "count" in _names("ファイル名って何文字まで？") and "count" in _names("あんしょうばんごう なんけた")
     assert "contact" in _names("ヘルプデスクの内線番号は？")
     assert "duration" in _names("電子証明書は何年で切れるの")
     assert "deadline" in _names("現況届はいつ提出すればいい？")
