@@ -153,6 +153,11 @@ class WebHandoff:
         return await self._guarded(request, self._ticket)
 
     async def _ticket(self, request, user_id, data) -> Response:
+        # Fetching an answer hands the staff's words over once: another site must not make the resident's browser
+        # use it up (a link, a frame or an image carries the cookie). Browsers say where a request comes from.
+        if request.headers.get("sec-fetch-site") == "cross-site" or \
+                request.headers.get("sec-fetch-mode") in ("navigate", "no-cors"):
+            return self._refuse(404, "not_found")
         ticket = await self.runtime.run_blocking(self.desk.store.get, request.path_params["ticket_id"])
         if ticket is None or ticket.user_key != self.runtime.inquiry_log.user_key(user_id):
             return self._refuse(404, "not_found")

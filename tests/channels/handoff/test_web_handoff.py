@@ -77,7 +77,15 @@ def test_web_chat_handoff_from_decline_to_rating(server, slack_api):
         assert httpx.post(f"{server.url}/slack/events", content=body,
                                      headers=slack_headers(body, JSON)).status_code == 200
         wait_ticket(server, ticket_id, lambda t: t.state is TicketState.ANSWERED)
-        polled = citizen.get(f"/api/handoff/tickets/{ticket_id}").json()
+        # Another site cannot make the resident's browser use the staff's words up (a link, a frame, an image).
+        for headers in ({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"}, {"Sec-Fetch-Mode": "navigate"},
+                        {"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "no-cors"}):
+            assert citizen.get(f"/api/handoff/tickets/{ticket_id}", headers=headers).status_code == 404
+        deadline = time.monotonic() + 10
+        while "text" not in (polled := citizen.get(f"/api/handoff/tickets/{ticket_id}",
+                                                   headers={"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors"}).json()):
+            assert time.monotonic() < deadline, polled
+            time.sleep(0.05)  # recorded, then held by the relay: the page waits for the staff's own words
         assert polled["state"] == "answered" and "移住の手続きはありません。総合案内 098-861-1234 へ" in polled["text"]
         # The staff's own words are handed over once; the ticket keeps only the masked text.
         again = citizen.get(f"/api/handoff/tickets/{ticket_id}").json()
