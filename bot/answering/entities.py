@@ -31,7 +31,7 @@ from indexing.respelling import clipped_whole
 # Heads of compound nouns that name a specific thing of a kind: a document, a card, a tax, a fee,
 # a benefit, a licence, an insurance, a notification, a check-up.
 ENTITY_HEADS = frozenset({
-    "税", "証", "証明", "証明書", "カード", "免許", "手当", "金", "料", "手帳", "券", "保険", "年金",
+    "税", "証", "証明", "証明書", "カード", "免許", "手当", "金", "料", "料金", "手帳", "券", "保険", "年金",
     "届", "届け", "書", "制度", "給付", "補助", "助成", "健診", "検診", "接種", "ワクチン", "登録",
     "許可", "申告", "資格", "控除", "番号", "パス", "票", "帳", "手続", "認定", "費",
 })

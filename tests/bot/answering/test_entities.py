@@ -18,6 +18,8 @@ def test_a_look_alike_of_the_same_kind_is_missing_from_the_entry():
     assert lacks("運転免許証の更新はどこで", CARD_ENTRY) == 1.0
     assert lacks("住民税の申告はいつまで？", TAX_ENTRY) == 0.0
     assert lacks("マイナンバーカードの更新はどこで", CARD_ENTRY) == 0.0
+    # A fee of another service (水道料金 asked of the 保育料 entry).
+    assert [(p.surface, p.salient) for p in noun_phrases("水道料金の支払い方法")][0] == ("水道料金", True)
 
 
 def test_a_name_typed_in_kana_still_meets_its_kanji_by_reading():
