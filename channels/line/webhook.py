@@ -57,6 +57,7 @@ from channels.line.profiles import ProfileLanguages
 from channels.runtime import FeedbackResult, Runtime
 from indexing.language import detect_language, is_ambiguous, list_separator
 from indexing.storage import DATABASE_ERRORS
+from indexing.storage.inbox import DEFAULT_KEEP_DAYS
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,8 @@ LOADING_WAIT_SECONDS = 1.0   # never hold an answer back longer than this for th
 # refused token that an earlier attempt had already sent was used by that attempt; past it, a
 # retry after LINE failed (5xx, 429) pushes instead of trying the token again.
 REPLY_TOKEN_TRUSTED_SECONDS = 40
+# An event older than this is not answered: the inbox forgets finished events after DEFAULT_KEEP_DAYS (see too_old).
+MAX_EVENT_AGE_SECONDS = (DEFAULT_KEEP_DAYS - 1) * 86400
 RETRY_KEY_NAMESPACE = uuid.UUID("6f0d3c1e-2b7a-5c4e-9a51-6d61646f6775")  # fixed: keys survive restarts
 # Inbox progress marks (what an attempt started sending).
 REPLY = "reply"
@@ -187,6 +190,11 @@ class LineChannel:
     def plan(self, event) -> Compose | None:
         """What to send for one event, or None for events this bot stays silent on."""
         if not getattr(event, "webhook_event_id", None):
+            return None
+        if too_old(event) and not isinstance(event, UnfollowEvent):
+            # LINE's signature carries no time: a signed body captured and sent again after the inbox has
+            # forgotten its events would be answered again (a push, as its reply token is long gone). LINE
+            # itself never redelivers that late. Forgetting a user who blocked the account may be repeated.
             return None
         if _in_standby(event) and not isinstance(event, UnfollowEvent):
             # Another channel (a module) is in control of the chat: it answers, this bot stays silent
@@ -412,6 +420,14 @@ def key_of(event) -> str:
 def retry_key(event_key: str) -> str:
     """The push's ``X-Line-Retry-Key``: the same UUID for every attempt at one event."""
     return str(uuid.uuid5(RETRY_KEY_NAMESPACE, event_key))
+
+
+def too_old(event, now: float | None = None) -> bool:
+    """Whether the event is older than the inbox recognises redeliveries for (a day's margin): a replay."""
+    sent_ms = getattr(event, "timestamp", None)
+    if not sent_ms:
+        return False
+    return (now if now is not None else time.time()) - sent_ms / 1000 > MAX_EVENT_AGE_SECONDS
 
 
 def token_still_valid(event, now: float | None = None) -> bool:

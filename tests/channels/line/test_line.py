@@ -183,6 +183,16 @@ def test_redelivered_event_is_answered_once(client, line_api, server):
     assert server.runtime.inbox.inbox.get(key_of(event))["inquiry_id"] == row["id"]
 
 
+def test_a_signed_event_replayed_after_the_inbox_forgot_it_is_not_answered(client, line_api, server):
+    """LINE's signature carries no time: a captured body sent again a week later must not be answered again."""
+    question = f"転入届に必要なものは何ですか？ {uuid.uuid4().hex[:6]}"
+    event = dict(line_text_event(question, USER), timestamp=int((time.time() - 8 * 86400) * 1000))
+    assert post_events(client, [event]).status_code == 200
+    flush(client, line_api)
+    assert server.runtime.inbox.inbox.get(key_of(event)) is None and not line_api.replies(event["replyToken"])
+    assert inquiries(server, "question = ?", [question]) == []
+
+
 def test_events_in_standby_mode_are_not_answered(client, line_api, server):
     """Another channel (a module) is in control of the chat: no reply token, and no push either."""
     user = "Ustandby000000000000000000000000"
