@@ -115,7 +115,7 @@ def named_places(text: str) -> list[tuple[str, str]]:
 # 名古屋からの転入): the question asks this city's procedure for someone leaving or arriving (see
 # outside_moves). Not a 転入 there (世田谷区に転入するとき: that city's procedure) nor a 移住 (東山村に移住したら
 # 支援金: what that village offers newcomers).
-MOVED = re.compile(r"(?:に|へ)(?:の)?(?:引っ?越|越し|転出|転勤|赴任|単身赴任|移(?:る|り|っ))"
+MOVED = re.compile(r"(?:に|へ)(?:の)?(?:引っ?越|越し|転出|転勤|赴任|単身赴任|移(?:る|り|っ|し|す|さ))"
                    r"|(?:から|より)(?:の)?(?:引っ?越|越して|越し|転入|転居|転勤|来(?:た|て|ま)|きた|きて|きま)")
 
 
