@@ -17,6 +17,7 @@ import asyncio
 import json
 import logging
 import threading
+from datetime import datetime, timezone
 from pathlib import Path
 
 from linebot.v3.messaging import MessageAction, PostbackAction, QuickReply, QuickReplyItem, TextMessage
@@ -122,7 +123,7 @@ def plan(channel, event):
         if data.get("a") in (TOPIC, AREA_MENU, AREA):
             return lambda key: on_postback(channel, event, user_id, data)
     elif isinstance(event, UnfollowEvent):
-        return lambda key: forget(channel, user_id)
+        return lambda key: forget(channel, user_id, event_time(event))
     return None
 
 
@@ -154,9 +155,15 @@ async def stop(channel, event, user_id: str):
     return _text(say("PUSH_STOPPED" if dropped else "PUSH_NOTHING_TO_STOP")), None
 
 
-async def forget(channel, user_id: str):
+def event_time(event) -> datetime | None:
+    """When LINE says the event happened (its ``timestamp``, milliseconds), or None."""
+    stamp = getattr(event, "timestamp", None)
+    return datetime.fromtimestamp(stamp / 1000, timezone.utc) if isinstance(stamp, int) and stamp > 0 else None
+
+
+async def forget(channel, user_id: str, happened: datetime | None = None):
     book, _ = _stores(channel.runtime.settings.data_dir)
-    await asyncio.to_thread(book.forget, user_id)
+    await asyncio.to_thread(book.forget, user_id, None, happened)
     log.info("LINE unfollow: delivery subscriptions removed")
     return None, None
 

@@ -50,6 +50,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from bot.insights.inquiry_log import FEEDBACK_VALUES
+from bot.insights.masking import PLACEHOLDERS
 from channels.feedback import feedback_reply
 from channels.inbox import InboxEvent, Outcome
 from channels.line import handoff, messages, preferences, render
@@ -79,6 +80,8 @@ LOADING_WAIT_SECONDS = 1.0   # never hold an answer back longer than this for th
 REPLY_TOKEN_TRUSTED_SECONDS = 40
 # An event older than this is not answered: the inbox forgets finished events after DEFAULT_KEEP_DAYS (see too_old).
 MAX_EVENT_AGE_SECONDS = (DEFAULT_KEEP_DAYS - 1) * 86400
+# Another group member's mention, a display name, as the inquiry log stores a name.
+NAME_PLACEHOLDER = PLACEHOLDERS["name"]
 RETRY_KEY_NAMESPACE = uuid.UUID("6f0d3c1e-2b7a-5c4e-9a51-6d61646f6775")  # fixed: keys survive restarts
 # Inbox progress marks (what an attempt started sending).
 REPLY = "reply"
@@ -118,22 +121,24 @@ def mentions_me(content: TextMessageContent) -> bool:
 
 
 def typed_question(content: TextMessageContent) -> str:
-    """The question without the '@bot' parts (other people's mentions stay: they may be context) and
-    without LINE emoji, which the text holds as their alt text (「(hello)」, 「$」 in older clients) at the
-    places ``emojis`` gives. LINE counts those places in UTF-16 code units: an emoji (😊) or a rare kanji
-    (𠮷) before them is two."""
+    """The question without the '@bot' parts and without LINE emoji, which the text holds as their alt text
+    (「(hello)」, 「$」 in older clients) at the places ``emojis`` gives. Another member's mention is a display
+    name, personal data: it stays as context, written as the name placeholder (@〔氏名〕); an @All is dropped.
+    LINE counts those places in UTF-16 code units: an emoji (😊) or a rare kanji (𠮷) before them is two."""
     mentionees = content.mention.mentionees if content.mention else []
-    spans = [(m.index, m.index + m.length) for m in mentionees if getattr(m, "is_self", False)]
-    spans += [(e.index, e.index + e.length) for e in content.emojis or []
+    spans = [(m.index, m.index + m.length, "" if getattr(m, "is_self", False) or getattr(m, "type", "") == "all"
+              else f"@{NAME_PLACEHOLDER}") for m in mentionees
+             if isinstance(getattr(m, "index", None), int) and isinstance(getattr(m, "length", None), int)]
+    spans += [(e.index, e.index + e.length, "") for e in content.emojis or []
               if isinstance(e.index, int) and isinstance(e.length, int)]
     if not spans:
         return content.text.strip()
     # surrogatepass: a lone surrogate in the JSON ("\ud83d") must not fail the event; ignore drops it,
     # and the half of a pair a span cuts through.
     units = content.text.encode("utf-16-le", errors="surrogatepass")
-    for start, end in sorted(spans, reverse=True):
+    for start, end, replacement in sorted(spans, reverse=True):
         if 0 <= start < end <= len(units) // 2:
-            units = units[:2 * start] + units[2 * end:]
+            units = units[:2 * start] + replacement.encode("utf-16-le") + units[2 * end:]
     return units.decode("utf-16-le", errors="ignore").strip()
 
 

@@ -80,9 +80,9 @@ def outsider(home: str | None, *teams) -> bool:
 
 def from_another_workspace(body: dict, event: dict, context=None) -> bool:
     """Whether the person who wrote ``event`` belongs to another organisation's workspace: their
-    ``user_team`` or ``source_team`` is not the workspace the app is installed in (home_team). An org-wide
+    ``user_team``, ``source_team`` or ``team`` is not the workspace the app is installed in (home_team). An org-wide
     install leaves it to the channel's flag (``is_ext_shared_channel``) whether anyone there is."""
-    return outsider(home_team(body, context), event.get("user_team"), event.get("source_team"))
+    return outsider(home_team(body, context), event.get("user_team"), event.get("source_team"), event.get("team"))
 
 
 def clicker_outside(body: dict, context=None) -> bool:

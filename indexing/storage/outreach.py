@@ -173,13 +173,18 @@ class OutreachBook:
         """配信停止: drop every topic (and the area) of the user; returns how many topics were dropped."""
         return self._drop(user_id, "stop", at)
 
-    def forget(self, user_id: str, at: datetime | None = None) -> int:
-        """Unfollow (or blocked): remove every row that holds this user's id."""
-        return self._drop(user_id, "unfollow", at)
+    def forget(self, user_id: str, at: datetime | None = None, happened: datetime | None = None) -> int:
+        """Unfollow (or blocked): remove every row that holds this user's id. An unfollow that ``happened``
+        before a topic was chosen (a redelivery after the user followed again, or an old event sent again)
+        removes nothing: the user came back and chose since."""
+        return self._drop(user_id, "unfollow", at, happened)
 
-    def _drop(self, user_id: str, action: str, at) -> int:
+    def _drop(self, user_id: str, action: str, at, happened: datetime | None = None) -> int:
         stamp = _iso(at or now_utc())
         with self._transaction():
+            if happened is not None and self._rows("select 1 from push_topics where user_id = ? and consented_at > ?",
+                                                   [user_id, _iso(happened)]):
+                return 0
             topics = [r["topic"] for r in self._rows("select topic from push_topics where user_id = ?", [user_id])]
             self.db.execute("delete from push_topics where user_id = ?", [user_id])
             for topic in topics:

@@ -111,3 +111,16 @@ def test_unfollow_removes_the_subscriptions(client, line_api, server):
     while book(server).subscription(user) != (set(), None):
         assert time.monotonic() < deadline, "unfollow not handled within 10 s"
         time.sleep(0.02)
+
+
+def test_an_unfollow_older_than_the_users_choice_removes_nothing(client, line_api, server):
+    """A redelivered unfollow after the user followed again, or an old signed body sent again, must not stop the
+    deliveries they chose since."""
+    user = "Upref000000000000000000000000008"
+    send(client, line_api, line_postback_event(topic_data("zei"), user_id=user))
+    for age in (8 * 86400, 600):
+        stale = line_event("unfollow", line_source(user), reply_token=None, timestamp=int((time.time() - age) * 1000))
+        body = line_body([stale])
+        assert client.post("/callback/line", content=body, headers=line_headers(body, LINE_SECRET)).status_code == 200
+    send(client, line_api, line_text_event("配信設定", user))  # handled after the unfollows
+    assert book(server).subscription(user)[0] == {"zei"}

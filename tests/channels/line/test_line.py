@@ -559,3 +559,17 @@ def test_a_lone_surrogate_or_a_span_through_a_pair_does_not_fail_the_question():
 
     assert typed_question(content("\ud83d$住民票は？", [(1, 1)])) == "住民票は？"
     assert typed_question(content("😊$住民票は？", [(1, 2)])) == "住民票は？"  # through the pair: its half dropped
+
+
+def test_another_members_mention_is_a_name_placeholder_and_all_is_dropped():
+    """A mention of another group member is their display name: personal data, never stored as typed."""
+    from linebot.v3.webhooks import TextMessageContent
+
+    from channels.line.webhook import typed_question
+
+    text = "@まどぐち @たなか 😊 @All 粗大ごみの出し方は？"
+    content = TextMessageContent.from_dict({"type": "text", "id": "1", "text": text, "quoteToken": "q", "mention": {
+        "mentionees": [{"index": 0, "length": 5, "type": "user", "userId": "Ubot", "isSelf": True},
+                       {"index": 6, "length": 4, "type": "user", "userId": "Utanaka"},
+                       {"index": 14, "length": 4, "type": "all"}]}})
+    assert typed_question(content) == "@〔氏名〕 😊  粗大ごみの出し方は？"
