@@ -81,10 +81,17 @@ def command_import(args) -> int:
 
 
 def _warn_if_empty(bot, args) -> None:
-    """A data dir nothing was imported into answers every question with 「わかりません」: say why."""
-    if not bot.retriever.index("staff").entries:
-        print(f"madoguchi: warning: no knowledge in {settings_from_args(args).data_dir} yet: "
-              "run `madoguchi import PATH` first", file=sys.stderr)
+    """A data dir nothing was imported into answers every question with 「わかりません」: say why. So does one
+    whose knowledge is all for the other audience (a town's citizen FAQ asked as staff)."""
+    audiences = ("citizen", "staff")
+    held = {audience: bool(bot.retriever.index(audience).entries) for audience in audiences}
+    data_dir = settings_from_args(args).data_dir
+    if not any(held.values()):
+        print(f"madoguchi: warning: no knowledge in {data_dir} yet: run `madoguchi import PATH` first", file=sys.stderr)
+    elif not held.get(args.audience, True):
+        other = next(audience for audience in audiences if held[audience])
+        print(f"madoguchi: warning: the knowledge in {data_dir} is for {other} questions only: nothing answers "
+              f"{args.audience} questions (import with --audience all or {args.audience})", file=sys.stderr)
 
 
 def command_ask(args) -> int:

@@ -150,3 +150,14 @@ def test_asking_a_data_dir_with_nothing_imported_says_why_every_answer_is_a_decl
 def test_asking_an_imported_data_dir_warns_of_nothing(capsys, data_dir):
     status, _, err = run(capsys, "--data-dir", data_dir, "ask", "粗大ごみの出し方", "--no-log")
     assert status == 0 and "warning" not in err
+
+
+def test_a_citizen_faq_alone_warns_only_when_asked_as_staff(capsys, tmp_path):
+    """A town that imports its citizen FAQ only: citizen questions warn of nothing, staff ones say why."""
+    faq = tmp_path / "faq.csv"
+    faq.write_text("ID,問い合わせ文,応答文\n1,ごみの日は？,燃やすごみは月曜と木曜です。\n", encoding="utf-8")
+    assert run(capsys, "--data-dir", tmp_path / "d", "import", "--quiet", faq)[0] == 0
+    status, _, err = run(capsys, "--data-dir", tmp_path / "d", "ask", "ごみの日は？", "--no-log")
+    assert status == 0 and "warning" not in err
+    status, _, err = run(capsys, "--data-dir", tmp_path / "d", "ask", "ごみの日は？", "--no-log", "--audience", "staff")
+    assert status == 0 and "for citizen questions only" in err and "--audience all" in err
