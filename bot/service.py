@@ -15,7 +15,7 @@ from bot.answering.small_talk import says_nothing, small_talk_kind
 from bot.insights.inquiry_log import InquiryLog
 from bot.staff.staff_rules import answer_staff_rule_question, naming_rules_from_store
 from indexing.entries import QUESTION_AUDIENCES, Audience
-from indexing.language import resolve_language
+from indexing.language import resolve_language, use_municipality
 from indexing.settings import Settings
 from indexing.storage import use_settings
 
@@ -36,6 +36,7 @@ class Bot:
     def from_settings(cls, settings: Settings, log_inquiries: bool = True) -> "Bot":
         """The Bot of a data dir as configured; the server and the CLI build it the same way."""
         use_settings(settings)  # SQLite in the data dir, or the PostgreSQL database configured
+        use_municipality(settings.city_name)  # a town's fixed texts say 役場, not 市役所
         inquiry_log = (InquiryLog(settings.data_dir, user_key_secret=settings.user_key_secret)
                        if log_inquiries else None)
         return cls(settings.data_dir, settings.embedder, inquiry_log=inquiry_log,

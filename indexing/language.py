@@ -324,17 +324,39 @@ def missing_readings(text: str) -> list[str]:
     return [m.group(0) for m in _KANJI_RUN.finditer(text) if not _READING.match(text, m.end())]
 
 
+# What the fixed Japanese texts call the municipality's office: written for a city (市役所, 市のホームページ); a town
+# or village (MADOGUCHI_CITY_NAME ending in 町 or 村) calls it 役場. One per process: use_municipality, set with the
+# settings (bot/service.py, Bot.from_settings).
+_MUNICIPALITY = {"suffix": "市"}
+
+
+def use_municipality(name: str) -> None:
+    """Fixed texts name the office as ``name`` (しらかば町, 青葉市) is run: 役場 for a town or village."""
+    name = (name or "").strip()
+    _MUNICIPALITY["suffix"] = name[-1] if name.endswith(("町", "村")) else "市"
+
+
+def for_municipality(text: str) -> str:
+    """A fixed Japanese text as the configured municipality says it (市役所 → 役場 in a town; see use_municipality)."""
+    suffix = _MUNICIPALITY["suffix"]
+    if suffix == "市":
+        return text
+    return (text.replace("市役所(しやくしょ)", "役場(やくば)").replace("市役所", "役場")
+            .replace("市のホームページ", f"{suffix}のホームページ"))
+
+
 def localized(texts: dict, language: str, easy_japanese: bool = False) -> str:
     """The text of a catalogue entry ``{"ja": ..., "en": ..., ...}`` for ``language``.
 
     Falls back to Japanese, or to the easy-Japanese variant when the city turned it on
-    (a resident whose language has no text reads easy Japanese more easily too).
+    (a resident whose language has no text reads easy Japanese more easily too). Japanese names the office
+    as the municipality does (for_municipality).
     """
     if language != JAPANESE and language in texts:
         return texts[language]
     if easy_japanese and EASY_JAPANESE in texts:
-        return texts[EASY_JAPANESE]
-    return texts[JAPANESE]
+        return for_municipality(texts[EASY_JAPANESE])
+    return for_municipality(texts[JAPANESE])
 
 
 def list_separator(language: str) -> str:

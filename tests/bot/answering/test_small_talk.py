@@ -58,3 +58,17 @@ def test_a_message_without_a_word_says_nothing():
         assert says_nothing(message), message
     for message in ("110番", "粗大ごみ", "ok", "1+1は何？", "ありがとう"):
         assert not says_nothing(message), message
+
+
+def test_a_town_calls_its_office_yakuba_in_the_fixed_texts(bot):
+    """MADOGUCHI_CITY_NAME ending in 町 or 村: the fixed texts say 役場, not 市役所 (answers quote the knowledge as written)."""
+    from indexing.language import use_municipality
+
+    try:
+        use_municipality("しらかば町")
+        greeting = bot.answer("こんにちは", audience="citizen").text
+        assert "役場のお問い合わせ窓口" in greeting and "市役所" not in greeting
+        use_municipality("青葉市")
+        assert "市役所のお問い合わせ窓口" in bot.answer("こんにちは", audience="citizen").text
+    finally:
+        use_municipality("")
