@@ -67,7 +67,7 @@ log = logging.getLogger(__name__)
 
 FEEDBACK_VALUES = ("resolved", "unresolved")
 SPOOL_FILE = Path("spool") / "inquiries.jsonl"
-_SPOOL_OPS = ("insert", "feedback", "escalate")
+_SPOOL_OPS = ("insert", "feedback", "escalate", "message", "unsent")
 DEFAULT_BUSY_TIMEOUT_MS = 500
 MAX_QUESTION_CHARS = 2000
 MAX_ANSWER_CHARS = 2000
@@ -261,6 +261,18 @@ class InquiryLog:
         """Mark an inquiry as handed over to a person (same return values as set_feedback)."""
         return self._update({"op": "escalate", "id": int(inquiry_id)})
 
+    def note_message(self, inquiry_id: int, message_id: str) -> bool:
+        """Remember which platform message asked the inquiry (a keyed hash of its id), so that the sender taking
+        it back (forget_message) reaches the row."""
+        return self._update({"op": "message", "id": int(inquiry_id), "key": self.message_key(message_id)})
+
+    def forget_message(self, message_id: str) -> bool:
+        """The sender took the message back (LINE's 送信取消): the inquiry's words are removed (InquiryTables.forget_message)."""
+        return self._update({"op": "unsent", "key": self.message_key(message_id)})
+
+    def message_key(self, message_id: str) -> str:
+        return self.user_key(f"message:{message_id}")
+
     def _update(self, update: dict) -> bool:
         try:
             with self._lock:
@@ -405,6 +417,12 @@ def _apply_update(tables: InquiryTables, update: dict) -> int:
                                    update.get("at") or utc_now())
     if update["op"] == "escalate":
         return tables.set_escalated(update["id"])
+    if update["op"] == "message":
+        return tables.set_message_key(update["id"], update["key"])
+    if update["op"] == "unsent":
+        # Nothing to remove is no failure (the message asked nothing that was logged): never spooled again.
+        tables.forget_message(update["key"])
+        return 1
     raise ValueError(f"unknown spooled operation {update['op']!r}")
 
 

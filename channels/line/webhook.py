@@ -43,6 +43,7 @@ from linebot.v3.webhooks import (
     StickerMessageContent,
     TextMessageContent,
     UnfollowEvent,
+    UnsendEvent,
     UserSource,
     VideoMessageContent,
 )
@@ -217,7 +218,9 @@ class LineChannel:
             return lambda key: self.fixed_text(event, "JOIN_GROUP", "ja")
         if isinstance(event, PostbackEvent):
             return lambda key: self.on_postback(event, key)
-        return None  # unfollow, leave, member joined/left, unsend, ...: nothing to say
+        if isinstance(event, UnsendEvent) and getattr(event.unsend, "message_id", None):
+            return lambda key: self.forget_unsent(event.unsend.message_id)
+        return None  # unfollow, leave, member joined/left, ...: nothing to say
 
     def _plan_message(self, event: MessageEvent) -> Compose | None:
         content = event.message
@@ -289,6 +292,10 @@ class LineChannel:
             answer = await self.runtime.ask(question, AUDIENCE, CHANNEL, user_id_of(event.source), event_key=event_key,
                                             language_hint=hint)
             inquiry_id = answer.inquiry_id
+            message_id = getattr(getattr(event, "message", None), "id", None)
+            if inquiry_id is not None and message_id and self.runtime.inquiry_log is not None:
+                # So that a 送信取消 of this message reaches its inquiry (forget_unsent).
+                await self.runtime.run_blocking(self.runtime.inquiry_log.note_message, inquiry_id, message_id)
             # The handoff is offered in 1:1 chats only: the answer goes back to one citizen.
             offer = isinstance(event.source, UserSource) and self.runtime.handoff_available(answer.department)
             reply = render.answer_messages(answer, quote_token, self.easy_japanese, offer_handoff=offer)
@@ -300,6 +307,14 @@ class LineChannel:
             # The indicator stops when a message arrives: make sure it was started before our reply.
             await asyncio.wait([loading], timeout=LOADING_WAIT_SECONDS)
         return reply, inquiry_id
+
+    async def forget_unsent(self, message_id: str) -> Composed:
+        """送信取消: the sender took a message back, and LINE asks that it be neither seen nor used again. The
+        inquiry it asked keeps no words (its count and rating stay); nothing is said."""
+        log_ = self.runtime.inquiry_log
+        if log_ is not None:
+            await self.runtime.run_blocking(log_.forget_message, message_id)
+        return None, None
 
     async def question_language(self, event, question: str) -> str:
         """The language a reply about ``question`` is said in (when the bot is not asked): the text's,

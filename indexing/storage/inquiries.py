@@ -17,7 +17,7 @@ INQUIRY_COLUMNS = {
     "id": int, "asked_at": str, "channel": str, "audience": str, "user_key": str, "question": str,
     "answer": str, "answer_kind": str, "abstained": int, "confidence": float, "entry_ids": str,
     "category": str, "department": str, "latency_ms": float, "feedback": str, "feedback_comment": str,
-    "feedback_at": str, "escalated": int, "record_key": str, "language": str,
+    "feedback_at": str, "escalated": int, "record_key": str, "language": str, "message_key": str,
 }
 ROW_COLUMNS = tuple(c for c in INQUIRY_COLUMNS if c != "id")
 
@@ -53,6 +53,17 @@ class InquiryTables:
     def set_feedback(self, inquiry_id: int, feedback: str, comment: str, at: str) -> int:
         return self.db.execute("update inquiries set feedback = ?, feedback_comment = ?, feedback_at = ? where id = ?",
                                [feedback, comment, at, int(inquiry_id)]).rowcount
+
+    def set_message_key(self, inquiry_id: int, message_key: str) -> int:
+        return self.db.execute("update inquiries set message_key = ? where id = ?",
+                               [message_key, int(inquiry_id)]).rowcount
+
+    def forget_message(self, message_key: str) -> int:
+        """The words of the inquiries asked by one message, which its sender took back (LINE's 送信取消): the
+        question, the answer and any comment go; what was asked when, how it was answered and how it was rated stay
+        for the counts."""
+        return self.db.execute("update inquiries set question = '', answer = '', feedback_comment = null "
+                               "where message_key = ?", [message_key]).rowcount
 
     def set_escalated(self, inquiry_id: int) -> int:
         return self.db.execute("update inquiries set escalated = 1 where id = ?", [int(inquiry_id)]).rowcount

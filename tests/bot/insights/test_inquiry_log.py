@@ -155,6 +155,22 @@ def test_feedback_on_a_locked_database_is_spooled_and_applied_later(log, tmp_pat
     assert (row["feedback"], row["feedback_comment"], row["escalated"]) == ("resolved", "ありがとう", 1)
 
 
+def test_a_message_taken_back_loses_its_words_even_while_the_database_is_locked(log, tmp_path, lock_database):
+    inquiry_id = log.record(make_answer("住所は青葉台3丁目です。粗大ごみは？"), channel="line")
+    other = log.record(make_answer(), channel="line")
+    assert log.note_message(inquiry_id, "m-1") and log.note_message(other, "m-2")
+    assert log.get(inquiry_id)["message_key"] == log.message_key("m-1") != "m-1"  # a keyed hash, not the id
+    assert log.set_feedback(inquiry_id, "unresolved", "住所は青葉台です")
+    blocker = lock_database()
+    assert log.forget_message("m-1") is True  # spooled
+    blocker.execute("rollback")
+    assert log.replay_spool() == 1
+    row = log.get(inquiry_id)
+    assert (row["question"], row["answer"], row["feedback_comment"], row["feedback"]) == ("", "", None, "unresolved")
+    assert log.get(other)["question"] == "粗大ごみの出し方は？"
+    assert log.forget_message("never-logged") is True  # nothing to remove is no failure
+
+
 def test_broken_database_file_spools_until_it_is_repaired(tmp_path):
     (tmp_path / "madoguchi.db").write_bytes(b"this is not a database" * 100)
     log = InquiryLog(tmp_path, user_key_secret=SECRET)  # must not raise

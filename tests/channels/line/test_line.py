@@ -573,3 +573,23 @@ def test_another_members_mention_is_a_name_placeholder_and_all_is_dropped():
                        {"index": 6, "length": 4, "type": "user", "userId": "Utanaka"},
                        {"index": 14, "length": 4, "type": "all"}]}})
     assert typed_question(content) == "@〔氏名〕 😊  粗大ごみの出し方は？"
+
+
+def test_a_message_taken_back_leaves_its_inquiry_without_words(client, line_api, server):
+    """送信取消: LINE asks that an unsent message be neither seen nor used again. The inquiry keeps its count."""
+    question = f"住所は青葉台3丁目です。粗大ごみの出し方は？ {uuid.uuid4().hex[:6]}"
+    event = line_text_event(question, USER)
+    post_events(client, [event])
+    line_api.reply_to(event)
+    wait_closed(server, event)
+    [row] = inquiries(server, "record_key = ?", [f"event:{key_of(event)}"])
+    assert row["question"] and row["message_key"]
+    unsend = line_event("unsend", line_source(USER), reply_token=None, unsend={"messageId": event["message"]["id"]})
+    other = line_text_event(f"転入届は？ {uuid.uuid4().hex[:6]}", USER)
+    post_events(client, [other, unsend])
+    line_api.reply_to(other)
+    wait_closed(server, unsend)
+    [row] = inquiries(server, "id = ?", [row["id"]])
+    assert row["question"] == "" and row["answer"] == "" and row["answer_kind"]  # the count stays
+    assert inquiries(server, "record_key = ?", [f"event:{key_of(other)}"])[0]["question"]  # another message's words stay
+    assert not line_api.replies(unsend.get("replyToken", "none"))
