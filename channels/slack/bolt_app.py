@@ -57,7 +57,8 @@ _CHECK_ALONE = re.compile(r"(?:check|チェック)", re.IGNORECASE)
 
 
 # A fixed reply instead of an answer, by the name stored with the event (see _store_event).
-REFUSALS = {"EXTERNAL_USER": messages.EXTERNAL_USER, "SHARED_CHANNEL": messages.SHARED_CHANNEL}
+REFUSALS = {"EXTERNAL_USER": messages.EXTERNAL_USER, "SHARED_CHANNEL": messages.SHARED_CHANNEL,
+            "ASSISTANT_GREETING": messages.ASSISTANT_GREETING}
 
 
 def home_team(body: dict, context=None) -> str | None:
@@ -191,6 +192,7 @@ class SlackChannel:
         app.action(ticket_blocks.DECLINE_ACTION)(self.on_ticket_button)
         app.view(ticket_blocks.ANSWER_MODAL)(self.on_ticket_modal)
         app.view(ticket_blocks.REROUTE_MODAL)(self.on_ticket_modal)
+        app.event("assistant_thread_started")(self.on_assistant_thread)
         # Anything else the app is sent (app_home_opened, member_joined_channel, another app's
         # button, a shortcut, a new event type) is acknowledged: bolt answers an unhandled request
         # with 404, which Slack counts as a failed delivery and retries.
@@ -201,6 +203,18 @@ class SlackChannel:
         if event.get("bot_id") or event.get("subtype") == "bot_message":
             return  # another bot mentioning this one: answering could start a loop between the two
         await self._store_event(body, event, event.get("thread_ts") or event.get("ts"), context)
+
+    async def on_assistant_thread(self, body: dict, event: dict, context=None):
+        """A staff member opened a new thread in Slack's assistant pane: it is greeted with what to ask (it stayed
+        empty). Stored in the inbox like a question, so a retried event greets once; a person of another
+        organisation gets the refusal instead."""
+        thread = event.get("assistant_thread") if isinstance(event.get("assistant_thread"), dict) else {}
+        if not body.get("event_id") or not thread.get("channel_id"):
+            return
+        refusal = "EXTERNAL_USER" if outsider(home_team(body, context), thread.get("user_team"), event.get("user_team"),
+                                              event.get("team")) else "ASSISTANT_GREETING"
+        await self.runtime.inbox.add([(f"{CHANNEL}:{body['event_id']}", CHANNEL, {
+            "channel": thread["channel_id"], "thread_ts": thread.get("thread_ts"), "refusal": refusal})])
 
     async def on_anything_else(self, ack=None):
         if ack is not None:

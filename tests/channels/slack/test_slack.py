@@ -201,6 +201,20 @@ def test_the_home_workspace_is_the_authorizations_not_the_channels_host():
     assert not from_another_workspace(org_wide, {"user_team": "T1"})
 
 
+def test_a_new_assistant_thread_is_greeted_once_with_what_to_ask(client, slack_api, server):
+    channel = unique("DASSIST")
+    event = {"type": "assistant_thread_started", "event_ts": "1700000000.000100",
+             "assistant_thread": {"user_id": "U0000STAFF1", "channel_id": channel, "thread_ts": "1700000000.000050",
+                                  "context": {}}}
+    event_id = unique("EvASSIST")
+    assert send_event(client, event, event_id=event_id).status_code == 200
+    assert send_event(client, event, event_id=event_id, retry_num=1).status_code == 200  # Slack's retry
+    post = post_for(slack_api, channel, "1700000000.000050")
+    assert post.json["text"].startswith("お疲れさまです。") and "時間外勤務" in post.json["text"]
+    flush(client, slack_api)
+    assert len([p for p in slack_api.posts() if p.json.get("channel") == channel]) == 1
+
+
 def test_another_bots_mention_is_not_answered(client, slack_api, server):
     channel = unique("CBOTS")
     event = {**slack_mention_event(STAFF_QUESTION, channel=channel), "bot_id": "BOTHER2"}
