@@ -111,16 +111,47 @@ def test_an_xlsx_sheet_with_more_rows_than_a_faq_has_is_refused_with_the_line(tm
 
     monkeypatch.setattr(faq_table, "MAX_SHEET_ROWS", 5)
     workbook = Workbook()
-    workbook.active.append(["ID", "問い合わせ文", "応答文", "カテゴリ"] + ["余白"] * 100)  # columns past 64 unread
+    # A column past the 64 read is never looked at: its URL reaches no entry.
+    workbook.active.append(["ID", "問い合わせ文", "応答文", "カテゴリ"] + ["余白"] * 100 + ["URL"])
     for number in range(1, 6):
-        workbook.active.append([number, f"質問{number}は？", "回答です。", "分類"])
+        workbook.active.append([number, f"質問{number}は？", "回答です。", "分類"] + [""] * 100
+                               + ["https://example.jp/far"])
     path = tmp_path / "faq.xlsx"
     workbook.save(path)
     with pytest.raises(KnowledgeFileError) as error:
         load_knowledge_file(path, META)
     assert error.value.line == 6 and "5行まで" in str(error.value)
     monkeypatch.setattr(faq_table, "MAX_SHEET_ROWS", 6)
-    assert len(load_knowledge_file(path, META).entries) == 5
+    entries = load_knowledge_file(path, META).entries
+    assert len(entries) == 5 and not any(e.url for e in entries)
+
+
+def test_only_the_imported_xlsx_sheet_is_held_to_the_row_limit(tmp_path, monkeypatch):
+    from openpyxl import Workbook
+
+    from indexing.loaders import faq_table
+
+    monkeypatch.setattr(faq_table, "MAX_SHEET_ROWS", 5)
+    workbook = Workbook()
+    cover = workbook.active
+    cover.title = "表紙"
+    for number in range(12):  # a long sheet without a header: passed over, not refused
+        cover.append([f"説明{number}"])
+    faq = workbook.create_sheet("FAQ")
+    faq.append(["ID", "問い合わせ文", "応答文"])
+    for number in range(1, 4):
+        faq.append([number, f"質問{number}は？", "回答です。"])
+        faq.append([])  # empty rows are not counted
+        faq.append([])
+    old = workbook.create_sheet("旧FAQ")  # a big table after the imported one: reported, not refused
+    old.append(["ID", "問い合わせ文", "応答文"])
+    for number in range(1, 30):
+        old.append([number, f"古い質問{number}は？", "古い回答です。"])
+    path = tmp_path / "faq.xlsx"
+    workbook.save(path)
+    loaded = load_knowledge_file(path, META)
+    assert [e.id for e in loaded.entries] == ["1", "2", "3"]
+    assert any("旧FAQ" in p.message for p in loaded.problems)
 
 
 def test_markdown_guide_sections_and_front_matter(knowledge_dir):
