@@ -268,7 +268,7 @@ class InquiryLog:
 
     def forget_message(self, message_id: str) -> bool:
         """The sender took the message back (LINE's 送信取消): the inquiry's words are removed (InquiryTables.forget_message)."""
-        return self._update({"op": "unsent", "key": self.message_key(message_id)})
+        return self._update({"op": "unsent", "key": self.message_key(message_id), "at": utc_now()})
 
     def message_key(self, message_id: str) -> str:
         return self.user_key(f"message:{message_id}")
@@ -421,7 +421,7 @@ def _apply_update(tables: InquiryTables, update: dict) -> int:
         return tables.set_message_key(update["id"], update["key"])
     if update["op"] == "unsent":
         # Nothing to remove is no failure (the message asked nothing that was logged): never spooled again.
-        tables.forget_message(update["key"])
+        tables.forget_message(update["key"], update.get("at") or utc_now())
         return 1
     raise ValueError(f"unknown spooled operation {update['op']!r}")
 

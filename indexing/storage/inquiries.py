@@ -7,7 +7,7 @@ these two tables, so the review queue no longer reads the log's table on its own
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from indexing.storage.connection import SQLITE_BUSY_TIMEOUT_MS, Database
@@ -20,6 +20,11 @@ INQUIRY_COLUMNS = {
     "feedback_at": str, "escalated": int, "record_key": str, "language": str, "message_key": str,
 }
 ROW_COLUMNS = tuple(c for c in INQUIRY_COLUMNS if c != "id")
+UNSENT_KEPT_DAYS = 7  # LINE redelivers for at most a day; a message is taken back within 24 hours of sending
+
+
+def _days_before(value: str, days: int) -> str:
+    return (datetime.fromisoformat(_utc_iso(value)) - timedelta(days=days)).isoformat()
 
 
 def _utc_iso(value: str | datetime) -> str:
@@ -55,13 +60,22 @@ class InquiryTables:
                                [feedback, comment, at, int(inquiry_id)]).rowcount
 
     def set_message_key(self, inquiry_id: int, message_key: str) -> int:
-        return self.db.execute("update inquiries set message_key = ? where id = ?",
-                               [message_key, int(inquiry_id)]).rowcount
+        """Key an inquiry by the message that asked it; the message already taken back (its unsend handled
+        before the inquiry was logged) leaves the inquiry without words at once."""
+        changed = self.db.execute("update inquiries set message_key = ? where id = ?",
+                                  [message_key, int(inquiry_id)]).rowcount
+        if self.db.value("select 1 from unsent_messages where message_key = ?", [message_key]):
+            self.forget_message(message_key)
+        return changed
 
-    def forget_message(self, message_key: str) -> int:
+    def forget_message(self, message_key: str, at: str | None = None) -> int:
         """The words of the inquiries asked by one message, which its sender took back (LINE's 送信取消): the
         question, the answer and any comment go; what was asked when, how it was answered and how it was rated stay
-        for the counts."""
+        for the counts. Given ``at``, the key is also remembered (a week) for an inquiry logged after this."""
+        if at is not None:
+            self.db.execute("delete from unsent_messages where unsent_at < ?", [_days_before(at, UNSENT_KEPT_DAYS)])
+            self.db.execute("insert into unsent_messages (message_key, unsent_at) values (?, ?) on conflict do nothing",
+                            [message_key, at])
         return self.db.execute("update inquiries set question = '', answer = '', feedback_comment = null "
                                "where message_key = ?", [message_key]).rowcount
 

@@ -171,6 +171,35 @@ def test_a_message_taken_back_loses_its_words_even_while_the_database_is_locked(
     assert log.forget_message("never-logged") is True  # nothing to remove is no failure
 
 
+def test_a_message_taken_back_before_its_inquiry_was_logged_loses_its_words_when_it_is(log):
+    # The unsend event can be handled before the message's own event (two workers, a retry).
+    assert log.forget_message("m-early") is True
+    inquiry_id = log.record(make_answer("電話は090-1234-5678です。粗大ごみは？"), channel="line")
+    assert log.note_message(inquiry_id, "m-early")
+    row = log.get(inquiry_id)
+    assert (row["question"], row["answer"]) == ("", "")
+    later = log.record(make_answer(), channel="line")
+    assert log.note_message(later, "m-other") and log.get(later)["question"] == "粗大ごみの出し方は？"
+
+
+def test_a_database_from_before_message_keys_gains_them_on_upgrade(tmp_path):
+    import sqlite3
+
+    from indexing.storage.migrations import LATEST
+
+    InquiryLog(tmp_path, user_key_secret=SECRET).close()
+    old = sqlite3.connect(tmp_path / "madoguchi.db")  # back to the log as step 7 left it: no message_key
+    old.executescript("drop index idx_inquiries_message_key; alter table inquiries drop column message_key; "
+                      "drop table unsent_messages; delete from schema_version where version > 7;")
+    old.close()
+    log = InquiryLog(tmp_path, user_key_secret=SECRET)
+    inquiry_id = log.record(make_answer(), channel="line")
+    assert log.note_message(inquiry_id, "m-1") and log.forget_message("m-1")
+    assert log.pending() == 0 and log.get(inquiry_id)["question"] == ""
+    check = sqlite3.connect(tmp_path / "madoguchi.db")
+    assert check.execute("select max(version) from schema_version").fetchone()[0] == LATEST
+
+
 def test_broken_database_file_spools_until_it_is_repaired(tmp_path):
     (tmp_path / "madoguchi.db").write_bytes(b"this is not a database" * 100)
     log = InquiryLog(tmp_path, user_key_secret=SECRET)  # must not raise
