@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from bot.answering.answer import HANDOFF_KINDS, Answer
 from bot.handoff import messages as texts
-from bot.handoff.ticket import TicketState
+from bot.handoff.ticket import TicketState, parse_time, utc_now
 
 CHANNEL = "web"
 RATINGS = ("resolved", "unresolved")
@@ -154,8 +154,9 @@ class WebHandoff:
 
     async def _ticket(self, request, user_id, data) -> Response:
         # Fetching an answer hands the staff's words over once: another site must not make the resident's browser
-        # use it up (a link, a frame or an image carries the cookie). Browsers say where a request comes from.
-        if request.headers.get("sec-fetch-site") == "cross-site" or \
+        # use it up (a link, a frame or an image carries the cookie). Browsers say where a request comes from: only
+        # the chat page's own fetch (same origin, even framed on an embedding site) is served.
+        if request.headers.get("sec-fetch-site", "same-origin") != "same-origin" or \
                 request.headers.get("sec-fetch-mode") in ("navigate", "no-cors"):
             return self._refuse(404, "not_found")
         ticket = await self.runtime.run_blocking(self.desk.store.get, request.path_params["ticket_id"])
@@ -167,7 +168,7 @@ class WebHandoff:
             # stored masked text after that. An answer recorded but not yet held (the relay holds it right after
             # recording it) is waited for: shown masked now, the staff's words would never be.
             held = await self.runtime.run_blocking(self.desk.store.take_answer, ticket.id)
-            if held is None and not ticket.delivered_at:
+            if held is None and not ticket.delivered_at and _just_answered(ticket):
                 return JSONResponse(body)
             # ``new``: words this page has not been given yet (an open page keeps polling for follow-ups).
             body["new"] = held is not None
@@ -212,3 +213,14 @@ def _integer(value) -> int | None:
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
         return int(value)
     return value if isinstance(value, int) and 0 < value < 2 ** 63 else None
+
+
+HOLD_WAIT_SECONDS = 60  # the relay holds the staff's words right after recording the answer
+
+
+def _just_answered(ticket) -> bool:
+    """An answer recorded moments ago whose words are about to be held: worth waiting for. A closed ticket,
+    or an answer whose words were never held, is shown from the stored masked text instead of nothing."""
+    if ticket.state is not TicketState.ANSWERED or not ticket.answered_at:
+        return False
+    return (utc_now() - parse_time(ticket.answered_at)).total_seconds() < HOLD_WAIT_SECONDS

@@ -79,7 +79,8 @@ def test_web_chat_handoff_from_decline_to_rating(server, slack_api):
         wait_ticket(server, ticket_id, lambda t: t.state is TicketState.ANSWERED)
         # Another site cannot make the resident's browser use the staff's words up (a link, a frame, an image).
         for headers in ({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"}, {"Sec-Fetch-Mode": "navigate"},
-                        {"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "no-cors"}):
+                        {"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "no-cors"},
+                        {"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "cors"}, {"Sec-Fetch-Site": "none"}):
             assert citizen.get(f"/api/handoff/tickets/{ticket_id}", headers=headers).status_code == 404
         deadline = time.monotonic() + 10
         while "text" not in (polled := citizen.get(f"/api/handoff/tickets/{ticket_id}",
@@ -132,3 +133,31 @@ def test_asking_for_a_person_offers_the_handoff(server):
         assert answer["handoff"]["label"] == "職員に質問を送る"
         preview = citizen.post("/api/handoff/offer", json={"inquiry_id": answer["inquiry_id"]}).json()
         assert preview["confirm_label"] == "送信する"
+
+
+def test_an_answer_whose_words_were_never_held_is_shown_masked_rather_than_never(server):
+    from datetime import timedelta
+
+    from bot.handoff.ticket import utc_now
+
+    store = server.runtime.handoff_desk.store
+    with browser(server) as citizen:
+        answer = citizen.post("/api/ask", json={"question": "火星の土地の登記はどこでできますか？"}).json()
+        assert answer["abstained"]
+        citizen.post("/api/handoff/offer", json={"inquiry_id": answer["inquiry_id"]})
+        ticket_id = citizen.post("/api/handoff/confirm", json={"inquiry_id": answer["inquiry_id"]}).json()["ticket"]
+        wait_ticket(server, ticket_id, lambda t: t.slack_ts)
+        poll = f"/api/handoff/tickets/{ticket_id}"
+        assert store.record_answer(ticket_id, "法務局へお問い合わせください。")
+        assert "text" not in citizen.get(poll).json()  # just recorded: its words are about to be held
+        store.finish(ticket_id, TicketState.CLOSED)  # closed before the words were ever held
+        shown = citizen.get(poll).json()
+        assert shown["state"] == "closed" and "法務局へお問い合わせください。" in shown["text"]
+    with browser(server) as citizen:
+        answer = citizen.post("/api/ask", json={"question": "火星の水道料金はいくらですか？"}).json()
+        citizen.post("/api/handoff/offer", json={"inquiry_id": answer["inquiry_id"]})
+        ticket_id = citizen.post("/api/handoff/confirm", json={"inquiry_id": answer["inquiry_id"]}).json()["ticket"]
+        wait_ticket(server, ticket_id, lambda t: t.slack_ts)
+        assert store.record_answer(ticket_id, "水道局の窓口でご確認ください。", at=utc_now() - timedelta(minutes=5))
+        shown = citizen.get(f"/api/handoff/tickets/{ticket_id}").json()
+        assert shown["state"] == "answered" and "水道局の窓口でご確認ください。" in shown["text"]
