@@ -65,6 +65,11 @@ def hiragana_to_katakana(text: str) -> str:
     return text.translate(_TO_KATAKANA)
 
 
+def kana_folded(text: str) -> str:
+    """A text normalized (normalize_text) with katakana as hiragana: ソファ and そふぁ compare equal."""
+    return katakana_to_hiragana(normalize_text(text))
+
+
 # A text is typed in katakana (a phone left in katakana mode: ジュウミンヒョウノ ウツシ, ソダイゴミ イクラ)
 # when more than this share of its kana letters are katakana, it has no kanji, and at least this many letters.
 KATAKANA_SHARE = 0.8

@@ -331,18 +331,23 @@ _MUNICIPALITY = {"suffix": "市"}
 
 
 def use_municipality(name: str) -> None:
-    """Fixed texts name the office as ``name`` (しらかば町, 青葉市) is run: 役場 for a town or village."""
+    """Fixed texts name the office as ``name`` (しらかば町, 青葉市, 港区) is run: 役場 for a town or village,
+    区役所 for a special ward."""
     name = (name or "").strip()
-    _MUNICIPALITY["suffix"] = name[-1] if name.endswith(("町", "村")) else "市"
+    _MUNICIPALITY["suffix"] = name[-1] if name.endswith(("町", "村", "区")) else "市"
 
 
 def for_municipality(text: str) -> str:
-    """A fixed Japanese text as the configured municipality says it (市役所 → 役場 in a town; see use_municipality)."""
+    """A fixed Japanese text as the configured municipality says it (市役所 → 役場 in a town, 区役所 in a ward,
+    市の職員 → 町の職員; see use_municipality)."""
     suffix = _MUNICIPALITY["suffix"]
     if suffix == "市":
         return text
-    return (text.replace("市役所(しやくしょ)", "役場(やくば)").replace("市役所", "役場")
-            .replace("市のホームページ", f"{suffix}のホームページ"))
+    office, reading = ("区役所", "くやくしょ") if suffix == "区" else ("役場", "やくば")
+    text = text.replace("市役所(しやくしょ)", f"{office}({reading})").replace("市役所", office)
+    for word in ("のホームページ", "の職員", "の担当者", "の担当窓口"):
+        text = text.replace(f"市{word}", f"{suffix}{word}")
+    return text
 
 
 def localized(texts: dict, language: str, easy_japanese: bool = False) -> str:

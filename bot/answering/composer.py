@@ -4,7 +4,6 @@ owning department's contact."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import replace
 
@@ -16,7 +15,7 @@ from bot.answering.question_kinds import QuestionKind, asked_kinds, holds_fact, 
 from bot.answering.story import need_of
 from bot.insights.masking import PLACEHOLDER
 from indexing.entries import visible_audiences
-from indexing.japanese import katakana_to_hiragana
+from indexing.japanese import kana_folded
 
 RELATED_COUNT = 3
 RELATED_MIN_RATIO = 0.6  # a related question scores at least this share of the best hit
@@ -93,7 +92,7 @@ def _table_as_lines(markdown: str, asked: str = "") -> str:
     names a thing the question ``asked`` about come first (ソファの料金は？: the ソファ row, not the eighth
     of nine), when some rows and not all do; the others follow in their order."""
     lines, out, index = markdown.split("\n"), [], 0
-    folded = _item_fold(asked)
+    folded = kana_folded(asked)
     while index < len(lines):
         line = lines[index]
         if line.lstrip().startswith("|") and index + 1 < len(lines) and _TABLE_SEPARATOR.match(lines[index + 1]):
@@ -119,14 +118,10 @@ def _table_as_lines(markdown: str, asked: str = "") -> str:
 _ITEM_DETAIL = re.compile(r"[（(［\[].*?[）)］\]]|\s*\d.*$")
 
 
-def _item_fold(text: str) -> str:
-    return katakana_to_hiragana(unicodedata.normalize("NFKC", text or ""))
-
-
 def _names_item(cell: str, folded_question: str) -> bool:
     """Whether the question names the item of a table row's first cell (two characters or more, its details in
     brackets left out; katakana and hiragana alike: ソファ, そふぁ)."""
-    item = _item_fold(_ITEM_DETAIL.sub("", cell)).strip()
+    item = kana_folded(_ITEM_DETAIL.sub("", cell)).strip()
     return len(item) >= 2 and item in folded_question
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from indexing.japanese import katakana_to_hiragana, normalize_text
+from indexing.japanese import kana_folded
 
 # Word → the office that handles it.
 NATIONAL_MATTERS = {
@@ -56,9 +56,7 @@ PRIVATE_MATTERS = {
 }
 
 
-def _folded(word: str) -> str:
-    """A word folded as questions and headings are here (normalized, katakana as hiragana)."""
-    return katakana_to_hiragana(normalize_text(word))
+_folded = kana_folded  # a word folded as questions and headings are here
 
 
 _FOLDED = {_folded(word): office for word, office in {**NATIONAL_MATTERS, **PRIVATE_MATTERS}.items()}

@@ -20,7 +20,8 @@ _GREETINGS = ("こんにちは", "こんにちわ", "こんばんは", "こん�
               "おげんきですか", "howareyou", "tudobem",
               # How colleagues open a message at work (a staff member's first Slack line).
               "お疲れ様", "お疲れさま", "おつかれさま", "お疲れ", "おつかれ", "お疲れ様です", "お疲れさまです",
-              "お世話になっております", "お世話になります", "いつもお世話になっております")
+              "お世話になっております", "お世話になります", "いつもお世話になっております", "お世話になっています",
+              "いつもお世話になっています", "いつもお世話になります", "お世話さまです", "お世話様です")
 _THANKS = ("ありがとう", "ありがとうございます", "ありがとうございました", "ありがと", "どうもありがとう",
            "どうもありがとうございます", "どうもありがとうございました", "どうも", "サンキュー", "助かりました",
            "たすかりました", "助かります", "感謝します", "thanks", "thankyou", "thx", "ty", "thanksalot",
@@ -33,7 +34,7 @@ _CLOSINGS = ("わかりました", "分かりました", "了解", "了解です
              "失礼します", "失礼しました", "お先に失礼します", "お疲れ様でした", "お疲れさまでした", "おつかれさまでした")
 # Words that may join or end the above without making a question: 「はい、ありがとう」「どうも、助かりました」.
 _LEADING = "はい|いいえ|えっと|では|じゃあ|それでは|本当に|ほんとに|とても|大変|たいへん"
-_FILLERS = re.compile(rf"^(?:{_LEADING})+|(?:ね|ねー|よ|です|でした|さん|様|さま|ー|〜|~)+$")
+_FILLERS = re.compile(rf"^(?:{_LEADING})+|(?:ね|ねー|よ|です|でーす|っす|でした|さん|様|さま|ー|〜|~)+$")
 _FILLER_ONLY = re.compile(rf"^(?:{_LEADING})+$")
 _NOISE = re.compile(r"[\s\W_]+")  # spaces, punctuation, emoji
 _KINDS = {"greeting": _GREETINGS, "thanks": _THANKS, "closing": _CLOSINGS}

@@ -35,6 +35,7 @@ from channels.runtime import Runtime
 from channels.slack import messages, render
 from channels.slack.request_checks import is_rate_limit_notice
 from channels.slack.text import typed_text
+from indexing.language import for_municipality
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,14 @@ def from_another_workspace(body: dict, event: dict, context=None) -> bool:
     ``user_team``, ``source_team`` or ``team`` is not the workspace the app is installed in (home_team). An org-wide
     install leaves it to the channel's flag (``is_ext_shared_channel``) whether anyone there is."""
     return outsider(home_team(body, context), event.get("user_team"), event.get("source_team"), event.get("team"))
+
+
+def unvouched_reply(body: dict, event: dict, context=None) -> bool:
+    """Whether a reply in a ticket's thread may be from a person of another organisation: from another
+    workspace, or, for an org-wide install (no one home workspace to compare with), written in a channel
+    shared with another organisation. Such a reply never reaches a citizen."""
+    return from_another_workspace(body, event, context) or \
+        (home_team(body, context) is None and bool(body.get("is_ext_shared_channel")))
 
 
 def clicker_outside(body: dict, context=None) -> bool:
@@ -206,15 +215,13 @@ class SlackChannel:
 
     async def on_assistant_thread(self, body: dict, event: dict, context=None):
         """A staff member opened a new thread in Slack's assistant pane: it is greeted with what to ask (it stayed
-        empty). Stored in the inbox like a question, so a retried event greets once; a person of another
-        organisation gets the refusal instead."""
+        empty). Stored in the inbox like a question, so a retried event greets once. The greeting says only what
+        can be asked (the pane is the app's own workspace's: the questions that follow are checked like any)."""
         thread = event.get("assistant_thread") if isinstance(event.get("assistant_thread"), dict) else {}
         if not body.get("event_id") or not thread.get("channel_id"):
             return
-        refusal = "EXTERNAL_USER" if outsider(home_team(body, context), thread.get("user_team"), event.get("user_team"),
-                                              event.get("team")) else "ASSISTANT_GREETING"
         await self.runtime.inbox.add([(f"{CHANNEL}:{body['event_id']}", CHANNEL, {
-            "channel": thread["channel_id"], "thread_ts": thread.get("thread_ts"), "refusal": refusal})])
+            "channel": thread["channel_id"], "thread_ts": thread.get("thread_ts"), "refusal": "ASSISTANT_GREETING"})])
 
     async def on_anything_else(self, ack=None):
         if ack is not None:
@@ -272,7 +279,7 @@ class SlackChannel:
             return  # staff talking to staff (a mention): never sent to the citizen
         if await self.runtime.run_blocking(relay.desk.store.by_thread, channel, thread_ts) is None:
             return
-        if from_another_workspace(body, event, context):
+        if unvouched_reply(body, event, context):
             await self.runtime.inbox.add([(f"{TICKET_INBOX}:note:{body['event_id']}", TICKET_INBOX, {
                 "op": "note", "channel": channel, "thread_ts": thread_ts, "note": "outsider"})])
             return
@@ -284,7 +291,7 @@ class SlackChannel:
     async def on_ticket_button(self, ack, body: dict, action: dict, respond, context=None):
         await ack()
         if clicker_outside(body, context):
-            await respond(text=messages.EXTERNAL_USER, response_type="ephemeral", replace_original=False)
+            await respond(text=for_municipality(messages.EXTERNAL_USER), response_type="ephemeral", replace_original=False)
             return
         relay = self.runtime.handoff_relay
         try:
@@ -372,7 +379,7 @@ class SlackChannel:
         if stored is not None:  # an earlier attempt got as far as posting: the very same answer
             text, blocks, inquiry_id = stored["text"], stored.get("blocks"), item.inquiry_id
         elif payload.get("refusal") in REFUSALS:
-            text, blocks, inquiry_id = REFUSALS[payload["refusal"]], None, None
+            text, blocks, inquiry_id = for_municipality(REFUSALS[payload["refusal"]]), None, None
         else:
             text, blocks, inquiry_id = await self._render(payload.get("question", ""), payload.get("team_id"),
                                                           payload.get("user"), event_key=item.event_key)
@@ -426,7 +433,7 @@ class SlackChannel:
     async def on_command(self, ack, command: dict, respond, context=None):
         # A person of another organisation: the command's team_id (and user_team, where given) is theirs.
         if outsider(home_team(command, context), command.get("user_team"), command.get("team_id")):
-            await ack(response_type="ephemeral", text=messages.EXTERNAL_USER)
+            await ack(response_type="ephemeral", text=for_municipality(messages.EXTERNAL_USER))
             return
         question = typed_text(command.get("text") or "")
         if not question or _HELP.fullmatch(question):
@@ -442,7 +449,7 @@ class SlackChannel:
     async def on_related(self, ack, body: dict, action: dict, respond, context=None):
         await ack()
         if clicker_outside(body, context):
-            await respond(text=messages.EXTERNAL_USER, response_type="ephemeral", replace_original=False)
+            await respond(text=for_municipality(messages.EXTERNAL_USER), response_type="ephemeral", replace_original=False)
             return
         team_id, user_id = _clicker(body)
         self.runtime.spawn(self._respond_with_answer(respond, action.get("value", ""), team_id, user_id),
@@ -457,7 +464,7 @@ class SlackChannel:
     async def on_feedback(self, ack, body: dict, action: dict, respond, context=None):
         await ack()
         if clicker_outside(body, context):
-            await respond(text=messages.EXTERNAL_USER, response_type="ephemeral", replace_original=False)
+            await respond(text=for_municipality(messages.EXTERNAL_USER), response_type="ephemeral", replace_original=False)
             return
         feedback = "resolved" if action.get("action_id") == render.FEEDBACK_UP else "unresolved"
         team_id, user_id = _clicker(body)

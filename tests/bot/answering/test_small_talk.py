@@ -14,6 +14,7 @@ from bot.answering.small_talk import small_talk_kind
     ("元気？", "greeting"), ("お元気ですか", "greeting"), ("How are you?", "greeting"),
     ("どうもね、また聞くわ", "thanks"), ("また聞きます", "closing"),
     ("お疲れさまです", "greeting"), ("お世話になっております。", "greeting"), ("お先に失礼します", "closing"),
+    ("おつかれさまでーす", "greeting"), ("お疲れっす！", "greeting"), ("いつもお世話になっています。", "greeting"),
 ])
 def test_messages_that_ask_nothing(message, kind):
     assert small_talk_kind(message) == kind
@@ -22,7 +23,7 @@ def test_messages_that_ask_nothing(message, kind):
 @pytest.mark.parametrize("message", [
     "こんにちは、粗大ごみの出し方は？", "ありがとう。ところで住民票は？", "粗大ごみ", "はい", "いいえ", "テスト",
     "hi there, where is city hall?", "結婚したら何を出す？", "ありがとうを伝える手紙の書き方", "",
-    "元気な子どもを育てる講座", "また聞きますが、住民票は？", "お疲れさまです。時間外勤務の申請期限は？",
+    "元気な子どもを育てる講座", "また聞きますが、住民票は？", "お疲れさまです。時間外勤務の申請期限は？", "住民票っす", "お世話になっている課はどこ？",
 ])
 def test_questions_and_other_words_are_not_small_talk(message):
     assert small_talk_kind(message) is None
@@ -70,5 +71,20 @@ def test_a_town_calls_its_office_yakuba_in_the_fixed_texts(bot):
         assert "役場のお問い合わせ窓口" in greeting and "市役所" not in greeting
         use_municipality("青葉市")
         assert "市役所のお問い合わせ窓口" in bot.answer("こんにちは", audience="citizen").text
+        use_municipality("港区")
+        assert "区役所のお問い合わせ窓口" in bot.answer("こんにちは", audience="citizen").text
     finally:
         use_municipality("")
+
+
+def test_the_slack_refusals_name_a_towns_own_staff():
+    from channels.slack import messages as slack_messages
+    from indexing.language import for_municipality, use_municipality
+
+    try:
+        use_municipality("しらかば村")
+        text = for_municipality(slack_messages.EXTERNAL_USER)
+        assert "役場の職員向け" in text and "村の担当者" in text and "市" not in text
+    finally:
+        use_municipality("")
+    assert "市の担当者" in for_municipality(slack_messages.EXTERNAL_USER)

@@ -201,6 +201,16 @@ def test_the_home_workspace_is_the_authorizations_not_the_channels_host():
     assert not from_another_workspace(org_wide, {"user_team": "T1"})
 
 
+def test_an_org_wide_install_relays_no_ticket_reply_written_in_a_channel_shared_with_another_organisation():
+    from channels.slack.bolt_app import unvouched_reply
+
+    org_wide = {"team_id": "T2", "authorizations": [{"team_id": None, "enterprise_id": "E1"}]}
+    assert not unvouched_reply(org_wide, {"user_team": "T1"})  # a colleague of another workspace of the org
+    assert unvouched_reply({**org_wide, "is_ext_shared_channel": True}, {"user_team": "T1"})  # cannot be told apart
+    one_team = {"team_id": "TCITY", "authorizations": [{"team_id": "TCITY"}], "is_ext_shared_channel": True}
+    assert not unvouched_reply(one_team, {"user_team": "TCITY"}) and unvouched_reply(one_team, {"user_team": "TV"})
+
+
 def test_a_new_assistant_thread_is_greeted_once_with_what_to_ask(client, slack_api, server):
     channel = unique("DASSIST")
     event = {"type": "assistant_thread_started", "event_ts": "1700000000.000100",
