@@ -176,21 +176,23 @@ class OutreachBook:
     def forget(self, user_id: str, at: datetime | None = None, happened: datetime | None = None) -> int:
         """Unfollow (or blocked): remove every row that holds this user's id. An unfollow that ``happened``
         before a topic was chosen (a redelivery after the user followed again, or an old event sent again)
-        removes nothing: the user came back and chose since."""
+        keeps what was chosen since: the user came back and chose it."""
         return self._drop(user_id, "unfollow", at, happened)
 
     def _drop(self, user_id: str, action: str, at, happened: datetime | None = None) -> int:
         stamp = _iso(at or now_utc())
         with self._transaction():
-            if happened is not None and self._rows("select 1 from push_topics where user_id = ? and consented_at > ?",
-                                                   [user_id, _iso(happened)]):
-                return 0
-            topics = [r["topic"] for r in self._rows("select topic from push_topics where user_id = ?", [user_id])]
-            self.db.execute("delete from push_topics where user_id = ?", [user_id])
+            # Topics chosen after the unfollow happened (the user followed again and chose) stay, and so does the
+            # subscriber; those chosen before it go.
+            before = "" if happened is None else " and consented_at <= ?"
+            params = [user_id] + ([] if happened is None else [_iso(happened)])
+            topics = [r["topic"] for r in self._rows(f"select topic from push_topics where user_id = ?{before}", params)]
+            self.db.execute(f"delete from push_topics where user_id = ?{before}", params)
             for topic in topics:
                 self.db.execute("insert into push_consent_events (at, topic, action) values (?, ?, ?)",
                                 [stamp, topic, action])
-            self.db.execute("delete from push_subscribers where user_id = ?", [user_id])
+            if not self._rows("select 1 from push_topics where user_id = ?", [user_id]):
+                self.db.execute("delete from push_subscribers where user_id = ?", [user_id])
         return len(topics)
 
     def _audience_sql(self, topics, area: str | None) -> tuple[str, list]:

@@ -202,3 +202,17 @@ def test_a_batch_whose_retry_key_expired_is_not_resent(book, line_api):
     [result] = engine_for(book, line_api).run_due()
     assert result.state == "failed" and line_api.multicasts() == []
     assert book.batches(delivery.id)[0].state == "failed"
+
+
+def test_a_late_unfollow_drops_the_topics_chosen_before_it_and_keeps_those_chosen_since(book):
+    from datetime import datetime, timedelta, timezone
+
+    start = datetime(2026, 11, 1, 9, tzinfo=timezone.utc)
+    user = "U" + "4" * 32
+    book.subscribe(user, ["kosodate"], area="north", at=start)
+    unfollowed = start + timedelta(hours=1)
+    book.subscribe(user, ["zei"], at=start + timedelta(hours=2))  # followed again and chose
+    assert book.forget(user, happened=unfollowed) == 1
+    assert book.subscription(user)[0] == {"zei"} and book.recipients(["zei"]) == [user]
+    assert book.forget(user, happened=start + timedelta(hours=3)) == 1  # an unfollow after both: all goes
+    assert book.subscription(user) == (set(), None) and book.recipients(["zei"]) == []
