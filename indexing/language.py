@@ -345,6 +345,8 @@ def for_municipality(text: str) -> str:
         return text
     office, reading = ("区役所", "くやくしょ") if suffix == "区" else ("役場", "やくば")
     text = text.replace("市役所(しやくしょ)", f"{office}({reading})").replace("市役所", office)
+    # 町 and 村 have no one reading: in easy Japanese the office says it.
+    text = text.replace("市(し)からの", f"{office}({reading})からの").replace("市からの", f"{suffix}からの")
     for word in ("のホームページ", "の職員", "の担当者", "の担当窓口"):
         text = text.replace(f"市{word}", f"{suffix}{word}")
     return text

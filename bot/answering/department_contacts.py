@@ -20,6 +20,8 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 
+from indexing.language import for_municipality
+
 # A Japanese telephone number as FAQ answers write it (with hyphens or parentheses).
 PHONE = re.compile(r"(?<![\d-])0\d{1,4}[-(（]\d{1,4}[-)）]\d{3,4}(?![\d-])")
 # A fax number is cited as often as the phone (電話：0123-45-6701 ファクス：0123-45-6702): never a phone,
@@ -48,7 +50,7 @@ def with_phones_from_entries(departments: list[dict], entries) -> list[dict]:
             continue
         seen.add(entry.id)
         body, found, named = _citations(entry)
-        main.update({(called.group("office") or "市役所", _canonical(m.group())) for m in found
+        main.update({(called.group("office") or for_municipality("市役所"), _canonical(m.group())) for m in found
                      if (called := MAIN_NUMBER.search(body[max(0, m.start() - 16):m.start()]))})
         if entry.department:
             named_by[entry.department].update(set(named))

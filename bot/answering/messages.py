@@ -42,8 +42,7 @@ CRISIS = ("つらいお気持ちを聞かせてくださり、ありがとうご
 # Replies to a message that is only a greeting, thanks or an acknowledgement (bot/answering/small_talk.py).
 SMALL_TALK_GREETING = "こんにちは。市役所のお問い合わせ窓口です。知りたいことを文章で送ってください。（例：「粗大ごみの出し方は？」）"
 # A colleague's greeting (お疲れさまです) on the staff channel, with a staff question as the example.
-STAFF_GREETING = "お疲れさまです。職員向けの問い合わせ窓口です。知りたいことを文章で送ってください。"
-SMALL_TALK_GREETING_STAFF = STAFF_GREETING + "（例：「時間外勤務の申請期限は？」）"
+SMALL_TALK_GREETING_STAFF = "お疲れさまです。職員向けの問い合わせ窓口です。知りたいことを文章で送ってください。（例：「時間外勤務の申請期限は？」）"
 SMALL_TALK_THANKS = "どういたしまして。ほかにも知りたいことがあれば、いつでも送ってください。"
 SMALL_TALK_CLOSING = "ほかにも知りたいことがあれば、いつでも送ってください。"
 # Reply to 「人と話したい」 (bot/answering/person_request.py), before the desk's contact.

@@ -116,8 +116,10 @@ def named_places(text: str) -> list[tuple[str, str]]:
 # outside_moves). Not a 転入 there (世田谷区に転入するとき: that city's procedure) nor a 移住 (東山村に移住したら
 # 支援金: what that village offers newcomers).
 MOVED = re.compile(r"(?:に|へ)(?:の)?(?:引っ?越|越し|転出|転勤|赴任|単身赴任|移(?:る|り|っ|し|す|さ))"
-                   r"|(?:から|より)(?:の)?(?:引っ?越|越して|越し|転入|転居|転勤|移住|移(?:って|り住))")
-# A place someone only came from (東京から来た友達, a visit) is no move: 来た alone is not one of the verbs.
+                   r"|(?:から|より)(?:の)?(?:引っ?越|越して|越し|転入|転居|転勤|移住|移(?:って|り住)"
+                   r"|(?:来|き)(?:ました|たばかり|て(?:まだ|から)))")
+# A place someone only came from (東京から来た友達, a visit) is no move: 来た alone is not one of the verbs, a
+# newcomer's 来ました, 来たばかり, 来てまだ… are.
 
 
 def outside_moves(text: str, own_place, outside: str = "市外") -> str:

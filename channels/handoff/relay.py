@@ -31,6 +31,7 @@ from slack_sdk.errors import SlackApiError
 from bot.handoff.ticket import Ticket, TicketState, routable_departments, utc_now
 from channels.handoff import blocks
 from channels.inbox import InboxEvent, Outcome
+from indexing.language import for_municipality
 
 log = logging.getLogger(__name__)
 
@@ -148,8 +149,8 @@ class HandoffRelay:
     async def _thread_note(self, payload: dict) -> Outcome:
         """A note about a message in a live ticket's thread that did not reach the citizen (an edit, an
         outsider's reply), stored in the inbox under the Slack event's id: a retried event notes once."""
-        ticket, text = await self._ticket_of(payload), THREAD_NOTES.get(payload.get("note") or "")
-        if ticket is None or text is None or not ticket.state.live:
+        ticket, text = await self._ticket_of(payload), for_municipality(THREAD_NOTES.get(payload.get("note") or "", ""))
+        if ticket is None or not text or not ticket.state.live:
             return Outcome.done("no note")
         await self.note(ticket, text)
         return Outcome.done("note")

@@ -16,8 +16,9 @@ EXTERNAL_USER = ("この窓口は市役所の職員向けです。組織外の�
 # To the city's own staff in a channel shared with another organisation: its members could read the answer.
 SHARED_CHANNEL = "このチャンネルは組織外の方と共有されているため、ここでは回答できません。DM で質問してください。"
 # The first words in Slack's assistant pane (a staff member opened a new assistant thread).
-ASSISTANT_GREETING = (answering_messages.STAFF_GREETING
-                      + "（例：「時間外勤務の申請はいつまで？」「このファイル名はルールに合ってる？ 20261128_予算要求資料_v1.xlsx」）")
+ASSISTANT_GREETING = (answering_messages.SMALL_TALK_GREETING_STAFF
+                      + "ファイル名がルールに合っているかも確かめられます（例：「このファイル名はルールに合ってる？ "
+                        "20261128_予算要求資料_v1.xlsx」）。")
 RATE_LIMITED = "短時間に質問が集中しているため、少しの間回答を控えています。しばらくしてから、もう一度質問してください。"
 ERROR = "申し訳ありません。回答の作成中にエラーが発生しました。しばらくしてから、もう一度試してください。"
 SOURCES_LABEL = "*出典*"

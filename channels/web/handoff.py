@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from bot.answering.answer import HANDOFF_KINDS, Answer
 from bot.handoff import messages as texts
-from bot.handoff.ticket import TicketState, parse_time, utc_now
+from bot.handoff.ticket import TicketState
 
 CHANNEL = "web"
 RATINGS = ("resolved", "unresolved")
@@ -166,9 +166,10 @@ class WebHandoff:
         if ticket.answer and ticket.state in (TicketState.ANSWERED, TicketState.CLOSED):
             # The staff's own words the first time (held until now: a follow-up holds only its own words), the
             # stored masked text after that. An answer recorded but not yet held (the relay holds it right after
-            # recording it) is waited for: shown masked now, the staff's words would never be.
+            # recording it, or a follow-up) is waited for: shown masked now, the staff's words would never be. A closed
+            # ticket's held words are dropped (Desk.finish): its masked text is shown instead of nothing.
             held = await self.runtime.run_blocking(self.desk.store.take_answer, ticket.id)
-            if held is None and not ticket.delivered_at and _just_answered(ticket):
+            if held is None and not ticket.delivered_at and ticket.state is TicketState.ANSWERED:
                 return JSONResponse(body)
             # ``new``: words this page has not been given yet (an open page keeps polling for follow-ups).
             body["new"] = held is not None
@@ -214,13 +215,3 @@ def _integer(value) -> int | None:
         return int(value)
     return value if isinstance(value, int) and 0 < value < 2 ** 63 else None
 
-
-HOLD_WAIT_SECONDS = 60  # the relay holds the staff's words right after recording the answer
-
-
-def _just_answered(ticket) -> bool:
-    """An answer recorded moments ago whose words are about to be held: worth waiting for. A closed ticket,
-    or an answer whose words were never held, is shown from the stored masked text instead of nothing."""
-    if ticket.state is not TicketState.ANSWERED or not ticket.answered_at:
-        return False
-    return (utc_now() - parse_time(ticket.answered_at)).total_seconds() < HOLD_WAIT_SECONDS

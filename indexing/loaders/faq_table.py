@@ -163,32 +163,41 @@ def faq_table_from_text(text: str, path: Path, metadata: SourceMetadata, delimit
 # How much of a workbook's sheet is read (see load_faq_xlsx).
 MAX_SHEET_ROWS = 50_000  # rows holding something
 MAX_SHEET_COLUMNS = 64
-_MAX_BLANK_ROWS = 200_000  # formatted but empty rows passed over before the sheet is given up on
-_PEEK_ROWS = 40  # enough for a header (looked for in the first 20 rows) and rows under it
+_MAX_BLANK_ROWS = 100_000  # a gap of this many empty (formatted) rows ends a sheet's table
+_HEADER_ROWS = 20  # a header is looked for in a sheet's first 20 rows that hold something
+_PEEK_ROWS = 40  # enough for a header and rows under it
 
 
-def _sheet_rows(sheet, path: Path, limit: int | None) -> list[tuple[int, list]] | None:
-    """(row number, cell texts) of a sheet's non-empty rows, at most `limit` of them. A workbook is
-    compressed XML: a small file can hold millions of cells (minutes of CPU and memory to read), and a
-    FAQ sheet has a few columns and at most some tens of thousands of rows. A sheet past that is refused
-    with the row number when its first rows hold a FAQ header, and None (not a table) otherwise."""
+def _sheet_rows(sheet, path: Path, limit: int | None) -> list[tuple[int, list]]:
+    """(row number, cell texts) of a sheet's non-empty rows, at most ``limit`` of them. A workbook is
+    compressed XML: a small file can hold millions of cells (minutes of CPU and memory to read), and a FAQ
+    sheet has a few columns and at most some tens of thousands of rows. A sheet without a header in its first
+    rows is read no further (it is no table); the imported sheet (no ``limit``) past MAX_SHEET_ROWS is refused
+    with the row number."""
     rows, blank = [], 0
     for number, row in enumerate(sheet.iter_rows(max_col=MAX_SHEET_COLUMNS), start=1):
         cells = ["" if c.value is None else _cell_text(c.value, getattr(c, "number_format", "")) for c in row]
         if not any(str(c).strip() for c in cells):
             blank += 1
-            if blank <= _MAX_BLANK_ROWS:
-                continue
-        elif limit is not None or len(rows) < MAX_SHEET_ROWS:
-            rows.append((number, cells))
-            if limit is not None and len(rows) >= limit:
+            if blank > _MAX_BLANK_ROWS:
                 break
             continue
-        if not any("question" in (found := map_columns(r)) and "answer" in found for _, r in rows[:20]):
-            return None
-        raise KnowledgeFileError(path, number, f"シート「{sheet.title}」の行が多すぎます"
-                                               f"（{MAX_SHEET_ROWS:,}行まで）。ファイルを分けて取り込んでください")
+        blank = 0
+        if len(rows) == _HEADER_ROWS and not _has_header(rows):
+            break
+        if limit is not None and len(rows) >= limit:
+            break
+        if limit is None and len(rows) >= MAX_SHEET_ROWS:
+            if not _has_header(rows):
+                break
+            raise KnowledgeFileError(path, number, f"シート「{sheet.title}」の行が多すぎます"
+                                                   f"（{MAX_SHEET_ROWS:,}行まで）。ファイルを分けて取り込んでください")
+        rows.append((number, cells))
     return rows
+
+
+def _has_header(rows) -> bool:
+    return any("question" in (found := map_columns(cells)) and "answer" in found for _, cells in rows[:_HEADER_ROWS])
 
 
 def load_faq_xlsx(path: Path, metadata: SourceMetadata) -> LoadedFile:
@@ -211,9 +220,6 @@ def load_faq_xlsx(path: Path, metadata: SourceMetadata) -> LoadedFile:
                 sheet.reset_dimensions()  # a wrong stored size would hide all but the first row
             # Once a sheet is chosen, a later one is only looked at for a table to report: its first rows.
             rows = _sheet_rows(sheet, path, limit=_PEEK_ROWS if chosen is not None else None)
-            if rows is None:  # too big, and no header in its first rows: not a FAQ table
-                skipped.append(KnowledgeFileError(path, None, f"シート「{sheet.title}」に質問と回答の列がありません"))
-                continue
             try:
                 loaded = faq_entries_from_rows(rows, path, metadata)
             except KnowledgeFileError as exc:

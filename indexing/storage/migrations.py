@@ -210,6 +210,8 @@ def _tickets(db: Database):
 def _unsent(db: Database):
     # A database at step 7 has no message_key (step 2 adds it only to a new one).
     _add_missing_columns(db, "inquiries", {"message_key": "text"})
+    # When a LINE user's area was chosen: an unfollow handled late drops an area chosen before it.
+    _add_missing_columns(db, "push_subscribers", {"area_at": "text"})
     _create(db, """
         create index if not exists idx_inquiries_message_key on inquiries (message_key);
         create table if not exists unsent_messages (message_key text primary key, unsent_at text not null)
@@ -224,7 +226,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "LINE subscriptions, consent events, deliveries and batches", _outreach),
     Migration(6, "admin uploads between their preview and their apply (any host may apply)", _uploads),
     Migration(7, "tickets of the handoff to staff, held web chat answers, drafts not yet confirmed", _tickets),
-    Migration(8, "inquiries keyed by the message that asked them, and messages taken back before being logged", _unsent),
+    Migration(8, "inquiries keyed by the message that asked them, messages taken back before being logged, "
+                 "when a LINE user's area was chosen", _unsent),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -143,8 +143,8 @@ class OutreachBook:
         stamp = _iso(at or now_utc())
         with self._transaction():
             self._ensure_subscriber(user_id, stamp)
-            self.db.execute("update push_subscribers set area = ?, updated_at = ? where user_id = ?",
-                            [area, stamp, user_id])
+            self.db.execute("update push_subscribers set area = ?, area_at = ?, updated_at = ? where user_id = ?",
+                            [area, stamp, stamp, user_id])
             for topic in topics:
                 self.db.execute("insert into push_topics (user_id, topic, consented_at) values (?, ?, ?) "
                                 "on conflict (user_id, topic) do nothing", [user_id, topic, stamp])
@@ -154,10 +154,10 @@ class OutreachBook:
         stamp = _iso(at or now_utc())
         with self._transaction():
             for user_id, topics, area in rows:
-                self.db.execute("insert into push_subscribers (user_id, area, created_at, updated_at) "
-                                "values (?, ?, ?, ?) on conflict (user_id) do update set area = excluded.area, "
-                                "created_at = excluded.created_at, updated_at = excluded.updated_at",
-                                [user_id, area, stamp, stamp])
+                self.db.execute("insert into push_subscribers (user_id, area, area_at, created_at, updated_at) "
+                                "values (?, ?, ?, ?, ?) on conflict (user_id) do update set area = excluded.area, "
+                                "area_at = excluded.area_at, created_at = excluded.created_at, "
+                                "updated_at = excluded.updated_at", [user_id, area, stamp, stamp, stamp])
                 for topic in topics:
                     self.db.execute("insert into push_topics (user_id, topic, consented_at) values (?, ?, ?) "
                                     "on conflict (user_id, topic) do nothing", [user_id, topic, stamp])
@@ -166,8 +166,8 @@ class OutreachBook:
         stamp = _iso(at or now_utc())
         with self._transaction():
             self._ensure_subscriber(user_id, stamp)
-            self.db.execute("update push_subscribers set area = ?, updated_at = ? where user_id = ?",
-                            [area, stamp, user_id])
+            self.db.execute("update push_subscribers set area = ?, area_at = ?, updated_at = ? where user_id = ?",
+                            [area, stamp, stamp, user_id])
 
     def stop_all(self, user_id: str, at: datetime | None = None) -> int:
         """配信停止: drop every topic (and the area) of the user; returns how many topics were dropped."""
@@ -193,6 +193,9 @@ class OutreachBook:
                                 [stamp, topic, action])
             if not self._rows("select 1 from push_topics where user_id = ?", [user_id]):
                 self.db.execute("delete from push_subscribers where user_id = ?", [user_id])
+            elif happened is not None:  # an area chosen before the unfollow goes with the topics of then
+                self.db.execute("update push_subscribers set area = null, area_at = null "
+                                "where user_id = ? and (area_at is null or area_at <= ?)", [user_id, _iso(happened)])
         return len(topics)
 
     def _audience_sql(self, topics, area: str | None) -> tuple[str, list]:

@@ -160,6 +160,7 @@ def test_a_place_someone_moves_from_or_to_is_written_as_outside_the_city():
     assert outside_moves("東京都に転勤になりました。児童手当は？", ours, "町外") == "町外に転勤になりました。児童手当は?"
     assert outside_moves("名古屋からの転入です", ours) == "市外からの転入です"
     assert outside_moves("大阪から移住してきました", ours) == "市外から移住してきました"
+    assert outside_moves("名古屋から来ました。住民票は？", ours) == "市外から来ました。住民票は?"
     assert outside_moves("息子が住民票を東京に移したら保険は", ours) == "息子が住民票を市外に移したら保険は"
     # A district of this city (a move within it), a country (a move from abroad has its own rules), a place
     # asked about, a 転入 there (that city's procedure) and a 移住 there (what it offers newcomers) stay.

@@ -211,8 +211,10 @@ def test_a_late_unfollow_drops_the_topics_chosen_before_it_and_keeps_those_chose
     user = "U" + "4" * 32
     book.subscribe(user, ["kosodate"], area="north", at=start)
     unfollowed = start + timedelta(hours=1)
-    book.subscribe(user, ["zei"], at=start + timedelta(hours=2))  # followed again and chose
+    book.toggle_topic(user, "zei", at=start + timedelta(hours=2))  # followed again and chose
     assert book.forget(user, happened=unfollowed) == 1
-    assert book.subscription(user)[0] == {"zei"} and book.recipients(["zei"]) == [user]
+    assert book.subscription(user) == ({"zei"}, None) and book.recipients(["zei"]) == [user]  # area of then gone
+    book.set_area(user, "south", at=start + timedelta(hours=2, minutes=30))
+    assert book.forget(user, happened=unfollowed) == 0 and book.subscription(user) == ({"zei"}, "south")
     assert book.forget(user, happened=start + timedelta(hours=3)) == 1  # an unfollow after both: all goes
     assert book.subscription(user) == (set(), None) and book.recipients(["zei"]) == []

@@ -147,11 +147,18 @@ def test_only_the_imported_xlsx_sheet_is_held_to_the_row_limit(tmp_path, monkeyp
     old.append(["ID", "問い合わせ文", "応答文"])
     for number in range(1, 30):
         old.append([number, f"古い質問{number}は？", "古い回答です。"])
+    gap = workbook.create_sheet("旧FAQ2")  # a table, a long gap of formatted empty rows, more after it
+    gap.append(["ID", "問い合わせ文", "応答文"])
+    gap.append([1, "古い質問は？", "古い回答です。"])
+    for row in range(3, 12):
+        gap.cell(row=row, column=1).number_format = "0000"
+    gap.cell(row=12, column=1, value="末尾")
+    monkeypatch.setattr(faq_table, "_MAX_BLANK_ROWS", 3)
     path = tmp_path / "faq.xlsx"
     workbook.save(path)
     loaded = load_knowledge_file(path, META)
     assert [e.id for e in loaded.entries] == ["1", "2", "3"]
-    assert any("旧FAQ" in p.message for p in loaded.problems)
+    assert {p.message.split("」")[0] for p in loaded.problems} == {"シート「旧FAQ", "シート「旧FAQ2"}
 
 
 def test_markdown_guide_sections_and_front_matter(knowledge_dir):
