@@ -41,6 +41,9 @@ def test_a_kana_name_of_a_place_the_knowledge_talks_about_is_ours():
 def test_an_unnamed_municipality_asked_about_is_another_city():
     assert other_place("隣の市の粗大ごみの料金は？", set(), nowhere) == "隣の市"
     assert other_place("となりの町の児童手当はいくらですか", set(), nowhere) == "となりの町"
+    assert other_place("となりまちの粗大ごみ", set(), nowhere) == "となりまち"
+    assert other_place("となりのまちのごみの日は？", set(), nowhere) == "となりのまち"
+    assert other_place("となりのまちがいさがし", set(), nowhere) == ""
     assert other_place("他市の図書館って何時まで？", set(), nowhere) == "他市"
     assert other_place("引っ越し先の市役所は土曜日も開いていますか", set(), nowhere) == "引っ越し先の市"
     assert other_place("実家のある町の粗大ごみの回収日が知りたい", set(), nowhere) == "実家のある町"
