@@ -179,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
         extra = getattr(exc, "problems", None)
         if extra:
             message += f" (+{len(extra)} more: " + "; ".join(f"line {l}: {m}" for l, m in extra[:5]) + ")"
+        if isinstance(exc, KnowledgeFileError) and getattr(args, "handler", None) is command_import:
+            # A folder's other files wait too: say so, or a new user thinks they are in.
+            message += " — nothing was imported from any file (an import is all or nothing; fix this file or leave it out)"
         print(f"madoguchi: error: {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:

@@ -102,6 +102,7 @@ def test_import_of_an_unreadable_csv_names_the_line(capsys, tmp_path):
     bad.write_bytes("ID,問い合わせ文,応答文,カテゴリ\n1,\"閉じていない,回答,分類\n".encode("utf-8"))
     status, _, err = run(capsys, "--data-dir", tmp_path / "d", "import", bad)
     assert status == 2 and "bad.csv:" in err and len(err.strip().splitlines()) == 1
+    assert "nothing was imported from any file" in err  # a folder's good files wait too
 
 
 def test_questions_before_any_import_are_a_clear_error(capsys, tmp_path):
