@@ -30,6 +30,7 @@ from channels.feedback import feedback_reply
 from channels.handoff import blocks as ticket_blocks
 from channels.handoff.relay import INBOX_CHANNEL as TICKET_INBOX
 from channels.inbox import InboxEvent, Outcome
+from channels.inbox.turns import Turns
 from channels.logging_setup import slack_app_logger
 from channels.runtime import Runtime
 from channels.slack import messages, render
@@ -123,6 +124,7 @@ class SlackChannel:
     def __init__(self, runtime: Runtime, app: AsyncApp):
         self.runtime = runtime
         self.app = app
+        self.turns = Turns()
         self.http_enabled = bool(runtime.settings.slack_signing_secret)
         self.handler = AsyncSlackRequestHandler(app)
         self.socket_handler = None
@@ -211,7 +213,25 @@ class SlackChannel:
     async def on_app_mention(self, body: dict, event: dict, context=None):
         if event.get("bot_id") or event.get("subtype") == "bot_message":
             return  # another bot mentioning this one: answering could start a loop between the two
+        if await self._noted_mention_in_ticket(body, event, context):
+            return
         await self._store_event(body, event, event.get("thread_ts") or event.get("ts"), context)
+
+    async def _noted_mention_in_ticket(self, body: dict, event: dict, context=None) -> bool:
+        """The bot mentioned in a live ticket's thread: the member of staff most likely meant the citizen to get
+        it, but a reply with a mention stays among staff (THREAD_HINT), so it is not sent, and it is no question
+        for the bot either (its answer would land in the citizen's thread). The thread gets a note saying how
+        to answer instead, stored under the message's ts (a retry, or the same message delivered again under
+        another event id, notes once; its ``message`` event, with the mention, is staff talk and stores nothing). A person of another organisation is refused as anywhere."""
+        relay, thread_ts, channel = self.runtime.handoff_relay, event.get("thread_ts"), event.get("channel")
+        if relay is None or not thread_ts or thread_ts == event.get("ts") or not body.get("event_id") \
+                or unvouched_reply(body, event, context):
+            return False
+        if await self.runtime.run_blocking(relay.desk.store.by_thread, channel, thread_ts) is None:
+            return False
+        await self.runtime.inbox.add([(f"{TICKET_INBOX}:mention:{channel}:{event.get('ts')}", TICKET_INBOX, {
+            "op": "note", "channel": channel, "thread_ts": thread_ts, "note": "mention"})])
+        return True
 
     async def on_assistant_thread(self, body: dict, event: dict, context=None):
         """A staff member opened a new thread in Slack's assistant pane: it is greeted with what to ask (it stayed
@@ -283,7 +303,9 @@ class SlackChannel:
             await self.runtime.inbox.add([(f"{TICKET_INBOX}:note:{body['event_id']}", TICKET_INBOX, {
                 "op": "note", "channel": channel, "thread_ts": thread_ts, "note": "outsider"})])
             return
-        await self.runtime.inbox.add([(f"{TICKET_INBOX}:slack:{body['event_id']}", TICKET_INBOX, {
+        # Keyed by the message, not the event: the same reply delivered again under another event id
+        # (two subscriptions, a replayed delivery) is sent and added to the ticket's answer once.
+        await self.runtime.inbox.add([(f"{TICKET_INBOX}:slack:{channel}:{event.get('ts')}", TICKET_INBOX, {
             "op": "answer", "channel": channel, "thread_ts": thread_ts,
             "text": ticket_blocks.plain_text(event.get("text", "")),
             "source": f"{channel}:{event.get('ts')}"})])
@@ -373,6 +395,11 @@ class SlackChannel:
         payload = item.payload
         if not payload.get("channel"):
             return Outcome.failed("unreadable payload")
+        # Questions in one DM or thread are answered one at a time, in the order they came (inbox/turns.py).
+        async with self.turns.of(f"{payload['channel']}:{payload.get('thread_ts') or ''}"):
+            return await self._answer_in_turn(item, payload)
+
+    async def _answer_in_turn(self, item: InboxEvent, payload: dict) -> Outcome:
         if item.progress == POST and await self._already_posted(item):
             return Outcome.done("post (found after a restart)", item.inquiry_id)
         stored = item.answer if isinstance(item.answer, dict) and item.answer.get("text") else None
@@ -470,7 +497,8 @@ class SlackChannel:
         team_id, user_id = _clicker(body)
         try:
             inquiry_id = int(action.get("value", ""))
-        except ValueError:
+        except (TypeError, ValueError):  # no button of ours: say the answer is unknown rather than nothing
+            await respond(text=messages.FEEDBACK_NOT_FOUND, response_type="ephemeral", replace_original=False)
             return
         self.runtime.spawn(self._record_feedback(respond, inquiry_id, feedback, team_id, user_id),
                            name="slack feedback")

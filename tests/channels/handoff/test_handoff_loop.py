@@ -27,6 +27,7 @@ from fakes.webhooks import (
     slack_channel_message_event,
     slack_event_body,
     slack_headers,
+    slack_mention_event,
     slack_view_submission_body,
     unique,
 )
@@ -342,6 +343,37 @@ def test_staff_talk_with_a_mention_stays_in_slack_and_links_become_plain_text(cl
     assert len(line_api.pushes()) == pushes_before + 1
     text = push.json["messages"][0]["text"]
     assert "市のFAQ（https://city.example/faq） をご覧ください & ご確認を" in text and "誰が担当" not in text
+
+
+def test_the_same_reply_delivered_under_two_event_ids_reaches_the_citizen_once(client, server, line_api, slack_api):
+    ticket, _ = hand_over(client, line_api, slack_api, server, question="火星の粗大ごみは何曜日ですか")
+    pushes_before = len(line_api.pushes())
+    reply = reply_in_thread(client, line_api, ticket, "毎週水曜日です。")
+    slack_event(client, reply)  # slack_event gives every delivery a new event id
+    reply_in_thread(client, line_api, ticket, "補足：祝日も収集します。")
+    texts = [p.json["messages"][0]["text"] for p in line_api.pushes()[pushes_before:]]
+    assert len(texts) == 2 and "毎週水曜日" in texts[0] and "祝日も" in texts[1], texts
+    assert wait_ticket(server, ticket.id, lambda t: "祝日も" in t.answer).answer.count("毎週水曜日") == 1
+
+
+def test_a_reply_that_mentions_the_bot_is_not_sent_nor_answered_and_the_thread_says_how(
+        client, server, line_api, slack_api):
+    """Slack sends such a reply twice, as ``app_mention`` and as ``message``: one note, no answer, no push."""
+    ticket, _ = hand_over(client, line_api, slack_api, server, question="金星の転入届はどこで出せますか")
+    pushes_before, posts_before = len(line_api.pushes()), len(slack_api.posts())
+    mention = slack_mention_event("窓口は1階です", channel=ticket.slack_channel, thread_ts=ticket.slack_ts)
+    slack_event(client, mention)
+    slack_event(client, dict(mention, type="message", channel_type="channel"))
+    slack_event(client, mention)  # the same message under another event id: no second note
+    slack_api.wait_for(lambda f: [p for p in f.posts()[posts_before:] if "メンションを付けずに" in p.json.get("text", "")
+                                  and p.json.get("thread_ts") == ticket.slack_ts], what="mention note")
+    reply_in_thread(client, line_api, ticket, "窓口は市役所1階の市民課です。")
+    pushed = line_api.pushes()[pushes_before:]
+    assert len(pushed) == 1 and "市民課" in pushed[0].json["messages"][0]["text"]
+    in_thread = [p.json.get("text", "") for p in slack_api.posts()[posts_before:]
+                 if p.json.get("thread_ts") == ticket.slack_ts]
+    assert len([t for t in in_thread if "メンションを付けずに" in t]) == 1
+    assert all("メンションを付けずに" in t or "市民に届けました" in t for t in in_thread), in_thread
 
 
 def test_a_ticket_long_past_due_expires_and_the_citizen_is_told_once(client, server, line_api, slack_api,

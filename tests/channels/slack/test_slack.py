@@ -388,6 +388,12 @@ def test_feedback_buttons_update_the_right_inquiry(client, slack_api, server):
     slack_api.wait_for(lambda f: f.responses(up), what="feedback thanks")
     assert inquiries(server, "id = ?", [inquiry_id])[0]["feedback"] == "resolved"
 
+    garbled = unique("fb-garbled")
+    send_form(client, slack_action_body("feedback_down", "not-a-number", slack_api.response_url(garbled)))
+    [unknown] = slack_api.wait_for(lambda f: f.responses(garbled), what="unknown-answer note")
+    assert "見つかりません" in unknown.json["text"]
+    assert inquiries(server, "id = ?", [inquiry_id])[0]["feedback"] == "resolved"
+
 
 def test_related_question_button_answers_that_question(client, slack_api, server):
     channel = unique("CRELATED")
