@@ -84,8 +84,11 @@ def outsider(home: str | None, *teams) -> bool:
 def from_another_workspace(body: dict, event: dict, context=None) -> bool:
     """Whether the person who wrote ``event`` belongs to another organisation's workspace: their
     ``user_team``, ``source_team`` or ``team`` is not the workspace the app is installed in (home_team). An org-wide
-    install leaves it to the channel's flag (``is_ext_shared_channel``) whether anyone there is."""
-    return outsider(home_team(body, context), event.get("user_team"), event.get("source_team"), event.get("team"))
+    install leaves it to the channel's flag (``is_ext_shared_channel``) whether anyone there is. An event that names
+    no team of its writer at all (Slack's messages do) is judged by the envelope's ``team_id``: the workspace it
+    came from, rather than no evidence."""
+    teams = [event.get(field) for field in ("user_team", "source_team", "team") if event.get(field)]
+    return outsider(home_team(body, context), *(teams or [body.get("team_id")]))
 
 
 def unvouched_reply(body: dict, event: dict, context=None) -> bool:

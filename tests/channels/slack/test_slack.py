@@ -6,6 +6,7 @@ import shutil
 import time
 import urllib.parse
 import uuid
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -196,6 +197,12 @@ def test_the_home_workspace_is_the_authorizations_not_the_channels_host():
     hosted_there = {"team_id": "TVENDOR", "authorizations": [{"team_id": "TCITY"}], "is_ext_shared_channel": True}
     assert from_another_workspace(hosted_there, {"user_team": "TVENDOR", "source_team": "TVENDOR"})
     assert not from_another_workspace(hosted_there, {"user_team": "TCITY", "source_team": "TCITY"})
+    # An event naming no team of its writer is judged by the envelope's.
+    # (Bolt's context: the app's own workspace, from auth.test, whatever the envelope's authorizations say.)
+    context = SimpleNamespace(authorize_result=SimpleNamespace(team_id="TCITY", enterprise_id=None))
+    assert from_another_workspace({"team_id": "TVENDOR", "authorizations": [{"team_id": "TVENDOR"}]}, {"user": "U1"},
+                                  context)
+    assert not from_another_workspace({"team_id": "TCITY", "authorizations": [{"team_id": "TCITY"}]}, {"user": "U1"})
     # An org-wide install: a colleague of another workspace of the same organisation is no outsider.
     org_wide = {"team_id": "T2", "authorizations": [{"team_id": None, "enterprise_id": "E1"}]}
     assert not from_another_workspace(org_wide, {"user_team": "T1"})
