@@ -54,7 +54,6 @@ from bot.insights.inquiry_log import FEEDBACK_VALUES
 from bot.insights.masking import PLACEHOLDERS
 from channels.feedback import feedback_reply
 from channels.inbox import InboxEvent, Outcome
-from channels.inbox.turns import Turns
 from channels.line import handoff, messages, preferences, render
 from channels.line.profiles import ProfileLanguages
 from channels.runtime import FeedbackResult, Runtime
@@ -153,7 +152,6 @@ class LineChannel:
         self.api = AsyncMessagingApi(api_client)
         self.profile_languages = ProfileLanguages(self.api)
         self.easy_japanese = settings.easy_japanese
-        self.turns = Turns()
 
     @classmethod
     def start(cls, runtime: Runtime) -> "LineChannel":
@@ -257,21 +255,18 @@ class LineChannel:
             event = Event.from_dict(item.payload)
         except Exception:  # stored by another version, or damaged: retrying cannot help
             return Outcome.failed("unreadable payload")
-        # A resident's messages are answered one at a time, in the order they came (inbox/turns.py).
-        async with self.turns.of(rate_limit_key(getattr(event, "source", None))):
-            if item.answer:  # an earlier attempt got as far as sending: the very same messages again
-                try:
-                    return await self.deliver(item, event, [Message.from_dict(m) for m in item.answer],
-                                              item.inquiry_id)
-                except (TypeError, ValueError):
-                    log.warning("LINE stored answer unreadable; answering again")
-            compose = self.plan(event)
-            if compose is None:
-                return Outcome.done("nothing to send")
-            reply, inquiry_id = await compose(item.event_key)
-            if reply is None:
-                return Outcome.done("nothing to send", inquiry_id)
-            return await self.deliver(item, event, reply, inquiry_id)
+        if item.answer:  # an earlier attempt got as far as sending: the very same messages again
+            try:
+                return await self.deliver(item, event, [Message.from_dict(m) for m in item.answer], item.inquiry_id)
+            except (TypeError, ValueError):
+                log.warning("LINE stored answer unreadable; answering again")
+        compose = self.plan(event)
+        if compose is None:
+            return Outcome.done("nothing to send")
+        reply, inquiry_id = await compose(item.event_key)
+        if reply is None:
+            return Outcome.done("nothing to send", inquiry_id)
+        return await self.deliver(item, event, reply, inquiry_id)
 
     # --- handling ---------------------------------------------------------------------------
     async def answer_or_add(self, event, text: str, event_key: str | None = None) -> Composed:

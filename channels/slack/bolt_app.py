@@ -30,7 +30,6 @@ from channels.feedback import feedback_reply
 from channels.handoff import blocks as ticket_blocks
 from channels.handoff.relay import INBOX_CHANNEL as TICKET_INBOX
 from channels.inbox import InboxEvent, Outcome
-from channels.inbox.turns import Turns
 from channels.logging_setup import slack_app_logger
 from channels.runtime import Runtime
 from channels.slack import messages, render
@@ -127,7 +126,6 @@ class SlackChannel:
     def __init__(self, runtime: Runtime, app: AsyncApp):
         self.runtime = runtime
         self.app = app
-        self.turns = Turns()
         self.http_enabled = bool(runtime.settings.slack_signing_secret)
         self.handler = AsyncSlackRequestHandler(app)
         self.socket_handler = None
@@ -225,13 +223,16 @@ class SlackChannel:
         it, but a reply with a mention stays among staff (THREAD_HINT), so it is not sent, and it is no question
         for the bot either (its answer would land in the citizen's thread). The thread gets a note saying how
         to answer instead, stored under the message's ts (a retry, or the same message delivered again under
-        another event id, notes once; its ``message`` event, with the mention, is staff talk and stores nothing). A person of another organisation is refused as anywhere."""
+        another event id, notes once; its ``message`` event, with the mention, is staff talk and stores nothing).
+        A person of another organisation is refused as anywhere. In a closed ticket's thread the mention is a
+        question like any other (nothing can reach the citizen any more)."""
         relay, thread_ts, channel = self.runtime.handoff_relay, event.get("thread_ts"), event.get("channel")
-        if relay is None or not thread_ts or thread_ts == event.get("ts") or not body.get("event_id") \
-                or unvouched_reply(body, event, context):
+        if relay is None or not thread_ts or not event.get("ts") or thread_ts == event.get("ts") \
+                or not body.get("event_id") or unvouched_reply(body, event, context):
             return False
-        if await self.runtime.run_blocking(relay.desk.store.by_thread, channel, thread_ts) is None:
-            return False
+        ticket = await self.runtime.run_blocking(relay.desk.store.by_thread, channel, thread_ts)
+        if ticket is None or not ticket.state.live:
+            return False  # a closed ticket's thread is staff talk again: the mention is a question for the bot
         await self.runtime.inbox.add([(f"{TICKET_INBOX}:mention:{channel}:{event.get('ts')}", TICKET_INBOX, {
             "op": "note", "channel": channel, "thread_ts": thread_ts, "note": "mention"})])
         return True
@@ -296,7 +297,8 @@ class SlackChannel:
         citizen: the thread gets a note saying so instead."""
         relay = self.runtime.handoff_relay
         thread_ts, channel = event.get("thread_ts"), event.get("channel")
-        if relay is None or not thread_ts or thread_ts == event.get("ts") or not body.get("event_id"):
+        if relay is None or not thread_ts or not event.get("ts") or thread_ts == event.get("ts") \
+                or not body.get("event_id"):
             return
         if ticket_blocks.is_internal(event.get("text", "")):
             return  # staff talking to staff (a mention): never sent to the citizen
@@ -398,11 +400,6 @@ class SlackChannel:
         payload = item.payload
         if not payload.get("channel"):
             return Outcome.failed("unreadable payload")
-        # Questions in one DM or thread are answered one at a time, in the order they came (inbox/turns.py).
-        async with self.turns.of(f"{payload['channel']}:{payload.get('thread_ts') or ''}"):
-            return await self._answer_in_turn(item, payload)
-
-    async def _answer_in_turn(self, item: InboxEvent, payload: dict) -> Outcome:
         if item.progress == POST and await self._already_posted(item):
             return Outcome.done("post (found after a restart)", item.inquiry_id)
         stored = item.answer if isinstance(item.answer, dict) and item.answer.get("text") else None

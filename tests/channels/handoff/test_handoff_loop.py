@@ -206,6 +206,9 @@ def test_a_reply_in_an_unknown_thread_is_ignored(client, server, line_api, slack
     slack_event(client, slack_channel_message_event("スレッド外の発言", DESK))
     # A sentinel that does reach the inbox: once it is answered, the two above were handled too.
     ticket, _ = hand_over(client, line_api, slack_api, server, question="金星の住所は取れますか")
+    no_ts = slack_channel_message_event("時刻のない返信", ticket.slack_channel, thread_ts=ticket.slack_ts)
+    no_ts.pop("ts")  # no message to key it by: not stored
+    slack_event(client, no_ts)
     slack_event(client, slack_channel_message_event("取れません。", ticket.slack_channel, thread_ts=ticket.slack_ts))
     wait_ticket(server, ticket.id, lambda t: t.delivered_at)
     assert [p.json["to"] for p in line_api.pushes()[pushes_before:]] == [CITIZEN]
@@ -228,6 +231,13 @@ def test_decline_tells_the_citizen_politely(client, server, line_api, slack_api)
     slack_event(client, slack_channel_message_event("やはり回答します", ticket.slack_channel, thread_ts=ticket.slack_ts))
     slack_api.wait_for(lambda f: any("終了しています" in m["text"] for m in f.thread(ticket.slack_channel, ticket.slack_ts)),
                        what="final note")
+    assert len(line_api.pushes()) == pushes_before + 1
+    # In the closed ticket's thread a mention of the bot is a question for it again: answered in the thread.
+    posts_before = len(slack_api.posts())
+    slack_event(client, slack_mention_event("粗大ごみの出し方は？", channel=ticket.slack_channel, thread_ts=ticket.slack_ts))
+    [answer] = slack_api.wait_for(lambda f: [p for p in f.posts()[posts_before:]
+                                             if p.json.get("thread_ts") == ticket.slack_ts], what="bot answer")
+    assert answer.json["metadata"]["event_type"] == "madoguchi_answer" and "メンション" not in answer.json["text"]
     assert len(line_api.pushes()) == pushes_before + 1
     # A button pressed again on an out-of-date message tells the one who pressed it why nothing happens.
     for action, url in ((blocks.DECLINE_ACTION, "d-again"), (blocks.ANSWER_ACTION, "a-again")):

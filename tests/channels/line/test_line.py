@@ -245,22 +245,6 @@ def test_several_photos_sent_at_once_get_one_apology(client, line_api):
     assert not line_api.replies(photos[1]["replyToken"]) and not line_api.replies(photos[2]["replyToken"])
 
 
-def test_a_burst_of_messages_is_answered_in_the_order_it_was_sent(client, line_api):
-    """A long story takes the slow lane and a photo needs no search at all: the story's answer still goes first."""
-    user = f"U{uuid.uuid4().hex}"
-    story = line_text_event("先月このまちに家族で引っ越してきたのですが、前に住んでいたところとごみの分け方が"
-                            "ずいぶん違っていて戸惑っています。古くなったベッドやタンスを処分したいのですが、"
-                            "普通のごみの日に出してもいいのでしょうか。それとも何か申し込みが必要ですか。" * 2, user)
-    photo = line_message_event({"type": "image", "contentProvider": {"type": "line"}, "quoteToken": "qburst"}, user)
-    other = line_text_event("ありがとうございました", f"U{uuid.uuid4().hex}")  # someone else waits for no one
-    assert post_events(client, [story, photo, other]).status_code == 200
-    line_api.reply_to(photo)
-    line_api.reply_to(other)
-    order = [r.json["replyToken"] for r in line_api.replies() if r.json["replyToken"] in
-             (story["replyToken"], photo["replyToken"])]
-    assert order == [story["replyToken"], photo["replyToken"]]
-
-
 def test_follow_gets_a_welcome_saying_what_it_can_answer(client, line_api):
     event = line_follow_event(USER)
     post_events(client, [event])
