@@ -46,7 +46,7 @@ TRANSIENT_SLACK_ERRORS = ("internal_error", "fatal_error", "service_unavailable"
 
 # Thread notes by the name the Slack channel stores them under (see _thread_note).
 THREAD_NOTES = {"edit": blocks.NOTE_EDIT_NOT_SENT, "outsider": blocks.NOTE_OUTSIDER_NOT_SENT,
-                "mention": blocks.NOTE_MENTION_NOT_SENT}
+                "mention": blocks.NOTE_MENTION_NOT_SENT, "file": blocks.NOTE_FILE_NOT_SENT}
 
 
 def retry_key(ticket_id: int, what: str) -> str:
@@ -149,7 +149,7 @@ class HandoffRelay:
 
     async def _thread_note(self, payload: dict) -> Outcome:
         """A note about a message in a live ticket's thread that did not reach the citizen (an edit, an
-        outsider's reply, a reply that mentions the bot), stored in the inbox under the Slack event's id: a
+        outsider's reply, a reply that mentions the bot or carries a file), stored in the inbox under the Slack event's id: a
         retried event notes once."""
         ticket, text = await self._ticket_of(payload), for_municipality(THREAD_NOTES.get(payload.get("note") or "", ""))
         if ticket is None or not text or not ticket.state.live:

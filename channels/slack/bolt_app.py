@@ -80,22 +80,34 @@ def outsider(home: str | None, *teams) -> bool:
     return bool(home) and any(isinstance(team, str) and team and team != home for team in teams)
 
 
+def writer_teams(event: dict) -> list[str]:
+    """The workspaces the event names its writer as belonging to (``user_team``, ``source_team``, ``team``)."""
+    return [event[field] for field in ("user_team", "source_team", "team") if isinstance(event.get(field), str) and event[field]]
+
+
 def from_another_workspace(body: dict, event: dict, context=None) -> bool:
     """Whether the person who wrote ``event`` belongs to another organisation's workspace: their
     ``user_team``, ``source_team`` or ``team`` is not the workspace the app is installed in (home_team). An org-wide
     install leaves it to the channel's flag (``is_ext_shared_channel``) whether anyone there is. An event that names
-    no team of its writer at all (Slack's messages do) is judged by the envelope's ``team_id``: the workspace it
-    came from, rather than no evidence."""
-    teams = [event.get(field) for field in ("user_team", "source_team", "team") if event.get(field)]
-    return outsider(home_team(body, context), *(teams or [body.get("team_id")]))
+    no team of its writer is foreign only when it was delivered for another installation of the app (its
+    ``authorizations`` name another workspace than this app's): the envelope's ``team_id`` is the workspace that
+    hosts the channel, not the writer's (in a channel a vendor hosts, city staff would be refused)."""
+    home, teams = home_team(body, context), writer_teams(event)
+    if teams:
+        return outsider(home, *teams)
+    authorization = next((a for a in body.get("authorizations") or [] if isinstance(a, dict)), {})
+    return outsider(home, authorization.get("team_id"))
 
 
 def unvouched_reply(body: dict, event: dict, context=None) -> bool:
     """Whether a reply in a ticket's thread may be from a person of another organisation: from another
-    workspace, or, for an org-wide install (no one home workspace to compare with), written in a channel
-    shared with another organisation. Such a reply never reaches a citizen."""
-    return from_another_workspace(body, event, context) or \
-        (home_team(body, context) is None and bool(body.get("is_ext_shared_channel")))
+    workspace, or written in a channel shared with another organisation without naming its writer's workspace
+    (an org-wide install has no one home workspace to compare with, so there any reply in such a channel is).
+    Such a reply never reaches a citizen."""
+    if from_another_workspace(body, event, context):
+        return True
+    shared = bool(body.get("is_ext_shared_channel"))
+    return shared and (home_team(body, context) is None or not writer_teams(event))
 
 
 def clicker_outside(body: dict, context=None) -> bool:
@@ -261,9 +273,8 @@ class SlackChannel:
             return
         if event.get("channel_type") in ("channel", "group"):
             # A staff reply to a resident: a file cannot be passed on to LINE or the web chat, so a
-            # reply with one is not relayed as if its words were all of it.
-            if event.get("subtype") != "file_share":
-                await self._store_ticket_reply(body, event, context)
+            # reply with one is not relayed as if its words were all of it (the thread says so).
+            await self._store_ticket_reply(body, event, context)
             return
         if event.get("channel_type") != "im":
             return
@@ -293,8 +304,9 @@ class SlackChannel:
 
     async def _store_ticket_reply(self, body: dict, event: dict, context=None):
         """A staff reply in a ticket's thread, stored before the 200; any other thread is ignored. A reply by a
-        person of another organisation (a department channel shared by Slack Connect) is never passed on to the
-        citizen: the thread gets a note saying so instead."""
+        person of another organisation (a department channel shared by Slack Connect), or one with a file (LINE
+        and the web chat cannot take it), is never passed on to the citizen: the thread gets a note saying so
+        instead."""
         relay = self.runtime.handoff_relay
         thread_ts, channel = event.get("thread_ts"), event.get("channel")
         if relay is None or not thread_ts or not event.get("ts") or thread_ts == event.get("ts") \
@@ -304,9 +316,12 @@ class SlackChannel:
             return  # staff talking to staff (a mention): never sent to the citizen
         if await self.runtime.run_blocking(relay.desk.store.by_thread, channel, thread_ts) is None:
             return
-        if unvouched_reply(body, event, context):
-            await self.runtime.inbox.add([(f"{TICKET_INBOX}:note:{body['event_id']}", TICKET_INBOX, {
-                "op": "note", "channel": channel, "thread_ts": thread_ts, "note": "outsider"})])
+        # A note is keyed by the message too: delivered under two event ids, it is posted once.
+        note = "outsider" if unvouched_reply(body, event, context) else \
+            "file" if event.get("subtype") == "file_share" else None
+        if note:
+            await self.runtime.inbox.add([(f"{TICKET_INBOX}:{note}:{channel}:{event.get('ts')}", TICKET_INBOX, {
+                "op": "note", "channel": channel, "thread_ts": thread_ts, "note": note})])
             return
         # Keyed by the message, not the event: the same reply delivered again under another event id
         # (two subscriptions, a replayed delivery) is sent and added to the ticket's answer once.

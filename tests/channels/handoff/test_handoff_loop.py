@@ -458,9 +458,12 @@ def test_a_reply_by_a_person_of_another_organisation_is_not_sent_to_the_citizen(
     outside = {**slack_channel_message_event("外部の者ですが、2個です。", ticket.slack_channel, thread_ts=ticket.slack_ts,
                                              user="UVENDOR1"), "user_team": "TVENDOR99"}
     slack_event(client, outside)
+    slack_event(client, outside)  # the same message under another event id: one note
     slack_api.wait_for(lambda f: [p for p in f.posts() if "組織外の方" in p.json.get("text", "")
                                   and p.json.get("thread_ts") == ticket.slack_ts], what="outsider note")
     reply_in_thread(client, line_api, ticket, "フォボスとダイモスの2個です。")
+    assert len([p for p in slack_api.posts() if "組織外の方" in p.json.get("text", "")
+                and p.json.get("thread_ts") == ticket.slack_ts]) == 1
     pushed = line_api.pushes()[pushes_before:]
     assert len(pushed) == 1 and "フォボス" in pushed[0].json["messages"][0]["text"]
     assert "外部の者" not in wait_ticket(server, ticket.id, lambda t: "フォボス" in t.answer).answer
@@ -472,11 +475,17 @@ def test_a_reply_also_sent_to_the_channel_reaches_the_citizen_and_one_with_a_fil
     pushes_before = len(line_api.pushes())
     with_file = slack_channel_message_event("資料を添付します", ticket.slack_channel, thread_ts=ticket.slack_ts)
     broadcast = slack_channel_message_event("担当課の窓口でご案内します。", ticket.slack_channel, thread_ts=ticket.slack_ts)
+    posts_before = len(slack_api.posts())
     slack_event(client, dict(with_file, subtype="file_share"))
+    slack_event(client, dict(with_file, subtype="file_share"))  # the same message under another event id
     slack_event(client, dict(broadcast, subtype="thread_broadcast"))
     [push] = line_api.wait_for(lambda f: f.pushes()[pushes_before:], what="answer pushed")
     text = push.json["messages"][0]["text"]
     assert "担当課の窓口でご案内します。" in text and "資料を添付します" not in text
+    # The one who attached the file is told in the thread, once, that the citizen did not get it.
+    slack_api.wait_for(lambda f: [p for p in f.posts()[posts_before:] if "ファイル付き" in p.json.get("text", "")],
+                       what="file note")
+    assert len([p for p in slack_api.posts()[posts_before:] if "ファイル付き" in p.json.get("text", "")]) == 1
 
 
 def test_asking_for_a_person_on_line_hands_over_with_one_added_message(client, server, line_api, slack_api):

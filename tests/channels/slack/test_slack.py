@@ -192,17 +192,22 @@ def test_a_person_of_another_organisation_cannot_use_the_command_or_the_buttons(
 
 def test_the_home_workspace_is_the_authorizations_not_the_channels_host():
     """In a channel hosted by the other organisation the envelope's team_id is theirs."""
-    from channels.slack.bolt_app import from_another_workspace
+    from channels.slack.bolt_app import from_another_workspace, unvouched_reply
 
     hosted_there = {"team_id": "TVENDOR", "authorizations": [{"team_id": "TCITY"}], "is_ext_shared_channel": True}
     assert from_another_workspace(hosted_there, {"user_team": "TVENDOR", "source_team": "TVENDOR"})
     assert not from_another_workspace(hosted_there, {"user_team": "TCITY", "source_team": "TCITY"})
-    # An event naming no team of its writer is judged by the envelope's.
+    # An event naming no team of its writer is foreign when delivered for another installation of the app.
     # (Bolt's context: the app's own workspace, from auth.test, whatever the envelope's authorizations say.)
     context = SimpleNamespace(authorize_result=SimpleNamespace(team_id="TCITY", enterprise_id=None))
     assert from_another_workspace({"team_id": "TVENDOR", "authorizations": [{"team_id": "TVENDOR"}]}, {"user": "U1"},
                                   context)
     assert not from_another_workspace({"team_id": "TCITY", "authorizations": [{"team_id": "TCITY"}]}, {"user": "U1"})
+    # The envelope's team_id is the channel's host, not the writer's: city staff in a channel a vendor hosts are
+    # no outsiders, but a reply there that names no writer's team is not vouched for (never sent to a citizen).
+    assert not from_another_workspace(hosted_there, {"user": "U1"}, context)
+    assert unvouched_reply(hosted_there, {"user": "U1"}, context)
+    assert not unvouched_reply(hosted_there, {"user": "U1", "user_team": "TCITY"}, context)
     # An org-wide install: a colleague of another workspace of the same organisation is no outsider.
     org_wide = {"team_id": "T2", "authorizations": [{"team_id": None, "enterprise_id": "E1"}]}
     assert not from_another_workspace(org_wide, {"user_team": "T1"})
