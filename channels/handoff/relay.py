@@ -149,8 +149,8 @@ class HandoffRelay:
 
     async def _thread_note(self, payload: dict) -> Outcome:
         """A note about a message in a live ticket's thread that did not reach the citizen (an edit, an
-        outsider's reply, a reply that mentions the bot or carries a file), stored in the inbox under the Slack event's id: a
-        retried event notes once."""
+        outsider's reply, a reply that mentions the bot or carries a file), stored in the inbox under the message's
+        ts (an edit: under the Slack event's id): a retried or redelivered event notes once."""
         ticket, text = await self._ticket_of(payload), for_municipality(THREAD_NOTES.get(payload.get("note") or "", ""))
         if ticket is None or not text or not ticket.state.live:
             return Outcome.done("no note")

@@ -70,8 +70,13 @@ def home_team(body: dict, context=None) -> str | None:
     result = getattr(context, "authorize_result", None) if context is not None else None
     if result is not None and (result.team_id or result.enterprise_id):
         return result.team_id or None
-    authorization = next((a for a in body.get("authorizations") or [] if isinstance(a, dict)), {})
+    authorization = first_authorization(body)
     return authorization.get("team_id") or (None if authorization.get("enterprise_id") else body.get("team_id"))
+
+
+def first_authorization(body: dict) -> dict:
+    """The installation the event was delivered for (the envelope's first ``authorizations`` item), or {}."""
+    return next((a for a in body.get("authorizations") or [] if isinstance(a, dict)), {})
 
 
 def outsider(home: str | None, *teams) -> bool:
@@ -82,7 +87,8 @@ def outsider(home: str | None, *teams) -> bool:
 
 def writer_teams(event: dict) -> list[str]:
     """The workspaces the event names its writer as belonging to (``user_team``, ``source_team``, ``team``)."""
-    return [event[field] for field in ("user_team", "source_team", "team") if isinstance(event.get(field), str) and event[field]]
+    return [event[field] for field in ("user_team", "source_team", "team")
+            if isinstance(event.get(field), str) and event[field]]
 
 
 def from_another_workspace(body: dict, event: dict, context=None) -> bool:
@@ -95,8 +101,7 @@ def from_another_workspace(body: dict, event: dict, context=None) -> bool:
     home, teams = home_team(body, context), writer_teams(event)
     if teams:
         return outsider(home, *teams)
-    authorization = next((a for a in body.get("authorizations") or [] if isinstance(a, dict)), {})
-    return outsider(home, authorization.get("team_id"))
+    return outsider(home, first_authorization(body).get("team_id"))
 
 
 def unvouched_reply(body: dict, event: dict, context=None) -> bool:
@@ -238,16 +243,24 @@ class SlackChannel:
         another event id, notes once; its ``message`` event, with the mention, is staff talk and stores nothing).
         A person of another organisation is refused as anywhere. In a closed ticket's thread the mention is a
         question like any other (nothing can reach the citizen any more)."""
-        relay, thread_ts, channel = self.runtime.handoff_relay, event.get("thread_ts"), event.get("channel")
-        if relay is None or not thread_ts or not event.get("ts") or thread_ts == event.get("ts") \
-                or not body.get("event_id") or unvouched_reply(body, event, context):
+        if unvouched_reply(body, event, context):
             return False
-        ticket = await self.runtime.run_blocking(relay.desk.store.by_thread, channel, thread_ts)
+        ticket = await self._ticket_replied_to(body, event)
         if ticket is None or not ticket.state.live:
             return False  # a closed ticket's thread is staff talk again: the mention is a question for the bot
-        await self.runtime.inbox.add([(f"{TICKET_INBOX}:mention:{channel}:{event.get('ts')}", TICKET_INBOX, {
-            "op": "note", "channel": channel, "thread_ts": thread_ts, "note": "mention"})])
+        channel = event.get("channel")
+        await self.runtime.inbox.add([(f"{TICKET_INBOX}:mention:{channel}:{event['ts']}", TICKET_INBOX, {
+            "op": "note", "channel": channel, "thread_ts": event["thread_ts"], "note": "mention"})])
         return True
+
+    async def _ticket_replied_to(self, body: dict, event: dict):
+        """The ticket (bot.handoff.ticket.Ticket) in whose thread ``event`` is a reply; None for any other
+        message, and for one without the event id and ts that key it in the inbox."""
+        relay, thread_ts = self.runtime.handoff_relay, event.get("thread_ts")
+        if relay is None or not thread_ts or not event.get("ts") or thread_ts == event.get("ts") \
+                or not body.get("event_id"):
+            return None
+        return await self.runtime.run_blocking(relay.desk.store.by_thread, event.get("channel"), thread_ts)
 
     async def on_assistant_thread(self, body: dict, event: dict, context=None):
         """A staff member opened a new thread in Slack's assistant pane: it is greeted with what to ask (it stayed
@@ -307,15 +320,11 @@ class SlackChannel:
         person of another organisation (a department channel shared by Slack Connect), or one with a file (LINE
         and the web chat cannot take it), is never passed on to the citizen: the thread gets a note saying so
         instead."""
-        relay = self.runtime.handoff_relay
-        thread_ts, channel = event.get("thread_ts"), event.get("channel")
-        if relay is None or not thread_ts or not event.get("ts") or thread_ts == event.get("ts") \
-                or not body.get("event_id"):
-            return
         if ticket_blocks.is_internal(event.get("text", "")):
             return  # staff talking to staff (a mention): never sent to the citizen
-        if await self.runtime.run_blocking(relay.desk.store.by_thread, channel, thread_ts) is None:
+        if await self._ticket_replied_to(body, event) is None:
             return
+        thread_ts, channel = event["thread_ts"], event.get("channel")
         # A note is keyed by the message too: delivered under two event ids, it is posted once.
         note = "outsider" if unvouched_reply(body, event, context) else \
             "file" if event.get("subtype") == "file_share" else None
