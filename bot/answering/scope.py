@@ -62,7 +62,10 @@ THIS_CITY = re.compile(r"こっち|こちら|ここ|この(?:市|町|村)|うち
 # A name in kana before 市 and 「の」 (みなと市の…), not inside a longer kana word; a name in hiragana before 町 or
 # 村 too (ひがしやま町の, しらさぎ村の: towns and villages write their names so; a katakana word before 村 is a
 # place, キャンプ村). Not a kana suffix (…ちょうの): てちょう, えんちょう, しゃちょう end so.
-KANA_CITY = re.compile(r"(?<![ぁ-ゖァ-ヺー])(?:([ぁ-ゖァ-ヺー]{2,8})(市)|([ぁ-ゖ]{2,8})(町|村))の")
+KANA_CITY = re.compile(r"(?<![ぁ-ゖァ-ヺー])(?:([ぁ-ゖァ-ヺー]{2,8})(市)|([ぁ-ゖ]{2,8})(町|村))(の|では|だと)")
+# Said of a place with では / だと (もみじ市だと医療費は…), a name in hiragana only: a katakana word before 市 is
+# as often a market (クリスマス市では…), and a question that also speaks of this city compares the two.
+_HIRAGANA_NAME = re.compile(r"[ぁ-ゖー]+")
 # Words that describe a town rather than name it (きれいな町, いい町, わが町, ちいさな村, 住んでいる町).
 _DESCRIBING_POS = {"形容詞", "形状詞", "連体詞", "動詞", "接続詞", "代名詞", "副詞", "感動詞"}
 # A place named in this many entries (or this share of them) is one the knowledge base is about.
@@ -96,8 +99,9 @@ def named_places(text: str) -> list[tuple[str, str]]:
             # One word with its suffix, then the institution it runs (南原町|立図書館): that town's own.
             places.append((current.surface()[:-1], current.surface()))
             continue
-        elif place_name and len(current.surface()) > 2 and current.surface()[-1] in PREFECTURE_SUFFIXES:
-            # One word with its suffix (北海道): the place a question is about unless moved from or to.
+        elif place_name and len(current.surface()) > 2 and current.surface()[-1] in PREFECTURE_SUFFIXES + ("市", "村"):
+            # One word with its suffix (北海道, 四日市): the place a question is about unless moved from or
+            # to. Not a 町 or 区 (大手町, 中央区): a district of this city as often as a town.
             if not MOVING.match(normalized, current.end()):
                 places.append((current.surface()[:-1], current.surface()))
             continue
@@ -210,7 +214,8 @@ def goes_there(thing: list[str]) -> bool:
 
 def kana_city(text: str, own_names=(), written=None, known_word=None) -> str:
     """A city, town or village named in kana the question asks about (みなと市の粗大ごみ, サクラ市の児童手当は,
-    ひがしやま町の粗大ごみ), or '': a kana name before 市 (a hiragana one before 町 or 村) and 「の」 and what it
+    ひがしやま町の粗大ごみ, もみじ市だと医療費は), or '': a kana name before 市 (a hiragana one before 町 or 村) and
+    「の」 (or, for a name in hiragana in a question that does not speak of this city, では / だと) and what it
     asks about (asks_about), which the knowledge neither writes (written: かわべ市) nor holds as a word
     (known_word: みなと is 港, for a knowledge of 港市). A run before 町 or 村 that describes a town rather than
     names it (きれいな町, わが町, となりの町) is none (see _kana_town_name)."""
@@ -219,7 +224,10 @@ def kana_city(text: str, own_names=(), written=None, known_word=None) -> str:
     normalized = normalize_text(text)
     for match in KANA_CITY.finditer(normalized):
         name, suffix = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
-        if suffix != "市":
+        if match.group(5) != "の" and (not _HIRAGANA_NAME.fullmatch(name) or THIS_CITY.search(normalized)):
+            continue
+        if suffix != "市" or match.group(5) != "の":
+            # A run that describes a place, or a hiragana word before 市 with では (のみの市では), names none.
             name = _kana_town_name(name)
             if not name:
                 continue

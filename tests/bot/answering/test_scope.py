@@ -123,6 +123,25 @@ def test_a_city_named_in_kana_that_the_knowledge_never_writes_is_another_city():
         assert other_place(question, set(), nowhere, knows_nothing, known_word=no_word) == "", question
 
 
+def test_a_city_named_in_hiragana_with_dewa_or_dato_is_another_city_unless_compared_with_this_one():
+    knows_nothing, no_word = "".count, (lambda word: False)
+    assert other_place("もみじ市だと子どもの医療費、中学生まで無料？", set(), nowhere, knows_nothing, known_word=no_word) == "もみじ市"
+    assert other_place("ひがしやま町では粗大ごみはいくら？", set(), nowhere, knows_nothing, known_word=no_word) == "ひがしやま町"
+    # A katakana word before 市 is as often a market; a comparison with this city asks about this one.
+    for question in ("クリスマス市では何を売っていますか", "もみじ市だと医療費は無料なのに、こっちは有料？",
+                     "のみの市では粗大ごみを売れますか"):
+        assert other_place(question, set(), nowhere, knows_nothing, known_word=no_word) == "", question
+    # ... and the knowledge's own city, or a word it holds, is ours as with 「の」.
+    assert other_place("もみじ市だと子どもの医療費は？", set(), nowhere, "もみじ市役所".count, known_word=no_word) == ""
+
+
+def test_a_city_written_as_one_word_is_another_city():
+    # Sudachi keeps some city names whole (四日市): the same place as 横浜|市.
+    assert other_place("四日市の粗大ごみの料金は？", set(), nowhere) == "四日市"
+    assert other_place("四日市の粗大ごみの料金は？", set(), nowhere, "四日市市役所\n四日市市の\n四日市市内".count) == ""
+    assert other_place("四日市から引っ越してきました", set(), nowhere) == ""
+
+
 def test_a_city_named_after_the_knowledges_prefecture_is_another_city():
     # The knowledge of a town in 福岡県 names 福岡 often (福岡県の補助, 福岡県警), never 福岡市: that city is
     # another municipality, though its name is a word the knowledge knows well.
