@@ -69,7 +69,8 @@ class Phrase:
 
 
 def noun_phrases(text: str) -> list[Phrase]:
-    """Runs of nouns, prefixes and suffixes in ``text`` (numbers break a run)."""
+    """Runs of nouns, prefixes and suffixes in ``text``, with an adjectival noun right before a noun (特別|児童扶養手当);
+    numbers break a run."""
     from sudachipy import SplitMode
 
     tokenizer = sudachi_dictionary().tokenizer(mode=SplitMode.A)
@@ -106,9 +107,14 @@ def noun_phrases(text: str) -> list[Phrase]:
                 phrases.append(Phrase(surface, reading, salient, words if len(parts) >= 2 else ()))
         run.clear()
 
-    for m in tokenizer.tokenize(normalize_text(text)):
+    morphemes = list(tokenizer.tokenize(normalize_text(text)))
+    for k, m in enumerate(morphemes):
         pos = m.part_of_speech()
-        if pos[0] == "接尾辞" and m.surface() in PLURALS:
+        if pos[0] == "形状詞" and k + 1 < len(morphemes) and morphemes[k + 1].part_of_speech()[0] in ("名詞", "接頭辞"):
+            # An adjectival noun right before a noun is part of its name (特別|児童扶養手当, 簡易|書留): the
+            # thing is not the shorter one (特別な手当 stays 手当).
+            run.append(m)
+        elif pos[0] == "接尾辞" and m.surface() in PLURALS:
             # 子どもら: a plural ends the phrase. (Sudachi also reads the ら left of たら, when a
             # synonym rewrite turns 引っ越してきたら into 転入ら, as this suffix: 転入ら予防接種 is two things.)
             close()

@@ -71,6 +71,21 @@ def test_a_named_thing_found_only_inside_a_longer_compound_is_another_thing():
     assert EntityCheck(noun_phrases(analyzer.prepare("軽自動車税はいつ払う？")), texts).unknown == 0.0
 
 
+def test_an_adjectival_noun_before_a_compound_is_part_of_the_things_name():
+    # 特別 is an adjectival noun: 特別児童扶養手当 is another benefit than 児童扶養手当, not the same one.
+    analyzer = JapaneseAnalyzer()
+    single_parent = Entry(id="7", kind="faq", title="児童扶養手当の申請", body="ひとり親家庭に支給します。")
+    disability = Entry(id="8", kind="faq", title="特別障害者手当", body="月額を支給します。")
+    texts = EntryTexts(analyzer.prepare, [single_parent, disability])
+    assert [p.surface for p in noun_phrases(analyzer.prepare("特別児童扶養手当の支給月"))][0] == "特別児童扶養手当"
+    assert lacks("特別児童扶養手当の支給月はいつ？", single_parent) == 1.0
+    assert EntityCheck(noun_phrases(analyzer.prepare("特別児童扶養手当の支給月はいつ？")), texts).unknown == 1.0
+    # ... and a knowledge that writes the longer name knows it.
+    assert EntityCheck(noun_phrases(analyzer.prepare("特別障害者手当 月額")), texts).unknown == 0.0
+    # With な between, it describes the thing (特別な手当 asks about a 手当).
+    assert [p.surface for p in noun_phrases(analyzer.prepare("特別な手当はありますか"))] == ["手当"]
+
+
 def test_coverage_is_the_share_of_the_questions_phrases_an_entry_holds():
     analyzer = JapaneseAnalyzer()
     check = EntityCheck(noun_phrases(analyzer.prepare("住民税の申告の窓口")), EntryTexts(analyzer.prepare))
