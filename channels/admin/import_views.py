@@ -95,8 +95,14 @@ def routes(site: AdminSite) -> list[Route]:
 
     @site.page(role="editor")
     async def apply(request: Request, session):
-        upload = _upload_or_404(request.path_params["token"])
-        job = jobs.get(upload.token)
+        token = request.path_params["token"]
+        upload = uploads.get(token)
+        job = jobs.get(token)
+        if upload is None:
+            if job is None:
+                raise Denied(404, messages.UPLOAD_NOT_FOUND)
+            # A second click that arrives after the first click's apply ended and removed the file: that apply.
+            return await _shown(request, job, token)
         if job is None or job.error:
             args = _import_args(upload)
             try:

@@ -147,6 +147,23 @@ def test_retiring_most_of_a_source_needs_a_second_confirmation(client_and_store)
     assert done.status_code == 200 and store.get("905").status == "retired" and store.get("900").status == "active"
 
 
+def test_a_click_on_apply_after_the_apply_ended_shows_that_apply(client_and_store, monkeypatch):
+    """A second click (a double click, a resent form) that arrives once the first click's apply has ended and
+    removed the file is shown that apply's result, not 「見つかりません」, and no second apply runs."""
+    from indexing.curation import admin_import
+
+    client, token, store = client_and_store
+    csv = "ID,問い合わせ文,応答文\n101,粗大ごみはどうやって出せばいいですか？,電話で申し込んでください。\n".encode()
+    preview_url = _upload(client, token, "city-faq.csv", csv, source="faq/city-faq.csv")
+    real_apply, applies = admin_import.apply_import, []
+    monkeypatch.setattr(admin_import, "apply_import", lambda *a, **k: applies.append(1) or real_apply(*a, **k))
+    first = client.post(preview_url + "/apply", data={"csrf_token": token})
+    second = client.post(preview_url + "/apply", data={"csrf_token": token})
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert all("取り込みを反映しました" in r.text for r in (first, second)) and len(applies) == 1
+    assert store.get("101").body == "電話で申し込んでください。"
+
+
 def test_two_clicks_on_apply_show_one_apply_and_its_result(client_and_store, monkeypatch):
     """The second click's preview ends after the first click's apply removed the file: it is shown that apply's
     result, not a failure, and no second apply runs."""
