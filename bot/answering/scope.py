@@ -17,6 +17,9 @@ from indexing.japanese import katakana_to_hiragana, normalize_text, thread_token
 CITY_SUFFIXES = ("市", "区", "町", "村")
 PREFECTURE_SUFFIXES = ("都", "道", "府", "県")
 MUNICIPALITY_SUFFIXES = CITY_SUFFIXES + PREFECTURE_SUFFIXES
+# The suffixes of a place Sudachi keeps as one word (北海道, 四日市) that make it a municipality or prefecture.
+# Not 町 or 区 (大手町, 中央区): a district of this city as often as a town.
+ONE_WORD_SUFFIXES = PREFECTURE_SUFFIXES + ("市", "村")
 # A municipality's own institutions named as one word after a place (神戸市営住宅, 千葉県立病院).
 RUN_BY = {"市営": "市", "市立": "市", "県営": "県", "県立": "県", "府立": "府", "府営": "府", "都立": "都",
           "都営": "都", "道立": "道", "区立": "区", "町立": "町", "村立": "村"}
@@ -99,9 +102,8 @@ def named_places(text: str) -> list[tuple[str, str]]:
             # One word with its suffix, then the institution it runs (南原町|立図書館): that town's own.
             places.append((current.surface()[:-1], current.surface()))
             continue
-        elif place_name and len(current.surface()) > 2 and current.surface()[-1] in PREFECTURE_SUFFIXES + ("市", "村"):
-            # One word with its suffix (北海道, 四日市): the place a question is about unless moved from or
-            # to. Not a 町 or 区 (大手町, 中央区): a district of this city as often as a town.
+        elif place_name and len(current.surface()) > 2 and current.surface()[-1] in ONE_WORD_SUFFIXES:
+            # One word with its suffix (北海道, 四日市): the place a question is about unless moved from or to.
             if not MOVING.match(normalized, current.end()):
                 places.append((current.surface()[:-1], current.surface()))
             continue
@@ -224,9 +226,10 @@ def kana_city(text: str, own_names=(), written=None, known_word=None) -> str:
     normalized = normalize_text(text)
     for match in KANA_CITY.finditer(normalized):
         name, suffix = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
-        if match.group(5) != "の" and (not _HIRAGANA_NAME.fullmatch(name) or THIS_CITY.search(normalized)):
+        particle = match.group(5)
+        if particle != "の" and (not _HIRAGANA_NAME.fullmatch(name) or THIS_CITY.search(normalized)):
             continue
-        if suffix != "市" or match.group(5) != "の":
+        if suffix != "市" or particle != "の":
             # A run that describes a place, or a hiragana word before 市 with では (のみの市では), names none.
             name = _kana_town_name(name)
             if not name:

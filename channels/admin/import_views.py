@@ -97,23 +97,18 @@ def routes(site: AdminSite) -> list[Route]:
     async def apply(request: Request, session):
         token = request.path_params["token"]
         upload = uploads.get(token)
-        job = jobs.get(token)
         if upload is None:
-            if job is None:
-                raise Denied(404, messages.UPLOAD_NOT_FOUND)
-            # A second click that arrives after the first click's apply ended and removed the file: that apply.
-            return await _shown(request, job, token)
+            # A second click that arrives after the first click's apply ended and removed the file.
+            return await _earlier_apply(request, token)
+        job = jobs.get(token)
         if job is None or job.error:
             args = _import_args(upload)
             try:
                 plan = await run_in_threadpool(lambda: admin_import.preview_import(store, **args))
             except (OSError, KnowledgeFileError):
                 # Applied meanwhile by another click, which removed the file (「ファイルまたはフォルダがありません」
-                # from the file list, or the read itself): show that apply.
-                job = jobs.get(upload.token)
-                if job is None:
-                    raise Denied(404, messages.UPLOAD_NOT_FOUND) from None
-                return await _shown(request, job, upload.token)
+                # from the file list, or the read itself).
+                return await _earlier_apply(request, token)
             source = args["source_keys"][upload.name]
             if plan.problems and request.state.form.get("skip_problems") != "1":
                 return site.render(request, "import_preview.html", status=400, upload=upload, plan=plan,
@@ -135,6 +130,13 @@ def routes(site: AdminSite) -> list[Route]:
             job = jobs.start(upload.token, name, work, shown_errors=(validation.CurationError,),
                              context={"upload": upload, "plan": plan, "source": source})
         return await _shown(request, job, upload.token)
+
+    async def _earlier_apply(request: Request, token: str):
+        """The page of the apply another click ran on this upload (which removed its file), else 404."""
+        job = jobs.get(token)
+        if job is None:
+            raise Denied(404, messages.UPLOAD_NOT_FOUND) from None
+        return await _shown(request, job, token)
 
     async def _shown(request: Request, job, token: str):
         """The job's result once it ends within the wait, else its progress page."""
