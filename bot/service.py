@@ -128,6 +128,7 @@ class Bot:
             confidence = self.retriever.confidence(ranking)
             answer = compose_answer(question, ranking.hits, confidence, self.retriever.threshold_for(language), audience,
                                     self.retriever.departments, decline=ranking.decline, detail=ranking.detail,
+                                    look_alike=ranking.look_alike,
                                     language=language, easy_japanese=self.easy_japanese, referral=ranking.referral,
                                     unknown_thing=ranking.signals.get("entity_unknown", 0.0) >= 1.0)
         if answer.kind in NOT_QUESTION_KINDS and messages.has_texts(language):

@@ -179,10 +179,12 @@ def contact_text(contact: Contact, language: str = "ja", easy_japanese: bool = F
 def compose_answer(question: str, hits: list[Hit], confidence: float, threshold: float, audience: str,
                    departments: list[dict], decline: str = "", detail: str = "",
                    language: str = "ja", easy_japanese: bool = False, referral: str = "",
-                   unknown_thing: bool = False) -> Answer:
-    """``decline`` (from the ranking) forces a decline: ``other_city`` (``detail`` is the place named)
-    or ``staff_topic`` (``detail`` is the owning department; the citizen gets a contact they may use
-    and nothing of the staff entry). ``referral``: the public office or private business whose matter the
+                   unknown_thing: bool = False, look_alike: str = "") -> Answer:
+    """``decline`` (from the ranking) forces a decline: ``other_city`` (``detail`` is the place named),
+    ``staff_topic`` (``detail`` is the owning department; the citizen gets a contact they may use
+    and nothing of the staff entry) or ``look_alike`` (``detail`` is a thing no entry names, ``look_alike``
+    the thing the knowledge knows that it looks like: said so, with the nearest entries as related
+    questions and the general desk). ``referral``: the public office or private business whose matter the
     question names (年金事務所 …), named in a decline before the city's contact. ``unknown_thing``: the
     question names a thing no entry names (市営住宅 in a knowledge without one), so a decline guesses no
     department from the nearest entries.
@@ -199,7 +201,10 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
         return Answer(question=question, text=text, abstained=True, confidence=0.0, audience=audience,
                       contact=contact, department=department, kind="staff_topic",
                       answer_language=said_in)
-    if not hits or confidence < threshold:
+    if decline == "look_alike":
+        # Declined whatever the scores say: confidence 0 as for the other forced declines.
+        confidence, unknown_thing = 0.0, True
+    if not hits or confidence < threshold or decline == "look_alike":
         # The department that most of the closest entries share is still the best guess of whom to
         # call; when they all differ (死亡届 near こども家庭課, 市民課 and 母子保健課 entries) no guess
         # is better than another, and the general desk is given.
@@ -220,7 +225,8 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
             if contact and majority else None
         note = messages.say("PRIVATE_REFERRAL" if is_private(referral) else "NATIONAL_REFERRAL", language,
                             easy_japanese, office=referral) if referral else ""
-        text = _with_contact("ABSTAIN", contact, language, easy_japanese, note)
+        text = _with_contact("LOOK_ALIKE", contact, language, easy_japanese, note, thing=detail, known=look_alike) \
+            if decline == "look_alike" else _with_contact("ABSTAIN", contact, language, easy_japanese, note)
         related = tuple(Related(h.entry.id, _question_of(h)) for h in hits[:RELATED_COUNT]
                         if h.score >= threshold_score(hits))
         return Answer(question=question, text=text, abstained=True, confidence=confidence, audience=audience,
@@ -356,9 +362,11 @@ def _opening(lines: list[str], limit: int) -> str:
     return "\n".join(kept)
 
 
-def _with_contact(opening: str, contact: Contact | None, language: str, easy_japanese: bool, note: str = "") -> str:
-    """The fixed text ``opening`` of a decline, a ``note`` if any, then whom to ask (or the city's desk in general)."""
-    return messages.say(opening, language, easy_japanese) + "\n" + (note + "\n" if note else "") + (
+def _with_contact(opening: str, contact: Contact | None, language: str, easy_japanese: bool, note: str = "",
+                  **fields) -> str:
+    """The fixed text ``opening`` of a decline (its ``fields`` filled in), a ``note`` if any, then whom to ask
+    (or the city's desk in general)."""
+    return messages.say(opening, language, easy_japanese, **fields) + "\n" + (note + "\n" if note else "") + (
         messages.say("ABSTAIN_CONTACT", language, easy_japanese, contact=contact_text(contact, language, easy_japanese))
         if contact else messages.say("ABSTAIN_NO_CONTACT", language, easy_japanese))
 

@@ -66,6 +66,7 @@ class Phrase:
     reading: str   # katakana
     salient: bool  # names a specific thing (see module docstring)
     words: tuple[str, ...] = ()  # its content words of two characters or more, as written
+    written: str = ""  # the phrase as written (normalized, not folded: マイナンバーカード)
 
 
 def noun_phrases(text: str) -> list[Phrase]:
@@ -91,7 +92,8 @@ def noun_phrases(text: str) -> list[Phrase]:
                 run.pop(0)
         content = [m for m in run if m.part_of_speech()[0] == "名詞"]
         if content:
-            surface = katakana_to_hiragana("".join(m.surface() for m in run))
+            written = "".join(m.surface() for m in run)
+            surface = katakana_to_hiragana(written)
             reading = "".join(hiragana_to_katakana(m.reading_form() or m.surface()) for m in run)
             head = run[-1]
             # A person's name (a resident introducing themselves) is not what the question is about.
@@ -104,7 +106,7 @@ def noun_phrases(text: str) -> list[Phrase]:
             if len(surface) >= 2:
                 words = tuple(m.surface() for m in content
                               if len(m.surface()) >= 2 and not INTERROGATIVE.match(m.surface()))
-                phrases.append(Phrase(surface, reading, salient, words if len(parts) >= 2 else ()))
+                phrases.append(Phrase(surface, reading, salient, words if len(parts) >= 2 else (), written))
         run.clear()
 
     morphemes = list(tokenizer.tokenize(normalize_text(text)))
@@ -163,6 +165,7 @@ class EntryTexts:
         self._kanji_pairs: set[str] | None = None
         self._prefectures: frozenset[str] | None = None
         self._counts: OrderedDict = OrderedDict()
+        self._look_alikes: OrderedDict = OrderedDict()
 
     def corpus(self) -> str:
         """Every entry's folded text, whole (not cut at ENTRY_CHARS), one entry a line (its loanwords are
@@ -259,6 +262,11 @@ class EntryTexts:
                 phrase.surface, self.corpus_headings(), self.slips(phrase.surface)) or number_given(
                 phrase.surface, corpus)
         return standalone(phrase.surface, corpus)
+
+    def look_alike(self, phrase: Phrase) -> str:
+        """The thing the knowledge names that ``phrase`` is with one more word in it (see qualified_variant), or '';
+        cached: it scans the whole knowledge."""
+        return self._cached(self._look_alikes, phrase.surface, lambda: qualified_variant(phrase, self.corpus()))
 
     def headed(self, word: str) -> bool:
         """Whether some entry's question or heading holds ``word`` (folded; see national.heading_holds), cached."""
@@ -444,6 +452,46 @@ def standalone(word: str, text: str) -> bool:
     return False
 
 
+def qualified_variant(phrase: Phrase, corpus: str) -> str:
+    """The thing the knowledge (``corpus``, folded) names that ``phrase`` is with one of its words taken out, as
+    the question writes it, or '': 児童手当 for 児童扶養手当, 市民税 for 法人市民税, 運転免許証 for 国際運転免許証. The word taken out is
+    one word of two characters or more in kanji or katakana, never the last (which names the kind:
+    住民票 is no 住民税) nor a kana word (a resident's typing, cut at odd places); what is left is more than
+    one word (証明書 of 所得証明書 names no thing) and written standalone (see standalone). Not a
+    shortening of a longer thing the knowledge names (出産一時金 of 出産育児一時金, 乳がん検診 of
+    乳がん・子宮頸がん検診: see shortens), nor two things side by side (新型コロナワクチン|定期接種: more than
+    one word taken out)."""
+    surface, written = phrase.surface, phrase.written or phrase.surface
+    spans, at = [], 0
+    for word in phrase.words:
+        start = surface.find(katakana_to_hiragana(word), at)
+        if start < 0:
+            return ""
+        spans.append((start, start + len(word), word))
+        at = start + len(word)
+    for k, (start, end, word) in enumerate(spans[:-1]):
+        if _FOLDED_KANA.fullmatch(word):
+            continue
+        kept = [w for j, (_, _, w) in enumerate(spans) if j != k]
+        known = surface[:start] + surface[end:]
+        if len(kept) == 1 and len(known) == len(kept[0]):
+            continue
+        if len(known) >= 3 and known in corpus and standalone(known, corpus) and not shortens(surface, corpus):
+            return written[:start] + written[end:]  # folding keeps every character where it is
+    return ""
+
+
+# What may stand between the characters of a shortened name in the longer one it shortens (育児 in
+# 出産育児一時金, ・子宮頸がん in 乳がん・子宮頸がん検診): a few characters of one compound, not a line.
+_SHORTENED_GAP = "[一-龥々ぁ-ゖァ-ヺー・]{0,6}?"
+
+
+def shortens(word: str, corpus: str) -> bool:
+    """Whether the knowledge writes a longer name with ``word``'s characters in order and a few between
+    (出産育児一時金 for 出産一時金): ``word`` is a shortening of a thing the knowledge knows, not another thing."""
+    return re.search(_SHORTENED_GAP.join(re.escape(c) for c in word), corpus) is not None
+
+
 def _is_kanji(char: str) -> bool:
     return "\u3400" <= char <= "\u4dbf" or "\u4e00" <= char <= "\u9fff" or char == "\u3005"
 
@@ -458,6 +506,7 @@ class EntityCheck:
         self.phrases, self.texts, self.text = phrases, texts, text
         self._unknown: float | None = None
         self._office: str | None = None
+        self._variant: tuple | None = None
 
     def __call__(self, entry) -> float:
         return missing_entity(self.phrases, entry, self.texts)
@@ -505,6 +554,18 @@ class EntityCheck:
             self._unknown = float(any(not self.texts.names(p) if p.salient else self._unknown_word(p)
                                       for p in self.phrases))
         return self._unknown
+
+    @property
+    def variant(self) -> tuple[str, str] | None:
+        """(the thing, the thing the knowledge knows, both as written) when the question names a thing no entry names that
+        is a thing the knowledge knows with one more word in it (児童|扶養|手当: 児童手当 with 扶養; 法人|市民税,
+        国際|運転免許証): another benefit, tax or licence than the one the knowledge is about, not a way of
+        writing it. See qualified_variant. None otherwise (the first such thing only)."""
+        if self._variant is None:
+            found = next(((p.written or p.surface, known) for p in self.phrases
+                          if p.salient and not self.texts.names(p) and (known := self.texts.look_alike(p))), ())
+            self._variant = found
+        return self._variant or None
 
     def _unknown_word(self, phrase: Phrase) -> bool:
         """A compound with a word the knowledge never writes (帰化 in 帰化申請, 婚活 in 婚活イベント): what

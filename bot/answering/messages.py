@@ -15,6 +15,9 @@ STAFF_TOPIC = "申し訳ありません。このご質問は市役所の職員�
 NATIONAL_REFERRAL = "このご質問は、{office}が扱う手続きの可能性があります。{office}にもご確認ください。"
 # The same for a private business's matter (a bank account, a phone contract ...).
 PRIVATE_REFERRAL = "このご質問は、市役所ではなく、{office}が扱う内容の可能性があります。まずは{office}にご確認ください。"
+# The decline of a question naming a thing no entry names that is a thing the knowledge knows with one more word
+# in it (児童扶養手当 where the knowledge knows 児童手当: bot/answering/entities.py, qualified_variant).
+LOOK_ALIKE = "申し訳ありません。「{thing}」についてのご案内は見つかりませんでした。「{known}」のご案内はありますが、別の制度や手続きの可能性があります。"
 EMPTY_QUESTION = "ご質問の内容を文章で入力してください。（例：「粗大ごみの出し方は？」）"
 # The same for staff (Slack, the staff web chat): an example of a staff question.
 EMPTY_QUESTION_STAFF = "質問の内容を文章で入力してください。（例：「時間外勤務の申請はいつまで？」）"
@@ -77,6 +80,20 @@ CATALOGUE = {
         "vi": "Câu hỏi này có thể là thủ tục do {office} (cơ quan nhà nước hoặc tỉnh) phụ trách. Vui lòng hỏi thêm {office}.",
         "pt": "Este pode ser um procedimento de {office} (órgão nacional ou da província). Consulte também {office}.",
         EASY_JAPANESE: "この 質問(しつもん)は、{office}の 手続(てつづ)きかも しれません。{office}にも 聞(き)いて ください。",
+    },
+    "LOOK_ALIKE": {
+        "ja": LOOK_ALIKE,
+        "en": "Sorry, we found no information on 「{thing}」. There is information on 「{known}」, but it may be a different "
+              "benefit or procedure.",
+        "zh-Hans": "非常抱歉，没有找到关于「{thing}」的信息。虽然有关于「{known}」的信息，但可能是不同的制度或手续。",
+        "zh-Hant": "非常抱歉，沒有找到關於「{thing}」的資訊。雖然有關於「{known}」的資訊，但可能是不同的制度或手續。",
+        "ko": "죄송합니다. 「{thing}」에 관한 안내는 찾지 못했습니다. 「{known}」에 관한 안내는 있지만, 다른 제도나 절차일 수 있습니다.",
+        "vi": "Xin lỗi, chúng tôi không tìm thấy hướng dẫn về 「{thing}」. Có hướng dẫn về 「{known}」, nhưng đó có thể là "
+              "một chế độ hoặc thủ tục khác.",
+        "pt": "Desculpe, não encontramos informações sobre 「{thing}」. Há informações sobre 「{known}」, mas pode ser outro "
+              "benefício ou procedimento.",
+        EASY_JAPANESE: "ごめんなさい。「{thing}」の 案内(あんない)は 見(み)つかりませんでした。「{known}」の 案内(あんない)は "
+                       "ありますが、べつの ものかも しれません。",
     },
     "PRIVATE_REFERRAL": {
         "ja": PRIVATE_REFERRAL,

@@ -213,6 +213,12 @@ class Retriever:
             if department is not None:
                 return Ranking(hits=hits, signals=signals, audience=audience, decline="staff_topic",
                                detail=department, language=language)
+        # A thing no entry names that is a known thing with one more word in it (児童扶養手当 where the knowledge
+        # knows 児童手当): the look-alike's entry answers another benefit, however close it scores.
+        variant = entity_check.variant
+        if variant:
+            return Ranking(hits=hits, signals=signals, audience=audience, decline="look_alike", detail=variant[0],
+                           look_alike=variant[1], language=language, referral=entity_check.national_office)
         return Ranking(hits=hits, signals=signals, audience=audience, language=language,
                        shown_signals=shown_signals, referral=entity_check.national_office)
 
@@ -431,10 +437,12 @@ class Ranking:
     hits: list[Hit]
     signals: dict
     audience: str = ""
-    # Why the bot must decline whatever the scores say: "other_city" or "staff_topic" ('' = none),
-    # and the other city's name or the department to refer the citizen to.
+    # Why the bot must decline whatever the scores say: "other_city", "staff_topic" or "look_alike" ('' = none),
+    # and the other city's name, the department to refer the citizen to or the thing no entry names.
     decline: str = ""
     detail: str = ""
+    # With "look_alike": the thing the knowledge knows that the one asked about looks like (児童手当 for 児童扶養手当).
+    look_alike: str = ""
     language: str = JAPANESE
     # The abstention features of the first hit when the ranker put another entry than the fused
     # best first (None when they are the same entry).

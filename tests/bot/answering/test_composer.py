@@ -362,3 +362,18 @@ def test_an_overview_asked_about_one_section_adds_that_sections_opening():
                          confidence=0.99, threshold=0.5, audience="staff", departments=DEPARTMENTS)
     assert len(far.sources) == 1
     assert len(shown("共有フォルダのファイル名のルールは？", folders, naming).sources) == 1
+
+
+def test_a_look_alike_is_declined_whatever_the_confidence_naming_both_things_and_the_general_desk():
+    hits = [Hit(entry=guide(""), score=0.95)]
+    declined = compose_answer("粗大ごみ処理施設の見学", hits, confidence=0.99, threshold=0.5, audience="citizen",
+                              departments=DEPARTMENTS, decline="look_alike", detail="粗大ごみ処理施設",
+                              look_alike="処理施設", unknown_thing=True)
+    assert declined.abstained and declined.kind == "abstain" and declined.confidence == 0.0
+    assert declined.text.startswith("申し訳ありません。「粗大ごみ処理施設」についてのご案内は見つかりませんでした。「処理施設」")
+    # No guess of the look-alike's department: the general desk.
+    assert "000-123-4111" in declined.text and "000-123-4171" not in declined.text
+    english = compose_answer("Tour of the 粗大ごみ処理施設", hits, confidence=0.99, threshold=0.5, audience="citizen",
+                             departments=DEPARTMENTS, decline="look_alike", detail="粗大ごみ処理施設",
+                             look_alike="処理施設", language="en")
+    assert english.abstained and english.text.startswith("Sorry, we found no information on 「粗大ごみ処理施設」")

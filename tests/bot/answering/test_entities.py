@@ -260,3 +260,38 @@ def test_the_prefectures_the_knowledge_names_are_gathered_with_its_text():
     texts = EntryTexts(analyzer.prepare, entries)
     assert texts.prefectures() == {"福岡"}  # 大分 is named once only
     assert texts.count("福岡県") == 3
+
+
+LOOK_ALIKE_ENTRIES = [
+    Entry(id="1", kind="faq", title="児童手当の申請", body="児童手当は、出生日の翌日から15日以内に申請してください。"),
+    Entry(id="2", kind="faq", title="市民税の申告", body="市民税の申告は3月15日までです。"),
+    Entry(id="3", kind="faq", title="出産育児一時金", body="出産育児一時金は、子ども1人につき50万円です。"),
+    Entry(id="4", kind="faq", title="定期接種の種類", body="定期接種は無料です。新型コロナワクチンは任意接種です。"),
+]
+
+
+def test_a_known_thing_with_one_more_word_is_a_look_alike():
+    analyzer = JapaneseAnalyzer()
+    texts = EntryTexts(analyzer.prepare, LOOK_ALIKE_ENTRIES)
+
+    def variant(question):
+        return EntityCheck(noun_phrases(analyzer.prepare(question)), texts).variant
+
+    # Another benefit or tax than the one the knowledge knows: 扶養 and 法人 are each one word more.
+    assert variant("児童扶養手当の申請に必要なもの") == ("児童扶養手当", "児童手当")
+    assert variant("法人市民税の申告期限") == ("法人市民税", "市民税")
+    # The thing itself, and a thing of which no part is known, are no look-alike.
+    assert variant("児童手当の申請はいつまで") is None
+    assert variant("相続税の申告はいつまで") is None
+    # A shortening of a thing the knowledge names is that thing (出産一時金 for 出産育児一時金).
+    assert variant("出産一時金はいくら") is None
+    # Two things side by side (新型コロナワクチン + 定期接種) are no qualifier of one: more than one word goes.
+    assert variant("新型コロナワクチン定期接種の費用") is None
+
+
+def test_the_bot_declines_a_look_alike_and_names_both_things(bot):
+    answer = bot.answer("国際運転免許証を取りたいです", "citizen")
+    assert answer.abstained and answer.confidence == 0.0
+    assert "「国際運転免許証」" in answer.text and "「運転免許証」" in answer.text
+    # The thing itself is still answered.
+    assert not bot.answer("運転免許証を返納したら何かありますか", "citizen").abstained
