@@ -18,7 +18,11 @@ A word with ごみ may be typed with ゴミ or ｺﾞﾐ.
 
 Two kinds of everyday question name no word of the knowledge at all, and are searched with the knowledge's
 noun added after what they say (nothing removed): a thing thrown away (ベッドを捨てたい: ベッド（粗大ごみ）,
-DISPOSALS) and a life event told as it happened (会社を辞めた: 退職, 父が他界した: 死亡, EVENTS).
+DISPOSALS; its particle may be dropped: ベッド捨てたい) and a life event told as it happened (会社を辞めた: 退職,
+父が他界した: 死亡, EVENTS).
+
+An age and a half year as people say it (1歳半健診, 1才半) is written as the knowledge writes ages when it never
+writes 歳半 (1歳6か月健診: HALF_AGE).
 
 The sample knowledge's own synonym list (knowledge/synonyms.txt) is a different thing: it is the DX office's,
 rewrites both sides, and applies whatever the knowledge writes.
@@ -86,8 +90,13 @@ EVENTS: tuple[tuple[str, str], ...] = (
 )
 # Words before a thing that make it another thing (a wheelchair, a motorbike: not 粗大ごみ).
 _NOT_THROWN_AFTER = "(?<!車)(?<!車い)(?<!原動機付)(?<!電動アシスト付)"
-# A thing's particle, then a verb of throwing it away.
-_DISCARDED_AFTER = re.compile(r"\s*(?:(?:を|は|って|も|が)\s*)?(?:捨て|すて|処分|出し(?:たい|方)|出す|出せ|回収して)")
+# A verb of throwing a thing away, and the same after the thing's particle (dropped in casual writing: ベッド捨てたい).
+_DISCARDING = r"(?:捨て|すて|処分|出し(?:たい|方)|出す|出せ|回収して)"
+_DISCARDED_AFTER = re.compile(rf"\s*(?:(?:を|は|って|も|が)\s*)?{_DISCARDING}")
+# An age and a half year as people say it (1歳半健診, 1才半), and as knowledge bases write it (1歳6か月児健診): the month
+# count's spellings, the most written one used. Not 30歳半ば (the mid-thirties).
+HALF_AGE = re.compile(r"([0-9０-９]{1,2})[歳才]半(?!ば)")
+HALF_AGE_WRITTEN = ("歳6か月", "歳6ヶ月", "歳6カ月", "歳6ケ月", "歳6箇月")
 # What continues a compound after a word (kanji, katakana).
 _IN_COMPOUND = "一-龥々〆ヵヶァ-ヺー"
 # What must follow a word for it to mean what its group means.
@@ -102,15 +111,17 @@ def _folded(text: str) -> str:
     return _GOMI.sub("ごみ", text)
 
 
-def _pattern(words, after: str = "") -> re.Pattern:
+def _pattern(words, after: str = "", then: str = "") -> re.Pattern:
     """Any of ``words``, the longest first, with ごみ also typed ゴミ or ｺﾞﾐ, never followed by more of a compound
-    (結婚|式, テレビ|台). A word may follow another word (来月|結婚, 学習|机, 二段|ベッド), but not one ``after``
+    (結婚|式, テレビ|台) unless by what ``then`` matches (a verb right after the word: ベッド|捨てたい, typed without
+    its particle). A word may follow another word (来月|結婚, 学習|机, 二段|ベッド), but not one ``after``
     excludes (車|椅子, 原動機付|自転車 are other things)."""
     def written(word: str) -> str:
         return re.escape(word).replace("ごみ", "(?:ごみ|ゴミ|ｺﾞﾐ)") + _SENSE.get(word, "")
 
     alternatives = "|".join(map(written, sorted(words, key=len, reverse=True)))
-    return re.compile(f"{after}(?:{alternatives})(?![{_IN_COMPOUND}])")
+    ends = f"(?![{_IN_COMPOUND}])" + (f"|(?={then})" if then else "")
+    return re.compile(f"{after}(?:{alternatives})(?:{ends})")
 
 
 class EverydayWords:
@@ -118,7 +129,7 @@ class EverydayWords:
 
     def __init__(self, texts):
         words = {word for group in (*GROUPS, *(kinds for kinds, _ in DISPOSALS)) for word in group}
-        words |= {noun for noun, _ in EVENTS}
+        words |= {noun for noun, _ in EVENTS} | set(HALF_AGE_WRITTEN) | {"歳半"}
         # One string searched once per word (50,000 entries: about a second; a pattern of every word run over
         # each text took three).
         knowledge = _folded("\n".join(texts))
@@ -139,13 +150,16 @@ class EverydayWords:
             used = [word for word in kinds if written[word] >= _MIN_WRITTEN]
             if used:
                 kind = max(used, key=lambda word: written[word])
-                self._disposals.append((kind, kinds, _pattern(things, _NOT_THROWN_AFTER)))
+                self._disposals.append((kind, kinds, _pattern(things, _NOT_THROWN_AFTER, _DISCARDING)))
         # (the event's noun, a pattern of its phrases) for the events the knowledge files only by the noun
         self._events = [(noun, re.compile(phrase)) for noun, phrase in EVENTS
                         if written[noun] >= _MIN_WRITTEN and not re.search(phrase, knowledge)]
+        # The knowledge's way of writing an age and a half year, when it never writes 歳半.
+        half = max(HALF_AGE_WRITTEN, key=lambda word: written[word])
+        self._half_age = half if written[half] >= _MIN_WRITTEN and not written["歳半"] else ""
 
     def __bool__(self) -> bool:
-        return self._pattern is not None or bool(self._disposals) or bool(self._events)
+        return self._pattern is not None or bool(self._disposals) or bool(self._events) or bool(self._half_age)
 
     def replacement(self, word: str) -> str | None:
         """The knowledge's word for ``word``, or None when it is kept as typed."""
@@ -158,6 +172,8 @@ class EverydayWords:
             text = self._pattern.sub(lambda m: self._replacement[_folded(m.group(0))], text)
         if self._disposals:
             text = self._with_disposal_kind(text)
+        if self._half_age:
+            text = HALF_AGE.sub(lambda m: m.group(1) + self._half_age, text)
         return self._with_event_nouns(text) if self._events else text
 
     def _with_event_nouns(self, text: str) -> str:

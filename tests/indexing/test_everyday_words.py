@@ -76,12 +76,15 @@ def test_a_thing_thrown_away_is_searched_with_the_kind_of_collection_the_knowled
     assert words.expanded("シングルベッドを処分したい") == "シングルベッド（粗大ごみ）を処分したい"
     assert words.expanded("学習机を捨てたい") == "学習机（粗大ごみ）を捨てたい"
     assert words.expanded("二段ベッドを処分したい") == "二段ベッド（粗大ごみ）を処分したい"
+    # Its particle dropped, as in a casual message: the verb right after the thing.
+    assert words.expanded("ベッド捨てたいんだけど") == "ベッド（粗大ごみ）捨てたいんだけど"
+    assert words.expanded("冷蔵庫処分したい") == "冷蔵庫（家電リサイクル）処分したい"
     # Not when the kind is named, the thing is not what is thrown away, is part of a longer word, or the
     # knowledge names no such kind.
     for text in ("ベッドは粗大ごみで出せる？", "ベッドのレンタルはありますか", "自転車の盗難届を出したい",
                  "公民館の机と椅子を貸し出ししてもらえる？", "冷蔵庫から母乳を取り出すときの注意",
                  "放置自転車が回収されたらどこに取りに行けばいい？", "車椅子を捨てたい", "テレビ台を捨てたい",
-                 "原動機付自転車を処分したい",
+                 "原動機付自転車を処分したい", "テレビ台捨てたい", "車椅子処分したい",
                  "タイムテーブルを出して"):
         assert words.expanded(text) == text, text
     assert EverydayWords(["家電リサイクル 家電リサイクル"]).expanded("ベッドを捨てたい") == "ベッドを捨てたい"
@@ -101,3 +104,13 @@ def test_a_life_event_told_in_everyday_words_is_searched_with_the_noun_the_knowl
     # Not when the question names the noun, or the knowledge also tells the event in such words.
     assert words.expanded("退職して会社を辞めた") == "退職して会社を辞めた"
     assert EverydayWords([*knowledge, "会社を辞めた方へ"]).expanded("会社を辞めた") == "会社を辞めた"
+
+
+def test_an_age_and_a_half_is_searched_as_the_knowledge_writes_it():
+    words = EverydayWords(["1歳6か月児健診は毎月実施します。", "3歳児健診と1歳6か月児健診の持ち物"])
+    assert words.expanded("1歳半健診の持ち物") == "1歳6か月健診の持ち物"
+    assert words.expanded("1才半検診っていつ？") == "1歳6か月検診っていつ？"
+    # The mid-thirties are no age and a half; a knowledge that writes 歳半 itself keeps it.
+    assert words.expanded("30歳半ばです") == "30歳半ばです"
+    assert EverydayWords(["1歳半健診 1歳6か月 1歳6か月"]).expanded("1歳半健診") == "1歳半健診"
+    assert EverydayWords(["1歳6ヶ月児健診 1歳6ヶ月児歯科"]).expanded("1歳半健診") == "1歳6ヶ月健診"
