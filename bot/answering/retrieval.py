@@ -213,7 +213,7 @@ class Retriever:
             if department is not None:
                 return Ranking(hits=hits, signals=signals, audience=audience, decline="staff_topic",
                                detail=department, language=language)
-        # A thing no entry names that is a known thing with one more word in it (児童扶養手当 where the knowledge
+        # A thing no entry names that is a known thing with one more word inside it (児童扶養手当 where the knowledge
         # knows 児童手当): the look-alike's entry answers another benefit, however close it scores.
         variant = entity_check.variant
         if variant:
