@@ -268,7 +268,8 @@ LOOK_ALIKE_ENTRIES = [
     Entry(id="3", kind="faq", title="出産育児一時金", body="出産育児一時金は、子ども1人につき50万円です。"),
     Entry(id="4", kind="faq", title="定期接種の種類", body="定期接種は無料です。新型コロナワクチンは任意接種です。"),
     Entry(id="5", kind="faq", title="所得証明書の取り方", body="所得証明書は市民課で発行します。"),
-    Entry(id="6", kind="faq", title="妊婦健診の受診票", body="妊婦健診の受診票は母子健康手帳と一緒にお渡しします。"),
+    Entry(id="6", kind="faq", title="障害年金の相談", body="障害年金の相談は年金事務所でも受け付けています。"),
+    Entry(id="7", kind="faq", title="乳児健診の場所", body="乳児健診は保健センターと契約医療機関で受けられます。"),
 ]
 
 
@@ -279,16 +280,18 @@ def test_a_known_thing_with_one_more_word_inside_is_a_look_alike():
     def variant(question):
         return EntityCheck(noun_phrases(analyzer.prepare(question)), texts).variant
 
-    # Another benefit or check-up than the one the knowledge knows: 扶養 and 歯科 are one word more inside its name.
+    # Another benefit or pension than the one the knowledge knows: 扶養 and 基礎 are one word more inside its name.
     assert variant("児童扶養手当の申請に必要なもの") == ("児童扶養手当", "児童手当")
-    assert variant("妊婦歯科健診は無料？") == ("妊婦歯科健診", "妊婦健診")
+    assert variant("障害基礎年金の申請") == ("障害基礎年金", "障害年金")
     # The thing itself, and a thing of which no part is known, are no look-alike.
     assert variant("児童手当の申請はいつまで") is None
     assert variant("相続税の申告はいつまで") is None
     # A word before the name often says whose or which it is, the same thing (個人住民税 is 住民税).
     assert variant("個人住民税の申告はいつまで") is None
-    # A document's name varies by city (所得課税証明書 is this city's 所得証明書).
+    # A document's name varies by city (所得課税証明書 is this city's 所得証明書), and a check-up's (乳児一般健診 is
+    # among its 乳児健診).
     assert variant("所得課税証明書がほしい") is None
+    assert variant("乳児一般健診はどこで受けられますか") is None
     # A shortening of a thing the knowledge names is that thing (出産一時金 for 出産育児一時金).
     assert variant("出産一時金はいくら") is None
     # Two things side by side (新型コロナワクチン + 定期接種) are no qualifier of one: more than one word goes.
