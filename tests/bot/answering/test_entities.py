@@ -1,6 +1,6 @@
 """Named things a question asks about (a card, a tax, a licence) and whether an entry mentions them."""
 from bot.answering.entities import (EntityCheck, EntryTexts, clipped_in, missing_entity, mistyped_in, noun_phrases,
-                                    number_given)
+                                    number_given, shortens)
 from indexing.entries import Entry
 from indexing.japanese import JapaneseAnalyzer
 
@@ -314,3 +314,13 @@ def test_the_bot_declines_a_look_alike_and_names_both_things(tmp_path):
     assert "「児童扶養手当」" in answer.text and "「児童手当」" in answer.text
     # The thing the knowledge knows is no look-alike of itself.
     assert bot.retriever.rank("児童手当の申請に必要なもの", "citizen").decline == ""
+
+
+def test_a_shortening_has_the_characters_of_a_longer_name_in_order_with_a_few_between():
+    corpus = "出産育児一時金は50万円です。\n乳がん・子宮頸がん検診の日程\n児童手当の申請"
+    assert shortens("出産一時金", corpus) and shortens("乳がん検診", corpus) and shortens("児童手当", corpus)
+    assert not shortens("児童扶養手当", corpus) and not shortens("出産手当", corpus)
+    # Not across a line or a sentence's end: 一時金 and 検診 are in two entries.
+    assert not shortens("一時金検診", corpus)
+    # Repeated characters are followed place by place, not by backtracking (a regular expression took minutes).
+    assert not shortens("手当" * 8 + "税", "手当" * 50000 + "\n税")
