@@ -94,9 +94,10 @@ _NOT_THROWN_AFTER = "(?<!車)(?<!車い)(?<!原動機付)(?<!電動アシスト�
 _DISCARDING = r"(?:捨て|すて|処分|出し(?:たい|方)|出す|出せ|回収して)"
 _DISCARDED_AFTER = re.compile(rf"\s*(?:(?:を|は|って|も|が)\s*)?{_DISCARDING}")
 # An age and a half year as people say it (1歳半健診, 1才半), and as knowledge bases write it (1歳6か月児健診): the month
-# count's spellings, the most written one used. Not 30歳半ば (the mid-thirties).
+# count's spellings (its 6 in either width), the most written one used. Not 30歳半ば (the mid-thirties).
 HALF_AGE = re.compile(r"([0-9０-９]{1,2})[歳才]半(?!ば)")
-HALF_AGE_WRITTEN = ("歳6か月", "歳6ヶ月", "歳6カ月", "歳6ケ月", "歳6箇月")
+HALF_AGE_WRITTEN = ("歳6か月", "歳6ヶ月", "歳6カ月", "歳6ケ月", "歳6ヵ月", "歳6箇月")
+_WIDE_SIX = str.maketrans("6", "６")
 # What continues a compound after a word (kanji, katakana).
 _IN_COMPOUND = "一-龥々〆ヵヶァ-ヺー"
 # What must follow a word for it to mean what its group means.
@@ -129,7 +130,8 @@ class EverydayWords:
 
     def __init__(self, texts):
         words = {word for group in (*GROUPS, *(kinds for kinds, _ in DISPOSALS)) for word in group}
-        words |= {noun for noun, _ in EVENTS} | set(HALF_AGE_WRITTEN) | {"歳半"}
+        words |= {noun for noun, _ in EVENTS} | {"歳半"}
+        words |= set(HALF_AGE_WRITTEN) | {word.translate(_WIDE_SIX) for word in HALF_AGE_WRITTEN}
         # One string searched once per word (50,000 entries: about a second; a pattern of every word run over
         # each text took three).
         knowledge = _folded("\n".join(texts))
@@ -155,8 +157,11 @@ class EverydayWords:
         self._events = [(noun, re.compile(phrase)) for noun, phrase in EVENTS
                         if written[noun] >= _MIN_WRITTEN and not re.search(phrase, knowledge)]
         # The knowledge's way of writing an age and a half year, when it never writes 歳半.
-        half = max(HALF_AGE_WRITTEN, key=lambda word: written[word])
-        self._half_age = half if written[half] >= _MIN_WRITTEN and not written["歳半"] else ""
+        def times(word: str) -> int:
+            return written[word] + written[word.translate(_WIDE_SIX)]
+
+        half = max(HALF_AGE_WRITTEN, key=times)
+        self._half_age = half if times(half) >= _MIN_WRITTEN and not written["歳半"] else ""
 
     def __bool__(self) -> bool:
         return self._pattern is not None or bool(self._disposals) or bool(self._events) or bool(self._half_age)

@@ -114,3 +114,5 @@ def test_an_age_and_a_half_is_searched_as_the_knowledge_writes_it():
     assert words.expanded("30歳半ばです") == "30歳半ばです"
     assert EverydayWords(["1歳半健診 1歳6か月 1歳6か月"]).expanded("1歳半健診") == "1歳半健診"
     assert EverydayWords(["1歳6ヶ月児健診 1歳6ヶ月児歯科"]).expanded("1歳半健診") == "1歳6ヶ月健診"
+    # A knowledge written with full-width digits (１歳６か月) is searched after the same normalization as the question.
+    assert EverydayWords(["１歳６か月児健診 １歳６か月児歯科"]).expanded("1歳半健診") == "1歳6か月健診"
