@@ -266,7 +266,8 @@ class EntryTexts:
     def look_alike(self, phrase: Phrase) -> str:
         """The thing the knowledge names that ``phrase`` is with one more word inside it (see qualified_variant), or '';
         cached: it scans the whole knowledge."""
-        return self._cached(self._look_alikes, phrase.surface, lambda: qualified_variant(phrase, self.corpus()))
+        return self._cached(self._look_alikes, (phrase.surface, phrase.written),
+                            lambda: qualified_variant(phrase, self.corpus()))
 
     def headed(self, word: str) -> bool:
         """Whether some entry's question or heading holds ``word`` (folded; see national.heading_holds), cached."""
@@ -457,6 +458,7 @@ def standalone(word: str, text: str) -> bool:
 # check-ups (乳児一般健診 is among a knowledge's 乳児健診 at its clinics) nor deductions (寄附金税額控除 is the
 # resident-tax side of a knowledge's 寄附金控除).
 FIXED_NAME_HEADS = ("手当", "税", "年金", "免許", "免許証", "給付金")
+_FOLDED_FIXED_NAME_HEADS = tuple(katakana_to_hiragana(head) for head in FIXED_NAME_HEADS)  # a phrase's surface is folded
 
 
 def qualified_variant(phrase: Phrase, corpus: str) -> str:
@@ -472,7 +474,7 @@ def qualified_variant(phrase: Phrase, corpus: str) -> str:
     ten city FAQs with the other nine's questions, it found 児童扶養手当 (68 times) and 障害基礎年金 (15)
     (benchmarks/look_alikes.py)."""
     surface, written = phrase.surface, phrase.written or phrase.surface
-    if not surface.endswith(tuple(katakana_to_hiragana(head) for head in FIXED_NAME_HEADS)):
+    if not surface.endswith(_FOLDED_FIXED_NAME_HEADS):
         return ""
     spans, at = [], 0
     for word in phrase.words:
@@ -488,8 +490,9 @@ def qualified_variant(phrase: Phrase, corpus: str) -> str:
         known = surface[:start] + surface[end:]
         if len(kept) == 1 and len(known) == len(kept[0]):
             continue
-        if len(known) >= 3 and known in corpus and standalone(known, corpus) and not shortens(surface, corpus):
-            return written[:start] + written[end:]  # folding keeps every character where it is
+        if len(known) >= 3 and standalone(known, corpus):
+            # Whether the phrase shortens a longer known name does not depend on the word taken out: looked at once.
+            return "" if shortens(surface, corpus) else written[:start] + written[end:]  # folding keeps each place
     return ""
 
 
