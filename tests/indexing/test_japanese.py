@@ -17,6 +17,13 @@ def test_particles_and_symbols_are_dropped(analyzer):
     assert analyzer.terms("転入届に必要なものは？") == ["転入", "届け", "必要"]
 
 
+def test_polite_verbs_that_only_frame_a_question_are_no_terms(analyzer):
+    # A formal question weighs only what it asks about: 致す and 御座る are in no entry, and counted as
+    # terms no entry covers they pushed clear formal questions into a decline.
+    assert analyzer.analyze("長男が転出いたしました。国民健康保険の制度はございますか。伺いたいのですが").terms == (
+        "長男", "転出", "国民", "健康", "保険", "制度")
+
+
 def test_kana_and_width_variants_meet(analyzer):
     assert analyzer.terms("ゴミ") == analyzer.terms("ごみ")
     assert analyzer.terms("ｺﾝﾋﾞﾆ") == analyzer.terms("コンビニ")

@@ -31,6 +31,10 @@ def test_a_heading_naming_the_asked_fact_counts_and_an_unrelated_one_does_not():
     assert names_fact((), "住民票の写しの手数料") == 0.0
     # A tax's 納期 is when it is paid: its heading names the date asked (住民税の申告 does not).
     assert names_fact(asked_kinds("住民税っていつ払うの？"), "住民税の納期") > names_fact(asked_kinds("住民税っていつ払うの？"), "住民税の申告")
+    # A day something is paid (支給日, 振込日) is the date a question asking which month wants.
+    month = asked_kinds("じどうてあて なんがつに はいるの")
+    assert names_fact(month, "児童手当の支給日") > names_fact(month, "児童手当の現況届")
+    assert names_fact(month, "児童手当の振込日") == 1.0
 
 
 def test_a_faq_entry_is_headed_by_its_question_and_a_section_by_its_heading():
