@@ -136,7 +136,7 @@ class Abbreviations:
             if _SHORTEST < len(spelling) <= _LONGEST_LONG_FORM and KANJI_WORD.fullmatch(spelling):
                 written[spelling] += count
         self._by_start: dict[str, list[tuple[str, int]]] = {}
-        for spelling in _whole_compounds(written):
+        for spelling in whole_compounds(written):
             if written[spelling] >= _MIN_WRITTEN:
                 self._by_start.setdefault(spelling[0], []).append((spelling, written[spelling]))
 
@@ -227,7 +227,7 @@ class Abbreviations:
         return found
 
 
-def _whole_compounds(written: Counter) -> list[str]:
+def whole_compounds(written: Counter) -> list[str]:
     """The spellings of ``written`` that are not only ever a part of a longer one: the vocabulary counts
     every run of a compound's words (国民年金保険 inside 国民年金保険料), and a cut-off run written no more
     often than the whole it was cut from is no word of the knowledge (国保 must not become 国民年金保険)."""

@@ -23,7 +23,8 @@ loanword by its marks (ー, small ァィゥェォ: ファミサポ) and a word t
 
 A loanword the knowledge writes, typed clipped as people say it (マイナカード, まいなかーど for
 マイナンバーカード), is written whole (clipped_whole: its start and end kept, a few kana cut between); so is a
-kanji compound abbreviated as people say it (身障手帳, 国保: indexing/abbreviations.py). An everyday word the
+kanji compound abbreviated as people say it (身障手帳, 国保: indexing/abbreviations.py); so is a compound typed with one
+kanji of the same sound wrong that the tokenizer reads as other words (延|帯金: indexing/kanji_typos.py). An everyday word the
 knowledge never writes is written with the word of its kind the knowledge uses (結婚 → 婚姻, 燃えないゴミ →
 不燃ごみ, 住民税 → 市県民税: indexing/everyday_words.py).
 """
@@ -35,8 +36,9 @@ import re
 from indexing.abbreviations import Abbreviations
 from indexing.everyday_words import EverydayWords
 from indexing.japanese import katakana_to_hiragana, sudachi_dictionary, typed_in_katakana
+from indexing.kanji_typos import KanjiTypos
 from indexing.respelling_vocabulary import (KATAKANA_WORD, MAX_READINGS, MAX_UNITS, READING, dictionary_readings, fold,
-                                            has_kanji, tokenizer, vocabulary_of)
+                                            has_kanji, is_common_word, tokenizer, vocabulary_of)
 
 # The most characters of a question respelled (its end): the cost grows with the length.
 _MAX_CHARS = 600
@@ -94,6 +96,7 @@ class Respelling:
         self._abbreviations = Abbreviations(((spelling, count) for (_, spelling), count in vocabulary.counts.items()),
                                             vocabulary.known, similar)
         self._spelling = vocabulary.spellings()
+        self._typos = KanjiTypos(vocabulary.counts, vocabulary.known)
         self._prefixes = {reading[:i] for reading in self._spelling for i in range(1, len(reading) + 1)}
         # The knowledge's loanwords long enough to be clipped, by their first three kana (see clipped_whole).
         self._loanwords: dict[str, list[str]] = {}
@@ -134,7 +137,7 @@ class Respelling:
             out.append(spelling)
             at = end
         out.append(tail[at:])
-        return (text[:cut] + self._everyday.expanded(self._abbreviations.expanded(self._unclipped("".join(out)))),
+        return (text[:cut] + self._everyday.expanded(self._abbreviations.expanded(self._unclipped(self._typos.fixed("".join(out))))),
                 [(cut + begin, cut + end) for begin, end, _ in pieces])
 
     def _katakana_words_as_hiragana(self, text: str) -> str:
@@ -292,7 +295,7 @@ class Respelling:
             if any(u.kana and not u.noun and not (u.function and 0 < k < len(span) - 1)
                    for k, u in enumerate(span)):
                 return None
-            if all(u.word for u in span) or _is_word("".join(u.surface for u in span)):
+            if all(u.word for u in span) or is_common_word("".join(u.surface for u in span)):
                 return None
             return 0.0
         if first.particle_head and not after_piece:
@@ -405,9 +408,6 @@ def _cut_before(text: str, cut: int) -> int:
 
 
 @functools.lru_cache(maxsize=65536)
-def _is_word(surface: str) -> bool:
-    """Whether the dictionary has ``surface`` as one common word (not only as a name: 時館)."""
-    return any(m.part_of_speech()[1] != "固有名詞" for m in sudachi_dictionary().lookup(surface))
 
 
 def _number_not_typed(spelling: str, typed: str) -> bool:

@@ -63,6 +63,12 @@ def dictionary_readings(surface: str) -> tuple[str, ...]:
     return tuple(readings[:MAX_READINGS])
 
 
+@functools.lru_cache(maxsize=65536)
+def is_common_word(surface: str) -> bool:
+    """Whether the dictionary has ``surface`` as one common word (not only as a name: 時館)."""
+    return any(m.part_of_speech()[1] != "固有名詞" for m in sudachi_dictionary().lookup(surface))
+
+
 # A compound of kanji this long at most is also read split at each other place (see resplit_readings).
 _RESPLIT_CHARS = 4
 # What a word is read as when a compound is re-split: a common noun or a suffix, not a name or a verb

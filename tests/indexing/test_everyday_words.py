@@ -19,6 +19,14 @@ def test_a_word_the_knowledge_never_writes_is_rewritten_with_the_one_it_writes()
     assert words.expanded("学童に入りたい") == "放課後児童クラブに入りたい"
 
 
+def test_plastic_packaging_is_asked_for_as_people_say_it():
+    words = EverydayWords(["プラスチック製容器包装は毎週水曜日です。", "プラスチック製容器包装の出し方"])
+    assert words.expanded("プラごみって何曜日だっけ？") == "プラスチック製容器包装って何曜日だっけ？"
+    assert words.expanded("プラスチックゴミの出し方") == "プラスチック製容器包装の出し方"
+    other = EverydayWords(["容器包装プラスチックの日。容器包装プラスチックは青い袋で。"])
+    assert other.expanded("プラごみの日") == "容器包装プラスチックの日"
+
+
 def test_a_word_the_knowledge_writes_stays_as_typed_even_as_part_of_a_longer_word():
     words = EverydayWords([*KNOWLEDGE, "結婚新生活支援補助金のご案内。"])
     assert words.replacement("結婚") is None
