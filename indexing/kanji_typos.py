@@ -6,7 +6,7 @@ tokenizer gives its words in context, and a mistyped compound is often read as o
 性|明書 and 高務 as names) whose readings meet no compound of the knowledge. ``KanjiTypos`` looks at the
 characters instead. A run of kanji of the question is written as a compound of the knowledge when
 
-* the run (three kanji or more) is no word the knowledge writes and no word of the dictionary (障害児 is a
+* the run (three kanji or more, or two read as two words, neither a name nor a suffix: 更|親) is no word the knowledge writes and no word of the dictionary (障害児 is a
   word, not a typo of 障害時);
 * with one character changed it is a compound the knowledge writes, twice at least, and only one such; the
   run starts and ends where words of the question do, and the compound is a whole one of the knowledge, not
@@ -26,12 +26,14 @@ from collections import Counter
 from indexing.abbreviations import whole_compounds
 from indexing.respelling_vocabulary import KANJI_WORD, dictionary_readings, is_common_word, tokenizer
 
-_KANJI_RUN = re.compile(r"[\u4e00-\u9fff々]{3,}")
+_KANJI_RUN = re.compile(r"[\u4e00-\u9fff々]{2,}")
 # Numbers are what a resident means, and a counter after one (3歳以上 is no 3年以上): neither is changed.
 _NUMERALS = set("一二三四五六七八九十百千万億何")
 _DIGIT = re.compile(r"[0-9０-９]")
+# What two kanji standing alone must not be read as (a name, a name and its suffix: 北|区).
+_NAME_OR_SUFFIX = {"固有名詞", "名詞的"}
 # Compounds this long at most are looked for (a longer run is searched by its windows).
-_SHORTEST, _LONGEST = 3, 12
+_SHORTEST, _LONGEST = 2, 12
 # A compound of the knowledge written this often at least.
 _MIN_WRITTEN = 2
 _WILDCARD = "?"
@@ -92,14 +94,19 @@ class KanjiTypos:
         window starts and ends where the question's words do (評価証明書 holds no 価証明)."""
         starts = {begin for begin, *_ in words}
         ends = {end for _, end, *_ in words}
-        for length in range(min(len(run), _LONGEST), _SHORTEST - 1, -1):
+        if len(run) == 2 and (offset + 1 not in starts or any(
+                kind in _NAME_OR_SUFFIX for begin, _, kind, _ in words if offset <= begin < offset + 2)):
+            return None  # two kanji read as one word, a name or with a suffix (北|区 is no typo of 北口)
+        # Two kanji are looked at only as a run of their own read as two words (更|親): inside a longer run
+        # such a window is most often two words' edges (放課|後|等 is no 高等).
+        for length in range(min(len(run), _LONGEST), max(_SHORTEST, 3 if len(run) > 2 else 2) - 1, -1):
             found = set()
             for start in range(len(run) - length + 1):
                 window = run[start:start + length]
                 if window in self._known or not (offset + start in starts and offset + start + length in ends):
                     continue
                 for at in range(length):
-                    if window[at] in _NUMERALS or (at == 0 and _after_number(text, offset + start)):
+                    if window[at] in _NUMERALS or _after_number(text, offset + start + at):
                         continue
                     for spelling in self._by_pattern.get(window[:at] + _WILDCARD + window[at + 1:], ()):
                         if self._share_reading(window[at], spelling[at]) and \

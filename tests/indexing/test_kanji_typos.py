@@ -13,6 +13,7 @@ KNOWLEDGE = [
     "市立幼稚園の補助について。市立幼稚園の一覧。",
     "1年以上住んでいる方。1年以上の居住が必要です。",
     "第二子以降の保育料は無料です。第二子以降の方。",
+    "5歳以上の方。5歳以上の子。カードの更新。更新の手続き。",
 ]
 
 
@@ -35,6 +36,9 @@ def test_words_and_numbers_a_resident_means_stay_as_typed():
     assert spelling.respell("障害児の手当について") == "障害児の手当について"  # a word, not a typo of 障害時
     assert spelling.respell("65歳以上の方") == "65歳以上の方"  # a counter after a number: not 65年以上
     assert spelling.respell("第一子の保育料") == "第一子の保育料"  # a numeral
+    assert spelling.respell("は何年ごと？") == "は何年ごと？"  # 年 counts after 何: not 何歳
+    assert spelling.respell("更親の手続き") == "更新の手続き"  # two kanji, as a run of their own
+    assert KanjiTypos({("きたぐち", "北口"): 3}, set()).fixed("北区の窓口") == "北区の窓口"  # a name
     assert spelling.respell("印鑑登録証明書の手数料") == "印鑑登録証明書の手数料"
 
 
