@@ -96,7 +96,8 @@ class Respelling:
         self._abbreviations = Abbreviations(((spelling, count) for (_, spelling), count in vocabulary.counts.items()),
                                             vocabulary.known, similar)
         self._spelling = vocabulary.spellings()
-        self._typos = KanjiTypos(vocabulary.counts, vocabulary.known)
+        # Compounds typed with one kanji of the same sound wrong (indexing/kanji_typos.py).
+        self.typos = KanjiTypos(vocabulary.counts, vocabulary.known)
         self._prefixes = {reading[:i] for reading in self._spelling for i in range(1, len(reading) + 1)}
         # The knowledge's loanwords long enough to be clipped, by their first three kana (see clipped_whole).
         self._loanwords: dict[str, list[str]] = {}
@@ -137,7 +138,7 @@ class Respelling:
             out.append(spelling)
             at = end
         out.append(tail[at:])
-        return (text[:cut] + self._everyday.expanded(self._abbreviations.expanded(self._unclipped(self._typos.fixed("".join(out))))),
+        return (text[:cut] + self._everyday.expanded(self._abbreviations.expanded(self._unclipped(self.typos.fixed("".join(out))))),
                 [(cut + begin, cut + end) for begin, end, _ in pieces])
 
     def _katakana_words_as_hiragana(self, text: str) -> str:

@@ -105,6 +105,11 @@ class Retriever:
         self._ensure_fresh()
         return self._indexes[audience]
 
+    def respelling(self, audience: str) -> Respelling:
+        """How questions of ``audience`` are respelled in the knowledge's words (indexing/respelling.py)."""
+        self.index(audience)
+        return self._spellings[audience]
+
     # --- the language branch ------------------------------------------------------------------
     def calibration_for(self, language: str) -> Calibration:
         """Japanese (or undetermined) questions use the dev-set calibration; others the cross-language one.
