@@ -138,7 +138,8 @@ class Respelling:
             out.append(spelling)
             at = end
         out.append(tail[at:])
-        return (text[:cut] + self._everyday.expanded(self._abbreviations.expanded(self._unclipped(self.typos.fixed("".join(out))))),
+        written = self._unclipped(self.typos.fixed("".join(out)))
+        return (text[:cut] + self._everyday.expanded(self._abbreviations.expanded(written)),
                 [(cut + begin, cut + end) for begin, end, _ in pieces])
 
     def _katakana_words_as_hiragana(self, text: str) -> str:
@@ -406,9 +407,6 @@ def _cut_before(text: str, cut: int) -> int:
     while start > window_start and _KANA.match(text, start - 1) and _KANA.match(text, start):
         start -= 1
     return start if start > window_start or not _KANA.match(text, start - 1) else cut
-
-
-@functools.lru_cache(maxsize=65536)
 
 
 def _number_not_typed(spelling: str, typed: str) -> bool:
