@@ -26,7 +26,6 @@ from collections import Counter
 from indexing.abbreviations import whole_compounds
 from indexing.respelling_vocabulary import KANJI_WORD, dictionary_readings, is_common_word, tokenizer
 
-_KANJI_RUN = re.compile(r"[\u4e00-\u9fff々]{2,}")
 # Numbers are what a resident means, and a counter after one (3歳以上 is no 3年以上): neither is changed.
 _NUMERALS = set("一二三四五六七八九十百千万億何")
 _DIGIT = re.compile(r"[0-9０-９]")
@@ -77,24 +76,24 @@ class KanjiTypos:
     def fixed(self, text: str) -> str:
         """``text`` with each run of kanji that is one compound of the knowledge mistyped written as the
         knowledge writes it (the same length: offsets in ``text`` stay)."""
-        if not self._by_pattern or not _KANJI_RUN.search(text):
+        runs = [run for run in KANJI_WORD.finditer(text) if len(run.group()) >= _SHORTEST] if self._by_pattern else []
+        if not runs:
             return text
-        words = None
+        words = [(m.begin(), m.end(), m.part_of_speech()[1], m.is_oov()) for m in tokenizer().tokenize(text)]
+        edges = ({begin for begin, *_ in words}, {end for _, end, *_ in words})
         out = list(text)
-        for run in _KANJI_RUN.finditer(text):
-            if words is None:
-                words = [(m.begin(), m.end(), m.part_of_speech()[1], m.is_oov()) for m in tokenizer().tokenize(text)]
-            fix = self._fix_in(run.group(), run.start(), text, words)
+        for run in runs:
+            fix = self._fix_in(run.group(), run.start(), text, words, edges)
             if fix is not None:
                 begin, spelling = fix
                 out[begin:begin + len(spelling)] = spelling
         return "".join(out)
 
-    def _fix_in(self, run: str, offset: int, text: str, words) -> tuple[int, str] | None:
+    def _fix_in(self, run: str, offset: int, text: str, words, edges) -> tuple[int, str] | None:
         """(where, the compound) of the longest window of ``run`` that is one compound mistyped, or None. A
-        window starts and ends where the question's words do (評価証明書 holds no 価証明)."""
-        starts = {begin for begin, *_ in words}
-        ends = {end for _, end, *_ in words}
+        window starts and ends where the question's words do (``edges``: their starts and ends; 評価証明書 holds
+        no 価証明)."""
+        starts, ends = edges
         if len(run) == 2 and (offset + 1 not in starts or any(
                 kind in _NAME_OR_SUFFIX for begin, _, kind, _ in words if offset <= begin < offset + 2)):
             return None  # two kanji read as one word, a name or with a suffix (北|区 is no typo of 北口)
