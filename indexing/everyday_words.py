@@ -51,7 +51,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("ひとり親", "母子家庭", "父子家庭", "シングルマザー", "シングルファザー", "片親"),
     ("母子健康手帳", "母子手帳"),
     ("子ども医療費", "こども医療費", "子供医療費"),
-    ("高齢者", "お年寄り"),
+    ("高齢者", "お年寄り", "年寄り", "老人"),
     ("医療費", "病院代"),
     ("駐輪場", "自転車置き場", "自転車置場"),
     ("水道料金", "水道代"),
@@ -101,6 +101,8 @@ HALF_AGE_WRITTEN = ("歳6か月", "歳6ヶ月", "歳6カ月", "歳6ケ月", "歳
 _WIDE_SIX = str.maketrans("6", "６")
 # What continues a compound after a word (kanji, katakana).
 _IN_COMPOUND = "一-龥々〆ヵヶァ-ヺー"
+# What may follow a word and keep it the thing its group names (年寄り向け: for the elderly).
+_NOT_COMPOUND = "向け"
 # What must follow a word for it to mean what its group means.
 _SENSE = {"入籍": "(?=し(?!な)|す|予定|日)"}
 # The other word of a group is used only when the knowledge writes it this often at least.
@@ -115,14 +117,14 @@ def _folded(text: str) -> str:
 
 def _pattern(words, after: str = "", then: str = "") -> re.Pattern:
     """Any of ``words``, the longest first, with ごみ also typed ゴミ or ｺﾞﾐ, never followed by more of a compound
-    (結婚|式, テレビ|台) unless by what ``then`` matches (a verb right after the word: ベッド|捨てたい, typed without
+    (結婚|式, テレビ|台) unless by 向け or by what ``then`` matches (a verb right after the word: ベッド|捨てたい, typed without
     its particle). A word may follow another word (来月|結婚, 学習|机, 二段|ベッド), but not one ``after``
     excludes (車|椅子, 原動機付|自転車 are other things)."""
     def written(word: str) -> str:
         return re.escape(word).replace("ごみ", "(?:ごみ|ゴミ|ｺﾞﾐ)") + _SENSE.get(word, "")
 
     alternatives = "|".join(map(written, sorted(words, key=len, reverse=True)))
-    ends = f"(?![{_IN_COMPOUND}])" + (f"|(?={then})" if then else "")
+    ends = f"(?![{_IN_COMPOUND}])|(?={_NOT_COMPOUND})" + (f"|(?={then})" if then else "")
     return re.compile(f"{after}(?:{alternatives})(?:{ends})")
 
 

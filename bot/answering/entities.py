@@ -121,6 +121,10 @@ def noun_phrases(text: str) -> list[Phrase]:
             # synonym rewrite turns 引っ越してきたら into 転入ら, as this suffix: 転入ら予防接種 is two things.)
             close()
         elif pos[0] in _PHRASE_POS and pos[1] != "数詞":
+            if run and pos[2] == "副詞可能" and _FOLDED_KANA.fullmatch(m.surface()):
+                # A word used as an adverb, written in kana, is no part of a name: 家族|みんな|国保 names
+                # 国保 (close() leaves the word out of the run it starts).
+                close()
             run.append(m)
         else:
             close()

@@ -124,3 +124,12 @@ def test_an_age_and_a_half_is_searched_as_the_knowledge_writes_it():
     assert EverydayWords(["1歳6ヶ月児健診 1歳6ヶ月児歯科"]).expanded("1歳半健診") == "1歳6ヶ月健診"
     # A knowledge written with full-width digits (１歳６か月) is searched after the same normalization as the question.
     assert EverydayWords(["１歳６か月児健診 １歳６か月児歯科"]).expanded("1歳半健診") == "1歳6か月健診"
+
+
+def test_old_people_as_residents_say_it_meet_the_knowledges_word_also_before_muke():
+    words = EverydayWords(["高齢者の外出支援。高齢者向けバス乗車券のご案内。"])
+    assert words.expanded("年寄り向けの安くなる券はありますか") == "高齢者向けの安くなる券はありますか"
+    assert words.expanded("老人が使える割引") == "高齢者が使える割引"
+    # More of a compound after the word is another thing, kept as typed.
+    assert words.expanded("老人ホームに入りたい") == "老人ホームに入りたい"
+    assert EverydayWords(["老人クラブの活動。老人クラブ連合会", "高齢者 高齢者"]).replacement("老人") is None

@@ -324,3 +324,10 @@ def test_a_shortening_has_the_characters_of_a_longer_name_in_order_with_a_few_be
     assert not shortens("一時金検診", corpus)
     # Repeated characters are followed place by place, not by backtracking (a regular expression took minutes).
     assert not shortens("手当" * 8 + "税", "手当" * 50000 + "\n税")
+
+
+def test_a_word_used_as_an_adverb_in_kana_is_no_part_of_a_things_name():
+    # 家族みんな国保: the family are all on 国保; the thing named is 国保, not 「家族みんな国保」.
+    assert [p.surface for p in noun_phrases("うちは家族みんな国保です")] == ["家族", "国保"]
+    assert [p.surface for p in noun_phrases("みんな国保です")] == ["国保"]
+    assert [p.surface for p in noun_phrases("国民健康保険証")] == ["国民健康保険証"]

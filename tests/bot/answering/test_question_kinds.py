@@ -19,6 +19,8 @@ def test_everyday_phrasings_of_the_asked_fact_are_recognised():
     assert "needs" in _names("マイナンバーカード うけとり なにもっていけばいい")
     assert "needs" in _names("国保に入るのに何持ってけばいい？")
     assert _names("粗大ごみの出し方を教えて") == set()
+    assert "howto" in _names("マイナンバーカードの受け取り方を教えて")
+    assert "howto" in _names("保育園ってどうやって申し込むの？") and "howto" in _names("住民票を請求する方法") and "howto" in _names("保育園の申込方法")
     # Taking the thing itself somewhere is no list of what to bring.
     assert "needs" not in _names("ごみ 自分で もっていく どこ")
 
@@ -28,6 +30,9 @@ def test_a_heading_naming_the_asked_fact_counts_and_an_unrelated_one_does_not():
     assert names_fact(kinds, "転入届・転出届・転居届の違いと期限（14日以内）") == 1.0
     assert names_fact(kinds, "転入届に必要なもの") == 0.0
     assert names_fact(asked_kinds("住民票の手数料はいくら"), "住民票の写しの手数料") == 1.0
+    # How a thing is done: the section with the steps, not the guide's overview.
+    assert names_fact(asked_kinds("マイナンバーカードの受け取り方は"), "マイナンバーカードの受け取り方") == 1.0
+    assert names_fact(asked_kinds("マイナンバーカードの受け取り方は"), "概要") == 0.0
     assert names_fact((), "住民票の写しの手数料") == 0.0
     # A tax's 納期 is when it is paid: its heading names the date asked (住民税の申告 does not).
     assert names_fact(asked_kinds("住民税っていつ払うの？"), "住民税の納期") > names_fact(asked_kinds("住民税っていつ払うの？"), "住民税の申告")
