@@ -13,6 +13,7 @@ import re
 from sudachipy import SplitMode
 
 from indexing.japanese import katakana_to_hiragana, normalize_text, thread_tokenizer
+from indexing.respelling_vocabulary import KANJI_WORD, is_common_word
 
 CITY_SUFFIXES = ("市", "区", "町", "村")
 PREFECTURE_SUFFIXES = ("都", "道", "府", "県")
@@ -239,6 +240,45 @@ def kana_city(text: str, own_names=(), written=None, known_word=None) -> str:
             continue
         if asks_about(normalized[match.end():]):
             return full
+    return ""
+
+
+# A place named all in kana, its suffix in kana too, as questions typed in kana with spaces write it (さくらがわちょうの
+# ほいくえん, みずさわしで もえないごみ, みなみのし の ほいくえん): a hiragana run that starts a word, then し / ちょう / まち
+# / むら and a particle that ends the word (a space follows). Not a run inside a word (…のまちの written on) nor
+# one after kanji (森野しの: the city's kanji name respelled half-way).
+KANA_PLACE = re.compile(r"(?<![ぁ-ゖァ-ヺー一-龥々])([ぁ-ゖー]{2,7}?)(し|ちょう|まち|むら)\s?(の|では|だと|で)(?=\s)")
+_KANA_PLACE_SUFFIXES = {"し": "市", "ちょう": "町", "まち": "町", "むら": "村"}
+
+
+def kana_place(text: str, written=None, respelled=None, known_word=None) -> str:
+    """A municipality named all in kana (see KANA_PLACE) that the question asks about, as name + the suffix's kanji
+    (さくらがわ町), or ''. The run is no name when it is a common word whole or without its suffix (わたしの, はなしの,
+    てちょうの; ほいく|し), when a town's run describes one (ふるさとの|まち) or when it is this city's: the knowledge
+    writes the name (よつば, for よつば市), or the name as the knowledge spells it (``respelled(name)``: もりの as 森野)
+    is a kanji word of the knowledge (``known_word``) or is written with its suffix (森野市, ``written``). A question
+    that also speaks of this city compares the two."""
+    if written is None or respelled is None or known_word is None:
+        return ""
+    normalized = normalize_text(text)
+    for match in KANA_PLACE.finditer(normalized):
+        name, kana_suffix, particle = match.group(1), match.group(2), match.group(3)
+        suffix = _KANA_PLACE_SUFFIXES[kana_suffix]
+        if is_common_word(name + kana_suffix) or is_common_word(name):
+            continue
+        if suffix != "市" and not _kana_town_name(name):
+            continue
+        spelled = respelled(name)
+        if written(name) or spelled != name and (KANJI_WORD.fullmatch(spelled) and known_word(spelled)
+                                                 or written(katakana_to_hiragana(spelled + suffix))):
+            continue
+        if THIS_CITY.search(normalized):
+            continue
+        # The thing asked about is the next word (the question is spaced): one a resident goes to there
+        # (ほいくえんに かよってる, びょういんで うけた) makes it this city's question.
+        thing = normalized[match.end():].split(maxsplit=1)[:1]
+        if particle != "の" or not thing or not thing[0].endswith(("に", "で")):
+            return name + suffix
     return ""
 
 

@@ -190,3 +190,27 @@ def test_a_place_someone_moves_from_or_to_is_written_as_outside_the_city():
                      "世田谷区に転入するときの必要書類", "東山村に移住したら支援金もらえますか", "大阪より安い？",
                      "東京から来た友達と図書館に行けますか"):
         assert outside_moves(question, ours) == question
+
+
+def test_a_place_named_all_in_kana_in_a_spaced_kana_question_is_another_city():
+    from bot.answering.scope import kana_place
+
+    def place(question, written=lambda text: 0, respelled=lambda name: name, known_word=lambda word: False):
+        return kana_place(question, written, respelled, known_word)
+
+    # Names no dictionary knows, their suffix in kana too (Sudachi reads みずさわしで as みず|さ|わし|で).
+    assert place("さくらがわちょうの ほいくえん にゅうえん もうしこみ") == "さくらがわ町"
+    assert place("みずさわしで もえないごみ だすひ") == "みずさわ市"
+    assert place("みなみのし の ほいくえん あいてますか") == "みなみの市"
+    assert place("ひがしやまむらの くま しゅつぼつ じょうほう") == "ひがしやま村"
+    # Words that end in a suffix's sound (わたし, はなし, てちょう, こうちょう), a common word before し (ほいく|し),
+    # a town described (ふるさとの|まち), a place a resident goes to there, a comparison with this city.
+    for question in ("わたしの いえの ごみ", "はなしの つづき", "ぼしてちょうの もらいかた", "こうちょうの なまえ",
+                     "ほいくしの しかく", "ふるさとのまちの おまつり", "みなみのしの びょういんで うけた よぼうせっしゅ",
+                     "こっちと みなみのしの ほいくりょう ちがう？", "みずさわしに ひっこします"):
+        assert place(question) == "", question
+    # This city: the knowledge writes the kana name (よつば市), or writes the name as respelled with its suffix
+    # (もりの as 森野: 森野市).
+    assert place("よつばしの ほいくえん", written="よつば市の保育園".count) == ""
+    assert place("もりのしの ごみ だすひ", written="森野市のごみ".count,
+                 respelled=lambda name: "森野" if name == "もりの" else name) == ""
