@@ -18,7 +18,7 @@ from bot.answering.department_contacts import with_phones_from_entries
 from bot.answering.entities import EntityCheck, EntryTexts, noun_phrases
 from bot.answering.question_kinds import asked_kinds, fact_heading, holds_fact, names_fact
 from bot.answering.ranker import ANSWER_CHARS_SHOWN, CANDIDATES, RankerModel, candidate_features, load_ranker
-from bot.answering.scope import KANA_PLACE, OWN_PLACE_MIN_ENTRIES, kana_place, other_place, outside_moves
+from bot.answering.scope import OWN_PLACE_MIN_ENTRIES, kana_place, other_place, outside_moves
 from bot.answering.story import asks, need_of, need_weighted, searched_need
 from bot.insights.masking import PLACEHOLDER, mask_personal_data
 from indexing.embeddings import get_embedder
@@ -282,9 +282,8 @@ class Retriever:
 
     def _kana_place(self, typed: str, audience: str) -> str:
         """Another municipality named all in kana (scope.kana_place), read in the question as typed: respelling
-        turns a kana name's pieces into the knowledge's words (みなみのし: 南のし). Personal data is masked first."""
-        if not KANA_PLACE.search(typed):
-            return ""
+        turns a kana name's pieces into the knowledge's words (みなみのし: 南のし). Personal data is masked first,
+        as for the inquiry log, so that a name the resident gives is never read as a place."""
         texts = self.entry_texts[audience]
         return kana_place(mask_personal_data(typed), texts.count, self.respelling(audience).respell, texts.writes)
 

@@ -21,6 +21,9 @@ def test_everyday_phrasings_of_the_asked_fact_are_recognised():
     assert _names("粗大ごみの出し方を教えて") == set()
     assert "howto" in _names("マイナンバーカードの受け取り方を教えて")
     assert "howto" in _names("保育園ってどうやって申し込むの？") and "howto" in _names("住民票を請求する方法") and "howto" in _names("保育園の申込方法")
+    assert "howto" in _names("印鑑登録の申請方法") and "howto" in _names("届出の仕方を教えて")
+    # A way already named (その方法, ほかの方法) is no question of how.
+    assert "howto" not in _names("その方法で大丈夫？") and "howto" not in _names("ほかの方法はある？")
     # Taking the thing itself somewhere is no list of what to bring.
     assert "needs" not in _names("ごみ 自分で もっていく どこ")
 
