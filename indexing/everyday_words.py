@@ -19,7 +19,7 @@ A word with ごみ may be typed with ゴミ or ｺﾞﾐ.
 Two kinds of everyday question name no word of the knowledge at all, and are searched with the knowledge's
 noun added after what they say (nothing removed): a thing thrown away (ベッドを捨てたい: ベッド（粗大ごみ）,
 DISPOSALS; its particle may be dropped: ベッド捨てたい) and a life event told as it happened (会社を辞めた: 退職,
-父が他界した: 死亡, EVENTS).
+父が他界した: 死亡; a filing done in another's place, 代わりに取りに行く: 代理人, EVENTS).
 
 An age and a half year as people say it (1歳半健診, 1才半) is written as the knowledge writes ages when it never
 writes 歳半 (1歳6か月健診: HALF_AGE).
@@ -51,7 +51,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("ひとり親", "母子家庭", "父子家庭", "シングルマザー", "シングルファザー", "片親"),
     ("母子健康手帳", "母子手帳"),
     ("子ども医療費", "こども医療費", "子供医療費"),
-    ("高齢者", "お年寄り", "年寄り", "老人"),
+    ("高齢者", "お年寄り", "年寄り"),
     ("医療費", "病院代"),
     ("駐輪場", "自転車置き場", "自転車置場"),
     ("水道料金", "水道代"),
@@ -88,6 +88,9 @@ EVENTS: tuple[tuple[str, str], ...] = (
     ("退職", rf"(?:仕事|会社|勤め先|職場|バイト|パート)を?(?:辞め|やめ){_PAST}|失業|離職|リストラ|クビにな{_PAST}?"),
     ("死亡", r"他界|死去|逝去|身内に不幸|死んだ|死にました"),
     ("出生", rf"(?:赤ちゃん|子ども|子供|こども|息子|娘|孫)が?(?:生まれ|産まれ|うまれ){_PAST}"),
+    # Someone doing a filing in another's place (家族が代わりに取りに行く, 夫が代わりに出しに行って) is a 代理人's;
+    # not 紙の代わりにスマホで (instead of a thing): the verb of a counter's errand follows at once.
+    ("代理人", r"(?:代わりに|かわりに)\s*(?:取り|取っ|とり|とっ|出し|だし|受け?取|うけと|行[くけっき]|い[くけっき]|申請|提出|手続|届け)"),
 )
 # Words before a thing that make it another thing (a wheelchair, a motorbike: not 粗大ごみ).
 _NOT_THROWN_AFTER = "(?<!車)(?<!車い)(?<!原動機付)(?<!電動アシスト付)"
@@ -101,8 +104,8 @@ HALF_AGE_WRITTEN = ("歳6か月", "歳6ヶ月", "歳6カ月", "歳6ケ月", "歳
 _WIDE_SIX = str.maketrans("6", "６")
 # What continues a compound after a word (kanji, katakana).
 _IN_COMPOUND = "一-龥々〆ヵヶァ-ヺー"
-# What may follow a word and keep it the thing its group names (年寄り向け: for the elderly).
-_NOT_COMPOUND = "向け"
+# What may follow a word of a group and leave it the word (年寄り向け: for the elderly; not a longer compound).
+_STILL_THE_WORD_BEFORE = "向け"
 # What must follow a word for it to mean what its group means.
 _SENSE = {"入籍": "(?=し(?!な)|す|予定|日)"}
 # The other word of a group is used only when the knowledge writes it this often at least.
@@ -124,7 +127,7 @@ def _pattern(words, after: str = "", then: str = "") -> re.Pattern:
         return re.escape(word).replace("ごみ", "(?:ごみ|ゴミ|ｺﾞﾐ)") + _SENSE.get(word, "")
 
     alternatives = "|".join(map(written, sorted(words, key=len, reverse=True)))
-    ends = f"(?![{_IN_COMPOUND}])|(?={_NOT_COMPOUND})" + (f"|(?={then})" if then else "")
+    ends = f"(?![{_IN_COMPOUND}])|(?={_STILL_THE_WORD_BEFORE})" + (f"|(?={then})" if then else "")
     return re.compile(f"{after}(?:{alternatives})(?:{ends})")
 
 

@@ -129,7 +129,19 @@ def test_an_age_and_a_half_is_searched_as_the_knowledge_writes_it():
 def test_old_people_as_residents_say_it_meet_the_knowledges_word_also_before_muke():
     words = EverydayWords(["高齢者の外出支援。高齢者向けバス乗車券のご案内。"])
     assert words.expanded("年寄り向けの安くなる券はありますか") == "高齢者向けの安くなる券はありますか"
-    assert words.expanded("老人が使える割引") == "高齢者が使える割引"
+    assert words.expanded("お年寄りが使える割引") == "高齢者が使える割引"
     # More of a compound after the word is another thing, kept as typed.
-    assert words.expanded("老人ホームに入りたい") == "老人ホームに入りたい"
-    assert EverydayWords(["老人クラブの活動。老人クラブ連合会", "高齢者 高齢者"]).replacement("老人") is None
+    assert words.expanded("年寄り会の集まり") == "年寄り会の集まり"
+    # 老人 is no word of the group: the knowledge's 老人クラブ would make it the word お年寄り is searched as.
+    assert EverydayWords(["老人クラブ 老人クラブ 老人福祉センター", "高齢者 高齢者"]).expanded("お年寄りのバス券") == "高齢者のバス券"
+
+
+def test_someone_doing_a_filing_in_anothers_place_is_searched_with_the_proxy():
+    words = EverydayWords(["代理人が請求するときは委任状が必要です。", "代理人の本人確認書類"])
+    assert words.expanded("母の住民票を代わりに取りに行きたい") == "母の住民票を代わりに取り（代理人）に行きたい"
+    assert words.expanded("かぞくが かわりに いける？") == "かぞくが かわりに いけ（代理人）る？"
+    # Instead of a thing is no proxy.
+    assert words.expanded("紙の代わりにスマホで申請できる？") == "紙の代わりにスマホで申請できる？"
+    # A knowledge that writes the phrase itself is searched with it as typed.
+    knows = EverydayWords(["家族が代わりに取りに行けます。", "代理人 代理人"])
+    assert knows.expanded("代わりに取りに行ける？") == "代わりに取りに行ける？"
