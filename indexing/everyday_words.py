@@ -84,13 +84,19 @@ DISPOSALS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 # ending, so that the noun follows the whole verb; an event is one that happened (生まれた, not 生まれつき or
 # 生まれる前).
 _PAST = r"(?:ました|まして|たら|た|て)"
+# People a resident does an errand for.
+_PEOPLE = ("本人|親|両親|母|父|母親|父親|妹|姉|兄|弟|息子|娘|子ども|子供|孫|祖父|祖母|親戚|家族|夫|妻|主人|義母|義父|"
+           "おや|はは|ちち|おかあさん|おとうさん|ははおや|ちちおや|いもうと|あね|あに|おとうと|むすこ|むすめ|こども|まご|"
+           "そふ|そぼ|かぞく|おっと|つま|しゅじん")
 EVENTS: tuple[tuple[str, str], ...] = (
     ("退職", rf"(?:仕事|会社|勤め先|職場|バイト|パート)を?(?:辞め|やめ){_PAST}|失業|離職|リストラ|クビにな{_PAST}?"),
     ("死亡", r"他界|死去|逝去|身内に不幸|死んだ|死にました"),
     ("出生", rf"(?:赤ちゃん|子ども|子供|こども|息子|娘|孫)が?(?:生まれ|産まれ|うまれ){_PAST}"),
-    # Someone doing a filing in another's place (家族が代わりに取りに行く, 夫が代わりに出しに行って) is a 代理人's;
-    # not 紙の代わりにスマホで (instead of a thing): the verb of a counter's errand follows at once.
-    ("代理人", r"(?:代わりに|かわりに)\s*(?:取り|取っ|とり|とっ|出し|だし|受け?取|うけと|行[くけっき]|い[くけっき]|申請|提出|手続|届け)"),
+    # Someone doing a filing in another's place (住民票を代わりに取りに行く, 夫が代わりに出しに行って, 母の代わりに申請) is a
+    # 代理人's: 代わりに after を or が, or after a person and の, then an errand's verb. Not 住民票の代わりに提出できる書類
+    # or 郵送の代わりに (instead of a thing), nor ごみを代わりに出して (no filing).
+    ("代理人", rf"(?:を|が|(?:{_PEOPLE})の)\s*(?:代わりに|かわりに)\s*(?:取りに|とりに|出しに|だしに|受け?取|うけと|申請|しんせい|手続|"
+               r"てつづき|届け出|提出|行[くけっきこ]|い(?:く(?![ぁ-ゖ])|ける|けます|って|きます|きたい))"),
 )
 # Words before a thing that make it another thing (a wheelchair, a motorbike: not 粗大ごみ).
 _NOT_THROWN_AFTER = "(?<!車)(?<!車い)(?<!原動機付)(?<!電動アシスト付)"

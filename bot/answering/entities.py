@@ -44,7 +44,7 @@ _PHRASE_POS = {"名詞", "接頭辞", "接尾辞"}
 _FOLDED_KANA = re.compile(r"[ぁ-ゖー]+")
 PLURALS = frozenset({"ら", "たち", "達", "ども", "共"})
 # Words for "all of them" that follow who or what they count (家族みんな, 子どもぜんいん, 財布ごと: the wallet and all).
-ALL_OF_THEM = frozenset({"みんな", "みな", "ぜんいん", "ぜんぶ", "ごと"})
+ALL_OF_THEM = frozenset({"みんな", "みな", "皆", "ぜんいん", "全員", "ぜんぶ", "全部", "ごと"})
 # A time relative to today (来月, 明後日, 再来週, 今年度, 週明け): before a compound it says when
 # (来月 婚姻届を出す), it is not part of the thing's name; nor is the 分 or 中 after it (先月分, 今週中).
 RELATIVE_TIME = re.compile(r"(?:再?来|今|先|昨|毎|翌|前|再来)(?:週|月|年|年度|日|朝|晩|夜|回|春|夏|秋|冬)|明後日|一昨日|"
@@ -123,10 +123,10 @@ def noun_phrases(text: str) -> list[Phrase]:
             # synonym rewrite turns 引っ越してきたら into 転入ら, as this suffix: 転入ら予防接種 is two things.)
             close()
         elif pos[0] in _PHRASE_POS and pos[1] != "数詞":
-            if run and m.surface() in ALL_OF_THEM:
-                # 家族|みんな|国保 names 国保, 財布|ごと|マイナカード the card: "all of them" is no part of a name
-                # (close() leaves the word out of the run it starts: a kana adverb or a suffix).
+            if m.surface() in ALL_OF_THEM:
+                # 家族|みんな|国保 names 国保, 財布|ごと|マイナカード the card: "all of them" is no part of a name.
                 close()
+                continue
             run.append(m)
         else:
             close()

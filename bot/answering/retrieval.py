@@ -18,7 +18,7 @@ from bot.answering.department_contacts import with_phones_from_entries
 from bot.answering.entities import EntityCheck, EntryTexts, noun_phrases
 from bot.answering.question_kinds import asked_kinds, fact_heading, holds_fact, names_fact
 from bot.answering.ranker import ANSWER_CHARS_SHOWN, CANDIDATES, RankerModel, candidate_features, load_ranker
-from bot.answering.scope import OWN_PLACE_MIN_ENTRIES, kana_place, other_place, outside_moves
+from bot.answering.scope import OWN_PLACE_MIN_ENTRIES, other_place, outside_moves
 from bot.answering.story import asks, need_of, need_weighted, searched_need
 from bot.insights.masking import PLACEHOLDER, mask_personal_data
 from indexing.embeddings import get_embedder
@@ -171,7 +171,7 @@ class Retriever:
         index = self.index(audience)
         if not index.entries or not query.strip():
             return Ranking(hits=[], signals={}, audience=audience, language=language)
-        typed, query = query, self.query_text(query, audience)
+        query = self.query_text(query, audience)
         analysis = self.analyzer.analyze(query)
         query_vector = self._query_vector(query)
         c = self.calibration_for(language)
@@ -209,7 +209,7 @@ class Retriever:
         texts = self.entry_texts[audience]
         place = other_place(query, self.own_places, index.terms.document_frequency, texts.count,
                             unnamed=audience == Audience.CITIZEN, known_word=texts.writes,
-                            prefectures=texts.prefectures()) or self._kana_place(typed, audience)
+                            prefectures=texts.prefectures())
         if place:
             return Ranking(hits=hits, signals=signals, audience=audience, decline="other_city", detail=place,
                            language=language)
@@ -279,13 +279,6 @@ class Retriever:
         # 所得税 (year-end adjustment) as their own employer's rules.
         return EntityCheck(noun_phrases(prepared), self.entry_texts[audience],
                            prepared if audience == Audience.CITIZEN else "")
-
-    def _kana_place(self, typed: str, audience: str) -> str:
-        """Another municipality named all in kana (scope.kana_place), read in the question as typed: respelling
-        turns a kana name's pieces into the knowledge's words (みなみのし: 南のし). Personal data is masked first,
-        as for the inquiry log, so that a name the resident gives is never read as a place."""
-        texts = self.entry_texts[audience]
-        return kana_place(mask_personal_data(typed), texts.count, self.respelling(audience).respell, texts.writes)
 
     def _staff_topic(self, query: str, analysis, query_vector, citizen_best: float, c: Calibration) -> str | None:
         """The department of the staff-only entry that matches a citizen's question much better

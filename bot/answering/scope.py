@@ -13,7 +13,6 @@ import re
 from sudachipy import SplitMode
 
 from indexing.japanese import katakana_to_hiragana, normalize_text, thread_tokenizer
-from indexing.respelling_vocabulary import KANJI_WORD, is_common_word
 
 CITY_SUFFIXES = ("市", "区", "町", "村")
 PREFECTURE_SUFFIXES = ("都", "道", "府", "県")
@@ -62,7 +61,7 @@ CROSS_BORDER_WORDS = frozenset({"人", "方", "者", "店", "駅"})
 # whether something from there serves here (隣の市のごみ袋、うちでも使える？, 他県の受診票は使えますか):
 # it asks about this one.
 THIS_CITY = re.compile(r"こっち|こちら|ここ|この(?:市|町|村)|うちの(?:市|町|村)|うちで|地元|市内|当市|本市|のに|比べ|違い|"
-                       r"使え|使う|使って|持って(?:き|来)|くらべ|(?<!ま)ちが[いう]|つかえ|つかう|つかって|もって(?:き|く)")
+                       r"使え|使う|使って|持って(?:き|来)")
 # A name in kana before 市 and 「の」 (みなと市の…), not inside a longer kana word; a name in hiragana before 町 or
 # 村 too (ひがしやま町の, しらさぎ村の: towns and villages write their names so; a katakana word before 村 is a
 # place, キャンプ村). Not a kana suffix (…ちょうの): てちょう, えんちょう, しゃちょう end so.
@@ -240,64 +239,6 @@ def kana_city(text: str, own_names=(), written=None, known_word=None) -> str:
             continue
         if asks_about(normalized[match.end():]):
             return full
-    return ""
-
-
-# A place named all in kana, its suffix in kana too, as questions typed in kana with spaces write it (さくらがわちょうの
-# ほいくえん, みずさわしで もえないごみ, みなみのし の ほいくえん): a hiragana run that starts a word, then し / ちょう / まち
-# / むら and a particle that ends the word (a space follows). Not a run that goes on a word (ふるさとのまちの) or
-# starts after kanji.
-KANA_PLACE = re.compile(r"(?<![ぁ-ゖァ-ヺー一-龥々])([ぁ-ゖー]{2,7}?)(し|ちょう|まち|むら)\s?(の|では|だと|で)(?=\s)")
-# The shortest name before each suffix. Given names end in し (たか|し, ひろ|し) and surnames in むら (なか|むら,
-# き|むら); a district of this city is often a short name before 町 (ひので|ちょう, さかえ|まち) and may be one the
-# knowledge never writes: a town is taken for one only with a longer name (さくらがわ|ちょう).
-_SHORTEST_NAME = {"し": 3, "ちょう": 4, "まち": 4, "むら": 4}
-# Kana words that end in a suffix's sound, by what comes before it, which the knowledge need not write (a word
-# it writes is found by respelling): before し, 福祉, 年始, ごみ出し, 暮らし, 同士, 弁護士, 税理士, 書士, 薬剤師, 教師,
-# 医師, 介護福祉士, 保健師, 社労士, お話, a surname in はし / ばし, 引っ越し, 用紙, 新聞紙, 雑誌, 中止, 休止, 禁止, 防止,
-# 歴史, and a given name (やまだ|たかし, ひろし, きよし); before ちょう, 手帳, 通帳, the heads of 部長, 会長, 園長, 所長, 班長, 館長, 局長, 町長, and a district
-# before a station or a temple (駅前町, 門前町).
-_WORD_ENDINGS = {"し": ("ふく", "ふくし", "ねん", "だ", "ぐら", "どう", "ご", "り", "しょ", "ざい", "きょう", "い", "けん",
-                       "ろう", "はな", "は", "ば", "こ", "よう", "ぶん", "っ", "ちゅう", "きゅう", "きん", "ぼう", "れき",
-                       "たか", "ひろ", "きよ", "たけ", "あつ", "さと", "まさ", "ひと", "つよ", "よ", "とし", "ひさ", "やす"),
-                 "ちょう": ("て", "つう", "ぶ", "かい", "えん", "しょ", "しゃ", "こう", "いん", "けん", "ぐみ", "くみ", "はん",
-                           "かん", "きょく", "ちょう", "まえ")}
-
-
-def kana_place(text: str, written=None, respelled=None, known_word=None) -> str:
-    """A municipality named all in kana (see KANA_PLACE) that the question asks about, as name + the suffix's kanji
-    (さくらがわ町), or ''. The run is no name
-
-    * when it is short (_SHORTEST_NAME), a common word (わたし), a common word before its suffix (ほいく|し), a word
-      ending so (_WORD_ENDINGS: ねんまつねん|し) or a town described (ふるさとの|まち);
-    * when the knowledge writes it as a word of its own: the run respelled as the knowledge spells it (``respelled``)
-      is no longer the name respelled and the suffix (ごみだし: ごみ出し; しょうがいふくし: 障害福祉);
-    * when it is this city: the knowledge writes the name (よつば, for よつば市), or the name as the knowledge spells
-      it is a kanji word of the knowledge (``known_word``) or is written with its suffix (もりの as 森野: 森野市).
-
-    A question that also speaks of this city compares the two (THIS_CITY), and one about a doctor or a workplace
-    there is about where a resident goes (VISITED_KANA)."""
-    if written is None or respelled is None or known_word is None:
-        return ""
-    normalized = normalize_text(text)
-    if THIS_CITY.search(normalized):
-        return ""
-    for match in KANA_PLACE.finditer(normalized):
-        name, kana_suffix = match.group(1), match.group(2)
-        suffix = KANA_SUFFIXES[kana_suffix]
-        if len(name) < _SHORTEST_NAME[kana_suffix] or name.endswith(_WORD_ENDINGS.get(kana_suffix, ())) \
-                or is_common_word(name + kana_suffix) or is_common_word(name):
-            continue
-        if suffix != "市" and not _kana_town_name(name):
-            continue
-        spelled = respelled(name)
-        if respelled(name + kana_suffix) not in (spelled + kana_suffix, spelled + suffix):
-            continue  # a word of the knowledge (ごみ出し, 障害福祉, 年金手帳), not the name and its suffix (南やま町)
-        if written(name) or spelled != name and (KANJI_WORD.fullmatch(spelled) and known_word(spelled)
-                                                 or written(katakana_to_hiragana(spelled + suffix))):
-            continue
-        if not VISITED_KANA.match(normalized[match.end():].lstrip()):
-            return name + suffix
     return ""
 
 

@@ -138,10 +138,13 @@ def test_old_people_as_residents_say_it_meet_the_knowledges_word_also_before_muk
 
 def test_someone_doing_a_filing_in_anothers_place_is_searched_with_the_proxy():
     words = EverydayWords(["代理人が請求するときは委任状が必要です。", "代理人の本人確認書類"])
-    assert words.expanded("母の住民票を代わりに取りに行きたい") == "母の住民票を代わりに取り（代理人）に行きたい"
-    assert words.expanded("かぞくが かわりに いける？") == "かぞくが かわりに いけ（代理人）る？"
-    # Instead of a thing is no proxy.
-    assert words.expanded("紙の代わりにスマホで申請できる？") == "紙の代わりにスマホで申請できる？"
+    assert words.expanded("母の住民票を代わりに取りに行きたい") == "母の住民票を代わりに取りに（代理人）行きたい"
+    assert words.expanded("かぞくが かわりに いける？") == "かぞくが かわりに いける（代理人）？"
+    assert words.expanded("母の代わりに申請できますか") == "母の代わりに申請（代理人）できますか"
+    # Instead of a thing, an errand that is no filing, a kana word that only starts like the verb: no proxy.
+    for text in ("紙の代わりにスマホで申請できる？", "住民票の代わりに提出できる書類", "郵送の代わりに取りに行ってもいいですか",
+                 "母のごみを代わりに出してくれるサービス", "おやの かわりに いくじ して いる"):
+        assert words.expanded(text) == text, text
     # A knowledge that writes the phrase itself is searched with it as typed.
     knows = EverydayWords(["家族が代わりに取りに行けます。", "代理人 代理人"])
-    assert knows.expanded("代わりに取りに行ける？") == "代わりに取りに行ける？"
+    assert knows.expanded("家族が代わりに取りに行ける？") == "家族が代わりに取りに行ける？"

@@ -332,5 +332,6 @@ def test_a_word_used_as_an_adverb_in_kana_is_no_part_of_a_things_name():
     assert [p.surface for p in noun_phrases("みんな国保です")] == ["国保"]
     assert [p.surface for p in noun_phrases("国民健康保険証")] == ["国民健康保険証"]
     assert [p.written for p in noun_phrases("財布ごとマイナカード落とした")] == ["財布", "マイナカード"]
+    assert [p.written for p in noun_phrases("家族全員国保です")] == ["家族", "国保"]
     # Other kana adverbs stay in the name (駅前, 母子家庭以外 are read as typed).
     assert [p.surface for p in noun_phrases("市役所まえ")] == ["市役所まえ"]

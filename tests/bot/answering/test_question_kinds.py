@@ -24,6 +24,8 @@ def test_everyday_phrasings_of_the_asked_fact_are_recognised():
     assert "howto" in _names("印鑑登録の申請方法") and "howto" in _names("届出の仕方を教えて")
     # A way already named (その方法, ほかの方法) is no question of how.
     assert "howto" not in _names("その方法で大丈夫？") and "howto" not in _names("ほかの方法はある？")
+    assert "howto" not in _names("他の方法はある？") and "howto" in _names("手続きの流れを教えて")
+    assert "howto" in _names("申し込む方法") and "howto" in _names("支払いの方法")
     # Taking the thing itself somewhere is no list of what to bring.
     assert "needs" not in _names("ごみ 自分で もっていく どこ")
 

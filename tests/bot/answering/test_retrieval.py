@@ -61,13 +61,6 @@ def test_another_city_named_is_declined_politely_without_this_citys_answer(bot):
     assert not answer.sources and not answer.related and "処理券" not in answer.text
 
 
-def test_another_city_named_all_in_kana_is_declined_and_this_one_is_answered(bot):
-    # Respelling reads みなみの as 南の before ranking; the place is read in the question as typed.
-    answer = bot.answer("みなみのしの そだいごみ りょうきん", audience="citizen")
-    assert answer.abstained and answer.kind == "other_city" and "みなみの市" in answer.text
-    assert bot.retriever.rank("あおばしの そだいごみ りょうきん", "citizen").decline == ""
-
-
 def test_an_unnamed_neighbour_is_declined_for_a_resident_not_for_staff(bot):
     answer = bot.answer("隣の市の粗大ごみの料金は？", audience="citizen")
     assert answer.abstained and "隣の市のことは" in answer.text and not answer.sources
