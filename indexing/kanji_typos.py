@@ -56,9 +56,11 @@ class KanjiTypos:
         # of two (延滞: えんたい less 延's えん).
         self._readings: dict[str, set[str]] = {}
         for (reading, spelling), count in counts.items():
-            if _SHORTEST <= len(spelling) <= _LONGEST and KANJI_WORD.fullmatch(spelling):
+            if not KANJI_WORD.fullmatch(spelling):
+                continue
+            if _SHORTEST <= len(spelling) <= _LONGEST:
                 written[spelling] += count
-            if len(spelling) == 2 and KANJI_WORD.fullmatch(spelling):
+            if len(spelling) == 2:
                 first, last = spelling
                 for known_reading in dictionary_readings(first):
                     if reading.startswith(known_reading) and len(reading) > len(known_reading):
