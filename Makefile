@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: serve test install install-test knowledge
+.PHONY: serve test install install-test knowledge vectors
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -18,6 +18,10 @@ install-test: $(PY)
 
 knowledge: install
 	$(VENV)/bin/madoguchi import knowledge/
+
+# Re-embed the sample knowledge's texts into knowledge/.vectors/ after editing it (its first import then embeds nothing).
+vectors: install
+	$(PY) -m indexing.vector_seeds knowledge/
 
 # Install, load the sample knowledge and serve the web chat (and LINE/Slack when configured) on localhost.
 serve: knowledge

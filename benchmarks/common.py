@@ -16,12 +16,13 @@ FACTS = ROOT / "benchmarks" / "facts.jsonl"
 DEFAULT_DATA_DIR = ROOT / "var" / "bench"
 
 
-def ensure_sample_data(data_dir: Path = DEFAULT_DATA_DIR, embedder: str = "") -> tuple[Path, float]:
+def ensure_sample_data(data_dir: Path = DEFAULT_DATA_DIR, embedder: str = "",
+                       shipped_vectors: bool = True) -> tuple[Path, float]:
     """Import knowledge/ into data_dir (incremental); returns (data dir, seconds spent)."""
     from indexing.importer import import_paths
 
     started = time.perf_counter()
-    import_paths([ROOT / "knowledge"], data_dir, embedder_spec=embedder)
+    import_paths([ROOT / "knowledge"], data_dir, embedder_spec=embedder, shipped_vectors=shipped_vectors)
     return data_dir, time.perf_counter() - started
 
 

@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="audience of every imported entry (default: what each file declares)")
     p.add_argument("--quiet", action="store_true", help="print only the summary")
     p.add_argument("--strict", action="store_true", help="fail on any bad row instead of skipping it")
+    p.add_argument("--no-shipped-vectors", dest="shipped_vectors", action="store_false",
+                   help="embed every new text, ignoring the vectors a folder ships in .vectors/")
     p.set_defaults(handler=command_import)
 
     p = commands.add_parser("ask", help="answer one question")
@@ -73,7 +75,8 @@ def command_import(args) -> int:
     settings = settings_from_args(args)
     say = (lambda m: None) if args.quiet else (lambda m: print(m, file=sys.stderr))
     report = import_paths(args.paths, settings.data_dir, audience=args.audience or "",
-                          embedder_spec=settings.embedder, progress=say, strict=args.strict)
+                          embedder_spec=settings.embedder, progress=say, strict=args.strict,
+                          shipped_vectors=args.shipped_vectors)
     for problem in report.problems:
         print(f"madoguchi: warning: {'' if problem.kept else 'skipped '}{problem}", file=sys.stderr)
     print(f"imported into {settings.data_dir}: {report.summary()}")

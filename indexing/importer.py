@@ -38,6 +38,7 @@ from indexing.loaders.encoding import decode_text_bytes
 from indexing.loaders.source_metadata import SOURCES_FILE, SourceMetadata, metadata_for
 from indexing.search_index import INDEX_DIR, analyze_entry, embedding_texts, save_indexes, text_hash
 from indexing.storage.knowledge import KnowledgeChanges, KnowledgeStore, knowledge_write_lock
+from indexing.vector_seeds import seed_files, seeded_vectors
 
 SYNONYMS_FILE = "synonyms.txt"
 DEPARTMENTS_FILE = "departments.toml"
@@ -58,6 +59,7 @@ class ImportReport:
     unchanged: int = 0
     retired: list[str] = field(default_factory=list)
     embedded: int = 0
+    seeded: int = 0
     synonyms: int | None = None
     departments: int | None = None
     rules: list[str] = field(default_factory=list)
@@ -67,6 +69,8 @@ class ImportReport:
     def summary(self) -> str:
         parts = [f"{self.files} files", f"{len(self.added)} added", f"{len(self.changed)} changed",
                  f"{self.unchanged} unchanged", f"{len(self.retired)} retired", f"{self.embedded} texts embedded"]
+        if self.seeded:
+            parts.append(f"{self.seeded} vectors from the folder's .vectors")
         if self.synonyms is not None:
             parts.append(f"{self.synonyms} synonym groups")
         if self.departments is not None:
@@ -205,6 +209,8 @@ class ImportPlan:
     changes: KnowledgeChanges
     # Every (role, text) the knowledge needs a vector for once applied, by text hash.
     texts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # The folders imported, whose shipped vectors (indexing/vector_seeds.py) spare embedding.
+    folders: list[Path] = field(default_factory=list)
 
 
 def _load(paths, audience, strict, defaults, source_keys, names, report):
@@ -395,7 +401,7 @@ def plan_import(store: KnowledgeStore, paths: list[str | Path], audience: str = 
         for entry in others:
             terms, grams = analyze_entry(analyzer, entry)
             changes.reanalyzed[entry.id] = (terms, grams)
-    plan = ImportPlan(report, changes)
+    plan = ImportPlan(report, changes, folders=[Path(p) for p in paths if Path(p).is_dir()])
     for entry in active + others:
         for role, text in embedding_texts(entry):
             plan.texts[text_hash(role, text)] = (role, text)
@@ -437,7 +443,16 @@ def embed_texts(store: KnowledgeStore, texts: dict[str, tuple[str, str]], embedd
 
 def embed_plan(store: KnowledgeStore, plan: ImportPlan, embedder_spec: str = "",
                say: Callable[[str], None] = lambda m: None) -> int:
-    """Embed what the planned knowledge needs and the cache lacks; returns how many texts."""
+    """Embed what the planned knowledge needs and the cache lacks (after taking what the imported
+    folders ship, see indexing/vector_seeds.py); returns how many texts were embedded."""
+    embedder = get_embedder(embedder_spec)
+    if plan.folders and seed_files(plan.folders, embedder.name):
+        cached = store.cached_vectors(embedder.name, list(plan.texts))
+        lacking = {h: text for h, text in plan.texts.items() if h not in cached}
+        seeded = seeded_vectors(plan.folders, embedder, lacking, say) if lacking else {}
+        if seeded:
+            store.store_vectors(embedder.name, seeded)
+        plan.report.seeded = len(seeded)
     plan.report.embedded = embed_texts(store, plan.texts, embedder_spec, say)
     return plan.report.embedded
 
@@ -453,18 +468,22 @@ def apply_plan(store: KnowledgeStore, plan: ImportPlan, embedder_spec: str = "")
 def import_paths(paths: list[str | Path], data_dir: str | Path, audience: str = "", embedder_spec: str = "",
                  progress: Callable[[str], None] | None = None, strict: bool = False, changed_by: str = "import",
                  defaults: dict | None = None, source_keys: dict[str, str] | None = None,
-                 names: dict[str, str] | None = None, folder_sync: bool = True) -> ImportReport:
+                 names: dict[str, str] | None = None, folder_sync: bool = True,
+                 shipped_vectors: bool = True) -> ImportReport:
     """Import files and folders into the data dir and rebuild its indexes (plan, embed, apply).
 
     ``folder_sync`` (the CLI) records which folder each file came from, so a file deleted from
     a folder imported again has its entries retired; uploads (the admin UI) keep the folder
-    their source was first imported from."""
+    their source was first imported from. ``shipped_vectors`` takes the vectors imported folders ship
+    (indexing/vector_seeds.py); without it every text the cache lacks is embedded."""
     started = time.perf_counter()
     say = progress or (lambda message: None)
     store = KnowledgeStore(data_dir)
     with knowledge_write_lock(store.data_dir):
         plan = plan_import(store, paths, audience, strict, changed_by, defaults, source_keys, names, say,
                            folder_sync)
+        if not shipped_vectors:
+            plan.folders = []
         embed_plan(store, plan, embedder_spec, say)
         apply_plan(store, plan, embedder_spec)
     plan.report.seconds = time.perf_counter() - started

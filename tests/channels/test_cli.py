@@ -162,3 +162,16 @@ def test_a_citizen_faq_alone_warns_only_when_asked_as_staff(capsys, tmp_path):
     assert status == 0 and "warning" not in err
     status, _, err = run(capsys, "--data-dir", tmp_path / "d", "ask", "ごみの日は？", "--no-log", "--audience", "staff")
     assert status == 0 and "for citizen questions only" in err and "--audience all" in err
+
+
+def test_import_takes_a_folders_shipped_vectors_unless_told_not_to(capsys, tmp_path):
+    from indexing.vector_seeds import write_seed
+
+    folder = tmp_path / "k"
+    folder.mkdir()
+    (folder / "faq.csv").write_text("ID,問い合わせ文,応答文,カテゴリ\n1,ごみの日は？,月曜です。,ごみ\n", encoding="utf-8")
+    write_seed(folder, say=lambda m: None)
+    status, out, _ = run(capsys, "--data-dir", tmp_path / "a", "import", "--quiet", folder)
+    assert status == 0 and "0 texts embedded, 1 vectors from the folder's .vectors" in out
+    status, out, _ = run(capsys, "--data-dir", tmp_path / "b", "import", "--quiet", "--no-shipped-vectors", folder)
+    assert status == 0 and "1 texts embedded" in out and ".vectors" not in out
