@@ -5,9 +5,9 @@ busy 2-core machine). A folder may carry the vectors of its texts in
 ``<folder>/.vectors/<embedder name>.npz`` (the loaders skip dotted folders): text hashes
 (``search_index.text_hash``: role and text, so a changed text has another hash) and their
 vectors. ``import`` copies into the data dir's vector cache the ones the knowledge needs and
-lacks, for the embedder in use only, and embeds the rest as usual; a sub-folder imported alone
-(``knowledge/faq``) uses the nearest seed above it. ``madoguchi import --no-shipped-vectors``
-embeds everything.
+lacks, for the embedder in use only, and embeds the rest as usual. Only a folder imported as such is
+read for one (``import knowledge/`` reads ``knowledge/.vectors``; ``import knowledge/faq`` embeds). ``madoguchi
+import --no-shipped-vectors`` embeds everything.
 
 A seed is a cache, never a source of truth, and what it gives stays in the data dir's cache: one
 that is unreadable, of another model, dimension or query cut, holds vectors that are not unit
@@ -51,15 +51,13 @@ def seed_path(folder: str | Path, model: str) -> Path:
 
 
 def seed_files(folders: list[Path], model: str) -> list[Path]:
-    """The seeds of ``model`` for imported folders: each folder's own, else the nearest above it."""
+    """The seeds of ``model`` that the imported folders themselves hold. Never a folder above one: whoever may write
+    the imported folder decides its knowledge anyway, while a folder above it (/tmp) may be anybody's."""
     found: list[Path] = []
     for folder in folders:
-        for place in (Path(folder).resolve(), *Path(folder).resolve().parents):
-            path = seed_path(place, model)
-            if path.is_file():
-                if path not in found:
-                    found.append(path)
-                break
+        path = seed_path(Path(folder).resolve(), model)
+        if path.is_file() and path not in found:
+            found.append(path)
     return found
 
 

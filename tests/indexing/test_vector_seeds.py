@@ -79,13 +79,16 @@ def test_a_folder_with_its_vectors_imports_without_embedding_and_embeds_only_wha
     assert (again.seeded, again.embedded) == (0, 0)
 
 
-def test_a_sub_folder_imported_alone_uses_the_seed_above_it_and_seeds_can_be_ignored(tmp_path):
+def test_only_the_imported_folders_own_seed_is_read_and_seeds_can_be_ignored(tmp_path):
     folder = tmp_path / "k"
     _faq(folder / "faq", ROWS)
     write_seed(folder, say=lambda m: None)
-    report = import_paths([folder / "faq"], tmp_path / "a")
-    assert (report.seeded, report.embedded) == (3, 0)
-    ignored = import_paths([folder / "faq"], tmp_path / "b", shipped_vectors=False)
+    whole = import_paths([folder], tmp_path / "a")
+    assert (whole.seeded, whole.embedded) == (3, 0)
+    # A folder above the one imported may be anybody's (/tmp): its seed is not read.
+    below = import_paths([folder / "faq"], tmp_path / "b")
+    assert (below.seeded, below.embedded) == (0, 3)
+    ignored = import_paths([folder], tmp_path / "c", shipped_vectors=False)
     assert (ignored.seeded, ignored.embedded) == (0, 3)
 
 
