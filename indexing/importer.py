@@ -38,7 +38,7 @@ from indexing.loaders.encoding import decode_text_bytes
 from indexing.loaders.source_metadata import SOURCES_FILE, SourceMetadata, metadata_for
 from indexing.search_index import INDEX_DIR, analyze_entry, embedding_texts, save_indexes, text_hash
 from indexing.storage.knowledge import KnowledgeChanges, KnowledgeStore, knowledge_write_lock
-from indexing.vector_seeds import seed_files, seeded_vectors
+from indexing.shipped_vectors import seed_files, seeded_vectors
 
 SYNONYMS_FILE = "synonyms.txt"
 DEPARTMENTS_FILE = "departments.toml"
@@ -209,7 +209,7 @@ class ImportPlan:
     changes: KnowledgeChanges
     # Every (role, text) the knowledge needs a vector for once applied, by text hash.
     texts: dict[str, tuple[str, str]] = field(default_factory=dict)
-    # The folders imported, whose shipped vectors (indexing/vector_seeds.py) spare embedding.
+    # The folders imported, whose shipped vectors (indexing/shipped_vectors.py) spare embedding.
     folders: list[Path] = field(default_factory=list)
 
 
@@ -444,7 +444,7 @@ def embed_texts(store: KnowledgeStore, texts: dict[str, tuple[str, str]], embedd
 def embed_plan(store: KnowledgeStore, plan: ImportPlan, embedder_spec: str = "",
                say: Callable[[str], None] = lambda m: None) -> int:
     """Embed what the planned knowledge needs and the cache lacks (after taking what the imported
-    folders ship, see indexing/vector_seeds.py); returns how many texts were embedded."""
+    folders ship, see indexing/shipped_vectors.py); returns how many texts were embedded."""
     embedder = get_embedder(embedder_spec)
     if plan.folders and seed_files(plan.folders, embedder.name):
         cached = store.cached_vectors(embedder.name, list(plan.texts))
@@ -475,7 +475,7 @@ def import_paths(paths: list[str | Path], data_dir: str | Path, audience: str = 
     ``folder_sync`` (the CLI) records which folder each file came from, so a file deleted from
     a folder imported again has its entries retired; uploads (the admin UI) keep the folder
     their source was first imported from. ``shipped_vectors`` takes the vectors imported folders ship
-    (indexing/vector_seeds.py); without it every text the cache lacks is embedded."""
+    (indexing/shipped_vectors.py); without it every text the cache lacks is embedded."""
     started = time.perf_counter()
     say = progress or (lambda message: None)
     store = KnowledgeStore(data_dir)

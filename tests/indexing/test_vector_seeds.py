@@ -1,4 +1,4 @@
-"""Vectors shipped beside a knowledge folder (indexing/vector_seeds.py)."""
+"""Vectors shipped beside a knowledge folder (indexing/shipped_vectors.py, written by indexing/vector_seeds.py)."""
 from pathlib import Path
 
 import numpy as np
@@ -7,7 +7,8 @@ import pytest
 from indexing.embeddings import get_embedder
 from indexing.importer import import_paths, plan_import
 from indexing.storage.knowledge import KnowledgeStore
-from indexing.vector_seeds import read_seed, seed_path, write_seed
+from indexing.shipped_vectors import read_seed, seed_path
+from indexing.vector_seeds import write_seed
 
 SAMPLE = Path(__file__).resolve().parents[2] / "knowledge"
 FAQ_HEADER = "ID,問い合わせ文,応答文,カテゴリ\n"
