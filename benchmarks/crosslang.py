@@ -36,6 +36,7 @@ from pathlib import Path
 
 from benchmarks.common import DEFAULT_DATA_DIR, ROOT, ensure_sample_data
 from bot.answering.evaluation import hit_at_k
+from indexing.embeddings import embed_as
 from indexing.language import detect_language
 
 CROSSLANG = ROOT / "benchmarks" / "crosslang.jsonl"
@@ -224,7 +225,7 @@ def variants(data_dir: Path, embedder: str):
     translated = [(position, role, text) for position, entry in enumerate(index.entries)
                   for _, title, body in entry.translations
                   for role, text in (("query", title), ("passage", f"{title}\n{body[:500]}"))]
-    extra = np.vstack([(model.embed_queries if role == "query" else model.embed_passages)([text])[0]
+    extra = np.vstack([embed_as(model, role, [text])[0]
                        for _, role, text in translated]) if translated else np.zeros((0, matrix.shape[1]))
 
     def best_per_entry(vector, mask=None, with_translations=False):

@@ -66,6 +66,11 @@ class Embedder(Protocol):
     def embed_passages(self, texts: list[str]) -> np.ndarray: ...
 
 
+def embed_as(embedder: Embedder, role: str, texts: list[str]) -> np.ndarray:
+    """``texts`` embedded as questions (role "query") or as passages (role "passage": e5 reads the two apart)."""
+    return (embedder.embed_queries if role == "query" else embedder.embed_passages)(texts)
+
+
 def _normalized(vectors) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     if vectors.ndim == 1:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from indexing.embeddings import get_embedder
+from indexing.embeddings import embed_as, get_embedder
 from indexing.entries import Entry
 from indexing.interests import SETTING_KEY as INTERESTS_SETTING, load_interest_config
 from indexing.japanese import JapaneseAnalyzer, SynonymTable
@@ -426,7 +426,6 @@ def embed_texts(store: KnowledgeStore, texts: dict[str, tuple[str, str]], embedd
     progress = Progress(say, "embedded", len(missing))
     for role in ("query", "passage"):
         items = [(h, t) for h, r, t in missing if r == role]
-        encode = embedder.embed_queries if role == "query" else embedder.embed_passages
         start = 0
         while start < len(items):
             end, chars = start, 0
@@ -434,7 +433,7 @@ def embed_texts(store: KnowledgeStore, texts: dict[str, tuple[str, str]], embedd
                 chars += len(items[end][1])
                 end += 1
             part = items[start:end]
-            vectors = encode([t for _, t in part])
+            vectors = embed_as(embedder, role, [t for _, t in part])
             store.store_vectors(embedder.name, {h: v for (h, _), v in zip(part, vectors)})
             progress.advance(len(part))
             start = end
@@ -446,10 +445,11 @@ def embed_plan(store: KnowledgeStore, plan: ImportPlan, embedder_spec: str = "",
     """Embed what the planned knowledge needs and the cache lacks (after taking what the imported
     folders ship, see indexing/shipped_vectors.py); returns how many texts were embedded."""
     embedder = get_embedder(embedder_spec)
-    if plan.folders and seed_files(plan.folders, embedder.name):
+    seeds = seed_files(plan.folders, embedder.name)
+    if seeds:
         cached = store.cached_vectors(embedder.name, list(plan.texts))
         lacking = {h: text for h, text in plan.texts.items() if h not in cached}
-        seeded = seeded_vectors(plan.folders, embedder, lacking, say) if lacking else {}
+        seeded = seeded_vectors(seeds, embedder, lacking, say) if lacking else {}
         if seeded:
             store.store_vectors(embedder.name, seeded)
         plan.report.seeded = len(seeded)

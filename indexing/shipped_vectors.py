@@ -19,6 +19,7 @@ Seeds are written by indexing/vector_seeds.py.
 """
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -26,7 +27,7 @@ from typing import Callable
 
 import numpy as np
 
-from indexing.embeddings import MAX_QUERY_CHARS
+from indexing.embeddings import MAX_QUERY_CHARS, embed_as
 
 SEED_DIR = ".vectors"
 _HASH = re.compile(r"[0-9a-f]{64}")
@@ -83,12 +84,24 @@ def read_seed(path: Path, model: str, dim: int) -> dict[str, np.ndarray]:
     return dict(zip(hashes.tolist(), vectors))
 
 
-def seeded_vectors(folders: list[Path], embedder, texts: dict[str, tuple[str, str]],
+def save_seed(path: Path, model: str, vectors: dict[str, np.ndarray]):
+    """Write ``vectors`` (hash → vector) as the seed of ``model`` at ``path``, as read_seed reads it (replaced whole,
+    never half written); sorted by hash, so the same vectors make the same file."""
+    hashes = sorted(vectors)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    with open(partial, "wb") as out:
+        np.savez_compressed(out, model=np.array(model), max_query_chars=np.array(MAX_QUERY_CHARS), hashes=np.array(hashes),
+                            vectors=np.stack([vectors[h] for h in hashes]).astype(np.float32))
+    os.replace(partial, path)
+
+
+def seeded_vectors(seeds: list[Path], embedder, texts: dict[str, tuple[str, str]],
                    say: Callable[[str], None] = lambda m: None) -> dict[str, np.ndarray]:
-    """The vectors of ``texts`` (hash → (role, text)) that the folders' seeds for ``embedder`` hold,
+    """The vectors of ``texts`` (hash → (role, text)) that the seed files of ``embedder`` (seed_files) hold,
     each seed spot-checked against the embedder."""
     found: dict[str, np.ndarray] = {}
-    for path in seed_files(folders, embedder.name):
+    for path in seeds:
         wanted = {h: texts[h] for h in texts.keys() - found.keys()}
         if not wanted:
             break
@@ -110,7 +123,6 @@ def spot_check(vectors: dict[str, np.ndarray], texts: dict[str, tuple[str, str]]
         picked = hashes[:: max(1, len(hashes) // SPOT_CHECKS)][:SPOT_CHECKS]
         if not picked:
             continue
-        encode = embedder.embed_queries if role == "query" else embedder.embed_passages
-        fresh = encode([texts[h][1] for h in picked])
+        fresh = embed_as(embedder, role, [texts[h][1] for h in picked])
         if min(float(np.dot(vectors[h], v)) for h, v in zip(picked, fresh)) < SPOT_COSINE:
             raise ValueError("its vectors are not what the embedder makes of its texts")

@@ -13,40 +13,28 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
-
-from indexing.embeddings import MAX_QUERY_CHARS, get_embedder
+from indexing.embeddings import get_embedder
 from indexing.importer import embed_texts, plan_import
-from indexing.shipped_vectors import read_seed, seed_path
+from indexing.shipped_vectors import save_seed, seed_path, seeded_vectors
 from indexing.storage.knowledge import KnowledgeStore
 
 
 def write_seed(folder: str | Path, embedder_spec: str = "", fresh: bool = False,
                say: Callable[[str], None] = print) -> Path:
     """Write the vectors of every text the knowledge in ``folder`` needs as its seed: those of the
-    seed already there for texts that did not change (unless ``fresh``), the others embedded."""
+    seed already there for texts that did not change (unless ``fresh``; read as an import reads it), the others embedded."""
     embedder = get_embedder(embedder_spec)
     target = seed_path(folder, embedder.name)
     with tempfile.TemporaryDirectory(prefix="madoguchi-seed-") as scratch:
         store = KnowledgeStore(scratch)
         plan = plan_import(store, [folder], say=say)
         if not fresh and target.is_file():
-            try:
-                kept = read_seed(target, embedder.name, embedder.dim)
-                store.store_vectors(embedder.name, {h: v for h, v in kept.items() if h in plan.texts})
-            except ValueError as exc:
-                say(f"not reusing {target}: {exc}")
+            store.store_vectors(embedder.name, seeded_vectors([target], embedder, plan.texts, say))
         embedded = embed_texts(store, plan.texts, embedder_spec, say)
-        vectors = store.cached_vectors(embedder.name, sorted(plan.texts))
+        vectors = store.cached_vectors(embedder.name, list(plan.texts))
         store.close()
-    hashes = sorted(vectors)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    with open(partial, "wb") as out:
-        np.savez_compressed(out, model=np.array(embedder.name), max_query_chars=np.array(MAX_QUERY_CHARS),
-                            hashes=np.array(hashes), vectors=np.stack([vectors[h] for h in hashes]).astype(np.float32))
-    os.replace(partial, target)
-    say(f"wrote {len(hashes)} vectors of {embedder.name} to {target} ({embedded} embedded now)")
+    save_seed(target, embedder.name, vectors)
+    say(f"wrote {len(vectors)} vectors of {embedder.name} to {target} ({embedded} embedded now)")
     return target
 
 

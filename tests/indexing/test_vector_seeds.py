@@ -4,10 +4,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexing.embeddings import get_embedder
+from indexing.embeddings import MAX_QUERY_CHARS, embed_as, get_embedder
 from indexing.importer import import_paths, plan_import
 from indexing.storage.knowledge import KnowledgeStore
-from indexing.shipped_vectors import read_seed, seed_path
+from indexing.shipped_vectors import read_seed, save_seed, seed_path
 from indexing.vector_seeds import write_seed
 
 SAMPLE = Path(__file__).resolve().parents[2] / "knowledge"
@@ -25,6 +25,11 @@ def _faq(folder: Path, rows):
 def _model():
     embedder = get_embedder()
     return embedder.name, embedder.dim
+
+
+def _embedded(texts, hashes) -> np.ndarray:
+    """The embedder's own vectors of ``texts`` (hash → (role, text)), in the order of ``hashes``."""
+    return np.stack([embed_as(get_embedder(), texts[h][0], [texts[h][1]])[0] for h in hashes]).astype(np.float32)
 
 
 def test_the_sample_knowledge_ships_the_vectors_of_every_text_it_needs(tmp_path):
@@ -45,8 +50,7 @@ def test_shipped_vectors_are_what_the_embedder_makes(tmp_path):
     embedder = get_embedder()
     for role in ("query", "passage"):
         picked = [(h, text) for h, (r, text) in sorted(plan.texts.items()) if r == role][:4]
-        encode = embedder.embed_queries if role == "query" else embedder.embed_passages
-        fresh = encode([text for _, text in picked])
+        fresh = embed_as(embedder, role, [text for _, text in picked])
         for (h, _), vector in zip(picked, fresh):
             assert float(np.dot(shipped[h], vector)) > 0.999  # equal on this machine; other CPUs round apart
 
@@ -117,12 +121,10 @@ def test_a_damaged_seed_is_passed_over_with_a_message_and_its_texts_are_embedded
     texts = plan_import(KnowledgeStore(tmp_path / "plan"), [folder]).texts
     hashes = np.array(sorted(texts))
     # Sound in every way but the damage: the embedder's own vectors, other unit vectors only where that is the damage.
-    embedder = get_embedder()
-    vectors = np.stack([(embedder.embed_queries if texts[h][0] == "query" else embedder.embed_passages)([texts[h][1]])[0]
-                        for h in hashes]).astype(np.float32)
+    vectors = _embedded(texts, hashes)
     if damage == "not the embedder's vectors":
         vectors = np.roll(vectors, 1, axis=1)
-    fields = {"model": np.array(model), "max_query_chars": np.array(256), "hashes": hashes, "vectors": vectors}
+    fields = {"model": np.array(model), "max_query_chars": np.array(MAX_QUERY_CHARS), "hashes": hashes, "vectors": vectors}
     if damage == "other model":
         fields["model"] = np.array("another-model")
     elif damage == "other dimension":
@@ -134,7 +136,7 @@ def test_a_damaged_seed_is_passed_over_with_a_message_and_its_texts_are_embedded
     elif damage == "hashes as bytes":
         fields["hashes"] = hashes.astype("S64")
     elif damage == "other query cut":
-        fields["max_query_chars"] = np.array(128)
+        fields["max_query_chars"] = np.array(MAX_QUERY_CHARS // 2)
     if damage == "garbage":
         path.write_bytes(b"PK\x03\x04 not a zip")
     else:
@@ -145,7 +147,7 @@ def test_a_damaged_seed_is_passed_over_with_a_message_and_its_texts_are_embedded
     assert (report.seeded, report.embedded) == (0, 3)
     why = {"garbage": "unreadable", "other model": "made by another-model", "other dimension": "not (n, ",
            "not finite": "not of unit length", "not unit length": "not of unit length",
-           "hashes as bytes": "not text hashes", "other query cut": "cut at 128",
+           "hashes as bytes": "not text hashes", "other query cut": f"cut at {MAX_QUERY_CHARS // 2}",
            "not the embedder's vectors": "not what the embedder makes"}[damage]
     assert any("skipped the shipped vectors" in line and why in line for line in said), said
 
@@ -156,11 +158,6 @@ def test_a_sound_seed_written_by_hand_is_used(tmp_path):
     _faq(folder, ROWS)
     model, _ = _model()
     texts = plan_import(KnowledgeStore(tmp_path / "plan"), [folder]).texts
-    hashes = np.array(sorted(texts))
-    embedder = get_embedder()
-    vectors = np.stack([(embedder.embed_queries if texts[h][0] == "query" else embedder.embed_passages)([texts[h][1]])[0]
-                        for h in hashes]).astype(np.float32)
-    seed_path(folder, model).parent.mkdir(parents=True)
-    with open(seed_path(folder, model), "wb") as out:
-        np.savez_compressed(out, model=np.array(model), max_query_chars=np.array(256), hashes=hashes, vectors=vectors)
+    hashes = sorted(texts)
+    save_seed(seed_path(folder, model), model, dict(zip(hashes, _embedded(texts, hashes))))
     assert import_paths([folder], tmp_path / "data").seeded == 3
