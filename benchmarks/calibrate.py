@@ -113,7 +113,7 @@ def labelled_features(rows, weights):
         relevant, dense, terms, grams, index, analysis = row
         fused = row.fused(weights)
         feats = ranking_signals(index, analysis, fused, dense, terms, grams, weights, row.entity_check,
-                                judge=row.judge(weights))
+                                judge=row.judge(weights), query=row.text)
         best = int(np.argmax(fused))
         X.append([feats[name] for name in USED])
         y.append(1.0 if best in relevant else 0.0)
@@ -137,7 +137,7 @@ def shown_features(rows, weights):
                                        row.fusion(weights), 1, ranker=row.ranker)
             first = int(order[0])
         feats = ranking_signals(index, analysis, fused, dense, terms, grams, weights, row.entity_check,
-                                first=first if first != best else None, judge=row.judge(weights))
+                                first=first if first != best else None, judge=row.judge(weights), query=row.text)
         S.append([feats[name] for name in USED])
         has_shown.append(first != best)
         plan.append(row.audience == "citizen" and index.entries[first].kind == "plan")

@@ -7,7 +7,7 @@ dense and lexical parts, and its margin over the runner-up; how much of the ques
 the entry covers, as a whole, in its answer field and in its question or heading; the things the question names
 that the entry lacks, and whether its heading holds what the question is about; a matter of a
 national office or a private business that no entry is about (bot/answering/national.py); the learned ranker's score of the entry; whether
-the entries nearest the question share a topic beyond chance: see retrieval.ranking_signals) that estimates the probability that
+the entries nearest the question share a topic beyond chance; the question's length: see retrieval.ranking_signals) that estimates the probability that
 the question is in scope; the bot abstains below a threshold chosen on the dev set.
 """
 from __future__ import annotations
@@ -19,7 +19,8 @@ from pathlib import Path
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 FEATURES = ("fused", "dense", "lexical", "margin", "coverage", "unknown", "dense_gap", "missing", "entity",
-            "entity_unknown", "phrases", "answer_coverage", "focus_heading", "ranker", "heading_coverage", "national", "topic_cluster")
+            "entity_unknown", "phrases", "answer_coverage", "focus_heading", "ranker", "heading_coverage", "national", "topic_cluster",
+            "length")
 
 
 @dataclass(frozen=True)

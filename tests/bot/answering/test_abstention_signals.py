@@ -8,7 +8,8 @@ import pytest
 from benchmarks.calibrate import bot_probabilities
 from bot.answering.calibration import FEATURES, Calibration
 from bot.answering.ranker import RankerModel
-from bot.answering.retrieval import Retriever
+from bot.answering.retrieval import Retriever, question_length
+from indexing.embeddings import MAX_QUERY_CHARS
 from fakes.embedder import HashingEmbedder, installed_embedder
 from indexing.entries import Audience
 from indexing.importer import import_paths
@@ -31,6 +32,20 @@ def test_every_feature_is_computed_and_bounded(data_dir, question):
         assert 0.0 <= signals[name] <= 1.0 + 1e-9, name
     # Without a learned ranker its score is 0 (a calibration fitted without one gives it no weight).
     assert signals["ranker"] == 0.0
+
+
+def test_the_length_feature_reads_the_question_as_searched(data_dir):
+    directory, spec = data_dir
+    retriever = Retriever(directory, spec, ranker=None)
+    story = ("先月から一人暮らしを始めた大学生です。実家は県外で、アパートを借りました。"
+             "住所を移す届けって、何日以内に出せばいいんですか？")
+    short = retriever.rank("粗大ごみ", Audience.CITIZEN).signals["length"]
+    long = retriever.rank(story, Audience.CITIZEN).signals["length"]
+    assert short == pytest.approx(question_length("粗大ごみ")) and long == pytest.approx(question_length(story))
+    assert 0.0 < short < 0.5 and 0.8 < long < 1.0  # 4 characters, then 62
+    assert question_length("あ" * 100) == pytest.approx(1.0) and question_length("  ") == 0.0
+    # Counted up to what the embedder reads: a pasted text gains nothing beyond it.
+    assert question_length("あ" * 5000) == question_length("あ" * MAX_QUERY_CHARS) == pytest.approx(1.2, abs=0.01)
 
 
 def test_heading_coverage_reads_the_question_field_of_the_entry_described(data_dir):
