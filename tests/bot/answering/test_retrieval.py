@@ -206,3 +206,16 @@ def test_a_question_with_a_name_and_a_phone_number_is_searched_as_the_question_a
     introduced = bot.retriever.rank("山田太郎です。電話番号は090-1234-5678です。粗大ごみの出し方は？", "citizen")
     assert [h.entry.id for h in introduced.hits[:3]] == [h.entry.id for h in plain.hits[:3]]
     assert introduced.signals == plain.signals
+
+
+@pytest.mark.parametrize("bonus", [0.0, 0.5])
+def test_a_staff_topic_is_weighed_with_the_same_fact_bonus_on_both_sides(data_dir, bonus):
+    # The entry holding the kind of fact asked (a deadline) gains the bonus for staff and for citizens
+    # alike: a citizen look-alike must not come within the staff-topic margin by its bonus alone.
+    from dataclasses import replace
+
+    from bot.answering.retrieval import Retriever
+
+    shipped = Retriever(data_dir).calibration
+    retriever = Retriever(data_dir, calibration=replace(shipped, fact_bonus=bonus, fact_window=1.0))
+    assert retriever.rank("時間外勤務の申請の期限は？", "citizen").decline == "staff_topic"
