@@ -216,7 +216,9 @@ class Retriever:
             return Ranking(hits=hits, signals=signals, audience=audience, decline="other_city", detail=place,
                            language=language)
         if audience == "citizen":
-            department = self._staff_topic(query, analysis, query_vector, hits[0].score, c)
+            # The citizen side's plain fused best (plans damped as citizens see them), no fact bonus: see _staff_topic.
+            citizen_best = float(damp_plans(index, c.fuse(dense, terms, grams), audience, c).max())
+            department = self._staff_topic(query, analysis, query_vector, citizen_best, c)
             if department is not None:
                 return Ranking(hits=hits, signals=signals, audience=audience, decline="staff_topic",
                                detail=department, language=language)
@@ -286,15 +288,17 @@ class Retriever:
         """The department of the staff-only entry that matches a citizen's question much better
         than anything citizens may see, or None. Nothing of that entry is shown. ``c`` is the
         calibration of the question's language (its fusion made ``citizen_best``); a story's staff
-        scores are made as its citizen ones (Retriever.scores), and reranked as they are (rerank: the
-        entry holding the kind of fact asked gains as much on either side), so the two compare.
-        Compared with the staff entries' plain fused scores, 「テレワークの申請方法を教えて」 did not
-        reach the margin: the citizen look-alike's fact bonus for a way of doing (申請方法) ate it."""
+        scores are made as its citizen ones (Retriever.scores), so the two compare. Both sides are plain
+        fused scores, without the fact bonus of rerank: whether a question is a staff topic is not about
+        which entry holds the kind of fact asked. Compared with the citizen hits' reranked scores,
+        「テレワークの申請方法を教えて」 did not reach the margin (the citizen look-alike's bonus for a way of
+        doing, 申請方法, ate it); with the bonus on both sides, a staff guide whose heading names the fact
+        gained up to twice the bonus, more than the margin, and reached it from below."""
         staff = self.index("staff")
         if not staff.entries:
             return None
         dense, terms, grams = self.scores(staff, query, analysis, query_vector)
-        fused = rerank(staff, c.fuse(dense, terms, grams), query, Audience.STAFF, c)
+        fused = c.fuse(dense, terms, grams)
         if not staff.staff_only.any():
             return None
         fused = np.where(staff.staff_only, fused, 0.0)
