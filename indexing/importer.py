@@ -446,6 +446,7 @@ def embed_plan(store: KnowledgeStore, plan: ImportPlan, embedder_spec: str = "",
     folders ship, see indexing/shipped_vectors.py); returns how many texts were embedded."""
     embedder = get_embedder(embedder_spec)
     seeds = seed_files(plan.folders, embedder.name)
+    texts = plan.texts
     if seeds:
         cached = store.cached_vectors(embedder.name, list(plan.texts))
         lacking = {h: text for h, text in plan.texts.items() if h not in cached}
@@ -453,7 +454,9 @@ def embed_plan(store: KnowledgeStore, plan: ImportPlan, embedder_spec: str = "",
         if seeded:
             store.store_vectors(embedder.name, seeded)
         plan.report.seeded = len(seeded)
-    plan.report.embedded = embed_texts(store, plan.texts, embedder_spec, say)
+        # Only what neither the cache nor a seed held is left: the cache is not read back a second time.
+        texts = {h: text for h, text in lacking.items() if h not in seeded}
+    plan.report.embedded = embed_texts(store, texts, embedder_spec, say)
     return plan.report.embedded
 
 
