@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexing.entries import Entry
+from indexing.japanese import thread_tokenizer
 from indexing.loaders.encoding import decode_text_bytes
 from indexing.loaders.errors import KnowledgeFileError, LoadedFile
 from indexing.loaders.faq_table import faq_table_from_text, is_tab_separated_faq
@@ -35,6 +36,17 @@ _ITEM_NUMBER = re.compile(r"^管理番号\s*[:：]?\s*([0-9]{4,8})")
 _ITEM_TITLE = re.compile(r"^実施計画名\s*(\S.*)?$")
 _PAGE_NUMBER = re.compile(r"^[-‐ー\s]*[0-9]{1,3}[-‐ー\s]*$|^p\.\s*[0-9]+$", re.IGNORECASE)
 _SENTENCE_END = ("。", "！", "？", "」", "）", ":", "：")
+# A line broken inside a sentence is a full line of its page: at least this many characters, and
+# at least this share of the page's long lines (its 95th percentile length). On a page of 55-character
+# prose, a 19-character table label (時代の変化に即応できる組織体制の構築) is no broken sentence; on a
+# page set in narrow columns, an 18-character line is.
+MIN_FULL_LINE = 18
+FULL_LINE_SHARE = 0.6
+# Characters either side of a line break looked at to tell whether a word runs across it.
+_WORD_WINDOW = 8
+_WORD_CHAR = re.compile(r"[ぁ-ゖァ-ヺー一-龥々]")
+# A line starting with these continues the one before (hiragana endings and particles, small kana, ー).
+_CONTINUATION = re.compile(r"[ぁ-ゖー]")
 
 
 @dataclass
@@ -42,6 +54,7 @@ class _Segment:
     label: str
     page: int
     lines: list
+    full_line: int = MIN_FULL_LINE  # the least length of a line whose sentence runs on (full_line_length)
 
 
 def _nfkc(text: str) -> str:
@@ -94,14 +107,15 @@ def plan_passages(text: str, document_title: str) -> list[tuple[str, int, str]]:
     for page_number, page in enumerate(split_pages(text), start=1):
         lines = [_nfkc(l).strip() for l in page.split("\n")]
         lines = [l for l in lines if l]
+        full = full_line_length(lines)
         item_number = next((m.group(1) for m in map(_ITEM_NUMBER.match, lines) if m), None)
         if item_number:
             # One numbered item per page: the page is the passage, titled by 実施計画名.
             title = _item_title(lines)
             item_label = f"管理番号 {item_number}" + (f" {title}" if title else "")
-            segments.append(_Segment(item_label, page_number, [l for l in lines if not _ITEM_NUMBER.match(l)]))
+            segments.append(_Segment(item_label, page_number, [l for l in lines if not _ITEM_NUMBER.match(l)], full))
             continue
-        current = _Segment(label(), page_number, [])
+        current = _Segment(label(), page_number, [], full)
         segments.append(current)
         for line in lines:
             heading = None
@@ -126,7 +140,7 @@ def plan_passages(text: str, document_title: str) -> list[tuple[str, int, str]]:
                 heading = label()
             if heading is not None:
                 if heading != current.label:
-                    current = _Segment(heading, page_number, [])
+                    current = _Segment(heading, page_number, [], full)
                     segments.append(current)
                 if line not in (heading,) and not heading.endswith(line):
                     current.lines.append(line)
@@ -140,10 +154,11 @@ def plan_passages(text: str, document_title: str) -> list[tuple[str, int, str]]:
     for segment in segments:
         if merged and merged[-1].label == segment.label:
             merged[-1].lines.extend(segment.lines)
+            merged[-1].full_line = min(merged[-1].full_line, segment.full_line)
         else:
             merged.append(segment)
     for segment in merged:
-        body = join_broken_lines(segment.lines)
+        body = join_broken_lines(segment.lines, segment.full_line)
         if len(body) < 20:
             continue
         for chunk in _chunk(body, PASSAGE_CHARS):
@@ -181,17 +196,41 @@ def _is_furniture(line: str) -> bool:
     return len(line) == 1 and line not in ("•", "・")
 
 
-def join_broken_lines(lines: list[str]) -> str:
-    """Join lines broken inside sentences; keep list items and short labels on their own lines."""
+def full_line_length(lines: list[str]) -> int:
+    """The least length of a page's line that a sentence may run on from (MIN_FULL_LINE, FULL_LINE_SHARE)."""
+    if not lines:
+        return MIN_FULL_LINE
+    lengths = sorted(len(line) for line in lines)
+    return max(MIN_FULL_LINE, int(FULL_LINE_SHARE * lengths[int(len(lengths) * 0.95)]))
+
+
+def join_broken_lines(lines: list[str], full_line: int = MIN_FULL_LINE) -> str:
+    """Join lines broken inside sentences; keep list items and short labels on their own lines.
+    ``full_line``: the least length of a line broken inside a sentence (full_line_length)."""
     out: list[str] = []
+    previous = ""  # the line before as extracted, not what has been joined so far
     for line in lines:
         starts_item = line[:1] in ("•", "・", "●", "⚫", "○", "◆", "■", "※", "①", "②", "③", "④", "⑤") or \
             bool(re.match(r"^[0-9]+\.", line))
-        if out and not starts_item and not out[-1].endswith(_SENTENCE_END) and len(out[-1]) >= 18:
+        if out and not starts_item and not previous.endswith(_SENTENCE_END) and (
+                len(previous) >= full_line or broken_inside_word(previous, line)):
             out[-1] += line
         else:
             out.append(line)
+        previous = line
     return "\n".join(out)
+
+
+def broken_inside_word(before: str, after: str) -> bool:
+    """Whether a line break between ``before`` and ``after`` falls inside a word (システ|ムの導入, デジタ|ル化,
+    施策策|定) or before the ending of one (想定し|たユーザー): a narrow table cell or diagram box wraps
+    its text so, whatever the length of its lines."""
+    if not before or not after or not _WORD_CHAR.match(before[-1]):
+        return False
+    if _CONTINUATION.match(after):
+        return True
+    head, tail = before[-_WORD_WINDOW:], after[:_WORD_WINDOW]
+    return any(m.begin() < len(head) < m.end() for m in thread_tokenizer().tokenize(head + tail))
 
 
 def _chunk(text: str, size: int) -> list[str]:

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from indexing.loaders import KnowledgeFileError, SourceMetadata, load_knowledge_file
-from indexing.loaders.plan_documents import plan_passages
+from indexing.loaders.plan_documents import broken_inside_word, full_line_length, join_broken_lines, plan_passages
 
 META = SourceMetadata()
 HEADER = "ID,問い合わせ文,応答文,カテゴリ\n"
@@ -215,6 +215,30 @@ def test_plan_furniture_is_dropped_and_items_are_titled():
     assert labels == ["第2章 方針 2.1. 基本方針", "管理番号 222040 共有フォルダの管理ルールの徹底"]
     assert "本\n文" not in passages[0][2] and "12" not in passages[0][2]
     assert passages[1][1] == 2  # second page
+
+
+def test_a_table_page_keeps_its_labels_on_their_own_lines():
+    # A page of 50-character prose with a table's labels: a label of 19 characters is no sentence
+    # broken by the page's width, and neither are the short labels after it (they were all run
+    # together into the prose: 「…組織体制の構築働き方の見直し…柱2施策2-2担当課現 状少子高齢化…」).
+    prose = "少子高齢化や人口減少の進展により将来的な労働力不足が懸念される中、行政においても今後大幅な職員の増員は見"
+    lines = ["時代の変化に即応できる組織体制の構築", "働き方の見直しによる生産性の向上", "柱2", "施策2-2", "担当課", "現 状",
+             prose, "込めないものと考えられます。", "実施計画名 AI・RPAの導入"]
+    text = join_broken_lines(lines, full_line_length(lines))
+    assert text.split("\n") == lines[:6] + [prose + "込めないものと考えられます。", "実施計画名 AI・RPAの導入"]
+    # The same lines read with the fixed width alone run together from the first label on.
+    assert "構築働き方" in join_broken_lines(lines)
+
+
+def test_a_word_wrapped_in_a_narrow_box_is_joined_whatever_the_line_lengths():
+    lines = ["全庁で統一した予約システ", "ムの導入", "行政が発する情報のデジタ", "ル化及び情報ごとの周知", "様々な住民ニーズを想定し",
+             "たユーザー動線の設計", "柱2", "施策2-2"]
+    assert join_broken_lines(lines, 40).split("\n") == [
+        "全庁で統一した予約システムの導入", "行政が発する情報のデジタル化及び情報ごとの周知",
+        "様々な住民ニーズを想定したユーザー動線の設計", "柱2", "施策2-2"]
+    assert not broken_inside_word("組織体制の構築", "働き方の見直し")
+    assert not broken_inside_word("申請してください。", "あわせて")  # punctuation ends the line
+    assert broken_inside_word("利用促進、マイナン", "バーカードの普及") and broken_inside_word("施策策", "定の基本方針")
 
 
 def test_corpus_plans_follow_their_structure():
