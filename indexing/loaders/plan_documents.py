@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexing.entries import Entry
@@ -35,18 +35,20 @@ _ACTION = re.compile(r"^(?:No\.?|№)\s*([0-9]{1,3})\s+(\S.{0,40}?)(?:\s+p\.\s*[
 _ITEM_NUMBER = re.compile(r"^管理番号\s*[:：]?\s*([0-9]{4,8})")
 _ITEM_TITLE = re.compile(r"^実施計画名\s*(\S.*)?$")
 _PAGE_NUMBER = re.compile(r"^[-‐ー\s]*[0-9]{1,3}[-‐ー\s]*$|^p\.\s*[0-9]+$", re.IGNORECASE)
-_SENTENCE_END = ("。", "！", "？", "」", "）", ":", "：")
+# Full-width forms and, for NFKC-normalised lines, their ASCII forms.
+_SENTENCE_END = ("。", "！", "？", "」", "）", ":", "：", "!", "?", ")")
 # A line broken inside a sentence is a full line of its page: at least this many characters, and
 # at least this share of the page's long lines (its 95th percentile length). On a page of 55-character
-# prose, a 19-character table label (時代の変化に即応できる組織体制の構築) is no broken sentence; on a
+# prose, an 18-character table label (時代の変化に即応できる組織体制の構築) is no broken sentence; on a
 # page set in narrow columns, an 18-character line is.
 MIN_FULL_LINE = 18
 FULL_LINE_SHARE = 0.6
 # Characters either side of a line break looked at to tell whether a word runs across it.
 _WORD_WINDOW = 8
 _WORD_CHAR = re.compile(r"[ぁ-ゖァ-ヺー一-龥々]")
-# A line starting with these continues the one before (hiragana endings and particles, small kana, ー).
-_CONTINUATION = re.compile(r"[ぁ-ゖー]")
+_KANA_START = re.compile(r"[ぁ-ゖァ-ヺー]")
+# Particles that end a line only inside a phrase (の, を, に, が, と, で, は, も ...), not a sentence's end (か, よ, ね).
+_JOINING_PARTICLES = {"格助詞", "係助詞", "副助詞", "接続助詞"}
 
 
 @dataclass
@@ -54,7 +56,12 @@ class _Segment:
     label: str
     page: int
     lines: list
-    full_line: int = MIN_FULL_LINE  # the least length of a line whose sentence runs on (full_line_length)
+    # Per line, the least length at which its sentence may run on into the next (its page's full_line_length).
+    full_lines: list = field(default_factory=list)
+
+    def add(self, line: str, full_line: int):
+        self.lines.append(line)
+        self.full_lines.append(full_line)
 
 
 def _nfkc(text: str) -> str:
@@ -113,9 +120,10 @@ def plan_passages(text: str, document_title: str) -> list[tuple[str, int, str]]:
             # One numbered item per page: the page is the passage, titled by 実施計画名.
             title = _item_title(lines)
             item_label = f"管理番号 {item_number}" + (f" {title}" if title else "")
-            segments.append(_Segment(item_label, page_number, [l for l in lines if not _ITEM_NUMBER.match(l)], full))
+            item_lines = [l for l in lines if not _ITEM_NUMBER.match(l)]
+            segments.append(_Segment(item_label, page_number, item_lines, [full] * len(item_lines)))
             continue
-        current = _Segment(label(), page_number, [], full)
+        current = _Segment(label(), page_number, [])
         segments.append(current)
         for line in lines:
             heading = None
@@ -140,25 +148,25 @@ def plan_passages(text: str, document_title: str) -> list[tuple[str, int, str]]:
                 heading = label()
             if heading is not None:
                 if heading != current.label:
-                    current = _Segment(heading, page_number, [], full)
+                    current = _Segment(heading, page_number, [])
                     segments.append(current)
                 if line not in (heading,) and not heading.endswith(line):
-                    current.lines.append(line)
+                    current.add(line, full)
                 continue
             if _is_furniture(line):
                 continue
-            current.lines.append(line)
+            current.add(line, full)
 
     passages = []
     merged: list[_Segment] = []
     for segment in segments:
         if merged and merged[-1].label == segment.label:
             merged[-1].lines.extend(segment.lines)
-            merged[-1].full_line = min(merged[-1].full_line, segment.full_line)
+            merged[-1].full_lines.extend(segment.full_lines)
         else:
             merged.append(segment)
     for segment in merged:
-        body = join_broken_lines(segment.lines, segment.full_line)
+        body = join_broken_lines(segment.lines, segment.full_lines)
         if len(body) < 20:
             continue
         for chunk in _chunk(body, PASSAGE_CHARS):
@@ -204,33 +212,48 @@ def full_line_length(lines: list[str]) -> int:
     return max(MIN_FULL_LINE, int(FULL_LINE_SHARE * lengths[int(len(lengths) * 0.95)]))
 
 
-def join_broken_lines(lines: list[str], full_line: int = MIN_FULL_LINE) -> str:
+def join_broken_lines(lines: list[str], full_lines: list[int] | None = None) -> str:
     """Join lines broken inside sentences; keep list items and short labels on their own lines.
-    ``full_line``: the least length of a line broken inside a sentence (full_line_length)."""
+    ``full_lines``: per line, the least length at which it is a line broken inside a sentence
+    (its page's full_line_length; MIN_FULL_LINE for every line when not given)."""
     out: list[str] = []
-    previous = ""  # the line before as extracted, not what has been joined so far
-    for line in lines:
+    previous, previous_full = "", MIN_FULL_LINE  # the line before as extracted, not what has been joined
+    for k, line in enumerate(lines):
         starts_item = line[:1] in ("•", "・", "●", "⚫", "○", "◆", "■", "※", "①", "②", "③", "④", "⑤") or \
             bool(re.match(r"^[0-9]+\.", line))
         if out and not starts_item and not previous.endswith(_SENTENCE_END) and (
-                len(previous) >= full_line or broken_inside_word(previous, line)):
+                len(previous) >= previous_full or broken_inside_word(out[-1], line)):
             out[-1] += line
         else:
             out.append(line)
-        previous = line
+        previous, previous_full = line, full_lines[k] if full_lines else MIN_FULL_LINE
     return "\n".join(out)
 
 
 def broken_inside_word(before: str, after: str) -> bool:
-    """Whether a line break between ``before`` and ``after`` falls inside a word (システ|ムの導入, デジタ|ル化,
-    施策策|定) or before the ending of one (想定し|たユーザー): a narrow table cell or diagram box wraps
-    its text so, whatever the length of its lines."""
-    if not before or not after or not _WORD_CHAR.match(before[-1]):
+    """Whether a line break between ``before`` and ``after`` falls inside a phrase: a word runs across
+    it (システ|ムの導入, デジタ|ル化, 施策策|定), the next line starts with what cannot start one (an
+    ending, a particle, a suffix: 想定し|たユーザー, 実現|するための), or the line ends with a particle
+    (交付窓口の|拡張, マイナンバーを|活用). A narrow table cell or diagram box wraps its text so, whatever the
+    length of its lines. A new box that starts with a word of its own (種類増加|ほぼ全市民の, 現在 未来|まちの)
+    does not run on, nor do two loanwords the dictionary does not know (マイナポータル|スマホ)."""
+    if not before or not after or not _WORD_CHAR.match(before[-1]) or not _WORD_CHAR.match(after[0]):
         return False
-    if _CONTINUATION.match(after):
-        return True
     head, tail = before[-_WORD_WINDOW:], after[:_WORD_WINDOW]
-    return any(m.begin() < len(head) < m.end() for m in thread_tokenizer().tokenize(head + tail))
+    cut = len(head)
+    for m in thread_tokenizer().tokenize(head + tail):
+        if m.begin() < cut < m.end():
+            return not m.is_oov()
+        if m.end() == cut:
+            pos = m.part_of_speech()
+            if pos[0] == "助詞" and pos[1] in _JOINING_PARTICLES:
+                return True
+        elif m.begin() == cut:
+            # Written in kana: a kanji the dictionary calls a suffix (担当課|現 状) may start a label.
+            pos = m.part_of_speech()
+            return bool(_KANA_START.match(m.surface())) and (
+                pos[0] in ("助詞", "助動詞", "接尾辞") or pos[1] == "非自立可能")
+    return False
 
 
 def _chunk(text: str, size: int) -> list[str]:

@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 
 from indexing.loaders import KnowledgeFileError, SourceMetadata, load_knowledge_file
-from indexing.loaders.plan_documents import broken_inside_word, full_line_length, join_broken_lines, plan_passages
+from indexing.loaders.plan_documents import (MIN_FULL_LINE, broken_inside_word, full_line_length, join_broken_lines,
+                                             plan_passages)
 
 META = SourceMetadata()
 HEADER = "ID,問い合わせ文,応答文,カテゴリ\n"
@@ -218,27 +219,45 @@ def test_plan_furniture_is_dropped_and_items_are_titled():
 
 
 def test_a_table_page_keeps_its_labels_on_their_own_lines():
-    # A page of 50-character prose with a table's labels: a label of 19 characters is no sentence
-    # broken by the page's width, and neither are the short labels after it (they were all run
-    # together into the prose: 「…組織体制の構築働き方の見直し…柱2施策2-2担当課現 状少子高齢化…」).
+    # A page of 50-character prose with a table's labels: an 18-character label is no sentence broken
+    # by the page's width, and neither are the short labels after it (they were all run together into
+    # the prose: 「…組織体制の構築働き方の見直し…柱2施策2-2担当課現 状少子高齢化…」).
     prose = "少子高齢化や人口減少の進展により将来的な労働力不足が懸念される中、行政においても今後大幅な職員の増員は見"
     lines = ["時代の変化に即応できる組織体制の構築", "働き方の見直しによる生産性の向上", "柱2", "施策2-2", "担当課", "現 状",
              prose, "込めないものと考えられます。", "実施計画名 AI・RPAの導入"]
-    text = join_broken_lines(lines, full_line_length(lines))
+    full = full_line_length(lines)
+    assert full > len(lines[0]) >= MIN_FULL_LINE
+    text = join_broken_lines(lines, [full] * len(lines))
     assert text.split("\n") == lines[:6] + [prose + "込めないものと考えられます。", "実施計画名 AI・RPAの導入"]
-    # The same lines read with the fixed width alone run together from the first label on.
-    assert "構築働き方" in join_broken_lines(lines)
+
+
+def test_each_page_of_a_section_is_read_at_its_own_width():
+    # One action plan over two pages: prose with labels, then a diagram in narrow boxes. Each line is
+    # judged by its own page (a section's narrowest page once set the width for all of its lines).
+    prose = "オンライン予約できる施設を増やすとともに、利用料の支払いなどもオンライン上で完結できるようにする"
+    wide = ["No.4 施設・窓口のオンライン予約の整備", prose, "ものとします。", "オンライン予約の対象となる施設と窓口の整理", "目標設定の考え方"]
+    narrow = ["全庁で統一した予約システ", "ムの導入", "システム要件の検討", "庁内の合意形成"]
+    text = "\n".join(wide) + "\n\f" + "\n".join(narrow) + "\n"
+    (label, _, body), = plan_passages(text, "計画")
+    assert label == "No.4 施設・窓口のオンライン予約の整備"
+    assert body.split("\n") == [prose + "ものとします。", "オンライン予約の対象となる施設と窓口の整理", "目標設定の考え方",
+                                "全庁で統一した予約システムの導入", "システム要件の検討", "庁内の合意形成"]
 
 
 def test_a_word_wrapped_in_a_narrow_box_is_joined_whatever_the_line_lengths():
     lines = ["全庁で統一した予約システ", "ムの導入", "行政が発する情報のデジタ", "ル化及び情報ごとの周知", "様々な住民ニーズを想定し",
-             "たユーザー動線の設計", "柱2", "施策2-2"]
-    assert join_broken_lines(lines, 40).split("\n") == [
+             "たユーザー動線の設計", "交付窓口の", "拡張", "アンケー", "ト", "職員研修", "柱2", "施策2-2"]
+    assert join_broken_lines(lines, [40] * len(lines)).split("\n") == [
         "全庁で統一した予約システムの導入", "行政が発する情報のデジタル化及び情報ごとの周知",
-        "様々な住民ニーズを想定したユーザー動線の設計", "柱2", "施策2-2"]
-    assert not broken_inside_word("組織体制の構築", "働き方の見直し")
-    assert not broken_inside_word("申請してください。", "あわせて")  # punctuation ends the line
+        "様々な住民ニーズを想定したユーザー動線の設計", "交付窓口の拡張", "アンケート", "職員研修", "柱2", "施策2-2"]
     assert broken_inside_word("利用促進、マイナン", "バーカードの普及") and broken_inside_word("施策策", "定の基本方針")
+    assert broken_inside_word("目指す姿を実現", "するための課題")  # a verb of its own cannot start a box
+    # A new box or label that starts with a word of its own stays apart.
+    assert not broken_inside_word("組織体制の構築", "働き方の見直し")
+    assert not broken_inside_word("活用したサービスの種類増加", "ほぼ全市民の")
+    assert not broken_inside_word("担当課", "現 状")  # 現 read as a suffix
+    assert not broken_inside_word("マイナポータル", "スマホ")  # two loanwords the dictionary does not know, read as one
+    assert not broken_inside_word("申請してください。", "あわせて")  # punctuation ends the line
 
 
 def test_corpus_plans_follow_their_structure():
