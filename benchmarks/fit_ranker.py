@@ -113,15 +113,20 @@ def figures(groups: list[Group], ranked_ids: list[list]) -> dict:
             "mrr@10": sum(reciprocal_rank(r, g.relevant) for g, r in zip(groups, ranked_ids)) / n}
 
 
-def cross_validate(groups: list[Group], folds: int = 5, seed: int = 7, **options) -> list[list]:
+def cross_validate(groups: list[Group], folds: int = 5, seed: int = 7, fitter=None, scorer=ranked,
+                   **options) -> list[list]:
+    """Each group's top 10 by a model fitted on the other folds: ``fitter(groups)`` (default: fit with
+    ``options``) makes the model, ``scorer(group, model)`` ranks with it (benchmarks/model_families.py
+    puts other model families through the same folds)."""
+    fitter = fitter or (lambda train: fit(train, **options))
     order = list(range(len(groups)))
     random.Random(seed).shuffle(order)
     result: list = [None] * len(groups)
     for k in range(folds):
         test = set(order[k::folds])
-        coefficients = fit([groups[i] for i in order if i not in test], **options)
+        model = fitter([groups[i] for i in order if i not in test])
         for i in test:
-            result[i] = ranked(groups[i], coefficients)
+            result[i] = scorer(groups[i], model)
     return result
 
 

@@ -26,7 +26,7 @@ import random
 import numpy as np
 
 from benchmarks.calibrate import TUNED_SETS, fit_logistic, labelled_features, score_arrays
-from benchmarks.fit_ranker import TUNED, collect, figures, fit, ranked
+from benchmarks.fit_ranker import TUNED, collect, cross_validate, figures
 from benchmarks.quality_report import QueryVectorCache, add_data_arguments, collection_of, data_dir_of, ensure_data, \
     load_set
 from bot.answering.calibration import load_calibration
@@ -59,6 +59,7 @@ def declined_at(p, answerable) -> list[float]:
 
 
 def shuffled_folds(count: int, folds: int = 5, seed: int = 7) -> list[list[int]]:
+    """The folds benchmarks/calibrate.py cross-validates with (its order shuffled with seed 7, fold k: order[k::5])."""
     order = list(range(count))
     random.Random(seed).shuffle(order)
     return [order[k::folds] for k in range(folds)]
@@ -74,31 +75,20 @@ def abstention(X, answerable, forced, groups, model) -> dict:
     p = np.where(forced, 0.0, p)
     result = {"cv": declined_at(p, answerable)}
     # Leave one knowledge out: each city judged by a model fitted on the others.
-    held, held_answerable, declined, answerable_declined = [], [], [], []
+    held, declined, answerable_declined = [], [], []
     for group in sorted(set(groups)):
         out = groups == group
         train = np.flatnonzero(~out & ~forced)
-        q = np.where(forced[out], 0.0, model(X[train], y[train], X[out]))
-        fitted = np.where(forced[~out], 0.0, model(X[train], y[train], X[~out]))
+        scores = np.where(forced, 0.0, model(X[train], y[train], X))  # one fit, read on every question
+        q, fitted = scores[out], scores[~out]
         cut = float(np.quantile(fitted[answerable[~out]], 0.05))  # the threshold the fitted cities give
         declined += list(q[~answerable[out]] < cut)
         answerable_declined += list(q[answerable[out]] < cut)
         # Each city's own 5% point (how well the model separates there), pooled over the cities.
         held.append(q[~answerable[out]] < np.quantile(q[answerable[out]], 0.05))
-        held_answerable.append(answerable[out])
     result["left_out_separation"] = float(np.concatenate(held).mean())
     result["left_out_threshold"] = (float(np.mean(declined)), float(np.mean(answerable_declined)))
     return result
-
-
-def ranking_cv(groups, fitter, scorer) -> dict:
-    result: list = [None] * len(groups)
-    for fold in shuffled_folds(len(groups)):
-        test = set(fold)
-        model = fitter([g for i, g in enumerate(groups) if i not in test])
-        for i in test:
-            result[i] = scorer(groups[i], model)
-    return figures(groups, result)
 
 
 def fit_tree_ranker(make):
@@ -157,10 +147,11 @@ def main(argv=None):
     for cache in caches:
         cache.save()
     print(f"ranking: {len(ranking_groups)} tuned answerable questions, 5-fold cross-validated")
-    for label, fitter, scorer in (("linear listwise (shipped)", lambda g: fit(g, l2=0.03), ranked),
-                                  ("trees, depth 2", fit_tree_ranker(trees()), tree_ranked),
-                                  ("trees, depth 3", fit_tree_ranker(trees(max_depth=3, max_iter=200)), tree_ranked)):
-        f = ranking_cv(ranking_groups, fitter, scorer)
+    for label, options in (("linear listwise (shipped)", {"l2": 0.03}),
+                           ("trees, depth 2", {"fitter": fit_tree_ranker(trees()), "scorer": tree_ranked}),
+                           ("trees, depth 3", {"fitter": fit_tree_ranker(trees(max_depth=3, max_iter=200)),
+                                               "scorer": tree_ranked})):
+        f = figures(ranking_groups, cross_validate(ranking_groups, **options))
         print(f"  {label:26s} hit@1 {f['hit@1']:.3f}  ndcg@10 {f['ndcg@10']:.3f}  mrr@10 {f['mrr@10']:.3f}")
 
 

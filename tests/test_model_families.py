@@ -2,9 +2,9 @@
 both families by the same cross-validated figures, so a better separating model must come out ahead."""
 import numpy as np
 
-from benchmarks.fit_ranker import Group
+from benchmarks.fit_ranker import Group, cross_validate, figures
 from benchmarks.model_families import (abstention, declined_at, fit_tree_ranker, logistic_probabilities,
-                                       ranking_cv, tree_probabilities, tree_ranked, trees)
+                                       tree_probabilities, tree_ranked, trees)
 from bot.answering.ranker import FEATURES
 
 
@@ -52,7 +52,7 @@ def test_the_tree_ranker_learns_the_feature_that_marks_the_relevant_entry():
         features[right, column["holds_fact"]] = 1.0
         ids = [f"e{q}-{i}" for i in range(10)]
         groups.append(Group("synthetic", ids, ids, features, {ids[right]}))
-    figures = ranking_cv(groups, fit_tree_ranker(trees()), tree_ranked)
-    assert figures["hit@1"] > 0.95
-    baseline = ranking_cv(groups, lambda train: None, lambda g, model: g.baseline)
+    found = figures(groups, cross_validate(groups, fitter=fit_tree_ranker(trees()), scorer=tree_ranked))
+    assert found["hit@1"] > 0.95
+    baseline = figures(groups, cross_validate(groups, fitter=lambda train: None, scorer=lambda g, model: g.baseline))
     assert baseline["hit@1"] == 0.0
