@@ -13,6 +13,7 @@ OOS_DEV = ROOT / "benchmarks" / "oos_dev.jsonl"
 STYLES_DEV = ROOT / "benchmarks" / "styles_dev.jsonl"
 # Tuned questions asking for a deadline, place, fee ... with the expected fact.
 FACTS = ROOT / "benchmarks" / "facts.jsonl"
+PLAN_FACTS = ROOT / "benchmarks" / "plan_facts.jsonl"
 DEFAULT_DATA_DIR = ROOT / "var" / "bench"
 
 

@@ -6,7 +6,9 @@ Sets: ``devset`` (benchmarks/devset.jsonl, tuned), ``styles_dev`` (benchmarks/st
 answerable questions as stories, typos, kana and with masked personal data), ``devset_oos``
 (benchmarks/oos_dev.jsonl: tuned out-of-scope questions by class, joined with the dev set as
 ``devset+oos`` and with every tuned sample set as ``tuned+oos``), ``facts`` (benchmarks/facts.jsonl: questions
-asking for a deadline, place, fee, requirement or approver, with the expected fact; tuned), ``kosodate-dev`` (the development split of
+asking for a deadline, place, fee, requirement or approver, with the expected fact; tuned), ``plan_facts``
+(benchmarks/plan_facts.jsonl: staff and residents asking a plan document for one fact, a target, a year, a
+department or a term's meaning, with the expected fact; tuned), ``kosodate-dev`` (the development split of
 ../shared/data/kosodate-faq, tuned), and every ``benchmarks/heldout/*.jsonl`` (held out: never tune on
 them). Sample-knowledge sets run against the sample knowledge; sets whose file name starts with
 ``kosodate`` against the generic kosodate FAQ imported on its own (IDs are the FAQ's ``faq_id``), and
@@ -29,7 +31,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, FACTS, OOS_DEV, ROOT, STYLES_DEV, ensure_sample_data
+from benchmarks.common import DEFAULT_DATA_DIR, DEVSET, FACTS, OOS_DEV, PLAN_FACTS, ROOT, STYLES_DEV, ensure_sample_data
 from bot.answering.evaluation import LabelledQuestion, cross_validated, load_devset, run_bot, summarize
 
 # ../shared/data/kosodate-faq beside the checkout (a worktree may sit one level deeper).
@@ -175,7 +177,7 @@ def main(argv=None):
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
 
-    sets = {"devset": DEVSET, "styles_dev": STYLES_DEV, "devset_oos": OOS_DEV, "facts": FACTS,
+    sets = {"devset": DEVSET, "styles_dev": STYLES_DEV, "devset_oos": OOS_DEV, "facts": FACTS, "plan_facts": PLAN_FACTS,
             "kosodate-dev": KOSODATE / "development.json"}
     for path in sorted(CITIES.glob("*.jsonl")) if CITIES.exists() else []:
         sets[f"cities/{path.stem}"] = path

@@ -130,7 +130,8 @@ class Bot:
                                     self.retriever.departments, decline=ranking.decline, detail=ranking.detail,
                                     look_alike=ranking.look_alike,
                                     language=language, easy_japanese=self.easy_japanese, referral=ranking.referral,
-                                    unknown_thing=ranking.signals.get("entity_unknown", 0.0) >= 1.0)
+                                    unknown_thing=ranking.signals.get("entity_unknown", 0.0) >= 1.0,
+                                    analyzer=self.retriever.analyzer)
         if answer.kind in NOT_QUESTION_KINDS and messages.has_texts(language):
             answer = _replace(answer, answer_language=language)
         return _with_latency(_replace(answer, language=language), started)

@@ -11,6 +11,7 @@ from bot.answering import messages
 from bot.answering.answer import Answer, Contact, Hit, Related, Source
 from bot.answering.department_contacts import own_number
 from bot.answering.national import is_private
+from bot.answering.plan_excerpt import focused_part, is_label
 from bot.answering.question_kinds import QuestionKind, asked_kinds, holds_fact, holds_value
 from bot.answering.story import need_of
 from bot.insights.masking import PLACEHOLDER
@@ -161,14 +162,56 @@ def _excerpt_holding(text: str, limit: int, kinds: tuple[QuestionKind, ...] = ()
 
 
 def _passage_text(hit: Hit, kinds: tuple[QuestionKind, ...] = (), language: str = "ja",
-                  easy_japanese: bool = False, question: str = "") -> str:
-    """A guide section is written to be an answer; a plan passage is quoted with its place
-    (introduced in the resident's language; the passage itself as the city wrote it)."""
+                  easy_japanese: bool = False, question: str = "", quoted: str = "") -> str:
+    """A guide section is written to be an answer; a plan passage is quoted (``quoted``: the part that answers
+    the question, see _plan_quote) with its place (introduced in the resident's language; the passage itself
+    as the city wrote it)."""
     if hit.entry.kind == "guide":
         return _excerpt_holding(plain_text(hit.entry.body, question), PASSAGE_CHARS * 2, kinds)
-    body = _excerpt_holding(re.sub(r"\n{2,}", "\n", hit.entry.body).strip(), PASSAGE_CHARS, kinds)
     intro = messages.say("PASSAGE_INTRO", language, easy_japanese, source=Source.from_hit(hit).label(language))
-    return intro + "\n" + body
+    return intro + "\n" + quoted
+
+
+def _part_number(entry) -> int | None:
+    """Which part of its plan item a passage is: 1 for ``doc#section``, N for ``doc#section-N`` (an item too long
+    for one passage), None for an id of another form."""
+    name = entry.id.partition("#")[2]
+    if not entry.section or not name.startswith(entry.section):
+        return None
+    suffix = name[len(entry.section):]
+    return 1 if not suffix else int(suffix[1:]) if re.fullmatch(r"-[0-9]+", suffix) else None
+
+
+# Parts of one item at most this far apart are read together: a document without headings is all one "item".
+PART_REACH = 2
+
+
+def _parts_of(best: Hit, hits: list[Hit]) -> list[Hit]:
+    """The ranked best plan passage and the other passages of its item (the parts of one heading of one document,
+    split by length, near it) ranked near it."""
+    number = _part_number(best.entry)
+    if number is None:
+        return [best]
+    return [best] + [hit for hit in hits[1:] if hit.entry.kind == "plan" and hit.entry.source == best.entry.source
+                     and hit.entry.section == best.entry.section and hit.score >= best.score * RELATED_MIN_RATIO
+                     and (other := _part_number(hit.entry)) is not None and abs(other - number) <= PART_REACH]
+
+
+def _same_item(first, second) -> bool:
+    return first.kind == "plan" and second.kind == "plan" and first.source == second.source \
+        and first.section == second.section
+
+
+def _plan_quote(question: str, hits: list[Hit], kinds: tuple[QuestionKind, ...], analyzer=None) -> tuple[list[Hit], str]:
+    """(hits, excerpt): the excerpt of the best plan passage's item that answers the question
+    (bot/answering/plan_excerpt.py), with the part it comes from moved first: an item's target is often on
+    its second page while its first page ranks best for the item's name."""
+    parts = _parts_of(hits[0], hits)
+    entry = hits[0].entry
+    index, quoted = focused_part([part.entry.body for part in parts], asking_part(question), PASSAGE_CHARS, kinds,
+                                 heading=f"{entry.title} {entry.section}", analyzer=analyzer)
+    chosen = parts[index]
+    return [chosen] + [hit for hit in hits if hit is not chosen], quoted
 
 
 def contact_text(contact: Contact, language: str = "ja", easy_japanese: bool = False) -> str:
@@ -179,7 +222,7 @@ def contact_text(contact: Contact, language: str = "ja", easy_japanese: bool = F
 def compose_answer(question: str, hits: list[Hit], confidence: float, threshold: float, audience: str,
                    departments: list[dict], decline: str = "", detail: str = "",
                    language: str = "ja", easy_japanese: bool = False, referral: str = "",
-                   unknown_thing: bool = False, look_alike: str = "") -> Answer:
+                   unknown_thing: bool = False, look_alike: str = "", analyzer=None) -> Answer:
     """``decline`` (from the ranking) forces a decline: ``other_city`` (``detail`` is the place named),
     ``staff_topic`` (``detail`` is the owning department; the citizen gets a contact they may use
     and nothing of the staff entry) or ``look_alike`` (``detail`` is a thing no entry names, ``look_alike``
@@ -190,7 +233,8 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
     department from the nearest entries.
 
     Otherwise the answer in ``language`` where the city has the texts: a translated entry, else the
-    Japanese entry after a short note in that language saying so and whom to ask."""
+    Japanese entry after a short note in that language saying so and whom to ask. ``analyzer``: the retriever's
+    (with the city's synonyms), to read a plan passage's sentences as the search read them."""
     said_in = language if messages.has_texts(language) else "ja"
     if decline == "other_city":
         return Answer(question=question, text=messages.say("OTHER_CITY", language, easy_japanese, place=detail),
@@ -235,15 +279,18 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
                       answer_language=said_in)
     if easy_japanese and not messages.has_texts(language):
         hits = prefer_easy_japanese(hits)
+    kinds = asked_kinds(asking_part(question))
+    top_score, quoted = hits[0].score, ""
+    if hits[0].entry.kind == "plan" and (language == "ja" or hits[0].entry.translation(language) is None):
+        hits, quoted = _plan_quote(question, hits, kinds, analyzer)
     best = hits[0]
     translated = best.entry.translation(language) if language != "ja" else None
-    kinds = asked_kinds(asking_part(question))
     if translated is not None:
         text = translated[1].strip() if best.entry.kind == "faq" else _excerpt(plain_text(translated[1]),
                                                                                PASSAGE_CHARS * 2)
     else:
         text = best.entry.body.strip() if best.entry.kind == "faq" else _passage_text(
-            best, kinds, language, easy_japanese, question)
+            best, kinds, language, easy_japanese, question, quoted)
     sources = (Source.from_hit(best),)
     # Only a Japanese entry's text is lent a sibling's sentence (a translated or easy-Japanese one is not).
     supplement = (_fact_supplement(kinds, text, hits) or _section_supplement(question, hits)) \
@@ -253,7 +300,7 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
         text += "\n\n" + messages.say("FACT_SUPPLEMENT", language, title=_question_of(sibling)) + "\n" + sentence
         sources += (Source.from_hit(sibling),)
     related = tuple(Related(h.entry.id, _question_of(h)) for h in hits[1:1 + RELATED_COUNT * 2]
-                    if h.score >= best.score * RELATED_MIN_RATIO and _question_of(h) != _question_of(best)
+                    if h.score >= top_score * RELATED_MIN_RATIO and _question_of(h) != _question_of(best)
                     and (supplement is None or h is not supplement[0]))[:RELATED_COUNT]
     contact = find_contact(departments, [best.entry.department], audience) if best.entry.department else None
     if contact and any(d.get("from_entries") and d.get("name") == best.entry.department for d in departments):
@@ -294,9 +341,10 @@ def asking_part(question: str) -> str:
 
 def _lends_to(best: Hit, hit: Hit) -> bool:
     """Whether ``hit`` may lend the answer ``best`` its text: a section of the same document, found by the dense
-    search, nearly as close to the question and scoring near the best."""
-    return (_siblings(best.entry, hit.entry) and hit.dense > 0 and hit.dense >= best.dense - SUPPLEMENT_DENSE_GAP
-            and hit.score >= best.score * RELATED_MIN_RATIO)
+    search, nearly as close to the question and scoring near the best; not another part of a plan passage's own item
+    (its excerpt already read them all)."""
+    return (_siblings(best.entry, hit.entry) and not _same_item(best.entry, hit.entry) and hit.dense > 0
+            and hit.dense >= best.dense - SUPPLEMENT_DENSE_GAP and hit.score >= best.score * RELATED_MIN_RATIO)
 
 
 def _fact_supplement(kinds: tuple[QuestionKind, ...], text: str, hits: list[Hit]):
@@ -310,7 +358,7 @@ def _fact_supplement(kinds: tuple[QuestionKind, ...], text: str, hits: list[Hit]
         if not _lends_to(best, hit):
             continue
         holding = [s for s in (m.group().strip() for m in _SENTENCE.finditer(plain_text(hit.entry.body)))
-                   if s and not _NOT_AN_ANSWER.match(s) and holds_fact(kinds, s) > 0]
+                   if s and not _NOT_AN_ANSWER.match(s) and not is_label(s) and holds_fact(kinds, s) > 0]
         sentence = next((s for s in holding if holds_value(kinds, s)), holding[0] if holding else "")
         if sentence:
             return hit, _excerpt(sentence, SUPPLEMENT_CHARS)

@@ -31,7 +31,7 @@ KINDS = (
           r"\d+日(?:前|以内|後|まで)|\d+時まで|曜日まで|期限|までに|毎年\d+月", r"期限|いつまで|締め?切|日前|日以内|までに|納期"),
     _kind("fee", r"いくら|料金|手数料|費用|値段|何円|お金|無料|有料|かかる|払",
           r"\d[\d,]*円|無料|定額小為替|支払", r"手数料|料金|費用|\d+円|支払|払い方"),
-    _kind("place", r"どこ|場所|何階|窓口は|どの窓口",
+    _kind("place", r"どこ(?!まで)|場所|何階|窓口は|どの窓口",
           r"窓口|\d+階|支所|センター|庁舎|取扱店|店舗", r"場所|窓口|どこ|店舗|取扱"),
     _kind("needs", r"必要なもの|何が必要|なにが必要|持ち物|持って(?:いく|行く|くる|来る)|何を?持|なにを?(?:持|もって)|用意|何を出|なにを出"
                    r"|(?:何|なに)が?(?:いる|要る)|必要な?書類",
@@ -65,6 +65,25 @@ KINDS = (
 )
 
 
+# Kinds asked of plan documents, used only to pick the sentence of a plan passage to quote
+# (bot/answering/plan_excerpt.py). They are no ranker features: the ranker's weights were fitted on KINDS.
+# 「EBPMってなに？」 asks for the sentence that says what the term means (a plan's 「EBPMとは」 box, 「…の略」).
+DEFINITION = _kind("definition", r"とは|って(?:なに|何|なん)|意味|定義|どういう(?:意味|こと)|(?:何|なに|なん)のこと"
+                                 r"|(?:なに|何|なん)(?:ですか|でしょうか)?[?？]?$",
+                   r"とは|の略|のこと[。で]|をいいます|を指します", r"とは")
+# 「RPAをいくつの業務に入れる目標？」, 「どこまで増やすのがゴール？」 ask for a plan's target: a figure (50業務, 80%),
+# which a plan states under 成果指標 or 目標値. (「目指す姿は？」 asks for a vision, not a figure.)
+TARGET = _kind("target", r"目標|ゴール|KPI|指標|いくつ|どれ(?:くらい|ぐらい|だけ)|どの(?:くらい|ぐらい|程度)|どこまで"
+                         r"|何(?:件|割|%|パーセント|倍)",
+               r"(?:指標|目標値?|KPI)[^。\n]{0,30}\d|\d[\d,.]*\s*(?:%|％|件|業務|人|回|か所|箇所|団体|万円|億円|倍|割)",
+               r"目標|指標")
+# 「いつから始まる？」 of a plan is answered by a fiscal year (令和5年度, R7年度, 2025年度), which no date kind holds.
+YEAR = _kind("year", r"いつ|何年|時期|スケジュール|予定",
+             # Not a schedule table's header (R5 R6 R7 …): a year with 年 after R or four digits.
+             r"(?:令和|平成)\s*[0-9元]+|R\s*[0-9]+\s*年|[0-9]{4}\s*年", r"期間|スケジュール|工程")
+PASSAGE_KINDS = (DEFINITION, TARGET, YEAR)
+
+
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "")
 
@@ -77,6 +96,12 @@ def asked_kinds(question: str) -> tuple[QuestionKind, ...]:
     if mostly_katakana(text):
         text = katakana_to_hiragana(text)
     return tuple(kind for kind in KINDS if kind.asks.search(text))
+
+
+def asked_passage_kinds(question: str) -> tuple[QuestionKind, ...]:
+    """The PASSAGE_KINDS the question asks for (a term's meaning, a plan's target, a fiscal year)."""
+    text = _fold(question)
+    return tuple(kind for kind in PASSAGE_KINDS if kind.asks.search(text))
 
 
 def names_fact(kinds: tuple[QuestionKind, ...], heading: str) -> float:

@@ -106,6 +106,8 @@ def test_words_that_only_look_like_an_asked_fact_are_not_one():
 
     # Katakana read as hiragana only in a question typed in katakana: コンビニ after けど is no どこ.
     assert "place" not in _names("本籍が別の市だけどコンビニで戸籍とれる？")
+    # どこまで asks how far a thing goes (年ごとにどこまで進める), not where.
+    assert "place" not in _names("予約の整備は年ごとにどこまで進める？") and "place" in _names("予約はどこでできる？")
     assert "hours" not in _names("リサイクルアイテムの回収について")
     assert "date" not in _names("ドイツ語の通訳はいますか") and "date" not in _names("あいつ何してる")
     assert "limit" not in _names("A4サイズの用紙はありますか") and "limit" not in _names("最高裁判所の場所は")
