@@ -172,7 +172,7 @@ class Retriever:
         index = self.index(audience)
         if not index.entries or not query.strip():
             return Ranking(hits=[], signals={}, audience=audience, language=language)
-        query = self.query_text(query, audience)
+        typed, query = query, self.query_text(query, audience)
         analysis = self.analyzer.analyze(query)
         query_vector = self._query_vector(query)
         c = self.calibration_for(language)
@@ -211,7 +211,7 @@ class Retriever:
         texts = self.entry_texts[audience]
         place = other_place(query, self.own_places, index.terms.document_frequency, texts.count,
                             unnamed=audience == Audience.CITIZEN, known_word=texts.writes,
-                            prefectures=texts.prefectures())
+                            prefectures=texts.prefectures(), typed=typed)
         if place:
             return Ranking(hits=hits, signals=signals, audience=audience, decline="other_city", detail=place,
                            language=language)

@@ -66,6 +66,10 @@ THIS_CITY = re.compile(r"こっち|こちら|ここ|この(?:市|町|村)|うち
 # 村 too (ひがしやま町の, しらさぎ村の: towns and villages write their names so; a katakana word before 村 is a
 # place, キャンプ村). Not a kana suffix (…ちょうの): てちょう, えんちょう, しゃちょう end so.
 KANA_CITY = re.compile(r"(?<![ぁ-ゖァ-ヺー])(?:([ぁ-ゖァ-ヺー]{2,8})(市)|([ぁ-ゖ]{2,8})(町|村))(の|では|だと)")
+# A question typed all in kana spells 市 too (みなみのし の ほいくえん, あさひしの ごみ): a kana run ending in し, as a word
+# of its own (after a space or the start), before の, では or だと and a space. Not a word that ends in し
+# (わたし の, むかし の: one word to the dictionary).
+KANA_SPELLED_CITY = re.compile(r"(?:^|\s)([ぁ-ゖー]{2,8})し\s*(の|では|だと)\s")
 # Said of a place with では / だと (もみじ市だと医療費は…), a name in hiragana only: a katakana word before 市 is
 # as often a market (クリスマス市では…), and a question that also speaks of this city compares the two.
 _HIRAGANA_NAME = re.compile(r"[ぁ-ゖー]+")
@@ -214,9 +218,9 @@ def goes_there(thing: list[str]) -> bool:
     return bool(thing) and (bool(CROSS_BORDER.search(thing[-1])) or thing[-1] in CROSS_BORDER_WORDS)
 
 
-def kana_city(text: str, own_names=(), written=None, known_word=None) -> str:
+def kana_city(text: str, own_names=(), written=None, known_word=None, typed: str = "") -> str:
     """A city, town or village named in kana the question asks about (みなと市の粗大ごみ, サクラ市の児童手当は,
-    ひがしやま町の粗大ごみ, もみじ市だと医療費は), or '': a kana name before 市 (a hiragana one before 町 or 村) and
+    ひがしやま町の粗大ごみ, もみじ市だと医療費は, みなみのし の ほいくえん), or '': a kana name before 市 (a hiragana one before 町 or 村) and
     「の」 (or, for a name in hiragana in a question that does not speak of this city, では / だと) and what it
     asks about (asks_about), which the knowledge neither writes (written: かわべ市) nor holds as a word
     (known_word: みなと is 港, for a knowledge of 港市). A run before 町 or 村 that describes a town rather than
@@ -239,6 +243,25 @@ def kana_city(text: str, own_names=(), written=None, known_word=None) -> str:
             continue
         if asks_about(normalized[match.end():]):
             return full
+    # Read as typed: respelling has made みなみのし 南のし.
+    for match in KANA_SPELLED_CITY.finditer(normalize_text(typed or text)):
+        name = match.group(1)
+        spelled = name + "し"
+        if [m.surface() for m in thread_tokenizer(SplitMode.C).tokenize(spelled)] == [spelled]:
+            continue
+        if match.group(2) != "の" and THIS_CITY.search(normalized):
+            continue
+        # A name the knowledge holds as one word is its own (みなと for 港市); one the dictionary cuts into words
+        # (みなみ|の) only when written as typed.
+        one_word = len(list(thread_tokenizer(SplitMode.C).tokenize(name))) == 1
+        if name in own_names or name + "市" in own_names or written(name) or written(spelled) \
+                or (one_word and known_word(name)):
+            continue
+        # Typed in kana, a word is what the spaces cut out (the dictionary reads しみんぷーる as しみん|ぷーる); a
+        # doctor or workplace there (おいしゃさんで) is where a resident of this city goes.
+        words = match.string[match.end():].split()
+        if words and not VISITED_KANA.match(words[0]):
+            return name + "市"
     return ""
 
 
@@ -276,7 +299,7 @@ def _after_place(text: str, name: str, full: str) -> int:
 
 
 def other_place(text: str, own_names: set[str], term_frequency, written=None, unnamed: bool = True,
-                known_word=None, prefectures=frozenset()) -> str:
+                known_word=None, prefectures=frozenset(), typed: str = "") -> str:
     """The first municipality named in ``text`` that is not this city, or ''.
 
     ``term_frequency(term)`` tells in how many entries a term occurs; ``written(text)``, how often
@@ -286,6 +309,7 @@ def other_place(text: str, own_names: set[str], term_frequency, written=None, un
     (the knowledge holds a word among its terms), a city named in kana (see kana_city); with
     ``prefectures`` (the prefecture names the knowledge writes), a city named after its prefecture.
     A doctor or workplace over there a resident goes to (横浜市の病院で受けた予防接種) is this city's question.
+    ``typed``: the question as the resident typed it, before respelling (a city spelled in kana is read there).
     """
     for name, full in named_places(text):
         if name in own_names or full in own_names:
@@ -304,4 +328,4 @@ def other_place(text: str, own_names: set[str], term_frequency, written=None, un
         if name == full and mentions:
             continue  # a bare name the knowledge mentions at all (a district of this city)
         return full
-    return kana_city(text, own_names, written, known_word) or (unnamed_place(text, own_names) if unnamed else "")
+    return kana_city(text, own_names, written, known_word, typed) or (unnamed_place(text, own_names) if unnamed else "")

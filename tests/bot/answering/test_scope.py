@@ -123,6 +123,24 @@ def test_a_city_named_in_kana_that_the_knowledge_never_writes_is_another_city():
         assert other_place(question, set(), nowhere, knows_nothing, known_word=no_word) == "", question
 
 
+def test_a_city_spelled_all_in_kana_is_another_city():
+    # A question typed in kana spells 市 too; respelling may have made the name kanji (南のし), the typed text is read.
+    knows_nothing, no_word = "".count, (lambda word: False)
+    assert other_place("みなみのし の ほいくえん あいてますか", set(), nowhere, knows_nothing, known_word=no_word) == "みなみの市"
+    assert other_place("南のし の 保育園 あいてますか", set(), nowhere, knows_nothing, known_word=no_word,
+                       typed="みなみのし の ほいくえん あいてますか") == "みなみの市"
+    assert other_place("あさひし では そだいごみ いくら", set(), nowhere, knows_nothing, known_word=no_word) == "あさひ市"
+    # A word that ends in し (わたし, むかし), this city (written so, or one word the knowledge holds: みなと for 港),
+    # a move there, a doctor there, or nothing asked: none.
+    for question in ("わたし の ほけんしょう なくした", "むかし の しょうめいしょ", "こんど みなみのし に ひっこす",
+                     "みなみのし の びょういんで うけた よぼうせっしゅ", "あさひし では"):
+        assert other_place(question, set(), nowhere, knows_nothing, known_word=no_word) == "", question
+    assert other_place("かわべし の そだいごみ", set(), nowhere, "かわべ市役所".count, known_word=no_word) == ""
+    assert other_place("みなとし の そだいごみ", set(), nowhere, knows_nothing, known_word=lambda w: w == "みなと") == ""
+    # A name the dictionary cuts into words (みなみ|の) is no word of the knowledge because 南 is.
+    assert other_place("みなみのし の そだいごみ", set(), nowhere, knows_nothing, known_word=lambda w: True) == "みなみの市"
+
+
 def test_a_city_named_in_hiragana_with_dewa_or_dato_is_another_city_unless_compared_with_this_one():
     knows_nothing, no_word = "".count, (lambda word: False)
     assert other_place("もみじ市だと子どもの医療費、中学生まで無料？", set(), nowhere, knows_nothing, known_word=no_word) == "もみじ市"
