@@ -24,7 +24,7 @@ import functools
 import math
 import re
 
-from bot.answering.question_kinds import QuestionKind, asked_passage_kinds, holds_fact, holds_value
+from bot.answering.question_kinds import PASSAGE_KINDS, QuestionKind, asked_passage_kinds, holds_fact, holds_value
 from indexing.japanese import JapaneseAnalyzer
 
 # A line this short without a sentence end is a table label or a cell heading (柱2, 担当課, (実現する内容)), unless it
@@ -38,8 +38,11 @@ PROSE_CHARS = 30
 _SENTENCES = re.compile(r"[^。]+。?")
 # A table's arrows or dots (➡ ➡ ➡, ● ● ●) hold no word.
 _WORD = re.compile(r"\w")
-# The kind of fact asked for, in a sentence, counts as much as this many rare words of the question.
+# The kind of fact asked for, in a sentence, counts as much as this many rare words of the question; a kind asked
+# only of plans (a target, a year, a department, a term's meaning) more: its sentence is the answer, the words
+# only choose among such sentences.
 KIND_WEIGHT = 1.5
+PASSAGE_KIND_WEIGHT = 3.0
 # Another part of the item is quoted instead of the ranked one only when its sentence answers better by this
 # much: the ranking read the whole passage, the excerpt only sentences.
 PART_MARGIN = 0.5
@@ -93,17 +96,28 @@ def unit_scores(units: list[str], question: str, kinds: tuple[QuestionKind, ...]
                 analyzer: JapaneseAnalyzer | None = None) -> list[float]:
     """How well each unit answers ``question``: the question's words it holds, each weighted by its rarity among
     the units, and the kind of fact asked for. The words of the passage's ``heading`` say which passage the question
-    is about, not which of its sentences, and are not counted."""
-    asked = _terms(question, analyzer) - _terms(heading, analyzer) - _terms(INTERROGATIVES, analyzer)
+    is about, not which of its sentences, and are not counted; nor are the words that ask for a kind of fact
+    (担当課 of 「担当課は？」 is no match for the label 実施対象課: the department's name is the answer)."""
+    asking = " ".join(match.group() for kind in kinds for match in kind.asks.finditer(question))
+    asked = _terms(question, analyzer) - _terms(heading, analyzer) - _terms(INTERROGATIVES, analyzer) \
+        - (_terms(asking, analyzer) if asking else frozenset())
     held = [_terms(unit, analyzer) & asked for unit in units]
+    ordinary = tuple(kind for kind in kinds if kind not in PASSAGE_KINDS)
+    of_plans = tuple(kind for kind in kinds if kind in PASSAGE_KINDS)
     spread = {term: sum(1 for terms in held if term in terms) for term in asked}
     scores = []
     for unit, terms in zip(units, held):
         score = sum(math.log(1 + len(units) / spread[term]) for term in terms)
-        if kinds:
-            score += KIND_WEIGHT * (1.0 if holds_value(kinds, unit) else 0.5 * holds_fact(kinds, unit))
+        score += KIND_WEIGHT * _kind_share(ordinary, unit) + PASSAGE_KIND_WEIGHT * _kind_share(of_plans, unit)
         scores.append(0.0 if is_noise(unit) else score * LABEL_WEIGHT if is_label(unit) else score)
     return scores
+
+
+def _kind_share(kinds: tuple[QuestionKind, ...], unit: str) -> float:
+    """1 when ``unit`` holds a value of an asked kind, half the share of the kinds it names otherwise."""
+    if not kinds:
+        return 0.0
+    return 1.0 if holds_value(kinds, unit) else 0.5 * holds_fact(kinds, unit)
 
 
 def focused_excerpt(body: str, question: str, limit: int, kinds: tuple[QuestionKind, ...] = (),

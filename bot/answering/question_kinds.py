@@ -20,10 +20,12 @@ class QuestionKind:
     asks: re.Pattern    # matched against the question
     holds: re.Pattern   # matched against an entry's body
     names: re.Pattern   # matched against an entry's heading (a guide section, a FAQ question)
+    # What ``holds`` matches is the value itself (a department's name, a definition), not only when it has a digit.
+    named: bool = False
 
 
-def _kind(name: str, asks: str, holds: str, names: str) -> QuestionKind:
-    return QuestionKind(name, re.compile(asks), re.compile(holds), re.compile(names))
+def _kind(name: str, asks: str, holds: str, names: str, named: bool = False) -> QuestionKind:
+    return QuestionKind(name, re.compile(asks), re.compile(holds), re.compile(names), named)
 
 
 KINDS = (
@@ -70,7 +72,7 @@ KINDS = (
 # 「EBPMってなに？」 asks for the sentence that says what the term means (a plan's 「EBPMとは」 box, 「…の略」).
 DEFINITION = _kind("definition", r"とは|って(?:なに|何|なん)|意味|定義|どういう(?:意味|こと)|(?:何|なに|なん)のこと"
                                  r"|(?:なに|何|なん)(?:ですか|でしょうか)?[?？]?$",
-                   r"とは|の略|のこと[。で]|をいいます|を指します", r"とは")
+                   r"とは|の略|のこと[。で]|をいいます|を指します", r"とは", named=True)
 # 「RPAをいくつの業務に入れる目標？」, 「どこまで増やすのがゴール？」 ask for a plan's target: a figure (50業務, 80%),
 # which a plan states under 成果指標 or 目標値. (「目指す姿は？」 asks for a vision, not a figure.)
 TARGET = _kind("target", r"目標|ゴール|KPI|指標|いくつ|どれ(?:くらい|ぐらい|だけ)|どの(?:くらい|ぐらい|程度)|どこまで"
@@ -81,7 +83,12 @@ TARGET = _kind("target", r"目標|ゴール|KPI|指標|いくつ|どれ(?:くら
 YEAR = _kind("year", r"いつ|何年|時期|スケジュール|予定",
              # Not a schedule table's header (R5 R6 R7 …): a year with 年 after R or four digits.
              r"(?:令和|平成)\s*[0-9元]+|R\s*[0-9]+\s*年|[0-9]{4}\s*年", r"期間|スケジュール|工程")
-PASSAGE_KINDS = (DEFINITION, TARGET, YEAR)
+# 「どこの部署が担当？」 of a plan item is answered by the line naming its departments (DX推進部署、ハイサイ市民課;
+# 担当課 情報政策課), often far from its 実施対象課 label in the extracted page.
+DEPARTMENT = _kind("department", r"担当(?:課|部署|部局|の課|の部署)|所管|実施対象課|(?:どこ|どの)の?(?:課|部署|部局)|受け持",
+                   # Not the label itself (実施対象課, 担当課).
+                   r"[一-龥ァ-ヺー](?<!対象|担当)(?:課|部署|部局|室)(?:[、,，\s]|$)", r"担当課|実施対象課|体制", named=True)
+PASSAGE_KINDS = (DEFINITION, TARGET, YEAR, DEPARTMENT)
 
 
 def _fold(text: str) -> str:
@@ -99,7 +106,8 @@ def asked_kinds(question: str) -> tuple[QuestionKind, ...]:
 
 
 def asked_passage_kinds(question: str) -> tuple[QuestionKind, ...]:
-    """The PASSAGE_KINDS the question asks for (a term's meaning, a plan's target, a fiscal year)."""
+    """The PASSAGE_KINDS the question asks for (a term's meaning, a plan's target, a fiscal year, the department
+    in charge)."""
     text = _fold(question)
     return tuple(kind for kind in PASSAGE_KINDS if kind.asks.search(text))
 
@@ -127,7 +135,8 @@ def holds_fact(kinds: tuple[QuestionKind, ...], text: str) -> float:
 
 
 def holds_value(kinds: tuple[QuestionKind, ...], text: str) -> bool:
-    """Whether ``text`` holds an asked kind of fact as a value (14日以内, 300円, 2階), not only a word
-    that names the kind (期限, 窓口)."""
+    """Whether ``text`` holds an asked kind of fact as a value (14日以内, 300円, 2階; DX推進部署 for a kind whose
+    match is its value), not only a word that names the kind (期限, 窓口)."""
     folded = _fold(text)
-    return any(any(c.isdigit() for c in match.group()) for kind in kinds for match in kind.holds.finditer(folded))
+    return any(kind.named or any(c.isdigit() for c in match.group())
+               for kind in kinds for match in kind.holds.finditer(folded))

@@ -62,6 +62,15 @@ def test_what_a_term_means_is_answered_from_the_sentence_defining_it():
     assert "柱2" not in shown
 
 
+def test_the_department_in_charge_is_the_line_naming_it_not_the_label_asking_for_it():
+    # The extracted page prints the 実施対象課 label far from its value; 担当課 asks for a department's name.
+    body = ("1.概要\n目指す姿\n• 市民が申請を自宅から済ませられる。\n3.実施対象課\n4.目指す姿、現状及び課題\n"
+            "• 申請の多くは窓口で受け付けている。\nDX推進部署、ハイサイ市民課\n5.本計画期間における成果目標")
+    question = "オンライン申請の取組の担当課は？"
+    shown = focused_excerpt(body, question, 40, asked_kinds(question), "那覇市DX推進計画 No.3 行政手続のオンライン化")
+    assert "DX推進部署、ハイサイ市民課" in shown and "実施対象課" not in shown
+
+
 def test_the_excerpt_keeps_the_limit_with_a_third_of_it_before_the_chosen_sentence():
     body = "柱1\n" + FILLER * 6 + "\n計画の施策は1年に1度評価します。\n" + FILLER * 6 + "\n" + FILLER * 6
     question = "施策の評価は何年に1度？"

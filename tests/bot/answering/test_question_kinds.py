@@ -134,3 +134,19 @@ def test_question_words_typed_in_kana_ask_as_their_kanji_do():
     assert "who" not in _names("赤ちゃんのよだれかけ") and "who" not in _names("すだれの捨て方")
     # ひなんじょ (避難所) holds なんじ, but asks no hour.
     assert "hours" not in _names("ぺっとと いっしょに ひなんじょ いける？")
+
+
+def test_plan_passage_kinds_are_asked_only_of_plans_and_hold_their_facts():
+    from bot.answering.question_kinds import KINDS, PASSAGE_KINDS, asked_passage_kinds, holds_value
+
+    assert not set(PASSAGE_KINDS) & set(KINDS)  # no ranker features: the ranker was fitted on KINDS
+    names = lambda question: [kind.name for kind in asked_passage_kinds(question)]
+    assert names("EBPMってなに？") == ["definition"] and names("RPAはいくつの業務に入れる目標？") == ["target"]
+    assert "year" in names("広告はいつから始まる？") and "department" in names("この取組の担当課は？")
+    assert names("目指す姿は？") == []
+    department = next(kind for kind in PASSAGE_KINDS if kind.name == "department")
+    assert holds_fact((department,), "DX推進部署、ハイサイ市民課") == 1.0
+    assert holds_fact((department,), "担当課 情報政策課 実施期間 令和2年度~令和6年度") == 1.0
+    assert holds_fact((department,), "3.実施対象課") == 0.0
+    year = next(kind for kind in PASSAGE_KINDS if kind.name == "year")
+    assert holds_value((year,), "令和4年度から広告を導入します。") and not holds_fact((year,), "R5 R6 R7 R8")
