@@ -182,6 +182,12 @@ def _part_number(entry) -> int | None:
     return 1 if not suffix else int(suffix[1:]) if re.fullmatch(r"-[0-9]+", suffix) else None
 
 
+def _same_item(first, second) -> bool:
+    """Passages under one heading of one plan document (the parts of an item, or a document without headings)."""
+    return first.kind == "plan" and second.kind == "plan" and first.source == second.source \
+        and first.section == second.section
+
+
 # Parts of one item at most this far apart are read together: a document without headings is all one "item".
 PART_REACH = 2
 
@@ -192,17 +198,13 @@ def _parts_of(best: Hit, hits: list[Hit]) -> list[Hit]:
     number = _part_number(best.entry)
     if number is None:
         return [best]
-    return [best] + [hit for hit in hits[1:] if hit.entry.kind == "plan" and hit.entry.source == best.entry.source
-                     and hit.entry.section == best.entry.section and hit.score >= best.score * RELATED_MIN_RATIO
+    return [best] + [hit for hit in hits[1:] if _same_item(best.entry, hit.entry)
+                     and hit.score >= best.score * RELATED_MIN_RATIO
                      and (other := _part_number(hit.entry)) is not None and abs(other - number) <= PART_REACH]
 
 
-def _same_item(first, second) -> bool:
-    return first.kind == "plan" and second.kind == "plan" and first.source == second.source \
-        and first.section == second.section
-
-
-def _plan_quote(question: str, hits: list[Hit], kinds: tuple[QuestionKind, ...], analyzer=None) -> tuple[list[Hit], str]:
+def _plan_quote(question: str, hits: list[Hit], kinds: tuple[QuestionKind, ...],
+                analyzer=None) -> tuple[list[Hit], str]:
     """(hits, excerpt): the excerpt of the best plan passage's item that answers the question
     (bot/answering/plan_excerpt.py), with the part it comes from moved first: an item's target is often on
     its second page while its first page ranks best for the item's name."""

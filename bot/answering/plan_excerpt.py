@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import unicodedata
 
 from bot.answering.question_kinds import PASSAGE_KINDS, QuestionKind, asked_passage_kinds, holds_fact, holds_value
 from indexing.japanese import JapaneseAnalyzer
@@ -98,7 +99,8 @@ def unit_scores(units: list[str], question: str, kinds: tuple[QuestionKind, ...]
     the units, and the kind of fact asked for. The words of the passage's ``heading`` say which passage the question
     is about, not which of its sentences, and are not counted; nor are the words that ask for a kind of fact
     (担当課 of 「担当課は？」 is no match for the label 実施対象課: the department's name is the answer)."""
-    asking = " ".join(match.group() for kind in kinds for match in kind.asks.finditer(question))
+    folded = unicodedata.normalize("NFKC", question)
+    asking = " ".join(match.group() for kind in kinds for match in kind.asks.finditer(folded))
     asked = _terms(question, analyzer) - _terms(heading, analyzer) - _terms(INTERROGATIVES, analyzer) \
         - (_terms(asking, analyzer) if asking else frozenset())
     held = [_terms(unit, analyzer) & asked for unit in units]
@@ -168,7 +170,8 @@ def _window(texts: list[str], first: int, last: int, best: int, limit: int) -> t
     while start > first and used + len(texts[start - 1]) <= limit:
         start, used = start - 1, used + len(texts[start - 1])
     # Only the last of a run of labels says what follows it (柱2 / 施策2-2 / 担当課 say nothing of it).
-    while start < best and (is_noise(texts[start]) or (is_label(texts[start]) and not _says_what_follows(texts, start, best))):
+    while start < best and (is_noise(texts[start])
+                            or (is_label(texts[start]) and not _says_what_follows(texts, start, best))):
         start += 1
     while end - 1 > best and (is_noise(texts[end - 1]) or is_label(texts[end - 1])):
         end -= 1
