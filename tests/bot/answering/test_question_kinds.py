@@ -150,3 +150,11 @@ def test_plan_passage_kinds_are_asked_only_of_plans_and_hold_their_facts():
     assert holds_fact((department,), "3.実施対象課") == 0.0
     year = next(kind for kind in PASSAGE_KINDS if kind.name == "year")
     assert holds_value((year,), "令和4年度から広告を導入します。") and not holds_fact((year,), "R5 R6 R7 R8")
+
+
+def test_who_is_answered_by_the_person_in_the_chair_too():
+    # 「議長はどなた？」 of a plan: 政策統括調整監を議長とする holds who; a word merely ending in 長 (延長, 成長) does not.
+    kinds = asked_kinds("デジタル化推進会議ではどなたが議長を務めますか")
+    assert holds_fact(kinds, "政策統括調整監を議長とする「デジタル化推進会議」において調整を図り") == 1.0
+    assert holds_fact(kinds, "市長を本部長とするCIO・部長級から構成される") == 1.0
+    assert holds_fact(kinds, "受付期間を延長します。") == 0.0
