@@ -203,14 +203,14 @@ def _parts_of(best: Hit, hits: list[Hit]) -> list[Hit]:
                      and (other := _part_number(hit.entry)) is not None and abs(other - number) <= PART_REACH]
 
 
-def _plan_quote(question: str, hits: list[Hit], kinds: tuple[QuestionKind, ...],
+def _plan_quote(asked: str, hits: list[Hit], kinds: tuple[QuestionKind, ...],
                 analyzer=None) -> tuple[list[Hit], str]:
-    """(hits, excerpt): the excerpt of the best plan passage's item that answers the question
-    (bot/answering/plan_excerpt.py), with the part it comes from moved first: an item's target is often on
-    its second page while its first page ranks best for the item's name."""
+    """(hits, excerpt): the excerpt of the best plan passage's item that answers the question (``asked``: its
+    asking part, see asking_part; bot/answering/plan_excerpt.py), with the part it comes from moved first: an
+    item's target is often on its second page while its first page ranks best for the item's name."""
     parts = _parts_of(hits[0], hits)
     entry = hits[0].entry
-    index, quoted = focused_part([part.entry.body for part in parts], asking_part(question), PASSAGE_CHARS, kinds,
+    index, quoted = focused_part([part.entry.body for part in parts], asked, PASSAGE_CHARS, kinds,
                                  heading=f"{entry.title} {entry.section}", analyzer=analyzer)
     chosen = parts[index]
     return [chosen] + [hit for hit in hits if hit is not chosen], quoted
@@ -281,10 +281,11 @@ def compose_answer(question: str, hits: list[Hit], confidence: float, threshold:
                       answer_language=said_in)
     if easy_japanese and not messages.has_texts(language):
         hits = prefer_easy_japanese(hits)
-    kinds = asked_kinds(asking_part(question))
+    asked = asking_part(question)
+    kinds = asked_kinds(asked)
     top_score, quoted = hits[0].score, ""
     if hits[0].entry.kind == "plan" and (language == "ja" or hits[0].entry.translation(language) is None):
-        hits, quoted = _plan_quote(question, hits, kinds, analyzer)
+        hits, quoted = _plan_quote(asked, hits, kinds, analyzer)
     best = hits[0]
     translated = best.entry.translation(language) if language != "ja" else None
     if translated is not None:
